@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ParameterError } from '../errors.js';
+import { packageVersion } from '../sweep/manifest.js';
+import { stalenessCommand } from './staleness-command.js';
+
+/** Exit code for bad input (a usage error), as the project's rules require. */
+const EXIT_BAD_INPUT = 2;
+
+const program = new Command('replilab')
+  .description('A lab for database replication strategies: simulate, sweep and chart replication trade-offs.')
+  .version(packageVersion())
+  .exitOverride()
+  .configureOutput({ outputError: () => {} })
+  .showHelpAfterError(false)
+  .addHelpText('after', `
+Examples:
+  $ replilab staleness --latency lnkd-disk --t 0:100:1
+  $ replilab staleness --help`);
+
+program.addCommand(stalenessCommand().exitOverride().configureOutput({ outputError: () => {} }));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version exit through here with code 0.
+    if (error.exitCode === 0) process.exit(0);
+    process.stderr.write(`replilab: ${error.message.replace(/^error: /, '')}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  if (error instanceof ParameterError) {
+    process.stderr.write(`replilab: ${error.message}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  throw error;
+}

@@ -1,0 +1,152 @@
+import { Command, Option } from 'commander';
+import { ParameterError } from '../errors.js';
+import { latencyPresetNames, parseLatency, resolveLatency, type WarsLegs } from '../latency/index.js';
+import { runStaleness, stalenessJson, validateStalenessOptions, type StalenessOptions, type StalenessResult } from '../strategies/leaderless/staleness.js';
+import { STALENESS_COLUMNS, stalenessRows } from '../strategies/leaderless/staleness-rows.js';
+import { writeExperimentOutputs } from '../sweep/write-outputs.js';
+import { legsToText } from '../strategies/leaderless/staleness-batch.js';
+import { defaultThreads } from '../sweep/pool.js';
+import { stalenessCurveSpec } from '../charts/index.js';
+import { parseFormats, parseTGrid, parseWholeNumber } from './parse-values.js';
+import { progressBar } from './progress.js';
+
+interface StalenessFlags {
+  latency: string;
+  wLatency?: string;
+  aLatency?: string;
+  rLatency?: string;
+  sLatency?: string;
+  n: string;
+  r: string;
+  w: string;
+  t: string;
+  trials: string;
+  seed: string;
+  threads?: string;
+  engine: string;
+  out?: string;
+  figures?: string;
+  json?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ replilab staleness --latency lnkd-disk --n 3 --r 1 --w 1 --t 0:100:1
+  $ replilab staleness --latency "exp(1)" --w-latency "exp(4)" --t 0,1,2,5,10 --json
+  $ replilab staleness --latency ymmr --r 2 --w 1 --trials 1e6 --out data/ymmr.csv --figures svg,png
+  $ replilab staleness --latency file:data/latency/example-trace.csv --engine event --t 0:5:0.5
+
+Latency: a preset (${latencyPresetNames().join(', ')}) or a distribution in ms, e.g.
+  exp(0.183)  pareto(1.05,1.51)  mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))
+  const(75)+exp(0.2)  normal(5,2)  lognormal(0,1)  uniform(1,5)  file:PATH.csv
+Output: the curve with Wilson 95% intervals, t-visibility (the smallest t at which P(consistent)
+reaches 0.9, 0.99, 0.999) and read/write latency quantiles; --out also writes FILE.manifest.json.`;
+
+/** Builds the run's options from the flags; every error names its flag (ParameterError). */
+function optionsFromFlags(flags: StalenessFlags): { options: StalenessOptions; threads: number } {
+  const n = parseWholeNumber('--n', flags.n, 1, 1000);
+  const legs: WarsLegs = { ...resolveLatency(flags.latency, '--latency') };
+  const overrides: string[] = [];
+  for (const [leg, flag, text] of [
+    ['W', '--w-latency', flags.wLatency], ['A', '--a-latency', flags.aLatency],
+    ['R', '--r-latency', flags.rLatency], ['S', '--s-latency', flags.sLatency],
+  ] as const) {
+    if (text === undefined) continue;
+    legs[leg] = parseLatency(text, flag);
+    overrides.push(`${leg}=${legs[leg].toString()}`);
+  }
+  const threads = flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
+  const engine = flags.engine;
+  if (engine !== 'fast' && engine !== 'event') throw new ParameterError('--engine', JSON.stringify(engine), 'fast or event');
+  const options: StalenessOptions = {
+    n,
+    r: parseWholeNumber('--r', flags.r, 1, n),
+    w: parseWholeNumber('--w', flags.w, 1, n),
+    legs,
+    latencyLabel: [flags.latency, ...overrides].join(';'),
+    tGridMs: parseTGrid('--t', flags.t),
+    trials: parseWholeNumber('--trials', flags.trials, 1),
+    seed: parseWholeNumber('--seed', flags.seed, 0),
+    threads,
+    engine,
+  };
+  validateStalenessOptions(options, '--');
+  return { options, threads };
+}
+
+function formatMs(x: number | null): string {
+  return x === null ? 'not reached' : `${x.toPrecision(4)} ms`;
+}
+
+function printSummary(result: StalenessResult): void {
+  const lines = [
+    `staleness: N=${result.n} R=${result.r} W=${result.w}, latency ${result.latencyLabel}, ${result.trials} trials (${result.engine} engine), seed ${result.seed}`,
+    `P(consistent) at t=${result.curve[0].t} ms: ${result.curve[0].p_consistent.toFixed(4)} [${result.curve[0].ci_low.toFixed(4)}, ${result.curve[0].ci_high.toFixed(4)}]`,
+    `t-visibility: 90% ${formatMs(result.tVisibilityMs['0.9'])}, 99% ${formatMs(result.tVisibilityMs['0.99'])}, 99.9% ${formatMs(result.tVisibilityMs['0.999'])}`,
+    `read latency:  p50 ${formatMs(result.latencyMs.read.p50)}, p99 ${formatMs(result.latencyMs.read.p99)}, p99.9 ${formatMs(result.latencyMs.read.p999)}`,
+    `write latency: p50 ${formatMs(result.latencyMs.write.p50)}, p99 ${formatMs(result.latencyMs.write.p99)}, p99.9 ${formatMs(result.latencyMs.write.p999)}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** `replilab staleness`: the PBS quorum staleness experiment. */
+export function stalenessCommand(): Command {
+  return new Command('staleness')
+    .description('P(consistent read) against time since commit for a Dynamo-style N/R/W quorum (PBS t-visibility, WARS model)')
+    .option('--latency <preset|spec>', 'delay of all four legs: a preset name or a distribution', 'lnkd-ssd')
+    .option('--w-latency <spec>', 'write request leg (coordinator -> replica), overrides --latency')
+    .option('--a-latency <spec>', 'write ack leg (replica -> coordinator)')
+    .option('--r-latency <spec>', 'read request leg (coordinator -> replica)')
+    .option('--s-latency <spec>', 'read response leg (replica -> coordinator)')
+    .option('--n <count>', 'replicas per key (N)', '3')
+    .option('--r <count>', 'read quorum (R): responses a read waits for', '1')
+    .option('--w <count>', 'write quorum (W): acks a write waits for', '1')
+    .option('--t <range>', 'read start after commit, ms: start:stop:step or a comma list', '0:200:1')
+    .option('--trials <count>', 'write/read pairs (event engine: per t point); 1e6 form accepted', '100000')
+    .option('--seed <seed>', 'seed of every random stream', '1')
+    .option('--threads <count>', 'worker threads (default: the number of cores); results are identical at any count')
+    .addOption(new Option('--engine <engine>', 'fast (direct Monte Carlo, whole curve in one pass) or event (the discrete-event kernel, per t point)').default('fast'))
+    .option('--out <file.csv>', 'write the curve as CSV, with FILE.manifest.json beside it')
+    .option('--figures <formats>', 'with --out: also write the chart beside the CSV (comma list of svg, png)')
+    .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: StalenessFlags) => {
+      const { options, threads } = optionsFromFlags(flags);
+      const formats = flags.figures === undefined ? [] : parseFormats('--figures', flags.figures);
+      if (formats.length > 0 && !flags.out) throw new ParameterError('--figures', flags.figures ?? '', 'only together with --out FILE.csv');
+      if (flags.out !== undefined && !/\.csv$/i.test(flags.out)) throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .csv');
+
+      const started = new Date();
+      const progress = progressBar('staleness');
+      const result = await runStaleness({ ...options, onProgress: (done, total) => progress.update(done, total) });
+      progress.stop();
+      const finished = new Date();
+
+      if (flags.out) {
+        const label = `N=${result.n} R=${result.r} W=${result.w}`;
+        const written = await writeExperimentOutputs({
+          csvPath: flags.out,
+          columns: STALENESS_COLUMNS,
+          rows: stalenessRows(result),
+          formats,
+          figures: [{
+            spec: stalenessCurveSpec(result.curve.map((p) => ({ series: label, ...p })), { title: `P(consistent read), ${result.latencyLabel}` }),
+            basePath: flags.out.replace(/\.csv$/i, ''),
+          }],
+          run: {
+            experiment: 'staleness',
+            parameters: { latency: result.latencyLabel, legs: legsToText(options.legs), n: options.n, r: options.r, w: options.w, t: flags.t, engine: options.engine },
+            seed: options.seed,
+            trials: options.trials,
+            threads,
+            wallTimeMs: finished.getTime() - started.getTime(),
+            startedAt: started.toISOString(),
+            finishedAt: finished.toISOString(),
+          },
+        });
+        if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
+      }
+      if (flags.json) process.stdout.write(JSON.stringify(stalenessJson(result)) + '\n');
+      else printSummary(result);
+    });
+}

@@ -1,0 +1,1 @@
+export { deriveStream, type RandomStream } from './stream.js';

@@ -1,0 +1,41 @@
+import type { StalenessResult } from './staleness.js';
+
+/** Columns of the staleness CSV: parameters, then metrics, then trials and seed (DESIGN.md). */
+export const STALENESS_COLUMNS = [
+  'latency', 'engine', 'n', 'r', 'w', 't',
+  'p_consistent', 'ci_low', 'ci_high', 'consistent',
+  't_visibility_90_ms', 't_visibility_99_ms', 't_visibility_999_ms',
+  'read_p50_ms', 'read_p99_ms', 'read_p999_ms', 'write_p50_ms', 'write_p99_ms', 'write_p999_ms',
+  'trials', 'seed',
+] as const;
+
+/** One CSV row per (cell, t point); the cell's t-visibility and latencies repeat on each of its rows. */
+export type StalenessRow = Record<(typeof STALENESS_COLUMNS)[number], string | number | null>;
+
+/** Turns a staleness result into CSV rows (see {@link STALENESS_COLUMNS}). */
+export function stalenessRows(result: StalenessResult): StalenessRow[] {
+  const { read, write } = result.latencyMs;
+  return result.curve.map((point) => ({
+    latency: result.latencyLabel,
+    engine: result.engine,
+    n: result.n,
+    r: result.r,
+    w: result.w,
+    t: point.t,
+    p_consistent: point.p_consistent,
+    ci_low: point.ci_low,
+    ci_high: point.ci_high,
+    consistent: point.consistent,
+    t_visibility_90_ms: result.tVisibilityMs['0.9'],
+    t_visibility_99_ms: result.tVisibilityMs['0.99'],
+    t_visibility_999_ms: result.tVisibilityMs['0.999'],
+    read_p50_ms: read.p50,
+    read_p99_ms: read.p99,
+    read_p999_ms: read.p999,
+    write_p50_ms: write.p50,
+    write_p99_ms: write.p99,
+    write_p999_ms: write.p999,
+    trials: point.trials,
+    seed: result.seed,
+  }));
+}

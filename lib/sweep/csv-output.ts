@@ -1,0 +1,50 @@
+import { stringify } from 'csv-stringify/sync';
+import { writeFileAtomic } from './atomic-write.js';
+
+/** A CSV cell value: numbers are written in plain decimal, never exponent notation. */
+export type CsvValue = string | number | boolean | null | undefined;
+
+/**
+ * A number in plain decimal (DESIGN.md "Output formats"): `1e-7` becomes `0.0000001`.
+ * Shortest round-trip digits are kept; NaN and infinities are written as empty, `inf`, `-inf`.
+ */
+export function plainDecimal(x: number): string {
+  if (Number.isNaN(x)) return '';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  const text = String(x);
+  if (!/e/i.test(text)) return text;
+  const [mantissa, exponentText] = text.split('e');
+  const negative = mantissa.startsWith('-');
+  const unsigned = negative ? mantissa.slice(1) : mantissa;
+  const dot = unsigned.indexOf('.');
+  const digits = unsigned.replace('.', '');
+  const pointAt = (dot === -1 ? unsigned.length : dot) + Number(exponentText);
+  let body: string;
+  if (pointAt <= 0) body = `0.${'0'.repeat(-pointAt)}${digits}`;
+  else if (pointAt >= digits.length) body = digits + '0'.repeat(pointAt - digits.length);
+  else body = `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+  return (negative ? '-' : '') + body;
+}
+
+/**
+ * Renders rows as CSV text with csv-stringify: a header of snake_case column names, then one line
+ * per row in the given column order.
+ *
+ * @example
+ * toCsv(['n', 'p'], [{ n: 3, p: 0.5 }]); // "n,p\n3,0.5\n"
+ */
+export function toCsv(columns: readonly string[], rows: readonly Record<string, CsvValue>[]): string {
+  return stringify(
+    rows.map((row) => columns.map((column) => {
+      const value = row[column];
+      return typeof value === 'number' ? plainDecimal(value) : value ?? '';
+    })),
+    { header: true, columns: [...columns], record_delimiter: '\n' },
+  );
+}
+
+/** Writes rows as a CSV file atomically (see {@link toCsv}). */
+export function writeCsv(path: string, columns: readonly string[], rows: readonly Record<string, CsvValue>[]): void {
+  writeFileAtomic(path, toCsv(columns, rows));
+}

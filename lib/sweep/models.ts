@@ -1,0 +1,20 @@
+import { deriveStream, type RandomStream } from '../random/index.js';
+import type { BatchTask } from './batch-task.js';
+import { stalenessBatchModel } from '../strategies/leaderless/staleness-batch.js';
+
+/** A model the pool can run: one batch of trials in, one plain-data summary out. */
+export interface BatchModel<P = any, S = any> {
+  /** Runs `trials` trials drawing only from `rng`; returns counts and fixed-size summaries. */
+  runBatch(params: P, trials: number, rng: RandomStream): S;
+}
+
+const models: Record<string, BatchModel> = {
+  staleness: stalenessBatchModel,
+};
+
+/** Runs one task with the stream derived from its (seed, cell, batch): the same result on any thread. */
+export function runTask(task: BatchTask): unknown {
+  const model = models[task.model];
+  if (!model) throw new Error(`unknown model "${task.model}"; known: ${Object.keys(models).join(', ')}`);
+  return model.runBatch(task.params, task.trials, deriveStream(task.seed, task.cell, task.batch));
+}
