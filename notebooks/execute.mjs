@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs as parseNodeArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -34,32 +35,32 @@ function usage() {
 }
 
 function parseArgs(argv) {
+  let parsed;
+  try {
+    parsed = parseNodeArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { timeout: { type: 'string' }, 'out-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    refuse('option', error.message.split('\n')[0], '--timeout=SECONDS, --out-dir=DIR, --help');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage());
+    process.exit(0);
+  }
   const opts = { timeout: 300, outDir: path.join(ROOT, '.tmp', 'notebooks'), paths: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [name, inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) refuse(name, 'nothing', 'a value');
-      return v;
-    };
-    if (name === '--help' || name === '-h') {
-      console.log(usage());
-      process.exit(0);
-    } else if (name === '--timeout') {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) refuse('--timeout', v, 'a whole number of seconds >= 1 (per cell)');
-      opts.timeout = n;
-    } else if (name === '--out-dir') {
-      opts.outDir = path.resolve(value());
-    } else if (name.startsWith('-')) {
-      refuse('option', arg, '--timeout=SECONDS, --out-dir=DIR, --help');
-    } else {
-      if (!arg.endsWith('.ipynb')) refuse('notebook', arg, 'a path ending in .ipynb');
-      if (!existsSync(arg)) refuse('notebook', arg, 'an existing file');
-      opts.paths.push(path.resolve(arg));
-    }
+  if (values.timeout !== undefined) {
+    const n = Number(values.timeout);
+    if (!Number.isInteger(n) || n < 1) refuse('--timeout', values.timeout, 'a whole number of seconds >= 1 (per cell)');
+    opts.timeout = n;
+  }
+  if (values['out-dir'] !== undefined) opts.outDir = path.resolve(values['out-dir']);
+  for (const arg of positionals) {
+    if (!arg.endsWith('.ipynb')) refuse('notebook', arg, 'a path ending in .ipynb');
+    if (!existsSync(arg)) refuse('notebook', arg, 'an existing file');
+    opts.paths.push(path.resolve(arg));
   }
   return opts;
 }

@@ -18,12 +18,26 @@ export interface RandomStream {
   nextInt(n: number): number;
 }
 
-/** xoroshiro128+ from pure-rand behind the {@link RandomStream} interface. */
-class Xoroshiro128PlusStream implements RandomStream {
+/**
+ * A {@link RandomStream} that also hands out raw 32-bit words, for samplers that build their own
+ * variates from bits (the ziggurat takes a layer index and a 53-bit uniform from two words).
+ * Every stream from {@link deriveStream} is one; {@link randomBits} adapts any other stream.
+ */
+export interface RandomBits extends RandomStream {
+  /** 32 uniform random bits, as an unsigned integer in [0, 2^32). */
+  nextUint32(): number;
+}
+
+/** xoroshiro128+ from pure-rand behind the {@link RandomBits} interface. */
+class Xoroshiro128PlusStream implements RandomBits {
   private readonly generator: RandomGenerator;
 
   constructor(state: readonly number[]) {
     this.generator = xoroshiro128plusFromState(state);
+  }
+
+  nextUint32(): number {
+    return this.generator.next() >>> 0;
   }
 
   nextDouble(): number {
@@ -42,6 +56,44 @@ class Xoroshiro128PlusStream implements RandomStream {
       if (x < limit) return x % n;
     }
   }
+}
+
+/**
+ * Bits from a stream that only offers doubles (a test double, a stream from elsewhere): each word is
+ * the top 32 bits of one `nextDouble()`, exact for any stream with at least 32 random bits per double.
+ */
+class DoubleBits implements RandomBits {
+  constructor(private readonly stream: RandomStream) {}
+
+  nextUint32(): number {
+    return Math.floor(this.stream.nextDouble() * 4294967296);
+  }
+
+  nextDouble(): number {
+    return this.stream.nextDouble();
+  }
+
+  nextOpenDouble(): number {
+    return this.stream.nextOpenDouble();
+  }
+
+  nextInt(n: number): number {
+    return this.stream.nextInt(n);
+  }
+}
+
+/**
+ * The stream itself when it already offers raw words (every stream from {@link deriveStream}),
+ * otherwise an adapter that takes 32 bits from each of its doubles. Samplers call this once per
+ * bulk fill, so their inner loops see a single stream class and stay monomorphic.
+ *
+ * @param rng - any random stream
+ * @example
+ * const bits = randomBits(deriveStream(1));
+ * bits.nextUint32(); // an integer in [0, 2^32)
+ */
+export function randomBits(rng: RandomStream): RandomBits {
+  return typeof (rng as Partial<RandomBits>).nextUint32 === 'function' ? (rng as RandomBits) : new DoubleBits(rng);
 }
 
 /**
