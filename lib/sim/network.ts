@@ -14,7 +14,13 @@ export type DropReason = 'partition' | 'loss' | 'receiverDown' | 'senderDown';
 
 /**
  * Message counts since the last reset. Every send ends up delivered, dropped for one reason, or still
- * in flight: `sent = delivered + dropped + inFlight`.
+ * in flight: `sent = delivered + dropped + inFlight`. Counted per reason, because "the read
+ * timed out" means something different under a partition than under random loss.
+ *
+ * @example
+ * sim.run();
+ * const { sent, delivered, loss, partition } = net.counters;
+ * net.counters.droppedFor('receiverDown');
  */
 export class NetworkCounters {
   /** Calls to `send`. */
