@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LatencyDistribution } from '../latency/distribution.js';
-import { deriveStream, type RandomStream } from '../random/index.js';
+import { constant, exponential } from '../latency/index.js';
+import { deriveStream } from '../random/index.js';
 import { Faults } from './faults.js';
 import { Network } from './network.js';
 import { Nodes } from './nodes.js';
 import { Simulation } from './simulation.js';
-
-function constant(value: number): LatencyDistribution {
-  return {
-    kind: 'const', sample: () => value, mean: () => value,
-    cdf: (x: number) => (x >= value ? 1 : 0), quantile: () => value, toString: () => `const(${value})`,
-  };
-}
-
-function exponential(rate: number): LatencyDistribution {
-  return {
-    kind: 'exp',
-    sample: (rng: RandomStream) => -Math.log(rng.nextOpenDouble()) / rate,
-    mean: () => 1 / rate,
-    cdf: (x: number) => (x <= 0 ? 0 : 1 - Math.exp(-rate * x)),
-    quantile: (p: number) => -Math.log(1 - p) / rate,
-    toString: () => `exp(${rate})`,
-  };
-}
 
 function world() {
   const sim = new Simulation(deriveStream(5));

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LatencyDistribution } from '../latency/distribution.js';
-import { deriveStream, type RandomStream } from '../random/index.js';
+import { exponential } from '../latency/index.js';
+import { deriveStream } from '../random/index.js';
 import { FIRST_ALLOCATED_KIND, Simulation } from './simulation.js';
 import { Network } from './network.js';
 import { Nodes } from './nodes.js';
 import { Faults } from './faults.js';
-
-function exponential(rate: number): LatencyDistribution {
-  return {
-    kind: 'exp',
-    sample: (rng: RandomStream) => -Math.log(rng.nextOpenDouble()) / rate,
-    mean: () => 1 / rate,
-    cdf: (x: number) => (x <= 0 ? 0 : 1 - Math.exp(-rate * x)),
-    quantile: (p: number) => -Math.log(1 - p) / rate,
-    toString: () => `exp(${rate})`,
-  };
-}
 
 describe('Simulation', () => {
   it('dispatches by time, ties in scheduling order, and advances the clock', () => {

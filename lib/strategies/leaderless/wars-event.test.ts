@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { constant, exponential } from '../../latency/index.js';
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/distribution.js';
 import type { WarsLegs } from '../../latency/wars-legs.js';
 import { deriveStream, type RandomStream } from '../../random/index.js';
 import { WarsEventModel } from './wars-event.js';
-
-function exponential(rate: number): LatencyDistribution {
-  return {
-    kind: 'exp',
-    sample: (rng: RandomStream) => -Math.log(rng.nextOpenDouble()) / rate,
-    mean: () => 1 / rate,
-    cdf: (x: number) => (x <= 0 ? 0 : 1 - Math.exp(-rate * x)),
-    quantile: (p: number) => -Math.log(1 - p) / rate,
-    toString: () => `exp(${rate})`,
-  };
-}
-
-function constant(value: number): LatencyDistribution {
-  return {
-    kind: 'const', sample: () => value, mean: () => value,
-    cdf: (x: number) => (x >= value ? 1 : 0), quantile: () => value, toString: () => `const(${value})`,
-  };
-}
 
 /**
  * Returns the given values in turn, ignoring the stream: with it a test fixes which replica gets
