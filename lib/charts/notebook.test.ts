@@ -7,7 +7,7 @@ import {
   type DisplayEnvironment,
 } from './notebook.js';
 import { stalenessCurveSpec } from './staleness-curve.js';
-import { sampleStalenessRows } from './test-data.js';
+import { sampleStalenessRows } from './test-data.testkit.js';
 
 const spec = stalenessCurveSpec(sampleStalenessRows(200), { title: 'N=3' });
 

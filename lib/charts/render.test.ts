@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ParameterError } from '../errors.js';
 import { chartFontFiles, renderSvg, svgToPng, writeFigure, type FigureFormat } from './render.js';
 import { stalenessCurveSpec } from './staleness-curve.js';
-import { sampleStalenessRows, sampleTradeoffRows } from './test-data.js';
+import { sampleStalenessRows, sampleTradeoffRows } from './test-data.testkit.js';
 import { latencyStalenessTradeoffSpec } from './tradeoff.js';
 import { paper } from './theme.js';
 

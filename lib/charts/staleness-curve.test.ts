@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ParameterError } from '../errors.js';
 import { VEGA_LITE_SCHEMA } from './spec.js';
 import { stalenessCurveSpec } from './staleness-curve.js';
-import { compileWarnings, sampleStalenessRows } from './test-data.js';
+import { compileWarnings, sampleStalenessRows } from './test-data.testkit.js';
 import { talk } from './theme.js';
 
 type Layer = { name?: string; mark: { type: string }; encoding: Record<string, any> };

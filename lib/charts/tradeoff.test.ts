@@ -1,7 +1,7 @@
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { ParameterError } from '../errors.js';
-import { compileWarnings, sampleTradeoffRows } from './test-data.js';
+import { compileWarnings, sampleTradeoffRows } from './test-data.testkit.js';
 import { DOMINATED_LABEL, PARETO_LABEL, latencyStalenessTradeoffSpec } from './tradeoff.js';
 
 describe('latencyStalenessTradeoffSpec', () => {

@@ -1,15 +1,20 @@
 import type { RandomStream } from '../random/index.js';
+import type { BulkSampler } from './bulk.js';
 import type { LatencyDistribution } from './distribution.js';
 import { requireNonNegative, requireProbability } from './validate.js';
 
 /** A point mass at one value. */
-export class ConstantDistribution implements LatencyDistribution {
+export class ConstantDistribution implements LatencyDistribution, BulkSampler {
   readonly kind = 'const';
 
   constructor(readonly value: number) {}
 
   sample(_rng: RandomStream): number {
     return this.value;
+  }
+
+  fill(_rng: RandomStream, out: Float64Array, offset: number, count: number): void {
+    out.fill(this.value, offset, offset + count);
   }
 
   mean(): number {

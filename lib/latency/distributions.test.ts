@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParameterError } from '../errors.js';
 import { deriveStream } from '../random/index.js';
+import { expectMeanWithinFiveSe, expectQuantileBands } from './draw-checks.testkit.js';
 import { constant } from './constant.js';
 import type { LatencyDistribution } from './distribution.js';
 import { empirical } from './empirical.js';
@@ -111,18 +112,6 @@ function drawSorted(d: LatencyDistribution, seed: number): Float64Array {
   return xs.sort();
 }
 
-/** How many of the sorted xs are < x (strict) or <= x. */
-function countBelow(xs: Float64Array, x: number, inclusive: boolean): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (inclusive ? xs[mid] <= x : xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * The three checks on one distribution: (a) for each p, the share of draws <= quantile(p) lies in a
  * 4.5 sigma binomial band around p (one-sided where atoms allow more); (b) the sample mean lies
@@ -132,22 +121,13 @@ function checkAgainstSamples({ d, variance, atoms }: Case, seed: number): void {
   const xs = drawSorted(d, seed);
   const label = `${d} seed ${seed}`;
   expect(xs[0], label).toBeGreaterThanOrEqual(0);
+  expectQuantileBands(xs, d, PS, label);
   for (const p of PS) {
-    const q = d.quantile(p);
-    const band = 4.5 * Math.sqrt((p * (1 - p)) / N);
-    expect(countBelow(xs, q, true) / N, `${label}: P(X <= q(${p}))`).toBeGreaterThanOrEqual(p - band);
-    expect(countBelow(xs, q, false) / N, `${label}: P(X < q(${p}))`).toBeLessThanOrEqual(p + band);
-    const c = d.cdf(q);
+    const c = d.cdf(d.quantile(p));
     if (atoms) expect(c, `${label}: cdf(q(${p}))`).toBeGreaterThanOrEqual(p);
     else expect(Math.abs(c - p), `${label}: cdf(q(${p})) - p`).toBeLessThanOrEqual(1e-9);
   }
-  if (Number.isFinite(variance)) {
-    let sum = 0;
-    for (const x of xs) sum += x;
-    const m = d.mean();
-    const tolerance = 5 * Math.sqrt(variance / N) + 1e-12 * Math.abs(m);
-    expect(Math.abs(sum / N - m), `${label}: sample mean vs mean() ${m}`).toBeLessThanOrEqual(tolerance);
-  }
+  expectMeanWithinFiveSe(xs, d, variance, label);
 }
 
 describe('sampling agrees with quantile, cdf and mean (fast-check over parameters)', () => {

@@ -1,5 +1,6 @@
 import { ParameterError } from '../errors.js';
 import type { RandomStream } from '../random/index.js';
+import type { BulkSampler } from './bulk.js';
 import type { LatencyDistribution } from './distribution.js';
 import { requireProbability } from './validate.js';
 
@@ -8,7 +9,7 @@ import { requireProbability } from './validate.js';
  * x_0 <= ... <= x_{n-1}: Q(p) = x_i + f (x_{i+1} - x_i) at position p (n - 1) = i + f. Each gap
  * between neighbours carries probability 1/(n - 1) spread uniformly over it (tied values make an atom).
  */
-class EmpiricalDistribution implements LatencyDistribution {
+class EmpiricalDistribution implements LatencyDistribution, BulkSampler {
   readonly kind = 'empirical';
   private readonly sorted: Float64Array;
   private readonly meanValue: number;
@@ -30,6 +31,16 @@ class EmpiricalDistribution implements LatencyDistribution {
     const position = rng.nextDouble() * (x.length - 1);
     const i = Math.floor(position);
     return x[i] + (position - i) * (x[i + 1] - x[i]);
+  }
+
+  fill(rng: RandomStream, out: Float64Array, offset: number, count: number): void {
+    const x = this.sorted;
+    const gaps = x.length - 1;
+    for (let j = offset, end = offset + count; j < end; j++) {
+      const position = rng.nextDouble() * gaps;
+      const i = Math.floor(position);
+      out[j] = x[i] + (position - i) * (x[i + 1] - x[i]);
+    }
   }
 
   mean(): number {

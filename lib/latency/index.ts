@@ -22,3 +22,4 @@ export {
   type MeasuredReference,
 } from './presets.js';
 export { normalCdf, normalQuantile } from './standard-normal.js';
+export { fillSamples, type BulkSampler } from './bulk.js';

@@ -1,9 +1,10 @@
 import type { RandomStream } from '../random/index.js';
+import type { BulkSampler } from './bulk.js';
 import type { LatencyDistribution } from './distribution.js';
 import { normalCdf, normalQuantile, standardNormal } from './standard-normal.js';
 import { requireFinite, requirePositive, requireProbability } from './validate.js';
 
-class LognormalDistribution implements LatencyDistribution {
+class LognormalDistribution implements LatencyDistribution, BulkSampler {
   readonly kind = 'lognormal';
 
   constructor(
@@ -13,6 +14,10 @@ class LognormalDistribution implements LatencyDistribution {
 
   sample(rng: RandomStream): number {
     return Math.exp(this.mu + this.sigma * standardNormal(rng));
+  }
+
+  fill(rng: RandomStream, out: Float64Array, offset: number, count: number): void {
+    for (let j = offset, end = offset + count; j < end; j++) out[j] = this.sample(rng);
   }
 
   mean(): number {

@@ -1,10 +1,11 @@
 import type { RandomStream } from '../random/index.js';
+import { fillSamples, type BulkSampler } from './bulk.js';
 import { ConstantDistribution } from './constant.js';
 import type { LatencyDistribution } from './distribution.js';
 import { requireNonNegative, requireProbability } from './validate.js';
 
 /** offset + X for a fixed offset ({@link shifted} builds it). */
-class ShiftedDistribution implements LatencyDistribution {
+class ShiftedDistribution implements LatencyDistribution, BulkSampler {
   readonly kind = 'shifted';
 
   constructor(
@@ -14,6 +15,12 @@ class ShiftedDistribution implements LatencyDistribution {
 
   sample(rng: RandomStream): number {
     return this.offset + this.base.sample(rng);
+  }
+
+  fill(rng: RandomStream, out: Float64Array, offset: number, count: number): void {
+    fillSamples(this.base, rng, out, offset, count);
+    const shift = this.offset;
+    for (let j = offset, end = offset + count; j < end; j++) out[j] = shift + out[j];
   }
 
   mean(): number {

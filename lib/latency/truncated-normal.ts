@@ -1,4 +1,5 @@
 import type { RandomStream } from '../random/index.js';
+import type { BulkSampler } from './bulk.js';
 import type { LatencyDistribution } from './distribution.js';
 import {
   normalCdf,
@@ -21,7 +22,7 @@ const FAR_TAIL = 5;
  * X ~ N(mu, sigma^2) conditioned on X >= 0. With Z standard normal and a = -mu/sigma the
  * standardised truncation point, X = mu + sigma Z given Z >= a.
  */
-class TruncatedNormalDistribution implements LatencyDistribution {
+class TruncatedNormalDistribution implements LatencyDistribution, BulkSampler {
   readonly kind = 'normal';
   /** Standardised truncation point a = -mu/sigma. */
   private readonly a: number;
@@ -68,6 +69,10 @@ class TruncatedNormalDistribution implements LatencyDistribution {
       const d = (e - 1) * invLambda;
       if (-2 * Math.log(rng.nextOpenDouble()) >= d * d) return this.sigma * e * invLambda;
     }
+  }
+
+  fill(rng: RandomStream, out: Float64Array, offset: number, count: number): void {
+    for (let j = offset, end = offset + count; j < end; j++) out[j] = this.sample(rng);
   }
 
   mean(): number {

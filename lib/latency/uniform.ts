@@ -1,9 +1,10 @@
 import { ParameterError } from '../errors.js';
 import type { RandomStream } from '../random/index.js';
+import type { BulkSampler } from './bulk.js';
 import type { LatencyDistribution } from './distribution.js';
 import { requireNonNegative, requireProbability } from './validate.js';
 
-class UniformDistribution implements LatencyDistribution {
+class UniformDistribution implements LatencyDistribution, BulkSampler {
   readonly kind = 'uniform';
   private readonly width: number;
 
@@ -16,6 +17,11 @@ class UniformDistribution implements LatencyDistribution {
 
   sample(rng: RandomStream): number {
     return this.low + this.width * rng.nextDouble();
+  }
+
+  fill(rng: RandomStream, out: Float64Array, offset: number, count: number): void {
+    const { low, width } = this;
+    for (let j = offset, end = offset + count; j < end; j++) out[j] = low + width * rng.nextDouble();
   }
 
   mean(): number {

@@ -1,1 +1,1 @@
-export { deriveStream, type RandomStream } from './stream.js';
+export { deriveStream, randomBits, type RandomStream, type RandomBits } from './stream.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { deriveStream } from './stream.js';
+import { deriveStream, randomBits, type RandomStream } from './stream.js';
 
 const draw = (seed: number, cell: number, batch: number, count = 8) => {
   const rng = deriveStream(seed, cell, batch);
@@ -52,5 +52,34 @@ describe('deriveStream', () => {
   it('refuses seeds that are not whole numbers', () => {
     expect(() => deriveStream(-1)).toThrow(/seed/);
     expect(() => deriveStream(1.5)).toThrow(/seed/);
+  });
+});
+
+describe('raw words of a derived stream', () => {
+  it('are the generator words nextDouble is made of (pure-rand uniformFloat64: low 26 and 27 bits)', () => {
+    const words = randomBits(deriveStream(5, 6, 7));
+    const doubles = deriveStream(5, 6, 7);
+    for (let i = 0; i < 1000; i++) {
+      const a = words.nextInt32();
+      const b = words.nextInt32();
+      expect(Number.isInteger(a) && a >= -(2 ** 31) && a < 2 ** 31).toBe(true);
+      expect(doubles.nextDouble()).toBe((a & 0x3ffffff) * 2 ** -26 + (b & 0x7ffffff) * 2 ** -53);
+    }
+  });
+
+  it('randomBits returns a derived stream itself, and adapts any other stream', () => {
+    const rng = deriveStream(1);
+    expect(randomBits(rng)).toBe(rng);
+    let x = 0;
+    const foreign: RandomStream = {
+      nextDouble: () => (x = (x + 0.3819660112501051) % 1),
+      nextOpenDouble: () => 1 - x,
+      nextInt: (n) => Math.floor(x * n),
+    };
+    const bits = randomBits(foreign);
+    const seen = Array.from({ length: 100 }, () => bits.nextInt32());
+    for (const w of seen) expect(Number.isInteger(w) && w >= -(2 ** 31) && w < 2 ** 31).toBe(true);
+    expect(new Set(seen).size).toBe(100);
+    expect(randomBits(bits)).toBe(bits);
   });
 });

@@ -24,8 +24,12 @@ export interface RandomStream {
  * Every stream from {@link deriveStream} is one; {@link randomBits} adapts any other stream.
  */
 export interface RandomBits extends RandomStream {
-  /** 32 uniform random bits, as an unsigned integer in [0, 2^32). */
-  nextUint32(): number;
+  /**
+   * 32 uniform random bits as a signed 32-bit integer (`>>> 0` gives the unsigned value). Signed,
+   * because V8 keeps such values unboxed even across calls it does not inline; an unsigned value
+   * >= 2^31 returned from a call is allocated on the heap.
+   */
+  nextInt32(): number;
 }
 
 /** xoroshiro128+ from pure-rand behind the {@link RandomBits} interface. */
@@ -36,8 +40,8 @@ class Xoroshiro128PlusStream implements RandomBits {
     this.generator = xoroshiro128plusFromState(state);
   }
 
-  nextUint32(): number {
-    return this.generator.next() >>> 0;
+  nextInt32(): number {
+    return this.generator.next();
   }
 
   nextDouble(): number {
@@ -65,8 +69,8 @@ class Xoroshiro128PlusStream implements RandomBits {
 class DoubleBits implements RandomBits {
   constructor(private readonly stream: RandomStream) {}
 
-  nextUint32(): number {
-    return Math.floor(this.stream.nextDouble() * 4294967296);
+  nextInt32(): number {
+    return Math.floor(this.stream.nextDouble() * 4294967296) | 0;
   }
 
   nextDouble(): number {
@@ -90,10 +94,10 @@ class DoubleBits implements RandomBits {
  * @param rng - any random stream
  * @example
  * const bits = randomBits(deriveStream(1));
- * bits.nextUint32(); // an integer in [0, 2^32)
+ * bits.nextInt32() >>> 0; // an integer in [0, 2^32)
  */
 export function randomBits(rng: RandomStream): RandomBits {
-  return typeof (rng as Partial<RandomBits>).nextUint32 === 'function' ? (rng as RandomBits) : new DoubleBits(rng);
+  return typeof (rng as Partial<RandomBits>).nextInt32 === 'function' ? (rng as RandomBits) : new DoubleBits(rng);
 }
 
 /**
