@@ -82,9 +82,13 @@ function printSummary(result: StalenessResult): void {
   const lines = [
     `staleness: N=${result.n} R=${result.r} W=${result.w}, latency ${result.latencyLabel}, ${result.trials} trials (${result.engine} engine), seed ${result.seed}`,
     `P(consistent) at t=${result.curve[0].t} ms: ${result.curve[0].p_consistent.toFixed(4)} [${result.curve[0].ci_low.toFixed(4)}, ${result.curve[0].ci_high.toFixed(4)}]`,
-    `t-visibility: 90% ${formatMs(result.tVisibilityMs['0.9'])}, 99% ${formatMs(result.tVisibilityMs['0.99'])}, 99.9% ${formatMs(result.tVisibilityMs['0.999'])}`,
-    `read latency:  p50 ${formatMs(result.latencyMs.read.p50)}, p99 ${formatMs(result.latencyMs.read.p99)}, p99.9 ${formatMs(result.latencyMs.read.p999)}`,
-    `write latency: p50 ${formatMs(result.latencyMs.write.p50)}, p99 ${formatMs(result.latencyMs.write.p99)}, p99.9 ${formatMs(result.latencyMs.write.p999)}`,
+    `t-visibility (smallest t with P(consistent) >= level; 95% interval):`,
+    ...(['0.9', '0.99', '0.999'] as const).map((level) => {
+      const ci = result.tVisibilityCiMs[level];
+      return `  ${(Number(level) * 100).toString().padStart(4)}%: ${formatMs(result.tVisibilityMs[level])}${ci ? ` [${ci.low.toPrecision(4)}, ${ci.high.toPrecision(4)}]` : ''}`;
+    }),
+    `read latency:  p50 ${formatMs(result.latencyMs.read.p50)}, p99 ${formatMs(result.latencyMs.read.p99)}, p99.9 ${formatMs(result.latencyMs.read.p999)} (${result.latencyMs.read.samples} reads)`,
+    `write latency: p50 ${formatMs(result.latencyMs.write.p50)}, p99 ${formatMs(result.latencyMs.write.p99)}, p99.9 ${formatMs(result.latencyMs.write.p999)} (${result.latencyMs.write.samples} writes)`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }

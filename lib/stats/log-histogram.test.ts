@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { quantileSorted } from 'simple-statistics';
 import { LogHistogram, LOG_HISTOGRAM_RELATIVE_ERROR } from './log-histogram.js';
+import { deriveStream } from '../random/index.js';
 
 /** The exact p-quantile as the sketch defines it: the ceil(p n)-th smallest value. */
 function exactOrderStatistic(sorted: number[], p: number): number {
@@ -53,5 +54,26 @@ describe('LogHistogram', () => {
   it('refuses NaN and is NaN when empty', () => {
     expect(new LogHistogram().quantile(0.5)).toBeNaN();
     expect(() => new LogHistogram().record(Number.NaN)).toThrow(/NaN/);
+  });
+
+  it('quantileInterval covers the true quantile about 95% of the time', () => {
+    // Exp(1): the 0.9-quantile is ln 10 and the 0.99-quantile ln 100.
+    for (const [p, truth] of [[0.9, Math.log(10)], [0.99, Math.log(100)]]) {
+      const repetitions = 400;
+      let covered = 0;
+      for (let k = 0; k < repetitions; k++) {
+        const rng = deriveStream(17, k, 0);
+        const h = new LogHistogram();
+        for (let i = 0; i < 3000; i++) h.record(-Math.log(rng.nextOpenDouble()));
+        const { low, high } = h.quantileInterval(p);
+        expect(low).toBeLessThanOrEqual(h.quantile(p));
+        expect(high).toBeGreaterThanOrEqual(h.quantile(p));
+        if (low <= truth && truth <= high) covered++;
+      }
+      // 95% nominal; a binomial 4.5-sigma band around it (the order-statistic interval is slightly conservative).
+      const band = 4.5 * Math.sqrt((0.95 * 0.05) / repetitions);
+      expect(covered / repetitions).toBeGreaterThan(0.95 - band);
+      expect(covered / repetitions).toBeLessThan(Math.min(1, 0.95 + band + 0.02));
+    }
   });
 });

@@ -113,13 +113,38 @@ export class LogHistogram implements LogHistogramData {
    */
   quantile(p: number): number {
     if (this.total === 0) return Number.NaN;
-    const rank = Math.max(1, Math.ceil(p * this.total - 1e-9));
+    return this.valueAtRank(Math.ceil(p * this.total - 1e-9));
+  }
+
+  /**
+   * A distribution-free confidence interval for the p-quantile: the order statistics at ranks
+   * np -/+ z sqrt(np(1-p)) (rounded outwards), whose span covers the true quantile with about the
+   * normal level of z (95% by default), widened by the sketch's relative error.
+   * Reference: W. J. Conover, Practical Nonparametric Statistics, 3rd ed., Wiley 1999, Section 3.2
+   * (confidence interval for a quantile, large-sample form).
+   *
+   * @example
+   * h.quantileInterval(0.999); // { low, high } around h.quantile(0.999)
+   */
+  quantileInterval(p: number, z = 1.959963984540054): { low: number; high: number } {
+    if (this.total === 0) return { low: Number.NaN, high: Number.NaN };
+    const n = this.total;
+    const halfWidth = z * Math.sqrt(n * p * (1 - p));
+    return {
+      low: this.valueAtRank(Math.floor(n * p - halfWidth)) * (1 - LOG_HISTOGRAM_RELATIVE_ERROR),
+      high: this.valueAtRank(Math.ceil(n * p + halfWidth) + 1) * (1 + LOG_HISTOGRAM_RELATIVE_ERROR),
+    };
+  }
+
+  /** The value of the rank-th smallest recorded value (rank clamped to 1..total). */
+  private valueAtRank(rank: number): number {
+    const target = Math.min(this.total, Math.max(1, rank));
     let seen = this.zeroCount;
-    if (seen >= rank) return 0;
+    if (seen >= target) return 0;
     const counts = this.counts;
     for (let i = 0; i < BUCKETS; i++) {
       seen += counts[i];
-      if (seen >= rank) {
+      if (seen >= target) {
         const exponent = Math.floor(i / SUB_BUCKETS) + MIN_EXPONENT;
         const sub = i % SUB_BUCKETS;
         const midpoint = 2 ** exponent * (1 + (sub + 0.5) / SUB_BUCKETS);

@@ -4,17 +4,23 @@ import type { StalenessResult } from './staleness.js';
 export const STALENESS_COLUMNS = [
   'latency', 'engine', 'n', 'r', 'w', 't',
   'p_consistent', 'ci_low', 'ci_high', 'consistent',
-  't_visibility_90_ms', 't_visibility_99_ms', 't_visibility_999_ms',
+  't_visibility_90_ms', 't_visibility_90_low_ms', 't_visibility_90_high_ms',
+  't_visibility_99_ms', 't_visibility_99_low_ms', 't_visibility_99_high_ms',
+  't_visibility_999_ms', 't_visibility_999_low_ms', 't_visibility_999_high_ms',
   'read_p50_ms', 'read_p99_ms', 'read_p999_ms', 'write_p50_ms', 'write_p99_ms', 'write_p999_ms',
   'trials', 'seed',
 ] as const;
 
-/** One CSV row per (cell, t point); the cell's t-visibility and latencies repeat on each of its rows. */
+/**
+ * One CSV row per (cell, t point); the cell's t-visibility (with its 95% interval, empty for the
+ * event engine) and latency quantiles repeat on each of its rows.
+ */
 export type StalenessRow = Record<(typeof STALENESS_COLUMNS)[number], string | number | null>;
 
 /** Turns a staleness result into CSV rows (see {@link STALENESS_COLUMNS}). */
 export function stalenessRows(result: StalenessResult): StalenessRow[] {
   const { read, write } = result.latencyMs;
+  const ci = result.tVisibilityCiMs;
   return result.curve.map((point) => ({
     latency: result.latencyLabel,
     engine: result.engine,
@@ -27,8 +33,14 @@ export function stalenessRows(result: StalenessResult): StalenessRow[] {
     ci_high: point.ci_high,
     consistent: point.consistent,
     t_visibility_90_ms: result.tVisibilityMs['0.9'],
+    t_visibility_90_low_ms: ci['0.9']?.low ?? null,
+    t_visibility_90_high_ms: ci['0.9']?.high ?? null,
     t_visibility_99_ms: result.tVisibilityMs['0.99'],
+    t_visibility_99_low_ms: ci['0.99']?.low ?? null,
+    t_visibility_99_high_ms: ci['0.99']?.high ?? null,
     t_visibility_999_ms: result.tVisibilityMs['0.999'],
+    t_visibility_999_low_ms: ci['0.999']?.low ?? null,
+    t_visibility_999_high_ms: ci['0.999']?.high ?? null,
     read_p50_ms: read.p50,
     read_p99_ms: read.p99,
     read_p999_ms: read.p999,

@@ -136,6 +136,9 @@ describe('determinism and the output contract', () => {
     for (const level of [0.9, 0.99, 0.999] as const) {
       const visibility = result.tVisibilityMs[String(level) as '0.9' | '0.99' | '0.999']!;
       expect(visibility).toBeGreaterThan(0);
+      const interval = result.tVisibilityCiMs[String(level) as '0.9' | '0.99' | '0.999']!;
+      expect(interval.low).toBeLessThanOrEqual(visibility);
+      expect(interval.high).toBeGreaterThanOrEqual(visibility);
       for (const point of result.curve) {
         if (point.t < visibility * 0.998) expect(point.p_consistent).toBeLessThan(level);
         if (point.t > visibility * 1.002) expect(point.p_consistent).toBeGreaterThanOrEqual(level);

@@ -83,6 +83,11 @@ export interface StalenessResult {
    * point that reaches it, or null.
    */
   tVisibilityMs: Record<'0.9' | '0.99' | '0.999', number | null>;
+  /**
+   * 95% distribution-free intervals of the t-visibility levels (order statistics of the per-trial
+   * thresholds; fast engine only, null for the event engine or an unreached level).
+   */
+  tVisibilityCiMs: Record<'0.9' | '0.99' | '0.999', { low: number; high: number } | null>;
   latencyMs: { read: LatencyQuantiles; write: LatencyQuantiles };
 }
 
@@ -183,6 +188,8 @@ export async function runStaleness(options: StalenessOptions): Promise<Staleness
     const point = curve.find((p) => p.p_consistent >= level);
     return point ? point.t : null;
   };
+  const tVisibilityInterval = (level: number): { low: number; high: number } | null =>
+    engine === 'fast' && tVisibility(level) !== null ? threshold.quantileInterval(level) : null;
   return {
     n: options.n,
     r: options.r,
@@ -193,6 +200,7 @@ export async function runStaleness(options: StalenessOptions): Promise<Staleness
     latencyLabel: options.latencyLabel ?? options.legs.W.toString(),
     curve,
     tVisibilityMs: { '0.9': tVisibility(0.9), '0.99': tVisibility(0.99), '0.999': tVisibility(0.999) },
+    tVisibilityCiMs: { '0.9': tVisibilityInterval(0.9), '0.99': tVisibilityInterval(0.99), '0.999': tVisibilityInterval(0.999) },
     latencyMs: { read: quantiles(readLatency), write: quantiles(writeLatency) },
   };
 }
