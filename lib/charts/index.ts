@@ -20,6 +20,15 @@ export {
   latencyStalenessTradeoffSpec,
 } from './tradeoff.js';
 export {
+  type TimelineNode,
+  type TimelineEvent,
+  type MessageSequenceInput,
+  type MessageSequenceOptions,
+  TIMELINE_DECIDING,
+  TIMELINE_LATE,
+  messageSequenceSpec,
+} from './timeline.js';
+export {
   type FigureFormat,
   type PngOptions,
   chartFontFiles,

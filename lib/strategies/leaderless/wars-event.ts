@@ -16,6 +16,61 @@ export interface WarsConfig {
   legs: WarsLegs;
 }
 
+/**
+ * What a traced trial records, in the protocol's words. Messages are named for their leg:
+ * `write-request` (W), `write-ack` (A), `read-request` (R), `read-response` (S). Local events
+ * happen at one node: the write and the read starting at the coordinator, the write committing
+ * (at its W-th ack) and the read returning (at its R-th response).
+ */
+export type WarsTraceKind =
+  | 'write-start'
+  | 'write-request'
+  | 'write-ack'
+  | 'commit'
+  | 'read-start'
+  | 'read-request'
+  | 'read-response'
+  | 'read-return';
+
+/** One event of a traced trial. Node ids: replicas 0..n-1, the coordinator n. */
+export interface WarsTraceEvent {
+  /** When it happened (a message: when it arrived), ms since the write started. */
+  timeMs: number;
+  kind: WarsTraceKind;
+  /** Where it happened (a message: its receiver). */
+  node: number;
+  /** A message's sender. */
+  from?: number;
+  /** When a message was sent, ms. */
+  sentMs?: number;
+  /**
+   * The version involved: the one a write request carries or a write ack confirms, the one a
+   * replica holds when it answers a read (read-response), the newest of the first R responses
+   * (read-return), the one the write installs (write-start, commit). Replicas start at 0.
+   */
+  version?: number;
+  /** write-ack and read-response: this message's rank among its kind's arrivals (1 = first). */
+  rank?: number;
+  /**
+   * The read had already returned: the event cannot change the outcome (the untraced run stops
+   * there; the traced run lets the remaining messages land, so the diagram shows them).
+   */
+  late?: boolean;
+}
+
+/** A traced trial: its outcome and its events in dispatch order. */
+export interface WarsTrialTrace {
+  /** The same outcome {@link WarsEventModel.trial} returns for the same stream state. */
+  outcome: WarsTrialOutcome;
+  /** The read's start after the commit, ms. */
+  tMs: number;
+  /** The coordinator's node id (n); replicas are 0..n-1. */
+  coordinator: number;
+  /** With a WAN layout: the replicas in the coordinator's datacenter for the write and for the read. */
+  localReplicas?: { write: number[]; read: number[] };
+  events: WarsTraceEvent[];
+}
+
 /** What one write followed by one read produced. */
 export interface WarsTrialOutcome {
   /** The read returned the write's version (or a newer one). */
@@ -180,6 +235,95 @@ export class WarsEventModel {
     };
   }
 
+  /**
+   * Runs one trial exactly as {@link trial} does (same draws, same outcome) with the kernel's
+   * tracer on, and returns its events decoded into the protocol's words. After the read returns,
+   * the messages still in flight are delivered too (marked `late`), which draws more from `rng`
+   * than {@link trial} would: trace the last trial you run on a stream, or use a copy.
+   * The untraced path is untouched: the tracer is installed for this call only.
+   *
+   * @example
+   * const model = new WarsEventModel({ n: 3, r: 1, w: 1, legs });
+   * const { outcome, events } = model.traceTrial(5, deriveStream(1));
+   * events.filter((e) => e.kind === 'read-response'); // who answered, when, with which version
+   */
+  traceTrial(tMs: number, rng: RandomStream): WarsTrialTrace {
+    const raw: number[] = [];
+    let late = 0;
+    this.sim.setTracer((timeMs, kind, target, a, _b, _c, d) => {
+      raw.push(timeMs, kind, target, a, d, late); // d: a message's sender
+    });
+    let outcome: WarsTrialOutcome;
+    try {
+      outcome = this.trial(tMs, rng);
+      late = 1;
+      this.sim.run(); // deliver what is still in flight, for the picture
+    } finally {
+      this.sim.setTracer(null);
+    }
+    const trace: WarsTrialTrace = { outcome, tMs, coordinator: this.coordinator, events: this.decode(raw) };
+    if (this.remoteLegs !== null) {
+      const members = (flags: Uint8Array) => [...flags.keys()].filter((i) => flags[i] === 1);
+      trace.localReplicas = { write: members(this.localWrite), read: members(this.localRead) };
+    }
+    return trace;
+  }
+
+  /**
+   * Raw kernel records (time, kind, target, a, sender, late) -> protocol events. Send times follow
+   * from causality: writes leave at 0, an ack when its write arrived, read requests at the read's
+   * start, a response when its request arrived. Commit and return are placed at the W-th ack and
+   * the R-th response, counted here independently of the handlers.
+   */
+  private decode(raw: readonly number[]): WarsTraceEvent[] {
+    const { n, r, w } = this.config;
+    const c = this.coordinator;
+    const writeArrived = new Float64Array(n).fill(NaN);
+    const readArrived = new Float64Array(n).fill(NaN);
+    let readStart = NaN;
+    let acks = 0;
+    let responses = 0;
+    let newest = 0;
+    const name = (kind: number) => this.sim.kindName(kind) as WarsTraceKind;
+    const events: WarsTraceEvent[] = [{ timeMs: 0, kind: 'write-start', node: c, version: WRITTEN_VERSION }];
+    for (let i = 0; i < raw.length; i += 6) {
+      const timeMs = raw[i];
+      const kind = raw[i + 1];
+      const node = raw[i + 2];
+      const a = raw[i + 3];
+      const from = raw[i + 4];
+      const lateFlag = raw[i + 5] === 1 ? { late: true } : {};
+      switch (kind) {
+        case WRITE:
+          writeArrived[node] = timeMs;
+          events.push({ timeMs, kind: name(kind), node, from, sentMs: 0, version: a, ...lateFlag });
+          break;
+        case ACK:
+          acks++;
+          events.push({ timeMs, kind: name(kind), node, from, sentMs: writeArrived[from], version: a, rank: acks, ...lateFlag });
+          if (acks === w) events.push({ timeMs, kind: 'commit', node: c, version: WRITTEN_VERSION, ...lateFlag });
+          break;
+        case READ_START:
+          readStart = timeMs;
+          events.push({ timeMs, kind: name(kind), node, ...lateFlag });
+          break;
+        case READ:
+          readArrived[node] = timeMs;
+          events.push({ timeMs, kind: name(kind), node, from, sentMs: readStart, ...lateFlag });
+          break;
+        case RESPONSE:
+          responses++;
+          events.push({ timeMs, kind: name(kind), node, from, sentMs: readArrived[from], version: a, rank: responses, ...lateFlag });
+          if (responses <= r && a > newest) newest = a;
+          if (responses === r) events.push({ timeMs, kind: 'read-return', node: c, version: newest, ...lateFlag });
+          break;
+        default:
+          throw new Error(`unexpected event kind ${kind} (${this.sim.kindName(kind)}) in a WARS trace`);
+      }
+    }
+    return events;
+  }
+
   /** Events the kernel dispatched in the last trial (for throughput measurements). */
   get eventsInLastTrial(): number {
     return this.sim.eventsProcessed;
@@ -191,27 +335,27 @@ export class WarsEventModel {
     net.on(WRITE, (replica, from, version) => {
       if (version > stored[replica]) stored[replica] = version;
       net.send(replica, from, ACK, version);
-    }, 'write');
+    }, 'write-request');
     net.on(ACK, () => {
       if (++this.acks === w) {
         this.commitMs = sim.now;
         sim.schedule(this.readAfterMs, READ_START, coordinator);
       }
-    }, 'ack');
+    }, 'write-ack');
     sim.on(READ_START, () => {
       this.readStartMs = sim.now;
       for (let replica = 0; replica < n; replica++) net.send(coordinator, replica, READ);
-    }, 'read start');
+    }, 'read-start');
     net.on(READ, (replica, from) => {
       net.send(replica, from, RESPONSE, stored[replica]);
-    }, 'read');
+    }, 'read-request');
     net.on(RESPONSE, (_coordinator, _replica, version) => {
       if (version > this.newest) this.newest = version;
       if (++this.responses === r) {
         this.readLatencyMs = sim.now - this.readStartMs;
         sim.stop(); // the outcome is known; late writes and responses cannot change it
       }
-    }, 'response');
+    }, 'read-response');
   }
 
   /** Chooses this trial's local replicas for the write, then for the read, and routes the legs. */

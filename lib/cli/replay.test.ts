@@ -1,0 +1,82 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The CLI as users run it: the built bin (npm test builds first).
+const CLI = join(process.cwd(), 'dist/lib/cli/main.js');
+
+function run(args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
+});
+
+const cell = ['--latency', 'lnkd-disk', '--n', '3', '--r', '1', '--w', '1', '--t', '0,1,5', '--trials', '5000', '--seed', '11'];
+
+describe('replilab replay', () => {
+  it('writes the trace and the timeline, and prints a one-paragraph summary', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replilab-replay-'));
+    const out = join(dir, 'trial.jsonl');
+    const { code, stdout, stderr } = run(['replay', ...cell, '--cell', '3', '--t-index', '1', '--trial', '42', '--out', out, '--figures', 'svg,png']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    const header = JSON.parse(lines[0]);
+    expect(header).toMatchObject({ seed: 11, cell: 3, tIndex: 1, trial: 42, tMs: 1, parameters: { n: 3, r: 1, w: 1, trials: 5000 } });
+    expect(lines).toHaveLength(1 + header.eventCount);
+    expect(JSON.parse(lines[1])).toMatchObject({ kind: 'write-start', timeMs: 0 });
+    expect(readFileSync(join(dir, 'trial.svg'), 'utf8')).toContain('<path');
+    expect(readFileSync(join(dir, 'trial.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(readdirSync(dir).sort()).toEqual(['trial.jsonl', 'trial.png', 'trial.svg']);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(stdout).toContain('trial 42 of 5000 at t = 1 ms');
+    expect(stdout).toContain(header.outcome.consistent ? 'consistent read' : 'stale read');
+    expect(stdout).toContain(`${header.eventCount} events`);
+    expect(stdout).toContain(out);
+  });
+
+  it('--help shows the options and examples', () => {
+    const { code, stdout } = run(['replay', '--help']);
+    expect(code).toBe(0);
+    for (const text of ['--latency', '--cell', '--t-index', '--trial', '--out', '--figures', 'Examples:']) expect(stdout).toContain(text);
+  });
+
+  describe('bad input: one line naming the flag, exit code 2, no output file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replilab-replay-bad-'));
+    const cases: [string, string[], string][] = [
+      ['--t-index beyond the grid', ['--t-index', '3'], '--t-index'],
+      ['--trial beyond the trials', ['--trial', '5000'], '--trial'],
+      ['negative --trial', ['--trial', '-1'], '--trial'],
+      ['bad --cell', ['--cell', 'x'], '--cell'],
+      ['W > N', ['--w', '4'], '--w'],
+      ['unknown preset', ['--latency', 'lnkd-tape'], '--latency'],
+      ['bad --figures', ['--figures', 'gif'], '--figures'],
+    ];
+    for (const [name, args, flag] of cases) {
+      it(name, () => {
+        const out = join(dir, `${name.replace(/\W+/g, '-')}.jsonl`);
+        const { code, stdout, stderr } = run(['replay', ...cell, ...args, '--out', out]);
+        expect(code).toBe(2);
+        expect(stdout).toBe('');
+        const lines = stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(flag);
+        expect(existsSync(out)).toBe(false);
+      });
+    }
+    it('--out missing or not .jsonl', () => {
+      for (const [args, flag] of [[[], '--out'], [['--out', join(dir, 'x.csv')], '--out']] as const) {
+        const { code, stderr } = run(['replay', ...cell, ...args]);
+        expect(code).toBe(2);
+        expect(stderr.trim().split('\n')).toHaveLength(1);
+        expect(stderr).toContain(flag);
+      }
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  });
+});
