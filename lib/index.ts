@@ -43,14 +43,31 @@ export {
 } from './strategies/leaderless/staleness.js';
 export { type StalenessEngine } from './strategies/leaderless/staleness-batch.js';
 export { STALENESS_COLUMNS, stalenessRows, type StalenessRow } from './strategies/leaderless/staleness-rows.js';
+export {
+  replayStalenessTrial, writeTraceJsonl, readTraceJsonl, parseTraceJsonl, traceToJsonl, TRACE_FORMAT,
+  type StalenessTrace, type StalenessTraceHeader, type TraceNode, type ReplayAt,
+} from './strategies/leaderless/staleness-replay.js';
 
 // Output: CSV, manifests, atomic writes, the worker pool.
-export { toCsv, writeCsv, plainDecimal, type CsvValue } from './sweep/csv-output.js';
+export { toCsv, csvRows, writeCsv, plainDecimal, type CsvValue } from './sweep/csv-output.js';
 export { describeRun, manifestPathFor, writeManifest, packageVersion, type Manifest } from './sweep/manifest.js';
 export { writeFileAtomic } from './sweep/atomic-write.js';
 export { writeExperimentOutputs, type ExperimentOutputs, type FigureRequest } from './sweep/write-outputs.js';
 export { runBatches, defaultThreads } from './sweep/pool.js';
 export { type BatchTask } from './sweep/batch-task.js';
+
+// Sweeps: an experiment over a grid of cells, on one worker pool, resumable, into one CSV.
+export { runSweep, type RunSweepOptions, type SweepResult, type SweepCellResult, type SweepFailure, type SweepProgress, type SweepManifest } from './sweep/run-sweep.js';
+export { loadSweepSpec, validateSweepSpec, describeValues, MAX_SWEEP_CELLS, type SweepSpec, type ResolvedSweep, type SweepCell } from './sweep/spec.js';
+export { sweepExperiment, sweepExperimentNames } from './sweep/experiments.js';
+export { fixedBatchPlan, type SweepExperiment, type SweepValue, type ExperimentParameter, type CellAccumulator, type CellContext } from './sweep/experiment.js';
+export { runCellPlans, type CellPlan, type CellRun, type SchedulerEvents } from './sweep/scheduler.js';
+export { BatchPool, DEFAULT_WORKER_MEMORY_MB, type BatchPoolOptions } from './sweep/pool.js';
+export { readJournal, journalPaths, sweepFingerprint, fingerprintDifference, type SweepFingerprint, type JournalEntry } from './sweep/journal.js';
+export { notebookProgress, describeProgress } from './sweep/notebook-progress.js';
+export { selftestExperiment, irwinHallCdf, SELFTEST_BATCH_TRIALS } from './sweep/selftest.js';
+export { stalenessExperiment, stalenessOptionsFromValues, type StalenessValues, type StalenessCellOptions } from './strategies/leaderless/staleness-experiment.js';
+export { planStaleness, StalenessAccumulator } from './strategies/leaderless/staleness.js';
 
 // Charts: Vega-Lite v5 specs, SVG/PNG export, notebook display.
 export * from './charts/index.js';

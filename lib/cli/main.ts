@@ -2,7 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { ParameterError } from '../errors.js';
 import { packageVersion } from '../sweep/manifest.js';
+import { replayCommand } from './replay-command.js';
 import { stalenessCommand } from './staleness-command.js';
+import { sweepCommand } from './sweep-command.js';
 
 /** Exit code for bad input (a usage error), as the project's rules require. */
 const EXIT_BAD_INPUT = 2;
@@ -19,6 +21,8 @@ Examples:
   $ replilab staleness --help`);
 
 program.addCommand(stalenessCommand().exitOverride().configureOutput({ outputError: () => {} }));
+program.addCommand(replayCommand().exitOverride().configureOutput({ outputError: () => {} }));
+program.addCommand(sweepCommand().exitOverride().configureOutput({ outputError: () => {} }));
 
 try {
   await program.parseAsync(process.argv);

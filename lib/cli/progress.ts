@@ -30,3 +30,82 @@ export function progressBar(label: string): Progress {
     },
   };
 }
+
+/** What a sweep progress display shows (the fields of the library's SweepProgress it needs). */
+export interface SweepProgressView {
+  cellsDone: number;
+  cells: number;
+  cellsFailed: number;
+  trialsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+/** `1.2M`, `35.0k`: a rate in a few characters. */
+export function formatRate(x: number): string {
+  if (x >= 1e9) return `${(x / 1e9).toFixed(2)}G`;
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
+  return x.toFixed(0);
+}
+
+/** `1h02m`, `4m05s`, `12s`, or `?`. */
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/**
+ * Sweep progress on stderr: a cli-progress bar (cells done, trials per second, ETA) on a terminal;
+ * otherwise a plain line at most every `intervalMs` (and one at the end), so logs stay readable.
+ */
+export function sweepProgressReporter(label: string, intervalMs = 5000): { update(view: SweepProgressView): void; stop(): void } {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {value}/{total} cells{failed} | {rate} trials/s | eta {etaText}`,
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 1,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(view) {
+        const payload = {
+          rate: formatRate(view.trialsPerSecond),
+          etaText: formatSeconds(view.etaSeconds),
+          failed: view.cellsFailed > 0 ? ` (${view.cellsFailed} failed)` : '',
+        };
+        if (!started) {
+          bar.start(view.cells, view.cellsDone, payload);
+          started = true;
+        } else bar.update(view.cellsDone, payload);
+      },
+      stop() {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let last = Date.now();
+  let latest: SweepProgressView | undefined;
+  const line = (view: SweepProgressView) =>
+    `${label}: ${view.cellsDone}/${view.cells} cells${view.cellsFailed > 0 ? ` (${view.cellsFailed} failed)` : ''}, `
+    + `${formatRate(view.trialsPerSecond)} trials/s, eta ${formatSeconds(view.etaSeconds)}\n`;
+  return {
+    update(view) {
+      latest = view;
+      const now = Date.now();
+      if (now - last >= intervalMs) {
+        last = now;
+        process.stderr.write(line(view));
+      }
+    },
+    stop() {
+      if (latest) process.stderr.write(line(latest));
+    },
+  };
+}

@@ -1,16 +1,18 @@
 import { Command, Option } from 'commander';
 import { ParameterError } from '../errors.js';
-import { latencyPresetNames, parseLatency, resolveLatency, type WarsLegs } from '../latency/index.js';
+import { latencyPresetNames } from '../latency/index.js';
+import { stalenessOptionsFromValues } from '../strategies/leaderless/staleness-experiment.js';
 import { runStaleness, stalenessJson, validateStalenessOptions, type StalenessOptions, type StalenessResult } from '../strategies/leaderless/staleness.js';
 import { STALENESS_COLUMNS, stalenessRows } from '../strategies/leaderless/staleness-rows.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 import { legsToText } from '../strategies/leaderless/staleness-batch.js';
 import { defaultThreads } from '../sweep/pool.js';
 import { stalenessCurveSpec } from '../charts/index.js';
-import { parseFormats, parseTGrid, parseWholeNumber } from './parse-values.js';
+import { parseFormats, parseWholeNumber } from './parse-values.js';
 import { progressBar } from './progress.js';
 
-interface StalenessFlags {
+/** The flags of `replilab staleness`, as commander hands them over (also read by `replilab replay`). */
+export interface StalenessFlags {
   latency: string;
   wLatency?: string;
   aLatency?: string;
@@ -43,32 +45,18 @@ Output: the curve with Wilson 95% intervals, t-visibility (the smallest t at whi
 reaches 0.9, 0.99, 0.999) and read/write latency quantiles; --out also writes FILE.manifest.json.`;
 
 /** Builds the run's options from the flags; every error names its flag (ParameterError). */
-function optionsFromFlags(flags: StalenessFlags): { options: StalenessOptions; threads: number } {
-  const n = parseWholeNumber('--n', flags.n, 1, 1000);
-  const legs: WarsLegs = { ...resolveLatency(flags.latency, '--latency') };
-  const overrides: string[] = [];
-  for (const [leg, flag, text] of [
-    ['W', '--w-latency', flags.wLatency], ['A', '--a-latency', flags.aLatency],
-    ['R', '--r-latency', flags.rLatency], ['S', '--s-latency', flags.sLatency],
-  ] as const) {
-    if (text === undefined) continue;
-    legs[leg] = parseLatency(text, flag);
-    overrides.push(`${leg}=${legs[leg].toString()}`);
-  }
+export function optionsFromFlags(flags: StalenessFlags): { options: StalenessOptions; threads: number } {
+  const cellOptions = stalenessOptionsFromValues({
+    latency: flags.latency, 'w-latency': flags.wLatency, 'a-latency': flags.aLatency,
+    'r-latency': flags.rLatency, 's-latency': flags.sLatency,
+    n: flags.n, r: flags.r, w: flags.w, t: flags.t, engine: flags.engine,
+  }, (parameter) => `--${parameter}`);
   const threads = flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
-  const engine = flags.engine;
-  if (engine !== 'fast' && engine !== 'event') throw new ParameterError('--engine', JSON.stringify(engine), 'fast or event');
   const options: StalenessOptions = {
-    n,
-    r: parseWholeNumber('--r', flags.r, 1, n),
-    w: parseWholeNumber('--w', flags.w, 1, n),
-    legs,
-    latencyLabel: [flags.latency, ...overrides].join(';'),
-    tGridMs: parseTGrid('--t', flags.t),
+    ...cellOptions,
     trials: parseWholeNumber('--trials', flags.trials, 1),
     seed: parseWholeNumber('--seed', flags.seed, 0),
     threads,
-    engine,
   };
   validateStalenessOptions(options, '--');
   return { options, threads };
@@ -93,10 +81,12 @@ function printSummary(result: StalenessResult): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** `replilab staleness`: the PBS quorum staleness experiment. */
-export function stalenessCommand(): Command {
-  return new Command('staleness')
-    .description('P(consistent read) against time since commit for a Dynamo-style N/R/W quorum (PBS t-visibility, WARS model)')
+/**
+ * The flags that define one staleness cell (latency legs, N/R/W, the t grid, trials, seed), shared
+ * by `replilab staleness` and `replilab replay`; `what` words the help of --t, --trials and --seed.
+ */
+export function addStalenessCellOptions(command: Command, what: { t: string; trials: string; seed: string }): Command {
+  return command
     .option('--latency <preset|spec>', 'delay of all four legs: a preset name or a distribution', 'lnkd-ssd')
     .option('--w-latency <spec>', 'write request leg (coordinator -> replica), overrides --latency')
     .option('--a-latency <spec>', 'write ack leg (replica -> coordinator)')
@@ -105,9 +95,19 @@ export function stalenessCommand(): Command {
     .option('--n <count>', 'replicas per key (N)', '3')
     .option('--r <count>', 'read quorum (R): responses a read waits for', '1')
     .option('--w <count>', 'write quorum (W): acks a write waits for', '1')
-    .option('--t <range>', 'read start after commit, ms: start:stop:step or a comma list', '0:200:1')
-    .option('--trials <count>', 'write/read pairs (event engine: per t point); 1e6 form accepted', '100000')
-    .option('--seed <seed>', 'seed of every random stream', '1')
+    .option('--t <range>', what.t, '0:200:1')
+    .option('--trials <count>', what.trials, '100000')
+    .option('--seed <seed>', what.seed, '1');
+}
+
+/** `replilab staleness`: the PBS quorum staleness experiment. */
+export function stalenessCommand(): Command {
+  return addStalenessCellOptions(new Command('staleness'), {
+    t: 'read start after commit, ms: start:stop:step or a comma list',
+    trials: 'write/read pairs (event engine: per t point); 1e6 form accepted',
+    seed: 'seed of every random stream',
+  })
+    .description('P(consistent read) against time since commit for a Dynamo-style N/R/W quorum (PBS t-visibility, WARS model)')
     .option('--threads <count>', 'worker threads (default: the number of cores); results are identical at any count')
     .addOption(new Option('--engine <engine>', 'fast (direct Monte Carlo, whole curve in one pass) or event (the discrete-event kernel, per t point)').default('fast'))
     .option('--out <file.csv>', 'write the curve as CSV, with FILE.manifest.json beside it')

@@ -35,12 +35,28 @@ export function plainDecimal(x: number): string {
  * toCsv(['n', 'p'], [{ n: 3, p: 0.5 }]); // "n,p\n3,0.5\n"
  */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, CsvValue>[]): string {
+  return stringifyRows(columns, rows, true);
+}
+
+/**
+ * Renders rows as CSV lines without the header: `toCsv(columns, a.concat(b))` is
+ * `toCsv(columns, a) + csvRows(columns, b)`, so a file can be assembled from chunks.
+ *
+ * @example
+ * csvRows(['n', 'p'], [{ n: 3, p: 0.5 }]); // "3,0.5\n"
+ */
+export function csvRows(columns: readonly string[], rows: readonly Record<string, CsvValue>[]): string {
+  return stringifyRows(columns, rows, false);
+}
+
+function stringifyRows(columns: readonly string[], rows: readonly Record<string, CsvValue>[], header: boolean): string {
+  if (!header && rows.length === 0) return '';
   return stringify(
     rows.map((row) => columns.map((column) => {
       const value = row[column];
       return typeof value === 'number' ? plainDecimal(value) : value ?? '';
     })),
-    { header: true, columns: [...columns], record_delimiter: '\n' },
+    { header, columns: [...columns], record_delimiter: '\n' },
   );
 }
 

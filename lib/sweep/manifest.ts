@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic-write.js';
 
 /** The record written beside every CSV as `<name>.manifest.json` (DESIGN.md "Output formats"). */
@@ -28,9 +29,11 @@ let cachedVersion: string | undefined;
 /** This package's version, read from its package.json. */
 export function packageVersion(): string {
   if (cachedVersion === undefined) {
-    // dist/lib/sweep/manifest.js and lib/sweep/manifest.ts are both three levels below the root.
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-    cachedVersion = (JSON.parse(text) as { version: string }).version;
+    // dist/lib/sweep/manifest.js is three levels below the root, lib/sweep/manifest.ts (tests) two.
+    const candidates = ['../../../package.json', '../../package.json'].map((path) => new URL(path, import.meta.url));
+    const url = candidates.find((candidate) => existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'replilab');
+    if (!url) throw new Error(`replilab's package.json not found above ${fileURLToPath(import.meta.url)}`);
+    cachedVersion = (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
   }
   return cachedVersion;
 }

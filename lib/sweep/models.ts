@@ -1,6 +1,7 @@
 import { deriveStream, type RandomStream } from '../random/index.js';
 import type { BatchTask } from './batch-task.js';
 import { stalenessBatchModel } from '../strategies/leaderless/staleness-batch.js';
+import { selftestBatchModel } from './selftest-batch.js';
 
 /** A model the pool can run: one batch of trials in, one plain-data summary out. */
 export interface BatchModel<P = any, S = any> {
@@ -10,6 +11,7 @@ export interface BatchModel<P = any, S = any> {
 
 const models: Record<string, BatchModel> = {
   staleness: stalenessBatchModel,
+  selftest: selftestBatchModel,
 };
 
 /** Runs one task with the stream derived from its (seed, cell, batch): the same result on any thread. */

@@ -19,10 +19,74 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
+/** Default heap limit of each worker thread (MB): a runaway cell fails alone instead of taking the machine. */
+export const DEFAULT_WORKER_MEMORY_MB = 2048;
+
+/** Options of a {@link BatchPool}. */
+export interface BatchPoolOptions {
+  /** Worker threads; 1 runs every task in this thread (same results, readable stack traces). */
+  threads: number;
+  /** Old-generation heap limit of each worker, MB (piscina `resourceLimits`). Default {@link DEFAULT_WORKER_MEMORY_MB}. */
+  workerMemoryMb?: number;
+  /** At most this many tasks are ever needed at once (caps the threads started). */
+  maxTasks?: number;
+}
+
+/**
+ * Runs batch tasks: on a piscina pool of worker threads, or in this thread when `threads` is 1.
+ * One pool serves a whole sweep; {@link BatchPool.close} ends its threads. A task's result depends
+ * only on the task (its stream comes from (seed, cell, batch)), never on where it ran.
+ *
+ * @example
+ * const pool = new BatchPool({ threads: 2 });
+ * try { const summary = await pool.run(task); } finally { await pool.close(); }
+ */
+export class BatchPool {
+  /** The number of tasks worth having in flight to keep every thread busy. */
+  readonly concurrency: number;
+  private readonly piscina: Piscina | null;
+
+  constructor(options: BatchPoolOptions) {
+    const threads = Math.max(1, Math.min(options.threads, options.maxTasks ?? Number.MAX_SAFE_INTEGER));
+    this.concurrency = threads;
+    this.piscina = threads <= 1 ? null : new Piscina({
+      filename: workerFilename(),
+      minThreads: 1,
+      maxThreads: threads,
+      resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
+    });
+  }
+
+  /** Whether tasks run in this thread. */
+  get inline(): boolean {
+    return this.piscina === null;
+  }
+
+  /** Runs one task; in-thread tasks run on a later turn of the event loop, so timers and signals get through. */
+  run<S>(task: BatchTask): Promise<S> {
+    if (this.piscina) return this.piscina.run(task) as Promise<S>;
+    return new Promise<S>((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          resolve(runTask(task) as S);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  /** Ends the worker threads (waits for none of the queued tasks). */
+  async close(): Promise<void> {
+    if (this.piscina) await this.piscina.destroy();
+  }
+}
+
 /**
  * Runs batch tasks on `threads` worker threads (piscina) and returns their results in task order,
  * whatever order they finish in; with one thread they run in this thread, with the same result.
- * `onResult(index, result)` is called as each task finishes (for progress).
+ * `onResult(index, result)` is called as each task finishes (for progress). Every result is kept
+ * until the end: for long runs use the streaming scheduler (`runCellPlans`) instead.
  *
  * @example
  * const results = await runBatches(tasks, 2, () => bar.increment());
@@ -40,14 +104,14 @@ export async function runBatches<S>(
     });
     return results;
   }
-  const pool = new Piscina({ filename: workerFilename(), minThreads: 1, maxThreads: Math.min(threads, tasks.length) });
+  const pool = new BatchPool({ threads, maxTasks: tasks.length });
   try {
     await Promise.all(tasks.map(async (task, index) => {
-      results[index] = (await pool.run(task)) as S;
+      results[index] = await pool.run<S>(task);
       onResult?.(index, results[index]);
     }));
   } finally {
-    await pool.destroy();
+    await pool.close();
   }
   return results;
 }

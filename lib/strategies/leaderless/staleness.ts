@@ -1,8 +1,9 @@
 import { ParameterError } from '../../errors.js';
 import type { WarsLegs } from '../../latency/index.js';
 import { LogHistogram, wilsonInterval } from '../../stats/index.js';
-import type { BatchTask } from '../../sweep/batch-task.js';
-import { runBatches } from '../../sweep/pool.js';
+import { fixedBatchPlan } from '../../sweep/experiment.js';
+import { BatchPool } from '../../sweep/pool.js';
+import { runCellPlans, type CellPlan } from '../../sweep/scheduler.js';
 import {
   legsToText,
   type StalenessBatchParams,
@@ -118,22 +119,34 @@ export function validateStalenessOptions(options: StalenessOptions, prefix = '')
   }
 }
 
-/** The batches of one staleness run, in their fixed merge order. */
-function planBatches(options: StalenessOptions, engine: StalenessEngine): BatchTask<StalenessBatchParams>[] {
+/**
+ * The batches of one staleness cell in their fixed merge order, for `trials` trials (default
+ * `options.trials`; adaptive precision passes its cap). Fast engine: batch b of FAST_BATCH_TRIALS
+ * trials covers the whole curve. Event engine: per t point k, batches k*B .. k*B+B-1 of
+ * EVENT_BATCH_TRIALS trials (B per point); they run round by round (batch b of every point), and
+ * a round's end is where adaptive precision may stop.
+ */
+export function planStaleness(options: StalenessOptions, trials = options.trials): CellPlan {
+  const engine = options.engine ?? 'fast';
   const base = { n: options.n, r: options.r, w: options.w, legs: legsToText(options.legs), tGridMs: options.tGridMs, engine };
-  const tasks: BatchTask<StalenessBatchParams>[] = [];
   const cell = options.cell ?? 0;
-  const batchTrials = engine === 'fast' ? FAST_BATCH_TRIALS : EVENT_BATCH_TRIALS;
-  const batchesPerPoint = Math.ceil(options.trials / batchTrials);
-  const points = engine === 'fast' ? 1 : options.tGridMs.length;
-  for (let point = 0; point < points; point++) {
-    for (let b = 0; b < batchesPerPoint; b++) {
-      const trials = Math.min(batchTrials, options.trials - b * batchTrials);
-      const params = engine === 'fast' ? base : { ...base, tIndex: point };
-      tasks.push({ model: 'staleness', params, seed: options.seed, cell, batch: point * batchesPerPoint + b, trials });
-    }
+  if (engine === 'fast') {
+    return fixedBatchPlan<StalenessBatchParams>('staleness', base, { seed: options.seed, cell, trials }, FAST_BATCH_TRIALS);
   }
-  return tasks;
+  const points = options.tGridMs.length;
+  const batchesPerPoint = Math.ceil(trials / EVENT_BATCH_TRIALS);
+  const params = options.tGridMs.map((_, point): StalenessBatchParams => ({ ...base, tIndex: point }));
+  return {
+    tasks: points * batchesPerPoint,
+    trials: points * trials,
+    task(index) {
+      const b = Math.floor(index / points);
+      const point = index % points;
+      const batchTrials = Math.min(EVENT_BATCH_TRIALS, trials - b * EVENT_BATCH_TRIALS);
+      return { model: 'staleness', params: params[point], seed: options.seed, cell, batch: point * batchesPerPoint + b, trials: batchTrials };
+    },
+    checkpoint: (index) => index % points === points - 1,
+  };
 }
 
 function quantiles(h: LogHistogram): LatencyQuantiles {
@@ -141,10 +154,92 @@ function quantiles(h: LogHistogram): LatencyQuantiles {
 }
 
 /**
+ * Merges staleness batch summaries (in batch order) into a result. Memory is fixed: counts per
+ * t point and three fixed-size histograms, whatever the number of trials.
+ */
+export class StalenessAccumulator {
+  private readonly engine: StalenessEngine;
+  private readonly consistent: Float64Array;
+  /** Trials merged at each t point. */
+  private readonly trialsAt: Float64Array;
+  private readonly threshold = new LogHistogram();
+  private readonly readLatency = new LogHistogram();
+  private readonly writeLatency = new LogHistogram();
+
+  constructor(private readonly options: StalenessOptions) {
+    this.engine = options.engine ?? 'fast';
+    this.consistent = new Float64Array(options.tGridMs.length);
+    this.trialsAt = new Float64Array(options.tGridMs.length);
+  }
+
+  /** Adds one batch's summary. */
+  add(summary: StalenessBatchSummary, params: StalenessBatchParams): void {
+    const points = this.consistent.length;
+    for (let k = 0; k < points; k++) this.consistent[k] += summary.consistent[k];
+    if (this.engine === 'fast') for (let k = 0; k < points; k++) this.trialsAt[k] += summary.trials;
+    else this.trialsAt[params.tIndex ?? 0] += summary.trials;
+    if (summary.threshold) this.threshold.merge(summary.threshold);
+    this.readLatency.merge(summary.readLatency);
+    this.writeLatency.merge(summary.writeLatency);
+  }
+
+  /** Trials merged: in all (fast engine) or at every t point (event engine: the fewest). */
+  trials(): number {
+    let fewest = Infinity;
+    for (const t of this.trialsAt) fewest = Math.min(fewest, t);
+    return fewest;
+  }
+
+  /** The widest Wilson 95% interval over the curve's points (1 while a point has no trials). */
+  intervalWidth(): number {
+    let widest = 0;
+    for (let k = 0; k < this.consistent.length; k++) {
+      if (this.trialsAt[k] === 0) return 1;
+      const interval = wilsonInterval(this.consistent[k], this.trialsAt[k]);
+      widest = Math.max(widest, interval.high - interval.low);
+    }
+    return widest;
+  }
+
+  /** The result from the batches merged so far. */
+  result(): StalenessResult {
+    const { options, engine, threshold } = this;
+    const curve = options.tGridMs.map((t, k): StalenessPoint => {
+      const interval = wilsonInterval(this.consistent[k], this.trialsAt[k]);
+      return { t, p_consistent: interval.p, ci_low: interval.low, ci_high: interval.high, consistent: this.consistent[k], trials: this.trialsAt[k] };
+    });
+    const tVisibility = (level: number): number | null => {
+      if (engine === 'fast') {
+        // The level-quantile of the per-trial threshold; a threshold beyond every trial is unreachable.
+        const q = threshold.quantile(level);
+        return Number.isFinite(q) ? q : null;
+      }
+      const point = curve.find((p) => p.p_consistent >= level);
+      return point ? point.t : null;
+    };
+    const tVisibilityInterval = (level: number): { low: number; high: number } | null =>
+      engine === 'fast' && tVisibility(level) !== null ? threshold.quantileInterval(level) : null;
+    return {
+      n: options.n,
+      r: options.r,
+      w: options.w,
+      trials: this.trials(),
+      seed: options.seed,
+      engine,
+      latencyLabel: options.latencyLabel ?? options.legs.W.toString(),
+      curve,
+      tVisibilityMs: { '0.9': tVisibility(0.9), '0.99': tVisibility(0.99), '0.999': tVisibility(0.999) },
+      tVisibilityCiMs: { '0.9': tVisibilityInterval(0.9), '0.99': tVisibilityInterval(0.99), '0.999': tVisibilityInterval(0.999) },
+      latencyMs: { read: quantiles(this.readLatency), write: quantiles(this.writeLatency) },
+    };
+  }
+}
+
+/**
  * Estimates P(consistent read) against the time since commit for a Dynamo-style quorum (PBS
  * t-visibility), with Wilson 95% intervals, t-visibility levels and the read and write latencies.
  * Batches run on `threads` workers and merge in a fixed order, so the result is a pure function
- * of (options without threads, seed).
+ * of (options without threads, seed). Memory does not grow with the number of trials.
  * Reference: P. Bailis et al., Probabilistically Bounded Staleness for Practical Partial Quorums,
  * PVLDB 5(8), 2012.
  *
@@ -155,54 +250,24 @@ function quantiles(h: LogHistogram): LatencyQuantiles {
  */
 export async function runStaleness(options: StalenessOptions): Promise<StalenessResult> {
   validateStalenessOptions(options);
-  const engine = options.engine ?? 'fast';
-  const tasks = planBatches(options, engine);
+  const plan = planStaleness(options);
+  const accumulator = new StalenessAccumulator(options);
+  const pool = new BatchPool({ threads: options.threads ?? 1, maxTasks: plan.tasks });
   let done = 0;
-  const summaries = await runBatches<StalenessBatchSummary>(tasks, options.threads ?? 1, () => {
-    done++;
-    options.onProgress?.(done, tasks.length);
-  });
-
-  const grid = options.tGridMs;
-  const consistent = new Float64Array(grid.length);
-  const threshold = new LogHistogram();
-  const readLatency = new LogHistogram();
-  const writeLatency = new LogHistogram();
-  for (const summary of summaries) {
-    for (let k = 0; k < grid.length; k++) consistent[k] += summary.consistent[k];
-    if (summary.threshold) threshold.merge(summary.threshold);
-    readLatency.merge(summary.readLatency);
-    writeLatency.merge(summary.writeLatency);
+  let failure: { error: unknown } | undefined;
+  try {
+    await runCellPlans(1, () => ({
+      plan,
+      add: (summary: StalenessBatchSummary, index: number) => accumulator.add(summary, plan.task(index).params as StalenessBatchParams),
+    }), pool, {
+      onMerged: () => options.onProgress?.(++done, plan.tasks),
+      onCellFailed: (_, error) => { failure = { error }; },
+    });
+  } finally {
+    await pool.close();
   }
-
-  const curve = grid.map((t, k): StalenessPoint => {
-    const interval = wilsonInterval(consistent[k], options.trials);
-    return { t, p_consistent: interval.p, ci_low: interval.low, ci_high: interval.high, consistent: consistent[k], trials: options.trials };
-  });
-  const tVisibility = (level: number): number | null => {
-    if (engine === 'fast') {
-      // The level-quantile of the per-trial threshold; a threshold beyond every trial is unreachable.
-      const q = threshold.quantile(level);
-      return Number.isFinite(q) ? q : null;
-    }
-    const point = curve.find((p) => p.p_consistent >= level);
-    return point ? point.t : null;
-  };
-  const tVisibilityInterval = (level: number): { low: number; high: number } | null =>
-    engine === 'fast' && tVisibility(level) !== null ? threshold.quantileInterval(level) : null;
-  return {
-    n: options.n,
-    r: options.r,
-    w: options.w,
-    trials: options.trials,
-    seed: options.seed,
-    engine,
-    latencyLabel: options.latencyLabel ?? options.legs.W.toString(),
-    curve,
-    tVisibilityMs: { '0.9': tVisibility(0.9), '0.99': tVisibility(0.99), '0.999': tVisibility(0.999) },
-    tVisibilityCiMs: { '0.9': tVisibilityInterval(0.9), '0.99': tVisibilityInterval(0.99), '0.999': tVisibilityInterval(0.999) },
-    latencyMs: { read: quantiles(readLatency), write: quantiles(writeLatency) },
-  };
+  if (failure) throw failure.error;
+  return accumulator.result();
 }
 
 /**

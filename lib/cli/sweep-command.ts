@@ -1,0 +1,124 @@
+import { Command } from 'commander';
+import { ParameterError } from '../errors.js';
+import { sweepExperiment, sweepExperimentNames } from '../sweep/experiments.js';
+import { defaultThreads } from '../sweep/pool.js';
+import { runSweep, type SweepFailure } from '../sweep/run-sweep.js';
+import { describeValues, loadSweepSpec } from '../sweep/spec.js';
+import { parseWholeNumber } from './parse-values.js';
+import { sweepProgressReporter } from './progress.js';
+
+interface SweepFlags {
+  out?: string;
+  threads?: string;
+  resume?: boolean;
+  ciWidth?: string;
+  maxTrials?: string;
+  cell?: string;
+}
+
+function experimentsHelp(): string {
+  return sweepExperimentNames().map((name) => {
+    const experiment = sweepExperiment(name);
+    const parameters = experiment.parameters
+      .map((p) => `      ${p.name.padEnd(10)} ${p.doc}${p.default !== undefined ? ` (default ${JSON.stringify(p.default)})` : ''}`)
+      .join('\n');
+    return `  ${name}: ${experiment.description}\n    trials: ${experiment.trialsUnit}; parameters:\n${parameters}`;
+  }).join('\n');
+}
+
+const HELP = () => `
+A sweep file (YAML or JSON):
+  experiment: staleness        # one of: ${sweepExperimentNames().join(', ')}
+  seed: 1
+  trials: 200000               # per cell (the experiment's unit)
+  grid:                        # cartesian product, last key fastest; or cells: [{...}, ...]
+    latency: [lnkd-ssd, lnkd-disk]
+    r: [1, 2]
+    w: [1, 2]
+  fixed:                       # the same for every cell
+    t: "0:50:5"
+  replicates: 1                # optional: runs of each grid point, distinct streams
+  ci_width: 0.002              # optional: adaptive precision (as --ci-width)
+  max_trials: 10000000         # optional: its trial cap (default: trials)
+Parameter names are the experiment's CLI flags without dashes (w-latency, not w_latency).
+
+Experiments:
+${experimentsHelp()}
+
+The CSV is byte-identical at any --threads and after --resume. Finished cells go to
+FILE.partial.jsonl (and a readable FILE.partial.csv) as they finish; if the run stops (Ctrl-C,
+kill -9), rerun with --resume to compute only the missing cells. A cell that throws is reported
+with the command that replays it; the other cells finish, the CSV holds them and the manifest
+lists the failure; the exit code is 1.
+
+Examples:
+  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/quorums.csv
+  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/quorums.csv --resume
+  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/q.csv --ci-width 0.002 --max-trials 1e7
+  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --cell 3 --threads 1`;
+
+function parseCiWidth(text: string): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!(value > 0 && value < 1)) throw new ParameterError('--ci-width', JSON.stringify(text), 'a number between 0 and 1 (the width of a 95% interval), e.g. 0.002');
+  return value;
+}
+
+function reportFailure(failure: SweepFailure): void {
+  process.stderr.write(
+    `replilab: cell ${failure.cell} failed (${describeValues(failure.values)}${failure.replicate > 0 ? ` replicate=${failure.replicate}` : ''}; `
+    + `seed ${failure.seed}${failure.batch !== null ? `, batch ${failure.batch}` : ''}): ${failure.message}\n`
+    + `  replay: ${failure.replay}\n`,
+  );
+}
+
+/** `replilab sweep FILE`: runs an experiment over a grid of parameter cells. */
+export function sweepCommand(): Command {
+  return new Command('sweep')
+    .description('run an experiment over a grid of parameters from a YAML or JSON sweep file, on worker threads, into one CSV')
+    .argument('<file>', 'the sweep file (.yaml, .yml or .json)')
+    .option('--out <file.csv>', 'the CSV to write (with FILE.manifest.json); required unless --cell')
+    .option('--threads <count>', 'worker threads (default: the number of cores); the CSV is identical at any count')
+    .option('--resume', 'continue an interrupted run from FILE.partial.jsonl: compute only the missing cells')
+    .option('--ci-width <width>', 'adaptive precision: run each cell until its 95% interval is narrower than this')
+    .option('--max-trials <count>', 'with --ci-width: the trial cap per cell (default: the file\'s trials)')
+    .option('--cell <index>', 'run only this cell, in order to replay a failure (prints its CSV unless --out)')
+    .addHelpText('after', HELP)
+    .action(async (file: string, flags: SweepFlags) => {
+      const threads = flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
+      const ciWidth = flags.ciWidth === undefined ? undefined : parseCiWidth(flags.ciWidth);
+      const maxTrials = flags.maxTrials === undefined ? undefined : parseWholeNumber('--max-trials', flags.maxTrials, 1);
+      const cell = flags.cell === undefined ? undefined : parseWholeNumber('--cell', flags.cell, 0);
+      if (flags.out === undefined && cell === undefined) throw new ParameterError('--out', '(missing)', 'FILE.csv (or --cell K to replay one cell to stdout)');
+      const sweep = loadSweepSpec(file);
+
+      const progress = sweepProgressReporter('sweep');
+      const onSignal = () => {
+        progress.stop();
+        process.stderr.write(`replilab: interrupted; finished cells are kept, rerun with --resume to compute the rest\n`);
+        process.exit(130);
+      };
+      if (flags.out !== undefined) process.once('SIGINT', onSignal);
+      const result = await runSweep(sweep, {
+        threads, outPath: flags.out, resume: flags.resume === true, ciWidth, maxTrials, cell,
+        cliNames: true,
+        onProgress: (p) => progress.update(p),
+        log: (line) => process.stderr.write(`${line}\n`),
+      }).finally(() => {
+        progress.stop();
+        process.removeListener('SIGINT', onSignal);
+      });
+
+      if (cell !== undefined) {
+        const failure = result.failures[0];
+        if (failure) {
+          process.stderr.write(`replilab: cell ${failure.cell} (${describeValues(failure.values)}; seed ${failure.seed}) threw:\n${failure.stack ?? failure.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        if (flags.out === undefined) process.stdout.write(result.csv);
+      }
+      for (const failure of result.failures) reportFailure(failure);
+      if (result.written.length > 0) process.stderr.write(`wrote ${result.written.join(', ')}${result.failures.length > 0 ? ` (${result.failures.length} cells failed and are missing)` : ''}\n`);
+      if (result.failures.length > 0) process.exitCode = 1;
+    });
+}

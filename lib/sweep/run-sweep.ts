@@ -1,0 +1,366 @@
+import { appendFileSync, existsSync, rmSync } from 'node:fs';
+import { relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ParameterError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { csvRows, toCsv, type CsvValue } from './csv-output.js';
+import type { CellAccumulator, CellContext, SweepValue } from './experiment.js';
+import { JournalWriter, fingerprintDifference, journalPaths, readJournal, sweepFingerprint, type JournalEntry } from './journal.js';
+import { describeRun, manifestPathFor, writeManifest, type Manifest } from './manifest.js';
+import { BatchPool, defaultThreads } from './pool.js';
+import { runCellPlans, type CellRun } from './scheduler.js';
+import { describeValues, validatePrecision, validateSweepSpec, type ResolvedSweep, type SweepCell, type SweepSpec } from './spec.js';
+
+/** Progress of a running sweep, as {@link RunSweepOptions.onProgress} receives it. */
+export interface SweepProgress {
+  /** Cells finished (including cells carried over by a resume and failed cells). */
+  cellsDone: number;
+  /** Cells in the run. */
+  cells: number;
+  /** Cells that failed so far. */
+  cellsFailed: number;
+  /** Trials merged in this run (in batch units: for a curve measured point by point, over all points). */
+  trialsDone: number;
+  /** Trials planned for this run (shrinks as adaptive precision stops cells early). */
+  trialsPlanned: number;
+  /** Trials merged per second of wall time, this run. */
+  trialsPerSecond: number;
+  /** Seconds left at the current rate, or null before anything is merged. */
+  etaSeconds: number | null;
+  /** Seconds since the run started. */
+  elapsedSeconds: number;
+}
+
+/** One finished cell. */
+export interface SweepCellResult {
+  /** The cell's index (its streams are deriveStream(seed, cell, batch)). */
+  cell: number;
+  replicate: number;
+  /** The cell's parameter values, defaults filled in. */
+  values: Record<string, SweepValue>;
+  /** Trials the cell used (the experiment's unit); less than the cap when adaptive precision stopped it. */
+  trials: number;
+  /** The cell's CSV lines (no header), exactly as in the output file. */
+  csv: string;
+  /** The rows as values; absent for cells carried over from a journal by a resume (see `csv`). */
+  rows?: Record<string, CsvValue>[];
+  /** Whether the cell came from the journal of an earlier run. */
+  resumed: boolean;
+}
+
+/** A cell that threw: what failed, and how to replay it alone. */
+export interface SweepFailure {
+  cell: number;
+  replicate: number;
+  values: Record<string, SweepValue>;
+  seed: number;
+  /** The batch that threw, when known. */
+  batch: number | null;
+  /** The error's message (one line). */
+  message: string;
+  /** The error's stack, when it has one. */
+  stack?: string;
+  /** The one command that reruns this cell alone, in one thread, so the stack trace shows. */
+  replay: string;
+}
+
+/** The manifest of a sweep: the common fields, plus per-cell trials and any failures. */
+export interface SweepManifest extends Manifest {
+  /** False when cells failed: they are missing from the CSV. */
+  complete: boolean;
+  /** The sweep file, when the sweep came from one. */
+  sweepFile: string | null;
+  ciWidth: number | null;
+  maxTrials: number | null;
+  cellsComputed: number;
+  cellsResumed: number;
+  /** Every cell in the CSV with the trials it used. */
+  cells: { cell: number; replicate: number; parameters: Record<string, SweepValue>; trials: number; resumed: boolean }[];
+  failures: SweepFailure[];
+}
+
+/** What {@link runSweep} returns. */
+export interface SweepResult {
+  experiment: string;
+  /** The CSV columns: `cell`, `replicate`, then the experiment's. */
+  columns: string[];
+  /** Finished cells in cell order (failed cells are absent). */
+  cells: SweepCellResult[];
+  failures: SweepFailure[];
+  /** The whole CSV text (header and every finished cell in cell order). */
+  csv: string;
+  /** Files written (CSV, then manifest), when `outPath` was given. */
+  written: string[];
+  manifest: SweepManifest | null;
+}
+
+/** How {@link runSweep} runs. */
+export interface RunSweepOptions {
+  /** Worker threads (default: the number of cores). 1 runs in this thread. Results are identical at any count. */
+  threads?: number;
+  /** Write the CSV here (atomically, at the end) with its manifest; keeps a resume journal meanwhile. */
+  outPath?: string;
+  /** Continue from the journal of an interrupted run with the same fingerprint. */
+  resume?: boolean;
+  /** Adaptive precision: run each cell until its main 95% interval is narrower than this (overrides the spec's `ci_width`). */
+  ciWidth?: number;
+  /** With ciWidth: the trial cap per cell (overrides the spec's `max_trials`; default the spec's `trials`). */
+  maxTrials?: number;
+  /** Run only this cell (no journal): how a failure is replayed. */
+  cell?: number;
+  /** Heap limit of each worker thread, MB. */
+  workerMemoryMb?: number;
+  /** Called at most every 200 ms, and when a cell finishes. */
+  onProgress?: (progress: SweepProgress) => void;
+  /** Called as each cell finishes (in completion order, not cell order). */
+  onCellDone?: (cell: SweepCellResult) => void;
+  /** Called when a cell fails (the sweep goes on). */
+  onCellFailed?: (failure: SweepFailure) => void;
+  /** Informational lines (e.g. what a resume carries over). */
+  log?: (line: string) => void;
+  /** Name the options as CLI flags in errors (`--ci-width` instead of `ciWidth`). */
+  cliNames?: boolean;
+}
+
+const CLI_NAMES: Record<string, string> = {
+  threads: '--threads', outPath: '--out', resume: '--resume', ciWidth: '--ci-width', maxTrials: '--max-trials', cell: '--cell',
+};
+
+function isResolved(sweep: SweepSpec | ResolvedSweep): sweep is ResolvedSweep {
+  return typeof (sweep as ResolvedSweep).experiment === 'object' && Array.isArray((sweep as ResolvedSweep).cells) && 'spec' in sweep;
+}
+
+function shellQuote(text: string): string {
+  return /^[\w./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  return text.split('\n')[0];
+}
+
+/**
+ * Runs a sweep: every cell of the grid (times replicates) on one worker pool, each cell's
+ * batches merged in batch order, so the CSV is byte-identical at any thread count and after a
+ * resume. With `outPath`, finished cells go to a journal (`<out>.partial.jsonl`, fsync'd) and a
+ * growing `<out>.partial.csv`; at the end the CSV is written atomically in cell order, then its
+ * manifest, and the journal is deleted (kept when cells failed, so `resume` retries only those).
+ * A cell that throws is reported with its parameters, seed and replay command; the others finish.
+ *
+ * @throws ParameterError for an invalid spec or option, before any work or output.
+ * @example
+ * const result = await runSweep({ experiment: 'selftest', seed: 1, trials: 100000, grid: { k: [1, 2, 3] } }, { threads: 2 });
+ * result.cells.map((c) => c.rows![0].p_estimate);
+ */
+export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSweepOptions = {}): Promise<SweepResult> {
+  const name = (key: string) => (options.cliNames ? CLI_NAMES[key] : key);
+  const resolved = isResolved(sweep) ? sweep : validateSweepSpec(sweep);
+  const { spec, experiment } = resolved;
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new ParameterError(name('threads'), String(threads), 'an integer from 1 to 1024');
+  const ciWidth = options.ciWidth ?? spec.ci_width;
+  const maxTrials = options.maxTrials ?? spec.max_trials;
+  validatePrecision(ciWidth, maxTrials, { ciWidth: name('ciWidth'), maxTrials: name('maxTrials') });
+  const cap = ciWidth !== undefined ? maxTrials ?? spec.trials : spec.trials;
+  if (options.cell !== undefined && (!Number.isInteger(options.cell) || options.cell < 0 || options.cell >= resolved.cells.length)) {
+    throw new ParameterError(name('cell'), String(options.cell), `a cell index from 0 to ${resolved.cells.length - 1}`);
+  }
+  const outPath = options.outPath;
+  if (outPath !== undefined && !/\.csv$/i.test(outPath)) throw new ParameterError(name('outPath'), JSON.stringify(outPath), 'a file name ending in .csv');
+  if (options.resume && options.cell !== undefined) throw new ParameterError(name('resume'), 'with a single cell', 'resume a whole sweep, or replay one cell without it');
+
+  // The journal: refuse a mismatch before anything is written.
+  const journaling = outPath !== undefined && options.cell === undefined;
+  const paths = outPath !== undefined ? journalPaths(outPath) : null;
+  const fingerprint = sweepFingerprint(resolved, ciWidth, ciWidth !== undefined ? cap : undefined);
+  let carried = new Map<number, JournalEntry>();
+  if (journaling && paths) {
+    if (!options.resume && existsSync(paths.journal)) {
+      throw new ParameterError(name('resume'), `no ${name('resume')}, but ${paths.journal} exists (an unfinished run of this output)`, `${name('resume')} to continue it, or delete that file to start over`);
+    }
+    const journal = options.resume ? readJournal(paths.journal) : null;
+    if (journal) {
+      const difference = fingerprintDifference(journal.fingerprint, fingerprint);
+      if (difference) {
+        throw new ParameterError(name('resume'), `a changed sweep (${difference})`, `the sweep that wrote ${paths.journal}; restore it, or delete that file to start over`);
+      }
+      carried = journal.entries;
+    }
+  }
+
+  const columns = ['cell', 'replicate', ...experiment.columns];
+  const runCells: SweepCell[] = options.cell !== undefined
+    ? [resolved.cells[options.cell]]
+    : resolved.cells.filter((cell) => !carried.has(cell.index));
+  const cellsTotal = options.cell !== undefined ? 1 : resolved.cells.length;
+  const finished = new Map<number, SweepCellResult>();
+  for (const entry of carried.values()) {
+    const cell = resolved.cells[entry.cell];
+    finished.set(entry.cell, { cell: entry.cell, replicate: cell.replicate, values: cell.values, trials: entry.trials, csv: entry.csv, resumed: true });
+  }
+  if (carried.size > 0) options.log?.(`resuming: ${carried.size} of ${cellsTotal} cells already done, computing ${runCells.length}`);
+
+  const startedAt = new Date();
+  const contexts = runCells.map((cell): CellContext => ({ seed: spec.seed, cell: cell.index, trials: cap }));
+  let trialsPlanned = 0;
+  runCells.forEach((cell, i) => { trialsPlanned += experiment.plan(cell.options, contexts[i]).trials; });
+
+  const journal = journaling && paths ? new JournalWriter(paths.journal, fingerprint, [...carried.values()].sort((a, b) => a.cell - b.cell)) : null;
+  // The readable CSV that grows in cell order while the sweep runs.
+  let flushed = 0;
+  const failedCells = new Set<number>();
+  const flushPartial = () => {
+    if (!journaling || !paths) return;
+    let text = '';
+    while (flushed < resolved.cells.length && (finished.has(flushed) || failedCells.has(flushed))) {
+      text += finished.get(flushed)?.csv ?? '';
+      flushed++;
+    }
+    if (text) appendFileSync(paths.partialCsv, text);
+  };
+  if (journaling && paths) {
+    writeFileAtomic(paths.partialCsv, toCsv(columns, []));
+    flushPartial();
+  }
+
+  const failures: SweepFailure[] = [];
+  let trialsDone = 0;
+  const clock = performance.now();
+  let lastProgress = -Infinity;
+  const progress = (force: boolean) => {
+    if (!options.onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < 200) return;
+    lastProgress = now;
+    const elapsedSeconds = (now - clock) / 1000;
+    const rate = elapsedSeconds > 0 ? trialsDone / elapsedSeconds : 0;
+    options.onProgress({
+      cellsDone: finished.size + failures.length,
+      cells: cellsTotal,
+      cellsFailed: failures.length,
+      trialsDone,
+      trialsPlanned,
+      trialsPerSecond: rate,
+      etaSeconds: rate > 0 ? Math.max(0, trialsPlanned - trialsDone) / rate : null,
+      elapsedSeconds,
+    });
+  };
+
+  const replayCommand = (cell: SweepCell): string => {
+    const precision = [
+      options.ciWidth !== undefined ? ` --ci-width ${options.ciWidth}` : '',
+      options.maxTrials !== undefined ? ` --max-trials ${options.maxTrials}` : '',
+    ].join('');
+    if (resolved.source !== undefined) return `replilab sweep ${shellQuote(resolved.source)} --cell ${cell.index} --threads 1${precision}`;
+    const extra = [options.ciWidth !== undefined ? `, ciWidth: ${options.ciWidth}` : '', options.maxTrials !== undefined ? `, maxTrials: ${options.maxTrials}` : ''].join('');
+    return `runSweep(spec, { cell: ${cell.index}, threads: 1${extra} })`;
+  };
+
+  const accumulators = new Map<number, CellAccumulator>();
+  const open = (position: number): CellRun => {
+    const cell = runCells[position];
+    const plan = experiment.plan(cell.options, contexts[position]);
+    const accumulator = experiment.accumulator(cell.options, contexts[position]);
+    accumulators.set(position, accumulator);
+    return {
+      plan,
+      add: (summary, index) => accumulator.add(summary, plan.task(index)),
+      ...(ciWidth !== undefined ? { enough: () => accumulator.intervalWidth() < ciWidth } : {}),
+    };
+  };
+
+  const pool = new BatchPool({ threads, workerMemoryMb: options.workerMemoryMb });
+  try {
+    await runCellPlans(runCells.length, open, pool, {
+      onMerged(_, task) {
+        trialsDone += task.trials;
+        progress(false);
+      },
+      onTrialsDropped(_, trials) {
+        trialsPlanned -= trials;
+      },
+      onCellDone(position) {
+        const cell = runCells[position];
+        const accumulator = accumulators.get(position)!;
+        accumulators.delete(position);
+        const rows = accumulator.rows().map((row) => ({ cell: cell.index, replicate: cell.replicate, ...row }));
+        const result: SweepCellResult = {
+          cell: cell.index, replicate: cell.replicate, values: cell.values, trials: accumulator.trials(),
+          csv: csvRows(columns, rows), rows, resumed: false,
+        };
+        journal?.append({ cell: result.cell, trials: result.trials, csv: result.csv });
+        finished.set(cell.index, result);
+        flushPartial();
+        options.onCellDone?.(result);
+        progress(true);
+      },
+      onCellFailed(position, error, task) {
+        const cell = runCells[position];
+        accumulators.delete(position);
+        const failure: SweepFailure = {
+          cell: cell.index, replicate: cell.replicate, values: cell.values, seed: spec.seed,
+          batch: task?.batch ?? null, message: firstLine(error),
+          ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
+          replay: replayCommand(cell),
+        };
+        failures.push(failure);
+        failedCells.add(cell.index);
+        flushPartial();
+        options.onCellFailed?.(failure);
+        progress(true);
+      },
+    });
+  } finally {
+    await pool.close();
+    journal?.close();
+  }
+  progress(true);
+  const finishedAt = new Date();
+
+  const ordered = [...finished.values()].sort((a, b) => a.cell - b.cell);
+  failures.sort((a, b) => a.cell - b.cell);
+  const csv = toCsv(columns, []) + ordered.map((cell) => cell.csv).join('');
+  const written: string[] = [];
+  let manifest: SweepManifest | null = null;
+  if (outPath !== undefined) {
+    writeFileAtomic(outPath, csv);
+    written.push(outPath);
+    const manifestPath = manifestPathFor(outPath);
+    manifest = describeRun({
+      experiment: experiment.name,
+      parameters: {
+        ...(spec.grid ? { grid: spec.grid } : {}),
+        ...(spec.cells ? { cells: spec.cells } : {}),
+        ...(spec.fixed ? { fixed: spec.fixed } : {}),
+        replicates: spec.replicates ?? 1,
+        ...(options.cell !== undefined ? { only_cell: options.cell } : {}),
+      },
+      seed: spec.seed,
+      trials: spec.trials,
+      threads,
+      wallTimeMs: finishedAt.getTime() - startedAt.getTime(),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      outputs: [relative(process.cwd(), outPath)],
+    }) as SweepManifest;
+    Object.assign(manifest, {
+      complete: failures.length === 0,
+      sweepFile: resolved.source ?? null,
+      ciWidth: ciWidth ?? null,
+      maxTrials: ciWidth !== undefined ? cap : null,
+      cellsComputed: runCells.length - failures.length,
+      cellsResumed: carried.size,
+      cells: ordered.map((cell) => ({ cell: cell.cell, replicate: cell.replicate, parameters: cell.values, trials: cell.trials, resumed: cell.resumed })),
+      failures,
+    });
+    writeManifest(manifestPath, manifest);
+    written.push(manifestPath);
+    if (paths && journaling) {
+      rmSync(paths.partialCsv, { force: true });
+      if (failures.length === 0) rmSync(paths.journal, { force: true });
+    }
+  }
+  return { experiment: experiment.name, columns, cells: ordered, failures, csv, written, manifest };
+}
+
+export { describeValues };
