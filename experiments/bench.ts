@@ -7,12 +7,23 @@
  * - the wall time to produce a whole 0 to 200 ms curve (201 points) at 100,000 trials,
  *   including validation, batching and the merge.
  * Issue 2's targets: >= 5 million trials/s per core, and the curve in under 0.1 s.
+ *
+ * Then the sweep path (issue 3): the speed-up of 2 worker threads over 1 on a CPU-bound sweep
+ * (target >= 1.8x on a 2-core machine), and the overhead of runSweep over calling the model
+ * directly for 1,000 small cells (target < 5%).
  */
 import { performance } from 'node:perf_hooks';
 import { resolveLatency } from '../lib/latency/index.js';
 import { runWarsFastBatch } from '../lib/fast/wars-fast.js';
 import { runStaleness } from '../lib/strategies/leaderless/staleness.js';
 import { deriveStream } from '../lib/random/index.js';
+import { availableParallelism } from 'node:os';
+import { runSweep } from '../lib/sweep/run-sweep.js';
+import type { SweepSpec } from '../lib/sweep/spec.js';
+import { SELFTEST_BATCH_TRIALS } from '../lib/sweep/selftest.js';
+import { selftestBatchModel } from '../lib/sweep/selftest-batch.js';
+import { runTask } from '../lib/sweep/models.js';
+import { wilsonInterval } from '../lib/stats/index.js';
 
 const MODELS = ['exp(1)', 'lnkd-ssd', 'lnkd-disk', 'ymmr', 'wan'];
 const TRIALS = 2_000_000;
@@ -46,3 +57,59 @@ for (let repeat = 0; repeat < 7; repeat++) {
   times.push(performance.now() - started);
 }
 console.log(`  first run ${times[0].toFixed(1)} ms, median of the next 6: ${median(times.slice(1)).toFixed(1)} ms`);
+
+// ---- Sweeps (issue 3): speed-up of 2 threads over 1, and the sweep path's overhead.
+const cpuBound: SweepSpec = {
+  experiment: 'selftest', seed: 1, trials: 16384 * 24,
+  grid: { k: [2, 3, 4, 5, 6, 7, 8, 9] }, fixed: { x: 1, work: 32 },
+};
+const sweepTime = async (spec: SweepSpec, threads: number) => {
+  const started = performance.now();
+  await runSweep(spec, { threads });
+  return performance.now() - started;
+};
+await sweepTime(cpuBound, 2); // warm-up
+const oneThread: number[] = [];
+const twoThreads: number[] = [];
+for (let repeat = 0; repeat < 3; repeat++) {
+  oneThread.push(await sweepTime(cpuBound, 1));
+  twoThreads.push(await sweepTime(cpuBound, 2));
+}
+console.log(`sweep speed-up, CPU-bound selftest sweep (8 cells x ${cpuBound.trials} trials, work 32; about 4 s on one thread), median of 3:`);
+console.log(`  1 thread ${median(oneThread).toFixed(0)} ms, 2 threads ${median(twoThreads).toFixed(0)} ms: `
+  + `${(median(oneThread) / median(twoThreads)).toFixed(2)}x (target >= 1.8x on 2 cores; this machine has ${availableParallelism()})`);
+
+// 1,000 small cells (one batch of 16,384 trials each): the sweep path against the same batches
+// run by a plain loop with nothing else around it, two ways: calling the model's runBatch itself,
+// and through runTask (the model registry's dispatch, which the sweep path also goes through).
+const smallCells = 1000;
+const xs = Array.from({ length: smallCells }, (_, i) => Number((0.5 + i / smallCells).toFixed(4)));
+const small: SweepSpec = { experiment: 'selftest', seed: 1, trials: SELFTEST_BATCH_TRIALS, grid: { x: xs }, fixed: { k: 2, work: 1 } };
+const directLoop = (viaRegistry: boolean) => {
+  const started = performance.now();
+  let total = 0;
+  xs.forEach((x, cell) => {
+    const params = { k: 2, x, work: 1, fail: false };
+    const summary = (viaRegistry
+      ? runTask({ model: 'selftest', params, seed: 1, cell, batch: 0, trials: SELFTEST_BATCH_TRIALS })
+      : selftestBatchModel.runBatch(params, SELFTEST_BATCH_TRIALS, deriveStream(1, cell, 0))) as { successes: number; trials: number };
+    total += wilsonInterval(summary.successes, summary.trials).p;
+  });
+  if (!(total > 0)) throw new Error('unexpected');
+  return performance.now() - started;
+};
+directLoop(false);
+directLoop(true);
+await sweepTime(small, 1);
+const bareTimes: number[] = [];
+const registryTimes: number[] = [];
+const sweepTimes: number[] = [];
+for (let repeat = 0; repeat < 9; repeat++) {
+  bareTimes.push(directLoop(false));
+  registryTimes.push(directLoop(true));
+  sweepTimes.push(await sweepTime(small, 1));
+}
+const percent = (a: number[], b: number[]) => `${((median(a) / median(b) - 1) * 100).toFixed(1)}%`;
+console.log(`sweep overhead, ${smallCells} small selftest cells (${SELFTEST_BATCH_TRIALS} trials each), one thread, median of 9:`);
+console.log(`  model's runBatch in a loop ${median(bareTimes).toFixed(0)} ms; through runTask ${median(registryTimes).toFixed(0)} ms; runSweep ${median(sweepTimes).toFixed(0)} ms`);
+console.log(`  overhead of runSweep: ${percent(sweepTimes, registryTimes)} over runTask, ${percent(sweepTimes, bareTimes)} over bare runBatch (target < 5%)`);

@@ -13,7 +13,8 @@ export function plainDecimal(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   const text = String(x);
-  if (!/e/i.test(text)) return text;
+  // String() writes exponents with a lower-case e, and only beyond 1e21 or below 1e-6.
+  if (text.indexOf('e') === -1) return text;
   const [mantissa, exponentText] = text.split('e');
   const negative = mantissa.startsWith('-');
   const unsigned = negative ? mantissa.slice(1) : mantissa;
