@@ -4,15 +4,15 @@
  * For every preset (LinkedIn SSD and disk, Yammer Riak, WAN) and every (R, W) with N = 3, it estimates P(consistent read) against the time since commit, with Wilson
  * 95% intervals, plus t-visibility and the read/write latency quantiles. It writes one CSV (and
  * manifest) per preset, a figure of the partial quorums' curves and a latency/staleness trade-off
- * figure with its Pareto front.
+ * figure with its Pareto front. Each preset is one sweep (lib/sweep): the same path, journal and
+ * determinism as `replilab sweep`; the figures are drawn from the sweep's rows, as from its CSV.
  * Reference: P. Bailis et al., PBS, PVLDB 5(8), 2012, Figures 5-7.
  */
 import { join } from 'node:path';
-import { latencyPreset } from '../lib/latency/index.js';
-import { runStaleness, type StalenessResult } from '../lib/strategies/leaderless/staleness.js';
-import { STALENESS_COLUMNS, stalenessRows } from '../lib/strategies/leaderless/staleness-rows.js';
-import { latencyStalenessTradeoffSpec, stalenessCurveSpec } from '../lib/charts/index.js';
-import { writeExperimentOutputs } from '../lib/sweep/write-outputs.js';
+import { latencyStalenessTradeoffSpec, stalenessCurveSpec, writeFigure } from '../lib/charts/index.js';
+import type { CsvValue } from '../lib/sweep/csv-output.js';
+import { runSweep } from '../lib/sweep/run-sweep.js';
+import type { SweepSpec } from '../lib/sweep/spec.js';
 import type { ExperimentSettings } from './settings.js';
 
 /** Read-offset grids wide enough for each preset's write tail (ms: start, stop, step). */
@@ -23,70 +23,57 @@ const GRIDS: Record<string, [number, number, number]> = {
   wan: [0, 300, 1],
 };
 
-/** Every (R, W) for N = 3: the trade-off figure places them all. */
-const QUORUMS: [number, number][] = [1, 2, 3].flatMap((r) => [1, 2, 3].map((w): [number, number] => [r, w]));
 /** The curves figure: the three partial quorums and the smallest strict one. */
 const CURVE_QUORUMS = new Set(['1,1', '1,2', '2,1', '2,2']);
 
-function grid([start, stop, step]: [number, number, number]): number[] {
-  const count = Math.round((stop - start) / step) + 1;
-  return Array.from({ length: count }, (_, i) => Number((start + i * step).toPrecision(12)));
+/** The sweep of one preset: every (R, W) with N = 3 on the preset's grid of read offsets. */
+export function presetSweep(preset: string, trials: number, seed: number): SweepSpec {
+  return {
+    experiment: 'staleness',
+    description: `PBS staleness, N=3, every (R, W), ${preset}`,
+    seed,
+    trials,
+    grid: { r: [1, 2, 3], w: [1, 2, 3] },
+    fixed: { latency: preset, n: 3, t: GRIDS[preset].join(':') },
+  };
 }
+
+type Row = Record<string, CsvValue>;
+const num = (row: Row, column: string) => Number(row[column]);
 
 /** Runs the experiment into `settings.outDir/staleness/`, returning the paths written. */
 export async function stalenessPresetsExperiment(settings: ExperimentSettings): Promise<string[]> {
   const outDir = join(settings.outDir, 'staleness');
   const written: string[] = [];
-  let cell = 0;
-  for (const [preset, range] of Object.entries(GRIDS)) {
-    const started = new Date();
-    const results: StalenessResult[] = [];
-    for (const [r, w] of QUORUMS) {
-      const result = await runStaleness({
-        n: 3, r, w, legs: latencyPreset(preset).legs, latencyLabel: preset,
-        tGridMs: grid(range), trials: settings.trials, seed: settings.seed, threads: settings.threads, cell: cell++,
-      });
-      results.push(result);
-      settings.log(`  ${preset} N=3 R=${r} W=${w}: P(consistent at t=0) = ${result.curve[0].p_consistent.toFixed(4)}, `
-        + `99.9% t-visibility ${result.tVisibilityMs['0.999']?.toFixed(2)} ms`);
-    }
-    const finished = new Date();
-    const curveRows = results
-      .filter((result) => CURVE_QUORUMS.has(`${result.r},${result.w}`))
-      .flatMap((result) => result.curve.map((p) => ({ series: `R=${result.r} W=${result.w}`, ...p })));
-    // The trade-off is read off the same results the CSV holds (t_visibility_999_ms, read/write p99).
-    const tradeoffRows = results.map((result) => ({
-      series: `R=${result.r} W=${result.w}`,
-      latency_ms: result.latencyMs.read.p99 + result.latencyMs.write.p99,
-      staleness_ms: result.tVisibilityMs['0.999'] ?? 0,
-    }));
-    written.push(...(await writeExperimentOutputs({
-      csvPath: join(outDir, `${preset}.csv`),
-      columns: STALENESS_COLUMNS,
-      rows: results.flatMap(stalenessRows),
-      formats: settings.formats,
-      figures: [
-        { spec: stalenessCurveSpec(curveRows, { title: `P(consistent read), N=3, ${preset}` }), basePath: join(outDir, `${preset}-curves`) },
-        {
-          spec: latencyStalenessTradeoffSpec(tradeoffRows, {
-            title: `Latency against staleness, N=3, ${preset}`,
-            xTitle: 'read p99 + write p99 (ms)',
-            yTitle: 't-visibility, 99.9% (ms)',
-          }),
-          basePath: join(outDir, `${preset}-tradeoff`),
-        },
-      ],
-      run: {
-        experiment: 'staleness-presets',
-        parameters: { latency: preset, n: 3, quorums: QUORUMS.map(([r, w]) => ({ r, w })), t: range.join(':'), engine: 'fast' },
-        seed: settings.seed,
-        trials: settings.trials,
-        threads: settings.threads,
-        wallTimeMs: finished.getTime() - started.getTime(),
-        startedAt: started.toISOString(),
-        finishedAt: finished.toISOString(),
-      },
-    })));
+  for (const preset of Object.keys(GRIDS)) {
+    const result = await runSweep(presetSweep(preset, settings.trials, settings.seed), {
+      threads: settings.threads,
+      outPath: join(outDir, `${preset}.csv`),
+      onCellDone: (cell) => settings.log(`  ${preset} R=${cell.values.r} W=${cell.values.w}: `
+        + `P(consistent at t=0) = ${num(cell.rows![0], 'p_consistent').toFixed(4)}, 99.9% t-visibility ${num(cell.rows![0], 't_visibility_999_ms').toFixed(2)} ms`),
+    });
+    if (result.failures.length > 0) throw new Error(`${preset}: ${result.failures.length} cells failed: ${result.failures[0].message}`);
+    written.push(...result.written);
+    const rows = result.cells.flatMap((cell) => cell.rows ?? []);
+    const series = (row: Row) => `R=${row.r} W=${row.w}`;
+    const curveRows = rows
+      .filter((row) => CURVE_QUORUMS.has(`${row.r},${row.w}`))
+      .map((row) => ({ series: series(row), t: num(row, 't'), p_consistent: num(row, 'p_consistent'), ci_low: num(row, 'ci_low'), ci_high: num(row, 'ci_high') }));
+    // One trade-off point per cell: its first row carries the cell's latency quantiles and t-visibility.
+    const tradeoffRows = result.cells.map((cell) => {
+      const row = cell.rows![0];
+      return {
+        series: series(row),
+        latency_ms: num(row, 'read_p99_ms') + num(row, 'write_p99_ms'),
+        staleness_ms: num(row, 't_visibility_999_ms'),
+      };
+    });
+    written.push(...(await writeFigure(stalenessCurveSpec(curveRows, { title: `P(consistent read), N=3, ${preset}` }), join(outDir, `${preset}-curves`), settings.formats)));
+    written.push(...(await writeFigure(latencyStalenessTradeoffSpec(tradeoffRows, {
+      title: `Latency against staleness, N=3, ${preset}`,
+      xTitle: 'read p99 + write p99 (ms)',
+      yTitle: 't-visibility, 99.9% (ms)',
+    }), join(outDir, `${preset}-tradeoff`), settings.formats)));
   }
   return written;
 }

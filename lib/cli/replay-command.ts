@@ -12,8 +12,11 @@ import { writeFileAtomic } from '../sweep/atomic-write.js';
 import { messageSequenceSpec, renderSvg, svgToPng, type FigureFormat, type VegaLiteSpec } from '../charts/index.js';
 import { parseFormats, parseWholeNumber } from './parse-values.js';
 import { addStalenessCellOptions, optionsFromFlags, type StalenessFlags } from './staleness-command.js';
+import { loadSweepSpec } from '../sweep/spec.js';
+import type { StalenessCellOptions } from '../strategies/leaderless/staleness-experiment.js';
 
 interface ReplayFlags extends Omit<StalenessFlags, 'engine' | 'threads' | 'json'> {
+  sweep?: string;
   cell: string;
   tIndex: string;
   trial: string;
@@ -24,6 +27,7 @@ const EXAMPLES = `
 Examples:
   $ replilab replay --latency lnkd-disk --t 0:10:1 --trials 10000 --t-index 2 --trial 17 --out data/replay/trial.jsonl
   $ replilab replay --latency ymmr --r 2 --w 1 --t 0,5,50 --t-index 1 --trial 0 --out t.jsonl --figures svg,png
+  $ replilab replay --sweep experiments/sweeps/staleness-quorums.yaml --cell 5 --t-index 3 --out cell5.jsonl
   $ replilab replay --latency wan --n 5 --r 2 --w 2 --t 0,10 --cell 4 --trial 99 --out wan.jsonl --figures png
 
 Which trial: the event engine of \`replilab staleness --engine event\` runs, per t point, --trials
@@ -99,6 +103,28 @@ export function replaySummary({ trace, written }: ReplayReport): string {
   ].join(' ') + '\n';
 }
 
+/** Flags that define the cell, which --sweep takes from the file instead. */
+const CELL_FLAGS = ['latency', 'wLatency', 'aLatency', 'rLatency', 'sLatency', 'n', 'r', 'w', 't', 'trials', 'seed'];
+
+/**
+ * The options of cell `cellText` of a staleness sweep file: its parameters, the sweep's seed and
+ * its trial cap (which fixes the batch layout), with the cell's index selecting the streams.
+ */
+function cellFromSweep(path: string, cellText: string, command: Command): { options: StalenessOptions } {
+  const given = CELL_FLAGS.filter((name) => command.getOptionValueSource(name) === 'cli');
+  if (given.length > 0) {
+    throw new ParameterError('--sweep', path, `without cell flags (got ${given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}): the file defines the cell`);
+  }
+  const sweep = loadSweepSpec(path);
+  if (sweep.experiment.name !== 'staleness') {
+    throw new ParameterError('--sweep', path, `a staleness sweep (this one runs ${sweep.experiment.name}; only staleness trials can be replayed)`);
+  }
+  const index = parseWholeNumber('--cell', cellText, 0, sweep.cells.length - 1);
+  const spec = sweep.spec;
+  const trials = spec.ci_width !== undefined ? spec.max_trials ?? spec.trials : spec.trials;
+  return { options: { ...(sweep.cells[index].options as StalenessCellOptions), seed: spec.seed, trials, cell: index, engine: 'event' } };
+}
+
 /** `replilab replay`: one trial of the staleness experiment, traced, as JSON lines and a diagram. */
 export function replayCommand(): Command {
   return addStalenessCellOptions(new Command('replay'), {
@@ -113,8 +139,10 @@ export function replayCommand(): Command {
     .addOption(new Option('--out <file.jsonl>', 'write the trace as JSON lines (header line, then one event per line)').makeOptionMandatory())
     .option('--figures <formats>', 'also draw the timeline beside the trace (comma list of svg, png)')
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: ReplayFlags) => {
-      const { options } = optionsFromFlags({ ...flags, engine: 'event', threads: '1' });
+    .option('--sweep <file>', 'take the cell (its parameters, seed and trials) from this sweep file; --cell picks the cell')
+    .action(async (flags: ReplayFlags, command: Command) => {
+      const fromSweep = flags.sweep !== undefined;
+      const { options } = fromSweep ? cellFromSweep(flags.sweep!, flags.cell, command) : optionsFromFlags({ ...flags, engine: 'event', threads: '1' });
       const cell = parseWholeNumber('--cell', flags.cell, 0);
       const grid = options.tGridMs;
       const tIndex = parseWholeNumber('--t-index', flags.tIndex, 0, grid.length - 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,6 +19,25 @@ beforeAll(() => {
 const cell = ['--latency', 'lnkd-disk', '--n', '3', '--r', '1', '--w', '1', '--t', '0,1,5', '--trials', '5000', '--seed', '11'];
 
 describe('replilab replay', () => {
+  it('--sweep FILE --cell K replays the trial of that sweep cell (same trace as the cell given by flags)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replilab-replay-sweep-'));
+    const sweepFile = join(dir, 'sweep.yaml');
+    writeFileSync(sweepFile, 'experiment: staleness\nseed: 3\ntrials: 5000\ngrid:\n  r: [1, 2]\n  w: [1, 2]\nfixed:\n  latency: lnkd-disk\n  t: "0:4:2"\n  engine: event\n');
+    const fromSweep = run(['replay', '--sweep', sweepFile, '--cell', '2', '--t-index', '1', '--trial', '7', '--out', join(dir, 'a.jsonl')]);
+    expect(fromSweep.code).toBe(0);
+    // Cell 2 in grid order (r outer, w inner): R=2 W=1.
+    const byFlags = run(['replay', '--latency', 'lnkd-disk', '--r', '2', '--w', '1', '--t', '0:4:2', '--trials', '5000', '--seed', '3',
+      '--cell', '2', '--t-index', '1', '--trial', '7', '--out', join(dir, 'b.jsonl')]);
+    expect(byFlags.code).toBe(0);
+    const events = (file: string) => readFileSync(join(dir, file), 'utf8').split('\n').slice(1).join('\n');
+    expect(events('a.jsonl')).toBe(events('b.jsonl'));
+    expect(JSON.parse(readFileSync(join(dir, 'a.jsonl'), 'utf8').split('\n')[0])).toMatchObject({ seed: 3, cell: 2, tIndex: 1, trial: 7 });
+    const mixed = run(['replay', '--sweep', sweepFile, '--n', '5', '--out', join(dir, 'c.jsonl')]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('--sweep');
+    expect(existsSync(join(dir, 'c.jsonl'))).toBe(false);
+  });
+
   it('writes the trace and the timeline, and prints a one-paragraph summary', () => {
     const dir = mkdtempSync(join(tmpdir(), 'replilab-replay-'));
     const out = join(dir, 'trial.jsonl');
