@@ -62,6 +62,11 @@ export class BatchPool {
     return this.piscina === null;
   }
 
+  /** Runs one task in this thread, now (for an inline pool's scheduler, which slices the work itself). */
+  runHere<S>(task: BatchTask): S {
+    return runTask(task) as S;
+  }
+
   /** Runs one task; in-thread tasks run on a later turn of the event loop, so timers and signals get through. */
   run<S>(task: BatchTask): Promise<S> {
     if (this.piscina) return this.piscina.run(task) as Promise<S>;

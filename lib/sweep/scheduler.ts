@@ -43,6 +43,9 @@ export interface SchedulerEvents {
   onTrialsDropped?(position: number, trials: number): void;
 }
 
+/** How long tasks run back to back in this thread before the event loop gets a turn, ms. */
+const INLINE_SLICE_MS = 20;
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface CellState {
@@ -80,7 +83,7 @@ export function runCellPlans(
   events: SchedulerEvents = {},
 ): Promise<void> {
   // Tasks dispatched but neither merged nor discarded: this bounds the summaries held in memory.
-  const window = pool.inline ? 1 : Math.max(2 * pool.concurrency, pool.concurrency + 2);
+  const window = Math.max(2 * pool.concurrency, pool.concurrency + 2);
   let held = 0;
   let inFlight = 0;
   let cursor = 0;
@@ -142,15 +145,67 @@ export function runCellPlans(
       }
     };
 
-    const settle = (state: CellState, index: number, outcome: Outcome) => {
+    /** Takes in one finished task's outcome; false when a callback threw (the run is over). */
+    const absorb = (state: CellState, index: number, outcome: Outcome): boolean => {
       inFlight--;
-      if (stopped) return;
+      if (stopped) return false;
       try {
         if (state.finished) held--;
         else {
           state.waiting.set(index, outcome);
           drain(state);
         }
+        return true;
+      } catch (error) {
+        fatal(error);
+        return false;
+      }
+    };
+
+    const settle = (state: CellState, index: number, outcome: Outcome) => {
+      if (!absorb(state, index, outcome)) return;
+      try {
+        pump();
+      } catch (error) {
+        fatal(error);
+      }
+    };
+
+    /** Dispatches the next task, or returns undefined when none is left to start. */
+    const nextTask = (): { state: CellState; index: number; task: BatchTask } | undefined => {
+      for (;;) {
+        const state = nextState();
+        if (!state) return undefined;
+        const index = state.next++;
+        try {
+          return { state, index, task: state.run.plan.task(index) };
+        } catch (error) {
+          fail(state, error, undefined);
+        }
+      }
+    };
+
+    // In this thread (one thread), tasks run back to back in slices of INLINE_SLICE_MS, one task
+    // in flight at a time, yielding to the event loop between slices so progress output and
+    // signals get through: a turn of the event loop per task would cost more than a small task.
+    let sliceScheduled = false;
+    const runSlice = () => {
+      sliceScheduled = false;
+      const deadline = Date.now() + INLINE_SLICE_MS;
+      while (!stopped && Date.now() < deadline) {
+        const next = nextTask();
+        if (!next) break;
+        held++;
+        inFlight++;
+        let outcome: Outcome;
+        try {
+          outcome = { ok: true, value: pool.runHere(next.task) };
+        } catch (error) {
+          outcome = { ok: false, error };
+        }
+        if (!absorb(next.state, next.index, outcome)) return;
+      }
+      try {
         pump();
       } catch (error) {
         fatal(error);
@@ -188,23 +243,23 @@ export function runCellPlans(
     };
 
     const pump = () => {
-      while (!stopped && held < window) {
-        const state = nextState();
-        if (!state) break;
-        const index = state.next++;
-        let task: BatchTask;
-        try {
-          task = state.run.plan.task(index);
-        } catch (error) {
-          fail(state, error, undefined);
-          continue;
+      if (pool.inline) {
+        if (!stopped && !sliceScheduled && cursor < count) {
+          sliceScheduled = true;
+          setImmediate(runSlice);
         }
-        held++;
-        inFlight++;
-        pool.run(task).then(
-          (value) => settle(state, index, { ok: true, value }),
-          (error) => settle(state, index, { ok: false, error }),
-        );
+      } else {
+        while (!stopped && held < window) {
+          const next = nextTask();
+          if (!next) break;
+          const { state, index, task } = next;
+          held++;
+          inFlight++;
+          pool.run(task).then(
+            (value) => settle(state, index, { ok: true, value }),
+            (error) => settle(state, index, { ok: false, error }),
+          );
+        }
       }
       if (!stopped && cursor >= count && inFlight === 0) {
         stopped = true;
