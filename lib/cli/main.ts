@@ -18,7 +18,9 @@ const program = new Command('replilab')
   .addHelpText('after', `
 Examples:
   $ replilab staleness --latency lnkd-disk --t 0:100:1
-  $ replilab staleness --help`);
+  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/sweeps/quorums.csv
+  $ replilab replay --latency lnkd-disk --t 0:10:1 --t-index 2 --trial 17 --out trial.jsonl --figures svg
+  $ replilab COMMAND --help`);
 
 program.addCommand(stalenessCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(replayCommand().exitOverride().configureOutput({ outputError: () => {} }));
