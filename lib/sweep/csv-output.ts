@@ -50,6 +50,8 @@ export function csvRows(columns: readonly string[], rows: readonly Record<string
   return stringifyRows(columns, rows, false);
 }
 
+const ROWS_ONLY = { record_delimiter: '\n' } as const;
+
 function stringifyRows(columns: readonly string[], rows: readonly Record<string, CsvValue>[], header: boolean): string {
   if (!header && rows.length === 0) return '';
   return stringify(
@@ -57,7 +59,8 @@ function stringifyRows(columns: readonly string[], rows: readonly Record<string,
       const value = row[column];
       return typeof value === 'number' ? plainDecimal(value) : value ?? '';
     })),
-    { header, columns: [...columns], record_delimiter: '\n' },
+    // The records are already arrays in column order: the columns are only needed for a header.
+    header ? { header, columns: [...columns], record_delimiter: '\n' } : ROWS_ONLY,
   );
 }
 

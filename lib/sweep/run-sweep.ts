@@ -172,7 +172,8 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
   // The journal: refuse a mismatch before anything is written.
   const journaling = outPath !== undefined && options.cell === undefined;
   const paths = outPath !== undefined ? journalPaths(outPath) : null;
-  const fingerprint = sweepFingerprint(resolved, ciWidth, ciWidth !== undefined ? cap : undefined);
+  // Only a journaled run needs the fingerprint (it covers every cell's values: not free for big sweeps).
+  const fingerprint = journaling ? sweepFingerprint(resolved, ciWidth, ciWidth !== undefined ? cap : undefined) : null;
   let carried = new Map<number, JournalEntry>();
   if (journaling && paths) {
     if (!options.resume && existsSync(paths.journal)) {
@@ -180,7 +181,7 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
     }
     const journal = options.resume ? readJournal(paths.journal) : null;
     if (journal) {
-      const difference = fingerprintDifference(journal.fingerprint, fingerprint);
+      const difference = fingerprintDifference(journal.fingerprint, fingerprint!);
       if (difference) {
         throw new ParameterError(name('resume'), `a changed sweep (${difference})`, `the sweep that wrote ${paths.journal}; restore it, or delete that file to start over`);
       }
@@ -205,7 +206,7 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
   let trialsPlanned = 0;
   runCells.forEach((cell, i) => { trialsPlanned += experiment.plan(cell.options, contexts[i]).trials; });
 
-  const journal = journaling && paths ? new JournalWriter(paths.journal, fingerprint, [...carried.values()].sort((a, b) => a.cell - b.cell)) : null;
+  const journal = journaling && paths ? new JournalWriter(paths.journal, fingerprint!, [...carried.values()].sort((a, b) => a.cell - b.cell)) : null;
   // The readable CSV that grows in cell order while the sweep runs.
   let flushed = 0;
   const failedCells = new Set<number>();
