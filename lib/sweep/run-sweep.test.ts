@@ -100,6 +100,17 @@ describe('runSweep: selftest', () => {
     expect(existsSync(join(dir, 'fail.partial.jsonl'))).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.partial.csv'))).toEqual([]);
   });
+
+  it('a worker that outgrows its memory limit fails its cell only; the pool goes on', async () => {
+    // 400 MB of small heap objects against a 64 MB old-generation limit per worker.
+    const result = await runSweep(
+      { experiment: 'selftest', seed: 2, trials: 20_000, grid: { 'hold-mb': [0, 400, 0] } },
+      { threads: 2, workerMemoryMb: 64 },
+    );
+    expect(result.cells.map((c) => c.cell)).toEqual([0, 2]);
+    expect(result.failures.map((f) => f.cell)).toEqual([1]);
+    expect(result.failures[0].message).toMatch(/memory/i);
+  });
 });
 
 describe('runSweep: staleness', () => {

@@ -11,6 +11,8 @@ export interface SelftestParams {
   work: number;
   /** When true, every batch throws (to exercise failure reports). */
   fail: boolean;
+  /** MB of JS heap each batch holds while it runs (to exercise the workers' memory limit). Default 0. */
+  holdMb?: number;
 }
 
 /** What a selftest batch returns. */
@@ -29,6 +31,9 @@ export const selftestBatchModel: BatchModel<SelftestParams, SelftestSummary> = {
       throw new Error(`selftest: this cell fails on purpose (fail: true, k: ${params.k}, x: ${params.x})`);
     }
     const { k, x, work } = params;
+    // Small objects on the JS heap (typed arrays live outside it and would not count).
+    const held: object[] = [];
+    for (let i = 0; i < (params.holdMb ?? 0) * 16384; i++) held.push({ index: i, next: [i] });
     let successes = 0;
     for (let i = 0; i < trials; i++) {
       let sum = 0;

@@ -59,6 +59,7 @@ export const selftestExperiment: SweepExperiment<SelftestParams, SelftestSummary
     { name: 'x', default: 1, doc: 'the threshold: a trial succeeds when the sum is <= x (a finite number)' },
     { name: 'work', default: 1, doc: 'CPU cost per trial: the sum is drawn this many times (1..1000000)' },
     { name: 'fail', default: false, doc: 'true: the cell throws inside the worker (to test failure reports)' },
+    { name: 'hold-mb', default: 0, doc: 'MB of JS heap each batch holds (0..4096), to test the workers\' memory limit' },
   ],
   columns: ['k', 'x', 'work', 'p_estimate', 'ci_low', 'ci_high', 'successes', 'p_exact', 'trials', 'seed'],
   resolve(values, field) {
@@ -71,6 +72,7 @@ export const selftestExperiment: SweepExperiment<SelftestParams, SelftestSummary
       x,
       work: integerValue(field('work'), values.work, 1, 1_000_000),
       fail: booleanValue(field('fail'), values.fail),
+      holdMb: integerValue(field('hold-mb'), values['hold-mb'], 0, 4096),
     };
   },
   plan(params, context) {

@@ -37,7 +37,7 @@ describe('validateSweepSpec: cells', () => {
   it('an explicit cells list, and no grid at all (one cell)', () => {
     const sweep = validateSweepSpec({ experiment: 'selftest', seed: 1, trials: 10, cells: [{ k: 3, x: 1.5 }, { k: 1 }], fixed: { work: 2 } });
     expect(sweep.cells.map((c) => c.values)).toEqual([
-      { k: 3, x: 1.5, work: 2, fail: false }, { k: 1, x: 1, work: 2, fail: false },
+      { k: 3, x: 1.5, work: 2, fail: false, 'hold-mb': 0 }, { k: 1, x: 1, work: 2, fail: false, 'hold-mb': 0 },
     ]);
     expect(validateSweepSpec({ experiment: 'selftest', seed: 1, trials: 10 }).cells).toHaveLength(1);
   });
