@@ -25,6 +25,24 @@ export * from './sim/index.js';
 // Statistics: Wilson intervals and the quantile sketch.
 export * from './stats/index.js';
 
+// Workloads: key choice (uniform, Zipf) and client operation streams.
+export * from './workload/index.js';
+
+// History checkers: stale reads, k-staleness, session guarantees, lost writes, siblings.
+export * from './check/index.js';
+
+// Deterministic hashing (MurmurHash3) for ring placement and Merkle trees.
+export { murmurMix, murmurFinish, murmur3Words, fmix32, hashInteger, hashPair } from './random/hash.js';
+
+// Leaderless building blocks: consistent hashing, version vectors and siblings, LWW, Merkle trees.
+export { HashRing, type HashRingConfig, type SloppyReplica, type NodeShare } from './strategies/leaderless/ring.js';
+export { VersionVector, type VersionOrder as VectorComparison } from './strategies/leaderless/version-vector.js';
+export {
+  Siblings, versionVectorOf, supersedes, unionMerge, type Dot, type Version, type SiblingsRead,
+} from './strategies/leaderless/siblings.js';
+export { LwwRegister, lwwCompare, lwwWins, lwwStamp, type LwwStamp } from './strategies/leaderless/lww.js';
+export { MerkleTree, merkleDiff, type MerkleConfig, type KeyRange, type MerkleDiff, type MerkleDiffCost } from './strategies/leaderless/merkle.js';
+
 // Leaderless quorums: PBS staleness (event-level and fast), closed form.
 export { WarsEventModel, type WarsConfig, type WarsTrialOutcome } from './strategies/leaderless/wars-event.js';
 export { runWarsFastBatch, type WarsBatchSummary } from './fast/wars-fast.js';

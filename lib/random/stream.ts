@@ -1,6 +1,10 @@
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { fmix32 as fmix32Unsigned } from './hash.js';
+
+/** MurmurHash3's 32-bit finaliser as a signed word (the generator's state words are int32). */
+const fmix32 = (h: number): number => fmix32Unsigned(h) | 0;
 
 /**
  * A seeded stream of uniform random numbers. Every random draw in the lab goes through one.
@@ -98,20 +102,6 @@ class DoubleBits implements RandomBits {
  */
 export function randomBits(rng: RandomStream): RandomBits {
   return typeof (rng as Partial<RandomBits>).nextInt32 === 'function' ? (rng as RandomBits) : new DoubleBits(rng);
-}
-
-/**
- * MurmurHash3's 32-bit finaliser (fmix32): a bijection with full avalanche, used to spread
- * (seed, cell, batch) over the generator's 128-bit state.
- * Reference: Austin Appleby, MurmurHash3 (public domain), `fmix32`.
- */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
 }
 
 const MAX_SEED = Number.MAX_SAFE_INTEGER;

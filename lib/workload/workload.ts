@@ -195,12 +195,12 @@ class WorkloadGenerator implements Workload {
  * @example
  * const wl = createWorkload({ clients: 10, arrivals: { kind: 'open', ratePerMs: 0.01 },
  *   writeRatio: 0.1, keys: 1000, zipf: 0.99 }, deriveStream(1));
- * const op = wl.next(); // { seq: 0, timeMs: 9.3..., client: 4, session: 0, op: 'read', key: 12, writeId: -1 }
+ * const op = wl.next(); // { seq: 0, timeMs: 19.937..., client: 0, session: 0, op: 'write', key: 3, writeId: 0 }
  * @example
  * const cl = createWorkload({ clients: 2, arrivals: { kind: 'closed', think: 'exp(0.1)' },
  *   writeRatio: 0.5, keys: 10 }, deriveStream(1));
- * cl.nextAfter(0, 0).timeMs;   // a think time after 0
- * cl.nextAfter(0, 25).timeMs;  // client 0's next, its previous having finished at 25 ms
+ * cl.nextAfter(0, 0).timeMs;   // 19.937...: a think time after 0
+ * cl.nextAfter(0, 25).timeMs;  // 28.008...: client 0's next, its previous having finished at 25 ms
  */
 export function createWorkload(config: WorkloadConfig, rng: RandomStream): Workload {
   return new WorkloadGenerator(config, rng);

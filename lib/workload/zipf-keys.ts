@@ -155,7 +155,7 @@ class ZipfRejectionInversion extends ZipfBase {
  * @example
  * const chooser = zipfKeys(1000, 0.99);
  * chooser.next(deriveStream(1)); // an integer in [0, 1000), small ones far more often
- * chooser.probability(0);        // 0.1335... = 1 / H(1000, 0.99)
+ * chooser.probability(0);        // 0.12938... = 1 / H(1000, 0.99)
  */
 export function zipfKeys(keys: number, s: number, method: ZipfMethod = 'auto'): KeyChooser {
   requireKeys(keys);

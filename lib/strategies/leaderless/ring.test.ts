@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ParameterError } from '../../errors.js';
-import { fmix32, hashInteger, hashPair, murmur3Words, murmurFinish, murmurMix } from './hash.js';
+import { fmix32, hashInteger, hashPair, murmur3Words, murmurFinish, murmurMix } from '../../random/hash.js';
 import { HashRing } from './ring.js';
 
 describe('MurmurHash3_x86_32 over words', () => {
@@ -204,6 +204,14 @@ describe('HashRing', () => {
       { node: a, home: true, hintFor: null },
       { node: c, home: true, hintFor: null },
       { node: d, home: false, hintFor: b },
+    ]);
+    // The class doc's example, pinned: a change of hash or token order shows up here.
+    const documented = new HashRing({ nodes: 5, vnodesPerNode: 64, seed: 7 });
+    expect(documented.preferenceList(1234, 3)).toEqual([4, 1, 2]);
+    expect(documented.sloppyPreferenceList(1234, 3, (node) => node !== 1)).toEqual([
+      { node: 4, home: true, hintFor: null },
+      { node: 2, home: true, hintFor: null },
+      { node: 3, home: false, hintFor: 1 },
     ]);
   });
 });

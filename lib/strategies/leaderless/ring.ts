@@ -1,5 +1,5 @@
 import { ParameterError } from '../../errors.js';
-import { hashInteger, hashPair } from './hash.js';
+import { hashInteger, hashPair } from '../../random/hash.js';
 
 /**
  * A consistent-hash ring's configuration.
@@ -73,9 +73,10 @@ const KEY_SEED_SALT = 0x9e3779b9;
  *
  * @example
  * const ring = new HashRing({ nodes: 5, vnodesPerNode: 64, seed: 7 });
- * ring.preferenceList(1234, 3);                  // three distinct node ids, e.g. [2, 0, 4]
- * ring.sloppyPreferenceList(1234, 3, (node) => node !== 0);
- * // node 0 is skipped; the next healthy node stands in for it with a hint
+ * ring.preferenceList(1234, 3);                  // [4, 1, 2]
+ * ring.sloppyPreferenceList(1234, 3, (node) => node !== 1);
+ * // [{ node: 4, home: true, hintFor: null }, { node: 2, home: true, hintFor: null },
+ * //  { node: 3, home: false, hintFor: 1 }]: node 3, next clockwise, holds node 1's hint
  */
 export class HashRing {
   /** The physical node ids, ascending. */

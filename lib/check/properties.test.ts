@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { deriveStream } from '../random/index.js';
+import type { History, WriteRecord } from './history.js';
+import { timestampOrder, type VersionOrder } from './version-order.js';
+import { staleReads } from './stale-reads.js';
+import { readYourWrites } from './read-your-writes.js';
+import { monotonicReads } from './monotonic-reads.js';
+import { lostWrites } from './lost-writes.js';
+import { linearizableRegisterHistory } from './linearizable.testkit.js';
+
+const options = fc.record({
+  seed: fc.integer({ min: 0, max: 1e9 }),
+  clients: fc.integer({ min: 1, max: 6 }),
+  keys: fc.integer({ min: 1, max: 5 }),
+  operations: fc.integer({ min: 0, max: 400 }),
+  // Integers scaled, not fc.double: its draws crowd at the extremes (write-only or read-only histories).
+  writeRatio: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
+  failRatio: fc.integer({ min: 0, max: 30 }).map((x) => x / 100),
+});
+
+const generate = (o: { seed: number } & Parameters<typeof linearizableRegisterHistory>[1]): History =>
+  linearizableRegisterHistory(deriveStream(o.seed, 0, 0), o);
+
+/** The timestamp order without the "total" flag: forces the general (partial-order) path. */
+const timestampAsPartial: VersionOrder = { ...timestampOrder, name: 'timestamp-general', total: false };
+
+describe('checkers on linearizable histories (fast-check)', () => {
+  it('find no stale read, no session violation and no lost write', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(options, (o) => {
+        const h = generate(o);
+        expect(staleReads(h, timestampOrder).stale.count).toBe(0);
+        expect(staleReads(h, timestampAsPartial).stale.count).toBe(0);
+        expect(readYourWrites(h, timestampOrder).violations.count).toBe(0);
+        expect(readYourWrites(h, timestampOrder, { scope: 'session' }).violations.count).toBe(0);
+        expect(monotonicReads(h, timestampOrder).violations.count).toBe(0);
+        const lost = lostWrites(h, timestampOrder);
+        expect(lost.lost.count).toBe(0);
+        expect(lost.lost.of).toBe(h.writes.filter((x) => x.ackMs !== null).length);
+        checked += readYourWrites(h, timestampOrder).violations.of + monotonicReads(h, timestampOrder).violations.of;
+      }),
+      { numRuns: 200 },
+    );
+    expect(checked).toBeGreaterThan(1000); // many reads were eligible for the session checks
+  });
+
+  it('count every injected lost write (skewed-clock overwrite or rollback), no more', () => {
+    let totalInjected = 0;
+    fc.assert(
+      fc.property(options, fc.integer({ min: 0, max: 1e9 }), (o, injectSeed) => {
+        const h = generate({ ...o, keys: Math.max(o.keys, 2), writeRatio: Math.max(o.writeRatio, 0.2) });
+        const rng = deriveStream(injectSeed, 1, 0);
+        const writes = h.writes.slice();
+        const finalState = new Map(h.finalState);
+        const byId = new Map(writes.map((x) => [x.id, x]));
+        let injected = 0;
+        let nextId = writes.length;
+        for (const [key, ids] of h.finalState) {
+          const survivor = byId.get(ids[0]) as WriteRecord;
+          if (survivor.ackMs === null || rng.nextDouble() < 0.3) continue;
+          if (rng.nextDouble() < 0.5) {
+            // A write that starts after the survivor was acknowledged, stamped by a slow clock:
+            // LWW keeps the survivor, so this acknowledged write is lost (overwritten).
+            const start = Math.max(survivor.ackMs, ...writes.filter((x) => x.key === key).map((x) => x.ackMs ?? x.invokeMs)) + 1;
+            writes.push({ id: nextId++, client: 0, session: 0, key, invokeMs: start, ackMs: start + 1, timestamp: (survivor.timestamp as number) - 1 });
+          } else {
+            // Rollback: the survivor is replaced by an earlier write acknowledged before it began.
+            const earlier = writes.filter((x) => x.key === key && x.ackMs !== null && x.ackMs < survivor.invokeMs && x.id !== survivor.id);
+            if (earlier.length === 0) continue;
+            finalState.set(key, [earlier[rng.nextInt(earlier.length)].id]);
+            // Lost: every acknowledged write the new final state real-time-precedes and that is absent.
+            const kept = byId.get((finalState.get(key) as number[])[0]) as WriteRecord;
+            const expected = writes.filter((x) => x.key === key && x.ackMs !== null && x.id !== kept.id && (kept.ackMs as number) < x.invokeMs).length;
+            injected += expected;
+            continue;
+          }
+          injected++;
+        }
+        const l = lostWrites({ writes, reads: h.reads, finalState }, timestampOrder);
+        expect(l.lost.count).toBe(injected);
+        expect(l.overwritten.count + l.discarded.count).toBe(injected);
+        totalInjected += injected;
+      }),
+      { numRuns: 200 },
+    );
+    expect(totalInjected).toBeGreaterThan(100); // the property was exercised
+  });
+
+  it('the total-order fast path and the general path agree on perturbed histories', () => {
+    let totalStale = 0;
+    fc.assert(
+      fc.property(options, fc.integer({ min: 0, max: 1e9 }), (o, perturb) => {
+        const h = generate(o);
+        // Make reads stale at random: replace the returned write with a random write of the key (or none).
+        const rng = deriveStream(perturb, 2, 0);
+        const byKey = new Map<number, number[]>();
+        for (const x of h.writes) if (!Number.isNaN(x.timestamp)) (byKey.get(x.key) ?? byKey.set(x.key, []).get(x.key)!).push(x.id);
+        const reads = h.reads.map((rd) => {
+          const ids = byKey.get(rd.key) ?? [];
+          if (rng.nextDouble() < 0.5 || ids.length === 0) return rd;
+          const pick = rng.nextInt(ids.length + 1);
+          return { ...rd, returned: pick === ids.length ? [] : [ids[pick]] };
+        });
+        const ph = { ...h, reads };
+        const fast = staleReads(ph, timestampOrder);
+        const general = staleReads(ph, timestampAsPartial);
+        expect(fast.stale).toEqual(general.stale);
+        expect(fast.versionsBehind).toEqual(general.versionsBehind);
+        expect(fast.ageMs.sum).toBeCloseTo(general.ageMs.sum, 9);
+        expect(fast.ageMs.max).toBe(general.ageMs.max);
+        totalStale += fast.stale.count;
+      }),
+      { numRuns: 200 },
+    );
+    expect(totalStale).toBeGreaterThan(100); // the perturbation made stale reads to compare
+  });
+});
