@@ -1,21 +1,15 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { CLI, expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
-// The CLI as users run it: the built bin (npm test builds first).
-const CLI = join(process.cwd(), 'dist/lib/cli/main.js');
 
-function run(args: string[], cwd = process.cwd()) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
-});
+beforeAll(requireBuiltCli);
 
 describe('replilab staleness', () => {
   it('--json prints exactly one JSON object with the documented names', () => {
@@ -90,14 +84,7 @@ describe('replilab staleness', () => {
       it(name, () => {
         const out = join(dir, `${name.replace(/\W+/g, '-')}.csv`);
         // Small trials first: a case's own --trials comes later and wins.
-        const { code, stdout, stderr } = run(['staleness', '--trials', '1000', ...args, '--out', out]);
-        expect(code).toBe(2);
-        expect(stdout).toBe('');
-        const lines = stderr.trim().split('\n');
-        expect(lines).toHaveLength(1);
-        expect(lines[0]).toContain(flag);
-        expect(existsSync(out)).toBe(false);
-        expect(existsSync(out.replace(/\.csv$/, '.manifest.json'))).toBe(false);
+        expectRefused(run(['staleness', '--trials', '1000', ...args, '--out', out]), flag, [out, out.replace(/\.csv$/, '.manifest.json')]);
       });
     }
   });

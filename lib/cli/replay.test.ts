@@ -1,20 +1,13 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// The CLI as users run it: the built bin (npm test builds first).
-const CLI = join(process.cwd(), 'dist/lib/cli/main.js');
 
-function run(args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
-});
+beforeAll(requireBuiltCli);
 
 const cell = ['--latency', 'lnkd-disk', '--n', '3', '--r', '1', '--w', '1', '--t', '0,1,5', '--trials', '5000', '--seed', '11'];
 
@@ -79,13 +72,7 @@ describe('replilab replay', () => {
     for (const [name, args, flag] of cases) {
       it(name, () => {
         const out = join(dir, `${name.replace(/\W+/g, '-')}.jsonl`);
-        const { code, stdout, stderr } = run(['replay', ...cell, ...args, '--out', out]);
-        expect(code).toBe(2);
-        expect(stdout).toBe('');
-        const lines = stderr.trim().split('\n');
-        expect(lines).toHaveLength(1);
-        expect(lines[0]).toContain(flag);
-        expect(existsSync(out)).toBe(false);
+        expectRefused(run(['replay', ...cell, ...args, '--out', out]), flag, [out]);
       });
     }
     it('--out missing or not .jsonl', () => {

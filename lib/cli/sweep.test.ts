@@ -1,25 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { CLI, expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
-// The CLI as users run it: the built bin (npm test builds first).
-const CLI = join(process.cwd(), 'dist/lib/cli/main.js');
 
-function run(args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'replilab-sweep-cli-'));
 }
 
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
-});
+beforeAll(requireBuiltCli);
 
 describe('replilab sweep: determinism', () => {
   it('the CSV is byte-identical at 1, 2 and 8 threads (staleness, several batches per cell)', () => {
@@ -178,12 +172,7 @@ describe('replilab sweep: bad input is refused before any work (exit 2, one line
       const base = join(dir, name.replace(/\W+/g, '-'));
       writeFileSync(`${base}.yaml`, text);
       const out = `${base}.csv`;
-      const { code, stdout, stderr } = run(['sweep', `${base}.yaml`, '--out', out, ...extra]);
-      expect(code).toBe(2);
-      expect(stdout).toBe('');
-      const lines = stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain(field);
+      expectRefused(run(['sweep', `${base}.yaml`, '--out', out, ...extra]), field, [out]);
       expect(readdirSync(dir).filter((f) => f.startsWith(`${base.split('/').pop()}.`) && !f.endsWith('.yaml'))).toEqual([]);
     });
   }

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ParameterError } from '../../errors.js';
+import { refusedParameter } from '../../errors.testkit.js';
 import { murmur3Words } from '../../random/hash.js';
 import { MerkleTree, merkleDiff, type MerkleConfig } from './merkle.js';
 
 describe('MerkleTree', () => {
   it('refuses bad shapes and entries, naming the field', () => {
-    const field = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(ParameterError);
-        return (e as ParameterError).parameter;
-      }
-      return 'no error';
-    };
+    const field = (f: () => unknown): string => refusedParameter(f) ?? 'no error';
     expect(field(() => MerkleTree.build({ start: 0, end: 10, fanout: 1 }, []))).toBe('fanout');
     expect(field(() => MerkleTree.build({ start: 0, end: 10, depth: -1 }, []))).toBe('depth');
     expect(field(() => MerkleTree.build({ start: 0, end: 10, fanout: 16, depth: 7 }, []))).toBe('depth');

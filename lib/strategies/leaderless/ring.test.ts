@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ParameterError } from '../../errors.js';
+import { refusedParameter } from '../../errors.testkit.js';
 import { fmix32, hashInteger, hashPair, murmur3Words, murmurFinish, murmurMix } from '../../random/hash.js';
 import { HashRing } from './ring.js';
 
@@ -33,15 +33,7 @@ describe('MurmurHash3_x86_32 over words', () => {
 
 describe('HashRing', () => {
   it('refuses bad configurations, naming the field', () => {
-    const field = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(ParameterError);
-        return (e as ParameterError).parameter;
-      }
-      return 'no error';
-    };
+    const field = (f: () => unknown): string => refusedParameter(f) ?? 'no error';
     expect(field(() => new HashRing({ nodes: 0, vnodesPerNode: 1 }))).toBe('nodes');
     expect(field(() => new HashRing({ nodes: 2.5, vnodesPerNode: 1 }))).toBe('nodes');
     expect(field(() => new HashRing({ nodes: [], vnodesPerNode: 1 }))).toBe('nodes');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParameterError } from '../../errors.js';
+import { refusedParameter } from '../../errors.testkit.js';
 import { resolveLatency } from '../../latency/index.js';
 import { deriveStream } from '../../random/index.js';
 import { LogHistogram } from '../../stats/index.js';
@@ -146,10 +147,7 @@ describe('replayStalenessTrial', () => {
   });
 
   it('refuses a t index beyond the grid, a trial beyond the trials and a bad cell', () => {
-    const parameter = (f: () => unknown) => {
-      try { f(); } catch (e) { expect(e).toBeInstanceOf(ParameterError); return (e as ParameterError).parameter; }
-      return null;
-    };
+    const parameter = refusedParameter;
     expect(parameter(() => replayStalenessTrial(base, { tIndex: 3, trial: 0 }))).toBe('tIndex');
     expect(parameter(() => replayStalenessTrial(base, { tIndex: -1, trial: 0 }))).toBe('tIndex');
     expect(parameter(() => replayStalenessTrial(base, { tIndex: 0, trial: 5000 }))).toBe('trial');

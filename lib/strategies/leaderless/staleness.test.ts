@@ -5,7 +5,6 @@ import { pbsStaleProbabilityLimit } from '../../fast/pbs-closed-form.js';
 import { wilsonInterval } from '../../stats/index.js';
 import { runStaleness, stalenessJson } from './staleness.js';
 
-const exp = (rate: number) => parseLatency(`exp(${rate})`);
 const legsOf = (w: string, ars: string): WarsLegs => ({ W: parseLatency(w), A: parseLatency(ars), R: parseLatency(ars), S: parseLatency(ars) });
 
 describe('PBS closed form: write propagation far slower than reads', () => {

@@ -3,7 +3,7 @@ import { constant, exponential } from '../../latency/index.js';
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/distribution.js';
 import type { WarsLegs } from '../../latency/wars-legs.js';
-import { deriveStream, type RandomStream } from '../../random/index.js';
+import { deriveStream } from '../../random/index.js';
 import { WarsEventModel } from './wars-event.js';
 
 /**
