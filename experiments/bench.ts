@@ -11,6 +11,9 @@
  * Then the sweep path (issue 3): the speed-up of 2 worker threads over 1 on a CPU-bound sweep
  * (target >= 1.8x on a 2-core machine), and the overhead of runSweep over calling the model
  * directly for 1,000 small cells (target < 5%).
+ *
+ * Then the leaderless cluster (issue 4): simulated events per second on one core for a 5-node
+ * N=3 cluster under a steady read/write workload (target >= 3 million).
  */
 import { performance } from 'node:perf_hooks';
 import { resolveLatency } from '../lib/latency/index.js';
@@ -23,6 +26,7 @@ import type { SweepSpec } from '../lib/sweep/spec.js';
 import { SELFTEST_BATCH_TRIALS } from '../lib/sweep/selftest.js';
 import { selftestBatchModel } from '../lib/sweep/selftest-batch.js';
 import { runTask } from '../lib/sweep/models.js';
+import { runLeaderlessWithHistory } from '../lib/strategies/leaderless/run-leaderless.js';
 import { wilsonInterval } from '../lib/stats/index.js';
 
 const MODELS = ['exp(1)', 'lnkd-ssd', 'lnkd-disk', 'ymmr', 'wan'];
@@ -113,3 +117,20 @@ const percent = (a: number[], b: number[]) => `${((median(a) / median(b) - 1) * 
 console.log(`sweep overhead, ${smallCells} small selftest cells (${SELFTEST_BATCH_TRIALS} trials each), one thread, median of 9:`);
 console.log(`  model's runBatch in a loop ${median(bareTimes).toFixed(0)} ms; through runTask ${median(registryTimes).toFixed(0)} ms; runSweep ${median(sweepTimes).toFixed(0)} ms`);
 console.log(`  overhead of runSweep: ${percent(sweepTimes, registryTimes)} over runTask, ${percent(sweepTimes, bareTimes)} over bare runBatch (target < 5%)`);
+
+// Leaderless cluster (issue 4): simulation events per second on one core for a 5-node N=3
+// cluster (R=W=2, LWW, lnkd-ssd legs, 1000 uniform keys, 10 open-loop clients, 50% writes).
+// "simulate" is the event loop with history recording; "end to end" adds the history checkers.
+{
+  const llOps = 200_000;
+  runLeaderlessWithHistory({ ops: 20_000 }, 1); // warm-up
+  const simRates: number[] = [];
+  const endRates: number[] = [];
+  for (let repeat = 0; repeat < 5; repeat++) {
+    const run = runLeaderlessWithHistory({ ops: llOps }, repeat + 1);
+    simRates.push(run.result.events / run.wallMs.simulate * 1000);
+    endRates.push(run.result.events / (run.wallMs.simulate + run.wallMs.metrics) * 1000);
+  }
+  console.log(`leaderless cluster, 5 nodes N=3 R=W=2 LWW, ${llOps} ops, median of 5:`);
+  console.log(`  simulate ${(median(simRates) / 1e6).toFixed(2)}M events/s; end to end with checkers ${(median(endRates) / 1e6).toFixed(2)}M events/s (target >= 3M events/s)`);
+}

@@ -43,6 +43,12 @@ export {
 export { LwwRegister, lwwCompare, lwwWins, lwwStamp, type LwwStamp } from './strategies/leaderless/lww.js';
 export { MerkleTree, merkleDiff, type MerkleConfig, type KeyRange, type MerkleDiff, type MerkleDiffCost } from './strategies/leaderless/merkle.js';
 
+// Leaderless cluster on the event kernel (issue 4, in progress: no sloppy quorum, read repair or anti-entropy yet).
+export {
+  LEADERLESS_DEFAULTS, validateLeaderlessConfig, type LeaderlessConfig,
+} from './strategies/leaderless/cluster-config.js';
+export { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult } from './strategies/leaderless/run-leaderless.js';
+
 // Leaderless quorums: PBS staleness (event-level and fast), closed form.
 export { WarsEventModel, type WarsConfig, type WarsTrialOutcome } from './strategies/leaderless/wars-event.js';
 export { runWarsFastBatch, type WarsBatchSummary } from './fast/wars-fast.js';

@@ -1,0 +1,192 @@
+import { ParameterError } from '../../errors.js';
+import type { LatencyDistribution } from '../../latency/distribution.js';
+import { parseLatency, resolveLatency, type WarsLegs } from '../../latency/index.js';
+import type { ClosedLoopArrivals, OpenLoopArrivals } from '../../workload/index.js';
+
+/**
+ * Who coordinates a quorum operation.
+ * - `'random-node'`: a node chosen uniformly per operation (a load balancer in front of the
+ *   cluster); it need not be one of the key's replicas.
+ * - `'first-replica'`: the first node of the key's preference list (a partition-aware client
+ *   library handing the operation to the key's "coordinator" in Dynamo's terms).
+ * - `'client'`: the client itself (client-side routing, as in Voldemort): it sends to the N
+ *   home replicas directly and counts the acks and responses.
+ */
+export type CoordinatorMode = 'random-node' | 'first-replica' | 'client';
+
+/** How concurrent writes to one key are resolved. */
+export type ConflictMode = 'lww' | 'siblings';
+
+/** Crash-recovery churn of every node (see `Faults.churn` in lib/sim). */
+export interface CrashConfig {
+  /** Time to failure (up time) of a node, a distribution in text form, e.g. `exp(0.0001)` (mean 10 s). */
+  ttf: string;
+  /** Time to repair (down time) of a node, a distribution in text form, e.g. `exp(0.002)` (mean 500 ms). */
+  ttr: string;
+}
+
+/**
+ * A Dynamo-style leaderless cluster and the workload run against it (issue 4, thin path).
+ * Every field has a default ({@link LEADERLESS_DEFAULTS}); {@link validateLeaderlessConfig} refuses
+ * bad values with a ParameterError naming the field.
+ */
+export interface LeaderlessConfig {
+  /** Physical nodes on the ring, ids 0..nodes-1; an integer >= 1. Default 5. */
+  nodes: number;
+  /** Replicas per key (N): the first N distinct nodes clockwise from the key; 1..nodes. Default 3. */
+  n: number;
+  /** Read quorum (R): replica responses a read waits for; 1..n. Default 2. */
+  r: number;
+  /** Write quorum (W): replica acks a write waits for before it is acknowledged; 1..n. Default 2. */
+  w: number;
+  /** Virtual nodes (ring tokens) per physical node; an integer >= 1. Default 64. */
+  vnodes: number;
+  /** Seed of the ring's token hashes (the ring layout), an integer in [0, 2^32). Default 0. */
+  ringSeed: number;
+  /** Number of keys, 0..keys-1 (key 0 the most popular under Zipf); an integer >= 1. Default 1000. */
+  keys: number;
+  /** Zipf exponent of key popularity, a finite number >= 0; 0 is uniform. Default 0. */
+  zipf: number;
+  /** Probability that an operation is a write, in [0, 1]. Default 0.5. */
+  writeRatio: number;
+  /** Number of clients, an integer >= 1. Default 10. */
+  clients: number;
+  /**
+   * When clients issue operations: open loop (`{ kind: 'open', ratePerMs }`, Poisson per client)
+   * or closed loop (`{ kind: 'closed', think }`, next op a think time after the previous ended).
+   * Default open loop, 0.1 operations per ms per client (1 op/ms for 10 clients).
+   */
+  arrivals: OpenLoopArrivals | ClosedLoopArrivals;
+  /** Mean operations per client session (geometric), >= 1; `Infinity`: one session per client. Default Infinity. */
+  sessionLength: number;
+  /** Operations issued in the run (reads plus writes), an integer >= 1. Default 10000. */
+  ops: number;
+  /**
+   * Message delays: a latency preset (whose W, A, R, S legs delay write requests, write acks,
+   * read requests and read responses) or one distribution for all four. Default `'lnkd-ssd'`.
+   */
+  latency: string;
+  /**
+   * Per-request timeout in ms, measured by the client from the operation's start: a write without
+   * W acks or a read without R responses by then fails (finite, > 0). Default 100.
+   */
+  timeoutMs: number;
+  /** Who coordinates each operation (see {@link CoordinatorMode}). Default `'random-node'`. */
+  coordinator: CoordinatorMode;
+  /** Concurrent-write resolution: last-writer-wins by timestamp, or siblings with dotted version vectors. Default `'lww'`. */
+  conflict: ConflictMode;
+  /**
+   * Distribution of each endpoint's (node's and client's) clock offset in ms, in text form
+   * (e.g. `uniform(0,50)`), drawn once per run; `null`: perfect clocks. Default null.
+   */
+  clockSkew: string | null;
+  /** Maximum clock drift: each clock's rate error is uniform in [-clockDrift, clockDrift]; in [0, 1). Default 0. */
+  clockDrift: number;
+  /** Crash-recovery churn of every node, or `null` for none. Clients never crash. Default null. */
+  crash: CrashConfig | null;
+  /** Probability that any one message is lost, in [0, 1]. Default 0. */
+  loss: number;
+}
+
+/** The defaults of every {@link LeaderlessConfig} field. */
+export const LEADERLESS_DEFAULTS: Readonly<LeaderlessConfig> = Object.freeze({
+  nodes: 5,
+  n: 3,
+  r: 2,
+  w: 2,
+  vnodes: 64,
+  ringSeed: 0,
+  keys: 1000,
+  zipf: 0,
+  writeRatio: 0.5,
+  clients: 10,
+  arrivals: { kind: 'open', ratePerMs: 0.1 },
+  sessionLength: Infinity,
+  ops: 10000,
+  latency: 'lnkd-ssd',
+  timeoutMs: 100,
+  coordinator: 'random-node',
+  conflict: 'lww',
+  clockSkew: null,
+  clockDrift: 0,
+  crash: null,
+  loss: 0,
+} satisfies LeaderlessConfig);
+
+/** A validated config with its distributions parsed. */
+export interface ResolvedLeaderlessConfig extends LeaderlessConfig {
+  /** The four message legs. */
+  legs: WarsLegs;
+  /** The clock-offset distribution, or null. */
+  skew: LatencyDistribution | null;
+  /** The churn distributions, or null. */
+  churn: { ttf: LatencyDistribution; ttr: LatencyDistribution } | null;
+}
+
+function whole(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, maxText = ''): number {
+  if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max)) {
+    throw new ParameterError(field, String(value), maxText === '' ? `an integer >= ${min}` : `an integer from ${min} to ${maxText}`);
+  }
+  return value;
+}
+
+function probability(field: string, value: unknown): number {
+  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new ParameterError(field, String(value), 'a number from 0 to 1');
+  return value;
+}
+
+/**
+ * Fills in the defaults, checks every field and parses the distributions. Throws a ParameterError
+ * naming the first bad field (e.g. `w: got 4; allowed: an integer from 1 to n (3)`), before any work.
+ *
+ * @param config - any subset of the fields; the rest take {@link LEADERLESS_DEFAULTS}
+ * @example
+ * validateLeaderlessConfig({ n: 3, w: 3, r: 1 }).legs.W; // the lnkd-ssd write leg
+ * validateLeaderlessConfig({ n: 3, w: 4 });              // throws: w: got 4; allowed: an integer from 1 to n (3)
+ */
+export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {}): ResolvedLeaderlessConfig {
+  if (config === null || typeof config !== 'object') throw new ParameterError('config', String(config), 'a config object');
+  const c: LeaderlessConfig = { ...LEADERLESS_DEFAULTS, ...config };
+  for (const key of Object.keys(config)) {
+    if (!Object.hasOwn(LEADERLESS_DEFAULTS, key)) throw new ParameterError(key, 'an unknown field', Object.keys(LEADERLESS_DEFAULTS).join(', '));
+  }
+  whole('nodes', c.nodes, 1, 4096, '4096');
+  whole('n', c.n, 1, c.nodes, `nodes (${c.nodes})`);
+  whole('r', c.r, 1, c.n, `n (${c.n})`);
+  whole('w', c.w, 1, c.n, `n (${c.n})`);
+  whole('vnodes', c.vnodes, 1, 65536, '65536');
+  whole('ringSeed', c.ringSeed, 0, 0xffffffff, '4294967295');
+  whole('keys', c.keys, 1, 2 ** 24, '16777216');
+  if (!(typeof c.zipf === 'number' && Number.isFinite(c.zipf) && c.zipf >= 0)) throw new ParameterError('zipf', String(c.zipf), 'a finite number >= 0 (0: uniform)');
+  probability('writeRatio', c.writeRatio);
+  whole('clients', c.clients, 1, 2 ** 20, '1048576');
+  const arrivals = c.arrivals as OpenLoopArrivals | ClosedLoopArrivals | undefined;
+  if (arrivals?.kind === 'open') {
+    if (!(typeof arrivals.ratePerMs === 'number' && Number.isFinite(arrivals.ratePerMs) && arrivals.ratePerMs > 0)) {
+      throw new ParameterError('arrivals.ratePerMs', String(arrivals.ratePerMs), 'a finite number > 0 (operations per ms per client)');
+    }
+  } else if (arrivals?.kind === 'closed') {
+    if (typeof arrivals.think === 'string') parseLatency(arrivals.think, 'arrivals.think');
+    else if (typeof arrivals.think?.sample !== 'function') throw new ParameterError('arrivals.think', String(arrivals.think), 'a distribution, e.g. exp(0.1)');
+  } else {
+    throw new ParameterError('arrivals.kind', String((arrivals as { kind?: unknown } | undefined)?.kind), "'open' or 'closed'");
+  }
+  if (!(typeof c.sessionLength === 'number' && c.sessionLength >= 1)) throw new ParameterError('sessionLength', String(c.sessionLength), 'a number >= 1, or Infinity');
+  whole('ops', c.ops, 1, 2 ** 31 - 1, '2147483647');
+  const legs = resolveLatency(c.latency, 'latency');
+  if (legs.wan !== undefined) throw new ParameterError('latency', c.latency, 'a preset or distribution without a WAN layout');
+  if (!(typeof c.timeoutMs === 'number' && Number.isFinite(c.timeoutMs) && c.timeoutMs > 0)) throw new ParameterError('timeoutMs', String(c.timeoutMs), 'a finite number of ms > 0');
+  if (c.coordinator !== 'random-node' && c.coordinator !== 'first-replica' && c.coordinator !== 'client') {
+    throw new ParameterError('coordinator', String(c.coordinator), "'random-node', 'first-replica' or 'client'");
+  }
+  if (c.conflict !== 'lww' && c.conflict !== 'siblings') throw new ParameterError('conflict', String(c.conflict), "'lww' or 'siblings'");
+  const skew = c.clockSkew === null ? null : parseLatency(c.clockSkew, 'clockSkew');
+  if (!(typeof c.clockDrift === 'number' && c.clockDrift >= 0 && c.clockDrift < 1)) throw new ParameterError('clockDrift', String(c.clockDrift), 'a number in [0, 1)');
+  let churn: ResolvedLeaderlessConfig['churn'] = null;
+  if (c.crash !== null) {
+    if (typeof c.crash !== 'object') throw new ParameterError('crash', String(c.crash), '{ ttf, ttr } distributions, or null');
+    churn = { ttf: parseLatency(c.crash.ttf, 'crash.ttf'), ttr: parseLatency(c.crash.ttr, 'crash.ttr') };
+  }
+  probability('loss', c.loss);
+  return { ...c, legs, skew, churn };
+}

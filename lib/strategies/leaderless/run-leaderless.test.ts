@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { lostWrites, monotonicReads, readYourWrites, staleReads, timestampOrder } from '../../check/index.js';
+import { ParameterError } from '../../errors.js';
+import { validateLeaderlessConfig, type LeaderlessConfig } from './cluster-config.js';
+import { runLeaderless, runLeaderlessWithHistory } from './run-leaderless.js';
+
+/** Small runs keep the property tests fast; failures print the config and seed that replay them. */
+const small = (extra: Partial<LeaderlessConfig>): Partial<LeaderlessConfig> => ({
+  keys: 20, clients: 4, ops: 400, arrivals: { kind: 'open', ratePerMs: 0.2 }, ...extra,
+});
+
+describe('validateLeaderlessConfig', () => {
+  it('fills the defaults', () => {
+    const c = validateLeaderlessConfig();
+    expect([c.nodes, c.n, c.r, c.w, c.vnodes, c.keys, c.zipf, c.writeRatio, c.clients, c.ops]).toEqual([5, 3, 2, 2, 64, 1000, 0, 0.5, 10, 10000]);
+    expect(c.latency).toBe('lnkd-ssd');
+    expect(c.conflict).toBe('lww');
+  });
+  it.each([
+    [{ w: 4 }, 'w'],
+    [{ r: 4 }, 'r'],
+    [{ nodes: 0 }, 'nodes'],
+    [{ n: 6 }, 'n'],
+    [{ arrivals: { kind: 'open', ratePerMs: -1 } }, 'arrivals.ratePerMs'],
+    [{ zipf: -0.5 }, 'zipf'],
+    [{ zipf: Number.NaN }, 'zipf'],
+    [{ loss: 2 }, 'loss'],
+    [{ timeoutMs: 0 }, 'timeoutMs'],
+    [{ conflict: 'crdt' }, 'conflict'],
+    [{ clockSkew: 'bogus(1)' }, 'clockSkew'],
+    [{ crash: { ttf: 'exp(0.1)', ttr: 'nope' } }, 'crash.ttr'],
+    [{ wq: 2 }, 'wq'],
+  ] as [Partial<LeaderlessConfig>, string][])('refuses %j naming %s', (config, field) => {
+    let error: unknown;
+    try {
+      validateLeaderlessConfig(config);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ParameterError);
+    expect((error as ParameterError).parameter).toBe(field);
+  });
+});
+
+describe('runLeaderless', () => {
+  it('the default run completes every operation with sensible metrics', () => {
+    const r = runLeaderless({ ops: 2000 }, 1);
+    expect(r.ops).toBe(2000);
+    expect(r.reads + r.writes).toBe(2000);
+    expect(r.availability).toBe(1);
+    expect(r.acked_writes).toBe(r.writes);
+    expect(r.stale_read_fraction).toBe(0);
+    expect(r.max_siblings).toBeLessThanOrEqual(1);
+    expect(r.latency_ms.read.p50).toBeGreaterThan(0);
+    expect(r.latency_ms.write.p99).toBeGreaterThanOrEqual(r.latency_ms.write.p50 as number);
+    expect(r.messages_per_op).toBeGreaterThan(2);
+    expect(r.messages_per_op).toBeLessThanOrEqual(6);
+    expect(r.hints_stored).toBe(0);
+    expect(r.convergence_ms).toBeNull();
+  });
+
+  it('strict quorums without faults and with perfect clocks: no stale read, no session violation, no lost write (property)', () => {
+    const config = fc.integer({ min: 3, max: 6 }).chain((nodes) => fc.integer({ min: 1, max: nodes }).chain((n) => fc.record({
+      nodes: fc.constant(nodes),
+      n: fc.constant(n),
+      w: fc.integer({ min: 1, max: n }),
+      rShift: fc.nat(n),
+      coordinator: fc.constantFrom('random-node' as const, 'first-replica' as const, 'client' as const),
+      zipf: fc.constantFrom(0, 0.99),
+      writeRatio: fc.constantFrom(0.2, 0.5, 0.8),
+      seed: fc.nat(1000),
+    })));
+    fc.assert(fc.property(config, ({ nodes, n, w, rShift, coordinator, zipf, writeRatio, seed }) => {
+      const r = Math.min(n, n - w + 1 + (rShift % (w)));
+      const cfg = small({ nodes, n, w, r, coordinator, zipf, writeRatio, timeoutMs: 1e6 });
+      const res = runLeaderless(cfg, seed);
+      expect(res.availability).toBe(1);
+      expect(res.stale_read_fraction).toBe(0);
+      expect(res.ryw_violations).toBe(0);
+      expect(res.monotonic_read_violations).toBe(0);
+      expect(res.acked_writes_lost).toBe(0);
+    }), { numRuns: 40 });
+  });
+
+  it('partial quorums with skewed clocks: stale reads and lost acknowledged writes, counted as the checker counts them', () => {
+    const { result, history } = runLeaderlessWithHistory({ r: 1, w: 1, clockSkew: 'uniform(0,50)', keys: 5, ops: 5000 }, 1);
+    expect(result.stale_read_fraction).toBeGreaterThan(0);
+    expect(result.acked_writes_lost).toBeGreaterThan(0);
+    expect(result.acked_writes_lost).toBe(lostWrites(history, timestampOrder).lost.count);
+    expect(result.stale_read_fraction).toBe(staleReads(history, timestampOrder).stale.count / history.reads.length);
+  });
+
+  it('LWW: the model\'s lost-write count equals the checker\'s (property over skew, quorums and loss)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, 10, 100),
+      fc.constantFrom(0, 0.05), fc.nat(1000), (r, w, skew, loss, seed) => {
+        const { result, history } = runLeaderlessWithHistory(
+          small({ r, w, loss, clockSkew: skew === 0 ? null : `uniform(0,${skew})`, timeoutMs: 20 }), seed);
+        expect(result.acked_writes_lost).toBe(lostWrites(history, timestampOrder).lost.count);
+      }), { numRuns: 30 });
+  });
+
+  it('siblings with a union merge lose no acknowledged write (property)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(null, 'uniform(0,100)'),
+      fc.constantFrom(0, 0.1), fc.constantFrom('random-node' as const, 'client' as const), fc.nat(1000),
+      (r, w, clockSkew, loss, coordinator, seed) => {
+        const { result, history, order } = runLeaderlessWithHistory(
+          small({ conflict: 'siblings', r, w, clockSkew, loss, coordinator, keys: 5, timeoutMs: 20 }), seed);
+        expect(result.acked_writes).toBeGreaterThan(0);
+        expect(result.acked_writes_lost).toBe(0);
+        expect(lostWrites(history, order).lost.count).toBe(0);
+      }), { numRuns: 25 });
+  });
+
+  it('siblings appear under concurrent writes, and LWW on the same workload loses writes', () => {
+    const base = { r: 1, w: 1, keys: 5, ops: 3000, clockSkew: 'uniform(0,50)' } as const;
+    const sib = runLeaderless({ ...base, conflict: 'siblings' }, 5);
+    const lww = runLeaderless({ ...base, conflict: 'lww' }, 5);
+    expect(sib.max_siblings).toBeGreaterThan(1);
+    expect(sib.acked_writes_lost).toBe(0);
+    expect(lww.acked_writes_lost).toBeGreaterThan(0);
+  });
+
+  it('crash and recovery with W = N: failed writes and availability below 1', () => {
+    const res = runLeaderless({ w: 3, r: 1, ops: 5000, crash: { ttf: 'exp(0.0005)', ttr: 'exp(0.002)' } }, 2);
+    expect(res.failed_writes).toBeGreaterThan(0);
+    expect(res.availability).toBeLessThan(1);
+    expect(res.intervals.availability.high).toBeLessThan(1);
+    expect(res.failed_writes_landed).toBeGreaterThan(0);
+  });
+
+  it('faults (loss, crashes) with partial quorums produce counted stale reads', () => {
+    const { result, history } = runLeaderlessWithHistory(
+      { r: 1, w: 1, loss: 0.05, keys: 50, ops: 5000, crash: { ttf: 'exp(0.001)', ttr: 'exp(0.005)' } }, 4);
+    expect(result.stale_read_fraction).toBeGreaterThan(0);
+    expect(result.ryw_violations).toBe(readYourWrites(history, timestampOrder).violations.count);
+    expect(result.monotonic_read_violations).toBe(monotonicReads(history, timestampOrder).violations.count);
+  });
+
+  it('closed-loop clients run too', () => {
+    const res = runLeaderless({ ops: 1000, arrivals: { kind: 'closed', think: 'exp(0.1)' } }, 1);
+    expect(res.ops).toBe(1000);
+    expect(res.availability).toBe(1);
+  });
+
+  it('is deterministic: same seed, same JSON; another seed differs', () => {
+    const cfg: Partial<LeaderlessConfig> = { ops: 2000, r: 1, w: 1, loss: 0.02, clockSkew: 'uniform(0,20)', crash: { ttf: 'exp(0.001)', ttr: 'exp(0.01)' } };
+    expect(JSON.stringify(runLeaderless(cfg, 9))).toBe(JSON.stringify(runLeaderless(cfg, 9)));
+    expect(JSON.stringify(runLeaderless({ ...cfg, conflict: 'siblings' }, 9))).toBe(JSON.stringify(runLeaderless({ ...cfg, conflict: 'siblings' }, 9)));
+    expect(JSON.stringify(runLeaderless(cfg, 10))).not.toBe(JSON.stringify(runLeaderless(cfg, 9)));
+  });
+});

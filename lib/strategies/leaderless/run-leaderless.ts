@@ -1,0 +1,580 @@
+import { performance } from 'node:perf_hooks';
+import {
+  HistoryRecorder, lostWrites, monotonicReads, proportion, readYourWrites, siblingsPerRead, staleReads,
+  timestampOrder, type CountEstimate, type History, type VersionOrder, type WriteRecord,
+} from '../../check/index.js';
+import { deriveStream } from '../../random/index.js';
+import { Clocks, Faults, Network, Nodes, Simulation } from '../../sim/index.js';
+import { LogHistogram } from '../../stats/index.js';
+import { createWorkload, type WorkloadOp } from '../../workload/index.js';
+import { validateLeaderlessConfig, type LeaderlessConfig, type ResolvedLeaderlessConfig } from './cluster-config.js';
+import { HashRing } from './ring.js';
+import { Siblings } from './siblings.js';
+import { VersionVector } from './version-vector.js';
+
+/** p50, p99 and p99.9 of a latency in ms (null: no successful operation of that kind). */
+export interface OperationLatencyMs {
+  p50: number | null;
+  p99: number | null;
+  p999: number | null;
+}
+
+/**
+ * What one run of {@link runLeaderless} measured. Field names are issue 4's JSON names. Every
+ * proportion also appears in `intervals` with its count, denominator and Wilson 95% interval.
+ */
+export interface LeaderlessResult {
+  /** Operations issued (reads + writes). */
+  ops: number;
+  /** Reads issued. */
+  reads: number;
+  /** Writes issued. */
+  writes: number;
+  /** Stale reads (DESIGN.md "consistent read"), out of reads that returned. */
+  stale_read_fraction: number;
+  /** Writes acknowledged to their client (W acks before the timeout). */
+  acked_writes: number;
+  /**
+   * Acknowledged writes lost (DESIGN.md "lost write"), counted by the model from the replicas'
+   * final state: LWW: an acknowledged write that is not the final winner of its key although the
+   * winner was acknowledged before it started; siblings: an acknowledged write whose element is
+   * missing from the union of the key's final siblings' values. Tests hold it equal to the
+   * checker's `lostWrites` on the same history.
+   */
+  acked_writes_lost: number;
+  /** Writes that failed (fewer than W acks by the timeout). Not rolled back where they landed. */
+  failed_writes: number;
+  /** Failed writes that landed on at least one replica anyway. */
+  failed_writes_landed: number;
+  /** Reads that failed (fewer than R responses by the timeout). */
+  failed_reads: number;
+  /** The most distinct write ids one read returned (1 under LWW). */
+  max_siblings: number;
+  /** Mean distinct write ids per returned read (null: no read returned). */
+  mean_siblings: number | null;
+  /** Read-your-writes violations (per client), out of eligible reads. */
+  ryw_violations: number;
+  /** Monotonic-read violations (per client), out of eligible reads. */
+  monotonic_read_violations: number;
+  /** Fraction of operations that succeeded (did not fail for lack of W acks or R responses). */
+  availability: number;
+  /** Latency of successful operations, from the client's invocation to its result, ms. */
+  latency_ms: { read: OperationLatencyMs; write: OperationLatencyMs };
+  /** Messages sent (requests, acks, responses; coordinator-local replica steps send none) per operation. */
+  messages_per_op: number;
+  /** Hints stored: always 0 here; sloppy quorums with hinted handoff come later. */
+  hints_stored: number;
+  /** Hints handed off: always 0 here; sloppy quorums with hinted handoff come later. */
+  hints_handed_off: number;
+  /** Time to convergence: null here; anti-entropy (Merkle) and read repair come later. */
+  convergence_ms: number | null;
+  /** Simulation events dispatched. */
+  events: number;
+  /** Virtual time at the end of the run, ms. */
+  sim_time_ms: number;
+  /** Proportions with their Wilson 95% intervals. */
+  intervals: {
+    stale_read_fraction: CountEstimate;
+    acked_writes_lost: CountEstimate;
+    ryw_violations: CountEstimate;
+    monotonic_read_violations: CountEstimate;
+    availability: CountEstimate;
+    reads_with_siblings: CountEstimate;
+  };
+}
+
+/** A run's result together with its full history (for checks and replays). */
+export interface LeaderlessRun {
+  result: LeaderlessResult;
+  /** Every write and returned read, and the final merged state per key written. */
+  history: History;
+  /** The version order the checkers used: `timestampOrder` (LWW) or the run's `causalOrder` (siblings). */
+  order: VersionOrder;
+  /** The validated config. */
+  config: ResolvedLeaderlessConfig;
+  /** Wall-clock ms spent simulating (the event loop, history recording included) and computing the metrics; not part of the deterministic result. */
+  wallMs: { simulate: number; metrics: number };
+}
+
+/** A siblings-mode value: the write that made it and its element set (union merge: an add-only set of write ids). */
+interface SetValue {
+  readonly id: number;
+  readonly elements: ReadonlySet<number>;
+}
+
+// Message kinds (the model owns its simulation, so fixed numbers are safe).
+const WRITE_REQ = 0;
+const WRITE_ACK = 1;
+const READ_REQ = 2;
+const READ_RESP = 3;
+// Local kinds.
+const ISSUE = 4;
+const TIMEOUT = 5;
+
+const IS_WRITE = 1;
+
+/**
+ * One leaderless (Dynamo-style) run on the event kernel: a ring of `nodes` nodes with virtual
+ * nodes, clients issuing reads and writes, quorum operations with a timeout, LWW or siblings.
+ * The result is a pure function of (config, seed).
+ *
+ * Semantics (the thin path of issue 4):
+ * - Each key's N home replicas are its strict preference list on the ring (no sloppy quorum).
+ * - The client-to-coordinator hop takes no time (the client is co-located with the coordinator's
+ *   front end); coordinator-to-replica messages use the W/A/R/S legs. When the coordinator is one
+ *   of the key's home replicas it applies the write or answers the read locally, without a message.
+ * - Write: the coordinator stamps it and sends it to the N home replicas; it is acknowledged at
+ *   the W-th ack, or fails when the client's timeout (`timeoutMs` after invocation) fires first.
+ *   A failed write stays wherever it landed (counted: `failed_writes_landed`).
+ * - Read: sent to the N home replicas; returns at the R-th response the newest version (LWW) or
+ *   the merge of the responses' siblings; fails at the timeout. Late responses are ignored (no
+ *   read repair yet).
+ * - LWW: the stamp is the coordinator's clock reading (`Clocks.local`, i.e. `lwwStamp`) with the
+ *   write id as tie-breaker, the same order as lib/check's `timestampOrder`. With the client as
+ *   coordinator, the client's clock stamps (clients have skewed clocks too).
+ * - Siblings: the client writes with the causal context of its last read of that key (empty if it
+ *   never read it: a blind write) and the value `union(elements it read) + {its write id}`. Each
+ *   home replica accepts the write as its own actor (`Siblings.put(value, context, replica)`: one dot
+ *   per replica that stores it), so every replica's causal context stays exact without
+ *   replica-to-replica transfer; a replica drops a version only when a write's context covers its
+ *   dot, i.e. the writer had read it (or something that superseded it) and merged its elements.
+ *   The copies of one write on several replicas are the same write id; reads and the final state
+ *   report distinct write ids. A write that reaches a replica after a write that superseded it
+ *   elsewhere survives there as a sibling (no loss, an extra sibling).
+ * - Durability: a replica's store is on disk: a crash loses nothing stored, but every message
+ *   arriving while it is down is dropped and a coordinator's in-flight operations die with it
+ *   (their clients time out). Clients never crash.
+ * - Final state: what a read of all replicas of a key (up or down), merged, returns after the
+ *   run: the winner over all replicas (LWW), or all replicas' siblings synced (siblings). The run
+ *   ends when every operation has finished and no message is in flight.
+ * - Metrics come from lib/check on the recorded history: `timestampOrder` for LWW and
+ *   {@link LeaderlessRun.order} (exact dot coverage) for siblings.
+ *
+ * @param config - any subset of {@link LeaderlessConfig} (defaults fill the rest)
+ * @param seed - seed of every random stream of the run
+ * @example
+ * const { result } = runLeaderlessWithHistory({ r: 1, w: 1, clockSkew: 'uniform(0,50)' }, 1);
+ * result.acked_writes_lost; // > 0: LWW with skewed clocks loses acknowledged writes
+ */
+export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed: number): LeaderlessRun {
+  const cfg = validateLeaderlessConfig(config);
+  const { nodes: nodeCount, n, r, w, keys, ops, clients } = cfg;
+  const siblingsMode = cfg.conflict === 'siblings';
+  const endpoints = nodeCount + clients;
+
+  const sim = new Simulation(deriveStream(seed, 0, 0), 1024);
+  const nodes = new Nodes(sim, endpoints);
+  const net = new Network(sim, { size: endpoints, delay: cfg.legs.W, nodes, loss: cfg.loss });
+  net.setKindDelay(WRITE_REQ, cfg.legs.W);
+  net.setKindDelay(WRITE_ACK, cfg.legs.A);
+  net.setKindDelay(READ_REQ, cfg.legs.R);
+  net.setKindDelay(READ_RESP, cfg.legs.S);
+  const clocks = new Clocks(endpoints);
+  if (cfg.skew !== null || cfg.clockDrift > 0) {
+    const crng = deriveStream(seed, 0, 2);
+    for (let e = 0; e < endpoints; e++) {
+      const offset = cfg.skew === null ? 0 : cfg.skew.sample(crng);
+      const drift = (2 * crng.nextDouble() - 1) * cfg.clockDrift;
+      clocks.set(e, offset, drift);
+    }
+  }
+  const faults = new Faults(sim, nodes, net);
+  if (cfg.churn !== null) for (let node = 0; node < nodeCount; node++) faults.churn(node, cfg.churn.ttf, cfg.churn.ttr);
+
+  // Preference lists, precomputed: key k's replicas are prefs[k*n .. k*n+n).
+  const ring = new HashRing({ nodes: nodeCount, vnodesPerNode: cfg.vnodes, seed: cfg.ringSeed });
+  const prefs = new Int32Array(keys * n);
+  for (let k = 0; k < keys; k++) prefs.set(ring.preferenceList(k, n), k * n);
+  const coordRng = deriveStream(seed, 0, 3);
+  const workload = createWorkload({
+    clients, arrivals: cfg.arrivals, writeRatio: cfg.writeRatio, keys, zipf: cfg.zipf, sessionLength: cfg.sessionLength,
+  }, deriveStream(seed, 0, 1));
+
+  // Per-operation state, indexed by the workload's seq.
+  const opFlags = new Uint8Array(ops);
+  const opKey = new Int32Array(ops);
+  const opClient = new Int32Array(ops);
+  const opSession = new Int32Array(ops);
+  const opWriteId = new Int32Array(ops);
+  const opStart = new Float64Array(ops);
+  const opCoord = new Int32Array(ops);
+  const opInc = new Int32Array(ops);
+  const opCount = new Int32Array(ops);
+  const opDone = new Uint8Array(ops);
+  const opTimer = new Float64Array(ops);
+  const opTs = new Float64Array(ops);
+  const readBestWid = new Int32Array(ops).fill(-1);
+  const readBestTs = new Float64Array(ops).fill(-Infinity);
+  const readAcc: (Siblings<SetValue> | undefined)[] = siblingsMode ? new Array<undefined>(ops).fill(undefined) : [];
+  const writeValue: (SetValue | undefined)[] = [];
+  const writeContext: (VersionVector | undefined)[] = [];
+  const writeDots: (number[] | undefined)[] = [];
+
+  // Replica stores: LWW registers as arrays; siblings objects created on first write.
+  const lwwTs = siblingsMode ? new Float64Array(0) : new Float64Array(nodeCount * keys).fill(-Infinity);
+  const lwwWid = siblingsMode ? new Int32Array(0) : new Int32Array(nodeCount * keys).fill(-1);
+  const sibStore: (Siblings<SetValue> | undefined)[] = siblingsMode ? new Array<undefined>(nodeCount * keys).fill(undefined) : [];
+  // Write ids are below ops (one id per write operation): which writes reached a replica.
+  const landedBits = new Uint8Array(ops);
+  const payloads = new Map<number, Siblings<SetValue>>();
+  let nextPayload = 0;
+  const clientState = new Map<number, { context: VersionVector; elements: ReadonlySet<number> }>();
+
+  const history = new HistoryRecorder();
+  const readLatency = new LogHistogram();
+  const writeLatency = new LogHistogram();
+  let issued = 0;
+  let finished = 0;
+  let readsIssued = 0;
+  let writesIssued = 0;
+  let failedWrites = 0;
+  let failedReads = 0;
+
+  const applyWrite = (replica: number, op: number) => {
+    const key = opKey[op];
+    const id = opWriteId[op];
+    landedBits[id] = 1;
+    if (!siblingsMode) {
+      const slot = replica * keys + key;
+      const ts = opTs[op];
+      const cur = lwwTs[slot];
+      if (ts > cur || (ts === cur && id > lwwWid[slot])) {
+        lwwTs[slot] = ts;
+        lwwWid[slot] = id;
+      }
+      return;
+    }
+    const slot = replica * keys + key;
+    let store = sibStore[slot];
+    if (store === undefined) sibStore[slot] = store = new Siblings<SetValue>();
+    const version = store.put(writeValue[id] as SetValue, writeContext[id] as VersionVector, replica);
+    let dots = writeDots[id];
+    if (dots === undefined) writeDots[id] = dots = [];
+    dots.push(version.dot.actor, version.dot.counter);
+  };
+
+  const snapshot = (replica: number, key: number): Siblings<SetValue> => {
+    const copy = new Siblings<SetValue>();
+    const store = sibStore[replica * keys + key];
+    if (store !== undefined) copy.sync(store);
+    return copy;
+  };
+
+  const maybeStop = () => {
+    if (finished === ops && net.counters.inFlight === 0) sim.stop();
+  };
+  nodes.onCrash(maybeStop);
+  nodes.onRecover(maybeStop);
+
+  const finish = (op: number, ok: boolean) => {
+    opDone[op] = 1;
+    finished++;
+    const now = sim.now;
+    if (ok) sim.cancel(opTimer[op]);
+    const isWrite = opFlags[op] & IS_WRITE;
+    if (isWrite) {
+      if (ok) {
+        history.ack(opWriteId[op], now);
+        writeLatency.record(now - opStart[op]);
+      } else failedWrites++;
+    } else if (ok) {
+      readLatency.record(now - opStart[op]);
+      const client = opClient[op];
+      const key = opKey[op];
+      let returned: number[];
+      if (!siblingsMode) returned = readBestWid[op] < 0 ? [] : [readBestWid[op]];
+      else {
+        const got = (readAcc[op] as Siblings<SetValue>).read();
+        readAcc[op] = undefined;
+        const ids = new Set<number>();
+        const elements = new Set<number>();
+        for (const v of got.values) {
+          ids.add(v.id);
+          for (const e of v.elements) elements.add(e);
+        }
+        returned = [...ids];
+        clientState.set(client * keys + key, { context: got.context, elements });
+      }
+      history.read({ client, session: opSession[op], key, invokeMs: opStart[op], returnMs: now, returned });
+    } else failedReads++;
+    if (workload.kind === 'closed' && issued < ops) scheduleOp(workload.nextAfter(opClient[op], now));
+    maybeStop();
+  };
+
+  const scheduleOp = (o: WorkloadOp) => {
+    const op = o.seq;
+    issued++;
+    opFlags[op] = o.op === 'write' ? IS_WRITE : 0;
+    opKey[op] = o.key;
+    opClient[op] = o.client;
+    opSession[op] = o.session;
+    opWriteId[op] = o.writeId;
+    opStart[op] = o.timeMs;
+    sim.scheduleAt(o.timeMs, ISSUE, op);
+  };
+
+  sim.on(ISSUE, (op) => {
+    const now = sim.now;
+    if (workload.kind === 'open' && issued < ops) scheduleOp(workload.next());
+    const key = opKey[op];
+    const client = opClient[op];
+    const base = key * n;
+    let coord: number;
+    if (cfg.coordinator === 'client') coord = nodeCount + client;
+    else if (cfg.coordinator === 'first-replica') coord = prefs[base];
+    else coord = nodeCount === 1 ? 0 : coordRng.nextInt(nodeCount);
+    opCoord[op] = coord;
+    opInc[op] = nodes.incarnation(coord);
+    opTimer[op] = sim.schedule(cfg.timeoutMs, TIMEOUT, op);
+    const coordUp = nodes.isUp(coord);
+    if (opFlags[op] & IS_WRITE) {
+      writesIssued++;
+      const id = opWriteId[op];
+      const ts = clocks.local(coord, now);
+      opTs[op] = ts;
+      if (siblingsMode) {
+        const state = clientState.get(client * keys + key);
+        const elements = new Set<number>(state?.elements ?? []);
+        elements.add(id);
+        writeValue[id] = { id, elements };
+        writeContext[id] = state?.context ?? VersionVector.empty;
+        history.write({ id, client, session: opSession[op], key, invokeMs: now });
+      } else {
+        history.write({ id, client, session: opSession[op], key, invokeMs: now, timestamp: ts });
+      }
+      if (!coordUp) return; // the client's request dies at a down coordinator: it will time out
+      for (let i = 0; i < n; i++) {
+        const replica = prefs[base + i];
+        if (replica === coord) {
+          applyWrite(replica, op);
+          if (++opCount[op] >= w && opDone[op] === 0) finish(op, true);
+        } else net.send(coord, replica, WRITE_REQ, op);
+      }
+    } else {
+      readsIssued++;
+      if (!coordUp) return;
+      for (let i = 0; i < n; i++) {
+        const replica = prefs[base + i];
+        if (replica === coord) {
+          if (siblingsMode) mergeResponse(op, snapshot(replica, key));
+          else mergeLww(op, lwwWid[replica * keys + key], lwwTs[replica * keys + key]);
+          if (++opCount[op] >= r && opDone[op] === 0) finish(op, true);
+        } else net.send(coord, replica, READ_REQ, op);
+      }
+    }
+  });
+
+  sim.on(TIMEOUT, (op) => {
+    if (opDone[op] === 0) finish(op, false);
+  });
+
+  const mergeLww = (op: number, wid: number, ts: number) => {
+    if (wid < 0) return;
+    if (ts > readBestTs[op] || (ts === readBestTs[op] && wid > readBestWid[op])) {
+      readBestTs[op] = ts;
+      readBestWid[op] = wid;
+    }
+  };
+  const mergeResponse = (op: number, copy: Siblings<SetValue>) => {
+    const acc = readAcc[op];
+    if (acc === undefined) readAcc[op] = copy;
+    else acc.sync(copy);
+  };
+  /** Whether a reply to `op` still matters: the operation is open and its coordinator has not restarted since. */
+  const live = (op: number) => opDone[op] === 0 && nodes.incarnation(opCoord[op]) === opInc[op];
+
+  net.on(WRITE_REQ, (replica, from, op) => {
+    applyWrite(replica, op);
+    net.send(replica, from, WRITE_ACK, op);
+  }, 'write request');
+  net.on(WRITE_ACK, (_coord, _from, op) => {
+    if (live(op) && ++opCount[op] >= w) finish(op, true);
+    maybeStop();
+  }, 'write ack');
+  net.on(READ_REQ, (replica, from, op) => {
+    const key = opKey[op];
+    if (siblingsMode) {
+      const slot = nextPayload++;
+      payloads.set(slot, snapshot(replica, key));
+      net.send(replica, from, READ_RESP, op, slot);
+    } else {
+      const s = replica * keys + key;
+      net.send(replica, from, READ_RESP, op, lwwWid[s], lwwTs[s]);
+    }
+  }, 'read request');
+  net.on(READ_RESP, (_coord, _from, op, b, c) => {
+    if (siblingsMode) {
+      const copy = payloads.get(b) as Siblings<SetValue>;
+      payloads.delete(b);
+      if (live(op)) mergeResponse(op, copy);
+    } else if (live(op)) mergeLww(op, b, c);
+    if (live(op) && ++opCount[op] >= r) finish(op, true);
+    maybeStop();
+  }, 'read response');
+
+  // Start the workload.
+  if (workload.kind === 'open') scheduleOp(workload.next());
+  else for (let c = 0; c < clients && issued < ops; c++) scheduleOp(workload.nextAfter(c, 0));
+  const simStart = performance.now();
+  sim.run();
+  const simEnd = performance.now();
+
+  // Final state: all replicas of each key merged; the model's own count of lost acknowledged writes.
+  const h = history.history();
+  const writes = h.writes;
+  const finalIds = new Map<number, number[]>();
+  const finalElements = new Map<number, Set<number>>();
+  const writtenKeys = new Set<number>();
+  for (const wr of writes) writtenKeys.add(wr.key);
+  const sortedKeys = [...writtenKeys].sort((a, b) => a - b);
+  for (const key of sortedKeys) {
+    const base = key * n;
+    if (!siblingsMode) {
+      let bestTs = -Infinity;
+      let best = -1;
+      for (let i = 0; i < n; i++) {
+        const s = prefs[base + i] * keys + key;
+        if (lwwTs[s] > bestTs || (lwwTs[s] === bestTs && lwwWid[s] > best)) {
+          bestTs = lwwTs[s];
+          best = lwwWid[s];
+        }
+      }
+      const ids = best < 0 ? [] : [best];
+      finalIds.set(key, ids);
+      history.final(key, ids);
+    } else {
+      const acc = new Siblings<SetValue>();
+      for (let i = 0; i < n; i++) {
+        const store = sibStore[prefs[base + i] * keys + key];
+        if (store !== undefined) acc.sync(store);
+      }
+      const ids = new Set<number>();
+      const elements = new Set<number>();
+      for (const v of acc.read().values) {
+        ids.add(v.id);
+        for (const e of v.elements) elements.add(e);
+      }
+      finalIds.set(key, [...ids]);
+      finalElements.set(key, elements);
+      history.final(key, [...ids]);
+    }
+  }
+  const byId = new Map<number, WriteRecord>();
+  for (const wr of writes) byId.set(wr.id, wr);
+  let acked = 0;
+  let lost = 0;
+  let failedLanded = 0;
+  for (const wr of writes) {
+    if (wr.ackMs === null) {
+      if (landedBits[wr.id] === 1) failedLanded++;
+      continue;
+    }
+    acked++;
+    if (siblingsMode) {
+      if (!(finalElements.get(wr.key)?.has(wr.id) ?? false)) lost++;
+    } else {
+      const ids = finalIds.get(wr.key) ?? [];
+      if (ids.length === 0) lost++;
+      else if (ids[0] !== wr.id) {
+        const winner = byId.get(ids[0]) as WriteRecord;
+        if (winner.ackMs !== null && winner.ackMs < wr.invokeMs) lost++;
+      }
+    }
+  }
+
+  // Siblings: version vectors for display, and the exact causal order for the checkers.
+  let order: VersionOrder = timestampOrder;
+  if (siblingsMode) {
+    for (const wr of writes) {
+      const ctx = writeContext[wr.id] as VersionVector;
+      let vv = ctx;
+      const dots = writeDots[wr.id] ?? [];
+      for (let i = 0; i < dots.length; i += 2) vv = vv.raise(dots[i], dots[i + 1]);
+      const dense = new Array<number>(nodeCount).fill(0);
+      for (const [actor, counter] of vv.entries()) dense[actor] = counter;
+      history.version(wr.id, { vector: dense });
+    }
+    order = causalOrder(writeContext, writeDots);
+  }
+
+  const stale = staleReads(h, order);
+  const ryw = readYourWrites(h, order);
+  const mono = monotonicReads(h, order);
+  const sib = siblingsPerRead(h);
+  const succeeded = ops - failedWrites - failedReads;
+  const q = (hist: LogHistogram): OperationLatencyMs => hist.total === 0
+    ? { p50: null, p99: null, p999: null }
+    : { p50: hist.quantile(0.5), p99: hist.quantile(0.99), p999: hist.quantile(0.999) };
+  const result: LeaderlessResult = {
+    ops: issued,
+    reads: readsIssued,
+    writes: writesIssued,
+    stale_read_fraction: ratio(stale.stale.count, stale.stale.of),
+    acked_writes: acked,
+    acked_writes_lost: lost,
+    failed_writes: failedWrites,
+    failed_writes_landed: failedLanded,
+    failed_reads: failedReads,
+    max_siblings: sib.max,
+    mean_siblings: Number.isNaN(sib.mean) ? null : sib.mean,
+    ryw_violations: ryw.violations.count,
+    monotonic_read_violations: mono.violations.count,
+    availability: ratio(succeeded, ops),
+    latency_ms: { read: q(readLatency), write: q(writeLatency) },
+    messages_per_op: net.counters.sent / ops,
+    hints_stored: 0,
+    hints_handed_off: 0,
+    convergence_ms: null,
+    events: sim.eventsProcessed,
+    sim_time_ms: sim.now,
+    intervals: {
+      stale_read_fraction: proportion(stale.stale),
+      acked_writes_lost: proportion({ count: lost, of: acked }),
+      ryw_violations: proportion(ryw.violations),
+      monotonic_read_violations: proportion(mono.violations),
+      availability: proportion({ count: succeeded, of: ops }),
+      reads_with_siblings: proportion(sib.withSiblings),
+    },
+  };
+  return { result, history: h, order, config: cfg, wallMs: { simulate: simEnd - simStart, metrics: performance.now() - simEnd } };
+}
+
+/**
+ * {@link runLeaderlessWithHistory} without the history: the summary only.
+ *
+ * @example
+ * runLeaderless({ nodes: 5, n: 3, r: 2, w: 2 }, 1).stale_read_fraction; // 0
+ */
+export function runLeaderless(config: Partial<LeaderlessConfig>, seed: number): LeaderlessResult {
+  return runLeaderlessWithHistory(config, seed).result;
+}
+
+function ratio(count: number, of: number): number {
+  return of === 0 ? 0 : count / of;
+}
+
+/**
+ * The exact causal order of siblings-mode writes: `a` is older than `b` when `b`'s context covers
+ * one of the dots `a` got on a replica (b's writer had seen a, directly or through a successor);
+ * concurrent (NaN) otherwise. Plain vector comparison (`vectorOrder`) would misorder writes whose
+ * context has gaps, as dotted version vectors exist to avoid.
+ */
+function causalOrder(contexts: readonly (VersionVector | undefined)[], dots: readonly (number[] | undefined)[]): VersionOrder {
+  const sees = (later: number, earlier: number): boolean => {
+    const ctx = contexts[later];
+    const d = dots[earlier];
+    if (ctx === undefined || d === undefined) return false;
+    for (let i = 0; i < d.length; i += 2) if (ctx.covers(d[i], d[i + 1])) return true;
+    return false;
+  };
+  return {
+    name: 'causal (dotted)',
+    total: false,
+    compare(a, b) {
+      if (a.id === b.id) return 0;
+      if (sees(b.id, a.id)) return -1;
+      if (sees(a.id, b.id)) return 1;
+      return Number.NaN;
+    },
+  };
+}
