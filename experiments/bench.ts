@@ -108,15 +108,18 @@ await sweepTime(small, 1);
 const bareTimes: number[] = [];
 const registryTimes: number[] = [];
 const sweepTimes: number[] = [];
-for (let repeat = 0; repeat < 9; repeat++) {
+for (let repeat = 0; repeat < 15; repeat++) {
   bareTimes.push(directLoop(false));
   registryTimes.push(directLoop(true));
   sweepTimes.push(await sweepTime(small, 1));
 }
-const percent = (a: number[], b: number[]) => `${((median(a) / median(b) - 1) * 100).toFixed(1)}%`;
-console.log(`sweep overhead, ${smallCells} small selftest cells (${SELFTEST_BATCH_TRIALS} trials each), one thread, median of 9:`);
-console.log(`  model's runBatch in a loop ${median(bareTimes).toFixed(0)} ms; through runTask ${median(registryTimes).toFixed(0)} ms; runSweep ${median(sweepTimes).toFixed(0)} ms`);
-console.log(`  overhead of runSweep: ${percent(sweepTimes, registryTimes)} over runTask, ${percent(sweepTimes, bareTimes)} over bare runBatch (target < 5%)`);
+// Runs of ~0.3 s vary by several percent on a shared machine, as much as the overhead itself:
+// the fastest of 15 alternating runs estimates each path's own cost, the median shows the spread.
+const fastest = (values: number[]) => Math.min(...values);
+const percent = (pick: (values: number[]) => number, a: number[], b: number[]) => `${((pick(a) / pick(b) - 1) * 100).toFixed(1)}%`;
+console.log(`sweep overhead, ${smallCells} small selftest cells (${SELFTEST_BATCH_TRIALS} trials each), one thread, 15 alternating runs:`);
+console.log(`  fastest: model's runBatch in a loop ${fastest(bareTimes).toFixed(0)} ms; through runTask ${fastest(registryTimes).toFixed(0)} ms; runSweep ${fastest(sweepTimes).toFixed(0)} ms`);
+console.log(`  overhead of runSweep: ${percent(fastest, sweepTimes, bareTimes)} over bare runBatch, fastest runs (median runs: ${percent(median, sweepTimes, bareTimes)}) (target < 5%)`);
 
 // Leaderless cluster (issue 4): simulation events per second on one core for a 5-node N=3
 // cluster (R=W=2, LWW, lnkd-ssd legs, 1000 uniform keys, 10 open-loop clients, 50% writes).
