@@ -26,6 +26,21 @@ export interface CrashConfig {
 }
 
 /**
+ * A network partition in force from `startMs` to `endMs` (issue 4, item 4: scheduled partitions).
+ * Every link between nodes of two different groups is cut, both directions (see
+ * `Faults.partitionAt` in lib/sim). Nodes named in no group, and every client, keep all their links
+ * (a client reaches every coordinator; with `coordinator: 'client'` it reaches every replica).
+ */
+export interface PartitionConfig {
+  /** When the cut starts, ms of virtual time; finite, >= 0. */
+  startMs: number;
+  /** When it heals, ms; >= startMs (`Infinity`: never). */
+  endMs: number;
+  /** Two or more disjoint, non-empty lists of node ids (0..nodes-1). */
+  groups: number[][];
+}
+
+/**
  * A Dynamo-style leaderless cluster and the workload run against it (issue 4, thin path).
  * Every field has a default ({@link LEADERLESS_DEFAULTS}); {@link validateLeaderlessConfig} refuses
  * bad values with a ParameterError naming the field.
@@ -86,6 +101,40 @@ export interface LeaderlessConfig {
   crash: CrashConfig | null;
   /** Probability that any one message is lost, in [0, 1]. Default 0. */
   loss: number;
+  /** Scheduled network partitions (see {@link PartitionConfig}). Default none. */
+  partitions: PartitionConfig[];
+  /**
+   * Sloppy quorum with hinted handoff (Dynamo, DeCandia et al., SOSP 2007, §4.6). Default false:
+   * strict quorums over the N home replicas.
+   *
+   * With `true`:
+   * - Failure detector (an assumption, stated): the coordinator sees the true state at send time:
+   *   a node is unreachable when it is down or the link from the coordinator to it is cut by a
+   *   partition. Crashes after the send are not foreseen (the replica just never answers).
+   * - Writes go to the key's sloppy preference list (`HashRing.sloppyPreferenceList`): the
+   *   reachable home replicas, and for each unreachable one the next reachable node clockwise past
+   *   the N homes (a stand-in), which stores the write as a hint naming the home replica. W counts
+   *   acks from home replicas and stand-ins alike.
+   * - Reads go to the same sloppy list: a stand-in answers from the hints it holds for that key
+   *   and that home replica (nothing if it holds none). So the read and write sets of a key need
+   *   not overlap even with R + W > N: reads can be stale (`non_overlapping_reads` counts them).
+   * - Hints are volatile: kept in the stand-in's memory, lost when it crashes (`hints_lost`).
+   *   Every `hintedHandoffIntervalMs` each up stand-in sends each hint store whose home it can
+   *   reach (the same detector) to that home, which merges it into its own store and acks; the
+   *   stand-in then deletes the store (`hints_handed_off`) unless a newer hinted write arrived
+   *   meanwhile (then the next round sends it again).
+   * - After the workload the run goes on handing off hints until none is held, for at most 100
+   *   handoff rounds (a bound for homes that stay unreachable); hints still held then count as
+   *   held (`hints_stored - hints_handed_off - hints_lost`).
+   */
+  sloppy: boolean;
+  /**
+   * How often (ms) a stand-in tries to hand its hints off to their home replicas (Dynamo §4.6:
+   * hinted replicas "are scanned periodically"); finite, > 0. Default 1000: a lab-scale choice
+   * (a few times the default MTTR in the examples; Cassandra and Riak retry on the order of
+   * seconds to a minute). Used only with `sloppy: true`.
+   */
+  hintedHandoffIntervalMs: number;
 }
 
 /** The defaults of every {@link LeaderlessConfig} field. */
@@ -111,6 +160,9 @@ export const LEADERLESS_DEFAULTS: Readonly<LeaderlessConfig> = Object.freeze({
   clockDrift: 0,
   crash: null,
   loss: 0,
+  partitions: [],
+  sloppy: false,
+  hintedHandoffIntervalMs: 1000,
 } satisfies LeaderlessConfig);
 
 /** A validated config with its distributions parsed. */
@@ -188,5 +240,33 @@ export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {})
     churn = { ttf: parseLatency(c.crash.ttf, 'crash.ttf'), ttr: parseLatency(c.crash.ttr, 'crash.ttr') };
   }
   probability('loss', c.loss);
+  validatePartitions(c.partitions, c.nodes);
+  if (typeof c.sloppy !== 'boolean') throw new ParameterError('sloppy', String(c.sloppy), 'true or false');
+  if (!(typeof c.hintedHandoffIntervalMs === 'number' && Number.isFinite(c.hintedHandoffIntervalMs) && c.hintedHandoffIntervalMs > 0)) {
+    throw new ParameterError('hintedHandoffIntervalMs', String(c.hintedHandoffIntervalMs), 'a finite number of ms > 0');
+  }
   return { ...c, legs, skew, churn };
+}
+
+function validatePartitions(partitions: unknown, nodes: number): void {
+  if (!Array.isArray(partitions)) throw new ParameterError('partitions', String(partitions), 'a list of { startMs, endMs, groups }');
+  partitions.forEach((p: unknown, i: number) => {
+    const field = `partitions[${i}]`;
+    if (p === null || typeof p !== 'object') throw new ParameterError(field, String(p), '{ startMs, endMs, groups }');
+    const { startMs, endMs, groups } = p as Partial<PartitionConfig>;
+    if (!(typeof startMs === 'number' && Number.isFinite(startMs) && startMs >= 0)) {
+      throw new ParameterError(`${field}.startMs`, String(startMs), 'a finite number of ms >= 0');
+    }
+    if (!(typeof endMs === 'number' && endMs >= startMs)) throw new ParameterError(`${field}.endMs`, String(endMs), `a number of ms >= startMs (${startMs}), or Infinity`);
+    const seen = new Set<number>();
+    const ok = Array.isArray(groups) && groups.length >= 2 && groups.every((g) => Array.isArray(g) && g.length >= 1
+      && g.every((node) => {
+        const fine = Number.isInteger(node) && node >= 0 && node < nodes && !seen.has(node as number);
+        seen.add(node as number);
+        return fine;
+      }));
+    if (!ok) {
+      throw new ParameterError(`${field}.groups`, JSON.stringify(groups), `two or more disjoint, non-empty lists of node ids from 0 to ${nodes - 1}`);
+    }
+  });
 }

@@ -31,6 +31,16 @@ describe('validateLeaderlessConfig', () => {
     [{ clockSkew: 'bogus(1)' }, 'clockSkew'],
     [{ crash: { ttf: 'exp(0.1)', ttr: 'nope' } }, 'crash.ttr'],
     [{ wq: 2 }, 'wq'],
+    [{ sloppy: 'yes' }, 'sloppy'],
+    [{ hintedHandoffIntervalMs: 0 }, 'hintedHandoffIntervalMs'],
+    [{ hintedHandoffIntervalMs: Infinity }, 'hintedHandoffIntervalMs'],
+    [{ partitions: {} }, 'partitions'],
+    [{ partitions: [{ startMs: -1, endMs: 5, groups: [[0], [1]] }] }, 'partitions[0].startMs'],
+    [{ partitions: [{ startMs: 10, endMs: 5, groups: [[0], [1]] }] }, 'partitions[0].endMs'],
+    [{ partitions: [{ startMs: 0, endMs: 5, groups: [[0, 1]] }] }, 'partitions[0].groups'],
+    [{ partitions: [{ startMs: 0, endMs: 5, groups: [[0, 1], [1, 2]] }] }, 'partitions[0].groups'],
+    [{ partitions: [{ startMs: 0, endMs: 5, groups: [[0], [5]] }] }, 'partitions[0].groups'],
+    [{ partitions: [{ startMs: 0, endMs: 5, groups: [[0], []] }] }, 'partitions[0].groups'],
   ] as [Partial<LeaderlessConfig>, string][])('refuses %j naming %s', (config, field) => {
     let error: unknown;
     try {
@@ -57,6 +67,7 @@ describe('runLeaderless', () => {
     expect(r.messages_per_op).toBeGreaterThan(2);
     expect(r.messages_per_op).toBeLessThanOrEqual(6);
     expect(r.hints_stored).toBe(0);
+    expect([r.hints_handed_off, r.hints_lost, r.hints_held, r.non_overlapping_reads, r.acked_writes_under_replicated]).toEqual([0, 0, 0, 0, 0]);
     expect(r.convergence_ms).toBeNull();
   });
 

@@ -1,13 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import {
   HistoryRecorder, lostWrites, monotonicReads, proportion, readYourWrites, siblingsPerRead, staleReads,
-  timestampOrder, type CountEstimate, type History, type VersionOrder, type WriteRecord,
+  timestampOrder, type CountEstimate, type History, type ReadRecord, type VersionOrder, type WriteRecord,
 } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
-import { Clocks, Faults, Network, Nodes, Simulation } from '../../sim/index.js';
+import { Clocks, Faults, NO_EVENT, Network, Nodes, Simulation } from '../../sim/index.js';
 import { LogHistogram } from '../../stats/index.js';
 import { createWorkload, type WorkloadOp } from '../../workload/index.js';
 import { validateLeaderlessConfig, type LeaderlessConfig, type ResolvedLeaderlessConfig } from './cluster-config.js';
+import { HintLedger, type HintStore } from './hints.js';
 import { HashRing } from './ring.js';
 import { Siblings } from './siblings.js';
 import { VersionVector } from './version-vector.js';
@@ -39,7 +40,10 @@ export interface LeaderlessResult {
    * final state: LWW: an acknowledged write that is not the final winner of its key although the
    * winner was acknowledged before it started; siblings: an acknowledged write whose element is
    * missing from the union of the key's final siblings' values. Tests hold it equal to the
-   * checker's `lostWrites` on the same history.
+   * checker's `lostWrites` on the same history, except siblings with sloppy quorums, where it can
+   * exceed it: a write whose only copies were lost hints vanishes while a concurrent write
+   * survives, which the checker (a survivor not acknowledged before the write began might have
+   * legitimately replaced it) cannot call lost.
    */
   acked_writes_lost: number;
   /** Writes that failed (fewer than W acks by the timeout). Not rolled back where they landed. */
@@ -62,10 +66,36 @@ export interface LeaderlessResult {
   latency_ms: { read: OperationLatencyMs; write: OperationLatencyMs };
   /** Messages sent (requests, acks, responses; coordinator-local replica steps send none) per operation. */
   messages_per_op: number;
-  /** Hints stored: always 0 here; sloppy quorums with hinted handoff come later. */
+  /**
+   * Hints stored: hinted writes accepted by stand-ins for unreachable home replicas (one per write
+   * per stand-in); 0 unless `sloppy`. Every hint stored is handed off, lost, or still held at the
+   * end: `hints_stored === hints_handed_off + hints_lost + hints_held`.
+   */
   hints_stored: number;
-  /** Hints handed off: always 0 here; sloppy quorums with hinted handoff come later. */
+  /** Hints whose home replica acknowledged the handoff (the stand-in then deleted them). */
   hints_handed_off: number;
+  /** Hints lost: their holder crashed while holding them (hints live in the stand-in's memory). */
+  hints_lost: number;
+  /** Hints still held by stand-ins when the run ended (their home stayed unreachable through the drain). */
+  hints_held: number;
+  /**
+   * Returned reads whose read quorum did not overlap the write quorum of the key's most recently
+   * acknowledged write before the read began (the reference write): no replica slot whose
+   * response counted toward R was one whose ack counted toward W. A replica slot is a home
+   * replica's store, or a stand-in's hints for one home replica. Always 0 for strict quorums with
+   * R + W > N; sloppy quorums break that guarantee (Dynamo §4.6). Reads with no reference write
+   * are not counted.
+   */
+  non_overlapping_reads: number;
+  /** Of the {@link non_overlapping_reads}, those the stale-read checker finds stale. */
+  non_overlapping_stale_reads: number;
+  /**
+   * Acknowledged writes that, at the end of the run, are on fewer than W of their N home replicas
+   * (stored there, or superseded there by a newer version: LWW register at or past the write's
+   * stamp; siblings context covering one of the write's dots). Strict quorums: always 0 (home
+   * stores are durable). Sloppy: a hint that carried one of the W acks was lost or is still held.
+   */
+  acked_writes_under_replicated: number;
   /** Time to convergence: null here; anti-entropy (Merkle) and read repair come later. */
   convergence_ms: number | null;
   /** Simulation events dispatched. */
@@ -102,6 +132,23 @@ interface SetValue {
   readonly elements: ReadonlySet<number>;
 }
 
+/** A stand-in's hinted copy of one key for one home: an LWW register (ts, wid) or a siblings store. */
+interface HintData {
+  ts: number;
+  wid: number;
+  sib: Siblings<SetValue> | undefined;
+}
+
+/** A hint store in flight to its home: a copy taken at send time, and what the ack must name. */
+interface Handoff {
+  store: number;
+  mutations: number;
+  key: number;
+  ts: number;
+  wid: number;
+  sib: Siblings<SetValue> | undefined;
+}
+
 // Message kinds (the model owns its simulation, so fixed numbers are safe).
 const WRITE_REQ = 0;
 const WRITE_ACK = 1;
@@ -110,6 +157,17 @@ const READ_RESP = 3;
 // Local kinds.
 const ISSUE = 4;
 const TIMEOUT = 5;
+// Sloppy quorum: the handoff round (local), a hint store sent to its home, and the home's ack.
+const HANDOFF_TICK = 6;
+const HANDOFF = 7;
+const HANDOFF_ACK = 8;
+// Crash-recovery churn.
+const CHURN_CRASH = 9;
+const CHURN_RECOVER = 10;
+/** Churn streams are deriveStream(seed, 0, CHURN_STREAMS + node). */
+const CHURN_STREAMS = 16;
+/** Handoff rounds after the workload before the run gives up on hints whose home stays unreachable. */
+const DRAIN_ROUNDS = 100;
 
 const IS_WRITE = 1;
 
@@ -119,7 +177,12 @@ const IS_WRITE = 1;
  * The result is a pure function of (config, seed).
  *
  * Semantics (the thin path of issue 4):
- * - Each key's N home replicas are its strict preference list on the ring (no sloppy quorum).
+ * - Each key's N home replicas are its strict preference list on the ring. With `sloppy: true`
+ *   (Dynamo, SOSP 2007, §4.6), operations go to the sloppy preference list instead whenever a
+ *   home replica is unreachable from the coordinator: stand-ins take hinted writes, answer reads
+ *   from their hints, and hand the hints off later (the rules, failure detector and hint
+ *   durability are in `LeaderlessConfig.sloppy`). Quorum overlap is measured per read
+ *   (`non_overlapping_reads`).
  * - The client-to-coordinator hop takes no time (the client is co-located with the coordinator's
  *   front end); coordinator-to-replica messages use the W/A/R/S legs. When the coordinator is one
  *   of the key's home replicas it applies the write or answers the read locally, without a message.
@@ -143,10 +206,15 @@ const IS_WRITE = 1;
  *   elsewhere survives there as a sibling (no loss, an extra sibling).
  * - Durability: a replica's store is on disk: a crash loses nothing stored, but every message
  *   arriving while it is down is dropped and a coordinator's in-flight operations die with it
- *   (their clients time out). Clients never crash.
+ *   (their clients time out). Clients never crash. Hints are the exception: in memory, lost with
+ *   their holder's crash. Churn draws from its own stream per node, so a seed fixes the crash
+ *   schedule whatever the traffic (strict and sloppy runs of one seed face the same crashes).
+ * - Partitions (`partitions`) cut node-to-node links only; clients reach every node.
  * - Final state: what a read of all replicas of a key (up or down), merged, returns after the
- *   run: the winner over all replicas (LWW), or all replicas' siblings synced (siblings). The run
- *   ends when every operation has finished and no message is in flight.
+ *   run: the winner over all replicas (LWW), or all replicas' siblings synced (siblings), hints
+ *   still held included (copies on their way home). The run ends when every operation has
+ *   finished, no message is in flight and (sloppy) no hint is held, or 100 handoff rounds after
+ *   the last operation.
  * - Metrics come from lib/check on the recorded history: `timestampOrder` for LWW and
  *   {@link LeaderlessRun.order} (exact dot coverage) for siblings.
  *
@@ -179,7 +247,31 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
     }
   }
   const faults = new Faults(sim, nodes, net);
-  if (cfg.churn !== null) for (let node = 0; node < nodeCount; node++) faults.churn(node, cfg.churn.ttf, cfg.churn.ttr);
+  if (cfg.churn !== null) {
+    // Churn draws from one stream per node, not from the simulation's shared stream (which the
+    // network also draws from): a seed gives the same crash schedule whatever the traffic, so
+    // strict and sloppy runs (or two quorum settings) face the same crashes.
+    const { ttf, ttr } = cfg.churn;
+    const churnRng = Array.from({ length: nodeCount }, (_, node) => deriveStream(seed, 0, CHURN_STREAMS + node));
+    sim.on(CHURN_CRASH, (node) => {
+      nodes.crash(node);
+      sim.schedule(ttr.sample(churnRng[node]), CHURN_RECOVER, node);
+    }, 'churn: crash');
+    sim.on(CHURN_RECOVER, (node) => {
+      nodes.recover(node);
+      sim.schedule(ttf.sample(churnRng[node]), CHURN_CRASH, node);
+    }, 'churn: recover');
+    for (let node = 0; node < nodeCount; node++) sim.scheduleAt(ttf.sample(churnRng[node]), CHURN_CRASH, node);
+  }
+  for (const p of cfg.partitions) {
+    for (let i = 0; i < p.groups.length; i++) {
+      for (let j = i + 1; j < p.groups.length; j++) faults.partitionAt(p.startMs, p.endMs, p.groups[i], p.groups[j]);
+    }
+  }
+  if (cfg.sloppy) {
+    net.setKindDelay(HANDOFF, cfg.legs.W);
+    net.setKindDelay(HANDOFF_ACK, cfg.legs.A);
+  }
 
   // Preference lists, precomputed: key k's replicas are prefs[k*n .. k*n+n).
   const ring = new HashRing({ nodes: nodeCount, vnodesPerNode: cfg.vnodes, seed: cfg.ringSeed });
@@ -220,6 +312,52 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   let nextPayload = 0;
   const clientState = new Map<number, { context: VersionVector; elements: ReadonlySet<number> }>();
 
+  // Quorum overlap: the replica slots (node * (nodeCount + 1) + hintFor + 1) whose acks or
+  // responses counted, in order; the reference write of each read; acknowledged writes per key.
+  const quorumLocs = new Int32Array(ops * n);
+  const opRef = new Int32Array(ops).fill(-1);
+  const opAckMs = new Float64Array(ops);
+  const ackedByKey = new Map<number, number[]>();
+  const nonOverlapReads: ReadRecord[] = [];
+
+  // Sloppy quorum: each operation's sloppy targets ([node, hintFor, ...]; undefined: the N homes),
+  // the hints held by stand-ins, and the handoff rounds.
+  const opTargets: (Int32Array | undefined)[] = cfg.sloppy ? new Array<undefined>(ops).fill(undefined) : [];
+  const ledger = new HintLedger<HintData>(nodeCount, keys);
+  const handoffs = new Map<number, Handoff>();
+  let tickPending = false;
+  let drainRounds = 0;
+  /** The failure detector (see `LeaderlessConfig.sloppy`): the node is up and the link to it is not cut. */
+  const reachable = (from: number, node: number) => nodes.isUp(node) && (from === node || !net.isCut(from, node));
+  /** The stand-in role `node` plays in `op`: the home it holds a hint for, or -1 (a home replica). */
+  const hintOf = (op: number, node: number): number => {
+    const t = cfg.sloppy ? opTargets[op] : undefined;
+    if (t === undefined) return -1;
+    for (let i = 0; i < t.length; i += 2) if (t[i] === node) return t[i + 1];
+    return -1;
+  };
+  /** Counts a reply (ack or response) from `node` to `op`, recording its slot while the op is open; returns the new count. */
+  const tally = (op: number, node: number): number => {
+    const c = opCount[op]++;
+    if (opDone[op] === 0 && c < n) quorumLocs[op * n + c] = node * (nodeCount + 1) + hintOf(op, node) + 1;
+    return c + 1;
+  };
+  /** The sloppy targets of `op` from `coord` as [node, hintFor, ...], or null when every home replica is reachable (the strict list). */
+  const sloppyTargets = (op: number, coord: number, key: number): Int32Array | null => {
+    if (!cfg.sloppy) return null;
+    let all = true;
+    for (let i = 0; i < n && all; i++) all = reachable(coord, prefs[key * n + i]);
+    if (all) return null;
+    const list = ring.sloppyPreferenceList(key, n, (node) => reachable(coord, node));
+    const t = new Int32Array(list.length * 2);
+    list.forEach((rep, i) => {
+      t[2 * i] = rep.node;
+      t[2 * i + 1] = rep.hintFor ?? -1;
+    });
+    opTargets[op] = t;
+    return t;
+  };
+
   const history = new HistoryRecorder();
   const readLatency = new LogHistogram();
   const writeLatency = new LogHistogram();
@@ -253,6 +391,39 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
     dots.push(version.dot.actor, version.dot.counter);
   };
 
+  /** A hinted write of `op` at stand-in `holder` for the unreachable `home`. */
+  const applyHinted = (holder: number, home: number, op: number) => {
+    const key = opKey[op];
+    const id = opWriteId[op];
+    landedBits[id] = 1;
+    const store = ledger.store(holder, home, key, () => ({ ts: -Infinity, wid: -1, sib: siblingsMode ? new Siblings<SetValue>() : undefined }));
+    const data = store.data;
+    if (!siblingsMode) {
+      const ts = opTs[op];
+      if (ts > data.ts || (ts === data.ts && id > data.wid)) {
+        data.ts = ts;
+        data.wid = id;
+      }
+    } else {
+      // Each hint store is its own actor (nodeCount + store id, never reused), so its dots never
+      // collide with a replica's or with an earlier store's (as Riak's fresh vnode ids after state loss).
+      const version = (data.sib as Siblings<SetValue>).put(writeValue[id] as SetValue, writeContext[id] as VersionVector, nodeCount + store.id);
+      let dots = writeDots[id];
+      if (dots === undefined) writeDots[id] = dots = [];
+      dots.push(version.dot.actor, version.dot.counter);
+    }
+    if (!tickPending) {
+      tickPending = true;
+      sim.schedule(cfg.hintedHandoffIntervalMs, HANDOFF_TICK, 0);
+    }
+  };
+  const hintSnapshot = (holder: number, home: number, key: number): Siblings<SetValue> => {
+    const copy = new Siblings<SetValue>();
+    const store = ledger.get(holder, home, key);
+    if (store !== undefined) copy.sync(store.data.sib as Siblings<SetValue>);
+    return copy;
+  };
+
   const snapshot = (replica: number, key: number): Siblings<SetValue> => {
     const copy = new Siblings<SetValue>();
     const store = sibStore[replica * keys + key];
@@ -261,8 +432,10 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   };
 
   const maybeStop = () => {
-    if (finished === ops && net.counters.inFlight === 0) sim.stop();
+    if (finished === ops && net.counters.inFlight === 0 && (ledger.size === 0 || drainRounds >= DRAIN_ROUNDS)) sim.stop();
   };
+  // Hints are volatile: a stand-in's crash loses every hint it holds.
+  if (cfg.sloppy) nodes.onCrash((node) => ledger.crash(node));
   nodes.onCrash(maybeStop);
   nodes.onRecover(maybeStop);
 
@@ -276,6 +449,10 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
       if (ok) {
         history.ack(opWriteId[op], now);
         writeLatency.record(now - opStart[op]);
+        opAckMs[op] = now;
+        const acked = ackedByKey.get(opKey[op]);
+        if (acked === undefined) ackedByKey.set(opKey[op], [op]);
+        else acked.push(op);
       } else failedWrites++;
     } else if (ok) {
       readLatency.record(now - opStart[op]);
@@ -295,7 +472,21 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
         returned = [...ids];
         clientState.set(client * keys + key, { context: got.context, elements });
       }
-      history.read({ client, session: opSession[op], key, invokeMs: opStart[op], returnMs: now, returned });
+      const record: ReadRecord = { client, session: opSession[op], key, invokeMs: opStart[op], returnMs: now, returned };
+      history.read(record);
+      const ref = opRef[op];
+      if (ref >= 0) {
+        let overlap = false;
+        for (let i = 0; i < r && !overlap; i++) {
+          for (let j = 0; j < w; j++) {
+            if (quorumLocs[op * n + i] === quorumLocs[ref * n + j]) {
+              overlap = true;
+              break;
+            }
+          }
+        }
+        if (!overlap) nonOverlapReads.push(record);
+      }
     } else failedReads++;
     if (workload.kind === 'closed' && issued < ops) scheduleOp(workload.nextAfter(opClient[op], now));
     maybeStop();
@@ -343,23 +534,41 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
         history.write({ id, client, session: opSession[op], key, invokeMs: now, timestamp: ts });
       }
       if (!coordUp) return; // the client's request dies at a down coordinator: it will time out
-      for (let i = 0; i < n; i++) {
-        const replica = prefs[base + i];
+      const targets = sloppyTargets(op, coord, key);
+      const count = targets === null ? n : targets.length / 2;
+      for (let i = 0; i < count; i++) {
+        const replica = targets === null ? prefs[base + i] : targets[2 * i];
+        const hint = targets === null ? -1 : targets[2 * i + 1];
         if (replica === coord) {
-          applyWrite(replica, op);
-          if (++opCount[op] >= w && opDone[op] === 0) finish(op, true);
-        } else net.send(coord, replica, WRITE_REQ, op);
+          if (hint < 0) applyWrite(replica, op);
+          else applyHinted(replica, hint, op);
+          if (tally(op, replica) >= w && opDone[op] === 0) finish(op, true);
+        } else net.send(coord, replica, WRITE_REQ, op, hint + 1);
       }
     } else {
       readsIssued++;
+      // The reference write: the key's last write acknowledged strictly before the read starts.
+      const acked = ackedByKey.get(key);
+      if (acked !== undefined) {
+        let j = acked.length - 1;
+        while (j >= 0 && opAckMs[acked[j]] >= now) j--;
+        if (j >= 0) opRef[op] = acked[j];
+      }
       if (!coordUp) return;
-      for (let i = 0; i < n; i++) {
-        const replica = prefs[base + i];
+      const targets = sloppyTargets(op, coord, key);
+      const count = targets === null ? n : targets.length / 2;
+      for (let i = 0; i < count; i++) {
+        const replica = targets === null ? prefs[base + i] : targets[2 * i];
+        const hint = targets === null ? -1 : targets[2 * i + 1];
         if (replica === coord) {
-          if (siblingsMode) mergeResponse(op, snapshot(replica, key));
+          if (hint >= 0) {
+            const held = ledger.get(replica, hint, key);
+            if (siblingsMode) mergeResponse(op, hintSnapshot(replica, hint, key));
+            else if (held !== undefined) mergeLww(op, held.data.wid, held.data.ts);
+          } else if (siblingsMode) mergeResponse(op, snapshot(replica, key));
           else mergeLww(op, lwwWid[replica * keys + key], lwwTs[replica * keys + key]);
-          if (++opCount[op] >= r && opDone[op] === 0) finish(op, true);
-        } else net.send(coord, replica, READ_REQ, op);
+          if (tally(op, replica) >= r && opDone[op] === 0) finish(op, true);
+        } else net.send(coord, replica, READ_REQ, op, hint + 1);
       }
     }
   });
@@ -383,17 +592,29 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   /** Whether a reply to `op` still matters: the operation is open and its coordinator has not restarted since. */
   const live = (op: number) => opDone[op] === 0 && nodes.incarnation(opCoord[op]) === opInc[op];
 
-  net.on(WRITE_REQ, (replica, from, op) => {
-    applyWrite(replica, op);
+  // Message argument b of a request is the home replica a stand-in acts for, plus 1 (0: a home replica itself).
+  net.on(WRITE_REQ, (replica, from, op, hintPlus1) => {
+    if (hintPlus1 === 0) applyWrite(replica, op);
+    else applyHinted(replica, hintPlus1 - 1, op);
     net.send(replica, from, WRITE_ACK, op);
   }, 'write request');
-  net.on(WRITE_ACK, (_coord, _from, op) => {
-    if (live(op) && ++opCount[op] >= w) finish(op, true);
+  net.on(WRITE_ACK, (_coord, from, op) => {
+    if (live(op) && tally(op, from) >= w) finish(op, true);
     maybeStop();
   }, 'write ack');
-  net.on(READ_REQ, (replica, from, op) => {
+  net.on(READ_REQ, (replica, from, op, hintPlus1) => {
     const key = opKey[op];
-    if (siblingsMode) {
+    if (hintPlus1 !== 0) {
+      const home = hintPlus1 - 1;
+      if (siblingsMode) {
+        const slot = nextPayload++;
+        payloads.set(slot, hintSnapshot(replica, home, key));
+        net.send(replica, from, READ_RESP, op, slot);
+      } else {
+        const held = ledger.get(replica, home, key);
+        net.send(replica, from, READ_RESP, op, held?.data.wid ?? -1, held?.data.ts ?? -Infinity);
+      }
+    } else if (siblingsMode) {
       const slot = nextPayload++;
       payloads.set(slot, snapshot(replica, key));
       net.send(replica, from, READ_RESP, op, slot);
@@ -402,15 +623,60 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
       net.send(replica, from, READ_RESP, op, lwwWid[s], lwwTs[s]);
     }
   }, 'read request');
-  net.on(READ_RESP, (_coord, _from, op, b, c) => {
+  net.on(READ_RESP, (_coord, from, op, b, c) => {
     if (siblingsMode) {
       const copy = payloads.get(b) as Siblings<SetValue>;
       payloads.delete(b);
       if (live(op)) mergeResponse(op, copy);
     } else if (live(op)) mergeLww(op, b, c);
-    if (live(op) && ++opCount[op] >= r) finish(op, true);
+    if (live(op) && tally(op, from) >= r) finish(op, true);
     maybeStop();
   }, 'read response');
+
+  // Hinted handoff: every round, each stand-in sends each hint store whose home it can reach.
+  sim.on(HANDOFF_TICK, () => {
+    tickPending = false;
+    if (finished === ops) drainRounds++;
+    for (const store of ledger.stores()) {
+      if (!reachable(store.holder, store.home)) continue;
+      const slot = nextPayload++;
+      const { data } = store;
+      let sib: Siblings<SetValue> | undefined;
+      if (data.sib !== undefined) {
+        sib = new Siblings<SetValue>();
+        sib.sync(data.sib);
+      }
+      handoffs.set(slot, { store: store.id, mutations: store.mutations, key: store.key, ts: data.ts, wid: data.wid, sib });
+      if (net.send(store.holder, store.home, HANDOFF, slot) === NO_EVENT) handoffs.delete(slot);
+    }
+    if (ledger.size > 0 && drainRounds < DRAIN_ROUNDS) {
+      tickPending = true;
+      sim.schedule(cfg.hintedHandoffIntervalMs, HANDOFF_TICK, 0);
+    }
+    maybeStop();
+  });
+  net.on(HANDOFF, (home, from, slot) => {
+    const h = handoffs.get(slot) as Handoff;
+    handoffs.delete(slot);
+    const s = home * keys + h.key;
+    if (!siblingsMode) {
+      if (h.wid >= 0 && (h.ts > lwwTs[s] || (h.ts === lwwTs[s] && h.wid > lwwWid[s]))) {
+        lwwTs[s] = h.ts;
+        lwwWid[s] = h.wid;
+      }
+    } else {
+      // Whole-store sync (never `apply` of single versions: see siblings.ts).
+      let store = sibStore[s];
+      if (store === undefined) sibStore[s] = store = new Siblings<SetValue>();
+      store.sync(h.sib as Siblings<SetValue>);
+    }
+    net.send(home, from, HANDOFF_ACK, h.store, h.mutations);
+    maybeStop();
+  }, 'hinted handoff');
+  net.on(HANDOFF_ACK, (_holder, _from, store, mutations) => {
+    ledger.acknowledge(store, mutations);
+    maybeStop();
+  }, 'handoff ack');
 
   // Start the workload.
   if (workload.kind === 'open') scheduleOp(workload.next());
@@ -427,8 +693,15 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   const writtenKeys = new Set<number>();
   for (const wr of writes) writtenKeys.add(wr.key);
   const sortedKeys = [...writtenKeys].sort((a, b) => a - b);
+  const heldByKey = new Map<number, HintStore<HintData>[]>();
+  for (const store of ledger.stores()) {
+    const list = heldByKey.get(store.key);
+    if (list === undefined) heldByKey.set(store.key, [store]);
+    else list.push(store);
+  }
   for (const key of sortedKeys) {
     const base = key * n;
+    const held = heldByKey.get(key) ?? [];
     if (!siblingsMode) {
       let bestTs = -Infinity;
       let best = -1;
@@ -437,6 +710,12 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
         if (lwwTs[s] > bestTs || (lwwTs[s] === bestTs && lwwWid[s] > best)) {
           bestTs = lwwTs[s];
           best = lwwWid[s];
+        }
+      }
+      for (const { data } of held) {
+        if (data.ts > bestTs || (data.ts === bestTs && data.wid > best)) {
+          bestTs = data.ts;
+          best = data.wid;
         }
       }
       const ids = best < 0 ? [] : [best];
@@ -448,6 +727,7 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
         const store = sibStore[prefs[base + i] * keys + key];
         if (store !== undefined) acc.sync(store);
       }
+      for (const { data } of held) acc.sync(data.sib as Siblings<SetValue>);
       const ids = new Set<number>();
       const elements = new Set<number>();
       for (const v of acc.read().values) {
@@ -464,12 +744,28 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   let acked = 0;
   let lost = 0;
   let failedLanded = 0;
+  let underReplicated = 0;
   for (const wr of writes) {
     if (wr.ackMs === null) {
       if (landedBits[wr.id] === 1) failedLanded++;
       continue;
     }
     acked++;
+    let homes = 0;
+    for (let i = 0; i < n; i++) {
+      const s = prefs[wr.key * n + i] * keys + wr.key;
+      if (!siblingsMode) {
+        const ts = wr.timestamp as number;
+        if (lwwTs[s] > ts || (lwwTs[s] === ts && lwwWid[s] >= wr.id)) homes++;
+      } else {
+        const store = sibStore[s];
+        const dots = writeDots[wr.id] ?? [];
+        let seen = false;
+        for (let d = 0; d < dots.length && !seen && store !== undefined; d += 2) seen = store.context.covers(dots[d], dots[d + 1]);
+        if (seen) homes++;
+      }
+    }
+    if (homes < w) underReplicated++;
     if (siblingsMode) {
       if (!(finalElements.get(wr.key)?.has(wr.id) ?? false)) lost++;
     } else {
@@ -490,7 +786,10 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
       let vv = ctx;
       const dots = writeDots[wr.id] ?? [];
       for (let i = 0; i < dots.length; i += 2) vv = vv.raise(dots[i], dots[i + 1]);
-      const dense = new Array<number>(nodeCount).fill(0);
+      // Actors: the nodes, then (sloppy) the hint stores, nodeCount + store id.
+      let size = nodeCount;
+      for (const [actor] of vv.entries()) if (actor >= size) size = actor + 1;
+      const dense = new Array<number>(size).fill(0);
       for (const [actor, counter] of vv.entries()) dense[actor] = counter;
       history.version(wr.id, { vector: dense });
     }
@@ -501,6 +800,9 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   const ryw = readYourWrites(h, order);
   const mono = monotonicReads(h, order);
   const sib = siblingsPerRead(h);
+  const nonOverlapStale = nonOverlapReads.length === 0 ? 0
+    : staleReads({ writes: h.writes, reads: nonOverlapReads, finalState: h.finalState }, order).stale.count;
+  const hints = ledger.counts;
   const succeeded = ops - failedWrites - failedReads;
   const q = (hist: LogHistogram): OperationLatencyMs => hist.total === 0
     ? { p50: null, p99: null, p999: null }
@@ -522,8 +824,13 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
     availability: ratio(succeeded, ops),
     latency_ms: { read: q(readLatency), write: q(writeLatency) },
     messages_per_op: net.counters.sent / ops,
-    hints_stored: 0,
-    hints_handed_off: 0,
+    hints_stored: hints.stored,
+    hints_handed_off: hints.handedOff,
+    hints_lost: hints.lost,
+    hints_held: hints.held,
+    non_overlapping_reads: nonOverlapReads.length,
+    non_overlapping_stale_reads: nonOverlapStale,
+    acked_writes_under_replicated: underReplicated,
     convergence_ms: null,
     events: sim.eventsProcessed,
     sim_time_ms: sim.now,
