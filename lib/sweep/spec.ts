@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ParameterError } from '../errors.js';
+import { readConfigFile } from './config-file.js';
 import type { SweepExperiment, SweepValue } from './experiment.js';
 import { sweepExperiment, sweepExperimentNames } from './experiments.js';
 
@@ -249,20 +248,6 @@ export function describeValues(values: Record<string, SweepValue>): string {
  * const sweep = loadSweepSpec('experiments/sweeps/staleness-quorums.yaml');
  */
 export function loadSweepSpec(path: string): ResolvedSweep {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ParameterError('sweep file', JSON.stringify(path), `a readable YAML or JSON file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    const message = error instanceof YAMLParseError
-      ? `malformed YAML at line ${error.linePos?.[0].line ?? '?'}, column ${error.linePos?.[0].col ?? '?'} (${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '')})`
-      : `malformed JSON (${(error as Error).message.split('\n')[0]})`;
-    throw new ParameterError(path, message, 'a YAML or JSON sweep file');
-  }
+  const parsed = readConfigFile(path, { unreadable: 'sweep file', malformed: path, allowed: 'a YAML or JSON sweep file' });
   return validateSweepSpec(parsed, path);
 }

@@ -1,0 +1,207 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
+
+beforeAll(requireBuiltCli);
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'replilab-leaderless-cli-'));
+}
+
+/** Issue 4's JSON names (keep them). */
+const ISSUE_KEYS = [
+  'ops', 'reads', 'writes', 'stale_read_fraction', 'acked_writes', 'acked_writes_lost', 'failed_writes',
+  'max_siblings', 'mean_siblings', 'ryw_violations', 'monotonic_read_violations', 'availability', 'latency_ms',
+  'messages_per_op', 'hints_stored', 'hints_handed_off', 'convergence_ms',
+];
+
+function runJson(args: string[]): Record<string, any> {
+  const run = runCli(['leaderless', ...args, '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toBe('');
+  const lines = run.stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]) as Record<string, any>;
+}
+
+describe('replilab leaderless --json', () => {
+  it('prints one object with issue 4\'s names and sane numbers (2000 ops)', () => {
+    const j = runJson(['--ops', '2000', '--r', '1', '--w', '1', '--clock-skew', 'uniform(0,50)']);
+    for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
+    // With R=1 or W=1 a coordinator that is a home replica answers locally: 0 ms is a valid latency.
+    for (const kind of ['read', 'write']) for (const q of ['p50', 'p99', 'p999']) expect(j.latency_ms[kind][q], `${kind}.${q}`).toBeGreaterThanOrEqual(0);
+    expect(j.latency_ms.read.p999).toBeGreaterThan(0);
+    expect(j.latency_ms.read.p50).toBeLessThanOrEqual(j.latency_ms.read.p99);
+    expect(j.latency_ms.read.p99).toBeLessThanOrEqual(j.latency_ms.read.p999);
+    expect(j.ops).toBe(2000);
+    expect(j.reads + j.writes).toBe(2000);
+    expect(j.acked_writes + j.failed_writes).toBe(j.writes);
+    expect(j.acked_writes_lost).toBeGreaterThan(0); // LWW with 50 ms of clock skew and W=1 loses writes
+    expect(j.acked_writes_lost).toBeLessThanOrEqual(j.acked_writes);
+    expect(j.stale_read_fraction).toBeGreaterThanOrEqual(0);
+    expect(j.stale_read_fraction).toBeLessThanOrEqual(1);
+    expect(j.availability).toBeGreaterThan(0.99);
+    expect(j.max_siblings).toBe(1); // LWW
+    expect(j.messages_per_op).toBeGreaterThan(0);
+    expect(j.messages_per_op).toBeLessThanOrEqual(6); // at most N requests + N replies
+    expect([j.hints_stored, j.hints_handed_off]).toEqual([0, 0]);
+    expect(j.intervals.stale_read_fraction.low).toBeLessThanOrEqual(j.stale_read_fraction);
+    expect(j.intervals.stale_read_fraction.high).toBeGreaterThanOrEqual(j.stale_read_fraction);
+    expect(j.seed).toBe(1);
+    expect(j.config).toMatchObject({ n: 3, r: 1, w: 1, ops: 2000, clockSkew: 'uniform(0,50)', sessionLength: null });
+  });
+
+  it('siblings mode reports siblings', () => {
+    const j = runJson(['--ops', '2000', '--conflict', 'siblings', '--keys', '20', '--write-ratio', '0.8', '--r', '1', '--w', '1']);
+    expect(j.max_siblings).toBeGreaterThan(1);
+    expect(j.acked_writes_lost).toBe(0);
+  });
+
+  it('--sloppy stores hints when nodes crash, and hands them off', () => {
+    const j = runJson(['--ops', '2000', '--sloppy', '--crash-mtbf', 'exp(0.002)', '--crash-mttr', 'exp(0.01)', '--hinted-handoff-interval', '200']);
+    expect(j.config).toMatchObject({ sloppy: true, hintedHandoffIntervalMs: 200 });
+    expect(j.hints_stored).toBeGreaterThan(0);
+    expect(j.hints_handed_off).toBeGreaterThan(0);
+    expect(j.hints_handed_off).toBeLessThanOrEqual(j.hints_stored);
+  });
+
+  it('is deterministic: the same seed gives the same JSON, another seed another', () => {
+    const args = ['leaderless', '--ops', '1500', '--conflict', 'siblings', '--crash-mtbf', 'exp(0.002)', '--crash-mttr', 'exp(0.02)', '--loss', '0.01', '--seed', '7', '--json'];
+    const a = runCli(args);
+    const b = runCli(args);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    const c = runCli(args.map((arg) => (arg === '7' ? '8' : arg)));
+    expect(c.stdout).not.toBe(a.stdout);
+  });
+});
+
+describe('replilab leaderless: config file and flags', () => {
+  it('takes a YAML file and lets flags override it', () => {
+    const dir = tempDir();
+    const file = join(dir, 'cluster.yaml');
+    writeFileSync(file, [
+      'nodes: 6', 'n: 3', 'r: 1', 'w: 1', 'ops: 1000', 'keys: 50', 'zipf: 0.99',
+      'clockSkew: "uniform(0,20)"', 'arrivals: { kind: open, ratePerMs: 0.2 }', 'sessionLength: .inf', 'seed: 5', '',
+    ].join('\n'));
+    const fromFile = runJson(['--config', file]);
+    expect(fromFile.seed).toBe(5);
+    expect(fromFile.config).toMatchObject({ nodes: 6, n: 3, r: 1, w: 1, ops: 1000, keys: 50, zipf: 0.99, arrivals: { kind: 'open', ratePerMs: 0.2 } });
+    const overridden = runJson(['--config', file, '--w', '3', '--seed', '9', '--ops', '800']);
+    expect(overridden.seed).toBe(9);
+    expect(overridden.ops).toBe(800);
+    expect(overridden.config).toMatchObject({ nodes: 6, r: 1, w: 3, ops: 800, keys: 50 });
+  });
+
+  it('takes a JSON file; the printed config runs again to the same result', () => {
+    const dir = tempDir();
+    const first = runJson(['--ops', '600', '--conflict', 'siblings', '--think', 'exp(0.5)', '--seed', '3']);
+    const file = join(dir, 'again.json');
+    writeFileSync(file, JSON.stringify({ ...first.config, seed: first.seed }));
+    const { config: _c, ...rest } = first;
+    const { config: _d, ...again } = runJson(['--config', file]);
+    expect(again).toEqual(rest);
+  });
+
+  it('prints a human summary with intervals without --json', () => {
+    const run = runCli(['leaderless', '--ops', '500']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^leaderless: 5 nodes, N=3 R=2 W=2/);
+    expect(run.stdout).toMatch(/stale reads: +\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\]/);
+    expect(run.stdout).toContain('convergence:');
+  });
+
+  it('writes a one-row CSV (parameters, metrics, trials, seed) and its manifest with --out', () => {
+    const dir = tempDir();
+    const out = join(dir, 'run.csv');
+    const run = runCli(['leaderless', '--ops', '500', '--seed', '4', '--out', out, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const j = JSON.parse(run.stdout) as Record<string, any>;
+    const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    const columns = Object.keys(rows[0]);
+    expect(columns.slice(0, 4)).toEqual(['nodes', 'n', 'r', 'w']);
+    expect(columns.slice(-2)).toEqual(['trials', 'seed']);
+    expect(columns).toContain('stale_read_fraction_ci_high');
+    expect(Number(rows[0].stale_read_fraction)).toBe(j.stale_read_fraction);
+    expect(Number(rows[0].read_p99_ms)).toBe(j.latency_ms.read.p99);
+    expect(rows[0].seed).toBe('4');
+    const manifest = JSON.parse(readFileSync(join(dir, 'run.manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ experiment: 'leaderless', seed: 4, trials: 1, parameters: { ops: 500 } });
+  });
+});
+
+describe('replilab leaderless: bad input is refused naming the field (exit 2, one line, no files)', () => {
+  const cases: [string, string[], string][] = [
+    ['W > N', ['--w', '4'], '--w'],
+    ['R > N', ['--n', '2', '--r', '3'], '--r'],
+    ['a negative rate', ['--rate', '-0.1'], '--rate'],
+    ['a negative write ratio', ['--write-ratio', '-0.5'], '--write-ratio'],
+    ['a negative loss rate', ['--loss', '-0.01'], '--loss'],
+    ['zero nodes', ['--nodes', '0'], '--nodes'],
+    ['a Zipf exponent out of range', ['--zipf', '-1'], '--zipf'],
+    ['--crash-mtbf without --crash-mttr', ['--crash-mtbf', 'exp(0.001)'], '--crash-mttr'],
+    ['a bad clock-skew distribution', ['--clock-skew', 'exp(-1)'], '--clock-skew'],
+    ['an unknown conflict mode', ['--conflict', 'merge'], '--conflict'],
+    ['a default that no longer fits', ['--n', '1'], '--r'],
+    ['a zero hinted-handoff interval', ['--sloppy', '--hinted-handoff-interval', '0'], '--hinted-handoff-interval'],
+    ['--read-repair (not yet modelled)', ['--read-repair'], '--read-repair'],
+    ['--anti-entropy-interval (not yet modelled)', ['--anti-entropy-interval', '100'], '--anti-entropy-interval'],
+  ];
+  for (const [what, args, flag] of cases) {
+    it(`${what}: names ${flag}`, () => {
+      const dir = tempDir();
+      const out = join(dir, 'x.csv');
+      expectRefused(runCli(['leaderless', ...args, '--ops', '100', '--out', out]), flag, [out, join(dir, 'x.manifest.json')]);
+    });
+  }
+
+  const fileCases: [string, string, string][] = [
+    ['W > N', 'n: 3\nw: 4\n', 'w (bad.yaml)'],
+    ['R > N', 'n: 2\nr: 3\n', 'r (bad.yaml)'],
+    ['a negative rate', 'arrivals: { kind: open, ratePerMs: -1 }\n', 'arrivals.ratePerMs (bad.yaml)'],
+    ['an unknown key', 'nodes: 5\nreplicas: 3\n', 'replicas (bad.yaml)'],
+    ['an unknown nested key', 'crash: { ttf: "exp(1)", ttr: "exp(1)", mtbf: 3 }\n', 'crash.mtbf (bad.yaml)'],
+    ['zero nodes', 'nodes: 0\n', 'nodes (bad.yaml)'],
+    ['a Zipf exponent out of range', 'zipf: -0.5\n', 'zipf (bad.yaml)'],
+    ['crash without ttr', 'crash: { ttf: "exp(0.001)" }\n', 'crash.ttr (bad.yaml)'],
+    ['malformed YAML', 'w: [1\n', 'bad.yaml'],
+  ];
+  for (const [what, text, name] of fileCases) {
+    it(`in the config file, ${what}: names ${name}`, () => {
+      const dir = tempDir();
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(file, text);
+      expectRefused(runCli(['leaderless', '--config', file, '--json']), name, []);
+    });
+  }
+
+  it('a flag that fixes the file\'s bad value wins', () => {
+    const dir = tempDir();
+    const file = join(dir, 'w.yaml');
+    writeFileSync(file, 'w: 4\nops: 200\n');
+    expectRefused(runCli(['leaderless', '--config', file]), 'w (w.yaml)', []);
+    expect(runCli(['leaderless', '--config', file, '--w', '3', '--json']).code).toBe(0);
+  });
+
+  it('a file value that conflicts with a flag names the file\'s key', () => {
+    const dir = tempDir();
+    const file = join(dir, 'w.yaml');
+    writeFileSync(file, 'w: 3\n');
+    expectRefused(runCli(['leaderless', '--config', file, '--n', '2']), 'w (w.yaml)', []);
+  });
+});
+
+describe('replilab leaderless --help', () => {
+  it('shows examples, the config keys and what is not modelled yet', () => {
+    const run = runCli(['leaderless', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain('writeRatio');
+    expect(run.stdout).toContain('--sloppy');
+    expect(run.stdout).toMatch(/Not yet modelled \(refused\): --read-repair/);
+  });
+});
