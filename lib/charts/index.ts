@@ -11,6 +11,7 @@ export {
   type StalenessCurveOptions,
   stalenessCurveSpec,
 } from './staleness-curve.js';
+export { type HeatmapKey, type HeatmapRow, type HeatmapOptions, heatmapSpec } from './heatmap.js';
 export { type ParetoPoint, paretoFront } from './pareto.js';
 export {
   type TradeoffRow,
