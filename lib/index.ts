@@ -43,9 +43,9 @@ export {
 export { LwwRegister, lwwCompare, lwwWins, lwwStamp, type LwwStamp } from './strategies/leaderless/lww.js';
 export { MerkleTree, merkleDiff, type MerkleConfig, type KeyRange, type MerkleDiff, type MerkleDiffCost } from './strategies/leaderless/merkle.js';
 
-// Leaderless cluster on the event kernel (issue 4, in progress: no read repair or anti-entropy yet).
+// Leaderless cluster on the event kernel (issue 4, in progress).
 export {
-  LEADERLESS_DEFAULTS, validateLeaderlessConfig, type LeaderlessConfig, type PartitionConfig,
+  LEADERLESS_DEFAULTS, validateLeaderlessConfig, type LeaderlessConfig, type PartitionConfig, type ReadRepairMode,
 } from './strategies/leaderless/cluster-config.js';
 export { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult } from './strategies/leaderless/run-leaderless.js';
 

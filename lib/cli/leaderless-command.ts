@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ParameterError } from '../errors.js';
 import type { CountEstimate } from '../check/index.js';
 import { latencyPresetNames } from '../latency/index.js';
@@ -38,6 +38,8 @@ export interface LeaderlessFlags {
   loss?: string;
   sloppy?: boolean;
   hintedHandoffInterval?: string;
+  readRepair?: string;
+  antiEntropyInterval?: string;
   seed?: string;
   out?: string;
   json?: boolean;
@@ -46,11 +48,6 @@ export interface LeaderlessFlags {
 /** The seed when neither `--seed` nor the config file's `seed` gives one. */
 const DEFAULT_SEED = 1;
 
-/** Flags of issue 4 for features the model does not have yet: refused with a clear line, never ignored. */
-const NOT_YET_MODELLED: readonly { flag: string; value?: string; what: string }[] = [
-  { flag: '--read-repair', what: 'read repair' },
-  { flag: '--anti-entropy-interval', value: '<ms>', what: 'anti-entropy (Merkle tree exchange)' },
-];
 
 /** Plain (scalar) config fields settable by a flag of the same meaning: field -> flag. */
 const SCALAR_FLAGS = {
@@ -58,11 +55,12 @@ const SCALAR_FLAGS = {
   zipf: '--zipf', writeRatio: '--write-ratio', clients: '--clients', sessionLength: '--session-length', ops: '--ops',
   latency: '--latency', timeoutMs: '--timeout-ms', coordinator: '--coordinator', conflict: '--conflict',
   clockSkew: '--clock-skew', clockDrift: '--clock-drift', loss: '--loss',
-  hintedHandoffIntervalMs: '--hinted-handoff-interval',
+  hintedHandoffIntervalMs: '--hinted-handoff-interval', readRepair: '--read-repair',
+  antiEntropyIntervalMs: '--anti-entropy-interval',
 } as const satisfies Partial<Record<keyof LeaderlessConfig, string>>;
 
 type ScalarField = keyof typeof SCALAR_FLAGS;
-const TEXT_FIELDS: ReadonlySet<ScalarField> = new Set(['latency', 'coordinator', 'conflict', 'clockSkew']);
+const TEXT_FIELDS: ReadonlySet<ScalarField> = new Set(['latency', 'coordinator', 'conflict', 'clockSkew', 'readRepair']);
 
 const d = LEADERLESS_DEFAULTS;
 const EXAMPLES = `
@@ -71,6 +69,7 @@ Examples:
   $ replilab leaderless --r 1 --w 1 --clock-skew "uniform(0,50)" --json
   $ replilab leaderless --conflict siblings --zipf 1.1 --keys 100 --write-ratio 0.9
   $ replilab leaderless --crash-mtbf "exp(0.0001)" --crash-mttr "exp(0.002)" --loss 0.01 --timeout-ms 50
+  $ replilab leaderless --r 1 --w 1 --loss 0.1 --read-repair background --anti-entropy-interval 100
   $ replilab leaderless --config cluster.yaml --w 3 --seed 7 --out data/leaderless/w3.csv
 
 A config file (YAML or JSON) takes LeaderlessConfig's field names; flags override it:
@@ -80,6 +79,7 @@ A config file (YAML or JSON) takes LeaderlessConfig's field names; flags overrid
   arrivals: { kind: open, ratePerMs: 0.1 }       # or { kind: closed, think: "exp(0.1)" }
   ops: 10000                   # latency: lnkd-ssd            timeoutMs: 100
   sloppy: false                # hintedHandoffIntervalMs: 1000
+  readRepair: off              # or background, blocking     antiEntropyIntervalMs: null   # or ms, e.g. 100
   coordinator: random-node     # or first-replica, client    conflict: lww   # or siblings
   clockSkew: "uniform(0,50)"   # per-node clock offset, ms    clockDrift: 0
   crash: { ttf: "exp(0.0001)", ttr: "exp(0.002)" }  # or null  loss: 0
@@ -91,14 +91,19 @@ Distributions (SPEC) in ms: exp(0.183) uniform(0,50) normal(5,2) lognormal(0,1) 
   const(75)+exp(0.2) mix(0.5:exp(1),0.5:exp(0.1)) file:PATH.csv; latency presets: ${latencyPresetNames().join(', ')}.
 
 Network partitions: config file only (partitions: [{ startMs, endMs, groups: [[0, 1], [2, 3, 4]] }]).
-Not yet modelled (refused): ${NOT_YET_MODELLED.map((f) => `${f.flag} (${f.what})`).join(', ')};
-the JSON's convergence_ms is null until they are.
+Read repair (--read-repair background|blocking) sends a read's merged newest state to the home
+replicas that answered with something older; anti-entropy (--anti-entropy-interval MS) compares
+Merkle trees between every connected pair of nodes each interval and exchanges the differing keys.
+convergence_ms (anti-entropy only; else null): from the moment the faults heal (the later of the
+workload's end, the last partition's end, and the recovery of the nodes down then) to the first
+anti-entropy round that finds every key's home replicas equal.
 
 --json prints one object: ops, reads, writes, stale_read_fraction, acked_writes, acked_writes_lost,
 failed_writes, failed_writes_landed, failed_reads, max_siblings, mean_siblings, ryw_violations,
 monotonic_read_violations, availability, latency_ms{read,write}{p50,p99,p999}, messages_per_op,
-hints_stored, hints_handed_off, convergence_ms, events, sim_time_ms and the model's other counts
-(hints_lost, hints_held, ...), intervals{...} (count, of, p, Wilson 95% low/high), then seed and
+hints_stored, hints_handed_off, convergence_ms, replicas_converged, read_repairs,
+keys_repaired_by_read_repair, anti_entropy_messages, anti_entropy_bytes, keys_repaired_by_anti_entropy,
+events, sim_time_ms and the model's other counts (hints_lost, hints_held, ...), intervals{...} (count, of, p, Wilson 95% low/high), then seed and
 the config that ran.`;
 
 function describe(value: unknown): string {
@@ -201,6 +206,7 @@ export function leaderlessRunFromFlags(flags: LeaderlessFlags): ResolvedLeaderle
     if (typeof text !== 'string') continue;
     let value: unknown;
     if (field === 'clockSkew') value = /^none$/i.test(text.trim()) ? null : text;
+    else if (field === 'antiEntropyIntervalMs') value = /^(none|off)$/i.test(text.trim()) ? null : parseNumberFlag(flag, text);
     else if (TEXT_FIELDS.has(field)) value = text;
     else value = parseNumberFlag(flag, text, field === 'sessionLength');
     config[field] = value;
@@ -372,7 +378,11 @@ function printSummary(result: LeaderlessResult, seed: number, config: Partial<Le
     `write latency:        ${quantiles(result.latency_ms.write)}`,
     `messages per op:      ${result.messages_per_op.toFixed(3)}`,
     `hints:                ${c.sloppy ? `${result.hints_stored} stored, ${result.hints_handed_off} handed off${hintsDetail(result)}` : 'none (strict quorums; --sloppy for sloppy quorums with hinted handoff)'}`,
-    `convergence:          ${result.convergence_ms === null ? 'not measured (no read repair or anti-entropy in the model yet)' : ms(result.convergence_ms)}`,
+    `read repair:          ${c.readRepair === 'off' ? 'off (--read-repair background|blocking)' : `${c.readRepair}: ${result.read_repairs} repair messages, ${result.keys_repaired_by_read_repair} replica keys repaired`}`,
+    `anti-entropy:         ${c.antiEntropyIntervalMs === null ? 'off (--anti-entropy-interval MS)' : `every ${c.antiEntropyIntervalMs} ms: ${result.anti_entropy_messages} messages, ${result.anti_entropy_bytes} bytes, ${result.keys_repaired_by_anti_entropy} replica keys repaired`}`,
+    `convergence:          ${result.convergence_ms === null
+      ? (c.antiEntropyIntervalMs === null ? 'not measured (needs --anti-entropy-interval)' : 'not reached (a fault never healed, or no convergence within 1000 rounds)')
+      : `${ms(result.convergence_ms)} after the faults healed`}; replicas ${result.replicas_converged ? 'equal' : 'not all equal'} at the end`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -407,21 +417,11 @@ export function leaderlessCommand(): Command {
     .option('--loss <p>', `probability that a message is lost (default ${d.loss})`)
     .option('--sloppy', 'sloppy quorum with hinted handoff: stand-ins past the N homes take writes for unreachable homes (default strict quorums)')
     .option('--hinted-handoff-interval <ms>', `with --sloppy: how often a stand-in tries to hand its hints home (default ${d.hintedHandoffIntervalMs})`)
+    .option('--read-repair <mode>', `off, background (repair after the read returns) or blocking (the read waits for its repairs) (default ${d.readRepair})`)
+    .option('--anti-entropy-interval <ms>', 'anti-entropy: Merkle-tree comparison between every connected pair of nodes every MS, or none (default none)')
     .option('--seed <seed>', `seed of every random stream (default ${DEFAULT_SEED})`)
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else');
-  // Issue 4's flags for features still to come: hidden, and refused with one clear line.
-  for (const f of NOT_YET_MODELLED) {
-    command.addOption(new Option(`${f.flag}${f.value ? ` ${f.value}` : ''}`).hideHelp().argParser((value) => {
-      throw new ParameterError(f.flag, f.value ? JSON.stringify(value) : 'the flag', `none yet (${f.what}: not modelled yet)`);
-    }));
-    if (!f.value) {
-      // A boolean flag has no argument to parse: refuse it when the action runs.
-      command.on(`option:${f.flag.slice(2)}`, () => {
-        throw new ParameterError(f.flag, 'the flag', `none yet (${f.what}: not modelled yet)`);
-      });
-    }
-  }
   return command
     .addHelpText('after', EXAMPLES)
     .action(async (flags: LeaderlessFlags) => {

@@ -68,6 +68,38 @@ describe('replilab leaderless --json', () => {
     expect(j.hints_handed_off).toBeLessThanOrEqual(j.hints_stored);
   });
 
+  it('--read-repair and --anti-entropy-interval run, count their work, and measure convergence', () => {
+    const base = ['--ops', '1500', '--keys', '30', '--r', '1', '--w', '1', '--loss', '0.1', '--crash-mtbf', 'exp(0.002)', '--crash-mttr', 'exp(0.02)'];
+    const off = runJson(base);
+    expect(off.config).toMatchObject({ readRepair: 'off', antiEntropyIntervalMs: null });
+    expect([off.read_repairs, off.anti_entropy_messages, off.convergence_ms]).toEqual([0, 0, null]);
+    const on = runJson([...base, '--read-repair', 'background', '--anti-entropy-interval', '100']);
+    expect(on.config).toMatchObject({ readRepair: 'background', antiEntropyIntervalMs: 100 });
+    expect(on.read_repairs).toBeGreaterThan(0);
+    expect(on.keys_repaired_by_read_repair).toBeGreaterThan(0);
+    expect(on.anti_entropy_messages).toBeGreaterThan(0);
+    expect(on.anti_entropy_bytes).toBeGreaterThan(0);
+    expect(on.keys_repaired_by_anti_entropy).toBeGreaterThan(0);
+    expect(on.replicas_converged).toBe(true);
+    expect(on.convergence_ms).toBeGreaterThanOrEqual(0);
+    const none = runJson([...base, '--anti-entropy-interval', 'none', '--read-repair', 'blocking']);
+    expect(none.config).toMatchObject({ readRepair: 'blocking', antiEntropyIntervalMs: null });
+  });
+
+  it('takes readRepair and antiEntropyIntervalMs from a config file, and names the file key when refusing', () => {
+    const dir = tempDir();
+    const file = join(dir, 'cluster.yaml');
+    writeFileSync(file, 'readRepair: blocking\nantiEntropyIntervalMs: 50\nops: 600\nkeys: 20\nr: 2\nw: 1\nloss: 0.1\n');
+    const j = runJson(['--config', file]);
+    expect(j.config).toMatchObject({ readRepair: 'blocking', antiEntropyIntervalMs: 50 });
+    expect(j.convergence_ms).toBeGreaterThanOrEqual(0);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'antiEntropyIntervalMs: -5\n');
+    const run = runCli(['leaderless', '--config', bad, '--json']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('antiEntropyIntervalMs (bad.yaml)');
+  });
+
   it('is deterministic: the same seed gives the same JSON, another seed another', () => {
     const args = ['leaderless', '--ops', '1500', '--conflict', 'siblings', '--crash-mtbf', 'exp(0.002)', '--crash-mttr', 'exp(0.02)', '--loss', '0.01', '--seed', '7', '--json'];
     const a = runCli(args);
@@ -148,8 +180,9 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     ['an unknown conflict mode', ['--conflict', 'merge'], '--conflict'],
     ['a default that no longer fits', ['--n', '1'], '--r'],
     ['a zero hinted-handoff interval', ['--sloppy', '--hinted-handoff-interval', '0'], '--hinted-handoff-interval'],
-    ['--read-repair (not yet modelled)', ['--read-repair'], '--read-repair'],
-    ['--anti-entropy-interval (not yet modelled)', ['--anti-entropy-interval', '100'], '--anti-entropy-interval'],
+    ['an unknown read-repair mode', ['--read-repair', 'sometimes'], '--read-repair'],
+    ['a zero anti-entropy interval', ['--anti-entropy-interval', '0'], '--anti-entropy-interval'],
+    ['a non-numeric anti-entropy interval', ['--anti-entropy-interval', 'often'], '--anti-entropy-interval'],
   ];
   for (const [what, args, flag] of cases) {
     it(`${what}: names ${flag}`, () => {
@@ -196,12 +229,15 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
 });
 
 describe('replilab leaderless --help', () => {
-  it('shows examples, the config keys and what is not modelled yet', () => {
+  it('shows examples, the config keys, and the read-repair and anti-entropy flags', () => {
     const run = runCli(['leaderless', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
     expect(run.stdout).toContain('writeRatio');
     expect(run.stdout).toContain('--sloppy');
-    expect(run.stdout).toMatch(/Not yet modelled \(refused\): --read-repair/);
+    expect(run.stdout).toContain('--read-repair <mode>');
+    expect(run.stdout).toContain('--anti-entropy-interval <ms>');
+    expect(run.stdout).toContain('antiEntropyIntervalMs');
+    expect(run.stdout).not.toMatch(/not yet modelled/i);
   });
 });

@@ -17,6 +17,12 @@ export type CoordinatorMode = 'random-node' | 'first-replica' | 'client';
 /** How concurrent writes to one key are resolved. */
 export type ConflictMode = 'lww' | 'siblings';
 
+/**
+ * Read repair (see `LeaderlessConfig.readRepair`): none, repairs sent after the read returns, or
+ * the read returns only once its repairs are acknowledged.
+ */
+export type ReadRepairMode = 'off' | 'background' | 'blocking';
+
 /** Crash-recovery churn of every node (see `Faults.churn` in lib/sim). */
 export interface CrashConfig {
   /** Time to failure (up time) of a node, a distribution in text form, e.g. `exp(0.0001)` (mean 10 s). */
@@ -135,6 +141,31 @@ export interface LeaderlessConfig {
    * seconds to a minute). Used only with `sloppy: true`.
    */
   hintedHandoffIntervalMs: number;
+  /**
+   * Read repair (Dynamo §5; Cassandra's blocking and background read repair). Default `'off'`.
+   * Only home replicas are repaired (a stand-in's hints are left to hinted handoff).
+   * - `'background'`: the read returns at the R-th response as without repair; the coordinator
+   *   keeps collecting responses until all targets answered or the client's timeout, then sends
+   *   the merged newest state (LWW winner; siblings: the responses synced) to every home replica
+   *   that answered with something older (LWW: an older register; siblings: a causal context short
+   *   of the merge's). Repairs are not acknowledged to anyone the client waits for.
+   * - `'blocking'`: at the R-th response the coordinator repairs the stale replicas among those R
+   *   and the read returns only when every repair is acknowledged (or fails at the timeout): reads
+   *   that saw a stale replica pay a write round trip. Later responses are ignored.
+   * A repair on the coordinator's own store is applied locally without a message.
+   */
+  readRepair: ReadRepairMode;
+  /**
+   * Anti-entropy interval in ms (Dynamo §4.7), or null for none (the default). Every interval,
+   * each pair of nodes that share keys and are both up and connected compares Merkle trees built
+   * over the keys both replicate (one digest per key of each side's stored version) and exchanges
+   * the differing keys both ways (LWW: both keep the newer register; siblings: both sync). The
+   * exchange is modelled as atomic at the round's instant: its messages and bytes are counted
+   * (`anti_entropy_messages`, `anti_entropy_bytes`), not simulated (no delay, no loss). After the
+   * workload the run keeps doing rounds until every key's home replicas hold the same state, for
+   * at most 1000 rounds (see `convergence_ms`). Finite, > 0.
+   */
+  antiEntropyIntervalMs: number | null;
 }
 
 /** The defaults of every {@link LeaderlessConfig} field. */
@@ -163,6 +194,8 @@ export const LEADERLESS_DEFAULTS: Readonly<LeaderlessConfig> = Object.freeze({
   partitions: [],
   sloppy: false,
   hintedHandoffIntervalMs: 1000,
+  readRepair: 'off',
+  antiEntropyIntervalMs: null,
 } satisfies LeaderlessConfig);
 
 /** A validated config with its distributions parsed. */
@@ -244,6 +277,13 @@ export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {})
   if (typeof c.sloppy !== 'boolean') throw new ParameterError('sloppy', String(c.sloppy), 'true or false');
   if (!(typeof c.hintedHandoffIntervalMs === 'number' && Number.isFinite(c.hintedHandoffIntervalMs) && c.hintedHandoffIntervalMs > 0)) {
     throw new ParameterError('hintedHandoffIntervalMs', String(c.hintedHandoffIntervalMs), 'a finite number of ms > 0');
+  }
+  if (c.readRepair !== 'off' && c.readRepair !== 'background' && c.readRepair !== 'blocking') {
+    throw new ParameterError('readRepair', String(c.readRepair), "'off', 'background' or 'blocking'");
+  }
+  if (c.antiEntropyIntervalMs !== null
+    && !(typeof c.antiEntropyIntervalMs === 'number' && Number.isFinite(c.antiEntropyIntervalMs) && c.antiEntropyIntervalMs > 0)) {
+    throw new ParameterError('antiEntropyIntervalMs', String(c.antiEntropyIntervalMs), 'a finite number of ms > 0, or null (none)');
   }
   return { ...c, legs, skew, churn };
 }

@@ -9,6 +9,8 @@ import { LogHistogram } from '../../stats/index.js';
 import { createWorkload, type WorkloadOp } from '../../workload/index.js';
 import { validateLeaderlessConfig, type LeaderlessConfig, type ResolvedLeaderlessConfig } from './cluster-config.js';
 import { HintLedger, type HintStore } from './hints.js';
+import { MerkleTree, merkleDiff } from './merkle.js';
+import { murmurFinish, murmurMix } from '../../random/hash.js';
 import { HashRing } from './ring.js';
 import { Siblings } from './siblings.js';
 import { VersionVector } from './version-vector.js';
@@ -96,8 +98,37 @@ export interface LeaderlessResult {
    * stores are durable). Sloppy: a hint that carried one of the W acks was lost or is still held.
    */
   acked_writes_under_replicated: number;
-  /** Time to convergence: null here; anti-entropy (Merkle) and read repair come later. */
+  /**
+   * Time to convergence, ms: from the moment the faults heal to the first anti-entropy round (at
+   * or after it, after the workload) that finds every key's N home replicas holding the same state
+   * with no message in flight and (sloppy) no hint held. The faults heal at the latest of: the
+   * end of the workload (its last operation finished), the end of the last partition, and (churn)
+   * the recovery of every node that was down at the later of those two; crashes after that are
+   * churn going on, and convergence is measured through them. Measured at round granularity
+   * (`antiEntropyIntervalMs`). null: anti-entropy off, a partition never heals, or no
+   * convergence within 1000 rounds after the workload and the partitions.
+   */
   convergence_ms: number | null;
+  /** Whether, when the run ended, every key's N home replicas held the same state (LWW register, or siblings and causal context). */
+  replicas_converged: boolean;
+  /** Read-repair messages sent to stale home replicas (repairs of the coordinator's own store send none; acks not counted). */
+  read_repairs: number;
+  /** Repairs (read repair, local ones included) that changed a replica's state: (replica, key) pairs brought up to date. */
+  keys_repaired_by_read_repair: number;
+  /**
+   * Anti-entropy messages: per compared pair per round, the Merkle walk's messages (`merkleDiff`
+   * cost: root, differing inner nodes, differing leaves) plus, when keys differ, one key batch
+   * each way.
+   */
+  anti_entropy_messages: number;
+  /**
+   * Bytes of those messages: the Merkle walk's bytes, plus the key transfers (per key, per side
+   * holding it: LWW 20 bytes (8 key, 8 timestamp, 4 write id); siblings 8 + 8 per context entry +
+   * per version 12 (dot, write id) + 4 per element).
+   */
+  anti_entropy_bytes: number;
+  /** (replica, key) pairs whose state an anti-entropy exchange changed. */
+  keys_repaired_by_anti_entropy: number;
   /** Simulation events dispatched. */
   events: number;
   /** Virtual time at the end of the run, ms. */
@@ -168,6 +199,21 @@ const CHURN_RECOVER = 10;
 const CHURN_STREAMS = 16;
 /** Handoff rounds after the workload before the run gives up on hints whose home stays unreachable. */
 const DRAIN_ROUNDS = 100;
+// Read repair: a repair of one key sent to a stale home replica, and (blocking) its ack.
+const REPAIR = 11;
+const REPAIR_ACK = 12;
+// Anti-entropy rounds (local).
+const AE_TICK = 13;
+/** Anti-entropy rounds after the workload (and the last finite partition) before the run gives up on convergence. */
+const AE_DRAIN_ROUNDS = 1000;
+
+/** One read response kept for read repair: the home replica that sent it (-1: a stand-in, never repaired) and what it held. */
+interface RepairResponse {
+  node: number;
+  wid: number;
+  ts: number;
+  sib: Siblings<SetValue> | undefined;
+}
 
 const IS_WRITE = 1;
 
@@ -190,8 +236,9 @@ const IS_WRITE = 1;
  *   the W-th ack, or fails when the client's timeout (`timeoutMs` after invocation) fires first.
  *   A failed write stays wherever it landed (counted: `failed_writes_landed`).
  * - Read: sent to the N home replicas; returns at the R-th response the newest version (LWW) or
- *   the merge of the responses' siblings; fails at the timeout. Late responses are ignored (no
- *   read repair yet).
+ *   the merge of the responses' siblings; fails at the timeout. Late responses are ignored unless
+ *   `readRepair` is `'background'`; read repair and anti-entropy are described at
+ *   `LeaderlessConfig.readRepair` and `LeaderlessConfig.antiEntropyIntervalMs`.
  * - LWW: the stamp is the coordinator's clock reading (`Clocks.local`, i.e. `lwwStamp`) with the
  *   write id as tie-breaker, the same order as lib/check's `timestampOrder`. With the client as
  *   coordinator, the client's clock stamps (clients have skewed clocks too).
@@ -213,8 +260,9 @@ const IS_WRITE = 1;
  * - Final state: what a read of all replicas of a key (up or down), merged, returns after the
  *   run: the winner over all replicas (LWW), or all replicas' siblings synced (siblings), hints
  *   still held included (copies on their way home). The run ends when every operation has
- *   finished, no message is in flight and (sloppy) no hint is held, or 100 handoff rounds after
- *   the last operation.
+ *   finished, no message is in flight, (sloppy) no hint is held, or 100 handoff rounds after
+ *   the last operation, no background read repair is still collecting, and (anti-entropy) the
+ *   replicas have converged or 1000 rounds have passed (see `convergence_ms`).
  * - Metrics come from lib/check on the recorded history: `timestampOrder` for LWW and
  *   {@link LeaderlessRun.order} (exact dot coverage) for siblings.
  *
@@ -268,6 +316,8 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
       for (let j = i + 1; j < p.groups.length; j++) faults.partitionAt(p.startMs, p.endMs, p.groups[i], p.groups[j]);
     }
   }
+  net.setKindDelay(REPAIR, cfg.legs.W);
+  net.setKindDelay(REPAIR_ACK, cfg.legs.A);
   if (cfg.sloppy) {
     net.setKindDelay(HANDOFF, cfg.legs.W);
     net.setKindDelay(HANDOFF_ACK, cfg.legs.A);
@@ -431,8 +481,265 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
     return copy;
   };
 
+  // Read repair: each read's responses (while collecting), the repairs a blocking read awaits
+  // (-1: not repairing), background reads still collecting after they returned, targets per read.
+  const rrMode = cfg.readRepair;
+  const rrOn = rrMode !== 'off';
+  const rrResp: (RepairResponse[] | undefined)[] = rrOn ? new Array<undefined>(ops).fill(undefined) : [];
+  const opRepairWait = rrOn ? new Int32Array(ops).fill(-1) : new Int32Array(0);
+  const rrOpen = rrOn ? new Uint8Array(ops) : new Uint8Array(0);
+  const opTargetCount = rrOn ? new Int32Array(ops) : new Int32Array(0);
+  let openRepairs = 0;
+  let readRepairs = 0;
+  let keysRepairedRR = 0;
+
+  /** Whether two siblings stores (undefined: empty) hold the same versions and causal context. */
+  const sibSame = (a: Siblings<SetValue> | undefined, b: Siblings<SetValue> | undefined): boolean => {
+    const ea = a === undefined || (a.size === 0 && a.context.size === 0);
+    const eb = b === undefined || (b.size === 0 && b.context.size === 0);
+    if (ea || eb) return ea && eb;
+    if (a.size !== b.size || !a.context.equals(b.context)) return false;
+    const bv = b.read().versions;
+    return a.read().versions.every((v) => bv.some((x) => x.dot.actor === v.dot.actor && x.dot.counter === v.dot.counter));
+  };
+  /** Merges a read's kept responses: the LWW winner, or all siblings synced. */
+  const rrMerged = (list: readonly RepairResponse[]): RepairResponse => {
+    const m: RepairResponse = { node: -1, wid: -1, ts: -Infinity, sib: siblingsMode ? new Siblings<SetValue>() : undefined };
+    for (const x of list) {
+      if (siblingsMode) (m.sib as Siblings<SetValue>).sync(x.sib as Siblings<SetValue>);
+      else if (x.wid >= 0 && (x.ts > m.ts || (x.ts === m.ts && x.wid > m.wid))) {
+        m.ts = x.ts;
+        m.wid = x.wid;
+      }
+    }
+    return m;
+  };
+  /** The distinct write ids a siblings store shows a read, sorted, as text (each replica's copy of a write has its own dot, so stores compare by what a read sees). */
+  const idsOf = (sib: Siblings<SetValue> | undefined): string => sib === undefined ? ''
+    : [...new Set(sib.read().values.map((v) => v.id))].sort((a, b) => a - b).join(',');
+  /** Whether a response is older than the merge: an older LWW register, or (siblings) other write ids than the merge shows. */
+  const rrStale = (x: RepairResponse, m: RepairResponse): boolean => siblingsMode
+    ? idsOf(x.sib) !== idsOf(m.sib)
+    : m.wid >= 0 && (x.ts < m.ts || (x.ts === m.ts && x.wid < m.wid));
+  /** Applies a repair of `key` at `replica`; counts it when it changed the replica's state. */
+  const applyRepair = (replica: number, key: number, wid: number, ts: number, sib: Siblings<SetValue> | undefined) => {
+    const s = replica * keys + key;
+    if (!siblingsMode) {
+      if (wid >= 0 && (ts > lwwTs[s] || (ts === lwwTs[s] && wid > lwwWid[s]))) {
+        lwwTs[s] = ts;
+        lwwWid[s] = wid;
+        keysRepairedRR++;
+      }
+      return;
+    }
+    let store = sibStore[s];
+    if (store === undefined) sibStore[s] = store = new Siblings<SetValue>();
+    const before = idsOf(store);
+    store.sync(sib as Siblings<SetValue>);
+    if (idsOf(store) !== before) keysRepairedRR++;
+  };
+  /** Keeps a response for read repair (a copy: the read's own merge may mutate what it got). */
+  const rrRecord = (op: number, from: number, wid: number, ts: number, copy: Siblings<SetValue> | undefined) => {
+    let sib: Siblings<SetValue> | undefined;
+    if (copy !== undefined) {
+      sib = new Siblings<SetValue>();
+      sib.sync(copy);
+    }
+    const entry: RepairResponse = { node: hintOf(op, from) < 0 ? from : -1, wid, ts, sib };
+    const list = rrResp[op];
+    if (list === undefined) rrResp[op] = [entry];
+    else list.push(entry);
+  };
+  /** Sends the merged state of `op`'s responses to its stale home replicas; returns the repair messages sent. */
+  const rrSend = (op: number, ack: boolean): number => {
+    const list = rrResp[op] ?? [];
+    rrResp[op] = undefined;
+    const m = rrMerged(list);
+    const coord = opCoord[op];
+    const key = opKey[op];
+    let sent = 0;
+    for (const x of list) {
+      if (x.node < 0 || !rrStale(x, m)) continue;
+      if (x.node === coord) {
+        applyRepair(coord, key, m.wid, m.ts, m.sib);
+        continue;
+      }
+      let slot = 0;
+      if (siblingsMode) {
+        slot = nextPayload++;
+        const copy = new Siblings<SetValue>();
+        copy.sync(m.sib as Siblings<SetValue>);
+        payloads.set(slot, copy);
+      }
+      readRepairs++;
+      sent++;
+      // a: op, plus ops when an ack is wanted; b: the wid or payload slot; c: the timestamp.
+      net.send(coord, x.node, REPAIR, ack ? op + ops : op, siblingsMode ? slot : m.wid, m.ts);
+    }
+    return sent;
+  };
+  /** Background read repair: the read stops collecting responses and repairs. */
+  const rrFlush = (op: number) => {
+    if (rrOpen[op] === 0) return;
+    rrOpen[op] = 0;
+    openRepairs--;
+    if (nodes.incarnation(opCoord[op]) === opInc[op]) rrSend(op, false);
+    else rrResp[op] = undefined;
+  };
+  /** A read reached R responses: returns, or (blocking) repairs the stale replicas among them first. */
+  const rrQuorum = (op: number) => {
+    if (rrMode === 'blocking') {
+      const waiting = rrSend(op, true);
+      if (waiting === 0) finish(op, true);
+      else opRepairWait[op] = waiting;
+      return;
+    }
+    finish(op, true);
+    if (rrOpen[op] === 1 && opCount[op] >= opTargetCount[op]) rrFlush(op);
+  };
+
+  // Anti-entropy: the keys each pair of nodes both replicate, the rounds, and convergence.
+  const aeOn = cfg.antiEntropyIntervalMs !== null;
+  const pairKeys = new Map<number, number[]>();
+  if (aeOn) {
+    for (let k = 0; k < keys; k++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          const a = Math.min(prefs[k * n + i], prefs[k * n + j]);
+          const b = Math.max(prefs[k * n + i], prefs[k * n + j]);
+          const id = a * nodeCount + b;
+          const list = pairKeys.get(id);
+          if (list === undefined) pairKeys.set(id, [k]);
+          else list.push(k);
+        }
+      }
+    }
+  }
+  const pairs = [...pairKeys.keys()].sort((x, y) => x - y);
+  const merkleDepth = keys <= 16 ? 0 : Math.min(4, Math.ceil(Math.log(keys) / Math.log(16)) - 1);
+  let aeMessages = 0;
+  let aeBytes = 0;
+  let keysRepairedAE = 0;
+  let aeDrain = 0;
+  let convergedAt = -1;
+  let workloadEndMs = Infinity;
+  const finitePartitionEnd = cfg.partitions.reduce((t, p) => (Number.isFinite(p.endMs) ? Math.max(t, p.endMs) : t), 0);
+  const partitionsHeal = cfg.partitions.every((p) => Number.isFinite(p.endMs));
+  // Down intervals per node (crash time, recovery time; NaN while down), for the heal moment.
+  const downs: number[][] = Array.from({ length: aeOn ? nodeCount : 0 }, () => []);
+  if (aeOn) {
+    nodes.onCrash((node) => downs[node].push(sim.now, Number.NaN));
+    nodes.onRecover((node) => {
+      const d = downs[node];
+      if (d.length > 0) d[d.length - 1] = sim.now;
+    });
+  }
+  /** When the faults healed (see `convergence_ms`), or null if they have not yet. */
+  const healMs = (): number | null => {
+    if (!partitionsHeal || finished < ops) return null;
+    const base = Math.max(workloadEndMs, finitePartitionEnd);
+    if (sim.now < base) return null;
+    let heal = base;
+    for (const d of downs) {
+      for (let i = 0; i < d.length; i += 2) {
+        if (d[i] <= base && !(d[i + 1] <= base)) {
+          if (Number.isNaN(d[i + 1])) return null;
+          heal = Math.max(heal, d[i + 1]);
+        }
+      }
+    }
+    return heal;
+  };
+  const f64 = new Float64Array(1);
+  const u32 = new Uint32Array(f64.buffer);
+  /** A replica's version digest for a key (Merkle leaf entry), or -1 when it holds nothing. */
+  const digest = (replica: number, key: number): number => {
+    const s = replica * keys + key;
+    if (!siblingsMode) {
+      if (lwwWid[s] < 0) return -1;
+      f64[0] = lwwTs[s];
+      return murmurFinish(murmurMix(murmurMix(murmurMix(0, lwwWid[s]), u32[0]), u32[1]), 3);
+    }
+    const store = sibStore[s];
+    if (store === undefined || (store.size === 0 && store.context.size === 0)) return -1;
+    let h = 1;
+    let words = 0;
+    for (const [actor, counter] of store.context.entries()) {
+      h = murmurMix(murmurMix(h, actor), counter);
+      words += 2;
+    }
+    const dots = store.read().versions.map((v) => [v.dot.actor, v.dot.counter]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    for (const [actor, counter] of dots) {
+      h = murmurMix(murmurMix(h, actor + 0x10000), counter);
+      words += 2;
+    }
+    return murmurFinish(h, words);
+  };
+  const transferBytes = (replica: number, key: number): number => {
+    const s = replica * keys + key;
+    if (!siblingsMode) return lwwWid[s] < 0 ? 0 : 20;
+    const store = sibStore[s];
+    if (store === undefined) return 0;
+    let bytes = 8 + 8 * store.context.size;
+    for (const v of store.read().values) bytes += 12 + 4 * v.elements.size;
+    return bytes;
+  };
+  /** Whether every key's home replicas hold the same state. */
+  const replicasEqual = (): boolean => {
+    for (let k = 0; k < keys; k++) {
+      const s0 = prefs[k * n] * keys + k;
+      for (let i = 1; i < n; i++) {
+        const s = prefs[k * n + i] * keys + k;
+        if (siblingsMode ? !sibSame(sibStore[s0], sibStore[s]) : (lwwWid[s] !== lwwWid[s0] || lwwTs[s] !== lwwTs[s0])) return false;
+      }
+    }
+    return true;
+  };
+  const aeExchange = (a: number, b: number, shared: readonly number[]) => {
+    const cfgTree = { start: 0, end: keys, fanout: 16, depth: merkleDepth };
+    const ea: [number, number][] = [];
+    const eb: [number, number][] = [];
+    for (const k of shared) {
+      const da = digest(a, k);
+      const db = digest(b, k);
+      if (da >= 0) ea.push([k, da]);
+      if (db >= 0) eb.push([k, db]);
+    }
+    const diff = merkleDiff(MerkleTree.build(cfgTree, ea), MerkleTree.build(cfgTree, eb));
+    aeMessages += diff.cost.messages;
+    aeBytes += diff.cost.bytes;
+    if (diff.keys.length === 0) return;
+    aeMessages += 2;
+    for (const k of diff.keys) {
+      aeBytes += transferBytes(a, k) + transferBytes(b, k);
+      const sa = a * keys + k;
+      const sb = b * keys + k;
+      if (!siblingsMode) {
+        const aNewer = lwwTs[sa] > lwwTs[sb] || (lwwTs[sa] === lwwTs[sb] && lwwWid[sa] > lwwWid[sb]);
+        const [from, to] = aNewer ? [sa, sb] : [sb, sa];
+        if (lwwTs[to] !== lwwTs[from] || lwwWid[to] !== lwwWid[from]) {
+          lwwTs[to] = lwwTs[from];
+          lwwWid[to] = lwwWid[from];
+          keysRepairedAE++;
+        }
+      } else {
+        const before = snapshot(a, k);
+        const beforeB = snapshot(b, k);
+        let storeA = sibStore[sa];
+        if (storeA === undefined) sibStore[sa] = storeA = new Siblings<SetValue>();
+        let storeB = sibStore[sb];
+        if (storeB === undefined) sibStore[sb] = storeB = new Siblings<SetValue>();
+        storeA.sync(beforeB);
+        storeB.sync(before);
+        if (!sibSame(before, storeA)) keysRepairedAE++;
+        if (!sibSame(beforeB, storeB)) keysRepairedAE++;
+      }
+    }
+  };
+
   const maybeStop = () => {
-    if (finished === ops && net.counters.inFlight === 0 && (ledger.size === 0 || drainRounds >= DRAIN_ROUNDS)) sim.stop();
+    if (finished === ops && net.counters.inFlight === 0 && (ledger.size === 0 || drainRounds >= DRAIN_ROUNDS)
+      && openRepairs === 0 && (!aeOn || convergedAt >= 0 || aeDrain >= AE_DRAIN_ROUNDS)) sim.stop();
   };
   // Hints are volatile: a stand-in's crash loses every hint it holds.
   if (cfg.sloppy) nodes.onCrash((node) => ledger.crash(node));
@@ -443,8 +750,14 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
     opDone[op] = 1;
     finished++;
     const now = sim.now;
-    if (ok) sim.cancel(opTimer[op]);
+    if (finished === ops) workloadEndMs = now;
     const isWrite = opFlags[op] & IS_WRITE;
+    if (ok && rrMode === 'background' && !isWrite && nodes.incarnation(opCoord[op]) === opInc[op]) {
+      // Keep the timer: background read repair collects late responses until the timeout.
+      rrOpen[op] = 1;
+      openRepairs++;
+    } else if (ok) sim.cancel(opTimer[op]);
+    if (rrOn && rrOpen[op] === 0) rrResp[op] = undefined;
     if (isWrite) {
       if (ok) {
         history.ack(opWriteId[op], now);
@@ -557,10 +870,25 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
       if (!coordUp) return;
       const targets = sloppyTargets(op, coord, key);
       const count = targets === null ? n : targets.length / 2;
+      if (rrOn) opTargetCount[op] = count;
       for (let i = 0; i < count; i++) {
         const replica = targets === null ? prefs[base + i] : targets[2 * i];
         const hint = targets === null ? -1 : targets[2 * i + 1];
-        if (replica === coord) {
+        if (replica === coord && rrOn) {
+          if (opDone[op] !== 0 || opRepairWait[op] >= 0) continue;
+          if (siblingsMode) {
+            const copy = hint >= 0 ? hintSnapshot(replica, hint, key) : snapshot(replica, key);
+            rrRecord(op, replica, -1, -Infinity, copy);
+            mergeResponse(op, copy);
+          } else {
+            const held = hint >= 0 ? ledger.get(replica, hint, key) : undefined;
+            const wid = hint >= 0 ? held?.data.wid ?? -1 : lwwWid[replica * keys + key];
+            const ts = hint >= 0 ? held?.data.ts ?? -Infinity : lwwTs[replica * keys + key];
+            rrRecord(op, replica, wid, ts, undefined);
+            mergeLww(op, wid, ts);
+          }
+          if (tally(op, replica) >= r) rrQuorum(op);
+        } else if (replica === coord) {
           if (hint >= 0) {
             const held = ledger.get(replica, hint, key);
             if (siblingsMode) mergeResponse(op, hintSnapshot(replica, hint, key));
@@ -575,6 +903,10 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
 
   sim.on(TIMEOUT, (op) => {
     if (opDone[op] === 0) finish(op, false);
+    else if (rrOn) {
+      rrFlush(op);
+      maybeStop();
+    }
   });
 
   const mergeLww = (op: number, wid: number, ts: number) => {
@@ -624,6 +956,28 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
     }
   }, 'read request');
   net.on(READ_RESP, (_coord, from, op, b, c) => {
+    if (rrOn) {
+      let copy: Siblings<SetValue> | undefined;
+      if (siblingsMode) {
+        copy = payloads.get(b) as Siblings<SetValue>;
+        payloads.delete(b);
+      }
+      const wid = siblingsMode ? -1 : b;
+      const ts = siblingsMode ? -Infinity : c;
+      if (live(op)) {
+        if (opRepairWait[op] < 0) {
+          rrRecord(op, from, wid, ts, copy);
+          if (copy !== undefined) mergeResponse(op, copy);
+          else mergeLww(op, wid, ts);
+          if (tally(op, from) >= r) rrQuorum(op);
+        }
+      } else if (rrOpen[op] === 1) {
+        rrRecord(op, from, wid, ts, copy);
+        if (++opCount[op] >= opTargetCount[op]) rrFlush(op);
+      }
+      maybeStop();
+      return;
+    }
     if (siblingsMode) {
       const copy = payloads.get(b) as Siblings<SetValue>;
       payloads.delete(b);
@@ -632,6 +986,41 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
     if (live(op) && tally(op, from) >= r) finish(op, true);
     maybeStop();
   }, 'read response');
+
+  net.on(REPAIR, (replica, from, a, b, c) => {
+    const ack = a >= ops;
+    const op = ack ? a - ops : a;
+    let sib: Siblings<SetValue> | undefined;
+    if (siblingsMode) {
+      sib = payloads.get(b) as Siblings<SetValue>;
+      payloads.delete(b);
+    }
+    applyRepair(replica, opKey[op], b, c, sib);
+    if (ack) net.send(replica, from, REPAIR_ACK, op);
+    maybeStop();
+  }, 'read repair');
+  net.on(REPAIR_ACK, (_coord, _from, op) => {
+    if (live(op) && opRepairWait[op] > 0 && --opRepairWait[op] === 0) finish(op, true);
+    maybeStop();
+  }, 'read repair ack');
+
+  // Anti-entropy rounds: every pair of nodes sharing keys, both up and connected, compares and repairs.
+  sim.on(AE_TICK, () => {
+    for (const id of pairs) {
+      const a = Math.floor(id / nodeCount);
+      const b = id % nodeCount;
+      if (!nodes.isUp(a) || !nodes.isUp(b) || net.isCut(a, b) || net.isCut(b, a)) continue;
+      aeExchange(a, b, pairKeys.get(id) as number[]);
+    }
+    if (finished === ops && sim.now >= finitePartitionEnd) aeDrain++;
+    if (convergedAt < 0 && net.counters.inFlight === 0 && ledger.size === 0) {
+      const heal = healMs();
+      if (heal !== null && replicasEqual()) convergedAt = sim.now - heal;
+    }
+    if (!(finished === ops && (convergedAt >= 0 || aeDrain >= AE_DRAIN_ROUNDS))) sim.schedule(cfg.antiEntropyIntervalMs as number, AE_TICK, 0);
+    maybeStop();
+  });
+  if (aeOn) sim.schedule(cfg.antiEntropyIntervalMs as number, AE_TICK, 0);
 
   // Hinted handoff: every round, each stand-in sends each hint store whose home it can reach.
   sim.on(HANDOFF_TICK, () => {
@@ -831,7 +1220,13 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
     non_overlapping_reads: nonOverlapReads.length,
     non_overlapping_stale_reads: nonOverlapStale,
     acked_writes_under_replicated: underReplicated,
-    convergence_ms: null,
+    convergence_ms: convergedAt >= 0 ? convergedAt : null,
+    replicas_converged: replicasEqual(),
+    read_repairs: readRepairs,
+    keys_repaired_by_read_repair: keysRepairedRR,
+    anti_entropy_messages: aeMessages,
+    anti_entropy_bytes: aeBytes,
+    keys_repaired_by_anti_entropy: keysRepairedAE,
     events: sim.eventsProcessed,
     sim_time_ms: sim.now,
     intervals: {
