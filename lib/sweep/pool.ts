@@ -51,7 +51,9 @@ export class BatchPool {
     this.concurrency = threads;
     this.piscina = threads <= 1 ? null : new Piscina({
       filename: workerFilename(),
-      minThreads: 1,
+      // Start every thread at once: a sweep keeps them all busy, and a lazily started second
+      // thread would sit out the first batches.
+      minThreads: threads,
       maxThreads: threads,
       resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
     });
