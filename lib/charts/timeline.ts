@@ -1,3 +1,4 @@
+import type { TraceEvent } from '../sim/trace-event.js';
 import { ParameterError } from '../errors.js';
 import { uniqueInOrder, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
 import { paper, themeConfig, type ChartTheme } from './theme.js';
@@ -15,26 +16,7 @@ export interface TimelineNode {
  * sender at `sentMs` to `node` at `timeMs`); anything else is a local event at `node`, drawn as a
  * labelled point. The event records of a replay (`replayStalenessTrial`) are such events.
  */
-export interface TimelineEvent {
-  /** When it happened (a message: when it arrived), ms. */
-  timeMs: number;
-  /** What happened, e.g. "write-request", "commit". Messages are coloured by kind. */
-  kind: string;
-  /** Where it happened (a message: its receiver). */
-  node: number;
-  /** A message's sender. */
-  from?: number;
-  /** A message's send time, ms. */
-  sentMs?: number;
-  /** A version carried or returned (shown as `v1` on read responses and in labels). */
-  version?: number;
-  /** A message's rank among its kind's arrivals (the W-th ack commits). */
-  rank?: number;
-  /** Happened after the outcome was decided: drawn dashed and faded. */
-  late?: boolean;
-  /** Label of a local event; default: made from the kind (see {@link messageSequenceSpec}). */
-  label?: string;
-}
+export type TimelineEvent = TraceEvent;
 
 /** What {@link messageSequenceSpec} draws: lifelines (in order, left to right) and events. */
 export interface MessageSequenceInput {

@@ -13,3 +13,4 @@ export {
 } from './network.js';
 export { Clocks } from './clock.js';
 export { Faults, type ChurnOptions } from './faults.js';
+export type { TraceEvent } from './trace-event.js';

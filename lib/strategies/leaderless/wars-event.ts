@@ -1,3 +1,4 @@
+import type { TraceEvent } from '../../sim/trace-event.js';
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/distribution.js';
 import type { WarsLegs } from '../../latency/wars-legs.js';
@@ -33,16 +34,8 @@ export type WarsTraceKind =
   | 'read-return';
 
 /** One event of a traced trial. Node ids: replicas 0..n-1, the coordinator n. */
-export interface WarsTraceEvent {
-  /** When it happened (a message: when it arrived), ms since the write started. */
-  timeMs: number;
+export interface WarsTraceEvent extends TraceEvent {
   kind: WarsTraceKind;
-  /** Where it happened (a message: its receiver). */
-  node: number;
-  /** A message's sender. */
-  from?: number;
-  /** When a message was sent, ms. */
-  sentMs?: number;
   /**
    * The version involved: the one a write request carries or a write ack confirms, the one a
    * replica holds when it answers a read (read-response), the newest of the first R responses
