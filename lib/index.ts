@@ -48,6 +48,10 @@ export {
   LEADERLESS_DEFAULTS, validateLeaderlessConfig, type LeaderlessConfig, type PartitionConfig, type ReadRepairMode,
 } from './strategies/leaderless/cluster-config.js';
 export { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult } from './strategies/leaderless/run-leaderless.js';
+export {
+  leaderlessScenarios, runScenario, countReadInversions, countFailedWritesRead,
+  type LeaderlessScenario, type ScenarioCount, type ScenarioResult,
+} from './strategies/leaderless/scenarios.js';
 
 // Leaderless quorums: PBS staleness (event-level and fast), closed form.
 export { WarsEventModel, type WarsConfig, type WarsTrialOutcome } from './strategies/leaderless/wars-event.js';
