@@ -199,4 +199,19 @@ describe('counts and the recorder', () => {
     expect(() => rec.write({ id: 1, client: 1, session: 1, key: 0, invokeMs: 9 })).toThrow(/twice/);
     expect(() => rec.ack(99, 1)).toThrow(/unknown/);
   });
+
+  it('HistoryRecorder finds writes by any id: out of order, far apart, negative, fractional', () => {
+    const rec = new HistoryRecorder();
+    const ids = [5, 0, 200_000, 3, -4, 0.5, 70_000, 1e12];
+    ids.forEach((id, i) => rec.write({ id, client: 1, session: 1, key: 0, invokeMs: i }));
+    ids.forEach((id, i) => rec.ack(id, 100 + i));
+    expect(rec.history().writes.map((x) => [x.id, x.ackMs])).toEqual(ids.map((id, i) => [id, 100 + i]));
+    for (const id of ids) expect(() => rec.write({ id, client: 1, session: 1, key: 0, invokeMs: 9 })).toThrow(/twice/);
+    for (const id of [1, 2, 4, 69_999, 200_001, -1, 1e12 + 1]) expect(() => rec.ack(id, 1)).toThrow(/unknown/);
+    // An id first stored in the map (far ahead) stays found once the array grows past it.
+    for (let id = 6; id < 270_000; id += 1000) rec.write({ id, client: 1, session: 1, key: 0, invokeMs: 0 });
+    expect(() => rec.write({ id: 200_000, client: 1, session: 1, key: 0, invokeMs: 9 })).toThrow(/twice/);
+    rec.ack(200_000, 1);
+    expect(rec.history().writes[2].ackMs).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Count } from './count.js';
-import { returnedWrites, writesById, type History, type ReadRecord, type WriteRecord } from './history.js';
+import { groupByPair } from './group.js';
+import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
 import { scopeOf, type SessionScope } from './scope.js';
 import { reflects, type VersionOrder } from './version-order.js';
 
@@ -35,16 +36,10 @@ export interface MonotonicReadSummary {
 export function monotonicReads(history: History, order: VersionOrder, options: { scope?: SessionScope } = {}): MonotonicReadSummary {
   const who = scopeOf(options.scope ?? 'client');
   const byId = writesById(history);
-  const groups = new Map<string, ReadRecord[]>();
-  for (const r of history.reads) {
-    const k = `${who(r)}/${r.key}`;
-    const g = groups.get(k);
-    if (g === undefined) groups.set(k, [r]);
-    else g.push(r);
-  }
+  const groups = groupByPair(history.reads, who, (r) => r.key);
   let eligible = 0;
   let violations = 0;
-  for (const reads of groups.values()) {
+  for (const inner of groups.values()) for (const reads of inner.values()) {
     const byInvoke = reads.slice().sort((a, b) => a.invokeMs - b.invokeMs);
     const byReturn = reads.slice().sort((a, b) => a.returnMs - b.returnMs);
     // The newest versions seen so far: an antichain under `order` (one write for a total order).

@@ -1,5 +1,6 @@
 import type { Count } from './count.js';
-import { returnedWrites, writesById, type History, type ReadRecord, type WriteRecord } from './history.js';
+import { groupByPair } from './group.js';
+import { returnedWrites, writesById, type History } from './history.js';
 import { scopeOf, type SessionScope } from './scope.js';
 import { reflects, type VersionOrder } from './version-order.js';
 
@@ -35,37 +36,27 @@ export interface ReadYourWritesSummary {
 export function readYourWrites(history: History, order: VersionOrder, options: { scope?: SessionScope } = {}): ReadYourWritesSummary {
   const who = scopeOf(options.scope ?? 'client');
   const byId = writesById(history);
-  // Group by (scope, key): a string key keeps the grouping simple; the ids are small integers.
-  const groupKey = (op: { client: number; session: number; key: number }) => `${who(op)}/${op.key}`;
-  const acked = new Map<string, WriteRecord[]>();
-  for (const w of history.writes) {
-    if (w.ackMs === null) continue;
-    const k = groupKey(w);
-    const g = acked.get(k);
-    if (g === undefined) acked.set(k, [w]);
-    else g.push(w);
-  }
-  for (const g of acked.values()) g.sort((a, b) => (a.ackMs as number) - (b.ackMs as number));
+  const byKey = (op: { key: number }) => op.key;
+  const acked = groupByPair(history.writes, who, byKey, (w) => w.ackMs !== null);
+  for (const inner of acked.values()) for (const g of inner.values()) g.sort((a, b) => (a.ackMs as number) - (b.ackMs as number));
 
   let eligible = 0;
   let violations = 0;
-  const readGroups = new Map<string, ReadRecord[]>();
-  for (const r of history.reads) {
-    const k = groupKey(r);
-    const g = readGroups.get(k);
-    if (g === undefined) readGroups.set(k, [r]);
-    else g.push(r);
-  }
-  for (const [k, reads] of readGroups) {
-    const own = acked.get(k);
-    if (own === undefined) continue;
-    reads.sort((a, b) => a.invokeMs - b.invokeMs);
-    let p = 0; // own[0..p) were acknowledged before the current read started
-    for (const read of reads) {
-      while (p < own.length && (own[p].ackMs as number) < read.invokeMs) p++;
-      if (p === 0) continue;
-      eligible++;
-      if (!reflects(order, returnedWrites(read, byId), own[p - 1])) violations++;
+  const readGroups = groupByPair(history.reads, who, byKey);
+  for (const [scope, inner] of readGroups) {
+    const ownByKey = acked.get(scope);
+    if (ownByKey === undefined) continue;
+    for (const [key, reads] of inner) {
+      const own = ownByKey.get(key);
+      if (own === undefined) continue;
+      reads.sort((a, b) => a.invokeMs - b.invokeMs);
+      let p = 0; // own[0..p) were acknowledged before the current read started
+      for (const read of reads) {
+        while (p < own.length && (own[p].ackMs as number) < read.invokeMs) p++;
+        if (p === 0) continue;
+        eligible++;
+        if (!reflects(order, returnedWrites(read, byId), own[p - 1])) violations++;
+      }
     }
   }
   return { violations: { count: violations, of: eligible }, reads: history.reads.length };
