@@ -140,6 +140,56 @@ function firstLine(error: unknown): string {
 }
 
 /**
+ * A cell computed in this run. Its CSV text is rendered on first use: a run without a journal
+ * renders the whole file in one csv-stringify call at the end instead (see {@link wholeCsv}),
+ * which for many small cells costs a fraction of one call per cell.
+ */
+class ComputedCell implements SweepCellResult {
+  readonly cell: number;
+  readonly replicate: number;
+  readonly values: Record<string, SweepValue>;
+  readonly resumed = false;
+  private text: string | undefined;
+
+  constructor(cell: SweepCell, readonly trials: number, readonly rows: Record<string, CsvValue>[], private readonly columns: readonly string[]) {
+    this.cell = cell.index;
+    this.replicate = cell.replicate;
+    this.values = cell.values;
+  }
+
+  get csv(): string {
+    this.text ??= csvRows(this.columns, this.rows);
+    return this.text;
+  }
+
+  /** Whether the CSV text has been rendered already. */
+  get rendered(): boolean {
+    return this.text !== undefined;
+  }
+}
+
+/**
+ * The CSV of finished cells in cell order: header, then each cell's lines. Cells whose text is
+ * not rendered yet go through one csv-stringify call per run of consecutive such cells (the same
+ * bytes: `toCsv(columns, a.concat(b)) === toCsv(columns, a) + csvRows(columns, b)`).
+ */
+function wholeCsv(columns: readonly string[], ordered: readonly SweepCellResult[]): string {
+  const parts = [toCsv(columns, [])];
+  let pending: Record<string, CsvValue>[] = [];
+  for (const cell of ordered) {
+    if (cell instanceof ComputedCell && !cell.rendered) {
+      for (const row of cell.rows) pending.push(row);
+      continue;
+    }
+    if (pending.length > 0) parts.push(csvRows(columns, pending));
+    pending = [];
+    parts.push(cell.csv);
+  }
+  if (pending.length > 0) parts.push(csvRows(columns, pending));
+  return parts.join('');
+}
+
+/**
  * Runs a sweep: every cell of the grid (times replicates) on one worker pool, each cell's
  * batches merged in batch order, so the CSV is byte-identical at any thread count and after a
  * resume. With `outPath`, finished cells go to a journal (`<out>.partial.jsonl`, fsync'd) and a
@@ -285,10 +335,7 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
         const accumulator = accumulators.get(position)!;
         accumulators.delete(position);
         const rows = accumulator.rows().map((row) => ({ cell: cell.index, replicate: cell.replicate, ...row }));
-        const result: SweepCellResult = {
-          cell: cell.index, replicate: cell.replicate, values: cell.values, trials: accumulator.trials(),
-          csv: csvRows(columns, rows), rows, resumed: false,
-        };
+        const result = new ComputedCell(cell, accumulator.trials(), rows, columns);
         journal?.append({ cell: result.cell, trials: result.trials, csv: result.csv });
         finished.set(cell.index, result);
         flushPartial();
@@ -320,7 +367,7 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
 
   const ordered = [...finished.values()].sort((a, b) => a.cell - b.cell);
   failures.sort((a, b) => a.cell - b.cell);
-  const csv = toCsv(columns, []) + ordered.map((cell) => cell.csv).join('');
+  const csv = wholeCsv(columns, ordered);
   const written: string[] = [];
   let manifest: SweepManifest | null = null;
   if (outPath !== undefined) {

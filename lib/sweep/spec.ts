@@ -215,8 +215,15 @@ export function validateSweepSpec(input: unknown, source?: string): ResolvedSwee
       }
     }
     const index = cells.length;
-    const context = `cell ${index}: ${describeValues(values)}`;
-    const options = experiment.resolve(values, (name) => `${origin[name] ?? name} (${context})`);
+    let options: unknown;
+    try {
+      options = experiment.resolve(values, (name) => origin[name] ?? name);
+    } catch (error) {
+      // Name the cell only when a value is refused: describing every cell up front costs more
+      // than resolving it.
+      if (!(error instanceof ParameterError)) throw error;
+      throw new ParameterError(`${error.parameter} (cell ${index}: ${describeValues(values)})`, error.given, error.allowed);
+    }
     for (let replicate = 0; replicate < replicates; replicate++) {
       cells.push({ index: cells.length, replicate, values, options });
     }
