@@ -1,0 +1,37 @@
+/**
+ * The leader-follower model's event and message kinds. Each run owns its simulation, so fixed
+ * numbers are safe; every module of the model takes its kinds from here.
+ */
+
+// Replication (leader -> follower, follower -> leader).
+/** Log entries after a position (Raft's AppendEntries with entries). */
+export const APPEND = 0;
+/** An empty append: the leader's heartbeat, carrying its last position. */
+export const HEARTBEAT = 1;
+/** A follower's answer to an append or a heartbeat: its position, or where the logs differ. */
+export const APPEND_ACK = 2;
+// Raft-style election.
+export const REQUEST_VOTE = 3;
+export const VOTE = 4;
+// External coordinator (Orchestrator/Patroni style).
+export const POSITION_QUERY = 5;
+export const POSITION = 6;
+export const PROMOTE = 7;
+/** The coordinator's heartbeat from the leader (same content as HEARTBEAT, a separate kind so it has no follower semantics). */
+export const MONITOR_HEARTBEAT = 8;
+
+// Local events (timers and disk writes), through `Nodes` so a crash discards them.
+export const DISK_DONE = 16;
+export const HEARTBEAT_TICK = 17;
+export const ELECTION_TIMER = 18;
+export const VOTE_PERSISTED = 19;
+export const CANDIDACY_PERSISTED = 20;
+export const TERM_PERSISTED = 21;
+export const SEMI_SYNC_CHECK = 22;
+
+// Simulation-level events.
+export const CLIENT_WRITE = 32;
+export const DETECTOR_FIRE = 33;
+export const QUERY_DEADLINE = 34;
+export const FAULT_START = 35;
+export const FAULT_END = 36;
