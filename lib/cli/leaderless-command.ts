@@ -36,6 +36,11 @@ export interface LeaderlessFlags {
   crashMtbf?: string;
   crashMttr?: string;
   loss?: string;
+  partitionEvery?: string;
+  partitionDuration?: string;
+  partitionIsolate?: string;
+  slowNodes?: string;
+  slowDelay?: string;
   sloppy?: boolean;
   hintedHandoffInterval?: string;
   readRepair?: string;
@@ -70,6 +75,8 @@ Examples:
   $ replilab leaderless --conflict siblings --zipf 1.1 --keys 100 --write-ratio 0.9
   $ replilab leaderless --crash-mtbf "exp(0.0001)" --crash-mttr "exp(0.002)" --loss 0.01 --timeout-ms 50
   $ replilab leaderless --r 1 --w 1 --loss 0.1 --read-repair background --anti-entropy-interval 100
+  $ replilab leaderless --w 3 --r 1 --sloppy --partition-every "exp(0.005)" --partition-duration "exp(0.01)"
+  $ replilab leaderless --r 1 --w 1 --slow-nodes 0,1 --slow-delay "exp(0.05)"
   $ replilab leaderless --config cluster.yaml --w 3 --seed 7 --out data/leaderless/w3.csv
 
 A config file (YAML or JSON) takes LeaderlessConfig's field names; flags override it:
@@ -83,6 +90,9 @@ A config file (YAML or JSON) takes LeaderlessConfig's field names; flags overrid
   coordinator: random-node     # or first-replica, client    conflict: lww   # or siblings
   clockSkew: "uniform(0,50)"   # per-node clock offset, ms    clockDrift: 0
   crash: { ttf: "exp(0.0001)", ttr: "exp(0.002)" }  # or null  loss: 0
+  partitions: [{ startMs: 1000, endMs: 3000, groups: [[0, 1], [2, 3, 4]] }]     # scheduled cuts
+  randomPartitions: { every: "exp(0.0002)", duration: "exp(0.001)", isolate: 1 }  # or null
+  slowNodes: { nodes: [0], delay: "exp(0.05)" }  # extra delay of every message to them; or null
   sessionLength: null          # mean ops per session; null: one session per client
   vnodes: 64                   # ringSeed: 0                  seed: 1 (the run's seed)
 Unknown keys are refused.
@@ -90,7 +100,12 @@ Unknown keys are refused.
 Distributions (SPEC) in ms: exp(0.183) uniform(0,50) normal(5,2) lognormal(0,1) pareto(1.05,1.51)
   const(75)+exp(0.2) mix(0.5:exp(1),0.5:exp(0.1)) file:PATH.csv; latency presets: ${latencyPresetNames().join(', ')}.
 
-Network partitions: config file only (partitions: [{ startMs, endMs, groups: [[0, 1], [2, 3, 4]] }]).
+Faults: crash-recovery churn (--crash-mtbf/--crash-mttr); message loss (--loss); scheduled partitions
+(config file only: partitions); random partitions (--partition-every SPEC: up time between cuts,
+--partition-duration SPEC: length of a cut, --partition-isolate K: nodes cut off from the rest, default
+1; no new cut after the workload); slow nodes (--slow-nodes 0,2 --slow-delay SPEC: every message to
+them arrives an extra delay later, so they apply writes and answer late). Partitions cut node-to-node
+links only: clients reach every node.
 Read repair (--read-repair background|blocking) sends a read's merged newest state to the home
 replicas that answered with something older; anti-entropy (--anti-entropy-interval MS) compares
 Merkle trees between every connected pair of nodes each interval and exchanges the differing keys.
@@ -153,12 +168,18 @@ export function loadLeaderlessConfigFile(path: string): ConfigFile {
     if (!fields.includes(key)) throw new ParameterError(`${key} (${label})`, 'an unknown key', `the fields ${fields.join(', ')} and seed`);
     config[key] = value;
   }
-  const nested: Record<string, readonly string[]> = { arrivals: ['kind', 'ratePerMs', 'think'], crash: ['ttf', 'ttr'] };
+  const nested: Record<string, readonly string[]> = {
+    arrivals: ['kind', 'ratePerMs', 'think'], crash: ['ttf', 'ttr'], randomPartitions: ['every', 'duration', 'isolate'], slowNodes: ['nodes', 'delay'],
+  };
+  const shapes: Record<string, string> = {
+    arrivals: '{ kind: open, ratePerMs: R } or { kind: closed, think: SPEC }', crash: '{ ttf: SPEC, ttr: SPEC }, or null',
+    randomPartitions: '{ every: SPEC, duration: SPEC, isolate: K }, or null', slowNodes: '{ nodes: [ids], delay: SPEC }, or null',
+  };
   for (const [field, allowed] of Object.entries(nested)) {
     const value = config[field];
     if (value === undefined || value === null) continue;
     if (!isRecord(value)) {
-      throw new ParameterError(`${field} (${label})`, describe(value), field === 'crash' ? '{ ttf: SPEC, ttr: SPEC }, or null' : '{ kind: open, ratePerMs: R } or { kind: closed, think: SPEC }');
+      throw new ParameterError(`${field} (${label})`, describe(value), shapes[field]);
     }
     for (const key of Object.keys(value)) {
       if (!allowed.includes(key)) throw new ParameterError(`${field}.${key} (${label})`, 'an unknown key', allowed.join(', '));
@@ -195,7 +216,8 @@ export function leaderlessRunFromFlags(flags: LeaderlessFlags): ResolvedLeaderle
       source.set(key, `${key} (${file.label})`);
       given.set(key, describe(value));
     }
-    for (const sub of ['arrivals.kind', 'arrivals.ratePerMs', 'arrivals.think', 'crash.ttf', 'crash.ttr']) {
+    for (const sub of ['arrivals.kind', 'arrivals.ratePerMs', 'arrivals.think', 'crash.ttf', 'crash.ttr',
+      'randomPartitions.every', 'randomPartitions.duration', 'randomPartitions.isolate', 'slowNodes.nodes', 'slowNodes.delay']) {
       if (file.config[sub.split('.')[0]] !== undefined) source.set(sub, `${sub} (${file.label})`);
     }
   }
@@ -235,6 +257,48 @@ export function leaderlessRunFromFlags(flags: LeaderlessFlags): ResolvedLeaderle
     source.set('crash', flags.crashMtbf !== undefined ? '--crash-mtbf' : '--crash-mttr');
   }
 
+  const partitionFlags = { every: flags.partitionEvery, duration: flags.partitionDuration, isolate: flags.partitionIsolate };
+  if (Object.values(partitionFlags).some((v) => v !== undefined)) {
+    const fromFile = isRecord(config.randomPartitions) ? config.randomPartitions : undefined;
+    for (const [key, flag] of [['every', '--partition-every'], ['duration', '--partition-duration']] as const) {
+      if (partitionFlags[key] === undefined && fromFile?.[key] === undefined) {
+        throw new ParameterError(flag, '(missing)', `a distribution of ${key === 'every' ? 'times between cuts' : 'cut lengths'}, e.g. exp(0.001); random partitions need --partition-every and --partition-duration`);
+      }
+    }
+    config.randomPartitions = {
+      ...(fromFile ?? {}),
+      ...(partitionFlags.every !== undefined ? { every: partitionFlags.every } : {}),
+      ...(partitionFlags.duration !== undefined ? { duration: partitionFlags.duration } : {}),
+      ...(partitionFlags.isolate !== undefined ? { isolate: parseNumberFlag('--partition-isolate', partitionFlags.isolate) } : {}),
+    };
+    const first = partitionFlags.every !== undefined ? '--partition-every' : partitionFlags.duration !== undefined ? '--partition-duration' : '--partition-isolate';
+    source.set('randomPartitions', first);
+    if (partitionFlags.every !== undefined) source.set('randomPartitions.every', '--partition-every');
+    if (partitionFlags.duration !== undefined) source.set('randomPartitions.duration', '--partition-duration');
+    if (partitionFlags.isolate !== undefined) {
+      source.set('randomPartitions.isolate', '--partition-isolate');
+      given.set('randomPartitions.isolate', JSON.stringify(partitionFlags.isolate));
+    }
+  }
+
+  if (flags.slowNodes !== undefined || flags.slowDelay !== undefined) {
+    const fromFile = isRecord(config.slowNodes) ? config.slowNodes : undefined;
+    if (flags.slowNodes === undefined && fromFile?.nodes === undefined) throw new ParameterError('--slow-nodes', '(missing)', 'a comma-separated list of node ids, e.g. 0,2 (with --slow-delay)');
+    if (flags.slowDelay === undefined && fromFile?.delay === undefined) throw new ParameterError('--slow-delay', '(missing)', 'the extra delay of every message to a slow node, e.g. exp(0.05) (with --slow-nodes)');
+    let ids: number[] | undefined;
+    if (flags.slowNodes !== undefined) {
+      ids = flags.slowNodes.split(',').map((part) => part.trim()).map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
+      if (ids.some((id) => Number.isNaN(id))) throw new ParameterError('--slow-nodes', JSON.stringify(flags.slowNodes), 'a comma-separated list of node ids, e.g. 0,2');
+    }
+    config.slowNodes = { ...(fromFile ?? {}), ...(ids !== undefined ? { nodes: ids } : {}), ...(flags.slowDelay !== undefined ? { delay: flags.slowDelay } : {}) };
+    source.set('slowNodes', flags.slowNodes !== undefined ? '--slow-nodes' : '--slow-delay');
+    if (flags.slowNodes !== undefined) {
+      source.set('slowNodes.nodes', '--slow-nodes');
+      given.set('slowNodes.nodes', JSON.stringify(flags.slowNodes));
+    }
+    if (flags.slowDelay !== undefined) source.set('slowNodes.delay', '--slow-delay');
+  }
+
   if (flags.sloppy === true) {
     config.sloppy = true;
     source.set('sloppy', '--sloppy');
@@ -258,6 +322,8 @@ function flagOf(field: string): string | undefined {
   if (field === 'crash.ttr') return '--crash-mttr';
   if (top === 'crash') return '--crash-mtbf';
   if (top === 'sloppy') return '--sloppy';
+  if (top === 'randomPartitions') return field === 'randomPartitions.isolate' ? '--partition-isolate' : '--partition-every';
+  if (top === 'slowNodes') return field === 'slowNodes.delay' ? '--slow-delay' : '--slow-nodes';
   return (SCALAR_FLAGS as Record<string, string>)[top];
 }
 
@@ -390,7 +456,7 @@ function printSummary(result: LeaderlessResult, seed: number, config: Partial<Le
 /** `replilab leaderless`: one run of the Dynamo-style leaderless cluster model. */
 export function leaderlessCommand(): Command {
   const command = new Command('leaderless')
-    .description('simulate a Dynamo-style leaderless cluster (ring, N/R/W quorums, LWW or siblings, clock skew, crashes, loss) under a client workload and check its history')
+    .description('simulate a Dynamo-style leaderless cluster (ring, N/R/W quorums, LWW or siblings, clock skew, crashes, partitions, slow nodes, loss) under a client workload and check its history')
     .option('--config <file>', 'a YAML or JSON file of LeaderlessConfig fields (and seed); flags override it')
     .option('--nodes <count>', `nodes on the ring (default ${d.nodes})`)
     .option('--n <count>', `replicas per key, N (default ${d.n})`)
@@ -415,6 +481,11 @@ export function leaderlessCommand(): Command {
     .option('--crash-mtbf <spec>', 'crash-recovery churn: up time of a node between crashes (with --crash-mttr; default no crashes)')
     .option('--crash-mttr <spec>', 'down time of a crashed node (with --crash-mtbf)')
     .option('--loss <p>', `probability that a message is lost (default ${d.loss})`)
+    .option('--partition-every <spec>', 'random partitions: up time between cuts, ms (with --partition-duration; default no random cuts)')
+    .option('--partition-duration <spec>', 'random partitions: how long a cut lasts, ms')
+    .option('--partition-isolate <count>', 'random partitions: nodes cut off from the rest each time (default 1)')
+    .option('--slow-nodes <ids>', 'slow nodes, comma-separated ids (with --slow-delay)')
+    .option('--slow-delay <spec>', 'extra delay of every message to a slow node, ms')
     .option('--sloppy', 'sloppy quorum with hinted handoff: stand-ins past the N homes take writes for unreachable homes (default strict quorums)')
     .option('--hinted-handoff-interval <ms>', `with --sloppy: how often a stand-in tries to hand its hints home (default ${d.hintedHandoffIntervalMs})`)
     .option('--read-repair <mode>', `off, background (repair after the read returns) or blocking (the read waits for its repairs) (default ${d.readRepair})`)

@@ -68,6 +68,21 @@ describe('replilab leaderless --json', () => {
     expect(j.hints_handed_off).toBeLessThanOrEqual(j.hints_stored);
   });
 
+  it('random partitions and slow nodes from flags and from a file run, and change the outcome', () => {
+    const calm = runJson(['--ops', '2000', '--w', '3', '--r', '1']);
+    const cut = runJson(['--ops', '2000', '--w', '3', '--r', '1', '--partition-every', 'exp(0.005)', '--partition-duration', 'exp(0.01)']);
+    expect(calm.failed_writes).toBe(0);
+    expect(cut.failed_writes).toBeGreaterThan(0);
+    expect(cut.config.randomPartitions).toEqual({ every: 'exp(0.005)', duration: 'exp(0.01)' });
+    const dir = tempDir();
+    const file = join(dir, 'faults.yaml');
+    writeFileSync(file, 'ops: 2000\nw: 3\nr: 1\nrandomPartitions: { every: "exp(0.005)", duration: "exp(0.01)" }\n');
+    expect(runJson(['--config', file])).toEqual(cut);
+    const slow = runJson(['--ops', '2000', '--coordinator', 'client', '--w', '3', '--slow-nodes', '0,1', '--slow-delay', 'const(40)']);
+    expect(slow.latency_ms.write.p50).toBeGreaterThan(40);
+    expect(slow.config.slowNodes).toEqual({ nodes: [0, 1], delay: 'const(40)' });
+  });
+
   it('--read-repair and --anti-entropy-interval run, count their work, and measure convergence', () => {
     const base = ['--ops', '1500', '--keys', '30', '--r', '1', '--w', '1', '--loss', '0.1', '--crash-mtbf', 'exp(0.002)', '--crash-mttr', 'exp(0.02)'];
     const off = runJson(base);
@@ -183,6 +198,12 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     ['an unknown read-repair mode', ['--read-repair', 'sometimes'], '--read-repair'],
     ['a zero anti-entropy interval', ['--anti-entropy-interval', '0'], '--anti-entropy-interval'],
     ['a non-numeric anti-entropy interval', ['--anti-entropy-interval', 'often'], '--anti-entropy-interval'],
+    ['--partition-every without --partition-duration', ['--partition-every', 'exp(0.01)'], '--partition-duration'],
+    ['a bad partition-every distribution', ['--partition-every', 'often', '--partition-duration', 'exp(0.01)'], '--partition-every'],
+    ['isolating every node', ['--partition-every', 'exp(0.01)', '--partition-duration', 'exp(0.01)', '--partition-isolate', '5'], '--partition-isolate'],
+    ['--slow-nodes without --slow-delay', ['--slow-nodes', '0'], '--slow-delay'],
+    ['a slow node that does not exist', ['--slow-nodes', '0,7', '--slow-delay', 'exp(0.1)'], '--slow-nodes'],
+    ['a malformed slow-node list', ['--slow-nodes', 'zero', '--slow-delay', 'exp(0.1)'], '--slow-nodes'],
   ];
   for (const [what, args, flag] of cases) {
     it(`${what}: names ${flag}`, () => {
@@ -202,6 +223,8 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     ['a Zipf exponent out of range', 'zipf: -0.5\n', 'zipf (bad.yaml)'],
     ['crash without ttr', 'crash: { ttf: "exp(0.001)" }\n', 'crash.ttr (bad.yaml)'],
     ['malformed YAML', 'w: [1\n', 'bad.yaml'],
+    ['an unknown key in randomPartitions', 'randomPartitions: { every: "exp(1)", duration: "exp(1)", nodes: 2 }\n', 'randomPartitions.nodes (bad.yaml)'],
+    ['a slow node out of range', 'slowNodes: { nodes: [9], delay: "exp(1)" }\n', 'slowNodes.nodes (bad.yaml)'],
   ];
   for (const [what, text, name] of fileCases) {
     it(`in the config file, ${what}: names ${name}`, () => {

@@ -1,4 +1,5 @@
 import type { LatencyDistribution } from '../latency/distribution.js';
+import type { RandomStream } from '../random/index.js';
 import type { Network } from './network.js';
 import type { Nodes } from './nodes.js';
 import type { Simulation } from './simulation.js';
@@ -9,6 +10,22 @@ export interface ChurnOptions {
   startMs?: number;
   /** No failure starts after this time (default: never stops). A failure before it is still repaired. */
   untilMs?: number;
+}
+
+/** A {@link Faults.randomPartitions} process: which nodes it may cut off, how many, for how long. */
+export interface RandomPartitionOptions {
+  /** The nodes the process chooses from (e.g. the servers, not the clients). At least 2. */
+  nodes: readonly number[];
+  /** How many of them each cut isolates from the rest, 1..nodes.length - 1. */
+  isolate: number;
+  /** Time from the start (or from the last heal) to the next cut, ms. */
+  every: LatencyDistribution;
+  /** How long each cut lasts, ms. */
+  duration: LatencyDistribution;
+  /** The process's own random stream: a seed fixes the cuts whatever the traffic draws. */
+  rng: RandomStream;
+  /** Asked before each new cut: false ends the process (e.g. once the workload is over). Default: always. */
+  active?: () => boolean;
 }
 
 interface PartitionPlan {
@@ -45,6 +62,11 @@ export class Faults {
   private readonly timeToFailure: (LatencyDistribution | undefined)[];
   private readonly timeToRepair: (LatencyDistribution | undefined)[];
   private readonly churnUntil: Float64Array;
+  private readonly randomCutKind: number;
+  private readonly randomHealKind: number;
+  private readonly randomProcesses: { options: RandomPartitionOptions; handle: number }[] = [];
+  private inForce = 0;
+  private lastHeal = 0;
 
   /**
    * @param network - needed only for partitions
@@ -67,12 +89,31 @@ export class Faults {
     });
     this.partitionStartKind = sim.addKind('fault: partition', (_target, index) => {
       const plan = this.plans[index];
-      plan.handle = this.requireNetwork().partition(plan.a, plan.b);
+      plan.handle = this.cut(plan.a, plan.b);
     });
     this.partitionEndKind = sim.addKind('fault: heal', (_target, index) => {
       const plan = this.plans[index];
-      if (plan.handle !== 0) this.requireNetwork().heal(plan.handle);
+      if (plan.handle !== 0) this.healCut(plan.handle);
       plan.handle = 0;
+    });
+    this.randomCutKind = sim.addKind('fault: random partition', (_target, index) => {
+      const process = this.randomProcesses[index];
+      const { nodes: candidates, isolate, duration, rng, active } = process.options;
+      if (active !== undefined && !active()) return;
+      // A uniformly random subset of `isolate` nodes: a partial Fisher-Yates shuffle.
+      const order = [...candidates];
+      for (let i = 0; i < isolate; i++) {
+        const j = i + rng.nextInt(order.length - i);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      process.handle = this.cut(order.slice(0, isolate), order.slice(isolate));
+      this.sim.schedule(duration.sample(rng), this.randomHealKind, 0, index);
+    });
+    this.randomHealKind = sim.addKind('fault: random heal', (_target, index) => {
+      const process = this.randomProcesses[index];
+      this.healCut(process.handle);
+      process.handle = 0;
+      this.sim.schedule(process.options.every.sample(process.options.rng), this.randomCutKind, 0, index);
     });
     sim.onReset(() => this.reset());
   }
@@ -112,6 +153,40 @@ export class Faults {
   }
 
   /**
+   * Random partitions, one at a time: after a time drawn from `every`, `isolate` nodes drawn
+   * uniformly from `nodes` are cut off from the others (both directions) for a time drawn from
+   * `duration`; after the heal the next wait begins. Every draw comes from the process's own
+   * stream. Links to endpoints not in `nodes` (clients) are never cut.
+   *
+   * @example
+   * faults.randomPartitions({ nodes: [0, 1, 2, 3, 4], isolate: 1, every: exponential(1 / 5000),
+   *   duration: exponential(1 / 1000), rng: deriveStream(seed, 0, 40) }); // one node cut off about every 5 s, for about 1 s
+   */
+  randomPartitions(options: RandomPartitionOptions): void {
+    this.requireNetwork();
+    const { nodes: candidates, isolate } = options;
+    if (candidates.length < 2) throw new RangeError(`random partitions need at least 2 nodes, got ${candidates.length}`);
+    for (const node of candidates) this.checkNode(node);
+    if (new Set(candidates).size !== candidates.length) throw new RangeError('random partitions: nodes must be distinct');
+    if (!(Number.isInteger(isolate) && isolate >= 1 && isolate < candidates.length)) {
+      throw new RangeError(`random partitions isolate 1 to ${candidates.length - 1} nodes, got ${isolate}`);
+    }
+    const index = this.randomProcesses.length;
+    this.randomProcesses.push({ options, handle: 0 });
+    this.sim.schedule(options.every.sample(options.rng), this.randomCutKind, 0, index);
+  }
+
+  /** Partitions in force now (scheduled and random). */
+  get partitionsInForce(): number {
+    return this.inForce;
+  }
+
+  /** When the last partition healed, ms (0: none has yet). */
+  get lastHealMs(): number {
+    return this.lastHeal;
+  }
+
+  /**
    * Lets `node` fail and recover repeatedly: up for a time drawn from `timeToFailure`, then down
    * for a time drawn from `timeToRepair`, and so on. Each draw is made when the phase begins,
    * from the simulation's stream. While a node churns, the churn process owns its state: combine it
@@ -135,6 +210,9 @@ export class Faults {
   /** Forgets every plan (pending fault events go with the simulation's queue). Called by `sim.reset()`. */
   reset(): void {
     this.plans.length = 0;
+    this.randomProcesses.length = 0;
+    this.inForce = 0;
+    this.lastHeal = 0;
     this.timeToFailure.fill(undefined);
     this.timeToRepair.fill(undefined);
     this.churnUntil.fill(0);
@@ -145,6 +223,17 @@ export class Faults {
     const next = this.sim.now + dist.sample(this.sim.rng);
     if (kind === this.crashKind && next >= this.churnUntil[node]) return;
     this.sim.scheduleAt(next, kind, node, 1);
+  }
+
+  private cut(a: readonly number[], b: readonly number[]): number {
+    this.inForce++;
+    return this.requireNetwork().partition(a, b);
+  }
+
+  private healCut(handle: number): void {
+    this.inForce--;
+    this.lastHeal = this.sim.now;
+    this.requireNetwork().heal(handle);
   }
 
   private requireNetwork(): Network {

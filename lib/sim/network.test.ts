@@ -128,6 +128,27 @@ describe('Network', () => {
     }
   });
 
+  it('a slow node gets every message an extra delay later; others keep their delays and draws', () => {
+    const { sim, net, log } = world();
+    net.setNodeDelay(2, constant(5));
+    net.send(0, 2, DATA, 1);
+    net.send(2, 0, DATA, 2);
+    net.send(0, 1, PING, 3);
+    sim.run();
+    expect(log).toEqual([[1, 0, 2, DATA, 2], [1, 1, 0, PING, 3], [6, 2, 0, DATA, 1]]);
+    net.setNodeDelay(2, undefined);
+    net.send(0, 2, DATA, 4);
+    sim.run();
+    expect(log.at(-1)).toEqual([7, 2, 0, DATA, 4]);
+    // A message to a normal node draws exactly as without any slow node.
+    const a = world();
+    const b = world();
+    b.net.setNodeDelay(2, constant(5));
+    a.net.send(0, 1, PING);
+    b.net.send(0, 1, PING);
+    expect(a.sim.rng.nextDouble()).toBe(b.sim.rng.nextDouble());
+  });
+
   it('zero loss leaves the random stream untouched', () => {
     const a = world();
     const b = world({ loss: 0 });

@@ -119,6 +119,9 @@ export class Network {
   private readonly cuts: Uint16Array;
   private readonly partitions = new Map<number, { a: readonly number[]; b: readonly number[] }>();
   private nextPartition = 1;
+  /** Extra delay of every message to a node (a slow node), undefined for most. */
+  private readonly nodeDelay: (LatencyDistribution | undefined)[] = [];
+  private nodeDelayCount = 0;
 
   /**
    * @param sim - the simulation carrying the messages (the network resets with it: partitions
@@ -192,7 +195,11 @@ export class Network {
       counters.loss++;
       return NO_EVENT;
     }
-    const delay = this.resolveDelay(link, kind).sample(rng);
+    let delay = this.resolveDelay(link, kind).sample(rng);
+    if (this.nodeDelayCount !== 0) {
+      const extra = this.nodeDelay[to];
+      if (extra !== undefined) delay += extra.sample(rng);
+    }
     return this.sim.schedule(delay, kind, to, a, b, c, from);
   }
 
@@ -203,6 +210,17 @@ export class Network {
   delayFor(from: number, to: number, kind: number): LatencyDistribution {
     this.checkLink(from, to);
     return this.resolveDelay(from * this.size + to, kind);
+  }
+
+  /**
+   * Makes `node` slow: every message to it arrives an extra delay later, drawn from `dist` after
+   * the link's own delay (a queue or a slow disk in front of its handlers: requests are applied
+   * and answered late). `undefined` makes it normal again. Other nodes' draws are unchanged.
+   */
+  setNodeDelay(node: number, dist: LatencyDistribution | undefined): void {
+    this.checkNode(node);
+    if ((this.nodeDelay[node] === undefined) !== (dist === undefined)) this.nodeDelayCount += dist === undefined ? -1 : 1;
+    this.nodeDelay[node] = dist;
   }
 
   /** Replaces the delay of messages without a more specific rule. */

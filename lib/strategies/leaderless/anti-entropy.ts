@@ -3,7 +3,7 @@
  * pair of nodes sharing keys compares Merkle trees of their versions (merkle.ts) and exchanges
  * the differing keys, and the convergence measurement (`convergence_ms`) those rounds make.
  */
-import type { Network, Nodes, Simulation } from '../../sim/index.js';
+import type { Faults, Network, Nodes, Simulation } from '../../sim/index.js';
 import { murmurFinish, murmurMix } from '../../random/hash.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { HintLedger } from './hints.js';
@@ -21,6 +21,8 @@ export interface AntiEntropyDeps {
   stores: ReplicaStores;
   /** Preference lists: key k's replicas are prefs[k*n .. k*n+n). */
   prefs: Int32Array;
+  /** The run's faults: whether a partition is in force, and when the last one healed. */
+  faults: Faults;
   ledger: HintLedger<HintData>;
   /** Whether every operation of the workload has finished. */
   workloadDone: () => boolean;
@@ -50,7 +52,7 @@ export interface AntiEntropy {
  * and, when on, schedules the first round.
  */
 export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
-  const { cfg, sim, nodes, net, stores, prefs, ledger, workloadDone, workloadEndMs, maybeStop } = deps;
+  const { cfg, sim, nodes, net, stores, prefs, faults, ledger, workloadDone, workloadEndMs, maybeStop } = deps;
   const { nodes: nodeCount, n, keys } = cfg;
   const siblingsMode = cfg.conflict === 'siblings';
   const { lwwTs, lwwWid, sibStore } = stores;
@@ -92,8 +94,9 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
   }
   /** When the faults healed (see `convergence_ms`), or null if they have not yet. */
   const healMs = (): number | null => {
-    if (!partitionsHeal || !workloadDone()) return null;
-    const base = Math.max(workloadEndMs(), finitePartitionEnd);
+    // Random partitions start no cut after the workload: once none is in force, the network has healed for good.
+    if (!partitionsHeal || !workloadDone() || faults.partitionsInForce > 0) return null;
+    const base = Math.max(workloadEndMs(), finitePartitionEnd, faults.lastHealMs);
     if (sim.now < base) return null;
     let heal = base;
     for (const d of downs) {

@@ -47,6 +47,35 @@ export interface PartitionConfig {
 }
 
 /**
+ * Random network partitions (issue 4, item 4), one at a time: after an up time drawn from
+ * `every`, `isolate` nodes drawn uniformly are cut off from the other nodes (both directions) for
+ * a time drawn from `duration`; then the next up time begins. Clients keep every link. No new cut
+ * starts once the workload is over. Draws come from the run's partition stream, so a seed fixes
+ * the cuts whatever the traffic (see `Faults.randomPartitions` in lib/sim).
+ */
+export interface RandomPartitionConfig {
+  /** Time between cuts (from the start, or from the last heal), a distribution in text form, e.g. `exp(0.0002)` (mean 5 s). */
+  every: string;
+  /** How long a cut lasts, a distribution in text form, e.g. `exp(0.001)` (mean 1 s). */
+  duration: string;
+  /** Nodes cut off from the rest each time, 1..nodes-1. Default 1 (one node isolated). */
+  isolate?: number;
+}
+
+/**
+ * Slow nodes (issue 4, item 4): every message to one of `nodes` arrives an extra delay later,
+ * drawn from `delay` after the link's own delay (a long queue, a slow disk or a GC pause in
+ * front of its handlers), so it applies writes and answers requests late. See
+ * `Network.setNodeDelay` in lib/sim.
+ */
+export interface SlowNodesConfig {
+  /** The slow nodes' ids (0..nodes-1, distinct, at least one). */
+  nodes: number[];
+  /** The extra delay per message, a distribution in text form, e.g. `exp(0.05)` (mean 20 ms). */
+  delay: string;
+}
+
+/**
  * A Dynamo-style leaderless cluster and the workload run against it (issue 4, thin path).
  * Every field has a default ({@link LEADERLESS_DEFAULTS}); {@link validateLeaderlessConfig} refuses
  * bad values with a ParameterError naming the field.
@@ -109,6 +138,10 @@ export interface LeaderlessConfig {
   loss: number;
   /** Scheduled network partitions (see {@link PartitionConfig}). Default none. */
   partitions: PartitionConfig[];
+  /** Random network partitions (see {@link RandomPartitionConfig}), or `null` for none. Default null. */
+  randomPartitions: RandomPartitionConfig | null;
+  /** Slow nodes (see {@link SlowNodesConfig}), or `null` for none. Default null. */
+  slowNodes: SlowNodesConfig | null;
   /**
    * Sloppy quorum with hinted handoff (Dynamo, DeCandia et al., SOSP 2007, §4.6). Default false:
    * strict quorums over the N home replicas.
@@ -192,6 +225,8 @@ export const LEADERLESS_DEFAULTS: Readonly<LeaderlessConfig> = Object.freeze({
   crash: null,
   loss: 0,
   partitions: [],
+  randomPartitions: null,
+  slowNodes: null,
   sloppy: false,
   hintedHandoffIntervalMs: 1000,
   readRepair: 'off',
@@ -206,6 +241,10 @@ export interface ResolvedLeaderlessConfig extends LeaderlessConfig {
   skew: LatencyDistribution | null;
   /** The churn distributions, or null. */
   churn: { ttf: LatencyDistribution; ttr: LatencyDistribution } | null;
+  /** The random partitions' distributions and size, or null. */
+  randomCuts: { every: LatencyDistribution; duration: LatencyDistribution; isolate: number } | null;
+  /** The slow nodes' extra delay, or null. */
+  slowDelay: LatencyDistribution | null;
 }
 
 function whole(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, maxText = ''): number {
@@ -274,6 +313,8 @@ export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {})
   }
   probability('loss', c.loss);
   validatePartitions(c.partitions, c.nodes);
+  const randomCuts = validateRandomPartitions(c.randomPartitions, c.nodes);
+  const slowDelay = validateSlowNodes(c.slowNodes, c.nodes);
   if (typeof c.sloppy !== 'boolean') throw new ParameterError('sloppy', String(c.sloppy), 'true or false');
   if (!(typeof c.hintedHandoffIntervalMs === 'number' && Number.isFinite(c.hintedHandoffIntervalMs) && c.hintedHandoffIntervalMs > 0)) {
     throw new ParameterError('hintedHandoffIntervalMs', String(c.hintedHandoffIntervalMs), 'a finite number of ms > 0');
@@ -285,7 +326,32 @@ export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {})
     && !(typeof c.antiEntropyIntervalMs === 'number' && Number.isFinite(c.antiEntropyIntervalMs) && c.antiEntropyIntervalMs > 0)) {
     throw new ParameterError('antiEntropyIntervalMs', String(c.antiEntropyIntervalMs), 'a finite number of ms > 0, or null (none)');
   }
-  return { ...c, legs, skew, churn };
+  return { ...c, legs, skew, churn, randomCuts, slowDelay };
+}
+
+function validateRandomPartitions(p: unknown, nodes: number): ResolvedLeaderlessConfig['randomCuts'] {
+  if (p === null) return null;
+  if (typeof p !== 'object' || Array.isArray(p)) throw new ParameterError('randomPartitions', String(p), '{ every, duration, isolate }, or null');
+  const { every, duration, isolate = 1 } = p as RandomPartitionConfig;
+  const everyDist = parseLatency(every, 'randomPartitions.every');
+  const durationDist = parseLatency(duration, 'randomPartitions.duration');
+  if (nodes < 2) throw new ParameterError('randomPartitions', 'with one node', 'at least 2 nodes to partition');
+  whole('randomPartitions.isolate', isolate, 1, nodes - 1, `nodes - 1 (${nodes - 1})`);
+  return { every: everyDist, duration: durationDist, isolate };
+}
+
+function validateSlowNodes(p: unknown, nodes: number): LatencyDistribution | null {
+  if (p === null) return null;
+  if (typeof p !== 'object' || Array.isArray(p)) throw new ParameterError('slowNodes', String(p), '{ nodes: [ids], delay: SPEC }, or null');
+  const { nodes: ids, delay } = p as SlowNodesConfig;
+  const seen = new Set<number>();
+  const ok = Array.isArray(ids) && ids.length >= 1 && ids.every((id) => {
+    const fine = Number.isInteger(id) && id >= 0 && id < nodes && !seen.has(id);
+    seen.add(id);
+    return fine;
+  });
+  if (!ok) throw new ParameterError('slowNodes.nodes', JSON.stringify(ids), `a non-empty list of distinct node ids from 0 to ${nodes - 1}`);
+  return parseLatency(delay, 'slowNodes.delay');
 }
 
 function validatePartitions(partitions: unknown, nodes: number): void {

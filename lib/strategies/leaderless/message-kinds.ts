@@ -20,6 +20,8 @@ export const CHURN_CRASH = 9;
 export const CHURN_RECOVER = 10;
 /** Churn streams are deriveStream(seed, 0, CHURN_STREAMS + node). */
 export const CHURN_STREAMS = 16;
+/** The random partitions' stream is deriveStream(seed, 0, PARTITION_STREAM) (below the churn streams). */
+export const PARTITION_STREAM = 8;
 /** Handoff rounds after the workload before the run gives up on hints whose home stays unreachable. */
 export const DRAIN_ROUNDS = 100;
 // Read repair: a repair of one key sent to a stale home replica, and (blocking) its ack.

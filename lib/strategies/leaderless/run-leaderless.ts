@@ -7,16 +7,15 @@
 import { performance } from 'node:perf_hooks';
 import { HistoryRecorder, type History, type VersionOrder } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
-import { Clocks, Faults, Network, Nodes, Simulation } from '../../sim/index.js';
+import { Clocks, Network, Nodes, Simulation } from '../../sim/index.js';
 import { createWorkload } from '../../workload/index.js';
 import { createAntiEntropy } from './anti-entropy.js';
+import { planClusterFaults } from './cluster-faults.js';
 import { validateLeaderlessConfig, type LeaderlessConfig, type ResolvedLeaderlessConfig } from './cluster-config.js';
 import { createCoordinator } from './coordinator.js';
 import { createHintedHandoff } from './hinted-handoff.js';
 import { leaderlessMetrics, type LeaderlessResult } from './leaderless-metrics.js';
-import {
-  CHURN_CRASH, CHURN_RECOVER, CHURN_STREAMS, HANDOFF, HANDOFF_ACK, READ_REQ, READ_RESP, REPAIR, REPAIR_ACK, WRITE_ACK, WRITE_REQ,
-} from './message-kinds.js';
+import { HANDOFF, HANDOFF_ACK, READ_REQ, READ_RESP, REPAIR, REPAIR_ACK, WRITE_ACK, WRITE_REQ } from './message-kinds.js';
 import { WriteBook } from './op-table.js';
 import { Payloads, ReplicaStores } from './replica-store.js';
 import { HashRing } from './ring.js';
@@ -113,28 +112,8 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
       clocks.set(e, offset, drift);
     }
   }
-  const faults = new Faults(sim, nodes, net);
-  if (cfg.churn !== null) {
-    // Churn draws from one stream per node, not from the simulation's shared stream (which the
-    // network also draws from): a seed gives the same crash schedule whatever the traffic, so
-    // strict and sloppy runs (or two quorum settings) face the same crashes.
-    const { ttf, ttr } = cfg.churn;
-    const churnRng = Array.from({ length: nodeCount }, (_, node) => deriveStream(seed, 0, CHURN_STREAMS + node));
-    sim.on(CHURN_CRASH, (node) => {
-      nodes.crash(node);
-      sim.schedule(ttr.sample(churnRng[node]), CHURN_RECOVER, node);
-    }, 'churn: crash');
-    sim.on(CHURN_RECOVER, (node) => {
-      nodes.recover(node);
-      sim.schedule(ttf.sample(churnRng[node]), CHURN_CRASH, node);
-    }, 'churn: recover');
-    for (let node = 0; node < nodeCount; node++) sim.scheduleAt(ttf.sample(churnRng[node]), CHURN_CRASH, node);
-  }
-  for (const p of cfg.partitions) {
-    for (let i = 0; i < p.groups.length; i++) {
-      for (let j = i + 1; j < p.groups.length; j++) faults.partitionAt(p.startMs, p.endMs, p.groups[i], p.groups[j]);
-    }
-  }
+  // Crashes, partitions and slow nodes, each drawing from its own stream (cluster-faults.ts).
+  const faults = planClusterFaults({ cfg, sim, nodes, net, seed, workloadDone: () => workloadDone() });
   net.setKindDelay(REPAIR, cfg.legs.W);
   net.setKindDelay(REPAIR_ACK, cfg.legs.A);
   if (cfg.sloppy) {
@@ -166,7 +145,7 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   // Crash listeners keep the original order: anti-entropy's down intervals (registered inside),
   // then the hint ledger's, then maybeStop (which must see the hints a crash lost).
   const antiEntropy = createAntiEntropy({
-    cfg, sim, nodes, net, stores, prefs, ledger: hints.ledger, workloadDone, workloadEndMs: () => coordinator.workloadEndMs(), maybeStop,
+    cfg, sim, nodes, net, stores, prefs, faults, ledger: hints.ledger, workloadDone, workloadEndMs: () => coordinator.workloadEndMs(), maybeStop,
   });
   // Hints are volatile: a stand-in's crash loses every hint it holds.
   if (cfg.sloppy) nodes.onCrash((node) => hints.ledger.crash(node));
