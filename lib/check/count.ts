@@ -57,3 +57,29 @@ export function addCounts(...counts: readonly Count[]): Count {
   }
   return { count, of };
 }
+
+/**
+ * A {@link Count} kept as events come: a streaming checker's tally.
+ *
+ * @example
+ * const stale = new Tally();
+ * stale.add(false);
+ * stale.add(true);  // returns true
+ * stale.counts;     // { count: 1, of: 2 }
+ */
+export class Tally {
+  private count = 0;
+  private of = 0;
+
+  /** Counts one chance; `hit` says whether the event happened. Returns `hit`. */
+  add(hit: boolean): boolean {
+    this.of++;
+    if (hit) this.count++;
+    return hit;
+  }
+
+  /** The count so far (a copy). */
+  get counts(): Count {
+    return { count: this.count, of: this.of };
+  }
+}

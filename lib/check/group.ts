@@ -36,3 +36,33 @@ export function groupByPair<T>(items: readonly T[], first: (item: T) => number, 
   }
   return groups;
 }
+
+/**
+ * Values by two numeric keys (e.g. client and key), made on first use; no string keys. A
+ * streaming checker's per-(client, key) state.
+ *
+ * @example
+ * const last = new PairMap(() => new AsOf<WriteRecord | null>(null));
+ * last.at(3, 7).set(10, write); // client 3, key 7
+ * last.find(4, 7);              // undefined: client 4 never touched key 7
+ */
+export class PairMap<T> {
+  private readonly outer = new Map<number, Map<number, T>>();
+
+  /** @param make - the value of a pair seen for the first time */
+  constructor(private readonly make: () => T) {}
+
+  /** The value of (a, b), made if it is new. */
+  at(a: number, b: number): T {
+    let inner = this.outer.get(a);
+    if (inner === undefined) this.outer.set(a, (inner = new Map()));
+    let v = inner.get(b);
+    if (v === undefined) inner.set(b, (v = this.make()));
+    return v;
+  }
+
+  /** The value of (a, b), or undefined if it was never made. */
+  find(a: number, b: number): T | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+}

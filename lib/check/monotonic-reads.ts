@@ -1,8 +1,9 @@
-import type { Count } from './count.js';
-import { groupByPair } from './group.js';
-import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
+import { Tally, type Count } from './count.js';
+import { AsOf } from './as-of.js';
+import { groupByPair, PairMap } from './group.js';
+import { returnedWrites, writesById, type History } from './history.js';
 import { scopeOf, type SessionScope } from './scope.js';
-import { reflects, type VersionOrder } from './version-order.js';
+import { NO_VERSIONS, reflectsAll, withVersion, type Version, type VersionOrder } from './version-order.js';
 
 /** What {@link monotonicReads} found. */
 export interface MonotonicReadSummary {
@@ -13,19 +14,73 @@ export interface MonotonicReadSummary {
 }
 
 /**
- * Monotonic-read violations.
+ * Monotonic-read violations counted as a run goes (a streaming checker), with state bounded by
+ * the (client, key) pairs: the newest versions each has seen.
  *
  * DESIGN.md: "Monotonic-read violation: a client gets an older version of a key than it got before."
  *
- * Here, for a read r by client c (or session, with `scope: 'session'`) of key x starting at t:
+ * Here, for a read r by client c (or session, with scope `'session'`) of key x starting at t:
  * "before" means the reads by c of x that returned strictly before t (reads still in flight at t
  * are concurrent with r and do not count). r is eligible when those reads returned at least one
  * write, and a violation when some write they returned is not reflected by r: r returned neither it
  * nor a newer version by `order`. (For LWW: r's newest version is older than the newest c saw
- * before; for version vectors: r lost sight of a version c had seen, sibling or not.)
+ * before; for version vectors: r lost sight of a version c had seen, sibling or not.) Only the
+ * newest versions seen are kept, which decides the same when `order` is transitive.
+ *
+ * Feed returned reads in time order ({@link returned}); take a read's {@link reference} when it
+ * starts and {@link judge} it when it returns.
  *
  * Reference: D. B. Terry et al., "Session guarantees for weakly consistent replicated data",
  * PDIS 1994.
+ *
+ * @example
+ * const mono = new MonotonicReadTracker(timestampOrder);
+ * const who = { client: 3, session: 3, key: 7 };
+ * mono.returned(who, 4, [{ id: 2, timestamp: 2 }]);  // a read returned write 2 at 4 ms
+ * const seen = mono.reference(who, 5);              // the next read starts at 5 ms
+ * mono.judge(seen, [{ id: 1, timestamp: 1 }]);      // true: older than write 2
+ */
+export class MonotonicReadTracker {
+  private readonly seen = new PairMap(() => new AsOf<readonly Version[]>(NO_VERSIONS));
+  private readonly who: (op: { client: number; session: number }) => number;
+  private readonly violations = new Tally();
+
+  /**
+   * @param order - the store's version order
+   * @param scope - `'client'` (default) or `'session'`
+   */
+  constructor(readonly order: VersionOrder, scope: SessionScope = 'client') {
+    this.who = scopeOf(scope);
+  }
+
+  /** A read by `read.client` (or session) of `read.key` returned `versions` at `returnMs`. */
+  returned(read: { client: number; session: number; key: number }, returnMs: number, versions: readonly Version[]): void {
+    if (versions.length === 0) return;
+    const seen = this.seen.at(this.who(read), read.key);
+    let frontier = seen.latest;
+    for (const v of versions) frontier = withVersion(this.order, frontier, v);
+    if (frontier !== seen.latest) seen.set(returnMs, frontier);
+  }
+
+  /** The newest versions a read by `read.client` (or session) of `read.key` starting at `startMs` must reflect (empty: not eligible). */
+  reference(read: { client: number; session: number; key: number }, startMs: number): readonly Version[] {
+    return this.seen.find(this.who(read), read.key)?.before(startMs) ?? NO_VERSIONS;
+  }
+
+  /** Counts a returned read: null when it is not eligible, else whether it violates monotonic reads. */
+  judge(reference: readonly Version[], versions: readonly Version[]): boolean | null {
+    return reference.length === 0 ? null : this.violations.add(!reflectsAll(this.order, versions, reference));
+  }
+
+  /** Violations, out of the eligible reads judged. */
+  get counts(): Count {
+    return this.violations.counts;
+  }
+}
+
+/**
+ * Monotonic-read violations of a history: {@link MonotonicReadTracker}'s definition, the history
+ * replayed through it.
  *
  * @param history - the run's writes and reads
  * @param order - the store's version order
@@ -34,31 +89,21 @@ export interface MonotonicReadSummary {
  * monotonicReads(history, vectorOrder, { scope: 'session' }).violations; // e.g. { count: 0, of: 812 }
  */
 export function monotonicReads(history: History, order: VersionOrder, options: { scope?: SessionScope } = {}): MonotonicReadSummary {
-  const who = scopeOf(options.scope ?? 'client');
+  const scope = options.scope ?? 'client';
   const byId = writesById(history);
-  const groups = groupByPair(history.reads, who, (r) => r.key);
-  let eligible = 0;
-  let violations = 0;
+  const tracker = new MonotonicReadTracker(order, scope);
+  const groups = groupByPair(history.reads, scopeOf(scope), (r) => r.key);
   for (const inner of groups.values()) for (const reads of inner.values()) {
     const byInvoke = reads.slice().sort((a, b) => a.invokeMs - b.invokeMs);
     const byReturn = reads.slice().sort((a, b) => a.returnMs - b.returnMs);
-    // The newest versions seen so far: an antichain under `order` (one write for a total order).
-    let frontier: WriteRecord[] = [];
     let q = 0;
     for (const read of byInvoke) {
-      while (q < byReturn.length && byReturn[q].returnMs < read.invokeMs) {
-        for (const v of returnedWrites(byReturn[q], byId)) {
-          if (reflects(order, frontier, v)) continue;
-          frontier = frontier.filter((f) => !(order.compare(f, v) < 0));
-          frontier.push(v);
-        }
+      while (q < byReturn.length && byReturn[q].returnMs <= read.invokeMs) {
+        tracker.returned(byReturn[q], byReturn[q].returnMs, returnedWrites(byReturn[q], byId));
         q++;
       }
-      if (frontier.length === 0) continue;
-      eligible++;
-      const got = returnedWrites(read, byId);
-      if (!frontier.every((f) => reflects(order, got, f))) violations++;
+      tracker.judge(tracker.reference(read, read.invokeMs), returnedWrites(read, byId));
     }
   }
-  return { violations: { count: violations, of: eligible }, reads: history.reads.length };
+  return { violations: tracker.counts, reads: history.reads.length };
 }

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deriveStream } from '../random/index.js';
-import type { History, WriteRecord } from './history.js';
+import type { History, ReadRecord, WriteRecord } from './history.js';
 import { timestampOrder, type VersionOrder } from './version-order.js';
 import { staleReads } from './stale-reads.js';
 import { readYourWrites } from './read-your-writes.js';
 import { monotonicReads } from './monotonic-reads.js';
 import { lostWrites } from './lost-writes.js';
+import { AsOf } from './as-of.js';
+import { StaleReadTracker } from './stale-reads.js';
+import { ReadYourWritesTracker } from './read-your-writes.js';
+import { MonotonicReadTracker } from './monotonic-reads.js';
+import { SiblingCounter, siblingsPerRead } from './siblings.js';
+import type { Version } from './version-order.js';
 import { linearizableRegisterHistory } from './linearizable.testkit.js';
 
 const options = fc.record({
@@ -91,19 +97,9 @@ describe('checkers on linearizable histories (fast-check)', () => {
   it('the total-order fast path and the general path agree on perturbed histories', () => {
     let totalStale = 0;
     fc.assert(
-      fc.property(options, fc.integer({ min: 0, max: 1e9 }), (o, perturb) => {
-        const h = generate(o);
+      fc.property(options, fc.integer({ min: 0, max: 1e9 }), (o, perturbSeed) => {
         // Make reads stale at random: replace the returned write with a random write of the key (or none).
-        const rng = deriveStream(perturb, 2, 0);
-        const byKey = new Map<number, number[]>();
-        for (const x of h.writes) if (!Number.isNaN(x.timestamp)) (byKey.get(x.key) ?? byKey.set(x.key, []).get(x.key)!).push(x.id);
-        const reads = h.reads.map((rd) => {
-          const ids = byKey.get(rd.key) ?? [];
-          if (rng.nextDouble() < 0.5 || ids.length === 0) return rd;
-          const pick = rng.nextInt(ids.length + 1);
-          return { ...rd, returned: pick === ids.length ? [] : [ids[pick]] };
-        });
-        const ph = { ...h, reads };
+        const ph = perturb(generate(o), perturbSeed);
         const fast = staleReads(ph, timestampOrder);
         const general = staleReads(ph, timestampAsPartial);
         expect(fast.stale).toEqual(general.stale);
@@ -115,5 +111,107 @@ describe('checkers on linearizable histories (fast-check)', () => {
       { numRuns: 200 },
     );
     expect(totalStale).toBeGreaterThan(100); // the perturbation made stale reads to compare
+  });
+});
+
+/** Some reads of a history made stale at random: each returns a random write of its key (or the initial value). */
+function perturb(h: History, seed: number): History {
+  const rng = deriveStream(seed, 2, 0);
+  const byKey = new Map<number, number[]>();
+  for (const x of h.writes) if (!Number.isNaN(x.timestamp)) (byKey.get(x.key) ?? byKey.set(x.key, []).get(x.key)!).push(x.id);
+  const reads = h.reads.map((rd) => {
+    const ids = byKey.get(rd.key) ?? [];
+    if (rng.nextDouble() < 0.5 || ids.length === 0) return rd;
+    const pick = rng.nextInt(ids.length + 1);
+    return { ...rd, returned: pick === ids.length ? [] : [ids[pick]] };
+  });
+  return { ...h, reads };
+}
+
+/**
+ * Feeds a history to the streaming trackers the way a simulation would: acknowledgements, read
+ * starts and read returns in time order, the events of one instant shuffled (a read still starts
+ * before it returns).
+ */
+function feedLive(h: History, order: VersionOrder, seed: number) {
+  const rng = deriveStream(seed, 3, 0);
+  const byId = new Map(h.writes.map((x) => [x.id, x]));
+  type Ev = { t: number; tie: number; ack?: WriteRecord; start?: number; ret?: number };
+  const events: Ev[] = [];
+  for (const x of h.writes) if (x.ackMs !== null) events.push({ t: x.ackMs, tie: rng.nextDouble(), ack: x });
+  h.reads.forEach((rd, i) => {
+    events.push({ t: rd.invokeMs, tie: rng.nextDouble(), start: i });
+    events.push({ t: rd.returnMs, tie: rng.nextDouble(), ret: i });
+  });
+  events.sort((a, b) => a.t - b.t || a.tie - b.tie);
+  const stale = new StaleReadTracker(order);
+  const ryw = new ReadYourWritesTracker(order);
+  const mono = new MonotonicReadTracker(order);
+  const sib = new SiblingCounter();
+  const refs: ({ stale: readonly Version[]; own: WriteRecord | null; seen: readonly Version[] } | undefined)[] = [];
+  const start = (i: number) => {
+    const rd: ReadRecord = h.reads[i];
+    refs[i] = { stale: stale.reference(rd.key, rd.invokeMs), own: ryw.reference(rd, rd.invokeMs) as WriteRecord | null, seen: mono.reference(rd, rd.invokeMs) };
+  };
+  for (const e of events) {
+    if (e.ack !== undefined) {
+      stale.commit(e.ack.key, e.ack, e.t);
+      ryw.acked(e.ack, e.t);
+    } else if (e.start !== undefined) {
+      if (refs[e.start] === undefined) start(e.start);
+    } else {
+      const i = e.ret as number;
+      if (refs[i] === undefined) start(i);
+      const rd = h.reads[i];
+      const got = rd.returned.map((id) => byId.get(id) as WriteRecord);
+      const ref = refs[i] as NonNullable<(typeof refs)[number]>;
+      stale.judge(ref.stale, got);
+      ryw.judge(ref.own, got);
+      mono.judge(ref.seen, got);
+      mono.returned(rd, e.t, got);
+      sib.add(rd.returned);
+    }
+  }
+  return { stale: stale.counts, ryw: ryw.counts, mono: mono.counts, siblings: sib.summary() };
+}
+
+describe('streaming trackers', () => {
+  it('AsOf answers as of just before an instant, whatever the order within it', () => {
+    const v = new AsOf<number>(0);
+    v.set(5, 1);
+    v.set(5, 2);
+    expect([v.before(5), v.before(5.5), v.latest, v.latestMs]).toEqual([0, 2, 2, 5]);
+    v.set(7, 3);
+    expect([v.before(7), v.before(8)]).toEqual([2, 3]);
+    expect(() => v.set(6, 4)).toThrow(/after one at 7/);
+    expect(() => v.before(6)).toThrow(/after a change at 7/);
+  });
+
+  it('fed live (events of an instant shuffled), they count what the history checkers count', () => {
+    let stale = 0;
+    let eligible = 0;
+    fc.assert(
+      fc.property(options, fc.integer({ min: 0, max: 1e9 }), fc.boolean(), (o, seed, partial) => {
+        // Integer times make many ties between acknowledgements, starts and returns.
+        const raw = generate(o);
+        const round = (x: number) => Math.round(x);
+        const h = perturb({
+          writes: raw.writes.map((x) => ({ ...x, invokeMs: round(x.invokeMs), ackMs: x.ackMs === null ? null : Math.max(round(x.invokeMs), round(x.ackMs)) })),
+          reads: raw.reads.map((rd) => ({ ...rd, invokeMs: round(rd.invokeMs), returnMs: Math.max(round(rd.invokeMs), round(rd.returnMs)) })),
+          finalState: raw.finalState,
+        }, seed);
+        const order = partial ? timestampAsPartial : timestampOrder;
+        const live = feedLive(h, order, seed);
+        expect(live.stale).toEqual(staleReads(h, order).stale);
+        expect(live.ryw).toEqual(readYourWrites(h, order).violations);
+        expect(live.mono).toEqual(monotonicReads(h, order).violations);
+        expect(live.siblings).toEqual(siblingsPerRead(h));
+        stale += live.stale.count;
+        eligible += live.ryw.of + live.mono.of;
+      }),
+      { numRuns: 200 },
+    );
+    expect(stale).toBeGreaterThan(100);
+    expect(eligible).toBeGreaterThan(1000);
   });
 });

@@ -1,8 +1,9 @@
-import type { Count } from './count.js';
-import { groupByPair } from './group.js';
-import { returnedWrites, writesById, type History } from './history.js';
+import { Tally, type Count } from './count.js';
+import { AsOf } from './as-of.js';
+import { groupByPair, PairMap } from './group.js';
+import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
 import { scopeOf, type SessionScope } from './scope.js';
-import { reflects, type VersionOrder } from './version-order.js';
+import { reflects, type Version, type VersionOrder } from './version-order.js';
 
 /** What {@link readYourWrites} found. */
 export interface ReadYourWritesSummary {
@@ -12,20 +13,76 @@ export interface ReadYourWritesSummary {
   reads: number;
 }
 
+/** A write as the read-your-writes checker needs it: its version, who wrote it, and when it began. */
+export type OwnWrite = Version & Pick<WriteRecord, 'client' | 'session' | 'key' | 'invokeMs'>;
+
 /**
- * Read-your-writes violations.
+ * Read-your-writes violations counted as a run goes (a streaming checker), with state bounded by
+ * the (client, key) pairs: each one's last acknowledged write.
  *
  * DESIGN.md: "Read-your-writes violation: a client reads a key it wrote earlier and gets a version
  * older than its own last acknowledged write to that key."
  *
- * Here, for a read by client c (or session, with `scope: 'session'`) of key x starting at t:
- * c's last acknowledged write to x is, among c's writes to x acknowledged strictly before t, the
- * one acknowledged last. The read is eligible when there is one, and a violation when it does not
- * reflect it: it returned neither that write nor a newer version by `order` (with siblings: none
- * of them is that write or newer; the initial value reflects nothing).
+ * Here, for a read by client c (or session, with scope `'session'`) of key x starting at t: c's
+ * last acknowledged write to x is, among c's writes to x acknowledged strictly before t, the one
+ * acknowledged last (at equal acknowledgement times, the one invoked last, then the higher id).
+ * The read is eligible when there is one, and a violation when it does not reflect it: it returned
+ * neither that write nor a newer version by `order` (with siblings: none of them is that write or
+ * newer; the initial value reflects nothing).
+ *
+ * Feed acknowledgements in time order ({@link acked}); take a read's {@link reference} when it
+ * starts and {@link judge} it when it returns.
  *
  * Reference: D. B. Terry et al., "Session guarantees for weakly consistent replicated data",
  * PDIS 1994.
+ *
+ * @example
+ * const ryw = new ReadYourWritesTracker(timestampOrder);
+ * ryw.acked({ id: 1, client: 3, session: 3, key: 7, invokeMs: 0, timestamp: 1 }, 5);
+ * const own = ryw.reference({ client: 3, session: 3, key: 7 }, 6);
+ * ryw.judge(own, []);   // true: client 3 read the initial value after its own write
+ * ryw.counts;           // { count: 1, of: 1 }
+ */
+export class ReadYourWritesTracker {
+  private readonly last = new PairMap(() => new AsOf<OwnWrite | null>(null));
+  private readonly who: (op: { client: number; session: number }) => number;
+  private readonly violations = new Tally();
+
+  /**
+   * @param order - the store's version order
+   * @param scope - `'client'` (default) or `'session'`
+   */
+  constructor(readonly order: VersionOrder, scope: SessionScope = 'client') {
+    this.who = scopeOf(scope);
+  }
+
+  /** Write `w` was acknowledged to its client at `ackMs`. */
+  acked(w: OwnWrite, ackMs: number): void {
+    const last = this.last.at(this.who(w), w.key);
+    const prev = last.latest;
+    if (prev !== null && last.latestMs === ackMs && (prev.invokeMs > w.invokeMs || (prev.invokeMs === w.invokeMs && prev.id > w.id))) return;
+    last.set(ackMs, w);
+  }
+
+  /** The own write a read by `read.client` (or session) of `read.key` starting at `startMs` must reflect, or null (not eligible). */
+  reference(read: { client: number; session: number; key: number }, startMs: number): OwnWrite | null {
+    return this.last.find(this.who(read), read.key)?.before(startMs) ?? null;
+  }
+
+  /** Counts a returned read: null when it is not eligible, else whether it violates read-your-writes. */
+  judge(reference: OwnWrite | null, returned: readonly Version[]): boolean | null {
+    return reference === null ? null : this.violations.add(!reflects(this.order, returned, reference));
+  }
+
+  /** Violations, out of the eligible reads judged. */
+  get counts(): Count {
+    return this.violations.counts;
+  }
+}
+
+/**
+ * Read-your-writes violations of a history: {@link ReadYourWritesTracker}'s definition, the
+ * history replayed through it.
  *
  * @param history - the run's writes and reads
  * @param order - the store's version order
@@ -34,30 +91,30 @@ export interface ReadYourWritesSummary {
  * readYourWrites(history, timestampOrder).violations; // e.g. { count: 2, of: 5310 }: 2 violations in 5310 eligible reads
  */
 export function readYourWrites(history: History, order: VersionOrder, options: { scope?: SessionScope } = {}): ReadYourWritesSummary {
-  const who = scopeOf(options.scope ?? 'client');
+  const scope = options.scope ?? 'client';
+  const who = scopeOf(scope);
   const byId = writesById(history);
   const byKey = (op: { key: number }) => op.key;
+  const tracker = new ReadYourWritesTracker(order, scope);
   const acked = groupByPair(history.writes, who, byKey, (w) => w.ackMs !== null);
-  for (const inner of acked.values()) for (const g of inner.values()) g.sort((a, b) => (a.ackMs as number) - (b.ackMs as number));
-
-  let eligible = 0;
-  let violations = 0;
   const readGroups = groupByPair(history.reads, who, byKey);
-  for (const [scope, inner] of readGroups) {
-    const ownByKey = acked.get(scope);
+  for (const [id, inner] of readGroups) {
+    const ownByKey = acked.get(id);
     if (ownByKey === undefined) continue;
     for (const [key, reads] of inner) {
       const own = ownByKey.get(key);
       if (own === undefined) continue;
+      own.sort((a, b) => (a.ackMs as number) - (b.ackMs as number));
       reads.sort((a, b) => a.invokeMs - b.invokeMs);
       let p = 0; // own[0..p) were acknowledged before the current read started
       for (const read of reads) {
-        while (p < own.length && (own[p].ackMs as number) < read.invokeMs) p++;
-        if (p === 0) continue;
-        eligible++;
-        if (!reflects(order, returnedWrites(read, byId), own[p - 1])) violations++;
+        while (p < own.length && (own[p].ackMs as number) < read.invokeMs) {
+          tracker.acked(own[p], own[p].ackMs as number);
+          p++;
+        }
+        tracker.judge(tracker.reference(read, read.invokeMs), returnedWrites(read, byId));
       }
     }
   }
-  return { violations: { count: violations, of: eligible }, reads: history.reads.length };
+  return { violations: tracker.counts, reads: history.reads.length };
 }

@@ -14,6 +14,41 @@ export interface SiblingSummary {
 }
 
 /**
+ * Siblings per read, counted as a run goes (a streaming checker): {@link siblingsPerRead}'s
+ * definition, one read at a time, in constant memory (one count per number of siblings).
+ *
+ * @example
+ * const sib = new SiblingCounter();
+ * sib.add([4, 9]);   // a read returned two siblings
+ * sib.add([5]);
+ * sib.summary();     // { counts: [0, 1, 1], withSiblings: { count: 1, of: 2 }, mean: 1.5, max: 2 }
+ */
+export class SiblingCounter {
+  private readonly counts: number[] = [0, 0];
+  private total = 0;
+  private withSiblings = 0;
+  private max = 0;
+  private reads = 0;
+
+  /** Counts a returned read by the write ids it returned (duplicates count once). */
+  add(returned: readonly number[]): void {
+    const n = returned.length <= 1 ? returned.length : new Set(returned).size;
+    while (this.counts.length <= n) this.counts.push(0);
+    this.counts[n]++;
+    this.total += n;
+    this.reads++;
+    if (n >= 2) this.withSiblings++;
+    if (n > this.max) this.max = n;
+  }
+
+  /** What was counted so far (a copy). */
+  summary(): SiblingSummary {
+    const reads = this.reads;
+    return { counts: this.counts.slice(), withSiblings: { count: this.withSiblings, of: reads }, mean: reads === 0 ? Number.NaN : this.total / reads, max: this.max };
+  }
+}
+
+/**
  * Siblings per read.
  *
  * DESIGN.md: "Siblings: concurrent versions kept side by side (version vectors); report their
@@ -32,18 +67,7 @@ export interface SiblingSummary {
  * proportion(s.withSiblings);  // P(a read returns siblings)
  */
 export function siblingsPerRead(history: History): SiblingSummary {
-  const counts: number[] = [0, 0];
-  let total = 0;
-  let withSiblings = 0;
-  let max = 0;
-  for (const r of history.reads) {
-    const n = r.returned.length <= 1 ? r.returned.length : new Set(r.returned).size;
-    while (counts.length <= n) counts.push(0);
-    counts[n]++;
-    total += n;
-    if (n >= 2) withSiblings++;
-    if (n > max) max = n;
-  }
-  const reads = history.reads.length;
-  return { counts, withSiblings: { count: withSiblings, of: reads }, mean: reads === 0 ? Number.NaN : total / reads, max };
+  const counter = new SiblingCounter();
+  for (const r of history.reads) counter.add(r.returned);
+  return counter.summary();
 }

@@ -1,9 +1,10 @@
 import { ParameterError } from '../errors.js';
 import { LogHistogram } from '../stats/index.js';
-import type { Count } from './count.js';
+import { Tally, type Count } from './count.js';
 import { groupSorted } from './group.js';
+import { AsOf } from './as-of.js';
 import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
-import type { VersionOrder } from './version-order.js';
+import { NO_VERSIONS, reflects, reflectsAll, withVersion, type Version, type VersionOrder } from './version-order.js';
 
 /** What {@link staleReads} found. */
 export interface StaleReadSummary {
@@ -55,34 +56,88 @@ class SuffixMinTree {
 }
 
 /**
- * Stale reads, k-staleness and the age of the values returned.
+ * Stale reads counted as a run goes (a streaming checker): what {@link staleReads} counts, with
+ * state bounded by the keys (per key, the newest committed versions), not by the operations.
  *
  * DESIGN.md, "Consistent read (leaderless)": "the read returns the version written by the
- * reference write, or a newer one"; "k-staleness: P(the returned version is within k versions of
- * the newest committed one)"; "Write committed: W acks reached the coordinator".
+ * reference write, or a newer one"; "Write committed: W acks reached the coordinator". For a read
+ * of key x starting at t, the reference is the newest write (by `order`) among the writes to x
+ * acknowledged strictly before t; with a partial order, every newest one (no committed write is
+ * newer). The read is stale when it reflects neither that write nor anything newer (see
+ * {@link reflects}); a read of the initial value is stale exactly when a write was committed before
+ * it. Reflecting the newest committed writes is reflecting all of them when `order` is transitive.
  *
- * Here, for a read of key x that starts at time t:
- * - the committed writes are the writes to x acknowledged strictly before t (`ackMs < invokeMs`;
- *   an acknowledgement at the same instant counts as concurrent with the read);
- * - the read reflects a write w when it returned w or a version newer than w by `order`;
- * - versions behind = the number of committed writes the read does not reflect. With a total
- *   order (LWW) that is the number of committed writes newer than the newest version returned; with
- *   version vectors every committed write must be covered by some returned sibling;
- * - the read is stale when versions behind >= 1, i.e. it returned neither the latest committed
- *   write (the reference write: the newest by `order`) nor anything newer. A read of the initial
- *   value is stale exactly when some write was committed before it;
+ * Feed acknowledgements in time order ({@link commit}); take a read's {@link reference} when it
+ * starts and {@link judge} it when it returns. The order of events within one instant does not
+ * matter (see {@link AsOf}).
+ *
+ * References: P. Bailis et al., "Probabilistically bounded staleness for practical partial quorums",
+ * VLDB 2012.
+ *
+ * @example
+ * const stale = new StaleReadTracker(timestampOrder);
+ * stale.commit(7, { id: 1, timestamp: 5 }, 10);         // write 1 to key 7 acknowledged at 10 ms
+ * const ref = stale.reference(7, 12);                    // a read of key 7 starts at 12 ms
+ * stale.judge(ref, []);                                  // true: it returned the initial value
+ * stale.counts;                                          // { count: 1, of: 1 }
+ */
+export class StaleReadTracker {
+  private readonly committed = new Map<number, AsOf<readonly Version[]>>();
+  private readonly stale = new Tally();
+
+  /** @param order - the store's version order */
+  constructor(readonly order: VersionOrder) {}
+
+  /** Write `w` of `key` was acknowledged (committed) at `ackMs`. */
+  commit(key: number, w: Version, ackMs: number): void {
+    let c = this.committed.get(key);
+    if (c === undefined) this.committed.set(key, (c = new AsOf<readonly Version[]>(NO_VERSIONS)));
+    c.set(ackMs, withVersion(this.order, c.latest, w));
+  }
+
+  /** The newest writes of `key` committed strictly before `startMs`: what a read starting then must reflect. */
+  reference(key: number, startMs: number): readonly Version[] {
+    return this.committed.get(key)?.before(startMs) ?? NO_VERSIONS;
+  }
+
+  /** Counts a returned read: stale when `returned` does not reflect its `reference`. Returns whether it is stale. */
+  judge(reference: readonly Version[], returned: readonly Version[]): boolean {
+    return this.stale.add(!reflectsAll(this.order, returned, reference));
+  }
+
+  /** Stale reads, out of the reads judged. */
+  get counts(): Count {
+    return this.stale.counts;
+  }
+}
+
+/**
+ * Stale reads, k-staleness and the age of the values returned.
+ *
+ * Stale is {@link StaleReadTracker}'s definition (this function replays the history through it).
+ * For the stale reads it also measures how far behind they are:
+ * - the committed writes of a read of key x starting at t are the writes to x acknowledged
+ *   strictly before t (`ackMs < invokeMs`; an acknowledgement at the same instant counts as
+ *   concurrent with the read); the read reflects a write w when it returned w or a version newer
+ *   than w by `order`;
+ * - versions behind = the number of committed writes the read does not reflect (0 for a consistent
+ *   read). With a total order (LWW) that is the number of committed writes newer than the newest
+ *   version returned; with version vectors every committed write must be covered by some returned
+ *   sibling. DESIGN.md: "k-staleness: P(the returned version is within k versions of the newest
+ *   committed one)" ({@link kStaleness});
  * - age in time = t minus the earliest acknowledgement among the committed writes it missed: how
- *   long the value returned had already been superseded (0 for a consistent read, not recorded).
+ *   long the value returned had already been superseded (recorded for stale reads only).
  *
  * Cost: O((reads + writes) log writes) for a total order; for a partial order O(committed writes
- * of the key) per read.
+ * of the key) per stale read.
  *
  * References: P. Bailis et al., "Probabilistically bounded staleness for practical partial quorums",
  * VLDB 2012 (k-staleness, t-visibility); W. Golab, X. Li, M. A. Shah, "Analyzing consistency
  * properties for fun and profit", PODC 2011 (staleness in time).
  *
  * @param history - the run's writes and reads
- * @param order - the store's version order (`timestampOrder` for LWW, `vectorOrder` for version vectors)
+ * @param order - the store's version order (`timestampOrder` for LWW, `vectorOrder` for version
+ *   vectors); it must be transitive
  * @example
  * const s = staleReads(history, timestampOrder);
  * proportion(s.stale);          // { count, of, p, low, high }
@@ -94,30 +149,26 @@ export function staleReads(history: History, order: VersionOrder): StaleReadSumm
   const acknowledged = history.writes.filter((w) => w.ackMs !== null);
   const committedByKey = groupSorted(acknowledged, (w) => w.key, (w) => w.ackMs as number);
   const readsByKey = groupSorted(history.reads, (r) => r.key, (r) => r.invokeMs);
+  const tracker = new StaleReadTracker(order);
   const versionsBehind: number[] = [0];
   const ageMs = new LogHistogram();
-  let stale = 0;
   const none: WriteRecord[] = [];
-
   for (const [key, reads] of readsByKey) {
     const committed = committedByKey.get(key) ?? none;
     const m = committed.length;
     let p = 0; // committed[0..p) were acknowledged before the current read started
-    let record: (returned: WriteRecord[], startMs: number) => void;
-
+    /** The committed writes of [0, p) a stale read misses, and the age of what it returned. */
+    let behind: (returned: WriteRecord[], startMs: number) => [number, number];
+    let counts: CountTree | null = null;
+    let firstAck: SuffixMinTree | null = null;
+    let rank: Map<WriteRecord, number> | null = null;
     if (order.total) {
       const byOrder = committed.slice().sort(order.compare);
-      const rank = new Map<WriteRecord, number>();
-      byOrder.forEach((w, i) => rank.set(w, i));
-      const counts = new CountTree(m);
-      const firstAck = new SuffixMinTree(m);
-      record = (returned, startMs) => {
-        while (p < m && (committed[p].ackMs as number) < startMs) {
-          const r = rank.get(committed[p]) as number;
-          counts.add(r);
-          firstAck.set(r, committed[p].ackMs as number);
-          p++;
-        }
+      rank = new Map<WriteRecord, number>();
+      byOrder.forEach((w, i) => (rank as Map<WriteRecord, number>).set(w, i));
+      const ct = (counts = new CountTree(m));
+      const fa = (firstAck = new SuffixMinTree(m));
+      behind = (returned, startMs) => {
         let newest: WriteRecord | null = null;
         for (const w of returned) if (newest === null || order.compare(w, newest) > 0) newest = w;
         // reflected: the committed writes at or below the newest returned version
@@ -130,44 +181,46 @@ export function staleReads(history: History, order: VersionOrder): StaleReadSumm
             else hi = mid;
           }
         }
-        const behind = p - counts.below(lo);
-        tally(behind, behind > 0 ? startMs - firstAck.from(lo) : 0);
+        return [p - ct.below(lo), startMs - fa.from(lo)];
       };
     } else {
-      record = (returned, startMs) => {
-        while (p < m && (committed[p].ackMs as number) < startMs) p++;
-        let behind = 0;
+      behind = (returned, startMs) => {
+        let missed = 0;
         let first = Infinity;
         for (let i = 0; i < p; i++) {
           const w = committed[i];
-          let seen = false;
-          for (const v of returned) {
-            if (v.id === w.id || order.compare(w, v) < 0) {
-              seen = true;
-              break;
-            }
-          }
-          if (!seen) {
-            behind++;
+          if (!reflects(order, returned, w)) {
+            missed++;
             if ((w.ackMs as number) < first) first = w.ackMs as number;
           }
         }
-        tally(behind, behind > 0 ? startMs - first : 0);
+        return [missed, startMs - first];
       };
     }
-    for (const read of reads) record(returnedWrites(read, byId), read.invokeMs);
-  }
-
-  function tally(behind: number, age: number): void {
-    while (versionsBehind.length <= behind) versionsBehind.push(0);
-    versionsBehind[behind]++;
-    if (behind > 0) {
-      stale++;
+    for (const read of reads) {
+      while (p < m && (committed[p].ackMs as number) < read.invokeMs) {
+        const w = committed[p];
+        tracker.commit(key, w, w.ackMs as number);
+        if (rank !== null) {
+          const r = rank.get(w) as number;
+          (counts as CountTree).add(r);
+          (firstAck as SuffixMinTree).set(r, w.ackMs as number);
+        }
+        p++;
+      }
+      const returned = returnedWrites(read, byId);
+      if (!tracker.judge(tracker.reference(key, read.invokeMs), returned)) {
+        versionsBehind[0]++;
+        continue;
+      }
+      const [missed, age] = behind(returned, read.invokeMs);
+      if (missed === 0) throw new Error(`staleReads: order '${order.name}' is not transitive (a read of key ${key} at ${read.invokeMs} ms reflects every committed write but not the newest)`);
+      while (versionsBehind.length <= missed) versionsBehind.push(0);
+      versionsBehind[missed]++;
       ageMs.record(age);
     }
   }
-
-  return { order: order.name, stale: { count: stale, of: history.reads.length }, versionsBehind, ageMs };
+  return { order: order.name, stale: tracker.counts, versionsBehind, ageMs };
 }
 
 /**

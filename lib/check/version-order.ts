@@ -1,4 +1,15 @@
-import type { WriteRecord } from './history.js';
+/**
+ * What a version order compares: a write's id and its order keys. A history's `WriteRecord` is one;
+ * a streaming checker can pass just these fields (e.g. the (timestamp, id) a replica returned).
+ */
+export interface Version {
+  /** The write's unique id. */
+  readonly id: number;
+  /** Its LWW timestamp (see {@link timestampOrder}). */
+  readonly timestamp?: number;
+  /** Its version vector (see {@link vectorOrder}). */
+  readonly vector?: readonly number[];
+}
 
 /**
  * The store's order of versions: which of two writes is newer. The checkers take one, so the
@@ -14,10 +25,10 @@ export interface VersionOrder {
    * Negative when `a` is older than `b`, positive when newer, 0 for the same version, NaN when
    * they are concurrent (neither is newer).
    */
-  compare(a: WriteRecord, b: WriteRecord): number;
+  compare(a: Version, b: Version): number;
 }
 
-function timestampOf(w: WriteRecord): number {
+function timestampOf(w: Version): number {
   if (w.timestamp === undefined) throw new Error(`timestampOrder: write ${w.id} has no timestamp`);
   return w.timestamp;
 }
@@ -81,7 +92,41 @@ export const vectorOrder: VersionOrder = {
  * reflects(timestampOrder, [newer], older); // true
  * reflects(timestampOrder, [], older);      // false: the initial value reflects no write
  */
-export function reflects(order: VersionOrder, returned: readonly WriteRecord[], w: WriteRecord): boolean {
+export function reflects(order: VersionOrder, returned: readonly Version[], w: Version): boolean {
   for (const v of returned) if (v.id === w.id || order.compare(w, v) < 0) return true;
   return false;
+}
+
+/** No version: the empty frontier (a key never written, a client that saw nothing yet). */
+export const NO_VERSIONS: readonly Version[] = [];
+
+/**
+ * The newest versions of a set under `order` once `v` joins it: `frontier` (the versions none other
+ * is newer than: an antichain, one version under a total order) without those older than `v`, plus
+ * `v` unless something in it already reflects `v`. Copy on write: the array passed in is never
+ * changed, so a reader may keep the frontier it got while the set grows.
+ *
+ * @example
+ * let newest: readonly Version[] = [];
+ * newest = withVersion(timestampOrder, newest, { id: 1, timestamp: 5 });
+ * newest = withVersion(timestampOrder, newest, { id: 2, timestamp: 3 }); // still [w1]
+ */
+export function withVersion(order: VersionOrder, frontier: readonly Version[], v: Version): readonly Version[] {
+  if (reflects(order, frontier, v)) return frontier;
+  const kept = frontier.filter((f) => !(order.compare(f, v) < 0));
+  kept.push(v);
+  return kept;
+}
+
+/**
+ * Whether a read's result reflects every version of `frontier` (see {@link reflects}). For a
+ * frontier of the newest versions of a set this is whether it reflects the whole set, as long as
+ * `order` is transitive (a partial order).
+ *
+ * @example
+ * reflectsAll(timestampOrder, [w2], [w1]); // true when w1 is older than w2
+ */
+export function reflectsAll(order: VersionOrder, returned: readonly Version[], frontier: readonly Version[]): boolean {
+  for (const f of frontier) if (!reflects(order, returned, f)) return false;
+  return true;
 }
