@@ -1,0 +1,227 @@
+/**
+ * The result of a multi-leader run: conflicts (version-vector concurrency), the final merged state
+ * and what it lost (lib/check `lostWrites`), convergence, ordering hazards, latency and divergence.
+ */
+import {
+  lostWrites, proportion, siblingsPerRead, timestampOrder,
+  type CountEstimate, type History, type HistoryRecorder, type WriteRecord,
+} from '../../check/index.js';
+import type { Simulation } from '../../sim/index.js';
+import type { LogHistogram } from '../../stats/index.js';
+import { Siblings, type Version } from '../leaderless/siblings.js';
+import { concurrentWrites, type CausalWrite } from './concurrent-writes.js';
+import type { LeaderStores } from './leader-stores.js';
+import type { ResolvedMultiLeaderConfig } from './multi-leader-config.js';
+import type { ReplicationLinks } from './replication-links.js';
+import { resolveValue, valueElements, valueText, type StoredWrite } from './resolution.js';
+
+/** One divergence sample. */
+export interface DivergenceSample {
+  /** Virtual time, ms. */
+  t_ms: number;
+  /** Keys on which the replicas did not all hold the same versions then. */
+  divergent_keys: number;
+}
+
+/**
+ * What one multi-leader run measured. Field names are issue 6's JSON names (`writes`,
+ * `acked_writes`, `conflicts`, `conflicts_per_1000_writes`, `acked_writes_lost`, `converged`,
+ * `convergence_ms`, `out_of_order_applies`) and more in the same style.
+ */
+export interface MultiLeaderResult {
+  /** Writes issued (every one is accepted by some leader). */
+  writes: number;
+  /** Writes acknowledged to their client (the accepting leader was up when the acknowledgement was due). */
+  acked_writes: number;
+  /**
+   * Writes in conflict: concurrent, by version vectors, with at least one other write to the same
+   * key (neither had seen the other when accepted; {@link concurrentWrites}). Out of `writes`.
+   */
+  conflicts: number;
+  /** 1000 * conflicts / writes. */
+  conflicts_per_1000_writes: number;
+  /** Times a replica received a version concurrent with one it held (each replica detects each conflict it sees). */
+  conflict_detections: number;
+  /**
+   * Acknowledged writes lost (DESIGN.md): acknowledged, yet their element is absent from the final
+   * converged value. Counted by lib/check `lostWrites` on the history with each element as its own
+   * record (a set's elements are independent facts: none may legitimately replace another).
+   */
+  acked_writes_lost: number;
+  /** acked_writes_lost split by the datacenter that accepted the write (a device's writes count at its home datacenter). */
+  acked_writes_lost_by_datacenter: number[];
+  /** Unacknowledged writes (their leader failed first) whose element survives anyway. */
+  unacked_writes_surviving: number;
+  /** Whether, at the end, every replica (datacenters and devices) held the same versions and read the same value of every key. */
+  converged: boolean;
+  /**
+   * Time from the last write's acceptance until every replica had seen every write (then they hold
+   * the same state), ms; null when they never did (an outage that never ends); 0 with no write.
+   */
+  convergence_ms: number | null;
+  /**
+   * Replicated versions that reached a replica before something their writer had already seen of
+   * the same key: an update overtaking the insert (or earlier update) it depends on. Out of
+   * `replication_messages`.
+   */
+  out_of_order_applies: number;
+  /** Replication messages delivered (one per version per receiving replica under every topology). */
+  replication_messages: number;
+  /** Calls of the conflict handler (`custom`: on write, per detection; `siblings` with a handler: on read). */
+  handler_calls: number;
+  /** The most versions a writer's read of a key found (siblings only; 1 under the other policies, which resolve before returning). */
+  max_siblings: number;
+  /** Mean versions per writer's read (siblings only; null with no read). */
+  mean_siblings: number | null;
+  /** Write latency, from arrival at the client's datacenter to the acknowledgement, ms (null: no acknowledged write). */
+  write_latency_ms: { p50: number | null; p99: number | null; p999: number | null };
+  /** Keys on which replicas differ, sampled every `divergenceSampleMs`. */
+  divergence: DivergenceSample[];
+  /** Simulation events dispatched. */
+  events: number;
+  /** Virtual time at the end, ms. */
+  sim_time_ms: number;
+  /** Proportions with their Wilson 95% intervals. */
+  intervals: {
+    conflicts: CountEstimate;
+    acked_writes_lost: CountEstimate;
+    out_of_order_applies: CountEstimate;
+  };
+}
+
+/** Per write id: where and when it happened. */
+export interface WriteLog {
+  key: number[];
+  /** The accepting node. */
+  node: number[];
+  /** Where the client was: a datacenter, or the device itself. */
+  arrivalNode: number[];
+  invokeMs: number[];
+  applyMs: number[];
+  ackMs: (number | null)[];
+  versions: (Version<StoredWrite> | null)[];
+}
+
+/** A run's result with its history. */
+export interface MultiLeaderRun {
+  result: MultiLeaderResult;
+  /** Writes (timestamps: LWW stamps), the siblings policy's reads, and the final value's elements per key. */
+  history: History;
+  /** Per write: concurrent with another write of its key (1) or not. */
+  conflicting: Uint8Array;
+  /** Per write: the accepting node and its version (dot and context). */
+  log: WriteLog;
+  /** Per key written: the final value's elements (write ids) and its string. */
+  finalValues: Map<number, { elements: number[]; text: string }>;
+  /** The validated config. */
+  config: ResolvedMultiLeaderConfig;
+  /** Wall-clock ms simulating and computing metrics (not part of the deterministic result). */
+  wallMs: { simulate: number; metrics: number };
+}
+
+/** What the assembly reads from the finished run. */
+export interface MultiLeaderMetricsInput {
+  cfg: ResolvedMultiLeaderConfig;
+  sim: Simulation;
+  stores: LeaderStores;
+  links: ReplicationLinks;
+  history: HistoryRecorder;
+  log: WriteLog;
+  writeLatency: LogHistogram;
+  samples: DivergenceSample[];
+  counters: { outOfOrder: number; detections: number; deliveries: number; lastWriteMs: number; convergedAtMs: number };
+}
+
+/**
+ * Merges every replica's versions (what anti-entropy would leave), resolves them, records the
+ * final state, counts conflicts and lost writes, and assembles the result.
+ */
+export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderRun {
+  const { cfg, sim, stores, history, log, writeLatency, samples, counters } = input;
+  const N = cfg.nodes;
+  const D = cfg.datacenters;
+  const keys = new Set<number>(log.key);
+  const handlerCalls = stores.handlerCalls; // before the convergence check reads every replica
+
+  // Final state and convergence.
+  const finalValues = new Map<number, { elements: number[]; text: string }>();
+  let converged = true;
+  for (const key of [...keys].sort((a, b) => a - b)) {
+    const merged = new Siblings<StoredWrite>();
+    let reference: string | null = null;
+    for (let node = 0; node < N; node++) {
+      const store = stores.store(node, key);
+      merged.sync(store);
+      const seen = describeValue(cfg.resolution === 'merge-concat', stores.value(node, key));
+      if (reference === null) reference = seen;
+      else if (seen !== reference) converged = false;
+    }
+    const value = resolveValue(cfg.resolution, merged.read().versions, cfg.onConflict);
+    const elements = valueElements(value);
+    finalValues.set(key, { elements, text: valueText(value) });
+  }
+  if (stores.divergentKeys !== 0) converged = false;
+
+  // Lost writes: each element is its own record, present in the final state or not.
+  const h = history.history();
+  const surviving = new Set<number>();
+  for (const { elements } of finalValues.values()) for (const e of elements) surviving.add(e);
+  const elementView: History = {
+    writes: h.writes.map((w): WriteRecord => Object.assign({}, w, { key: w.id })),
+    reads: [],
+    finalState: new Map([...surviving].map((e) => [e, [e]])),
+  };
+  const lost = lostWrites(elementView, timestampOrder);
+  const lostByDc = new Array<number>(D).fill(0);
+  for (const w of h.writes) {
+    if (w.ackMs !== null && !surviving.has(w.id)) lostByDc[log.node[w.id] >= D ? (log.node[w.id] - D) % D : log.node[w.id]]++;
+  }
+  for (const [key, { elements }] of finalValues) history.final(key, elements);
+
+  // Conflicts: concurrency of every pair of writes, by version vectors.
+  const causal: CausalWrite[] = log.versions.map((v, id) => {
+    const version = v as Version<StoredWrite>;
+    return { key: log.key[id], actor: version.dot.actor, counter: version.dot.counter, context: version.context };
+  });
+  const conflicting = concurrentWrites(causal);
+  let conflicts = 0;
+  for (const f of conflicting) conflicts += f;
+
+  const writes = log.key.length;
+  const acked = lost.lost.of;
+  const siblings = siblingsPerRead(h);
+  const q = (p: number): number | null => (writeLatency.total === 0 ? null : writeLatency.quantile(p));
+  // No write at all: nothing to converge on (0).
+  const convergence = !converged ? null : log.key.length === 0 ? 0 : counters.convergedAtMs >= 0 ? Math.max(0, counters.convergedAtMs - counters.lastWriteMs) : null;
+  const result: MultiLeaderResult = {
+    writes,
+    acked_writes: acked,
+    conflicts,
+    conflicts_per_1000_writes: writes === 0 ? 0 : (1000 * conflicts) / writes,
+    conflict_detections: counters.detections,
+    acked_writes_lost: lost.lost.count,
+    acked_writes_lost_by_datacenter: lostByDc,
+    unacked_writes_surviving: lost.unacknowledgedSurviving.count,
+    converged,
+    convergence_ms: convergence,
+    out_of_order_applies: counters.outOfOrder,
+    replication_messages: counters.deliveries,
+    handler_calls: handlerCalls,
+    max_siblings: cfg.resolution === 'siblings' ? siblings.max : writes > 0 ? 1 : 0,
+    mean_siblings: cfg.resolution === 'siblings' ? (Number.isNaN(siblings.mean) ? null : siblings.mean) : writes > 0 ? 1 : null,
+    write_latency_ms: { p50: q(0.5), p99: q(0.99), p999: q(0.999) },
+    divergence: samples,
+    events: sim.eventsProcessed,
+    sim_time_ms: sim.now,
+    intervals: {
+      conflicts: proportion({ count: conflicts, of: writes }),
+      acked_writes_lost: proportion(lost.lost),
+      out_of_order_applies: proportion({ count: counters.outOfOrder, of: counters.deliveries }),
+    },
+  };
+  return { result, history: h, conflicting, log, finalValues, config: cfg, wallMs: { simulate: 0, metrics: 0 } };
+}
+
+function describeValue(asText: boolean, value: Parameters<typeof valueText>[0]): string {
+  return asText ? valueText(value) : valueElements(value).join(',');
+}

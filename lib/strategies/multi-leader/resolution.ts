@@ -1,0 +1,206 @@
+import type { Version } from '../leaderless/siblings.js';
+
+/**
+ * How a leader resolves concurrent versions of a key (Kleppmann, Designing Data-Intensive
+ * Applications, 2017, ch. 5, "Converging toward a consistent state"):
+ * - `'lww'`: last write wins by timestamp: the version with the largest timestamp (the accepting
+ *   leader's clock, skew and drift included), ties to the larger origin id, then write id.
+ * - `'replica-id'`: the version from the highest-numbered origin (replica id) wins.
+ * - `'merge'`: set union of the versions' elements (a grow-only set; nothing concurrent is dropped).
+ * - `'merge-concat'`: the same elements, as a string: the versions' strings concatenated in a
+ *   stable order (origin, then the origin's counter), a token already present earlier left out.
+ * - `'siblings'`: the store keeps the concurrent versions side by side and returns them all on a
+ *   read; application code resolves them on read (here: the handler given as `onConflict`, by
+ *   default set union, as Dynamo's shopping cart does).
+ * - `'custom'`: a user-supplied on-write handler (`onConflict`) that the leader calls when a
+ *   replicated version arrives concurrent with what it holds.
+ */
+export type ResolutionPolicy = 'lww' | 'replica-id' | 'merge' | 'merge-concat' | 'siblings' | 'custom';
+
+/** Every policy, in the order the CLI and charts list them. */
+export const RESOLUTION_POLICIES: readonly ResolutionPolicy[] = ['lww', 'replica-id', 'merge', 'merge-concat', 'siblings', 'custom'];
+
+/**
+ * A key's value as a lineage: the write that made it (`id`, or -1 for a merge) on top of the
+ * values it was based on. The value's elements are every write id reachable from it; its string
+ * is the tokens in depth-first order, parents first. Kept as a graph so that a write costs O(1)
+ * whatever the value's size.
+ */
+export interface ValueNode {
+  /** The write id that added this node's element, or -1 for a node that only joins values. */
+  readonly id: number;
+  /** The values it was built on, in a stable order. */
+  readonly parents: readonly ValueNode[];
+}
+
+/** What a leader stores per version of a key. */
+export interface StoredWrite {
+  /** The write's id (its element). */
+  readonly writeId: number;
+  /** The LWW timestamp: the accepting leader's clock at the write, ms. */
+  readonly timestamp: number;
+  /** The value the write produced: its element on top of the value its writer saw. */
+  readonly value: ValueNode;
+}
+
+/** One of the concurrent versions handed to a conflict handler. */
+export interface ConflictVersion {
+  /** The write that made the version. */
+  readonly writeId: number;
+  /** The node that accepted it (datacenter or device id). */
+  readonly origin: number;
+  /** The origin's update counter for the key (its dot's counter). */
+  readonly counter: number;
+  /** Its LWW timestamp, ms of the origin's clock. */
+  readonly timestamp: number;
+  /** The version's elements (write ids), ascending. */
+  readonly elements: readonly number[];
+}
+
+/**
+ * A conflict handler: given the concurrent versions (ordered by origin, then counter, the same at
+ * every replica), returns the resolved value's elements. It must be a deterministic function of
+ * its input, or replicas diverge; it may return only elements of the versions given.
+ */
+export type ConflictHandler = (versions: readonly ConflictVersion[]) => readonly number[];
+
+/** The versions in the stable order every replica agrees on: origin, then counter. */
+export function stableOrder<T>(versions: readonly Version<T>[]): Version<T>[] {
+  return versions.slice().sort((a, b) => a.dot.actor - b.dot.actor || a.dot.counter - b.dot.counter);
+}
+
+/**
+ * The elements (write ids) of a value, ascending.
+ *
+ * @param value - a value's lineage
+ * @example
+ * valueElements({ id: 3, parents: [{ id: 1, parents: [] }, { id: 2, parents: [] }] }); // [1, 2, 3]
+ */
+export function valueElements(value: ValueNode): number[] {
+  const out: number[] = [];
+  walk(value, (id) => out.push(id));
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * The value's string: its tokens `w<id>` in depth-first order, parents first and in their stable
+ * order, each token once (where concurrent strings share the history they grew from, the shared
+ * part is not repeated), joined with `/` (Kleppmann's "B/C").
+ *
+ * @param value - a value's lineage
+ * @example
+ * valueText({ id: 3, parents: [{ id: 1, parents: [] }, { id: 2, parents: [] }] }); // 'w1/w2/w3'
+ */
+export function valueText(value: ValueNode): string {
+  const out: string[] = [];
+  walk(value, (id) => out.push(`w${id}`));
+  return out.join('/');
+}
+
+/** Post-order depth-first walk (iterative: lineages can be thousands of writes deep), each node once. */
+function walk(root: ValueNode, emit: (id: number) => void): void {
+  const seen = new Set<ValueNode>();
+  const stack: { node: ValueNode; next: number }[] = [{ node: root, next: 0 }];
+  seen.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.next < top.node.parents.length) {
+      const p = top.node.parents[top.next++];
+      if (!seen.has(p)) {
+        seen.add(p);
+        stack.push({ node: p, next: 0 });
+      }
+      continue;
+    }
+    stack.pop();
+    if (top.node.id >= 0) emit(top.node.id);
+  }
+}
+
+/** The empty value (a key never written). */
+export const EMPTY_VALUE: ValueNode = Object.freeze({ id: -1, parents: [] });
+
+function lwwWinner(versions: readonly Version<StoredWrite>[]): Version<StoredWrite> {
+  let best = versions[0];
+  for (const v of versions) {
+    const a = v.value;
+    const b = best.value;
+    if (a.timestamp > b.timestamp || (a.timestamp === b.timestamp
+      && (v.dot.actor > best.dot.actor || (v.dot.actor === best.dot.actor && a.writeId > b.writeId)))) best = v;
+  }
+  return best;
+}
+
+function replicaIdWinner(versions: readonly Version<StoredWrite>[]): Version<StoredWrite> {
+  let best = versions[0];
+  for (const v of versions) if (v.dot.actor > best.dot.actor || (v.dot.actor === best.dot.actor && v.dot.counter > best.dot.counter)) best = v;
+  return best;
+}
+
+/**
+ * The versions as a handler sees them (elements computed).
+ *
+ * @param versions - concurrent versions in stable order
+ */
+export function conflictVersions(versions: readonly Version<StoredWrite>[]): ConflictVersion[] {
+  return versions.map((v) => ({
+    writeId: v.value.writeId, origin: v.dot.actor, counter: v.dot.counter, timestamp: v.value.timestamp, elements: valueElements(v.value.value),
+  }));
+}
+
+/** The default application code for siblings: set union of the siblings' elements. */
+export const unionHandler: ConflictHandler = (versions) => {
+  const all = new Set<number>();
+  for (const v of versions) for (const e of v.elements) all.add(e);
+  return [...all].sort((a, b) => a - b);
+};
+
+/**
+ * The value a leader's writers and readers see for a key holding `versions` (not superseded by one
+ * another), under `policy`. One version: its value. Several (a conflict): LWW and replica-id keep
+ * the winner's value and drop the others'; merge, merge-concat and siblings (with the default
+ * union) join them all; a handler's result becomes a value of exactly the elements it returned.
+ * A deterministic function of the set of versions, so replicas holding the same versions agree.
+ *
+ * @param policy - the resolution policy
+ * @param versions - the key's current versions, any order (none: the key's initial, empty value)
+ * @param handler - `onConflict` for 'custom' (required) and 'siblings' (default union)
+ * @example
+ * const key = new Siblings<StoredWrite>();
+ * key.put({ writeId: 0, timestamp: 5, value: { id: 0, parents: [] } }, VersionVector.empty, 0);
+ * key.put({ writeId: 1, timestamp: 9, value: { id: 1, parents: [] } }, VersionVector.empty, 1);
+ * valueElements(resolveValue('lww', key.read().versions));   // [1]: the larger timestamp
+ * valueElements(resolveValue('merge', key.read().versions)); // [0, 1]
+ */
+export function resolveValue(policy: ResolutionPolicy, versions: readonly Version<StoredWrite>[], handler?: ConflictHandler): ValueNode {
+  if (versions.length === 0) return EMPTY_VALUE;
+  if (versions.length === 1) return versions[0].value.value;
+  switch (policy) {
+    case 'lww':
+      return lwwWinner(versions).value.value;
+    case 'replica-id':
+      return replicaIdWinner(versions).value.value;
+    case 'merge':
+    case 'merge-concat':
+      return { id: -1, parents: stableOrder(versions).map((v) => v.value.value) };
+    case 'siblings':
+      if (handler === undefined) return { id: -1, parents: stableOrder(versions).map((v) => v.value.value) };
+      return handled(versions, handler);
+    case 'custom':
+      if (handler === undefined) throw new Error("resolution 'custom' needs an onConflict handler");
+      return handled(versions, handler);
+  }
+}
+
+function handled(versions: readonly Version<StoredWrite>[], handler: ConflictHandler): ValueNode {
+  const input = conflictVersions(stableOrder(versions));
+  const offered = new Set<number>();
+  for (const v of input) for (const e of v.elements) offered.add(e);
+  const result = handler(input);
+  if (!Array.isArray(result)) throw new Error(`onConflict must return an array of elements, got ${String(result)}`);
+  const elements = [...new Set(result as number[])].sort((a, b) => a - b);
+  for (const e of elements) {
+    if (!offered.has(e)) throw new Error(`onConflict returned element ${e}, which none of the conflicting versions holds`);
+  }
+  return { id: -1, parents: elements.map((id) => ({ id, parents: [] })) };
+}

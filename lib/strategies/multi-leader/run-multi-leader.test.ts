@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { lostWrites, timestampOrder } from '../../check/index.js';
+import { ParameterError } from '../../errors.js';
+import { wilsonInterval } from '../../stats/index.js';
+import { twoDatacenterConflictProbability } from './conflict-probability.js';
+import type { MultiLeaderConfig } from './multi-leader-config.js';
+import { referenceFinalElements } from './reference-resolution.testkit.js';
+import type { ConflictHandler, ResolutionPolicy } from './resolution.js';
+import { runMultiLeader, runMultiLeaderWithHistory } from './run-multi-leader.js';
+
+describe('conflicts: the two-datacenter analytic check', () => {
+  // Two datacenters, one key, Poisson writes at rate lambda at each, a fixed one-way delay d:
+  // a write conflicts iff the other datacenter writes within (t - d, t + d), so
+  // P = 1 - exp(-2 lambda d) (finite-run form in twoDatacenterConflictProbability). Measured on
+  // datacenter 0's writes: the conflicts of one datacenter's writes are nearly independent, while
+  // counting both sides would count each conflicting pair twice (and halve the effective sample).
+  const cells = [
+    { ratePerSec: 2, delayMs: 50, durationMs: 5e6 },   // 2 lambda d = 0.2
+    { ratePerSec: 10, delayMs: 50, durationMs: 1e6 },  // 1
+    { ratePerSec: 20, delayMs: 10, durationMs: 5e5 },  // 0.4
+  ];
+  for (const cell of cells) {
+    it(`rate ${cell.ratePerSec}/s per datacenter, d = ${cell.delayMs} ms: measured within the Wilson 95% interval`, () => {
+      const run = runMultiLeaderWithHistory({
+        datacenters: 2, keys: 1, writeRatePerSec: cell.ratePerSec, durationMs: cell.durationMs,
+        interDcLatency: `const(${cell.delayMs})`, localWriteLatency: 'const(0)', resolution: 'merge',
+      }, 7);
+      let writes = 0;
+      let conflicting = 0;
+      run.log.node.forEach((node, id) => {
+        if (node !== 0) return;
+        writes++;
+        conflicting += run.conflicting[id];
+      });
+      const expected = twoDatacenterConflictProbability(cell.ratePerSec / 1000, cell.delayMs, cell.durationMs);
+      const ci = wilsonInterval(conflicting, writes);
+      expect(writes).toBeGreaterThan(9000);
+      expect(expected).toBeGreaterThanOrEqual(ci.low);
+      expect(expected).toBeLessThanOrEqual(ci.high);
+      // Every conflict is seen by the replicas: a write in conflict is detected at least once.
+      expect(run.result.conflict_detections).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('resolution policies on the same history', () => {
+  const base: Partial<MultiLeaderConfig> = {
+    datacenters: 3, keys: 5, writeRatePerSec: 20, durationMs: 4000, interDcLatency: 'uniform(20,80)', clockSkew: 'uniform(0,100)',
+  };
+  const policies: ResolutionPolicy[] = ['lww', 'replica-id', 'merge', 'merge-concat', 'siblings'];
+  const runs = new Map(policies.map((p) => [p, runMultiLeaderWithHistory({ ...base, resolution: p }, 3)]));
+
+  it('the write history (arrivals, acceptances, dots, contexts) is the same under every policy', () => {
+    const lww = runs.get('lww')!;
+    for (const run of runs.values()) {
+      expect(run.log.invokeMs).toEqual(lww.log.invokeMs);
+      expect(run.log.node).toEqual(lww.log.node);
+      expect(run.log.versions.map((v) => `${v!.dot.actor}:${v!.dot.counter} ${v!.context.toString()}`))
+        .toEqual(lww.log.versions.map((v) => `${v!.dot.actor}:${v!.dot.counter} ${v!.context.toString()}`));
+      expect(run.result.conflicts).toBe(lww.result.conflicts);
+    }
+    expect(lww.result.conflicts).toBeGreaterThan(50);
+  });
+
+  it('LWW and replica-id lose exactly the writes the history says their resolutions drop; merge loses none', () => {
+    for (const policy of ['lww', 'replica-id', 'merge'] as const) {
+      const run = runs.get(policy)!;
+      const reference = referenceFinalElements(run, policy);
+      const lostRef = new Set<number>();
+      for (const w of run.history.writes) {
+        if (w.ackMs !== null && !(reference.get(w.key) ?? []).includes(w.id)) lostRef.add(w.id);
+      }
+      expect(new Map([...run.finalValues].map(([k, v]) => [k, v.elements]))).toEqual(reference);
+      expect(run.result.acked_writes_lost).toBe(lostRef.size);
+      // Every write lost is a losing side: concurrent with another write of its key.
+      for (const id of lostRef) expect(run.conflicting[id], `write ${id}`).toBe(1);
+      if (policy === 'merge') expect(lostRef.size).toBe(0);
+      else expect(lostRef.size).toBeGreaterThan(0);
+    }
+  });
+
+  it('siblings and merge lose no acknowledged write; the checker agrees with the model', () => {
+    for (const policy of ['merge', 'merge-concat', 'siblings'] as const) {
+      const run = runs.get(policy)!;
+      expect(run.result.acked_writes_lost, policy).toBe(0);
+      const all = new Set(run.history.writes.map((w) => w.id));
+      const finals = new Set([...run.finalValues.values()].flatMap((v) => v.elements));
+      expect(finals).toEqual(all);
+    }
+    expect(runs.get('siblings')!.result.max_siblings).toBeGreaterThan(1);
+  });
+
+  it('LWW with skewed clocks: the datacenter whose clock is furthest ahead loses (almost) nothing', () => {
+    const run = runs.get('lww')!;
+    const offsets = [0, 1, 2].map((dc) => run.log.versions.find((v) => v!.dot.actor === dc)!.value.timestamp - run.log.applyMs[run.log.versions.find((v) => v!.dot.actor === dc)!.value.writeId]);
+    const ahead = offsets.indexOf(Math.max(...offsets));
+    const lostBy = run.result.acked_writes_lost_by_datacenter;
+    expect(lostBy.reduce((a, b) => a + b, 0)).toBe(run.result.acked_writes_lost);
+    expect(lostBy[ahead]).toBeLessThan(Math.min(...lostBy.filter((_, dc) => dc !== ahead)));
+  });
+
+  it('the checker (lostWrites on the element view) and the final values agree', () => {
+    const run = runs.get('lww')!;
+    const finals = new Set([...run.finalValues.values()].flatMap((v) => v.elements));
+    const view = {
+      writes: run.history.writes.map((w) => ({ ...w, key: w.id })),
+      reads: [],
+      finalState: new Map([...finals].map((e) => [e, [e]])),
+    };
+    const lost = lostWrites(view, timestampOrder);
+    expect(lost.lost.count).toBe(run.history.writes.filter((w) => w.ackMs !== null && !finals.has(w.id)).length);
+  });
+});
+
+describe('convergence (property): every policy converges after writes stop', () => {
+  const keepLargest: ConflictHandler = (versions) => {
+    // Keep the version with the most elements (ties: the first in the stable order).
+    let best = versions[0];
+    for (const v of versions) if (v.elements.length > best.elements.length) best = v;
+    return best.elements;
+  };
+  const configs = fc.record({
+    seed: fc.integer({ min: 0, max: 1e6 }),
+    datacenters: fc.integer({ min: 1, max: 4 }),
+    topology: fc.constantFrom('all', 'ring', 'star'),
+    fifoLinks: fc.boolean(),
+    keys: fc.integer({ min: 1, max: 6 }),
+    zipf: fc.constantFrom(0, 1.1),
+    writeRatePerSec: fc.integer({ min: 5, max: 60 }),
+    durationMs: fc.integer({ min: 200, max: 1500 }),
+    latency: fc.constantFrom('const(30)', 'uniform(5,100)', 'exp(0.05)'),
+    skew: fc.constantFrom(null, 'uniform(0,40)'),
+    resolution: fc.constantFrom<ResolutionPolicy>('lww', 'replica-id', 'merge', 'merge-concat', 'siblings', 'custom'),
+    homeRouting: fc.boolean(),
+    outage: fc.boolean(),
+    devices: fc.integer({ min: 0, max: 3 }),
+  });
+  it('replicas end equal, convergence is measured, merge and siblings lose nothing', () => {
+    fc.assert(fc.property(configs, (c) => {
+      const config: Partial<MultiLeaderConfig> = {
+        datacenters: c.datacenters, topology: c.topology, fifoLinks: c.fifoLinks, keys: c.keys, zipf: c.zipf,
+        writeRatePerSec: c.writeRatePerSec, durationMs: c.durationMs, interDcLatency: c.latency, clockSkew: c.skew,
+        resolution: c.resolution, homeRouting: c.homeRouting,
+        ...(c.resolution === 'custom' ? { onConflict: keepLargest } : {}),
+        ...(c.outage && c.datacenters > 1 ? { dcFailure: { dc: 1, atMs: c.durationMs / 3, durationMs: c.durationMs / 2 } } : {}),
+        ...(c.devices > 0 ? { devices: { count: c.devices, writeRatePerSec: 5, online: 'exp(0.01)', offline: 'exp(0.005)', syncLatency: 'const(10)' } } : {}),
+      };
+      const run = runMultiLeaderWithHistory(config, c.seed);
+      const r = run.result;
+      expect(r.converged).toBe(true);
+      expect(r.convergence_ms).not.toBeNull();
+      expect(r.divergence.at(-1)?.divergent_keys ?? 0).toBe(0);
+      expect(r.acked_writes_lost).toBeLessThanOrEqual(r.acked_writes);
+      if (['merge', 'merge-concat', 'siblings'].includes(c.resolution)) expect(r.acked_writes_lost).toBe(0);
+      if (c.resolution === 'lww' || c.resolution === 'replica-id' || c.resolution === 'merge') {
+        expect(new Map([...run.finalValues].map(([k, v]) => [k, v.elements]))).toEqual(referenceFinalElements(run, c.resolution));
+      }
+      // Loop prevention: every version reaches every other replica exactly once.
+      expect(r.replication_messages).toBe(r.writes * (run.config.nodes - 1));
+    }), { numRuns: 60 });
+  });
+});
+
+describe('ordering hazards: an update overtaking what it depends on', () => {
+  const base: Partial<MultiLeaderConfig> = { datacenters: 3, keys: 3, writeRatePerSec: 50, durationMs: 5000, resolution: 'merge' };
+  it('all-to-all with equal constant links and FIFO streams: none', () => {
+    expect(runMultiLeader({ ...base, topology: 'all', interDcLatency: 'const(50)' }, 1).out_of_order_applies).toBe(0);
+  });
+  it('all-to-all with one slow link: updates overtake inserts on it', () => {
+    const slow = [['const(0)', 'const(10)', 'const(200)'], ['const(10)', 'const(0)', 'const(10)'], ['const(10)', 'const(10)', 'const(0)']];
+    const r = runMultiLeader({ ...base, topology: 'all', interDcLatency: slow }, 1);
+    expect(r.out_of_order_applies).toBeGreaterThan(0);
+  });
+  it('ring and star with FIFO streams: none (every path passes the dependency first); without FIFO: some', () => {
+    for (const topology of ['ring', 'star'] as const) {
+      const fifo = runMultiLeader({ ...base, topology, interDcLatency: 'uniform(10,90)' }, 1);
+      expect(fifo.out_of_order_applies, topology).toBe(0);
+      const jitter = runMultiLeader({ ...base, topology, interDcLatency: 'uniform(10,90)', fifoLinks: false }, 1);
+      expect(jitter.out_of_order_applies, topology).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('determinism and validation', () => {
+  it('a result is a pure function of (config, seed)', () => {
+    const config: Partial<MultiLeaderConfig> = { clockSkew: 'uniform(0,30)', durationMs: 2000, keys: 10 };
+    expect(runMultiLeader(config, 5)).toEqual(runMultiLeader(config, 5));
+    expect(runMultiLeader(config, 5)).not.toEqual(runMultiLeader(config, 6));
+  });
+  it('refuses bad fields, naming them', () => {
+    const bad: [Partial<MultiLeaderConfig>, string][] = [
+      [{ datacenters: 0 }, 'datacenters'],
+      [{ topology: 'mesh' as never }, 'topology'],
+      [{ resolution: 'custom' }, 'onConflict'],
+      [{ interDcLatency: 'exp(' }, 'interDcLatency'],
+      [{ interDcLatency: [['const(1)']] }, 'interDcLatency'],
+      [{ keys: 0 }, 'keys'],
+      [{ zipf: -1 }, 'zipf'],
+      [{ writeRatePerSec: 0 }, 'writeRatePerSec'],
+      [{ durationMs: 0 }, 'durationMs'],
+      [{ dcFailure: { dc: 5, atMs: 0, durationMs: 10 } }, 'dcFailure.dc'],
+      [{ devices: { count: 1, writeRatePerSec: 1, online: 'nope', offline: 'exp(1)', syncLatency: 'const(1)' } }, 'devices.online'],
+      [{ bogus: 1 } as never, 'bogus'],
+    ];
+    for (const [config, field] of bad) {
+      let error: unknown;
+      try {
+        runMultiLeader(config, 1);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, field).toBeInstanceOf(ParameterError);
+      expect((error as ParameterError).parameter).toBe(field);
+    }
+  });
+});

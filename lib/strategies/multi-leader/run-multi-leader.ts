@@ -1,0 +1,284 @@
+/**
+ * The multi-leader model's entry point: validates the config, builds the simulation (replication
+ * links, clocks, workload, devices, outage), runs it, and returns the result assembled by
+ * multi-leader-metrics.ts.
+ */
+import { performance } from 'node:perf_hooks';
+import { HistoryRecorder } from '../../check/index.js';
+import { deriveStream, type RandomStream } from '../../random/index.js';
+import { Clocks, Simulation } from '../../sim/index.js';
+import { LogHistogram } from '../../stats/index.js';
+import { keyChooser } from '../../workload/index.js';
+import type { Version } from '../leaderless/siblings.js';
+import { LeaderStores } from './leader-stores.js';
+import { validateMultiLeaderConfig, type MultiLeaderConfig } from './multi-leader-config.js';
+import { multiLeaderMetrics, type MultiLeaderRun, type WriteLog } from './multi-leader-metrics.js';
+import { ReplicationLinks } from './replication-links.js';
+import { EMPTY_VALUE, type StoredWrite } from './resolution.js';
+import { replicationGraph } from './topology.js';
+
+export type { MultiLeaderResult, MultiLeaderRun, DivergenceSample } from './multi-leader-metrics.js';
+
+// Event kinds (the links register DELIVER).
+const DELIVER = 0;
+const ARRIVE = 1;
+const APPLY = 2;
+const ACK = 3;
+const DEVICE_WRITE = 4;
+const TOGGLE = 5;
+const DC_FAIL = 6;
+const DC_RECOVER = 7;
+const SAMPLE = 8;
+
+/** Divergence samples kept at most (one per `divergenceSampleMs`). */
+const MAX_SAMPLES = 100000;
+
+// Random streams (batch index of deriveStream(seed, 0, batch)): each concern draws from its own,
+// so the same seed gives the same write arrivals whatever the policy, topology or routing.
+const LINK_STREAM = 1;
+const LOCAL_STREAM = 2;
+const CLOCK_STREAM = 3;
+const DC_ARRIVAL_STREAMS = 100;
+const DEVICE_STREAMS = 1000;
+
+/**
+ * One multi-leader run on the event kernel, with its history. The result is a pure function of
+ * (config, seed).
+ *
+ * Semantics:
+ * - Writes arrive at each datacenter as a Poisson process (`writeRatePerSec`) during
+ *   `[0, durationMs)`, each to a key drawn uniformly or by Zipf. The datacenter where a write
+ *   arrives accepts it, or with `homeRouting` the key's home (`key mod D`), one inter-datacenter
+ *   hop away; while the chosen datacenter is down, the next live one (id + 1, + 2, ...) does.
+ * - Accepting a write: the leader reads the key's current value (its versions resolved by the
+ *   policy), adds the write's element (its id) on top, and stores the result as one new version
+ *   that supersedes everything the leader held for the key (`Siblings.put` with the leader's full
+ *   context). Values are sets of write ids (a cart, a calendar's events), so a write lost is one
+ *   whose element is missing from the final value. The write is acknowledged after
+ *   `localWriteLatency` (plus the hop back when routed), if its leader is still up then.
+ * - Replication is asynchronous: the new version goes out over the topology
+ *   ({@link replicationGraph}, loop prevention by origin id) on FIFO-or-not links
+ *   ({@link ReplicationLinks}). A leader receiving a version applies it (`Siblings.apply`: kept
+ *   beside the versions it is concurrent with, dropping those it supersedes) and forwards it.
+ *   `out_of_order_applies` counts versions that arrive before something their writer had seen
+ *   (an update overtaking the insert it depends on).
+ * - LWW timestamps are the accepting leader's clock (`Clocks.local`): offset drawn from
+ *   `clockSkew`, drift uniform in +-`clockDrift`.
+ * - Devices (`devices`) are leaders too: they accept their own writes at any time and exchange
+ *   versions with their home datacenter while online.
+ * - An outage (`dcFailure`) stops a datacenter: no writes, no replication in or out (what it had
+ *   not shipped waits), acknowledgements due while it is down never come.
+ * - The run ends when every message is delivered (or only held messages remain, for an outage
+ *   that never ends). The final state is all replicas' versions merged (what anti-entropy would
+ *   leave), resolved by the policy.
+ *
+ * @param config - any subset of {@link MultiLeaderConfig}
+ * @param seed - seed of every random stream
+ * @example
+ * const run = runMultiLeaderWithHistory({ datacenters: 2, keys: 1, writeRatePerSec: 10 }, 1);
+ * run.result.conflicts_per_1000_writes; // about 1000 * (1 - exp(-2 * 0.01 * 50)) = 632
+ */
+export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, seed: number): MultiLeaderRun {
+  const cfg = validateMultiLeaderConfig(config);
+  const D = cfg.datacenters;
+  const N = cfg.nodes;
+  const deviceCount = N - D;
+  const graph = replicationGraph(cfg.topology, D, deviceCount);
+  const sim = new Simulation(deriveStream(seed, 0, 0), 1024);
+  const localRng = deriveStream(seed, 0, LOCAL_STREAM);
+  const clocks = new Clocks(N);
+  if (cfg.skew !== null || cfg.clockDrift > 0) {
+    const crng = deriveStream(seed, 0, CLOCK_STREAM);
+    for (let node = 0; node < N; node++) {
+      const offset = cfg.skew === null ? 0 : cfg.skew.sample(crng);
+      clocks.set(node, offset, (2 * crng.nextDouble() - 1) * cfg.clockDrift);
+    }
+  }
+  const stores = new LeaderStores(N, cfg.resolution, cfg.onConflict);
+  const history = new HistoryRecorder();
+  const log: WriteLog = { key: [], node: [], arrivalNode: [], invokeMs: [], applyMs: [], ackMs: [], versions: [] };
+  const versions: Version<StoredWrite>[] = [];
+  const roots: number[] = [];
+  const writeLatency = new LogHistogram();
+  const down = new Uint8Array(N);
+  const counters = { outOfOrder: 0, detections: 0, stale: 0, deliveries: 0, lastWriteMs: -1, convergedAtMs: -1, writes: 0 };
+  const samples: { t_ms: number; divergent_keys: number }[] = [];
+  const chooser = keyChooser({ keys: cfg.keys, zipf: cfg.zipf });
+
+  const links = new ReplicationLinks(sim, N, cfg.links, cfg.fifoLinks, DELIVER, (to, from, index) => {
+    const v = versions[index];
+    const key = log.key[v.value.writeId];
+    const store = stores.store(to, key);
+    counters.deliveries++;
+    if (!store.context.covers(v.dot.actor, v.dot.counter) && !store.context.descends(v.context)) counters.outOfOrder++;
+    const outcome = stores.apply(to, key, v);
+    if (outcome === 'stale') counters.stale++;
+    else if (outcome === 'conflict') counters.detections++;
+    for (const target of graph.targets(to, roots[index], from)) links.send(to, target, index);
+    noteConvergence();
+  }, deriveStream(seed, 0, LINK_STREAM));
+
+  const noteConvergence = (): void => {
+    if (stores.divergentKeys === 0 && counters.convergedAtMs < 0) counters.convergedAtMs = sim.now;
+    else if (stores.divergentKeys > 0) counters.convergedAtMs = -1;
+  };
+
+  /** The datacenter that accepts a write arriving at `at` for `key`: its home or the arrival one, or the next live one. */
+  const acceptor = (at: number, key: number): number => {
+    let dc = cfg.homeRouting ? key % D : at;
+    for (let i = 0; i < D && down[dc] === 1; i++) dc = (dc + 1) % D;
+    return dc;
+  };
+  const hop = (from: number, to: number): number => (from === to ? 0 : (cfg.links[from * N + to] as NonNullable<typeof cfg.links[0]>).sample(localRng));
+
+  /** A client's write arriving at node `at` (a datacenter, or a device itself). */
+  const arrive = (at: number, key: number): void => {
+    const id = counters.writes++;
+    log.key.push(key);
+    log.node.push(-1);
+    log.arrivalNode.push(at);
+    log.invokeMs.push(sim.now);
+    log.applyMs.push(Number.NaN);
+    log.ackMs.push(null);
+    log.versions.push(null);
+    if (graph.isDevice(at)) accept(at, id, 0);
+    else {
+      const dc = acceptor(at, key);
+      const there = hop(at, dc);
+      sim.schedule(there, APPLY, dc, id, at);
+    }
+  };
+
+  /** `node` accepts write `id`; `backMs` is the hop back to the client. */
+  const accept = (node: number, id: number, backMs: number): void => {
+    const key = log.key[id];
+    const base = stores.value(node, key);
+    if (cfg.resolution === 'siblings') {
+      const frontier = stores.store(node, key).read().versions.map((v) => v.value.writeId);
+      history.read({ client: log.arrivalNode[id], session: log.arrivalNode[id], key, invokeMs: sim.now, returnMs: sim.now, returned: frontier });
+    }
+    const timestamp = clocks.local(node, sim.now);
+    const write: StoredWrite = { writeId: id, timestamp, value: { id, parents: base === EMPTY_VALUE ? [] : [base] } };
+    const version = stores.put(node, key, write);
+    log.node[id] = node;
+    log.applyMs[id] = sim.now;
+    log.versions[id] = version;
+    history.write({ id, client: log.arrivalNode[id], session: log.arrivalNode[id], key, invokeMs: log.invokeMs[id], timestamp });
+    const index = versions.length;
+    versions.push(version);
+    roots.push(graph.homeOf(node));
+    for (const target of graph.targets(node, graph.homeOf(node), node)) links.send(node, target, index);
+    counters.lastWriteMs = sim.now;
+    noteConvergence();
+    sim.schedule(cfg.localLatency.sample(localRng) + backMs, ACK, node, id);
+  };
+
+  sim.on(APPLY, (dc, id, at) => {
+    if (down[dc] === 1) {
+      // The chosen datacenter failed while the request travelled: on to the next live one.
+      let next = (dc + 1) % D;
+      for (let i = 0; i < D && down[next] === 1; i++) next = (next + 1) % D;
+      sim.schedule(hop(dc, next), APPLY, next, id, at);
+      return;
+    }
+    accept(dc, id, hop(dc, at));
+  }, 'write: apply');
+  sim.on(ACK, (node, id) => {
+    if (down[node] === 1) return; // the leader failed before acknowledging
+    log.ackMs[id] = sim.now;
+    history.ack(id, sim.now);
+    writeLatency.record(sim.now - log.invokeMs[id]);
+  }, 'write: ack');
+
+  // Datacenter workloads: one Poisson stream per datacenter.
+  const dcRate = cfg.writeRatePerSec / 1000;
+  const dcRngs: RandomStream[] = Array.from({ length: D }, (_, dc) => deriveStream(seed, 0, DC_ARRIVAL_STREAMS + dc));
+  sim.on(ARRIVE, (dc) => {
+    arrive(dc, chooser.next(dcRngs[dc]));
+    const next = sim.now - Math.log(dcRngs[dc].nextOpenDouble()) / dcRate;
+    if (next < cfg.durationMs) sim.scheduleAt(next, ARRIVE, dc);
+  }, 'write: arrive');
+  if (dcRate > 0) {
+    for (let dc = 0; dc < D; dc++) {
+      const first = -Math.log(dcRngs[dc].nextOpenDouble()) / dcRate;
+      if (first < cfg.durationMs) sim.scheduleAt(first, ARRIVE, dc);
+    }
+  }
+
+  // Devices: own write streams, online/offline periods.
+  if (cfg.devices !== null && deviceCount > 0) {
+    const dv = cfg.devices;
+    const rate = dv.writeRatePerSec / 1000;
+    const rngs = Array.from({ length: deviceCount }, (_, i) => deriveStream(seed, 0, DEVICE_STREAMS + i));
+    const onlineDist = cfg.online as NonNullable<typeof cfg.online>;
+    const offlineDist = cfg.offline as NonNullable<typeof cfg.offline>;
+    sim.on(DEVICE_WRITE, (device) => {
+      const rng = rngs[device - D];
+      arrive(device, chooser.next(rng));
+      const next = sim.now - Math.log(rng.nextOpenDouble()) / rate;
+      if (next < cfg.durationMs) sim.scheduleAt(next, DEVICE_WRITE, device);
+    }, 'device: write');
+    sim.on(TOGGLE, (device) => {
+      const rng = rngs[device - D];
+      if (links.isUp(device)) {
+        links.setUp(device, false);
+        sim.schedule(offlineDist.sample(rng), TOGGLE, device);
+      } else {
+        links.setUp(device, true);
+        // After the workload, devices come back and stay online, so that replicas converge.
+        if (sim.now < cfg.durationMs) sim.schedule(onlineDist.sample(rng), TOGGLE, device);
+      }
+    }, 'device: online/offline');
+    for (let i = 0; i < deviceCount; i++) {
+      const device = D + i;
+      sim.scheduleAt(onlineDist.sample(rngs[i]), TOGGLE, device);
+      if (rate > 0) {
+        const first = -Math.log(rngs[i].nextOpenDouble()) / rate;
+        if (first < cfg.durationMs) sim.scheduleAt(first, DEVICE_WRITE, device);
+      }
+    }
+  }
+
+  // A datacenter outage.
+  if (cfg.dcFailure !== null) {
+    const f = cfg.dcFailure;
+    sim.on(DC_FAIL, (dc) => {
+      down[dc] = 1;
+      links.setUp(dc, false);
+    }, 'datacenter: fail');
+    sim.on(DC_RECOVER, (dc) => {
+      down[dc] = 0;
+      links.setUp(dc, true);
+    }, 'datacenter: recover');
+    sim.scheduleAt(f.atMs, DC_FAIL, f.dc);
+    if (Number.isFinite(f.durationMs)) sim.scheduleAt(f.atMs + f.durationMs, DC_RECOVER, f.dc);
+  }
+
+  // Divergence over time: sampled while anything else is still to happen.
+  sim.on(SAMPLE, () => {
+    samples.push({ t_ms: sim.now, divergent_keys: stores.divergentKeys });
+    if ((sim.now < cfg.durationMs || sim.pending > 0) && samples.length < MAX_SAMPLES) sim.schedule(cfg.divergenceSampleMs, SAMPLE, 0);
+  }, 'divergence: sample');
+  sim.scheduleAt(0, SAMPLE, 0);
+
+  const t0 = performance.now();
+  sim.run();
+  const t1 = performance.now();
+  const run = multiLeaderMetrics({
+    cfg, sim, stores, links, history, log, writeLatency, samples, counters,
+  });
+  run.wallMs = { simulate: t1 - t0, metrics: performance.now() - t1 };
+  return run;
+}
+
+/**
+ * {@link runMultiLeaderWithHistory} without the history: the summary only.
+ *
+ * @param config - any subset of {@link MultiLeaderConfig}
+ * @param seed - seed of every random stream
+ * @example
+ * runMultiLeader({ datacenters: 3, topology: 'ring', resolution: 'merge' }, 1).acked_writes_lost; // 0
+ */
+export function runMultiLeader(config: Partial<MultiLeaderConfig>, seed: number): MultiLeaderRun['result'] {
+  return runMultiLeaderWithHistory(config, seed).result;
+}
