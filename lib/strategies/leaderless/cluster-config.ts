@@ -134,6 +134,16 @@ export interface LeaderlessConfig {
   clockDrift: number;
   /** Crash-recovery churn of every node, or `null` for none. Clients never crash. Default null. */
   crash: CrashConfig | null;
+  /**
+   * Probability that a crash destroys the node's store (a disk failure), in [0, 1]. Default 0:
+   * stores are durable. A destroyed store is restored when the node recovers, key by key, from
+   * the first other home replica of the key that is up then (nothing when none is): a copy that
+   * may be older than what was lost, so an acknowledged value can drop below W copies or vanish
+   * (Kleppmann, DDIA ch. 5, "Limitations of Quorum Consistency"). Needs `crash`. LWW only: a
+   * restored dotted-version-vector store would reissue its node's dots (Riak gives a restored
+   * vnode a fresh actor id instead), which this model does not do.
+   */
+  storeLoss: number;
   /** Probability that any one message is lost, in [0, 1]. Default 0. */
   loss: number;
   /** Scheduled network partitions (see {@link PartitionConfig}). Default none. */
@@ -223,6 +233,7 @@ export const LEADERLESS_DEFAULTS: Readonly<LeaderlessConfig> = Object.freeze({
   clockSkew: null,
   clockDrift: 0,
   crash: null,
+  storeLoss: 0,
   loss: 0,
   partitions: [],
   randomPartitions: null,
@@ -311,6 +322,9 @@ export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {})
     if (typeof c.crash !== 'object') throw new ParameterError('crash', String(c.crash), '{ ttf, ttr } distributions, or null');
     churn = { ttf: parseLatency(c.crash.ttf, 'crash.ttf'), ttr: parseLatency(c.crash.ttr, 'crash.ttr') };
   }
+  probability('storeLoss', c.storeLoss);
+  if (c.storeLoss > 0 && c.crash === null) throw new ParameterError('storeLoss', String(c.storeLoss), '0 without crash churn (a store is lost in a crash): set crash too');
+  if (c.storeLoss > 0 && c.conflict === 'siblings') throw new ParameterError('storeLoss', String(c.storeLoss), "0 with conflict 'siblings' (restoring a version-vector store is not modelled)");
   probability('loss', c.loss);
   validatePartitions(c.partitions, c.nodes);
   const randomCuts = validateRandomPartitions(c.randomPartitions, c.nodes);

@@ -8,7 +8,7 @@
 import { deriveStream } from '../../random/index.js';
 import { Faults, type Network, type Nodes, type Simulation } from '../../sim/index.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
-import { CHURN_CRASH, CHURN_RECOVER, CHURN_STREAMS, PARTITION_STREAM } from './message-kinds.js';
+import { CHURN_CRASH, CHURN_RECOVER, CHURN_STREAMS, PARTITION_STREAM, STORE_LOSS_STREAMS } from './message-kinds.js';
 
 /** What {@link planClusterFaults} needs from the run. */
 export interface ClusterFaultDeps {
@@ -19,6 +19,8 @@ export interface ClusterFaultDeps {
   seed: number;
   /** Whether the workload is over: random partitions start no new cut after it. */
   workloadDone: () => boolean;
+  /** Rebuilds a node whose store a crash destroyed (`storeLoss`), just before it is back up. */
+  restoreStore: (node: number) => void;
 }
 
 /**
@@ -26,25 +28,30 @@ export interface ClusterFaultDeps {
  * `partitionsInForce` and `lastHealMs` tell anti-entropy when the network healed).
  *
  * Crashes: node i's up and down times come from deriveStream(seed, 0, CHURN_STREAMS + i).
- * Random partitions: deriveStream(seed, 0, PARTITION_STREAM). Slow nodes draw their extra delay
+ * Store loss at a crash: deriveStream(seed, 0, STORE_LOSS_STREAMS + i). Random partitions:
+ * deriveStream(seed, 0, PARTITION_STREAM). Slow nodes draw their extra delay
  * with the message's own delay (the simulation's stream).
  *
  * @example
- * const faults = planClusterFaults({ cfg, sim, nodes, net, seed, workloadDone });
+ * const faults = planClusterFaults({ cfg, sim, nodes, net, seed, workloadDone, restoreStore: (node) => restore.restore(node) });
  * faults.partitionsInForce; // 0 before the first cut
  */
 export function planClusterFaults(deps: ClusterFaultDeps): Faults {
-  const { cfg, sim, nodes, net, seed, workloadDone } = deps;
+  const { cfg, sim, nodes, net, seed, workloadDone, restoreStore } = deps;
   const faults = new Faults(sim, nodes, net);
   const nodeCount = cfg.nodes;
   if (cfg.churn !== null) {
     const { ttf, ttr } = cfg.churn;
     const churnRng = Array.from({ length: nodeCount }, (_, node) => deriveStream(seed, 0, CHURN_STREAMS + node));
+    const lossRng = cfg.storeLoss > 0 ? Array.from({ length: nodeCount }, (_, node) => deriveStream(seed, 0, STORE_LOSS_STREAMS + node)) : [];
+    // Event argument a = 1: the crash destroyed the store (drawn at the crash, restored at recovery).
     sim.on(CHURN_CRASH, (node) => {
       nodes.crash(node);
-      sim.schedule(ttr.sample(churnRng[node]), CHURN_RECOVER, node);
+      const storeLost = cfg.storeLoss > 0 && lossRng[node].nextDouble() < cfg.storeLoss ? 1 : 0;
+      sim.schedule(ttr.sample(churnRng[node]), CHURN_RECOVER, node, storeLost);
     }, 'churn: crash');
-    sim.on(CHURN_RECOVER, (node) => {
+    sim.on(CHURN_RECOVER, (node, storeLost) => {
+      if (storeLost === 1) restoreStore(node);
       nodes.recover(node);
       sim.schedule(ttf.sample(churnRng[node]), CHURN_CRASH, node);
     }, 'churn: recover');

@@ -20,6 +20,8 @@ export const CHURN_CRASH = 9;
 export const CHURN_RECOVER = 10;
 /** Churn streams are deriveStream(seed, 0, CHURN_STREAMS + node). */
 export const CHURN_STREAMS = 16;
+/** Store-loss draws of node i (one per crash) come from deriveStream(seed, 0, STORE_LOSS_STREAMS + i), past the churn streams. */
+export const STORE_LOSS_STREAMS = CHURN_STREAMS + 4096;
 /** The random partitions' stream is deriveStream(seed, 0, PARTITION_STREAM) (below the churn streams). */
 export const PARTITION_STREAM = 8;
 /** Handoff rounds after the workload before the run gives up on hints whose home stays unreachable. */
