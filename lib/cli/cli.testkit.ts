@@ -34,3 +34,13 @@ export function expectRefused(run: CliRun, flag: string, paths: string[]): void 
   expect(lines[0]).toContain(flag);
   for (const path of paths) expect(existsSync(path), path).toBe(false);
 }
+
+/** Runs `replilab ARGS` expecting success and exactly one JSON object on stdout (nothing on stderr); returns it. */
+export function runCliJson(args: string[]): Record<string, any> {
+  const run = runCli(args);
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toBe('');
+  const lines = run.stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]) as Record<string, any>;
+}

@@ -13,7 +13,7 @@
 import type { LatencyDistribution } from '../../latency/index.js';
 import { Network, Nodes, Simulation } from '../../sim/index.js';
 import {
-  APPEND, APPEND_ACK, CLIENT_WRITE, DISK_DONE, HEARTBEAT, HEARTBEAT_TICK, MONITOR_HEARTBEAT, SEMI_SYNC_CHECK,
+  APPEND, APPEND_ACK, CLIENT_WRITE, DISK_DONE, HEARTBEAT, HEARTBEAT_TICK, MONITOR_HEARTBEAT, SEMI_SYNC_CHECK, SHIP,
 } from './message-kinds.js';
 import { PauseGate } from './pause-gate.js';
 import { ReplicationLog } from './replication-log.js';
@@ -47,6 +47,18 @@ export interface ClusterSettings {
   heartbeatMs: number;
   /** An endpoint that also receives the leader's heartbeats (the coordinator), or null. */
   monitor: number | null;
+  /**
+   * Delay from a leader's append to shipping the entry to the followers (a binlog dump thread or WAL
+   * sender waking up, batching); null: at once. Entries not yet shipped die with a crashed leader:
+   * with async followers these are the acknowledged writes a failover loses.
+   */
+  shipDelay: LatencyDistribution | null;
+  /**
+   * Extra delay (ms) before entries are shipped to each node as a follower (0: none): a follower
+   * whose replication connection lags, so its log stays shorter than the others'. Resends never
+   * run ahead of it.
+   */
+  shipLagMs: readonly number[];
   /** A follower short of the leader's log is re-sent its missing entries at most this often (ms); conflicts are answered at once. */
   gapResendMs: number;
 }
@@ -121,6 +133,9 @@ export class ReplicationCluster {
 
   private readonly n: number;
   private readonly diskFreeAt: Float64Array;
+  private readonly shipFreeAt: Float64Array;
+  /** shippedTo[leader * nodes + f]: the last position the leader has shipped to f (resends stop there). */
+  private readonly shippedTo: Int32Array;
   private readonly lastGapResend: Float64Array;
   private readonly pending: Map<number, number>[];
   private readonly payloads: AppendPayload[] = [];
@@ -145,6 +160,8 @@ export class ReplicationCluster {
     this.fenced = new Uint8Array(n);
     this.semiSyncFollower = new Int32Array(n).fill(-1);
     this.diskFreeAt = new Float64Array(n);
+    this.shipFreeAt = new Float64Array(n);
+    this.shippedTo = new Int32Array(n * n);
     this.lastGapResend = new Float64Array(n * n).fill(-Infinity);
     this.pending = Array.from({ length: n }, () => new Map<number, number>());
     this.gate = new PauseGate(settings.endpoints);
@@ -162,6 +179,7 @@ export class ReplicationCluster {
       this.sendHeartbeats(node);
       nodes.schedule(node, settings.heartbeatMs, HEARTBEAT_TICK, term);
     }), 'heartbeat tick');
+    nodes.on(SHIP, gate.message((node: number, to: number, index: number, term: number) => this.shipEntry(node, to, index, term)), 'ship');
     nodes.on(SEMI_SYNC_CHECK, gate.message((node: number, index: number, term: number) => this.onSemiSyncCheck(node, index, term)), 'semi-sync check');
     nodes.onRecover((node) => this.onRecover(node));
   }
@@ -202,10 +220,34 @@ export class ReplicationCluster {
     const index = log.append(term, writeId);
     this.hooks.onAppend?.(node, index, writeId);
     this.persist(node, index, term);
-    for (let f = 0; f < this.n; f++) if (f !== node) this.sendEntries(node, f, index - 1, index);
+    const ship = this.settings.shipDelay;
+    let at = this.sim.now;
+    if (ship !== null) {
+      // The log sender ships entries in log order, each after its own delay.
+      at = Math.max(this.shipFreeAt[node], this.sim.now + ship.sample(this.sim.rng));
+      this.shipFreeAt[node] = at;
+    }
+    for (let f = 0; f < this.n; f++) {
+      if (f === node) continue;
+      const lag = this.settings.shipLagMs[f];
+      if (lag > 0) this.nodes.schedule(node, at + lag - this.sim.now, SHIP, f, index, term);
+    }
+    if (at === this.sim.now) this.shipEntry(node, -1, index, term);
+    else this.nodes.schedule(node, at - this.sim.now, SHIP, -1, index, term);
     const timeout = this.settings.semiSyncTimeoutMs;
     if (timeout !== null) this.nodes.schedule(node, timeout, SEMI_SYNC_CHECK, index, term);
     return true;
+  }
+
+  /** Ships the entry at `index` to follower `to`, or (-1) to every follower without a ship lag. */
+  private shipEntry(leader: number, to: number, index: number, term: number): void {
+    if (this.role[leader] !== 'leader' || this.currentTerm[leader] !== term || this.logs[leader].termAt(index) !== term) return;
+    for (let f = 0; f < this.n; f++) {
+      if (f === leader || (to >= 0 ? f !== to : this.settings.shipLagMs[f] > 0)) continue;
+      const slot = leader * this.n + f;
+      if (index > this.shippedTo[slot]) this.shippedTo[slot] = index;
+      this.sendEntries(leader, f, index - 1, index);
+    }
   }
 
   /** Makes `node` leader of `term` (its term must already be `term`): resets its view of the followers and heartbeats at once. */
@@ -215,6 +257,8 @@ export class ReplicationCluster {
     this.knownLeader[node] = node;
     this.fenced[node] = 0;
     this.matchIndex.fill(0, node * this.n, node * this.n + this.n);
+    // Earlier terms' entries are all shippable at once; this term's go out as the sender ships them.
+    this.shippedTo.fill(this.logs[node].lastIndex, node * this.n, node * this.n + this.n);
     // Entries from earlier terms count as settled: their clients were answered (or not) by their own leader.
     this.commitIndex[node] = this.logs[node].lastIndex;
     this.semiSyncFollower[node] = this.settings.semiSyncTimeoutMs === null ? -1 : this.firstSyncFollower(node);
@@ -388,16 +432,17 @@ export class ReplicationCluster {
       return;
     }
     if (ok === REPLY_STALE_TERM) return;
-    const from = Math.min(index, log.lastIndex);
-    if (from >= log.lastIndex) return;
     const slot = leader * this.n + f;
+    const to = Math.min(log.lastIndex, this.shippedTo[slot]);
+    const from = Math.min(index, to);
+    if (from >= to) return;
     // A gap (the follower's log just ends early) may mean entries are still in flight: resend at a bounded rate.
     // A conflict is answered at once, walking back to where the logs agree.
     if (ok === REPLY_GAP) {
       if (this.sim.now - this.lastGapResend[slot] < this.settings.gapResendMs) return;
       this.lastGapResend[slot] = this.sim.now;
     }
-    this.sendEntries(leader, f, from, log.lastIndex);
+    this.sendEntries(leader, f, from, to);
   }
 
   /** The highest position every follower the leader must wait for has made durable, and the leader too. */
@@ -450,6 +495,7 @@ export class ReplicationCluster {
     this.pending[node].clear();
     this.durableIndex[node] = this.logs[node].lastIndex;
     this.diskFreeAt[node] = this.sim.now;
+    this.shipFreeAt[node] = this.sim.now;
     if (changed) this.hooks.onRoleChange?.(node);
   }
 }

@@ -28,6 +28,7 @@ export const VOTE_PERSISTED = 19;
 export const CANDIDACY_PERSISTED = 20;
 export const TERM_PERSISTED = 21;
 export const SEMI_SYNC_CHECK = 22;
+export const SHIP = 23;
 
 // Simulation-level events.
 export const CLIENT_WRITE = 32;

@@ -84,7 +84,7 @@ export function runCommit(config: Partial<CommitConfig>, seed: number): CommitRe
   const cluster: ReplicationCluster = new ReplicationCluster(sim, nodes, net, {
     nodes: n, endpoints: n, latency: cfg.latencyDist, disk: cfg.diskDist, modes: followerModes(cfg),
     semiSyncTimeoutMs: cfg.mode === 'semi-sync' ? cfg.semiSyncTimeoutMs : null,
-    heartbeatMs: cfg.heartbeatMs, monitor: null, gapResendMs: cfg.heartbeatMs,
+    heartbeatMs: cfg.heartbeatMs, monitor: null, shipDelay: null, shipLagMs: new Array<number>(n).fill(0), gapResendMs: cfg.heartbeatMs,
   }, {
     onDurable(node, index) {
       const times = durableAt[node];

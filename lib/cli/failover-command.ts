@@ -1,0 +1,114 @@
+import { Command } from 'commander';
+import { latencyPresetNames } from '../latency/index.js';
+import { FAILOVER_DEFAULTS, validateFailoverConfig, type FailoverConfig } from '../strategies/leader-follower/failover-config.js';
+import { runFailover, type FailoverResult } from '../strategies/leader-follower/run-failover.js';
+import { configFromFlags, msText, type FlagField } from './config-flags.js';
+import { parseWholeNumber } from './parse-values.js';
+
+/** Flags of `replilab failover` and the FailoverConfig fields they set. */
+export const FAILOVER_FLAGS: readonly FlagField[] = [
+  { flag: '--nodes', field: 'nodes', kind: 'whole' },
+  { flag: '--election', field: 'election', kind: 'text' },
+  { flag: '--election-timeout', field: 'electionTimeoutMs', kind: 'range' },
+  { flag: '--heartbeat', field: 'heartbeatMs', kind: 'number' },
+  { flag: '--detector', field: 'detector', kind: 'text' },
+  { flag: '--timeout', field: 'timeoutMs', kind: 'number' },
+  { flag: '--phi-threshold', field: 'phiThreshold', kind: 'number' },
+  { flag: '--latency', field: 'latency', kind: 'text' },
+  { flag: '--disk', field: 'disk', kind: 'text' },
+  { flag: '--replication-delay', field: 'replicationDelay', kind: 'text' },
+  { flag: '--stale-followers', field: 'staleFollowers', kind: 'whole' },
+  { flag: '--stale-lag', field: 'staleLagMs', kind: 'number' },
+  { flag: '--fault', field: 'fault', kind: 'text' },
+  { flag: '--pause', field: 'pause', kind: 'text' },
+  { flag: '--fault-duration', field: 'faultDurationMs', kind: 'number' },
+  { flag: '--async-followers', field: 'asyncFollowers', kind: 'whole' },
+  { flag: '--write-rate', field: 'writeRate', kind: 'number' },
+  { flag: '--fencing', field: 'fencing', kind: 'text' },
+  { flag: '--trials', field: 'trials', kind: 'whole' },
+];
+
+const d = FAILOVER_DEFAULTS;
+const EXAMPLES = `
+Examples:
+  $ replilab failover --election raft --election-timeout 150-300 --trials 500
+  $ replilab failover --election raft --election-timeout 150-155 --json          # split votes
+  $ replilab failover --election coordinator --timeout 1000 --fault pause --pause "uniform(0,3000)"
+  $ replilab failover --election coordinator --detector phi --latency "mix(0.99:exp(1),0.01:const(200))"
+  $ replilab failover --fault partition --fencing --async-followers 4 --write-rate 0.5 --json
+  $ replilab failover --stale-followers 2 --async-followers 4 --json
+
+In each trial the leader (node 0) fails at a uniformly random moment within its heartbeat
+interval, after ${d.warmupHeartbeats} heartbeats. recovery_ms: from the failure to the moment a leader's
+heartbeat sent after it has reached every live follower (DESIGN.md). Distributions (SPEC) in ms:
+exp(1) const(2) uniform(0,1000) lognormal(0,1) mix(0.99:exp(1),0.01:const(200)) file:PATH.csv
+(latency presets are for the quorum legs: ${latencyPresetNames().join(', ')}; give a distribution here).
+
+--json prints one object: trials, recovery_ms{mean,p50,p90,p99,max,samples}, detection_ms{...},
+election_rounds{mean,max}, no_leader_trials, unnecessary_failovers, split_brain_ms{mean,max},
+acked_writes_lost, discarded_writes, reused_ids, writes, acked_writes, intervals{...} (count, of,
+p, Wilson 95% low/high), then seed and the config that ran.`;
+
+/** The config and seed from the flags; every refusal names its flag. */
+export function failoverRunFromFlags(flags: Record<string, unknown>): { config: Partial<FailoverConfig>; seed: number } {
+  const config = configFromFlags<FailoverConfig>(flags, FAILOVER_FLAGS, validateFailoverConfig);
+  const seed = flags.seed === undefined ? 1 : parseWholeNumber('--seed', String(flags.seed), 0);
+  return { config, seed };
+}
+
+/** What `--json` prints. */
+export function failoverJson(result: FailoverResult, seed: number, config: Partial<FailoverConfig>): Record<string, unknown> {
+  const { latencyDist: _l, diskDist: _d, replicationDelayDist: _r, pauseDist: _p, asyncCount: _a, observeWindowMs: _o, ...resolved } = validateFailoverConfig(config);
+  return { ...result, seed, config: resolved };
+}
+
+function summary(r: FailoverResult, seed: number, config: Partial<FailoverConfig>): string {
+  const c = validateFailoverConfig(config);
+  const iv = r.intervals;
+  const pct = (e: { count: number; of: number; low: number; high: number }) => `${e.count}/${e.of} [${(100 * e.low).toFixed(1)}%, ${(100 * e.high).toFixed(1)}%]`;
+  const how = c.election === 'raft' ? `raft, election timeout ${c.electionTimeoutMs[0]}-${c.electionTimeoutMs[1]} ms` : `coordinator, ${c.detector === 'phi' ? `phi >= ${c.phiThreshold}` : `timeout ${c.timeoutMs} ms`}`;
+  return [
+    `failover: ${c.nodes} nodes (${c.asyncCount} async followers, ${c.staleFollowers} stale), ${how}, heartbeat ${c.heartbeatMs} ms, fault ${c.fault}${c.fencing ? ', fencing' : ''}; ${r.trials} trials, seed ${seed}`,
+    `recovery:              mean ${msText(r.recovery_ms.mean)}, p50 ${msText(r.recovery_ms.p50)}, p90 ${msText(r.recovery_ms.p90)}, p99 ${msText(r.recovery_ms.p99)}, max ${msText(r.recovery_ms.max)}`,
+    `detection:             mean ${msText(r.detection_ms.mean)}, p50 ${msText(r.detection_ms.p50)}, max ${msText(r.detection_ms.max)}`,
+    `election rounds:       mean ${r.election_rounds.mean.toFixed(2)}, max ${r.election_rounds.max}`,
+    `no leader in trial:    ${pct(iv.no_leader_trials)}`,
+    `unnecessary failovers: ${r.unnecessary_failovers} (trials with one: ${pct(iv.unnecessary_failover_trials)})`,
+    `split brain:           mean ${msText(r.split_brain_ms.mean)}, max ${msText(r.split_brain_ms.max)} (trials with one: ${pct(iv.split_brain_trials)})`,
+    `acked writes lost:     ${r.acked_writes_lost} of ${r.acked_writes} acknowledged (trials losing writes: ${pct(iv.trials_losing_writes)})`,
+    `discarded at rejoin:   ${r.discarded_writes}; autoincrement ids reused: ${r.reused_ids}`,
+  ].join('\n') + '\n';
+}
+
+/** `replilab failover`: leader failure, detection and promotion or election, over many trials. */
+export function failoverCommand(): Command {
+  return new Command('failover')
+    .description('simulate leader failures in a leader-follower cluster: detection, promotion or Raft-style election, split brain, lost writes')
+    .option('--nodes <count>', `nodes, the leader included (default ${d.nodes})`)
+    .option('--election <mode>', `raft or coordinator (default ${d.election})`)
+    .option('--election-timeout <min-max>', `raft: election timeout range in ms (default ${d.electionTimeoutMs.join('-')})`)
+    .option('--heartbeat <ms>', `leader heartbeat interval (default ${d.heartbeatMs})`)
+    .option('--detector <kind>', `coordinator's failure detector: timeout or phi (default ${d.detector})`)
+    .option('--timeout <ms>', `coordinator: timeout detector's timeout (default ${d.timeoutMs})`)
+    .option('--phi-threshold <phi>', `coordinator: phi-accrual threshold (default ${d.phiThreshold})`)
+    .option('--latency <spec>', `one-way message delay (default ${d.latency})`)
+    .option('--disk <spec>', `fsync latency of log entries, votes and terms (default ${d.disk})`)
+    .option('--replication-delay <spec>', `delay from the leader's append to shipping the entry (default ${d.replicationDelay})`)
+    .option('--stale-followers <count>', `followers whose logs lag (shorter at the failure) (default ${d.staleFollowers})`)
+    .option('--stale-lag <ms>', `how far behind a stale follower is shipped entries (default ${d.staleLagMs})`)
+    .option('--fault <kind>', `crash, pause or partition of the leader (default ${d.fault})`)
+    .option('--pause <spec>', `pause durations with --fault pause (default ${d.pause})`)
+    .option('--fault-duration <ms>', `crash downtime or partition length (default ${d.faultDurationMs})`)
+    .option('--async-followers <count>', 'followers that acknowledge asynchronously; the others are sync (default all)')
+    .option('--write-rate <per-ms>', `client writes per ms (default ${d.writeRate})`)
+    .option('--fencing', 'fence the old leader when a new one takes over')
+    .option('--trials <count>', `independent failovers (default ${d.trials})`)
+    .option('--seed <seed>', 'seed of every random stream (default 1)')
+    .option('--json', 'print exactly one JSON object on stdout and nothing else')
+    .addHelpText('after', EXAMPLES)
+    .action((flags: Record<string, unknown>) => {
+      const { config, seed } = failoverRunFromFlags(flags);
+      const result = runFailover(config, seed);
+      process.stdout.write(flags.json ? JSON.stringify(failoverJson(result, seed, config)) + '\n' : summary(result, seed, config));
+    });
+}

@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testkit.js';
+
+beforeAll(requireBuiltCli);
+
+/** Issue 5's JSON names for `replilab failover` (keep them). */
+const ISSUE_KEYS = ['trials', 'recovery_ms', 'election_rounds', 'no_leader_trials', 'unnecessary_failovers', 'split_brain_ms', 'acked_writes_lost', 'discarded_writes', 'reused_ids'];
+
+function runJson(args: string[]): Record<string, any> {
+  return runCliJson(['failover', ...args, '--json']);
+}
+
+describe('replilab failover', () => {
+  it('--json prints one object with issue 5\'s names', () => {
+    const j = runJson(['--trials', '30', '--election', 'raft', '--election-timeout', '150-300', '--seed', '3']);
+    for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
+    for (const q of ['mean', 'p50', 'p90', 'p99', 'max']) expect(j.recovery_ms[q], q).toBeGreaterThanOrEqual(150 - 50);
+    expect(j.recovery_ms.p50).toBeLessThanOrEqual(j.recovery_ms.p99);
+    expect(j.election_rounds.mean).toBeGreaterThanOrEqual(1);
+    expect(j.trials).toBe(30);
+    expect(j.seed).toBe(3);
+    expect(j.config).toMatchObject({ election: 'raft', electionTimeoutMs: [150, 300], trials: 30 });
+  });
+
+  it('every issue flag is accepted; partition without fencing shows split brain, with fencing none', () => {
+    const common = ['--nodes', '5', '--election', 'coordinator', '--heartbeat', '50', '--detector', 'timeout', '--timeout', '400',
+      '--latency', 'exp(1)', '--disk', 'const(1)', '--stale-followers', '1', '--fault', 'partition', '--pause', 'uniform(0,500)',
+      '--async-followers', '4', '--write-rate', '0.1', '--trials', '10', '--seed', '2'];
+    const open = runJson(common);
+    const fenced = runJson([...common, '--fencing']);
+    expect(open.split_brain_ms.mean).toBeGreaterThan(1000);
+    expect(fenced.split_brain_ms.max).toBe(0);
+    expect(open.acked_writes_lost).toBeGreaterThan(fenced.acked_writes_lost);
+    expect(open.unnecessary_failovers).toBe(10);
+  });
+
+  it('prints a readable summary without --json', () => {
+    const run = runCli(['failover', '--trials', '5']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^failover: 5 nodes/);
+    expect(run.stdout).toMatch(/recovery: +mean/);
+  });
+
+  it('refuses bad input with one line naming the flag, exit 2', () => {
+    expectRefused(runCli(['failover', '--election-timeout', '300-150']), '--election-timeout', []);
+    expectRefused(runCli(['failover', '--election-timeout', 'soon']), '--election-timeout', []);
+    expectRefused(runCli(['failover', '--election', 'coordinator', '--heartbeat', '500', '--timeout', '500']), '--heartbeat', []);
+    expectRefused(runCli(['failover', '--heartbeat', '200']), '--heartbeat', []); // >= the minimum election timeout (150)
+    expectRefused(runCli(['failover', '--nodes', '3', '--stale-followers', '5']), '--stale-followers', []);
+    expectRefused(runCli(['failover', '--write-rate=-0.5']), '--write-rate', []);
+    expectRefused(runCli(['failover', '--election', 'paxos']), '--election', []);
+    expectRefused(runCli(['failover', '--detector', 'phi']), '--detector', []);
+    expectRefused(runCli(['failover', '--latency', 'exp(-1)']), '--latency', []);
+    expectRefused(runCli(['failover', '--trials', '0']), '--trials', []);
+  });
+});

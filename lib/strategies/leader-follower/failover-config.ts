@@ -1,0 +1,180 @@
+import { ParameterError } from '../../errors.js';
+import type { LatencyDistribution } from '../../latency/index.js';
+import { choiceField, distributionField, positiveField, refuseUnknownFields, wholeField } from './validate.js';
+
+/**
+ * How a new leader is chosen (issue 5, item 5):
+ * - `'coordinator'`: an external coordinator (Orchestrator, Patroni style) watches the leader's
+ *   heartbeats with its failure detector; on suspicion it asks every other node for its log
+ *   position, promotes the most up-to-date one (latest last term, then longest log, then lowest
+ *   id) to a new term, and the promoted node persists the term and starts heartbeating.
+ * - `'raft'`: a Raft-style election. Each follower waits a random election timeout from
+ *   [min, max], reset by every append or heartbeat from the leader and by every vote it grants;
+ *   when it expires the follower becomes a candidate of the next term, persists its vote for
+ *   itself (disk latency) and requests votes; a voter grants at most one vote per term
+ *   (persisted before it answers) and only to a candidate whose log is at least as up to date as
+ *   its own; a majority of all nodes elects; split votes run into the next timeout and a new round.
+ */
+export type ElectionMode = 'raft' | 'coordinator';
+
+/** The coordinator's failure detector: a fixed timeout, or phi accrual. */
+export type DetectorKind = 'timeout' | 'phi';
+
+/**
+ * What happens to the leader at the failure instant:
+ * - `'crash'`: the process dies (in-flight messages still arrive; nothing more is sent); it
+ *   restarts as a follower `faultDurationMs` later with its log and term, and rejoins.
+ * - `'pause'`: a stop-the-world pause of a duration drawn from `pause`; messages and timers wait
+ *   and run when it resumes, still believing it leads.
+ * - `'partition'`: the leader is cut off from every other node and the coordinator (clients still
+ *   reach it) for `faultDurationMs`.
+ */
+export type LeaderFault = 'crash' | 'pause' | 'partition';
+
+/** One failover experiment: a cluster, its failure detection and promotion, and the leader's failure. Defaults in {@link FAILOVER_DEFAULTS}. */
+export interface FailoverConfig {
+  /** Nodes in the cluster (node 0 leads at first), an integer from 2 to 64. Default 5. */
+  nodes: number;
+  /** Promotion procedure (see {@link ElectionMode}). Default `'raft'`. */
+  election: ElectionMode;
+  /** Raft election timeout range [min, max] in ms, 0 < min <= max. Default [150, 300] (Ongaro and Ousterhout 2014, §9.3). */
+  electionTimeoutMs: [number, number];
+  /** Leader heartbeat interval, ms (> 0; below the coordinator timeout, or below the minimum election timeout). Default 50. */
+  heartbeatMs: number;
+  /** The coordinator's detector. `'phi'` needs `election: 'coordinator'` (Raft's randomized timeout is its own detector). Default `'timeout'`. */
+  detector: DetectorKind;
+  /** The coordinator's fixed timeout, ms, > heartbeatMs. Default 500. */
+  timeoutMs: number;
+  /** Phi-accrual threshold (phi at which the leader is suspected), > 0. Default 8 (Cassandra's default). */
+  phiThreshold: number;
+  /** Phi-accrual window: inter-arrival times kept, >= 1. Default 100. */
+  phiWindow: number;
+  /** One-way message delay (every link, every kind), a distribution in text form. Default `exp(1)`. */
+  latency: string;
+  /**
+   * Delay from the leader's append to shipping the entry to its followers (binlog dump thread,
+   * WAL sender, batching), a distribution. Entries not yet shipped die with a crashed leader: with
+   * async followers, acknowledged writes lost at failover. Default `exp(0.2)` (mean 5 ms).
+   */
+  replicationDelay: string;
+  /** Time to persist a vote, a term or log entries (fsync), a distribution. Default `const(1)`. */
+  disk: string;
+  /**
+   * Stale followers K: the leader ships log entries to the last K followers `staleLagMs` later than
+   * to the others (a lagging replication connection; heartbeats are not delayed), so at the
+   * failure their logs are shorter (the unshipped tail dies with the leader) and they cannot win
+   * against an up-to-date follower. 0..nodes-1. Default 0.
+   */
+  staleFollowers: number;
+  /** Extra delay before entries are shipped to a stale follower, ms, >= 0. Default 200. */
+  staleLagMs: number;
+  /** The leader's failure (see {@link LeaderFault}). Default `'crash'`. */
+  fault: LeaderFault;
+  /** Pause durations (fault `'pause'`), a distribution. Default `uniform(0,1000)`. */
+  pause: string;
+  /** How long a crashed leader stays down, or a partition lasts, ms (> 0). Default 2000. */
+  faultDurationMs: number;
+  /**
+   * Asynchronous followers: of the nodes-1 initial followers, the last K acknowledge
+   * asynchronously and the others synchronously (the leader waits for every sync follower). The
+   * original leader, once a follower, is asynchronous. 0..nodes-1; null: all (the default).
+   */
+  asyncFollowers: number | null;
+  /** Client writes per ms reaching the cluster (Poisson), >= 0. Default 0.1. */
+  writeRate: number;
+  /** Fencing: when a new leader takes over, the old one is fenced and refuses writes (STONITH, fencing tokens). Default false. */
+  fencing: boolean;
+  /** Trials (independent failovers), an integer from 1 to 1e6. Default 200. */
+  trials: number;
+  /** Heartbeat intervals before the failure (the detector's history), an integer >= 1. Default 20. */
+  warmupHeartbeats: number;
+  /** How long a trial goes on after the fault ends (rejoin, convergence), ms; null: max(1000, 4 x the detection scale: the coordinator timeout, the maximum election timeout, or 10 heartbeats with phi). */
+  observeMs: number | null;
+}
+
+/** The defaults of every {@link FailoverConfig} field. */
+export const FAILOVER_DEFAULTS: Readonly<FailoverConfig> = Object.freeze({
+  nodes: 5,
+  election: 'raft',
+  electionTimeoutMs: [150, 300],
+  heartbeatMs: 50,
+  detector: 'timeout',
+  timeoutMs: 500,
+  phiThreshold: 8,
+  phiWindow: 100,
+  latency: 'exp(1)',
+  replicationDelay: 'exp(0.2)',
+  disk: 'const(1)',
+  staleFollowers: 0,
+  staleLagMs: 200,
+  fault: 'crash',
+  pause: 'uniform(0,1000)',
+  faultDurationMs: 2000,
+  asyncFollowers: null,
+  writeRate: 0.1,
+  fencing: false,
+  trials: 200,
+  warmupHeartbeats: 20,
+  observeMs: null,
+} satisfies FailoverConfig);
+
+/** A validated {@link FailoverConfig} with its distributions parsed. */
+export interface ResolvedFailoverConfig extends FailoverConfig {
+  latencyDist: LatencyDistribution;
+  diskDist: LatencyDistribution;
+  replicationDelayDist: LatencyDistribution;
+  pauseDist: LatencyDistribution;
+  /** Async followers as a number (null resolved). */
+  asyncCount: number;
+  /** The observation window after the fault, ms. */
+  observeWindowMs: number;
+}
+
+/**
+ * Fills in the defaults and checks every field; a ParameterError names the first bad one.
+ *
+ * @example
+ * validateFailoverConfig({ electionTimeoutMs: [300, 150] }); // throws: electionTimeoutMs: got [300,150]; allowed: [min, max] with 0 < min <= max
+ * validateFailoverConfig({ election: 'coordinator', heartbeatMs: 500, timeoutMs: 500 }); // throws on heartbeatMs
+ */
+export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): ResolvedFailoverConfig {
+  refuseUnknownFields(config, FAILOVER_DEFAULTS);
+  const c: FailoverConfig = { ...FAILOVER_DEFAULTS, ...config };
+  wholeField('nodes', c.nodes, 2, 64);
+  const election = choiceField('election', c.election, ['raft', 'coordinator'] as const);
+  const range = c.electionTimeoutMs;
+  if (!(Array.isArray(range) && range.length === 2 && range.every((x) => typeof x === 'number' && Number.isFinite(x)) && range[0] > 0 && range[0] <= range[1])) {
+    throw new ParameterError('electionTimeoutMs', JSON.stringify(range), '[min, max] with 0 < min <= max (ms)');
+  }
+  positiveField('heartbeatMs', c.heartbeatMs);
+  const detector = choiceField('detector', c.detector, ['timeout', 'phi'] as const);
+  positiveField('timeoutMs', c.timeoutMs);
+  if (election === 'raft' && detector === 'phi') {
+    throw new ParameterError('detector', 'phi', "'timeout' with election 'raft' (its randomized election timeout is the detector); phi needs election 'coordinator'");
+  }
+  if (election === 'raft' && c.heartbeatMs >= range[0]) {
+    throw new ParameterError('heartbeatMs', String(c.heartbeatMs), `less than the minimum election timeout (${range[0]} ms)`);
+  }
+  if (election === 'coordinator' && detector === 'timeout' && c.heartbeatMs >= c.timeoutMs) {
+    throw new ParameterError('heartbeatMs', String(c.heartbeatMs), `less than the timeout (${c.timeoutMs} ms)`);
+  }
+  positiveField('phiThreshold', c.phiThreshold, 'phi');
+  wholeField('phiWindow', c.phiWindow, 1, 100000);
+  const latencyDist = distributionField('latency', c.latency);
+  const diskDist = distributionField('disk', c.disk);
+  const replicationDelayDist = distributionField('replicationDelay', c.replicationDelay);
+  wholeField('staleFollowers', c.staleFollowers, 0, c.nodes - 1);
+  positiveField('staleLagMs', c.staleLagMs, 'ms', true);
+  choiceField('fault', c.fault, ['crash', 'pause', 'partition'] as const);
+  const pauseDist = distributionField('pause', c.pause);
+  positiveField('faultDurationMs', c.faultDurationMs);
+  const asyncCount = c.asyncFollowers === null ? c.nodes - 1 : wholeField('asyncFollowers', c.asyncFollowers, 0, c.nodes - 1);
+  positiveField('writeRate', c.writeRate, 'writes per ms', true);
+  if (typeof c.fencing !== 'boolean') throw new ParameterError('fencing', String(c.fencing), 'true or false');
+  wholeField('trials', c.trials, 1, 1_000_000);
+  wholeField('warmupHeartbeats', c.warmupHeartbeats, 1, 100000);
+  if (c.observeMs !== null) positiveField('observeMs', c.observeMs);
+  const scale = election === 'raft' ? range[1] : detector === 'timeout' ? c.timeoutMs : 10 * c.heartbeatMs;
+  const observeWindowMs = c.observeMs ?? Math.max(1000, 4 * scale);
+  return { ...c, latencyDist, diskDist, replicationDelayDist, pauseDist, asyncCount, observeWindowMs };
+}

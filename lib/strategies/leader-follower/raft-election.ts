@@ -1,0 +1,116 @@
+/**
+ * Raft-style leader election on top of {@link ReplicationCluster}: randomized election timeouts,
+ * candidacy with a persisted self-vote, one persisted vote per term, the up-to-date log check,
+ * and a majority of all nodes.
+ *
+ * Reference: D. Ongaro and J. Ousterhout, "In Search of an Understandable Consensus Algorithm",
+ * USENIX ATC 2014, §5.2 (election, randomized timeouts, split votes) and §5.4.1 (election
+ * restriction); Figure 2 (persistent state before responding to RPCs).
+ */
+import type { LatencyDistribution } from '../../latency/index.js';
+import type { Network, Nodes, Simulation } from '../../sim/index.js';
+import type { ReplicationCluster } from './cluster.js';
+import { CANDIDACY_PERSISTED, ELECTION_TIMER, REQUEST_VOTE, VOTE, VOTE_PERSISTED } from './message-kinds.js';
+
+/** Told when a node becomes a candidate of a term (after the timer, before persisting its vote). */
+export type CandidacyListener = (node: number, term: number) => void;
+
+/**
+ * The election side of a Raft-style cluster. The cluster calls {@link resetTimer} on every valid
+ * leader contact; crashes discard a node's timer and recovery starts a fresh one.
+ *
+ * @example
+ * const election = new RaftElection(sim, nodes, net, cluster, { minMs: 150, maxMs: 300, disk }, onCandidacy);
+ * election.start();   // every node's election timer runs
+ */
+export class RaftElection {
+  private readonly generation: Int32Array;
+  private readonly votes: Int32Array;
+  private readonly majority: number;
+  private readonly n: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly nodes: Nodes,
+    private readonly net: Network,
+    private readonly cluster: ReplicationCluster,
+    private readonly options: { minMs: number; maxMs: number; disk: LatencyDistribution },
+    private readonly onCandidacy: CandidacyListener = () => {},
+  ) {
+    const n = cluster.settings.nodes;
+    this.n = n;
+    this.generation = new Int32Array(n);
+    this.votes = new Int32Array(n);
+    this.majority = Math.floor(n / 2) + 1;
+    const gate = cluster.gate;
+    nodes.on(ELECTION_TIMER, gate.message((node: number, generation: number) => this.onTimer(node, generation)), 'election timer');
+    nodes.on(CANDIDACY_PERSISTED, gate.message((node: number, term: number) => this.onCandidacyPersisted(node, term)), 'candidacy persisted');
+    nodes.on(VOTE_PERSISTED, gate.message((node: number, candidate: number, term: number) => {
+      net.send(node, candidate, VOTE, term, 1);
+    }), 'vote persisted');
+    net.on(REQUEST_VOTE, gate.message((to: number, from: number, term: number, lastIndex: number, lastTerm: number) => this.onRequestVote(to, from, term, lastIndex, lastTerm)), 'request vote');
+    net.on(VOTE, gate.message((to: number, from: number, term: number, granted: number) => this.onVote(to, from, term, granted)), 'vote');
+    nodes.onRecover((node) => {
+      if (node < n) this.resetTimer(node);
+    });
+  }
+
+  /** Starts every node's election timer. */
+  start(): void {
+    for (let node = 0; node < this.n; node++) this.resetTimer(node);
+  }
+
+  /** Restarts `node`'s election timer with a fresh random timeout from [min, max]. */
+  resetTimer(node: number): void {
+    const g = ++this.generation[node];
+    const { minMs, maxMs } = this.options;
+    this.nodes.schedule(node, minMs + (maxMs - minMs) * this.sim.rng.nextDouble(), ELECTION_TIMER, g);
+  }
+
+  private onTimer(node: number, generation: number): void {
+    if (generation !== this.generation[node]) return;
+    this.resetTimer(node);
+    if (this.cluster.role[node] === 'leader') return; // a leader's timer just keeps ticking
+    const term = this.cluster.currentTerm[node] + 1;
+    this.cluster.becomeCandidate(node, term);
+    this.votes[node] = 0;
+    this.onCandidacy(node, term);
+    this.nodes.schedule(node, this.options.disk.sample(this.sim.rng), CANDIDACY_PERSISTED, term);
+  }
+
+  private onCandidacyPersisted(node: number, term: number): void {
+    const c = this.cluster;
+    if (c.role[node] !== 'candidate' || c.currentTerm[node] !== term) return;
+    this.votes[node] = 1;
+    if (this.votes[node] >= this.majority) {
+      c.becomeLeader(node, term);
+      return;
+    }
+    const log = c.logs[node];
+    for (let v = 0; v < this.n; v++) if (v !== node) this.net.send(node, v, REQUEST_VOTE, term, log.lastIndex, log.lastTerm);
+  }
+
+  private onRequestVote(voter: number, candidate: number, term: number, lastIndex: number, lastTerm: number): void {
+    const c = this.cluster;
+    if (term > c.currentTerm[voter]) c.stepDown(voter, term);
+    const free = c.votedFor[voter] === -1 || c.votedFor[voter] === candidate;
+    if (term === c.currentTerm[voter] && free && c.logs[voter].isBehindOrEqual(lastTerm, lastIndex)) {
+      // Record the vote at once (no second vote this term), answer once it is on disk.
+      c.votedFor[voter] = candidate;
+      this.resetTimer(voter);
+      this.nodes.schedule(voter, this.options.disk.sample(this.sim.rng), VOTE_PERSISTED, candidate, term);
+      return;
+    }
+    this.net.send(voter, candidate, VOTE, c.currentTerm[voter], 0);
+  }
+
+  private onVote(candidate: number, _voter: number, term: number, granted: number): void {
+    const c = this.cluster;
+    if (term > c.currentTerm[candidate]) {
+      c.stepDown(candidate, term);
+      return;
+    }
+    if (c.role[candidate] !== 'candidate' || term !== c.currentTerm[candidate] || granted !== 1) return;
+    if (++this.votes[candidate] >= this.majority) c.becomeLeader(candidate, term);
+  }
+}
