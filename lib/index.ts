@@ -76,6 +76,25 @@ export {
   type StalenessTrace, type StalenessTraceHeader, type TraceNode, type ReplayAt,
 } from './strategies/leaderless/staleness-replay.js';
 
+// Multi-leader: datacenter leaders over topologies, conflict detection with version vectors,
+// resolution policies, home routing and outages, offline devices (issue 6).
+export {
+  MULTI_LEADER_DEFAULTS, MAX_DATACENTERS, MAX_DEVICES, validateMultiLeaderConfig,
+  type MultiLeaderConfig, type ResolvedMultiLeaderConfig, type DcFailureConfig, type DevicesConfig,
+} from './strategies/multi-leader/multi-leader-config.js';
+export {
+  runMultiLeader, runMultiLeaderWithHistory, type MultiLeaderResult, type MultiLeaderRun, type DivergenceSample,
+} from './strategies/multi-leader/run-multi-leader.js';
+export { replicationGraph, TOPOLOGIES, type Topology, type ReplicationGraph } from './strategies/multi-leader/topology.js';
+export {
+  RESOLUTION_POLICIES, resolveValue, valueElements, valueText, unionHandler, EMPTY_VALUE,
+  type ResolutionPolicy, type ConflictHandler, type ConflictVersion, type ValueNode, type StoredWrite,
+} from './strategies/multi-leader/resolution.js';
+export { concurrentWrites, type CausalWrite } from './strategies/multi-leader/concurrent-writes.js';
+export { twoDatacenterConflictProbability } from './strategies/multi-leader/conflict-probability.js';
+export { compareResolutions, type ResolutionComparisonRow } from './strategies/multi-leader/compare-resolutions.js';
+export { ReplicationLinks, type DeliveryHandler } from './strategies/multi-leader/replication-links.js';
+
 // Output: CSV, manifests, atomic writes, the worker pool.
 export { toCsv, csvRows, writeCsv, plainDecimal, type CsvValue } from './sweep/csv-output.js';
 export { describeRun, manifestPathFor, writeManifest, packageVersion, type Manifest } from './sweep/manifest.js';

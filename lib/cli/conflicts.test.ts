@@ -1,0 +1,79 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
+
+beforeAll(requireBuiltCli);
+
+/** Issue 6's JSON names (keep them), in this order first. */
+const ISSUE_KEYS = [
+  'writes', 'acked_writes', 'conflicts', 'conflicts_per_1000_writes', 'acked_writes_lost', 'converged', 'convergence_ms', 'out_of_order_applies',
+];
+
+function runJson(args: string[]): Record<string, any> {
+  const run = runCli(['conflicts', ...args, '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toBe('');
+  const lines = run.stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]) as Record<string, any>;
+}
+
+describe('replilab conflicts --json', () => {
+  it('prints one object with issue 6\'s names first and consistent numbers', () => {
+    const j = runJson(['--datacenters', '3', '--duration', '3000', '--keys', '20', '--clock-skew', 'uniform(0,50)']);
+    expect(Object.keys(j).slice(0, ISSUE_KEYS.length)).toEqual(ISSUE_KEYS);
+    expect(j.acked_writes).toBe(j.writes);
+    expect(j.conflicts_per_1000_writes).toBeCloseTo((1000 * j.conflicts) / j.writes, 9);
+    expect(j.acked_writes_lost).toBeGreaterThan(0); // LWW drops the losing side of each conflict
+    expect(j.acked_writes_lost).toBeLessThanOrEqual(j.conflicts);
+    expect(j.converged).toBe(true);
+    expect(j.convergence_ms).toBe(50);
+    expect(j.out_of_order_applies).toBe(0);
+    expect(j.intervals.conflicts.low).toBeLessThanOrEqual(j.conflicts / j.writes);
+    expect(j.seed).toBe(1);
+    expect(j.config).toMatchObject({ datacenters: 3, topology: 'all', resolution: 'lww', clockSkew: 'uniform(0,50)', durationMs: 3000 });
+  });
+
+  it('every flag of item 7 is taken: merge loses nothing, home routing avoids every conflict', () => {
+    const args = ['--datacenters', '4', '--topology', 'ring', '--inter-dc-latency', 'uniform(20,60)', '--clock-skew', 'none',
+      '--keys', '50', '--zipf', '0.9', '--write-rate', '50', '--duration', '2000', '--seed', '3'];
+    const merge = runJson([...args, '--resolution', 'merge']);
+    expect(merge.acked_writes_lost).toBe(0);
+    expect(merge.conflicts).toBeGreaterThan(0);
+    expect(merge.config).toMatchObject({ datacenters: 4, topology: 'ring', keys: 50, zipf: 0.9, writeRatePerSec: 50, durationMs: 2000 });
+    const routed = runJson([...args, '--resolution', 'replica-id', '--home-routing']);
+    expect(routed.conflicts).toBe(0);
+    expect(routed.writes).toBe(merge.writes);
+    expect(runJson([...args, '--resolution', 'siblings']).max_siblings).toBeGreaterThan(1);
+  });
+
+  it('an outage that never ends: not converged, convergence_ms null, durationMs null in the config', () => {
+    const j = runJson(['--duration', '2000', '--home-routing', '--fail-dc', '1', '--fail-at', '1000']);
+    expect(j.converged).toBe(false);
+    expect(j.convergence_ms).toBeNull();
+    expect(j.config.dcFailure).toEqual({ dc: 1, atMs: 1000, durationMs: null });
+  });
+});
+
+describe('replilab conflicts: bad input', () => {
+  const cases: [string[], string][] = [
+    [['--datacenters', '0'], '--datacenters'],
+    [['--datacenters', 'x'], '--datacenters'],
+    [['--topology', 'mesh'], '--topology'],
+    [['--inter-dc-latency', 'exp('], '--inter-dc-latency'],
+    [['--clock-skew', 'uniform(5)'], '--clock-skew'],
+    [['--resolution', 'custom'], '--resolution'],
+    [['--keys', '-3'], '--keys'],
+    [['--zipf', '-1'], '--zipf'],
+    [['--write-rate', 'fast'], '--write-rate'],
+    [['--write-rate', '0'], '--write-rate'],
+    [['--duration', '0'], '--duration'],
+    [['--fail-dc', '9'], '--fail-dc'],
+    [['--fail-at', '10'], '--fail-dc'],
+    [['--seed', '-1'], '--seed'],
+  ];
+  for (const [args, flag] of cases) {
+    it(`${args.join(' ')}: one line naming ${flag}, exit code 2`, () => {
+      expectRefused(runCli(['conflicts', ...args]), flag, []);
+    });
+  }
+});
