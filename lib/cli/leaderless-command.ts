@@ -4,7 +4,8 @@ import { ParameterError } from '../errors.js';
 import type { CountEstimate } from '../check/index.js';
 import { latencyPresetNames } from '../latency/index.js';
 import { LEADERLESS_DEFAULTS, validateLeaderlessConfig, type LeaderlessConfig } from '../strategies/leaderless/cluster-config.js';
-import { runLeaderless, type LeaderlessResult, type OperationLatencyMs } from '../strategies/leaderless/run-leaderless.js';
+import { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult, type OperationLatencyMs } from '../strategies/leaderless/run-leaderless.js';
+import { leaderlessScenarios, scenarioResult, type LeaderlessScenario, type ScenarioResult } from '../strategies/leaderless/scenarios.js';
 import type { CsvValue } from '../sweep/csv-output.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 import { readConfigFile } from '../sweep/config-file.js';
@@ -48,6 +49,8 @@ export interface LeaderlessFlags {
   seed?: string;
   out?: string;
   json?: boolean;
+  scenario?: string;
+  control?: boolean;
 }
 
 /** The seed when neither `--seed` nor the config file's `seed` gives one. */
@@ -78,6 +81,9 @@ Examples:
   $ replilab leaderless --w 3 --r 1 --sloppy --partition-every "exp(0.005)" --partition-duration "exp(0.01)"
   $ replilab leaderless --r 1 --w 1 --slow-nodes 0,1 --slow-delay "exp(0.05)"
   $ replilab leaderless --config cluster.yaml --w 3 --seed 7 --out data/leaderless/w3.csv
+  $ replilab leaderless --scenario list
+  $ replilab leaderless --scenario stale-restore-under-w --seed 3
+  $ replilab leaderless --scenario failed-write-read --control --json
 
 A config file (YAML or JSON) takes LeaderlessConfig's field names; flags override it:
   nodes: 5                     # ring nodes                 n: 3      r: 2      w: 2
@@ -206,11 +212,17 @@ export interface ResolvedLeaderlessRun {
  * Every refusal is one ParameterError naming what the user wrote: a flag (`--w`), a file key
  * (`w (cluster.yaml)`), or, for a default that no longer fits, the flag that changes it.
  */
-export function leaderlessRunFromFlags(flags: LeaderlessFlags): ResolvedLeaderlessRun {
+export function leaderlessRunFromFlags(flags: LeaderlessFlags, base?: { label: string; config: Partial<LeaderlessConfig> }): ResolvedLeaderlessRun {
   const file = flags.config === undefined ? undefined : loadLeaderlessConfigFile(flags.config);
-  const config: Record<string, unknown> = { ...(file?.config ?? {}) };
+  const config: Record<string, unknown> = { ...(base?.config ?? {}), ...(file?.config ?? {}) };
   const source = new Map<string, string>(); // field path -> its name in messages
   const given = new Map<string, string>(); // top-level field -> the value as the user wrote it
+  if (base) {
+    for (const [key, value] of Object.entries(base.config)) {
+      source.set(key, `${key} (${base.label})`);
+      given.set(key, describe(value));
+    }
+  }
   if (file) {
     for (const [key, value] of Object.entries(file.config)) {
       source.set(key, `${key} (${file.label})`);
@@ -453,6 +465,49 @@ function printSummary(result: LeaderlessResult, seed: number, config: Partial<Le
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Prints the scenarios, one line each. */
+function printScenarioList(json: boolean | undefined): void {
+  const list = [...leaderlessScenarios.values()];
+  if (json) {
+    process.stdout.write(JSON.stringify(list.map((s) => ({ name: s.name, description: s.description, config: s.config, control: s.control }))) + '\n');
+    return;
+  }
+  const width = Math.max(...list.map((s) => s.name.length));
+  for (const s of list) process.stdout.write(`${s.name.padEnd(width)}  ${s.description.split('. ')[0].replace(/^\([a-d]\) /, '')}\n`);
+  process.stdout.write('\nreplilab leaderless --scenario NAME [--control] [--seed S] [--json]; flags override the scenario\'s config.\n');
+}
+
+/** `--scenario NAME`: one run of a quorum edge case (or its control), and its count with an interval. */
+function runScenarioCommand(flags: LeaderlessFlags): void {
+  const name = flags.scenario as string;
+  if (name === 'list') {
+    printScenarioList(flags.json);
+    return;
+  }
+  const scenario: LeaderlessScenario | undefined = leaderlessScenarios.get(name);
+  if (scenario === undefined) throw new ParameterError('--scenario', JSON.stringify(name), `one of ${[...leaderlessScenarios.keys()].join(', ')}, or list`);
+  if (flags.out !== undefined) throw new ParameterError('--out', JSON.stringify(flags.out), 'no --out with --scenario (use --json)');
+  const label = `scenario ${name}${flags.control ? ' control' : ''}`;
+  const { config, seed } = leaderlessRunFromFlags(flags, { label, config: flags.control ? scenario.control : scenario.config });
+  const run = runLeaderlessWithHistory(config, seed);
+  const outcome = scenarioResult(scenario, run, seed, config);
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ scenario: name, control: flags.control === true, ...scenarioJson(outcome), result: run.result, config: leaderlessJson(run.result, seed, config).config }) + '\n');
+    return;
+  }
+  const o = outcome.occurrences;
+  process.stdout.write([
+    `scenario ${name}${flags.control ? ' (control)' : ''}, seed ${seed}`,
+    `  ${scenario.description}`,
+    `occurrences: ${o.count} of ${o.of}${o.of > 0 ? `: ${o.p.toFixed(4)} [${o.low.toFixed(4)}, ${o.high.toFixed(4)}] (Wilson 95%)` : ' (not applicable in this run)'}`,
+    `  ${outcome.note}`,
+  ].join('\n') + '\n');
+}
+
+function scenarioJson(outcome: ScenarioResult): Record<string, unknown> {
+  return { seed: outcome.seed, occurrences: outcome.occurrences, note: outcome.note };
+}
+
 /** `replilab leaderless`: one run of the Dynamo-style leaderless cluster model. */
 export function leaderlessCommand(): Command {
   const command = new Command('leaderless')
@@ -492,10 +547,17 @@ export function leaderlessCommand(): Command {
     .option('--anti-entropy-interval <ms>', 'anti-entropy: Merkle-tree comparison between every connected pair of nodes every MS, or none (default none)')
     .option('--seed <seed>', `seed of every random stream (default ${DEFAULT_SEED})`)
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
-    .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else');
+    .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')
+    .option('--scenario <name>', `run a quorum edge case and count its occurrences: ${[...leaderlessScenarios.keys()].join(', ')}, or list (flags and --config override its config)`)
+    .option('--control', 'with --scenario: run its control config, where the edge case cannot happen');
   return command
     .addHelpText('after', EXAMPLES)
     .action(async (flags: LeaderlessFlags) => {
+      if (flags.control && flags.scenario === undefined) throw new ParameterError('--control', 'without --scenario', 'use --control with --scenario NAME');
+      if (flags.scenario !== undefined) {
+        runScenarioCommand(flags);
+        return;
+      }
       if (flags.out !== undefined && !/\.csv$/i.test(flags.out)) throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .csv');
       const { config, seed } = leaderlessRunFromFlags(flags);
       const started = new Date();

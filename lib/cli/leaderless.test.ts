@@ -251,6 +251,40 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
   });
 });
 
+describe('replilab leaderless --scenario', () => {
+  it('lists the quorum edge cases', () => {
+    const run = runCli(['leaderless', '--scenario', 'list']);
+    expect(run.code).toBe(0);
+    for (const name of ['sloppy-non-overlap', 'concurrent-read-inversion', 'failed-write-read', 'stale-restore-under-w']) expect(run.stdout).toContain(name);
+  });
+
+  it('counts a scenario\'s occurrences with an interval; its control has none; flags override its config', () => {
+    const json = (args: string[]) => {
+      const run = runCli(['leaderless', '--scenario', 'failed-write-read', ...args, '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as Record<string, any>;
+    };
+    const hit = json(['--ops', '2000']);
+    expect(hit.scenario).toBe('failed-write-read');
+    expect(hit.occurrences.count).toBeGreaterThan(0);
+    expect(hit.occurrences.low).toBeGreaterThan(0);
+    expect(hit.config).toMatchObject({ w: 3, r: 1, loss: 0.2, ops: 2000 });
+    expect(hit.result.failed_writes).toBeGreaterThan(0);
+    const control = json(['--ops', '2000', '--control']);
+    expect(control.control).toBe(true);
+    expect(control.occurrences.count).toBe(0);
+    const human = runCli(['leaderless', '--scenario', 'failed-write-read', '--ops', '1000']);
+    expect(human.stdout).toMatch(/occurrences: \d+ of \d+: [\d.]+ \[[\d.]+, [\d.]+\] \(Wilson 95%\)/);
+  });
+
+  it('refuses an unknown scenario, --control alone, and a flag that breaks the scenario\'s config', () => {
+    expectRefused(runCli(['leaderless', '--scenario', 'split-brain']), '--scenario', []);
+    expectRefused(runCli(['leaderless', '--control']), '--control', []);
+    // The scenario sets W = 3; --n 2 makes it invalid: named as the scenario's field.
+    expectRefused(runCli(['leaderless', '--scenario', 'failed-write-read', '--n', '2']), 'w (scenario failed-write-read)', []);
+  });
+});
+
 describe('replilab leaderless --help', () => {
   it('shows examples, the config keys, and the read-repair and anti-entropy flags', () => {
     const run = runCli(['leaderless', '--help']);

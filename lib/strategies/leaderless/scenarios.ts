@@ -246,6 +246,17 @@ export function runScenario(name: string, seed: number, overrides: Partial<Leade
   const scenario = leaderlessScenarios.get(name);
   if (scenario === undefined) throw new ParameterError('scenario', name, [...leaderlessScenarios.keys()].join(', '));
   const config = { ...scenario.config, ...overrides };
-  const c = scenario.count(runLeaderlessWithHistory(config, seed));
-  return { name, seed, config, occurrences: proportion({ count: c.occurrences, of: c.of }), note: c.note };
+  return scenarioResult(scenario, runLeaderlessWithHistory(config, seed), seed, config);
+}
+
+/**
+ * A scenario's count on a run already made (e.g. by the CLI, which also prints the run's result).
+ *
+ * @example
+ * const s = leaderlessScenarios.get('failed-write-read')!;
+ * scenarioResult(s, runLeaderlessWithHistory(s.config, 1), 1, s.config).occurrences.p;
+ */
+export function scenarioResult(scenario: LeaderlessScenario, run: LeaderlessRun, seed: number, config: Partial<LeaderlessConfig>): ScenarioResult {
+  const c = scenario.count(run);
+  return { name: scenario.name, seed, config, occurrences: proportion({ count: c.occurrences, of: c.of }), note: c.note };
 }
