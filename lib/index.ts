@@ -91,7 +91,9 @@ export {
   type ResolutionPolicy, type ConflictHandler, type ConflictVersion, type ValueNode, type StoredWrite,
 } from './strategies/multi-leader/resolution.js';
 export { concurrentWrites, type CausalWrite } from './strategies/multi-leader/concurrent-writes.js';
-export { twoDatacenterConflictProbability } from './strategies/multi-leader/conflict-probability.js';
+export {
+  twoDatacenterConflictProbability, independentConflictSample, type IndependentConflictSample,
+} from './strategies/multi-leader/conflict-probability.js';
 export { compareResolutions, type ResolutionComparisonRow } from './strategies/multi-leader/compare-resolutions.js';
 export { ReplicationLinks, type DeliveryHandler } from './strategies/multi-leader/replication-links.js';
 
