@@ -111,6 +111,21 @@ describe('Network', () => {
     expect(net.counters.delivered + net.counters.dropped).toBe(3);
   });
 
+  it('tells the dropped handler (not the handler) of a message arriving at a down node', () => {
+    const sim = new Simulation(deriveStream(1), 16);
+    const nodes = new Nodes(sim, 2);
+    const net = new Network(sim, { size: 2, delay: constant(1), nodes });
+    const got: string[] = [];
+    net.on(5, (to, from, a) => got.push(`handled ${from}->${to} ${a}`), 'ping', (to, from, a) => got.push(`dropped ${from}->${to} ${a}`));
+    net.send(0, 1, 5, 7);
+    nodes.crash(1);
+    sim.run();
+    nodes.recover(1);
+    net.send(0, 1, 5, 8);
+    sim.run();
+    expect(got).toEqual(['dropped 0->1 7', 'handled 0->1 8']);
+  });
+
   it('loses messages at the configured rate (binomial 4.5-sigma band)', () => {
     const trials = 40000;
     for (const [global, link] of [[0.1, undefined], [0.3, 0.02]] as const) {

@@ -150,14 +150,16 @@ export class Network {
 
   /**
    * Registers the handler of a message kind (taking that kind on the simulation). The handler runs
-   * when a message of this kind arrives at a node that is up.
+   * when a message of this kind arrives at a node that is up; `dropped`, if given, when it arrives
+   * at a node that is down (e.g. to release what the message named).
    */
-  on(kind: number, handler: MessageHandler, name?: string): void {
+  on(kind: number, handler: MessageHandler, name?: string, dropped?: MessageHandler): void {
     const nodes = this.nodes;
     const counters = this.counters;
     this.sim.on(kind, (to, a, b, c, from) => {
       if (nodes !== null && !nodes.isUp(to)) {
         counters.receiverDown++;
+        if (dropped !== undefined) dropped(to, from, a, b, c);
         return;
       }
       counters.delivered++;

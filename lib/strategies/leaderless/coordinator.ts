@@ -4,15 +4,15 @@
  * R, the timeout, and finishing the operation (history, latency, quorum overlap). The replicas'
  * answers to requests are here too: they are one message exchange with the coordinator.
  */
-import type { HistoryRecorder, ReadRecord } from '../../check/index.js';
 import type { RandomStream } from '../../random/index.js';
-import type { Clocks, Network, Nodes, Simulation } from '../../sim/index.js';
+import { NO_EVENT, type Clocks, type Network, type Nodes, type Simulation } from '../../sim/index.js';
 import { LogHistogram } from '../../stats/index.js';
 import type { Workload, WorkloadOp } from '../../workload/index.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { HintedHandoff } from './hinted-handoff.js';
 import type { HashRing } from './ring.js';
 import { ISSUE, IS_WRITE, READ_REQ, READ_RESP, TIMEOUT, WRITE_ACK, WRITE_REQ } from './message-kinds.js';
+import type { RunMetrics } from './leaderless-metrics.js';
 import { OpTable, type WriteBook } from './op-table.js';
 import { createReadRepair, type ReadRepair } from './read-repair.js';
 import type { Payloads, ReplicaStores, SetValue } from './replica-store.js';
@@ -32,7 +32,7 @@ export interface CoordinatorDeps {
   /** The random-node coordinator choice. */
   coordRng: RandomStream;
   workload: Workload;
-  history: HistoryRecorder;
+  metrics: RunMetrics;
   stores: ReplicaStores;
   payloads: Payloads;
   writes: WriteBook;
@@ -46,8 +46,8 @@ export interface Coordinator {
   readonly readRepair: ReadRepair;
   readonly readLatency: LogHistogram;
   readonly writeLatency: LogHistogram;
-  /** Returned reads whose read quorum did not overlap their reference write's write quorum. */
-  readonly nonOverlapReads: ReadRecord[];
+  /** The operations' state (slots reused once an operation is over). */
+  readonly ops: OpTable;
   /** Schedules the workload's first operations. */
   start(): void;
   issued(): number;
@@ -62,16 +62,13 @@ export interface Coordinator {
 
 /** Builds the coordinator and registers the operation, timeout and request/reply handlers. */
 export function createCoordinator(deps: CoordinatorDeps): Coordinator {
-  const { cfg, sim, nodes, net, clocks, ring, prefs, coordRng, workload, history, stores, payloads, writes, hints, maybeStop } = deps;
+  const { cfg, sim, nodes, net, clocks, ring, prefs, coordRng, workload, metrics, stores, payloads, writes, hints, maybeStop } = deps;
   const { nodes: nodeCount, n, r, w, keys, ops } = cfg;
   const siblingsMode = cfg.conflict === 'siblings';
   const { lwwTs, lwwWid } = stores;
   const { ledger, reachable, applyHinted, hintSnapshot } = hints;
-  const t = new OpTable(ops, n, siblingsMode, cfg.sloppy);
+  const t = new OpTable(n);
   const clientState = new Map<number, { context: VersionVector; elements: ReadonlySet<number> }>();
-  // Acknowledged writes per key (for each read's reference write).
-  const ackedByKey = new Map<number, number[]>();
-  const nonOverlapReads: ReadRecord[] = [];
   const readLatency = new LogHistogram();
   const writeLatency = new LogHistogram();
   let issued = 0;
@@ -82,6 +79,10 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
   let failedReads = 0;
   let workloadEndMs = Infinity;
 
+  /** Sends a message naming `op` (argument a) and holds the op's slot while it is in flight. */
+  const send = (from: number, to: number, kind: number, op: number, b = 0, c = 0) => {
+    if (net.send(from, to, kind, op, b, c) !== NO_EVENT) t.hold(op);
+  };
   /** The stand-in role `node` plays in `op`: the home it holds a hint for, or -1 (a home replica). */
   const hintOf = (op: number, node: number): number => {
     const tg = cfg.sloppy ? t.targets[op] : undefined;
@@ -115,7 +116,7 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
   const applyWrite = (replica: number, op: number) => {
     const key = t.key[op];
     const id = t.writeId[op];
-    writes.landed[id] = 1;
+    metrics.writeLanded(t, op);
     const slot = stores.slot(replica, key);
     if (!siblingsMode) {
       stores.mergeLww(slot, t.ts[op], id);
@@ -148,17 +149,16 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     if (ok && cfg.readRepair === 'background' && !isWrite && nodes.incarnation(t.coord[op]) === t.inc[op]) {
       // Keep the timer: background read repair collects late responses until the timeout.
       rr.keepOpen(op);
-    } else if (ok) sim.cancel(t.timer[op]);
+    } else if (ok && sim.cancel(t.timer[op])) t.release(op);
     rr.forget(op);
     if (isWrite) {
       if (ok) {
-        history.ack(t.writeId[op], now);
         writeLatency.record(now - t.start[op]);
-        t.ackMs[op] = now;
-        const acked = ackedByKey.get(t.key[op]);
-        if (acked === undefined) ackedByKey.set(t.key[op], [op]);
-        else acked.push(op);
-      } else failedWrites++;
+        metrics.writeAcked(t, op, now);
+      } else {
+        failedWrites++;
+        metrics.writeFailed(t, op);
+      }
     } else if (ok) {
       readLatency.record(now - t.start[op]);
       const client = t.client[op];
@@ -177,31 +177,17 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
         returned = [...ids];
         clientState.set(client * keys + key, { context: got.context, elements });
       }
-      const record: ReadRecord = { client, session: t.session[op], key, invokeMs: t.start[op], returnMs: now, returned };
-      history.read(record);
-      const ref = t.ref[op];
-      if (ref >= 0) {
-        let overlap = false;
-        for (let i = 0; i < r && !overlap; i++) {
-          for (let j = 0; j < w; j++) {
-            if (t.quorumLocs[op * n + i] === t.quorumLocs[ref * n + j]) {
-              overlap = true;
-              break;
-            }
-          }
-        }
-        if (!overlap) nonOverlapReads.push(record);
-      }
+      metrics.readReturned(t, op, now, returned, t.readBestTs[op]);
     } else failedReads++;
     if (workload.kind === 'closed' && issued < ops) scheduleOp(workload.nextAfter(t.client[op], now));
     maybeStop();
   };
 
-  const rr = createReadRepair({ cfg, net, nodes, stores, payloads, op: t, hintOf, live, finish, maybeStop });
+  const rr = createReadRepair({ cfg, net, nodes, stores, payloads, op: t, send, hintOf, live, finish, maybeStop });
   const rrOn = rr.on;
 
   const scheduleOp = (o: WorkloadOp) => {
-    const op = o.seq;
+    const op = t.alloc();
     issued++;
     t.flags[op] = o.op === 'write' ? IS_WRITE : 0;
     t.key[op] = o.key;
@@ -209,10 +195,15 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     t.session[op] = o.session;
     t.writeId[op] = o.writeId;
     t.start[op] = o.timeMs;
+    t.hold(op);
     sim.scheduleAt(o.timeMs, ISSUE, op);
   };
 
   sim.on(ISSUE, (op) => {
+    issue(op);
+    t.release(op);
+  });
+  const issue = (op: number) => {
     const now = sim.now;
     if (workload.kind === 'open' && issued < ops) scheduleOp(workload.next());
     const key = t.key[op];
@@ -225,6 +216,7 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     t.coord[op] = coord;
     t.inc[op] = nodes.incarnation(coord);
     t.timer[op] = sim.schedule(cfg.timeoutMs, TIMEOUT, op);
+    t.hold(op);
     const coordUp = nodes.isUp(coord);
     if (t.flags[op] & IS_WRITE) {
       writesIssued++;
@@ -237,10 +229,8 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
         elements.add(id);
         writes.value[id] = { id, elements };
         writes.context[id] = state?.context ?? VersionVector.empty;
-        history.write({ id, client, session: t.session[op], key, invokeMs: now });
-      } else {
-        history.write({ id, client, session: t.session[op], key, invokeMs: now, timestamp: ts });
       }
+      metrics.writeIssued(t, op, now);
       if (!coordUp) return; // the client's request dies at a down coordinator: it will time out
       const targets = sloppyTargets(op, coord, key);
       const count = targets === null ? n : targets.length / 2;
@@ -249,28 +239,25 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
         const hint = targets === null ? -1 : targets[2 * i + 1];
         if (replica === coord) {
           if (hint < 0) applyWrite(replica, op);
-          else applyHinted(replica, hint, key, id, ts);
+          else {
+            applyHinted(replica, hint, key, id, ts);
+            metrics.writeLanded(t, op);
+          }
           if (tally(op, replica) >= w && t.done[op] === 0) finish(op, true);
-        } else net.send(coord, replica, WRITE_REQ, op, hint + 1);
+        } else send(coord, replica, WRITE_REQ, op, hint + 1);
       }
     } else {
       readsIssued++;
-      // The reference write: the key's last write acknowledged strictly before the read starts.
-      const acked = ackedByKey.get(key);
-      if (acked !== undefined) {
-        let j = acked.length - 1;
-        while (j >= 0 && t.ackMs[acked[j]] >= now) j--;
-        if (j >= 0) t.ref[op] = acked[j];
-      }
+      metrics.readStarted(t, op, now);
       if (!coordUp) return;
       const targets = sloppyTargets(op, coord, key);
       const count = targets === null ? n : targets.length / 2;
-      if (rrOn) rr.targetCount[op] = count;
+      if (rrOn) t.targetCount[op] = count;
       for (let i = 0; i < count; i++) {
         const replica = targets === null ? prefs[base + i] : targets[2 * i];
         const hint = targets === null ? -1 : targets[2 * i + 1];
         if (replica === coord && rrOn) {
-          if (t.done[op] !== 0 || rr.repairWait[op] >= 0) continue;
+          if (t.done[op] !== 0 || t.repairWait[op] >= 0) continue;
           if (siblingsMode) {
             const copy = hint >= 0 ? hintSnapshot(replica, hint, key) : stores.snapshot(replica, key);
             rr.record(op, replica, -1, -Infinity, copy);
@@ -291,10 +278,10 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
           } else if (siblingsMode) mergeResponse(op, stores.snapshot(replica, key));
           else mergeLww(op, lwwWid[replica * keys + key], lwwTs[replica * keys + key]);
           if (tally(op, replica) >= r && t.done[op] === 0) finish(op, true);
-        } else net.send(coord, replica, READ_REQ, op, hint + 1);
+        } else send(coord, replica, READ_REQ, op, hint + 1);
       }
     }
-  });
+  };
 
   sim.on(TIMEOUT, (op) => {
     if (t.done[op] === 0) finish(op, false);
@@ -302,37 +289,46 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
       rr.flush(op);
       maybeStop();
     }
+    t.release(op);
   });
+  /** A message naming `op` arrived at a down node: it names the op no more. */
+  const dropped = (_to: number, _from: number, op: number) => t.release(op);
 
   // Message argument b of a request is the home replica a stand-in acts for, plus 1 (0: a home replica itself).
   net.on(WRITE_REQ, (replica, from, op, hintPlus1) => {
     if (hintPlus1 === 0) applyWrite(replica, op);
-    else applyHinted(replica, hintPlus1 - 1, t.key[op], t.writeId[op], t.ts[op]);
-    net.send(replica, from, WRITE_ACK, op);
-  }, 'write request');
+    else {
+      applyHinted(replica, hintPlus1 - 1, t.key[op], t.writeId[op], t.ts[op]);
+      metrics.writeLanded(t, op);
+    }
+    send(replica, from, WRITE_ACK, op);
+    t.release(op);
+  }, 'write request', dropped);
   net.on(WRITE_ACK, (_coord, from, op) => {
     if (live(op) && tally(op, from) >= w) finish(op, true);
+    t.release(op);
     maybeStop();
-  }, 'write ack');
+  }, 'write ack', dropped);
   net.on(READ_REQ, (replica, from, op, hintPlus1) => {
     const key = t.key[op];
     if (hintPlus1 !== 0) {
       const home = hintPlus1 - 1;
       if (siblingsMode) {
         const slot = payloads.put(hintSnapshot(replica, home, key));
-        net.send(replica, from, READ_RESP, op, slot);
+        send(replica, from, READ_RESP, op, slot);
       } else {
         const held = ledger.get(replica, home, key);
-        net.send(replica, from, READ_RESP, op, held?.data.wid ?? -1, held?.data.ts ?? -Infinity);
+        send(replica, from, READ_RESP, op, held?.data.wid ?? -1, held?.data.ts ?? -Infinity);
       }
     } else if (siblingsMode) {
       const slot = payloads.put(stores.snapshot(replica, key));
-      net.send(replica, from, READ_RESP, op, slot);
+      send(replica, from, READ_RESP, op, slot);
     } else {
       const s = replica * keys + key;
-      net.send(replica, from, READ_RESP, op, lwwWid[s], lwwTs[s]);
+      send(replica, from, READ_RESP, op, lwwWid[s], lwwTs[s]);
     }
-  }, 'read request');
+    t.release(op);
+  }, 'read request', dropped);
   net.on(READ_RESP, (_coord, from, op, b, c) => {
     if (rrOn) {
       let copy: Siblings<SetValue> | undefined;
@@ -340,16 +336,17 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
       const wid = siblingsMode ? -1 : b;
       const ts = siblingsMode ? -Infinity : c;
       if (live(op)) {
-        if (rr.repairWait[op] < 0) {
+        if (t.repairWait[op] < 0) {
           rr.record(op, from, wid, ts, copy);
           if (copy !== undefined) mergeResponse(op, copy);
           else mergeLww(op, wid, ts);
           if (tally(op, from) >= r) rr.quorum(op);
         }
-      } else if (rr.open[op] === 1) {
+      } else if (t.repairOpen[op] === 1) {
         rr.record(op, from, wid, ts, copy);
-        if (++t.count[op] >= rr.targetCount[op]) rr.flush(op);
+        if (++t.count[op] >= t.targetCount[op]) rr.flush(op);
       }
+      t.release(op);
       maybeStop();
       return;
     }
@@ -358,14 +355,18 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
       if (live(op)) mergeResponse(op, copy);
     } else if (live(op)) mergeLww(op, b, c);
     if (live(op) && tally(op, from) >= r) finish(op, true);
+    t.release(op);
     maybeStop();
-  }, 'read response');
+  }, 'read response', (_to, _from, op, b) => {
+    if (siblingsMode) payloads.take(b);
+    t.release(op);
+  });
 
   return {
     readRepair: rr,
     readLatency,
     writeLatency,
-    nonOverlapReads,
+    ops: t,
     start: () => {
       if (workload.kind === 'open') scheduleOp(workload.next());
       else for (let c = 0; c < cfg.clients && issued < ops; c++) scheduleOp(workload.nextAfter(c, 0));

@@ -49,7 +49,7 @@ export interface HintedHandoff {
   readonly ledger: HintLedger<HintData>;
   /** The failure detector (see `LeaderlessConfig.sloppy`): the node is up and the link to it is not cut. */
   reachable(from: number, node: number): boolean;
-  /** A hinted write of write `id` (LWW stamp `ts`) to `key` at stand-in `holder` for the unreachable `home`. */
+  /** A hinted write of write `id` (LWW stamp `ts`) to `key` at stand-in `holder` for the unreachable `home` (the caller counts the write as landed). */
   applyHinted(holder: number, home: number, key: number, id: number, ts: number): void;
   /** A copy of the siblings `holder` holds for `home`'s `key` (empty if none). */
   hintSnapshot(holder: number, home: number, key: number): Siblings<SetValue>;
@@ -69,7 +69,6 @@ export function createHintedHandoff(deps: HintedHandoffDeps): HintedHandoff {
   const reachable = (from: number, node: number) => nodes.isUp(node) && (from === node || !net.isCut(from, node));
 
   const applyHinted = (holder: number, home: number, key: number, id: number, ts: number) => {
-    writes.landed[id] = 1;
     const store = ledger.store(holder, home, key, () => ({ ts: -Infinity, wid: -1, sib: siblingsMode ? new Siblings<SetValue>() : undefined }));
     const data = store.data;
     if (!siblingsMode) {
@@ -128,7 +127,7 @@ export function createHintedHandoff(deps: HintedHandoffDeps): HintedHandoff {
     }
     net.send(home, from, HANDOFF_ACK, h.store, h.mutations);
     maybeStop();
-  }, 'hinted handoff');
+  }, 'hinted handoff', (_home, _from, slot) => handoffs.delete(slot));
   net.on(HANDOFF_ACK, (_holder, _from, store, mutations) => {
     ledger.acknowledge(store, mutations);
     maybeStop();

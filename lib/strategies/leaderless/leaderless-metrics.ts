@@ -1,12 +1,14 @@
 /**
- * The result of a leaderless run: the replicas' final merged state, the model's own counts
- * (acknowledged writes lost, under-replicated, failed writes that landed), the version order for
- * the checkers (`timestampOrder`, or the exact causal order of siblings), and the assembly of
- * {@link LeaderlessResult} from lib/check's checkers and the run's counters.
+ * The metrics of a leaderless run, kept as it goes: the model's own counts (acknowledged writes
+ * lost, under-replicated, failed writes that landed, quorum overlap), and either lib/check's
+ * streaming trackers (the summary path: memory bounded by the keys, clients and operations in
+ * flight) or the recorded history for lib/check's history checkers (the replay path); then the
+ * replicas' final merged state and the assembly of {@link LeaderlessResult}.
  */
 import {
-  monotonicReads, proportion, readYourWrites, siblingsPerRead, staleReads,
-  timestampOrder, type CountEstimate, type History, type HistoryRecorder, type VersionOrder, type WriteRecord,
+  AsOf, HistoryRecorder, MonotonicReadTracker, NO_VERSIONS, proportion, ReadYourWritesTracker, SiblingCounter, StaleReadTracker,
+  monotonicReads, readYourWrites, siblingsPerRead, staleReads, timestampOrder,
+  type Count, type CountEstimate, type History, type OwnWrite, type ReadRecord, type SiblingSummary, type Version, type VersionOrder,
 } from '../../check/index.js';
 import type { Network, Simulation } from '../../sim/index.js';
 import type { LogHistogram } from '../../stats/index.js';
@@ -15,7 +17,8 @@ import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { Coordinator } from './coordinator.js';
 import type { HintStore } from './hints.js';
 import type { HintedHandoff, HintData } from './hinted-handoff.js';
-import type { WriteBook } from './op-table.js';
+import { LwwLossCount } from './lww-loss.js';
+import { FAILED, LANDED, type OpTable, type WriteBook } from './op-table.js';
 import type { ReplicaStores, SetValue } from './replica-store.js';
 import { Siblings } from './siblings.js';
 import type { VersionVector } from './version-vector.js';
@@ -149,140 +152,398 @@ export interface LeaderlessResult {
   };
 }
 
-/** What the result assembly reads from the finished run. */
-export interface LeaderlessMetricsInput {
+/** What the metrics watch during a run. */
+export interface RunMetricsDeps {
   cfg: ResolvedLeaderlessConfig;
-  sim: Simulation;
-  net: Network;
+  stores: ReplicaStores;
   /** Preference lists: key k's replicas are prefs[k*n .. k*n+n). */
   prefs: Int32Array;
-  history: HistoryRecorder;
-  stores: ReplicaStores;
+  /** Siblings mode's per-write values, contexts and dots. */
   writes: WriteBook;
+  /** Record the full history (and take the checker metrics from it), or keep streaming counts only. */
+  recordHistory: boolean;
+}
+
+/** What the result assembly reads from the finished run. */
+export interface RunEnd {
+  sim: Simulation;
+  net: Network;
   hints: HintedHandoff;
   coordinator: Coordinator;
   antiEntropy: AntiEntropy;
 }
 
-/**
- * Records the final state of every key written (all replicas of each key merged, hints still held
- * included), counts the model's lost and under-replicated acknowledged writes, and assembles the
- * result from the checkers on the history.
- */
-export function leaderlessMetrics(input: LeaderlessMetricsInput): { result: LeaderlessResult; history: History; order: VersionOrder } {
-  const { cfg, sim, net, prefs, history, stores, writes: book, hints: hh, coordinator, antiEntropy } = input;
-  const { nodes: nodeCount, n, w, keys, ops } = cfg;
-  const siblingsMode = cfg.conflict === 'siblings';
-  const { lwwTs, lwwWid, sibStore } = stores;
-  const { ledger } = hh;
-  const landedBits = book.landed;
-  const writeContext = book.context;
-  const writeDots = book.dots;
-  const nonOverlapReads = coordinator.nonOverlapReads;
-  const failedWrites = coordinator.failedWrites();
-  const failedReads = coordinator.failedReads();
-  const rr = coordinator.readRepair;
+/** The checkers' live state (summary path only). */
+interface LiveChecks {
+  stale: StaleReadTracker;
+  ryw: ReadYourWritesTracker;
+  mono: MonotonicReadTracker;
+  siblings: SiblingCounter;
+  nonOverlapStale: number;
+}
 
-  // Final state: all replicas of each key merged; the model's own count of lost acknowledged writes.
-  const h = history.history();
-  const writes = h.writes;
-  const finalIds = new Map<number, number[]>();
-  const finalElements = new Map<number, Set<number>>();
-  const writtenKeys = new Set<number>();
-  for (const wr of writes) writtenKeys.add(wr.key);
-  const sortedKeys = [...writtenKeys].sort((a, b) => a - b);
-  const heldByKey = new Map<number, HintStore<HintData>[]>();
-  for (const store of ledger.stores()) {
-    const list = heldByKey.get(store.key);
-    if (list === undefined) heldByKey.set(store.key, [store]);
-    else list.push(store);
+/**
+ * The metrics of one leaderless run, fed by the coordinator as operations are issued, land,
+ * are acknowledged, fail, start and return (op-table slots). With `recordHistory`, it records the
+ * history and the checker metrics come from lib/check's history checkers; without, from its
+ * streaming trackers, which count the same (tests hold the two paths equal). Either way the
+ * model's own counts are kept here as the run goes.
+ *
+ * @example
+ * const metrics = new RunMetrics({ cfg, stores, prefs, writes, recordHistory: false });
+ * // ... the coordinator calls writeIssued, writeAcked, readStarted, readReturned ...
+ * metrics.finish({ sim, net, hints, coordinator, antiEntropy }).result;
+ */
+export class RunMetrics {
+  /** The version order the checkers use: `timestampOrder` (LWW) or the exact causal order of siblings. */
+  readonly order: VersionOrder;
+  readonly history: HistoryRecorder | null;
+  private readonly live: LiveChecks | null;
+  private readonly cfg: ResolvedLeaderlessConfig;
+  private readonly stores: ReplicaStores;
+  private readonly prefs: Int32Array;
+  private readonly writes: WriteBook;
+  private readonly siblingsMode: boolean;
+  private readonly lwwLoss: LwwLossCount | null;
+  /** Whether home stores never lose what they hold (no `storeLoss`): a write on W homes stays so. */
+  private readonly durable: boolean;
+  /** Per key: whether it was written, and the quorum (replica slots of the W acks) of its last acknowledged write. */
+  private readonly written: Uint8Array;
+  private readonly lastQuorum: (AsOf<Int32Array | null> | undefined)[];
+  /** Per key: acknowledged writes found on fewer than W home replicas so far, as [id, ts, ...]. */
+  private readonly underReplicated = new Map<number, number[]>();
+  /** Siblings: which write ids were acknowledged. */
+  private ackedIds = new Uint8Array(0);
+  private readonly nonOverlapReads: ReadRecord[] = [];
+  private acked = 0;
+  private failedLanded = 0;
+  private nonOverlap = 0;
+
+  constructor(deps: RunMetricsDeps) {
+    const { cfg, stores, prefs, writes, recordHistory } = deps;
+    this.cfg = cfg;
+    this.stores = stores;
+    this.prefs = prefs;
+    this.writes = writes;
+    this.siblingsMode = cfg.conflict === 'siblings';
+    this.order = this.siblingsMode ? causalOrder(writes.context, writes.dots) : timestampOrder;
+    this.history = recordHistory ? new HistoryRecorder() : null;
+    this.live = recordHistory ? null : {
+      stale: new StaleReadTracker(this.order),
+      ryw: new ReadYourWritesTracker(this.order),
+      mono: new MonotonicReadTracker(this.order),
+      siblings: new SiblingCounter(),
+      nonOverlapStale: 0,
+    };
+    this.durable = cfg.storeLoss === 0;
+    this.lwwLoss = this.siblingsMode ? null : new LwwLossCount(stores, prefs, cfg.n, this.durable);
+    this.written = new Uint8Array(cfg.keys);
+    this.lastQuorum = [];
   }
-  for (const key of sortedKeys) {
-    const base = key * n;
-    const held = heldByKey.get(key) ?? [];
-    if (!siblingsMode) {
-      let bestTs = -Infinity;
-      let best = -1;
-      for (let i = 0; i < n; i++) {
-        const s = prefs[base + i] * keys + key;
-        if (lwwTs[s] > bestTs || (lwwTs[s] === bestTs && lwwWid[s] > best)) {
-          bestTs = lwwTs[s];
-          best = lwwWid[s];
+
+  /** Write `op` was issued now (stamped, and in siblings mode its value and context set). */
+  writeIssued(t: OpTable, op: number, now: number): void {
+    const id = t.writeId[op];
+    const key = t.key[op];
+    this.written[key] = 1;
+    if (this.history !== null) {
+      const base = { id, client: t.client[op], session: t.session[op], key, invokeMs: now };
+      this.history.write(this.siblingsMode ? base : { ...base, timestamp: t.ts[op] });
+    }
+    this.lwwLoss?.issued(key, id, t.ts[op], now);
+  }
+
+  /** Write `op` reached a replica or a stand-in (counted once). */
+  writeLanded(t: OpTable, op: number): void {
+    if (t.flags[op] & LANDED) return;
+    t.flags[op] |= LANDED;
+    if (t.flags[op] & FAILED) this.failedLanded++;
+  }
+
+  /** Write `op` failed (timed out) now. */
+  writeFailed(t: OpTable, op: number): void {
+    t.flags[op] |= FAILED;
+    if (t.flags[op] & LANDED) this.failedLanded++;
+  }
+
+  /** Write `op` was acknowledged now (its W acks are `t.quorumLocs[op*n .. op*n+w)`). */
+  writeAcked(t: OpTable, op: number, now: number): void {
+    const { n, w } = this.cfg;
+    const id = t.writeId[op];
+    const key = t.key[op];
+    const ts = t.ts[op];
+    this.acked++;
+    this.history?.ack(id, now);
+    let last = this.lastQuorum[key];
+    if (last === undefined) this.lastQuorum[key] = last = new AsOf<Int32Array | null>(null);
+    last.set(now, t.quorumLocs.slice(op * n, op * n + w));
+    this.lwwLoss?.acked(key, id, t.start[op], now);
+    if (this.siblingsMode) {
+      if (id >= this.ackedIds.length) {
+        const grown = new Uint8Array(Math.max(2 * this.ackedIds.length, id + 1, 1024));
+        grown.set(this.ackedIds);
+        this.ackedIds = grown;
+      }
+      this.ackedIds[id] = 1;
+    }
+    // Under-replication: with durable stores, a write held (or superseded) on W home replicas
+    // stays so; with store loss every acknowledged write is checked at the end.
+    let pending = this.underReplicated.get(key);
+    if (pending !== undefined && this.durable) this.settleUnderReplicated(key, pending);
+    if (!this.durable || this.homesHolding(key, id, ts) < w) {
+      if (pending === undefined) this.underReplicated.set(key, (pending = []));
+      pending.push(id, ts);
+    }
+    if (this.live !== null) {
+      const v: OwnWrite = this.siblingsMode
+        ? { id, client: t.client[op], session: t.session[op], key, invokeMs: t.start[op] }
+        : { id, client: t.client[op], session: t.session[op], key, invokeMs: t.start[op], timestamp: ts };
+      this.live.stale.commit(key, v, now);
+      this.live.ryw.acked(v, now);
+    }
+  }
+
+  /** Read `op` starts now: takes what it must reflect. */
+  readStarted(t: OpTable, op: number, now: number): void {
+    const key = t.key[op];
+    const overlap = this.lastQuorum[key]?.before(now) ?? null;
+    const live = this.live;
+    if (live === null) t.references[op] = { overlap, stale: NO_VERSIONS, own: null, seen: NO_VERSIONS };
+    else {
+      t.references[op] = {
+        overlap,
+        stale: live.stale.reference(key, now),
+        own: live.ryw.reference({ client: t.client[op], session: t.session[op], key }, now),
+        seen: live.mono.reference({ client: t.client[op], session: t.session[op], key }, now),
+      };
+    }
+  }
+
+  /**
+   * Read `op` returned now, with the write ids `returned` (LWW: at most one, stamped `ts`); its R
+   * responses' replica slots are `t.quorumLocs[op*n .. op*n+r)`.
+   */
+  readReturned(t: OpTable, op: number, now: number, returned: number[], ts: number): void {
+    const { n, r, w } = this.cfg;
+    const refs = t.references[op] as NonNullable<OpTable['references'][number]>;
+    let nonOverlap = false;
+    const ref = refs.overlap;
+    if (ref !== null) {
+      nonOverlap = true;
+      for (let i = 0; i < r && nonOverlap; i++) {
+        const loc = t.quorumLocs[op * n + i];
+        for (let j = 0; j < w; j++) {
+          if (loc === ref[j]) {
+            nonOverlap = false;
+            break;
+          }
         }
       }
-      for (const { data } of held) {
-        if (data.ts > bestTs || (data.ts === bestTs && data.wid > best)) {
-          bestTs = data.ts;
-          best = data.wid;
+      if (nonOverlap) this.nonOverlap++;
+    }
+    const client = t.client[op];
+    const session = t.session[op];
+    const key = t.key[op];
+    if (this.history !== null) {
+      const record: ReadRecord = { client, session, key, invokeMs: t.start[op], returnMs: now, returned };
+      this.history.read(record);
+      if (nonOverlap) this.nonOverlapReads.push(record);
+    }
+    const live = this.live;
+    if (live === null) return;
+    let versions: readonly Version[];
+    if (this.siblingsMode) versions = returned.map((id) => ({ id }));
+    else versions = returned.length === 0 ? NO_VERSIONS : [{ id: returned[0], timestamp: ts }];
+    if (live.stale.judge(refs.stale, versions) && nonOverlap) live.nonOverlapStale++;
+    live.ryw.judge(refs.own, versions);
+    live.mono.judge(refs.seen, versions);
+    live.mono.returned({ client, session, key }, now, versions);
+    live.siblings.add(returned);
+  }
+
+  /**
+   * After the run: the replicas' final merged state (recorded in the history), the lost and
+   * under-replicated acknowledged writes, and the result.
+   */
+  finish(end: RunEnd): { result: LeaderlessResult; history: History | null } {
+    const { sim, net, hints: hh, coordinator, antiEntropy } = end;
+    const { n, keys, ops, nodes: nodeCount } = this.cfg;
+    const { lwwTs, lwwWid, sibStore } = this.stores;
+    const prefs = this.prefs;
+    const history = this.history;
+    const failedWrites = coordinator.failedWrites();
+    const failedReads = coordinator.failedReads();
+    const rr = coordinator.readRepair;
+
+    // Final state: all replicas of each key merged, hints still held included.
+    const heldByKey = new Map<number, HintStore<HintData>[]>();
+    for (const store of hh.ledger.stores()) {
+      const list = heldByKey.get(store.key);
+      if (list === undefined) heldByKey.set(store.key, [store]);
+      else list.push(store);
+    }
+    let lost = 0;
+    let ackedSurviving = 0;
+    for (let key = 0; key < keys; key++) {
+      if (this.written[key] === 0) continue;
+      const base = key * n;
+      const held = heldByKey.get(key) ?? [];
+      if (!this.siblingsMode) {
+        let bestTs = -Infinity;
+        let best = -1;
+        for (let i = 0; i < n; i++) {
+          const s = prefs[base + i] * keys + key;
+          if (lwwTs[s] > bestTs || (lwwTs[s] === bestTs && lwwWid[s] > best)) {
+            bestTs = lwwTs[s];
+            best = lwwWid[s];
+          }
         }
+        for (const { data } of held) {
+          if (data.ts > bestTs || (data.ts === bestTs && data.wid > best)) {
+            bestTs = data.ts;
+            best = data.wid;
+          }
+        }
+        lost += (this.lwwLoss as LwwLossCount).lostWith(key, best);
+        history?.final(key, best < 0 ? [] : [best]);
+      } else {
+        const acc = new Siblings<SetValue>();
+        for (let i = 0; i < n; i++) {
+          const store = sibStore[prefs[base + i] * keys + key];
+          if (store !== undefined) acc.sync(store);
+        }
+        for (const { data } of held) acc.sync(data.sib as Siblings<SetValue>);
+        const ids = new Set<number>();
+        const elements = new Set<number>();
+        for (const v of acc.read().values) {
+          ids.add(v.id);
+          for (const e of v.elements) elements.add(e);
+        }
+        for (const e of elements) if (this.ackedIds[e] === 1) ackedSurviving++;
+        history?.final(key, [...ids]);
       }
-      const ids = best < 0 ? [] : [best];
-      finalIds.set(key, ids);
-      history.final(key, ids);
+    }
+    if (this.siblingsMode) lost = this.acked - ackedSurviving;
+    let underReplicated = 0;
+    for (const [key, pending] of this.underReplicated) underReplicated += this.settleUnderReplicated(key, pending);
+
+    let stale: Count;
+    let ryw: Count;
+    let mono: Count;
+    let sib: SiblingSummary;
+    let nonOverlapStale: number;
+    let h: History | null = null;
+    if (history !== null) {
+      h = history.history();
+      if (this.siblingsMode) this.recordVectors(h, nodeCount);
+      stale = staleReads(h, this.order).stale;
+      ryw = readYourWrites(h, this.order).violations;
+      mono = monotonicReads(h, this.order).violations;
+      sib = siblingsPerRead(h);
+      nonOverlapStale = this.nonOverlapReads.length === 0 ? 0
+        : staleReads({ writes: h.writes, reads: this.nonOverlapReads, finalState: h.finalState }, this.order).stale.count;
     } else {
-      const acc = new Siblings<SetValue>();
-      for (let i = 0; i < n; i++) {
-        const store = sibStore[prefs[base + i] * keys + key];
-        if (store !== undefined) acc.sync(store);
-      }
-      for (const { data } of held) acc.sync(data.sib as Siblings<SetValue>);
-      const ids = new Set<number>();
-      const elements = new Set<number>();
-      for (const v of acc.read().values) {
-        ids.add(v.id);
-        for (const e of v.elements) elements.add(e);
-      }
-      finalIds.set(key, [...ids]);
-      finalElements.set(key, elements);
-      history.final(key, [...ids]);
+      const live = this.live as LiveChecks;
+      stale = live.stale.counts;
+      ryw = live.ryw.counts;
+      mono = live.mono.counts;
+      sib = live.siblings.summary();
+      nonOverlapStale = live.nonOverlapStale;
     }
+
+    const hintCounts = hh.ledger.counts;
+    const acked = this.acked;
+    const succeeded = ops - failedWrites - failedReads;
+    const q = (hist: LogHistogram): OperationLatencyMs => hist.total === 0
+      ? { p50: null, p99: null, p999: null }
+      : { p50: hist.quantile(0.5), p99: hist.quantile(0.99), p999: hist.quantile(0.999) };
+    const result: LeaderlessResult = {
+      ops: coordinator.issued(),
+      reads: coordinator.readsIssued(),
+      writes: coordinator.writesIssued(),
+      stale_read_fraction: ratio(stale.count, stale.of),
+      acked_writes: acked,
+      acked_writes_lost: lost,
+      failed_writes: failedWrites,
+      failed_writes_landed: this.failedLanded,
+      failed_reads: failedReads,
+      max_siblings: sib.max,
+      mean_siblings: Number.isNaN(sib.mean) ? null : sib.mean,
+      ryw_violations: ryw.count,
+      monotonic_read_violations: mono.count,
+      availability: ratio(succeeded, ops),
+      latency_ms: { read: q(coordinator.readLatency), write: q(coordinator.writeLatency) },
+      messages_per_op: net.counters.sent / ops,
+      hints_stored: hintCounts.stored,
+      hints_handed_off: hintCounts.handedOff,
+      hints_lost: hintCounts.lost,
+      hints_held: hintCounts.held,
+      non_overlapping_reads: this.nonOverlap,
+      non_overlapping_stale_reads: nonOverlapStale,
+      acked_writes_under_replicated: underReplicated,
+      convergence_ms: antiEntropy.convergedAt() >= 0 ? antiEntropy.convergedAt() : null,
+      replicas_converged: antiEntropy.replicasEqual(),
+      read_repairs: rr.readRepairs(),
+      keys_repaired_by_read_repair: rr.keysRepaired(),
+      anti_entropy_messages: antiEntropy.messages(),
+      anti_entropy_bytes: antiEntropy.bytes(),
+      keys_repaired_by_anti_entropy: antiEntropy.keysRepaired(),
+      events: sim.eventsProcessed,
+      sim_time_ms: sim.now,
+      intervals: {
+        stale_read_fraction: proportion(stale),
+        acked_writes_lost: proportion({ count: lost, of: acked }),
+        ryw_violations: proportion(ryw),
+        monotonic_read_violations: proportion(mono),
+        availability: proportion({ count: succeeded, of: ops }),
+        reads_with_siblings: proportion(sib.withSiblings),
+      },
+    };
+    return { result, history: h };
   }
-  const byId = new Map<number, WriteRecord>();
-  for (const wr of writes) byId.set(wr.id, wr);
-  let acked = 0;
-  let lost = 0;
-  let failedLanded = 0;
-  let underReplicated = 0;
-  for (const wr of writes) {
-    if (wr.ackMs === null) {
-      if (landedBits[wr.id] === 1) failedLanded++;
-      continue;
-    }
-    acked++;
+
+  /**
+   * How many of `key`'s N home replicas hold write `id` (LWW stamp `ts`) or something that
+   * superseded it: LWW register at or past (ts, id); siblings context covering one of its dots.
+   */
+  private homesHolding(key: number, id: number, ts: number): number {
+    const { n, keys } = this.cfg;
+    const { lwwTs, lwwWid, sibStore } = this.stores;
     let homes = 0;
     for (let i = 0; i < n; i++) {
-      const s = prefs[wr.key * n + i] * keys + wr.key;
-      if (!siblingsMode) {
-        const ts = wr.timestamp as number;
-        if (lwwTs[s] > ts || (lwwTs[s] === ts && lwwWid[s] >= wr.id)) homes++;
+      const s = this.prefs[key * n + i] * keys + key;
+      if (!this.siblingsMode) {
+        if (lwwTs[s] > ts || (lwwTs[s] === ts && lwwWid[s] >= id)) homes++;
       } else {
         const store = sibStore[s];
-        const dots = writeDots[wr.id] ?? [];
+        const dots = this.writes.dots[id] ?? [];
         let seen = false;
         for (let d = 0; d < dots.length && !seen && store !== undefined; d += 2) seen = store.context.covers(dots[d], dots[d + 1]);
         if (seen) homes++;
       }
     }
-    if (homes < w) underReplicated++;
-    if (siblingsMode) {
-      if (!(finalElements.get(wr.key)?.has(wr.id) ?? false)) lost++;
-    } else {
-      const ids = finalIds.get(wr.key) ?? [];
-      if (ids.length === 0) lost++;
-      else if (ids[0] !== wr.id) {
-        const winner = byId.get(ids[0]) as WriteRecord;
-        if (winner.ackMs !== null && winner.ackMs < wr.invokeMs) lost++;
-      }
-    }
+    return homes;
   }
 
-  // Siblings: version vectors for display, and the exact causal order for the checkers.
-  let order: VersionOrder = timestampOrder;
-  if (siblingsMode) {
-    for (const wr of writes) {
-      const ctx = writeContext[wr.id] as VersionVector;
+  /** Drops from `pending` ([id, ts, ...]) the writes of `key` now on W home replicas; returns how many remain. */
+  private settleUnderReplicated(key: number, pending: number[]): number {
+    let kept = 0;
+    for (let i = 0; i < pending.length; i += 2) {
+      if (this.homesHolding(key, pending[i], pending[i + 1]) >= this.cfg.w) continue;
+      pending[kept++] = pending[i];
+      pending[kept++] = pending[i + 1];
+    }
+    pending.length = kept;
+    return kept / 2;
+  }
+
+  /** Siblings: records each write's version vector (its context raised by its dots), for display. */
+  private recordVectors(h: History, nodeCount: number): void {
+    const history = this.history as HistoryRecorder;
+    for (const wr of h.writes) {
+      const ctx = this.writes.context[wr.id] as VersionVector;
       let vv = ctx;
-      const dots = writeDots[wr.id] ?? [];
+      const dots = this.writes.dots[wr.id] ?? [];
       for (let i = 0; i < dots.length; i += 2) vv = vv.raise(dots[i], dots[i + 1]);
       // Actors: the nodes, then (sloppy) the hint stores, nodeCount + store id.
       let size = nodeCount;
@@ -291,63 +552,7 @@ export function leaderlessMetrics(input: LeaderlessMetricsInput): { result: Lead
       for (const [actor, counter] of vv.entries()) dense[actor] = counter;
       history.version(wr.id, { vector: dense });
     }
-    order = causalOrder(writeContext, writeDots);
   }
-
-  const stale = staleReads(h, order);
-  const ryw = readYourWrites(h, order);
-  const mono = monotonicReads(h, order);
-  const sib = siblingsPerRead(h);
-  const nonOverlapStale = nonOverlapReads.length === 0 ? 0
-    : staleReads({ writes: h.writes, reads: nonOverlapReads, finalState: h.finalState }, order).stale.count;
-  const hints = ledger.counts;
-  const succeeded = ops - failedWrites - failedReads;
-  const q = (hist: LogHistogram): OperationLatencyMs => hist.total === 0
-    ? { p50: null, p99: null, p999: null }
-    : { p50: hist.quantile(0.5), p99: hist.quantile(0.99), p999: hist.quantile(0.999) };
-  const result: LeaderlessResult = {
-    ops: coordinator.issued(),
-    reads: coordinator.readsIssued(),
-    writes: coordinator.writesIssued(),
-    stale_read_fraction: ratio(stale.stale.count, stale.stale.of),
-    acked_writes: acked,
-    acked_writes_lost: lost,
-    failed_writes: failedWrites,
-    failed_writes_landed: failedLanded,
-    failed_reads: failedReads,
-    max_siblings: sib.max,
-    mean_siblings: Number.isNaN(sib.mean) ? null : sib.mean,
-    ryw_violations: ryw.violations.count,
-    monotonic_read_violations: mono.violations.count,
-    availability: ratio(succeeded, ops),
-    latency_ms: { read: q(coordinator.readLatency), write: q(coordinator.writeLatency) },
-    messages_per_op: net.counters.sent / ops,
-    hints_stored: hints.stored,
-    hints_handed_off: hints.handedOff,
-    hints_lost: hints.lost,
-    hints_held: hints.held,
-    non_overlapping_reads: nonOverlapReads.length,
-    non_overlapping_stale_reads: nonOverlapStale,
-    acked_writes_under_replicated: underReplicated,
-    convergence_ms: antiEntropy.convergedAt() >= 0 ? antiEntropy.convergedAt() : null,
-    replicas_converged: antiEntropy.replicasEqual(),
-    read_repairs: rr.readRepairs(),
-    keys_repaired_by_read_repair: rr.keysRepaired(),
-    anti_entropy_messages: antiEntropy.messages(),
-    anti_entropy_bytes: antiEntropy.bytes(),
-    keys_repaired_by_anti_entropy: antiEntropy.keysRepaired(),
-    events: sim.eventsProcessed,
-    sim_time_ms: sim.now,
-    intervals: {
-      stale_read_fraction: proportion(stale.stale),
-      acked_writes_lost: proportion({ count: lost, of: acked }),
-      ryw_violations: proportion(ryw.violations),
-      monotonic_read_violations: proportion(mono.violations),
-      availability: proportion({ count: succeeded, of: ops }),
-      reads_with_siblings: proportion(sib.withSiblings),
-    },
-  };
-  return { result, history: h, order };
 }
 
 function ratio(count: number, of: number): number {

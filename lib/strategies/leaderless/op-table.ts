@@ -1,79 +1,183 @@
 /**
- * The per-operation and per-write state of a leaderless run, in flat typed arrays indexed by the
- * workload's seq (operations) and write id (writes; ids are below `ops`, one per write operation).
+ * The per-operation state of a leaderless run, in flat typed arrays indexed by a slot that is
+ * reused once the operation is over and nothing names it any more (so memory follows the
+ * operations in flight, not the operations of the run), and the per-write state of siblings mode.
  */
+import type { OwnWrite, Version } from '../../check/index.js';
 import type { Siblings } from './siblings.js';
 import type { SetValue } from './replica-store.js';
 import type { VersionVector } from './version-vector.js';
 
-/** Per-operation state, indexed by the workload's seq. */
+/** One read response kept for read repair: the home replica that sent it (-1: a stand-in, never repaired) and what it held. */
+export interface RepairResponse {
+  node: number;
+  wid: number;
+  ts: number;
+  sib: Siblings<SetValue> | undefined;
+}
+
+/** What a read must reflect, taken when it starts (see leaderless-metrics.ts). */
+export interface ReadReferences {
+  /** The replica slots of the W acks of the key's last write acknowledged before the read started (null: none). */
+  overlap: Int32Array | null;
+  /** Streaming checks only: the newest committed writes, the client's own last acknowledged write, the newest versions it saw. */
+  stale: readonly Version[];
+  own: OwnWrite | null;
+  seen: readonly Version[];
+}
+
+/** Operation flags, beside `IS_WRITE` (message-kinds.ts). The operation failed (timed out); a write may still land afterwards. */
+export const FAILED = 2;
+/** A write reached at least one replica (or stand-in). */
+export const LANDED = 4;
+
+/**
+ * Per-operation state, by slot. A slot is taken when the workload issues an operation
+ * ({@link alloc}) and given back when the operation is done and no pending event names it: the
+ * model {@link hold}s the slot for every event it schedules with the slot in it (the issue, the
+ * timer, each message) and {@link release}s it when that event has been handled, dropped or
+ * cancelled. Slots are reused lowest first; the arrays double when every slot is in use.
+ */
 export class OpTable {
-  readonly flags: Uint8Array;
-  readonly key: Int32Array;
-  readonly client: Int32Array;
-  readonly session: Int32Array;
-  readonly writeId: Int32Array;
-  readonly start: Float64Array;
-  readonly coord: Int32Array;
+  flags!: Uint8Array;
+  key!: Int32Array;
+  client!: Int32Array;
+  session!: Int32Array;
+  writeId!: Int32Array;
+  start!: Float64Array;
+  coord!: Int32Array;
   /** The coordinator's incarnation when the operation started (a restart kills its operations). */
-  readonly inc: Int32Array;
+  inc!: Int32Array;
   /** Replies (acks or responses) counted so far. */
-  readonly count: Int32Array;
-  readonly done: Uint8Array;
-  readonly timer: Float64Array;
+  count!: Int32Array;
+  done!: Uint8Array;
+  timer!: Float64Array;
   /** The write's LWW stamp. */
-  readonly ts: Float64Array;
-  readonly readBestWid: Int32Array;
-  readonly readBestTs: Float64Array;
-  /** Siblings mode: the merge of a read's responses so far. */
-  readonly readAcc: (Siblings<SetValue> | undefined)[];
+  ts!: Float64Array;
+  readBestWid!: Int32Array;
+  readBestTs!: Float64Array;
+  /** Pending events naming the slot. */
+  refs!: Int32Array;
   /**
    * Quorum overlap: the replica slots (node * (nodeCount + 1) + hintFor + 1) whose acks or
    * responses counted, in order (`n` per operation).
    */
-  readonly quorumLocs: Int32Array;
-  /** The reference write of each read (-1: none). */
-  readonly ref: Int32Array;
-  /** When a write was acknowledged. */
-  readonly ackMs: Float64Array;
+  quorumLocs!: Int32Array;
+  /** Read repair, blocking: the repairs a read awaits (-1: not repairing). */
+  repairWait!: Int32Array;
+  /** Read repair, background: 1 while a returned read still collects responses. */
+  repairOpen!: Uint8Array;
+  /** Read repair: the number of targets each read was sent to. */
+  targetCount!: Int32Array;
+  /** Siblings mode: the merge of a read's responses so far. */
+  readAcc: (Siblings<SetValue> | undefined)[] = [];
   /** Sloppy quorum: each operation's sloppy targets ([node, hintFor, ...]; undefined: the N homes). */
-  readonly targets: (Int32Array | undefined)[];
+  targets: (Int32Array | undefined)[] = [];
+  /** Read repair: a read's responses kept while it collects. */
+  repairResponses: (RepairResponse[] | undefined)[] = [];
+  /** What each read must reflect. */
+  references: (ReadReferences | undefined)[] = [];
+  private free!: Int32Array;
+  private freeTop = 0;
+  private inUse = 0;
 
-  constructor(ops: number, n: number, siblingsMode: boolean, sloppy: boolean) {
-    this.flags = new Uint8Array(ops);
-    this.key = new Int32Array(ops);
-    this.client = new Int32Array(ops);
-    this.session = new Int32Array(ops);
-    this.writeId = new Int32Array(ops);
-    this.start = new Float64Array(ops);
-    this.coord = new Int32Array(ops);
-    this.inc = new Int32Array(ops);
-    this.count = new Int32Array(ops);
-    this.done = new Uint8Array(ops);
-    this.timer = new Float64Array(ops);
-    this.ts = new Float64Array(ops);
-    this.readBestWid = new Int32Array(ops).fill(-1);
-    this.readBestTs = new Float64Array(ops).fill(-Infinity);
-    this.readAcc = siblingsMode ? new Array<undefined>(ops).fill(undefined) : [];
-    this.quorumLocs = new Int32Array(ops * n);
-    this.ref = new Int32Array(ops).fill(-1);
-    this.ackMs = new Float64Array(ops);
-    this.targets = sloppy ? new Array<undefined>(ops).fill(undefined) : [];
+  /**
+   * @param n - replicas per key (quorum slots per operation)
+   * @param initialCapacity - slots allocated up front
+   */
+  constructor(private readonly n: number, initialCapacity = 256) {
+    this.resize(Math.max(1, initialCapacity));
+  }
+
+  /** Slots allocated (operations that can be in flight before the table grows). */
+  get capacity(): number {
+    return this.flags.length;
+  }
+
+  /** Operations issued and not yet given back. */
+  get live(): number {
+    return this.inUse;
+  }
+
+  /** Takes a slot for a new operation, its state reset. */
+  alloc(): number {
+    if (this.freeTop === 0) this.resize(this.capacity * 2);
+    const op = this.free[--this.freeTop];
+    this.inUse++;
+    this.flags[op] = 0;
+    this.count[op] = 0;
+    this.done[op] = 0;
+    this.refs[op] = 0;
+    this.readBestWid[op] = -1;
+    this.readBestTs[op] = -Infinity;
+    this.repairWait[op] = -1;
+    this.repairOpen[op] = 0;
+    this.targetCount[op] = 0;
+    return op;
+  }
+
+  /** A pending event names `op`. */
+  hold(op: number): void {
+    this.refs[op]++;
+  }
+
+  /** An event naming `op` was handled, dropped or cancelled; gives the slot back if the operation is over and nothing names it. */
+  release(op: number): void {
+    if (--this.refs[op] === 0 && this.done[op] === 1) {
+      this.readAcc[op] = undefined;
+      this.targets[op] = undefined;
+      this.repairResponses[op] = undefined;
+      this.references[op] = undefined;
+      this.free[this.freeTop++] = op;
+      this.inUse--;
+    }
+  }
+
+  private resize(capacity: number): void {
+    const old = this.flags === undefined ? 0 : this.flags.length;
+    const n = this.n;
+    this.flags = grow(this.flags, new Uint8Array(capacity));
+    this.key = grow(this.key, new Int32Array(capacity));
+    this.client = grow(this.client, new Int32Array(capacity));
+    this.session = grow(this.session, new Int32Array(capacity));
+    this.writeId = grow(this.writeId, new Int32Array(capacity));
+    this.start = grow(this.start, new Float64Array(capacity));
+    this.coord = grow(this.coord, new Int32Array(capacity));
+    this.inc = grow(this.inc, new Int32Array(capacity));
+    this.count = grow(this.count, new Int32Array(capacity));
+    this.done = grow(this.done, new Uint8Array(capacity));
+    this.timer = grow(this.timer, new Float64Array(capacity));
+    this.ts = grow(this.ts, new Float64Array(capacity));
+    this.readBestWid = grow(this.readBestWid, new Int32Array(capacity));
+    this.readBestTs = grow(this.readBestTs, new Float64Array(capacity));
+    this.refs = grow(this.refs, new Int32Array(capacity));
+    this.quorumLocs = grow(this.quorumLocs, new Int32Array(capacity * n));
+    this.repairWait = grow(this.repairWait, new Int32Array(capacity));
+    this.repairOpen = grow(this.repairOpen, new Uint8Array(capacity));
+    this.targetCount = grow(this.targetCount, new Int32Array(capacity));
+    const free = new Int32Array(capacity);
+    if (this.free !== undefined) free.set(this.free.subarray(0, this.freeTop));
+    this.free = free;
+    // Lowest slots first: the hot set stays compact.
+    for (let op = capacity - 1; op >= old; op--) this.free[this.freeTop++] = op;
   }
 }
 
-/** Per-write state, indexed by write id: the value and causal context written (siblings), the dots it got, and whether it landed anywhere. */
+function grow<A extends Uint8Array | Int32Array | Float64Array>(old: A | undefined, fresh: A): A {
+  if (old !== undefined) fresh.set(old);
+  return fresh;
+}
+
+/**
+ * Siblings mode's per-write state, by write id: the value and causal context written, and the dots
+ * it got. (Siblings values carry the ids of the writes they merged, so this mode's state grows
+ * with the writes anyway.)
+ */
 export class WriteBook {
   readonly value: (SetValue | undefined)[] = [];
   readonly context: (VersionVector | undefined)[] = [];
   /** The dots the write got on the stores that took it, as [actor, counter, ...]. */
   readonly dots: (number[] | undefined)[] = [];
-  /** Which writes reached a replica (or a stand-in). */
-  readonly landed: Uint8Array;
-
-  constructor(ops: number) {
-    this.landed = new Uint8Array(ops);
-  }
 
   /** Records a dot write `id` got on a store. */
   addDot(id: number, actor: number, counter: number): void {

@@ -3,20 +3,12 @@
  * sends the merged state to the home replicas that answered with something older, after it
  * returns (background, collecting late responses until its timeout) or before (blocking).
  */
-import type { Network, Nodes } from '../../sim/index.js';
+import { NO_EVENT, type Network, type Nodes } from '../../sim/index.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import { REPAIR, REPAIR_ACK } from './message-kinds.js';
-import type { OpTable } from './op-table.js';
+import type { OpTable, RepairResponse } from './op-table.js';
 import { idsOf, type Payloads, type ReplicaStores, type SetValue } from './replica-store.js';
 import { Siblings } from './siblings.js';
-
-/** One read response kept for read repair: the home replica that sent it (-1: a stand-in, never repaired) and what it held. */
-interface RepairResponse {
-  node: number;
-  wid: number;
-  ts: number;
-  sib: Siblings<SetValue> | undefined;
-}
 
 /** What read repair needs from the run. */
 export interface ReadRepairDeps {
@@ -26,6 +18,8 @@ export interface ReadRepairDeps {
   stores: ReplicaStores;
   payloads: Payloads;
   op: OpTable;
+  /** Sends a message naming an op (argument a) and holds the op's slot while it is in flight (see the coordinator). */
+  send: (from: number, to: number, kind: number, op: number, b?: number, c?: number) => void;
   /** The stand-in role `node` plays in `op`: the home it holds a hint for, or -1 (a home replica). */
   hintOf: (op: number, node: number) => number;
   /** Whether a reply to `op` still matters (see the coordinator). */
@@ -38,14 +32,8 @@ export interface ReadRepairDeps {
 
 /** Read repair's state and steps, called by the coordinator. */
 export interface ReadRepair {
-  /** Whether read repair is on. */
+  /** Whether read repair is on (its per-read state is in the op table: `repairWait`, `repairOpen`, `targetCount`). */
   readonly on: boolean;
-  /** Blocking: the repairs a read awaits (-1: not repairing). */
-  readonly repairWait: Int32Array;
-  /** Background: 1 while a returned read still collects responses. */
-  readonly open: Uint8Array;
-  /** The number of targets each read was sent to. */
-  readonly targetCount: Int32Array;
   /** Background reads still collecting after they returned. */
   openRepairs(): number;
   /** Read-repair messages sent. */
@@ -66,18 +54,12 @@ export interface ReadRepair {
 
 /** Builds read repair and registers the repair message handlers. */
 export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
-  const { cfg, net, nodes, stores, payloads, op: t, hintOf, live, finish, maybeStop } = deps;
-  const { ops, keys } = cfg;
+  const { cfg, net, nodes, stores, payloads, op: t, send, hintOf, live, finish, maybeStop } = deps;
+  const { keys } = cfg;
   const siblingsMode = cfg.conflict === 'siblings';
   const { lwwTs, lwwWid } = stores;
-  // Each read's responses (while collecting), the repairs a blocking read awaits
-  // (-1: not repairing), background reads still collecting after they returned, targets per read.
   const rrMode = cfg.readRepair;
   const rrOn = rrMode !== 'off';
-  const rrResp: (RepairResponse[] | undefined)[] = rrOn ? new Array<undefined>(ops).fill(undefined) : [];
-  const opRepairWait = rrOn ? new Int32Array(ops).fill(-1) : new Int32Array(0);
-  const rrOpen = rrOn ? new Uint8Array(ops) : new Uint8Array(0);
-  const opTargetCount = rrOn ? new Int32Array(ops) : new Int32Array(0);
   let openRepairs = 0;
   let readRepairs = 0;
   let keysRepairedRR = 0;
@@ -121,14 +103,14 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
       sib.sync(copy);
     }
     const entry: RepairResponse = { node: hintOf(op, from) < 0 ? from : -1, wid, ts, sib };
-    const list = rrResp[op];
-    if (list === undefined) rrResp[op] = [entry];
+    const list = t.repairResponses[op];
+    if (list === undefined) t.repairResponses[op] = [entry];
     else list.push(entry);
   };
   /** Sends the merged state of `op`'s responses to its stale home replicas; returns the repair messages sent. */
   const rrSend = (op: number, ack: boolean): number => {
-    const list = rrResp[op] ?? [];
-    rrResp[op] = undefined;
+    const list = t.repairResponses[op] ?? [];
+    t.repairResponses[op] = undefined;
     const m = rrMerged(list);
     const coord = t.coord[op];
     const key = t.key[op];
@@ -147,48 +129,49 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
       }
       readRepairs++;
       sent++;
-      // a: op, plus ops when an ack is wanted; b: the wid or payload slot; c: the timestamp.
-      net.send(coord, x.node, REPAIR, ack ? op + ops : op, siblingsMode ? slot : m.wid, m.ts);
+      // a: 2 op, plus 1 when an ack is wanted; b: the wid or payload slot; c: the timestamp.
+      if (net.send(coord, x.node, REPAIR, 2 * op + (ack ? 1 : 0), siblingsMode ? slot : m.wid, m.ts) !== NO_EVENT) t.hold(op);
     }
     return sent;
   };
   const rrFlush = (op: number) => {
-    if (rrOpen[op] === 0) return;
-    rrOpen[op] = 0;
+    if (t.repairOpen[op] === 0) return;
+    t.repairOpen[op] = 0;
     openRepairs--;
     if (nodes.incarnation(t.coord[op]) === t.inc[op]) rrSend(op, false);
-    else rrResp[op] = undefined;
+    else t.repairResponses[op] = undefined;
   };
   const rrQuorum = (op: number) => {
     if (rrMode === 'blocking') {
       const waiting = rrSend(op, true);
       if (waiting === 0) finish(op, true);
-      else opRepairWait[op] = waiting;
+      else t.repairWait[op] = waiting;
       return;
     }
     finish(op, true);
-    if (rrOpen[op] === 1 && t.count[op] >= opTargetCount[op]) rrFlush(op);
+    if (t.repairOpen[op] === 1 && t.count[op] >= t.targetCount[op]) rrFlush(op);
   };
 
   net.on(REPAIR, (replica, from, a, b, c) => {
-    const ack = a >= ops;
-    const op = ack ? a - ops : a;
+    const op = a >> 1;
     let sib: Siblings<SetValue> | undefined;
     if (siblingsMode) sib = payloads.take(b);
     applyRepair(replica, t.key[op], b, c, sib);
-    if (ack) net.send(replica, from, REPAIR_ACK, op);
+    if ((a & 1) === 1) send(replica, from, REPAIR_ACK, op);
+    t.release(op);
     maybeStop();
-  }, 'read repair');
+  }, 'read repair', (_to, _from, a, b) => {
+    if (siblingsMode) payloads.take(b);
+    t.release(a >> 1);
+  });
   net.on(REPAIR_ACK, (_coord, _from, op) => {
-    if (live(op) && opRepairWait[op] > 0 && --opRepairWait[op] === 0) finish(op, true);
+    if (live(op) && t.repairWait[op] > 0 && --t.repairWait[op] === 0) finish(op, true);
+    t.release(op);
     maybeStop();
-  }, 'read repair ack');
+  }, 'read repair ack', (_to, _from, op) => t.release(op));
 
   return {
     on: rrOn,
-    repairWait: opRepairWait,
-    open: rrOpen,
-    targetCount: opTargetCount,
     openRepairs: () => openRepairs,
     readRepairs: () => readRepairs,
     keysRepaired: () => keysRepairedRR,
@@ -196,11 +179,11 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
     flush: rrFlush,
     quorum: rrQuorum,
     keepOpen: (op) => {
-      rrOpen[op] = 1;
+      t.repairOpen[op] = 1;
       openRepairs++;
     },
     forget: (op) => {
-      if (rrOn && rrOpen[op] === 0) rrResp[op] = undefined;
+      if (rrOn && t.repairOpen[op] === 0) t.repairResponses[op] = undefined;
     },
   };
 }

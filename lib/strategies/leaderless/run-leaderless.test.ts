@@ -161,3 +161,62 @@ describe('runLeaderless', () => {
     expect(JSON.stringify(runLeaderless(cfg, 10))).not.toBe(JSON.stringify(runLeaderless(cfg, 9)));
   });
 });
+
+describe('runLeaderless (streaming metrics) against runLeaderlessWithHistory (history checkers)', () => {
+  it('the same result on the same run, over random configs (property)', () => {
+    let stale = 0;
+    let ryw = 0;
+    let mono = 0;
+    let lost = 0;
+    let nonOverlap = 0;
+    let siblings = 0;
+    fc.assert(fc.property(
+      fc.record({
+        nodes: fc.integer({ min: 3, max: 6 }),
+        n: fc.integer({ min: 1, max: 3 }),
+        rw: fc.integer({ min: 0, max: 8 }),
+        conflict: fc.constantFrom('lww' as const, 'siblings' as const),
+        skew: fc.constantFrom(null, 'uniform(0,20)', 'uniform(0,200)'),
+        drift: fc.constantFrom(0, 0.001),
+        loss: fc.constantFrom(0, 0.05),
+        crash: fc.boolean(),
+        storeLoss: fc.constantFrom(0, 0.5),
+        partition: fc.constantFrom('none' as const, 'scheduled' as const, 'random' as const),
+        slow: fc.boolean(),
+        sloppy: fc.boolean(),
+        readRepair: fc.constantFrom('off' as const, 'background' as const, 'blocking' as const),
+        antiEntropy: fc.constantFrom(null, 50),
+        coordinator: fc.constantFrom('random-node' as const, 'first-replica' as const, 'client' as const),
+        closed: fc.boolean(),
+        sessions: fc.constantFrom(Infinity, 5),
+        zipf: fc.constantFrom(0, 1.1),
+        timeoutMs: fc.constantFrom(5, 20, 1000),
+      }),
+      fc.nat(1000),
+      (p, seed) => {
+        const n = Math.min(p.n, p.nodes);
+        const config = small({
+          nodes: p.nodes, n, r: 1 + (p.rw % n), w: 1 + (Math.floor(p.rw / 3) % n), conflict: p.conflict, clockSkew: p.skew,
+          clockDrift: p.drift, loss: p.loss, crash: p.crash ? { ttf: 'exp(0.01)', ttr: 'exp(0.05)' } : null,
+          storeLoss: p.crash && p.conflict === 'lww' ? p.storeLoss : 0,
+          partitions: p.partition === 'scheduled' ? [{ startMs: 20, endMs: 200, groups: [[0], Array.from({ length: p.nodes - 1 }, (_, i) => i + 1)] }] : [],
+          randomPartitions: p.partition === 'random' ? { every: 'exp(0.02)', duration: 'exp(0.05)' } : null,
+          slowNodes: p.slow ? { nodes: [1], delay: 'exp(0.2)' } : null,
+          sloppy: p.sloppy, readRepair: p.readRepair, antiEntropyIntervalMs: p.antiEntropy, coordinator: p.coordinator,
+          arrivals: p.closed ? { kind: 'closed', think: 'exp(0.5)' } : { kind: 'open', ratePerMs: 0.5 },
+          sessionLength: p.sessions, zipf: p.zipf, timeoutMs: p.timeoutMs, keys: 8,
+        });
+        const summary = runLeaderless(config, seed);
+        expect(summary).toEqual(runLeaderlessWithHistory(config, seed).result);
+        stale += summary.intervals.stale_read_fraction.count;
+        ryw += summary.ryw_violations;
+        mono += summary.monotonic_read_violations;
+        lost += summary.acked_writes_lost;
+        nonOverlap += summary.non_overlapping_stale_reads;
+        siblings += summary.intervals.reads_with_siblings.count;
+      },
+    ), { numRuns: 200 });
+    // The configs exercised every metric.
+    for (const count of [stale, ryw, mono, lost, nonOverlap, siblings]) expect(count).toBeGreaterThan(0);
+  });
+});

@@ -5,7 +5,7 @@
  * the result assembled by leaderless-metrics.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { HistoryRecorder, type History, type VersionOrder } from '../../check/index.js';
+import type { History, VersionOrder } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
 import { Clocks, Network, Nodes, Simulation } from '../../sim/index.js';
 import { createWorkload } from '../../workload/index.js';
@@ -15,7 +15,7 @@ import { createStoreRestore } from './store-restore.js';
 import { validateLeaderlessConfig, type LeaderlessConfig, type ResolvedLeaderlessConfig } from './cluster-config.js';
 import { createCoordinator } from './coordinator.js';
 import { createHintedHandoff } from './hinted-handoff.js';
-import { leaderlessMetrics, type LeaderlessResult } from './leaderless-metrics.js';
+import { RunMetrics, type LeaderlessResult } from './leaderless-metrics.js';
 import { HANDOFF, HANDOFF_ACK, READ_REQ, READ_RESP, REPAIR, REPAIR_ACK, WRITE_ACK, WRITE_REQ } from './message-kinds.js';
 import { WriteBook } from './op-table.js';
 import { Payloads, ReplicaStores } from './replica-store.js';
@@ -33,6 +33,15 @@ export interface LeaderlessRun {
   /** The validated config. */
   config: ResolvedLeaderlessConfig;
   /** Wall-clock ms spent simulating (the event loop, history recording included) and computing the metrics; not part of the deterministic result. */
+  wallMs: { simulate: number; metrics: number };
+}
+
+/** A run's result without its history: what {@link runLeaderless} computes, with its timing. */
+export interface LeaderlessSummaryRun {
+  result: LeaderlessResult;
+  /** The validated config. */
+  config: ResolvedLeaderlessConfig;
+  /** Wall-clock ms spent simulating (the streaming metrics included) and assembling the result; not part of the deterministic result. */
   wallMs: { simulate: number; metrics: number };
 }
 
@@ -82,8 +91,9 @@ export interface LeaderlessRun {
  *   finished, no message is in flight, (sloppy) no hint is held, or 100 handoff rounds after
  *   the last operation, no background read repair is still collecting, and (anti-entropy) the
  *   replicas have converged or 1000 rounds have passed (see `convergence_ms`).
- * - Metrics come from lib/check on the recorded history: `timestampOrder` for LWW and
- *   {@link LeaderlessRun.order} (exact dot coverage) for siblings.
+ * - Metrics come from lib/check's checkers on the recorded history: `timestampOrder` for LWW and
+ *   {@link LeaderlessRun.order} (exact dot coverage) for siblings. {@link runLeaderless} computes
+ *   the same result with lib/check's streaming trackers, without recording the history.
  *
  * @param config - any subset of {@link LeaderlessConfig} (defaults fill the rest)
  * @param seed - seed of every random stream of the run
@@ -92,6 +102,37 @@ export interface LeaderlessRun {
  * result.acked_writes_lost; // > 0: LWW with skewed clocks loses acknowledged writes
  */
 export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed: number): LeaderlessRun {
+  const run = simulate(config, seed, true);
+  return { ...run, history: run.history as History };
+}
+
+/**
+ * {@link runLeaderlessWithHistory}'s result without recording the history: the checkers run as
+ * streaming trackers (lib/check), so memory follows the keys, the clients and the operations in
+ * flight, not the number of operations (LWW with durable stores; siblings values and lost stores
+ * keep per-write state). Same result for the same (config, seed).
+ *
+ * @example
+ * runLeaderless({ nodes: 5, n: 3, r: 2, w: 2 }, 1).stale_read_fraction; // 0
+ */
+export function runLeaderless(config: Partial<LeaderlessConfig>, seed: number): LeaderlessResult {
+  return simulate(config, seed, false).result;
+}
+
+/**
+ * {@link runLeaderless} with its timing (for benchmarks).
+ *
+ * @example
+ * const { result, wallMs } = runLeaderlessTimed({ ops: 200_000 }, 1);
+ * result.events / (wallMs.simulate + wallMs.metrics); // events per ms, end to end
+ */
+export function runLeaderlessTimed(config: Partial<LeaderlessConfig>, seed: number): LeaderlessSummaryRun {
+  const { result, config: cfg, wallMs } = simulate(config, seed, false);
+  return { result, config: cfg, wallMs };
+}
+
+/** One run; with `recordHistory`, the checker metrics come from the recorded history, else from streaming trackers. */
+function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory: boolean): Omit<LeaderlessRun, 'history'> & { history: History | null } {
   const cfg = validateLeaderlessConfig(config);
   const { nodes: nodeCount, n, keys, ops, clients } = cfg;
   const siblingsMode = cfg.conflict === 'siblings';
@@ -135,9 +176,9 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
 
   const stores = new ReplicaStores(nodeCount, keys, siblingsMode);
   const storeRestore = createStoreRestore({ n, keys, nodes, stores, prefs });
-  const writes = new WriteBook(ops);
+  const writes = new WriteBook();
   const payloads = new Payloads();
-  const history = new HistoryRecorder();
+  const metrics = new RunMetrics({ cfg, stores, prefs, writes, recordHistory });
 
   // The parts call each other through these (the run is over only when every part is).
   const workloadDone = () => coordinator.finished() === ops;
@@ -156,7 +197,7 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   nodes.onCrash(maybeStop);
   nodes.onRecover(maybeStop);
   const coordinator = createCoordinator({
-    cfg, sim, nodes, net, clocks, ring, prefs, coordRng, workload, history, stores, payloads, writes, hints, maybeStop,
+    cfg, sim, nodes, net, clocks, ring, prefs, coordRng, workload, metrics, stores, payloads, writes, hints, maybeStop,
   });
 
   // Start the workload.
@@ -165,18 +206,6 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
   sim.run();
   const simEnd = performance.now();
 
-  const { result, history: h, order } = leaderlessMetrics({
-    cfg, sim, net, prefs, history, stores, writes, hints, coordinator, antiEntropy,
-  });
-  return { result, history: h, order, config: cfg, wallMs: { simulate: simEnd - simStart, metrics: performance.now() - simEnd } };
-}
-
-/**
- * {@link runLeaderlessWithHistory} without the history: the summary only.
- *
- * @example
- * runLeaderless({ nodes: 5, n: 3, r: 2, w: 2 }, 1).stale_read_fraction; // 0
- */
-export function runLeaderless(config: Partial<LeaderlessConfig>, seed: number): LeaderlessResult {
-  return runLeaderlessWithHistory(config, seed).result;
+  const { result, history } = metrics.finish({ sim, net, hints, coordinator, antiEntropy });
+  return { result, history, order: metrics.order, config: cfg, wallMs: { simulate: simEnd - simStart, metrics: performance.now() - simEnd } };
 }
