@@ -16,3 +16,4 @@ export { readYourWrites, ReadYourWritesTracker, type OwnWrite, type ReadYourWrit
 export { monotonicReads, MonotonicReadTracker, type MonotonicReadSummary } from './monotonic-reads.js';
 export { lostWrites, type LostWriteSummary } from './lost-writes.js';
 export { siblingsPerRead, SiblingCounter, type SiblingSummary } from './siblings.js';
+export { consistentPrefix, type ConsistentPrefixSummary } from './consistent-prefix.js';

@@ -13,6 +13,31 @@ export interface FlagField {
   kind: 'number' | 'whole' | 'text' | 'range';
 }
 
+/**
+ * A flag table from field kinds: each field's flag is its name in kebab case without a trailing
+ * `Ms` (`electionTimeoutMs` -> `--election-timeout`), unless `rename` gives another.
+ *
+ * @example
+ * flagTable({ heartbeatMs: 'number', ratePerMs: 'number' }, { ratePerMs: '--rate' });
+ * // [{ flag: '--heartbeat', field: 'heartbeatMs', kind: 'number' }, { flag: '--rate', field: 'ratePerMs', kind: 'number' }]
+ */
+export function flagTable(kinds: Record<string, FlagField['kind']>, rename: Record<string, string> = {}): FlagField[] {
+  return Object.entries(kinds).map(([field, kind]) => ({
+    flag: rename[field] ?? `--${field.replace(/Ms$/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    field,
+    kind,
+  }));
+}
+
+/** {@link configFromFlags} and the `--seed` flag (default 1). */
+export function runFromFlags<C extends object>(
+  flags: Record<string, unknown>, fields: readonly FlagField[], validate: (config: Partial<C>) => unknown,
+): { config: Partial<C>; seed: number } {
+  const config = configFromFlags<C>(flags, fields, validate);
+  const seed = flags.seed === undefined ? 1 : parseWholeNumber('--seed', String(flags.seed), 0);
+  return { config, seed };
+}
+
 /** `--write-rate` -> `writeRate`: the key commander stores a flag's value under. */
 function flagKey(flag: string): string {
   return flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

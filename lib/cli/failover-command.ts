@@ -2,31 +2,14 @@ import { Command } from 'commander';
 import { latencyPresetNames } from '../latency/index.js';
 import { FAILOVER_DEFAULTS, validateFailoverConfig, type FailoverConfig } from '../strategies/leader-follower/failover-config.js';
 import { runFailover, type FailoverResult } from '../strategies/leader-follower/run-failover.js';
-import { configFromFlags, msText, type FlagField } from './config-flags.js';
-import { parseWholeNumber } from './parse-values.js';
+import { flagTable, msText, runFromFlags, type FlagField } from './config-flags.js';
 
 /** Flags of `replilab failover` and the FailoverConfig fields they set. */
-export const FAILOVER_FLAGS: readonly FlagField[] = [
-  { flag: '--nodes', field: 'nodes', kind: 'whole' },
-  { flag: '--election', field: 'election', kind: 'text' },
-  { flag: '--election-timeout', field: 'electionTimeoutMs', kind: 'range' },
-  { flag: '--heartbeat', field: 'heartbeatMs', kind: 'number' },
-  { flag: '--detector', field: 'detector', kind: 'text' },
-  { flag: '--timeout', field: 'timeoutMs', kind: 'number' },
-  { flag: '--phi-threshold', field: 'phiThreshold', kind: 'number' },
-  { flag: '--latency', field: 'latency', kind: 'text' },
-  { flag: '--disk', field: 'disk', kind: 'text' },
-  { flag: '--replication-delay', field: 'replicationDelay', kind: 'text' },
-  { flag: '--stale-followers', field: 'staleFollowers', kind: 'whole' },
-  { flag: '--stale-lag', field: 'staleLagMs', kind: 'number' },
-  { flag: '--fault', field: 'fault', kind: 'text' },
-  { flag: '--pause', field: 'pause', kind: 'text' },
-  { flag: '--fault-duration', field: 'faultDurationMs', kind: 'number' },
-  { flag: '--async-followers', field: 'asyncFollowers', kind: 'whole' },
-  { flag: '--write-rate', field: 'writeRate', kind: 'number' },
-  { flag: '--fencing', field: 'fencing', kind: 'text' },
-  { flag: '--trials', field: 'trials', kind: 'whole' },
-];
+export const FAILOVER_FLAGS: readonly FlagField[] = flagTable({
+  nodes: 'whole', election: 'text', electionTimeoutMs: 'range', heartbeatMs: 'number', detector: 'text', timeoutMs: 'number',
+  phiThreshold: 'number', latency: 'text', disk: 'text', replicationDelay: 'text', staleFollowers: 'whole', staleLagMs: 'number',
+  fault: 'text', pause: 'text', faultDurationMs: 'number', asyncFollowers: 'whole', writeRate: 'number', fencing: 'text', trials: 'whole',
+});
 
 const d = FAILOVER_DEFAULTS;
 const EXAMPLES = `
@@ -51,9 +34,7 @@ p, Wilson 95% low/high), then seed and the config that ran.`;
 
 /** The config and seed from the flags; every refusal names its flag. */
 export function failoverRunFromFlags(flags: Record<string, unknown>): { config: Partial<FailoverConfig>; seed: number } {
-  const config = configFromFlags<FailoverConfig>(flags, FAILOVER_FLAGS, validateFailoverConfig);
-  const seed = flags.seed === undefined ? 1 : parseWholeNumber('--seed', String(flags.seed), 0);
-  return { config, seed };
+  return runFromFlags<FailoverConfig>(flags, FAILOVER_FLAGS, validateFailoverConfig);
 }
 
 /** What `--json` prints. */

@@ -4,6 +4,7 @@ import { ParameterError } from '../errors.js';
 import { packageVersion } from '../sweep/manifest.js';
 import { conflictsCommand } from './conflicts-command.js';
 import { failoverCommand } from './failover-command.js';
+import { lagCommand } from './lag-command.js';
 import { leaderlessCommand } from './leaderless-command.js';
 import { replayCommand } from './replay-command.js';
 import { stalenessCommand } from './staleness-command.js';
@@ -25,6 +26,7 @@ Examples:
   $ replilab leaderless --n 3 --r 1 --w 1 --clock-skew "uniform(0,50)" --json
   $ replilab conflicts --datacenters 3 --topology ring --resolution lww --clock-skew "uniform(0,50)" --json
   $ replilab failover --election raft --election-timeout 150-300 --fault crash --json
+  $ replilab lag --routing sticky --followers 3 --replication-latency "lognormal(2,1)" --json
   $ replilab replay --latency lnkd-disk --t 0:10:1 --t-index 2 --trial 17 --out trial.jsonl --figures svg
   $ replilab COMMAND --help`);
 
@@ -33,6 +35,7 @@ program.addCommand(replayCommand().exitOverride().configureOutput({ outputError:
 program.addCommand(sweepCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(leaderlessCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(failoverCommand().exitOverride().configureOutput({ outputError: () => {} }));
+program.addCommand(lagCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(conflictsCommand().exitOverride().configureOutput({ outputError: () => {} }));
 
 try {
