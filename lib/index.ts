@@ -53,6 +53,30 @@ export {
   type LeaderlessScenario, type ScenarioCount, type ScenarioResult,
 } from './strategies/leaderless/scenarios.js';
 
+// Leader-follower (issue 5): commit latency and durability per mode, failover, replication lag and
+// read routing, replication log formats, new-follower bootstrap.
+export { ReplicationLog } from './strategies/leader-follower/replication-log.js';
+export { ReplicationCluster, type FollowerMode, type Role, type ClusterSettings, type ClusterHooks } from './strategies/leader-follower/cluster.js';
+export { PauseGate } from './strategies/leader-follower/pause-gate.js';
+export { COMMIT_DEFAULTS, validateCommitConfig, type CommitConfig, type ReplicationMode, type FollowerOutage } from './strategies/leader-follower/commit-config.js';
+export { runCommit, type CommitResult } from './strategies/leader-follower/run-commit.js';
+export { type LatencySummaryMs, latencySummary } from './strategies/leader-follower/latency-summary.js';
+export { TimeoutDetector, PhiAccrualDetector, type FailureDetector } from './strategies/leader-follower/failure-detector.js';
+export {
+  FAILOVER_DEFAULTS, validateFailoverConfig, type FailoverConfig, type ElectionMode, type DetectorKind, type LeaderFault,
+} from './strategies/leader-follower/failover-config.js';
+export { runFailoverTrial, type FailoverTrialOutcome } from './strategies/leader-follower/failover-trial.js';
+export { runFailover, runFailoverWithTrials, type FailoverResult, type FailoverRun, type TrialQuantilesMs } from './strategies/leader-follower/run-failover.js';
+export { RaftElection } from './strategies/leader-follower/raft-election.js';
+export { CoordinatorPromotion } from './strategies/leader-follower/coordinator-promotion.js';
+export { SplitBrainMeter } from './strategies/leader-follower/split-brain-meter.js';
+export { LAG_DEFAULTS, READ_ROUTINGS, validateLagConfig, type LagConfig, type ReadRouting } from './strategies/leader-follower/lag-config.js';
+export { runLag, runLagWithHistory, type LagResult, type LagRun } from './strategies/leader-follower/run-lag.js';
+export {
+  LOG_FORMATS, LOG_FORMAT_DEFAULTS, runLogFormats, type LogFormat, type LogFormatConfig, type LogFormatOutcome, type StatementMix,
+} from './strategies/leader-follower/log-formats.js';
+export { BOOTSTRAP_DEFAULTS, runBootstrap, type BootstrapConfig, type BootstrapResult } from './strategies/leader-follower/bootstrap.js';
+
 // Leaderless quorums: PBS staleness (event-level and fast), closed form.
 export { WarsEventModel, type WarsConfig, type WarsTrialOutcome } from './strategies/leaderless/wars-event.js';
 export { runWarsFastBatch, type WarsBatchSummary } from './fast/wars-fast.js';
