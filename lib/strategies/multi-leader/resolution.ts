@@ -64,7 +64,15 @@ export interface ConflictVersion {
  */
 export type ConflictHandler = (versions: readonly ConflictVersion[]) => readonly number[];
 
-/** The versions in the stable order every replica agrees on: origin, then counter. */
+/**
+ * The versions in the stable order every replica agrees on: origin, then counter. Resolving in
+ * this order, not in arrival order, is what lets order-sensitive policies (concatenation, a
+ * handler that looks at positions) converge (Kleppmann 2017, ch. 5: "order them alphabetically").
+ *
+ * @param versions - concurrent versions of one key
+ * @example
+ * stableOrder(key.read().versions).map((v) => v.dot.actor); // e.g. [0, 2]
+ */
 export function stableOrder<T>(versions: readonly Version<T>[]): Version<T>[] {
   return versions.slice().sort((a, b) => a.dot.actor - b.dot.actor || a.dot.counter - b.dot.counter);
 }
@@ -141,6 +149,8 @@ function replicaIdWinner(versions: readonly Version<StoredWrite>[]): Version<Sto
  * The versions as a handler sees them (elements computed).
  *
  * @param versions - concurrent versions in stable order
+ * @example
+ * conflictVersions(stableOrder(key.read().versions))[0].elements; // e.g. [0, 3, 4]
  */
 export function conflictVersions(versions: readonly Version<StoredWrite>[]): ConflictVersion[] {
   return versions.map((v) => ({
@@ -148,7 +158,14 @@ export function conflictVersions(versions: readonly Version<StoredWrite>[]): Con
   }));
 }
 
-/** The default application code for siblings: set union of the siblings' elements. */
+/**
+ * The default application code for siblings: set union of the siblings' elements (Dynamo's
+ * shopping cart, DeCandia et al., SOSP 2007, §4.4).
+ *
+ * @example
+ * unionHandler([{ writeId: 1, origin: 0, counter: 1, timestamp: 0, elements: [1] },
+ *   { writeId: 2, origin: 1, counter: 1, timestamp: 0, elements: [2] }]); // [1, 2]
+ */
 export const unionHandler: ConflictHandler = (versions) => {
   const all = new Set<number>();
   for (const v of versions) for (const e of v.elements) all.add(e);
