@@ -9,6 +9,7 @@ import { leaderlessCommand } from './leaderless-command.js';
 import { replayCommand } from './replay-command.js';
 import { stalenessCommand } from './staleness-command.js';
 import { sweepCommand } from './sweep-command.js';
+import { workerCommand } from './worker-command.js';
 
 /** Exit code for bad input (a usage error), as the project's rules require. */
 const EXIT_BAD_INPUT = 2;
@@ -23,6 +24,7 @@ const program = new Command('replilab')
 Examples:
   $ replilab staleness --latency lnkd-disk --t 0:100:1
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/sweeps/quorums.csv
+  $ replilab worker --backend redis://127.0.0.1:6379 & replilab sweep FILE --out X.csv --backend redis://127.0.0.1:6379
   $ replilab leaderless --n 3 --r 1 --w 1 --clock-skew "uniform(0,50)" --json
   $ replilab conflicts --datacenters 3 --topology ring --resolution lww --clock-skew "uniform(0,50)" --json
   $ replilab failover --election raft --election-timeout 150-300 --fault crash --json
@@ -33,6 +35,7 @@ Examples:
 program.addCommand(stalenessCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(replayCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(sweepCommand().exitOverride().configureOutput({ outputError: () => {} }));
+program.addCommand(workerCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(leaderlessCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(failoverCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(lagCommand().exitOverride().configureOutput({ outputError: () => {} }));

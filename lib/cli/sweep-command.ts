@@ -14,6 +14,9 @@ interface SweepFlags {
   ciWidth?: string;
   maxTrials?: string;
   cell?: string;
+  backend?: string;
+  queue?: string;
+  jobsInFlight?: string;
 }
 
 function experimentsHelp(): string {
@@ -55,7 +58,14 @@ Examples:
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/quorums.csv
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/quorums.csv --resume
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/q.csv --ci-width 0.002 --max-trials 1e7
-  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --cell 3 --threads 1`;
+  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --cell 3 --threads 1
+
+Across machines (BullMQ on one Redis; start any number of workers, anywhere, any time):
+  $ replilab worker --backend redis://10.0.0.5:6379 --threads 8            # on each machine
+  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/quorums.csv --backend redis://10.0.0.5:6379
+The CSV is byte-identical to a local run. A worker killed mid-job leaves its job to another after
+its lock expires (replilab worker --stall-ms); a coordinator stopped and rerun with --resume
+reuses the jobs already done or in progress.`;
 
 function parseCiWidth(text: string): number {
   const value = text.trim() === '' ? Number.NaN : Number(text);
@@ -82,12 +92,19 @@ export function sweepCommand(): Command {
     .option('--ci-width <width>', 'adaptive precision: run each cell until its 95% interval is narrower than this')
     .option('--max-trials <count>', 'with --ci-width: the trial cap per cell (default: the file\'s trials)')
     .option('--cell <index>', 'run only this cell, in order to replay a failure (prints its CSV unless --out)')
+    .option('--backend <url>', 'run the batches on the workers of a Redis queue (redis://HOST:PORT) instead of local threads')
+    .option('--queue <name>', 'with --backend: the queue name (default replilab)')
+    .option('--jobs-in-flight <count>', 'with --backend: jobs enqueued and not yet merged, at most (default 64)')
     .addHelpText('after', HELP)
     .action(async (file: string, flags: SweepFlags) => {
       const threads = flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
       const ciWidth = flags.ciWidth === undefined ? undefined : parseCiWidth(flags.ciWidth);
       const maxTrials = flags.maxTrials === undefined ? undefined : parseWholeNumber('--max-trials', flags.maxTrials, 1);
       const cell = flags.cell === undefined ? undefined : parseWholeNumber('--cell', flags.cell, 0);
+      const jobsInFlight = flags.jobsInFlight === undefined ? undefined : parseWholeNumber('--jobs-in-flight', flags.jobsInFlight, 1, 100_000);
+      if (flags.backend === undefined && (flags.queue !== undefined || flags.jobsInFlight !== undefined)) {
+        throw new ParameterError(flags.queue !== undefined ? '--queue' : '--jobs-in-flight', 'without --backend', 'use it with --backend redis://HOST:PORT');
+      }
       if (flags.out === undefined && cell === undefined) throw new ParameterError('--out', '(missing)', 'FILE.csv (or --cell K to replay one cell to stdout)');
       const sweep = loadSweepSpec(file);
 
@@ -100,9 +117,16 @@ export function sweepCommand(): Command {
       if (flags.out !== undefined) process.once('SIGINT', onSignal);
       const result = await runSweep(sweep, {
         threads, outPath: flags.out, resume: flags.resume === true, ciWidth, maxTrials, cell,
+        backend: flags.backend, queue: flags.queue, jobsInFlight,
         cliNames: true,
         onProgress: (p) => progress.update(p),
         log: (line) => process.stderr.write(`${line}\n`),
+      }).catch((error: unknown) => {
+        if (error instanceof Error && /^cannot reach Redis/.test(error.message)) {
+          process.stderr.write(`replilab: ${error.message}\n`);
+          process.exit(1);
+        }
+        throw error;
       }).finally(() => {
         progress.stop();
         process.removeListener('SIGINT', onSignal);

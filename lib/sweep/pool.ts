@@ -22,6 +22,23 @@ export function defaultThreads(): number {
 /** Default heap limit of each worker thread (MB): a runaway cell fails alone instead of taking the machine. */
 export const DEFAULT_WORKER_MEMORY_MB = 2048;
 
+/**
+ * What the scheduler runs batch tasks on: a {@link BatchPool} (this machine's threads) or a
+ * distributed backend (`RedisBatchPool`). Results depend only on the task, never on the runner.
+ */
+export interface BatchRunner {
+  /** The number of tasks worth having in flight to keep every executor busy. */
+  readonly concurrency: number;
+  /** Whether tasks run in this thread (the scheduler then slices the work itself with `runHere`). */
+  readonly inline: boolean;
+  /** Runs one task in this thread, now (inline runners only). */
+  runHere<S>(task: BatchTask): S;
+  /** Runs one task somewhere; resolves with its summary. */
+  run<S>(task: BatchTask): Promise<S>;
+  /** Releases the runner's threads or connections. */
+  close(): Promise<void>;
+}
+
 /** Options of a {@link BatchPool}. */
 export interface BatchPoolOptions {
   /** Worker threads; 1 runs every task in this thread (same results, readable stack traces). */
@@ -30,6 +47,11 @@ export interface BatchPoolOptions {
   workerMemoryMb?: number;
   /** At most this many tasks are ever needed at once (caps the threads started). */
   maxTasks?: number;
+  /**
+   * Run tasks on worker threads even with `threads: 1` (a distributed worker keeps its event loop
+   * free for lock renewals while a task runs). Default false: one thread runs tasks in this thread.
+   */
+  alwaysWorkerThreads?: boolean;
 }
 
 /**
@@ -41,7 +63,7 @@ export interface BatchPoolOptions {
  * const pool = new BatchPool({ threads: 2 });
  * try { const summary = await pool.run(task); } finally { await pool.close(); }
  */
-export class BatchPool {
+export class BatchPool implements BatchRunner {
   /** The number of tasks worth having in flight to keep every thread busy. */
   readonly concurrency: number;
   private readonly piscina: Piscina | null;
@@ -49,7 +71,7 @@ export class BatchPool {
   constructor(options: BatchPoolOptions) {
     const threads = Math.max(1, Math.min(options.threads, options.maxTasks ?? Number.MAX_SAFE_INTEGER));
     this.concurrency = threads;
-    this.piscina = threads <= 1 ? null : new Piscina({
+    this.piscina = threads <= 1 && !options.alwaysWorkerThreads ? null : new Piscina({
       filename: workerFilename(),
       // Start every thread at once: a sweep keeps them all busy, and a lazily started second
       // thread would sit out the first batches.

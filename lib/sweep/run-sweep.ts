@@ -7,7 +7,8 @@ import { csvRows, toCsv, type CsvValue } from './csv-output.js';
 import type { CellAccumulator, CellContext, SweepValue } from './experiment.js';
 import { JournalWriter, fingerprintDifference, journalPaths, readJournal, sweepFingerprint, type JournalEntry } from './journal.js';
 import { describeRun, manifestPathFor, writeManifest, type Manifest } from './manifest.js';
-import { BatchPool, defaultThreads } from './pool.js';
+import { BatchPool, defaultThreads, type BatchRunner } from './pool.js';
+import { openRedisBatchPool, parseBackendUrl, parseQueueName, sweepKey } from './redis-backend.js';
 import { runCellPlans, type CellRun } from './scheduler.js';
 import { describeValues, validatePrecision, validateSweepSpec, type ResolvedSweep, type SweepCell, type SweepSpec } from './spec.js';
 
@@ -70,6 +71,8 @@ export interface SweepManifest extends Manifest {
   complete: boolean;
   /** The sweep file, when the sweep came from one. */
   sweepFile: string | null;
+  /** The distributed backend the batches ran on (`threads` is then 0: they ran on the workers' threads), or null. */
+  backend: string | null;
   ciWidth: number | null;
   maxTrials: number | null;
   cellsComputed: number;
@@ -120,10 +123,23 @@ export interface RunSweepOptions {
   log?: (line: string) => void;
   /** Name the options as CLI flags in errors (`--ci-width` instead of `ciWidth`). */
   cliNames?: boolean;
+  /**
+   * Run the batches on the workers of a BullMQ queue on Redis (`redis://HOST:PORT`) instead of
+   * this machine's threads: start workers with `replilab worker --backend URL` (or
+   * `runRedisWorker`) on any number of machines. The CSV is byte-identical to a local run.
+   */
+  backend?: string;
+  /** With `backend`: the queue name (default `replilab`). */
+  queue?: string;
+  /** With `backend`: jobs enqueued and not yet merged, at most (default 64; more than the workers' threads in total). */
+  jobsInFlight?: number;
+  /** With `backend`: how long to wait for Redis at the start before failing, ms (default 10000). */
+  connectTimeoutMs?: number;
 }
 
 const CLI_NAMES: Record<string, string> = {
   threads: '--threads', outPath: '--out', resume: '--resume', ciWidth: '--ci-width', maxTrials: '--max-trials', cell: '--cell',
+  backend: '--backend', queue: '--queue', jobsInFlight: '--jobs-in-flight',
 };
 
 function isResolved(sweep: SweepSpec | ResolvedSweep): sweep is ResolvedSweep {
@@ -218,12 +234,17 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
   const outPath = options.outPath;
   if (outPath !== undefined && !/\.csv$/i.test(outPath)) throw new ParameterError(name('outPath'), JSON.stringify(outPath), 'a file name ending in .csv');
   if (options.resume && options.cell !== undefined) throw new ParameterError(name('resume'), 'with a single cell', 'resume a whole sweep, or replay one cell without it');
+  const backend = options.backend === undefined ? undefined : parseBackendUrl(options.backend, name('backend'));
+  if (options.queue !== undefined) parseQueueName(options.queue, name('queue'));
+  if (options.jobsInFlight !== undefined && !(Number.isInteger(options.jobsInFlight) && options.jobsInFlight >= 1 && options.jobsInFlight <= 100_000)) {
+    throw new ParameterError(name('jobsInFlight'), String(options.jobsInFlight), 'an integer from 1 to 100000');
+  }
 
   // The journal: refuse a mismatch before anything is written.
   const journaling = outPath !== undefined && options.cell === undefined;
   const paths = outPath !== undefined ? journalPaths(outPath) : null;
-  // Only a journaled run needs the fingerprint (it covers every cell's values: not free for big sweeps).
-  const fingerprint = journaling ? sweepFingerprint(resolved, ciWidth, ciWidth !== undefined ? cap : undefined) : null;
+  // Only a journaled or distributed run needs the fingerprint (it covers every cell's values: not free for big sweeps).
+  const fingerprint = journaling || backend !== undefined ? sweepFingerprint(resolved, ciWidth, ciWidth !== undefined ? cap : undefined) : null;
   let carried = new Map<number, JournalEntry>();
   if (journaling && paths) {
     if (!options.resume && existsSync(paths.journal)) {
@@ -255,6 +276,11 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
   const contexts = runCells.map((cell): CellContext => ({ seed: spec.seed, cell: cell.index, trials: cap }));
   let trialsPlanned = 0;
   runCells.forEach((cell, i) => { trialsPlanned += experiment.plan(cell.options, contexts[i]).trials; });
+
+  // The runner first: an unreachable backend fails the run before any file is written.
+  const pool: BatchRunner = backend !== undefined
+    ? await openRedisBatchPool({ url: backend, key: sweepKey(fingerprint), queue: options.queue, jobsInFlight: options.jobsInFlight, log: options.log, connectTimeoutMs: options.connectTimeoutMs })
+    : new BatchPool({ threads, workerMemoryMb: options.workerMemoryMb });
 
   const journal = journaling && paths ? new JournalWriter(paths.journal, fingerprint!, [...carried.values()].sort((a, b) => a.cell - b.cell)) : null;
   // The readable CSV that grows in cell order while the sweep runs.
@@ -320,7 +346,6 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
     };
   };
 
-  const pool = new BatchPool({ threads, workerMemoryMb: options.workerMemoryMb });
   try {
     await runCellPlans(runCells.length, open, pool, {
       onMerged(_, task) {
@@ -385,7 +410,7 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
       },
       seed: spec.seed,
       trials: spec.trials,
-      threads,
+      threads: backend !== undefined ? 0 : threads,
       wallTimeMs: finishedAt.getTime() - startedAt.getTime(),
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -394,6 +419,7 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
     Object.assign(manifest, {
       complete: failures.length === 0,
       sweepFile: resolved.source ?? null,
+      backend: backend ?? null,
       ciWidth: ciWidth ?? null,
       maxTrials: ciWidth !== undefined ? cap : null,
       cellsComputed: runCells.length - failures.length,

@@ -1,5 +1,5 @@
 import type { BatchTask } from './batch-task.js';
-import type { BatchPool } from './pool.js';
+import type { BatchRunner } from './pool.js';
 
 /**
  * The batches of one cell, in their fixed merge order. Tasks are produced on demand, so a cell of
@@ -79,7 +79,7 @@ interface CellState {
 export function runCellPlans(
   count: number,
   open: (position: number) => CellRun<any>,
-  pool: BatchPool,
+  pool: BatchRunner,
   events: SchedulerEvents = {},
 ): Promise<void> {
   // Tasks dispatched but neither merged nor discarded: this bounds the summaries held in memory.

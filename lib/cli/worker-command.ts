@@ -1,0 +1,65 @@
+import { Command } from 'commander';
+import { ParameterError } from '../errors.js';
+import { defaultThreads } from '../sweep/pool.js';
+import { DEFAULT_STALL_MS, parseBackendUrl, parseQueueName, runRedisWorker } from '../sweep/redis-backend.js';
+import { parseWholeNumber } from './parse-values.js';
+
+interface WorkerFlags {
+  backend?: string;
+  threads?: string;
+  queue?: string;
+  stallMs?: string;
+  quiet?: boolean;
+}
+
+const HELP = `
+A worker takes batch jobs from the queue of a distributed sweep and runs them on this machine's
+worker threads, until Ctrl-C (it finishes the jobs in hand) or kill. Start one per machine, before
+or after the coordinator (replilab sweep FILE --out X.csv --backend URL). Every machine must run
+the same replilab version: a job from another version fails with a message saying so.
+
+Examples:
+  $ replilab worker --backend redis://127.0.0.1:6379
+  $ replilab worker --backend redis://10.0.0.5:6379 --threads 8 --stall-ms 10000`;
+
+/** `replilab worker`: serves a distributed sweep's jobs. */
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('serve the batch jobs of distributed sweeps (replilab sweep --backend) from a Redis queue on this machine\'s threads')
+    .option('--backend <url>', 'the Redis the coordinator uses (redis://HOST:PORT); required')
+    .option('--threads <count>', 'jobs run at once, each on its own worker thread (default: the number of cores)')
+    .option('--queue <name>', 'the queue name (default replilab)')
+    .option('--stall-ms <ms>', `a job whose worker stops renewing its lock for this long goes to another worker (default ${DEFAULT_STALL_MS})`)
+    .option('--quiet', 'no line per finished job')
+    .addHelpText('after', HELP)
+    .action(async (flags: WorkerFlags) => {
+      if (flags.backend === undefined) throw new ParameterError('--backend', '(missing)', 'a Redis URL, e.g. redis://127.0.0.1:6379');
+      const url = parseBackendUrl(flags.backend, '--backend');
+      const threads = flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
+      const queue = flags.queue === undefined ? undefined : parseQueueName(flags.queue, '--queue');
+      const stallMs = flags.stallMs === undefined ? undefined : parseWholeNumber('--stall-ms', flags.stallMs, 100, 3_600_000);
+      const log = (line: string) => process.stderr.write(`replilab worker: ${line}\n`);
+      let worker;
+      try {
+        worker = await runRedisWorker({
+          url, queue, threads, stallMs, log,
+          onJobDone: flags.quiet ? undefined : (id) => log(`done ${id}`),
+        });
+      } catch (error) {
+        process.stderr.write(`replilab worker: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      log(`serving queue ${queue ?? 'replilab'} at ${url} with ${threads} thread${threads === 1 ? '' : 's'} (Ctrl-C to stop)`);
+      const running = worker;
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          log('stopping: finishing the jobs in hand');
+          running.close().then(resolve, resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      log(`stopped after ${running.jobsDone()} jobs`);
+    });
+}
