@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
+import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testkit.js';
 
 beforeAll(requireBuiltCli);
 
@@ -8,14 +8,7 @@ const ISSUE_KEYS = [
   'writes', 'acked_writes', 'conflicts', 'conflicts_per_1000_writes', 'acked_writes_lost', 'converged', 'convergence_ms', 'out_of_order_applies',
 ];
 
-function runJson(args: string[]): Record<string, any> {
-  const run = runCli(['conflicts', ...args, '--json']);
-  expect(run.code, run.stderr).toBe(0);
-  expect(run.stderr).toBe('');
-  const lines = run.stdout.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]) as Record<string, any>;
-}
+const runJson = (args: string[]) => runCliJson(['conflicts', ...args, '--json']);
 
 describe('replilab conflicts --json', () => {
   it('prints one object with issue 6\'s names first and consistent numbers', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
+import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testkit.js';
 
 beforeAll(requireBuiltCli);
 
@@ -18,14 +18,7 @@ const ISSUE_KEYS = [
   'messages_per_op', 'hints_stored', 'hints_handed_off', 'convergence_ms',
 ];
 
-function runJson(args: string[]): Record<string, any> {
-  const run = runCli(['leaderless', ...args, '--json']);
-  expect(run.code, run.stderr).toBe(0);
-  expect(run.stderr).toBe('');
-  const lines = run.stdout.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]) as Record<string, any>;
-}
+const runJson = (args: string[]) => runCliJson(['leaderless', ...args, '--json']);
 
 describe('replilab leaderless --json', () => {
   it('prints one object with issue 4\'s names and sane numbers (2000 ops)', () => {
