@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSummary, encodeSummary, parseBackendUrl, runRedisWorker, sweepKey } from './redis-backend.js';
-import { redisAvailable, startRedis, type RedisFixture } from './redis.testkit.js';
+import { redisAvailable, startRedis, type RedisFixture } from './local-redis.js';
 import { runSweep } from './run-sweep.js';
 import type { SweepSpec } from './spec.js';
 

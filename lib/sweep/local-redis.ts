@@ -1,4 +1,7 @@
-// Test support for the distributed-sweep tests: a throwaway redis-server on a free port.
+/**
+ * A throwaway redis-server on a free loopback port (no persistence), for the distributed-sweep
+ * tests and `npm run bench:distributed`, and for trying a distributed sweep on one machine.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -6,7 +9,7 @@ import { createServer } from 'node:net';
 /** Where Debian's redis-server lives; .ci/run installs it. */
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
-/** Whether the tests can run here: redis-server is installed (CI must have it: never skip there). */
+/** Whether redis-server is installed; throws under CI=true when it is not (CI must never skip the distributed tests). */
 export function redisAvailable(): boolean {
   if (existsSync(REDIS_SERVER)) return true;
   if (process.env.CI === 'true') throw new Error(`${REDIS_SERVER} is missing; .ci/run must install redis-server`);
@@ -31,7 +34,13 @@ export interface RedisFixture {
   stop(): void;
 }
 
-/** Starts redis-server on a free loopback port and waits until it answers. */
+/**
+ * Starts redis-server on a free loopback port and waits until it answers.
+ *
+ * @example
+ * const redis = await startRedis();
+ * try { await runSweep(spec, { backend: redis.url }); } finally { redis.stop(); }
+ */
 export async function startRedis(): Promise<RedisFixture> {
   const port = await freePort();
   const child: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
