@@ -49,7 +49,7 @@ export {
 } from './strategies/leaderless/cluster-config.js';
 export { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult } from './strategies/leaderless/run-leaderless.js';
 export {
-  leaderlessScenarios, runScenario, countReadInversions, countFailedWritesRead,
+  leaderlessScenarios, runScenario, scenarioResult, countReadInversions, countFailedWritesRead,
   type LeaderlessScenario, type ScenarioCount, type ScenarioResult,
 } from './strategies/leaderless/scenarios.js';
 
@@ -141,6 +141,15 @@ export { notebookProgress, describeProgress } from './sweep/notebook-progress.js
 export { selftestExperiment, irwinHallCdf, SELFTEST_BATCH_TRIALS } from './sweep/selftest.js';
 export { stalenessExperiment, stalenessOptionsFromValues, type StalenessValues, type StalenessCellOptions } from './strategies/leaderless/staleness-experiment.js';
 export { planStaleness, StalenessAccumulator } from './strategies/leaderless/staleness.js';
+
+// Sweeps across machines: BullMQ on Redis (a coordinator's runner, workers, a throwaway local server).
+export {
+  RedisBatchPool, openRedisBatchPool, runRedisWorker, parseBackendUrl, sweepKey, encodeSummary, decodeSummary,
+  DEFAULT_QUEUE, DEFAULT_JOBS_IN_FLIGHT, DEFAULT_STALL_MS,
+  type RedisBatchPoolOptions, type RedisWorkerOptions, type RedisWorker,
+} from './sweep/redis-backend.js';
+export { startRedis, type RedisFixture } from './sweep/local-redis.js';
+export { type BatchRunner } from './sweep/pool.js';
 
 // Charts: Vega-Lite v5 specs, SVG/PNG export, notebook display.
 export * from './charts/index.js';
