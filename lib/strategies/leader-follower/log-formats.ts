@@ -96,6 +96,8 @@ export interface LogFormatOutcome {
   format: LogFormat;
   /** Rows written (an update counts its rows). */
   rows: number;
+  /** Transactions of each statement kind (the denominators of the causes below). */
+  statements: StatementMix;
   /** Rows whose value or id differs between leader and follower, in all and by cause. */
   divergent_rows: number;
   divergent_by_cause: { autoincrement: number; now: number; rand: number };
@@ -185,6 +187,8 @@ export function runLogFormats(config: Partial<LogFormatConfig>, seed: number): L
   const arrival = log.map((tx) => tx.commitMs + cfg.shipDist.sample(followerRng));
   for (let i = 1; i < arrival.length; i++) arrival[i] = Math.max(arrival[i], arrival[i - 1]); // the log arrives in order
   const rows = txs.reduce((sum, tx) => sum + tx.rows, 0);
+  const statements: StatementMix = { insert: 0, now: 0, rand: 0, update: 0 };
+  for (const tx of txs) statements[tx.kind]++;
 
   return LOG_FORMATS.map((format) => {
     const cost = (tx: Transaction): number => (format === 'statement' ? tx.durationMs
@@ -213,6 +217,7 @@ export function runLogFormats(config: Partial<LogFormatConfig>, seed: number): L
     return {
       format,
       rows,
+      statements,
       divergent_rows: cause.autoincrement + cause.now + cause.rand,
       divergent_by_cause: cause,
       log_bytes_per_tx: bytes / log.length,
