@@ -1,9 +1,9 @@
 import { Tally, type Count } from './count.js';
-import { AsOf } from './as-of.js';
 import { groupByPair, PairMap } from './group.js';
 import { returnedWrites, writesById, type History } from './history.js';
 import { scopeOf, type SessionScope } from './scope.js';
-import { NO_VERSIONS, reflectsAll, withVersion, type Version, type VersionOrder } from './version-order.js';
+import { versionColumns, type VersionColumns } from './version-columns.js';
+import type { Version, VersionOrder } from './version-order.js';
 
 /** What {@link monotonicReads} found. */
 export interface MonotonicReadSummary {
@@ -27,8 +27,8 @@ export interface MonotonicReadSummary {
  * before; for version vectors: r lost sight of a version c had seen, sibling or not.) Only the
  * newest versions seen are kept, which decides the same when `order` is transitive.
  *
- * Feed returned reads in time order ({@link returned}); take a read's {@link reference} when it
- * starts and {@link judge} it when it returns.
+ * Feed returned reads in time order ({@link returned}); {@link start} a read in a read slot (a
+ * small integer of the caller's) and {@link judge} it when it returns.
  *
  * Reference: D. B. Terry et al., "Session guarantees for weakly consistent replicated data",
  * PDIS 1994.
@@ -37,11 +37,13 @@ export interface MonotonicReadSummary {
  * const mono = new MonotonicReadTracker(timestampOrder);
  * const who = { client: 3, session: 3, key: 7 };
  * mono.returned(who, 4, [{ id: 2, timestamp: 2 }]);  // a read returned write 2 at 4 ms
- * const seen = mono.reference(who, 5);              // the next read starts at 5 ms
- * mono.judge(seen, [{ id: 1, timestamp: 1 }]);      // true: older than write 2
+ * mono.start(0, who, 5);                           // the next read starts at 5 ms, slot 0
+ * mono.judge(0, [{ id: 1, timestamp: 1 }]);         // true: older than write 2
  */
 export class MonotonicReadTracker {
-  private readonly seen = new PairMap(() => new AsOf<readonly Version[]>(NO_VERSIONS));
+  private readonly seen: VersionColumns;
+  private readonly entity = new PairMap<number>(() => this.entities++);
+  private entities = 0;
   private readonly who: (op: { client: number; session: number }) => number;
   private readonly violations = new Tally();
 
@@ -51,25 +53,24 @@ export class MonotonicReadTracker {
    */
   constructor(readonly order: VersionOrder, scope: SessionScope = 'client') {
     this.who = scopeOf(scope);
+    this.seen = versionColumns(order);
   }
 
   /** A read by `read.client` (or session) of `read.key` returned `versions` at `returnMs`. */
   returned(read: { client: number; session: number; key: number }, returnMs: number, versions: readonly Version[]): void {
     if (versions.length === 0) return;
-    const seen = this.seen.at(this.who(read), read.key);
-    let frontier = seen.latest;
-    for (const v of versions) frontier = withVersion(this.order, frontier, v);
-    if (frontier !== seen.latest) seen.set(returnMs, frontier);
+    const e = this.entity.at(this.who(read), read.key);
+    for (let i = 0; i < versions.length; i++) this.seen.include(e, returnMs, versions[i]);
   }
 
-  /** The newest versions a read by `read.client` (or session) of `read.key` starting at `startMs` must reflect (empty: not eligible). */
-  reference(read: { client: number; session: number; key: number }, startMs: number): readonly Version[] {
-    return this.seen.find(this.who(read), read.key)?.before(startMs) ?? NO_VERSIONS;
+  /** A read by `read.client` (or session) of `read.key` starts at `startMs`: read slot `slot` takes the newest versions it must reflect. */
+  start(slot: number, read: { client: number; session: number; key: number }, startMs: number): void {
+    this.seen.snapshot(this.entity.find(this.who(read), read.key) ?? -1, startMs, slot);
   }
 
-  /** Counts a returned read: null when it is not eligible, else whether it violates monotonic reads. */
-  judge(reference: readonly Version[], versions: readonly Version[]): boolean | null {
-    return reference.length === 0 ? null : this.violations.add(!reflectsAll(this.order, versions, reference));
+  /** Counts the read of slot `slot`, returned with `versions`: null when it is not eligible, else whether it violates monotonic reads. */
+  judge(slot: number, versions: readonly Version[]): boolean | null {
+    return this.seen.emptyAt(slot) ? null : this.violations.add(!this.seen.reflectedBy(slot, versions));
   }
 
   /** Violations, out of the eligible reads judged. */
@@ -102,7 +103,8 @@ export function monotonicReads(history: History, order: VersionOrder, options: {
         tracker.returned(byReturn[q], byReturn[q].returnMs, returnedWrites(byReturn[q], byId));
         q++;
       }
-      tracker.judge(tracker.reference(read, read.invokeMs), returnedWrites(read, byId));
+      tracker.start(0, read, read.invokeMs);
+      tracker.judge(0, returnedWrites(read, byId));
     }
   }
   return { violations: tracker.counts, reads: history.reads.length };

@@ -8,11 +8,11 @@ import { readYourWrites } from './read-your-writes.js';
 import { monotonicReads } from './monotonic-reads.js';
 import { lostWrites } from './lost-writes.js';
 import { AsOf } from './as-of.js';
+import { versionColumns } from './version-columns.js';
 import { StaleReadTracker } from './stale-reads.js';
 import { ReadYourWritesTracker } from './read-your-writes.js';
 import { MonotonicReadTracker } from './monotonic-reads.js';
 import { SiblingCounter, siblingsPerRead } from './siblings.js';
-import type { Version } from './version-order.js';
 import { linearizableRegisterHistory } from './linearizable.testkit.js';
 
 const options = fc.record({
@@ -94,7 +94,7 @@ describe('checkers on linearizable histories (fast-check)', () => {
     expect(totalInjected).toBeGreaterThan(100); // the property was exercised
   });
 
-  it('the total-order fast path and the general path agree on perturbed histories', () => {
+  it('the total-order fast paths and the general paths agree on perturbed histories', () => {
     let totalStale = 0;
     fc.assert(
       fc.property(options, fc.integer({ min: 0, max: 1e9 }), (o, perturbSeed) => {
@@ -106,6 +106,10 @@ describe('checkers on linearizable histories (fast-check)', () => {
         expect(fast.versionsBehind).toEqual(general.versionsBehind);
         expect(fast.ageMs.sum).toBeCloseTo(general.ageMs.sum, 9);
         expect(fast.ageMs.max).toBe(general.ageMs.max);
+        // The session checkers too: typed-array columns for timestampOrder, version arrays for the general order.
+        expect(readYourWrites(ph, timestampOrder)).toEqual(readYourWrites(ph, timestampAsPartial));
+        expect(readYourWrites(ph, timestampOrder, { scope: 'session' })).toEqual(readYourWrites(ph, timestampAsPartial, { scope: 'session' }));
+        expect(monotonicReads(ph, timestampOrder)).toEqual(monotonicReads(ph, timestampAsPartial));
         totalStale += fast.stale.count;
       }),
       { numRuns: 200 },
@@ -148,26 +152,29 @@ function feedLive(h: History, order: VersionOrder, seed: number) {
   const ryw = new ReadYourWritesTracker(order);
   const mono = new MonotonicReadTracker(order);
   const sib = new SiblingCounter();
-  const refs: ({ stale: readonly Version[]; own: WriteRecord | null; seen: readonly Version[] } | undefined)[] = [];
+  // Each read in flight has its own read slot (its index).
+  const started: boolean[] = [];
   const start = (i: number) => {
     const rd: ReadRecord = h.reads[i];
-    refs[i] = { stale: stale.reference(rd.key, rd.invokeMs), own: ryw.reference(rd, rd.invokeMs) as WriteRecord | null, seen: mono.reference(rd, rd.invokeMs) };
+    stale.start(i, rd.key, rd.invokeMs);
+    ryw.start(i, rd, rd.invokeMs);
+    mono.start(i, rd, rd.invokeMs);
+    started[i] = true;
   };
   for (const e of events) {
     if (e.ack !== undefined) {
       stale.commit(e.ack.key, e.ack, e.t);
       ryw.acked(e.ack, e.t);
     } else if (e.start !== undefined) {
-      if (refs[e.start] === undefined) start(e.start);
+      if (started[e.start] !== true) start(e.start);
     } else {
       const i = e.ret as number;
-      if (refs[i] === undefined) start(i);
+      if (started[i] !== true) start(i);
       const rd = h.reads[i];
       const got = rd.returned.map((id) => byId.get(id) as WriteRecord);
-      const ref = refs[i] as NonNullable<(typeof refs)[number]>;
-      stale.judge(ref.stale, got);
-      ryw.judge(ref.own, got);
-      mono.judge(ref.seen, got);
+      stale.judge(i, got);
+      ryw.judge(i, got);
+      mono.judge(i, got);
       mono.returned(rd, e.t, got);
       sib.add(rd.returned);
     }
@@ -185,6 +192,39 @@ describe('streaming trackers', () => {
     expect([v.before(7), v.before(8)]).toEqual([2, 3]);
     expect(() => v.set(6, 4)).toThrow(/after one at 7/);
     expect(() => v.before(6)).toThrow(/after a change at 7/);
+  });
+
+  it('versionColumns: the typed-array layout (timestampOrder) answers as the version-array layout', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1e9 }), (seed) => {
+      const rng = deriveStream(seed, 4, 0);
+      const fast = versionColumns(timestampOrder);
+      const general = versionColumns(timestampAsPartial);
+      const now = [0, 0, 0];
+      for (let step = 0; step < 300; step++) {
+        const e = rng.nextInt(3);
+        const v = { id: rng.nextInt(20), timestamp: rng.nextInt(6) };
+        const roll = rng.nextDouble();
+        if (roll < 0.3) {
+          now[e] += rng.nextInt(2);
+          fast.include(e, now[e], v);
+          general.include(e, now[e], v);
+        } else if (roll < 0.4) {
+          now[e] += rng.nextInt(2);
+          fast.replace(e, now[e], v);
+          general.replace(e, now[e], v);
+        } else {
+          const slot = rng.nextInt(4);
+          const t = now[e] + rng.nextInt(2);
+          const entity = rng.nextDouble() < 0.1 ? -1 : e;
+          fast.snapshot(entity, t, slot);
+          general.snapshot(entity, t, slot);
+          const returned = Array.from({ length: rng.nextInt(3) }, () => ({ id: rng.nextInt(20), timestamp: rng.nextInt(6) }));
+          expect(fast.emptyAt(slot)).toBe(general.emptyAt(slot));
+          expect(fast.reflectedBy(slot, returned)).toBe(general.reflectedBy(slot, returned));
+          expect(fast.latestMs(e)).toBe(general.latestMs(e));
+        }
+      }
+    }), { numRuns: 100 });
   });
 
   it('fed live (events of an instant shuffled), they count what the history checkers count', () => {

@@ -1,9 +1,9 @@
 import { Tally, type Count } from './count.js';
-import { AsOf } from './as-of.js';
 import { groupByPair, PairMap } from './group.js';
 import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
 import { scopeOf, type SessionScope } from './scope.js';
-import { reflects, type Version, type VersionOrder } from './version-order.js';
+import { versionColumns, type VersionColumns } from './version-columns.js';
+import type { Version, VersionOrder } from './version-order.js';
 
 /** What {@link readYourWrites} found. */
 export interface ReadYourWritesSummary {
@@ -30,8 +30,8 @@ export type OwnWrite = Version & Pick<WriteRecord, 'client' | 'session' | 'key' 
  * neither that write nor a newer version by `order` (with siblings: none of them is that write or
  * newer; the initial value reflects nothing).
  *
- * Feed acknowledgements in time order ({@link acked}); take a read's {@link reference} when it
- * starts and {@link judge} it when it returns.
+ * Feed acknowledgements in time order ({@link acked}); {@link start} a read in a read slot (a
+ * small integer of the caller's) and {@link judge} it when it returns.
  *
  * Reference: D. B. Terry et al., "Session guarantees for weakly consistent replicated data",
  * PDIS 1994.
@@ -39,12 +39,17 @@ export type OwnWrite = Version & Pick<WriteRecord, 'client' | 'session' | 'key' 
  * @example
  * const ryw = new ReadYourWritesTracker(timestampOrder);
  * ryw.acked({ id: 1, client: 3, session: 3, key: 7, invokeMs: 0, timestamp: 1 }, 5);
- * const own = ryw.reference({ client: 3, session: 3, key: 7 }, 6);
- * ryw.judge(own, []);   // true: client 3 read the initial value after its own write
+ * ryw.start(0, { client: 3, session: 3, key: 7 }, 6);
+ * ryw.judge(0, []);     // true: client 3 read the initial value after its own write
  * ryw.counts;           // { count: 1, of: 1 }
  */
 export class ReadYourWritesTracker {
-  private readonly last = new PairMap(() => new AsOf<OwnWrite | null>(null));
+  private readonly own: VersionColumns;
+  private readonly entity = new PairMap<number>(() => this.entities++);
+  private entities = 0;
+  /** Per entity, its last acknowledged own write's invocation time and id (for ties in acknowledgement time). */
+  private readonly ownInvokeMs: number[] = [];
+  private readonly ownId: number[] = [];
   private readonly who: (op: { client: number; session: number }) => number;
   private readonly violations = new Tally();
 
@@ -54,24 +59,26 @@ export class ReadYourWritesTracker {
    */
   constructor(readonly order: VersionOrder, scope: SessionScope = 'client') {
     this.who = scopeOf(scope);
+    this.own = versionColumns(order);
   }
 
   /** Write `w` was acknowledged to its client at `ackMs`. */
   acked(w: OwnWrite, ackMs: number): void {
-    const last = this.last.at(this.who(w), w.key);
-    const prev = last.latest;
-    if (prev !== null && last.latestMs === ackMs && (prev.invokeMs > w.invokeMs || (prev.invokeMs === w.invokeMs && prev.id > w.id))) return;
-    last.set(ackMs, w);
+    const e = this.entity.at(this.who(w), w.key);
+    if (this.own.latestMs(e) === ackMs && (this.ownInvokeMs[e] > w.invokeMs || (this.ownInvokeMs[e] === w.invokeMs && this.ownId[e] > w.id))) return;
+    this.own.replace(e, ackMs, w);
+    this.ownInvokeMs[e] = w.invokeMs;
+    this.ownId[e] = w.id;
   }
 
-  /** The own write a read by `read.client` (or session) of `read.key` starting at `startMs` must reflect, or null (not eligible). */
-  reference(read: { client: number; session: number; key: number }, startMs: number): OwnWrite | null {
-    return this.last.find(this.who(read), read.key)?.before(startMs) ?? null;
+  /** A read by `read.client` (or session) of `read.key` starts at `startMs`: read slot `slot` takes the own write it must reflect. */
+  start(slot: number, read: { client: number; session: number; key: number }, startMs: number): void {
+    this.own.snapshot(this.entity.find(this.who(read), read.key) ?? -1, startMs, slot);
   }
 
-  /** Counts a returned read: null when it is not eligible, else whether it violates read-your-writes. */
-  judge(reference: OwnWrite | null, returned: readonly Version[]): boolean | null {
-    return reference === null ? null : this.violations.add(!reflects(this.order, returned, reference));
+  /** Counts the read of slot `slot`, returned with `returned`: null when it is not eligible, else whether it violates read-your-writes. */
+  judge(slot: number, returned: readonly Version[]): boolean | null {
+    return this.own.emptyAt(slot) ? null : this.violations.add(!this.own.reflectedBy(slot, returned));
   }
 
   /** Violations, out of the eligible reads judged. */
@@ -112,7 +119,8 @@ export function readYourWrites(history: History, order: VersionOrder, options: {
           tracker.acked(own[p], own[p].ackMs as number);
           p++;
         }
-        tracker.judge(tracker.reference(read, read.invokeMs), returnedWrites(read, byId));
+        tracker.start(0, read, read.invokeMs);
+        tracker.judge(0, returnedWrites(read, byId));
       }
     }
   }

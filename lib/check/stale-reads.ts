@@ -1,10 +1,11 @@
 import { ParameterError } from '../errors.js';
 import { LogHistogram } from '../stats/index.js';
 import { Tally, type Count } from './count.js';
-import { groupSorted } from './group.js';
-import { AsOf } from './as-of.js';
+import { groupSorted, KeyTable } from './group.js';
+import type { AsOf } from './as-of.js';
 import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
-import { NO_VERSIONS, reflects, reflectsAll, withVersion, type Version, type VersionOrder } from './version-order.js';
+import { versionColumns, type VersionColumns } from './version-columns.js';
+import { reflects, type Version, type VersionOrder } from './version-order.js';
 
 /** What {@link staleReads} found. */
 export interface StaleReadSummary {
@@ -57,7 +58,7 @@ class SuffixMinTree {
 
 /**
  * Stale reads counted as a run goes (a streaming checker): what {@link staleReads} counts, with
- * state bounded by the keys (per key, the newest committed versions), not by the operations.
+ * state bounded by the keys (per key, the newest committed versions) and the reads in flight.
  *
  * DESIGN.md, "Consistent read (leaderless)": "the read returns the version written by the
  * reference write, or a newer one"; "Write committed: W acks reached the coordinator". For a read
@@ -67,8 +68,9 @@ class SuffixMinTree {
  * {@link reflects}); a read of the initial value is stale exactly when a write was committed before
  * it. Reflecting the newest committed writes is reflecting all of them when `order` is transitive.
  *
- * Feed acknowledgements in time order ({@link commit}); take a read's {@link reference} when it
- * starts and {@link judge} it when it returns. The order of events within one instant does not
+ * Feed acknowledgements in time order ({@link commit}); when a read starts, {@link start} takes
+ * its reference into a read slot (a small integer of the caller's, free again once the read is
+ * judged); {@link judge} it when it returns. The order of events within one instant does not
  * matter (see {@link AsOf}).
  *
  * References: P. Bailis et al., "Probabilistically bounded staleness for practical partial quorums",
@@ -77,32 +79,34 @@ class SuffixMinTree {
  * @example
  * const stale = new StaleReadTracker(timestampOrder);
  * stale.commit(7, { id: 1, timestamp: 5 }, 10);         // write 1 to key 7 acknowledged at 10 ms
- * const ref = stale.reference(7, 12);                    // a read of key 7 starts at 12 ms
- * stale.judge(ref, []);                                  // true: it returned the initial value
+ * stale.start(0, 7, 12);                                 // a read of key 7 starts at 12 ms, slot 0
+ * stale.judge(0, []);                                    // true: it returned the initial value
  * stale.counts;                                          // { count: 1, of: 1 }
  */
 export class StaleReadTracker {
-  private readonly committed = new Map<number, AsOf<readonly Version[]>>();
+  private readonly committed: VersionColumns;
+  private readonly entity = new KeyTable<number>(() => this.entities++);
+  private entities = 0;
   private readonly stale = new Tally();
 
   /** @param order - the store's version order */
-  constructor(readonly order: VersionOrder) {}
+  constructor(readonly order: VersionOrder) {
+    this.committed = versionColumns(order);
+  }
 
   /** Write `w` of `key` was acknowledged (committed) at `ackMs`. */
   commit(key: number, w: Version, ackMs: number): void {
-    let c = this.committed.get(key);
-    if (c === undefined) this.committed.set(key, (c = new AsOf<readonly Version[]>(NO_VERSIONS)));
-    c.set(ackMs, withVersion(this.order, c.latest, w));
+    this.committed.include(this.entity.at(key), ackMs, w);
   }
 
-  /** The newest writes of `key` committed strictly before `startMs`: what a read starting then must reflect. */
-  reference(key: number, startMs: number): readonly Version[] {
-    return this.committed.get(key)?.before(startMs) ?? NO_VERSIONS;
+  /** A read of `key` starts at `startMs`: read slot `slot` takes the newest writes committed strictly before, which it must reflect. */
+  start(slot: number, key: number, startMs: number): void {
+    this.committed.snapshot(this.entity.find(key) ?? -1, startMs, slot);
   }
 
-  /** Counts a returned read: stale when `returned` does not reflect its `reference`. Returns whether it is stale. */
-  judge(reference: readonly Version[], returned: readonly Version[]): boolean {
-    return this.stale.add(!reflectsAll(this.order, returned, reference));
+  /** Counts the read of slot `slot`, returned with `returned`: stale when they do not reflect its reference. Returns whether it is stale. */
+  judge(slot: number, returned: readonly Version[]): boolean {
+    return this.stale.add(!this.committed.reflectedBy(slot, returned));
   }
 
   /** Stale reads, out of the reads judged. */
@@ -209,7 +213,8 @@ export function staleReads(history: History, order: VersionOrder): StaleReadSumm
         p++;
       }
       const returned = returnedWrites(read, byId);
-      if (!tracker.judge(tracker.reference(key, read.invokeMs), returned)) {
+      tracker.start(0, key, read.invokeMs);
+      if (!tracker.judge(0, returned)) {
         versionsBehind[0]++;
         continue;
       }

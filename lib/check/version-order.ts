@@ -28,7 +28,13 @@ export interface VersionOrder {
   compare(a: Version, b: Version): number;
 }
 
-function timestampOf(w: Version): number {
+/**
+ * A version's LWW timestamp; throws if it has none.
+ *
+ * @example
+ * timestampOf({ id: 1, timestamp: 5 }); // 5
+ */
+export function timestampOf(w: Version): number {
   if (w.timestamp === undefined) throw new Error(`timestampOrder: write ${w.id} has no timestamp`);
   return w.timestamp;
 }
@@ -46,9 +52,21 @@ export const timestampOrder: VersionOrder = {
   total: true,
   compare(a, b) {
     if (a.id === b.id) return 0;
-    return timestampOf(a) - timestampOf(b) || a.id - b.id;
+    return lexCompare(timestampOf(a), a.id, timestampOf(b), b.id);
   },
 };
+
+/**
+ * {@link timestampOrder}'s comparison on numbers: negative when (aTs, aId) is older than
+ * (bTs, bId). The one formula behind `timestampOrder.compare` and the streaming checkers'
+ * typed-array columns (version-columns.ts).
+ *
+ * @example
+ * lexCompare(5, 1, 3, 2); // 2: (5, 1) is newer
+ */
+export function lexCompare(aTs: number, aId: number, bTs: number, bId: number): number {
+  return aTs - bTs || aId - bId;
+}
 
 /**
  * Causal order of version vectors: `a` is older than `b` when every entry of a is <= b's
@@ -113,6 +131,8 @@ export const NO_VERSIONS: readonly Version[] = [];
  */
 export function withVersion(order: VersionOrder, frontier: readonly Version[], v: Version): readonly Version[] {
   if (reflects(order, frontier, v)) return frontier;
+  // One newest version (always so under a total order): no filtering, one small array.
+  if (frontier.length === 1) return order.compare(frontier[0], v) < 0 ? [v] : [frontier[0], v];
   const kept = frontier.filter((f) => !(order.compare(f, v) < 0));
   kept.push(v);
   return kept;

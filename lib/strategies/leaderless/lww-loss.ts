@@ -40,8 +40,8 @@ interface Candidate {
  * loss.lostWith(key, finalWinner);          // after the run: the key's lost acknowledged writes
  */
 export class LwwLossCount {
-  private readonly candidates = new Map<number, Candidate[]>();
-  private readonly ackedPerKey = new Map<number, number>();
+  private readonly candidates: (Candidate[] | undefined)[];
+  private readonly ackedPerKey: Float64Array;
   private floorTs = -Infinity;
   private floorWid = -1;
 
@@ -51,32 +51,34 @@ export class LwwLossCount {
    * @param n - replicas per key
    * @param durable - whether home stores only ever move to newer registers (no store loss)
    */
-  constructor(private readonly stores: ReplicaStores, private readonly prefs: Int32Array, private readonly n: number, private readonly durable: boolean) {}
+  constructor(private readonly stores: ReplicaStores, private readonly prefs: Int32Array, private readonly n: number, private readonly durable: boolean) {
+    this.ackedPerKey = new Float64Array(stores.keys);
+    this.candidates = new Array<undefined>(stores.keys).fill(undefined);
+  }
 
   /** Write `id` of `key`, stamped `ts`, was issued at `invokeMs`. */
   issued(key: number, id: number, ts: number, invokeMs: number): void {
-    let list = this.candidates.get(key);
-    if (list === undefined) this.candidates.set(key, (list = []));
+    let list = this.candidates[key];
+    if (list === undefined) this.candidates[key] = list = [];
     this.prune(key, list);
     if (!this.durable || lwwNewer(ts, id, this.floorTs, this.floorWid)) list.push({ id, ts, invokeMs, ackMs: Number.NaN, lostIfFinal: 0 });
   }
 
   /** Write `id` of `key`, invoked at `invokeMs`, was acknowledged at `ackMs`. */
   acked(key: number, id: number, invokeMs: number, ackMs: number): void {
-    this.ackedPerKey.set(key, (this.ackedPerKey.get(key) ?? 0) + 1);
-    const list = this.candidates.get(key);
+    this.ackedPerKey[key]++;
+    const list = this.candidates[key];
     if (list === undefined) return;
     for (const c of list) {
       if (c.id === id) c.ackMs = ackMs;
       else if (c.ackMs < invokeMs) c.lostIfFinal++;
     }
-    this.prune(key, list);
   }
 
   /** After the run: the acknowledged writes of `key` lost when `winner` (-1: none survives) is its final register. */
   lostWith(key: number, winner: number): number {
-    if (winner < 0) return this.ackedPerKey.get(key) ?? 0;
-    const c = this.candidates.get(key)?.find((x) => x.id === winner);
+    if (winner < 0) return this.ackedPerKey[key];
+    const c = this.candidates[key]?.find((x) => x.id === winner);
     if (c === undefined) throw new Error(`LwwLossCount: the final winner ${winner} of key ${key} was not a candidate`);
     return Number.isNaN(c.ackMs) ? 0 : c.lostIfFinal;
   }
@@ -102,7 +104,10 @@ export class LwwLossCount {
     if (!this.durable) return;
     this.homeFloor(key);
     let kept = 0;
-    for (const c of list) if (!lwwNewer(this.floorTs, this.floorWid, c.ts, c.id)) list[kept++] = c;
-    list.length = kept;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (!lwwNewer(this.floorTs, this.floorWid, c.ts, c.id)) list[kept++] = c;
+    }
+    if (kept < list.length) list.length = kept;
   }
 }

@@ -3,7 +3,6 @@
  * reused once the operation is over and nothing names it any more (so memory follows the
  * operations in flight, not the operations of the run), and the per-write state of siblings mode.
  */
-import type { OwnWrite, Version } from '../../check/index.js';
 import type { Siblings } from './siblings.js';
 import type { SetValue } from './replica-store.js';
 import type { VersionVector } from './version-vector.js';
@@ -16,20 +15,12 @@ export interface RepairResponse {
   sib: Siblings<SetValue> | undefined;
 }
 
-/** What a read must reflect, taken when it starts (see leaderless-metrics.ts). */
-export interface ReadReferences {
-  /** The replica slots of the W acks of the key's last write acknowledged before the read started (null: none). */
-  overlap: Int32Array | null;
-  /** Streaming checks only: the newest committed writes, the client's own last acknowledged write, the newest versions it saw. */
-  stale: readonly Version[];
-  own: OwnWrite | null;
-  seen: readonly Version[];
-}
-
 /** Operation flags, beside `IS_WRITE` (message-kinds.ts). The operation failed (timed out); a write may still land afterwards. */
 export const FAILED = 2;
 /** A write reached at least one replica (or stand-in). */
 export const LANDED = 4;
+/** A read has a reference write (its quorum is in `refQuorum`). */
+export const HAS_REF = 8;
 
 /**
  * Per-operation state, by slot. A slot is taken when the workload issues an operation
@@ -63,6 +54,8 @@ export class OpTable {
    * responses counted, in order (`n` per operation).
    */
   quorumLocs!: Int32Array;
+  /** Each read's reference quorum: the replica slots of the W acks of the key's last write acknowledged before it started (`n` per operation; see HAS_REF). */
+  refQuorum!: Int32Array;
   /** Read repair, blocking: the repairs a read awaits (-1: not repairing). */
   repairWait!: Int32Array;
   /** Read repair, background: 1 while a returned read still collects responses. */
@@ -75,8 +68,6 @@ export class OpTable {
   targets: (Int32Array | undefined)[] = [];
   /** Read repair: a read's responses kept while it collects. */
   repairResponses: (RepairResponse[] | undefined)[] = [];
-  /** What each read must reflect. */
-  references: (ReadReferences | undefined)[] = [];
   private free!: Int32Array;
   private freeTop = 0;
   private inUse = 0;
@@ -127,7 +118,6 @@ export class OpTable {
       this.readAcc[op] = undefined;
       this.targets[op] = undefined;
       this.repairResponses[op] = undefined;
-      this.references[op] = undefined;
       this.free[this.freeTop++] = op;
       this.inUse--;
     }
@@ -152,6 +142,7 @@ export class OpTable {
     this.readBestTs = grow(this.readBestTs, new Float64Array(capacity));
     this.refs = grow(this.refs, new Int32Array(capacity));
     this.quorumLocs = grow(this.quorumLocs, new Int32Array(capacity * n));
+    this.refQuorum = grow(this.refQuorum, new Int32Array(capacity * n));
     this.repairWait = grow(this.repairWait, new Int32Array(capacity));
     this.repairOpen = grow(this.repairOpen, new Uint8Array(capacity));
     this.targetCount = grow(this.targetCount, new Int32Array(capacity));
