@@ -20,7 +20,7 @@ describe('replilab failover', () => {
     expect(j.trials).toBe(30);
     expect(j.seed).toBe(3);
     expect(j.config).toMatchObject({ election: 'raft', electionTimeoutMs: [150, 300], trials: 30 });
-  });
+  }, 30_000);
 
   it('every issue flag is accepted; partition without fencing shows split brain, with fencing none', () => {
     const common = ['--nodes', '5', '--election', 'coordinator', '--heartbeat', '50', '--detector', 'timeout', '--timeout', '400',
@@ -32,7 +32,7 @@ describe('replilab failover', () => {
     expect(fenced.split_brain_ms.max).toBe(0);
     expect(open.acked_writes_lost).toBeGreaterThan(fenced.acked_writes_lost);
     expect(open.unnecessary_failovers).toBe(10);
-  });
+  }, 30_000);
 
   it('prints a readable summary without --json', () => {
     const run = runCli(['failover', '--trials', '5']);
@@ -52,5 +52,5 @@ describe('replilab failover', () => {
     expectRefused(runCli(['failover', '--detector', 'phi']), '--detector', []);
     expectRefused(runCli(['failover', '--latency', 'exp(-1)']), '--latency', []);
     expectRefused(runCli(['failover', '--trials', '0']), '--trials', []);
-  });
+  }, 60_000);
 });

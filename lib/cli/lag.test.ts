@@ -17,7 +17,7 @@ describe('replilab lag', () => {
       if (routing === 'leader-for-own' || routing === 'client-position') expect(j.ryw_violations).toBe(0);
       if (routing === 'sticky') expect(j.monotonic_read_violations).toBe(0);
     }
-  });
+  }, 60_000);
 
   it('prints a summary without --json', () => {
     const run = runCli(['lag', '--ops', '1000']);
@@ -31,5 +31,5 @@ describe('replilab lag', () => {
     expectRefused(runCli(['lag', '--followers', '0']), '--followers', []);
     expectRefused(runCli(['lag', '--write-ratio', '2']), '--write-ratio', []);
     expectRefused(runCli(['lag', '--replication-latency', 'exp(0)']), '--replication-latency', []);
-  });
+  }, 30_000);
 });

@@ -69,7 +69,7 @@ describe('runBootstrap', () => {
       expect(r.catch_up_s.ci_low as number).toBeLessThan(closed);
       expect(r.catch_up_s.ci_high as number).toBeGreaterThan(closed);
     }
-  });
+  }, 60_000);
 
   it('with constant rates it is the fluid limit, to within one entry\'s time', () => {
     const r = runBootstrap({ snapshotMb: 500, bandwidthMbPerS: 50, writeRatePerS: 300, applyRatePerS: 800, arrivals: 'constant', trials: 3 }, 6);
@@ -83,7 +83,7 @@ describe('runBootstrap', () => {
     expect(r.catch_up_s.mean).toBeNull();
     expect(r.catch_up_closed_form_s).toBeNull();
     expect(r.backlog_growth_per_s).toBe(200);
-  });
+  }, 30_000);
 
   it('refuses bad input naming the field', () => {
     expect(refusedParameter(() => runBootstrap({ writeRatePerS: -1 }, 1))).toBe('writeRatePerS');

@@ -54,7 +54,7 @@ describe('runCommit', () => {
       expect(r.acked_writes).toBe(writes);
       // The histogram's mean is the exact sample mean; 4 standard errors.
       expect(Math.abs((r.commit_latency_ms.mean as number) - mean)).toBeLessThan(4 * sd / Math.sqrt(writes));
-    });
+    }, 30_000);
   }
 
   it('sync waits for the sync followers only: 1 of 3 sync matches k = 1', () => {
