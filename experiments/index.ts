@@ -1,5 +1,5 @@
 /**
- * `npm start`: reproduces the default experiments into data/ with SVG and PNG figures.
+ * `npm start`: reproduces the default experiments into data/ with SVG, PNG and PDF figures.
  *
  *   node dist/experiments/index.js [--full] [--threads K] [--seed S] [--out DIR]
  *
@@ -16,7 +16,7 @@ const QUICK_TRIALS = 100_000;
 const FULL_TRIALS = 10_000_000;
 
 const program = new Command('experiments')
-  .description('Reproduce the default experiments into data/ with SVG and PNG figures.')
+  .description('Reproduce the default experiments into data/ with SVG, PNG and PDF figures.')
   .option('--full', `full precision (${FULL_TRIALS} trials per cell instead of ${QUICK_TRIALS})`)
   .option('--threads <count>', 'worker threads (default: the number of cores)')
   .option('--seed <seed>', 'seed of every random stream', '1')
@@ -30,7 +30,7 @@ try {
     seed: parseWholeNumber('--seed', flags.seed),
     threads: flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024),
     outDir: flags.out,
-    formats: ['svg', 'png'],
+    formats: ['svg', 'png', 'pdf'],
     log: (line) => process.stdout.write(line + '\n'),
   };
   const started = Date.now();

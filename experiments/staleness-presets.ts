@@ -5,14 +5,14 @@
  * 95% intervals, plus t-visibility and the read/write latency quantiles. It writes one CSV (and
  * manifest) per preset, a figure of the partial quorums' curves and a latency/staleness trade-off
  * figure with its Pareto front. Each preset is one sweep (lib/sweep): the same path, journal and
- * determinism as `replilab sweep`; the figures are drawn from the sweep's rows, as from its CSV.
+ * determinism as `replilab sweep`; the figures are drawn from the CSV (see figure-recipes.ts).
  * Reference: P. Bailis et al., PBS, PVLDB 5(8), 2012, Figures 5-7.
  */
 import { join } from 'node:path';
-import { latencyStalenessTradeoffSpec, stalenessCurveSpec, writeFigure } from '../lib/charts/index.js';
 import type { CsvValue } from '../lib/sweep/csv-output.js';
 import { runSweep } from '../lib/sweep/run-sweep.js';
 import type { SweepSpec } from '../lib/sweep/spec.js';
+import { DEFAULT_FIGURE_STYLE, drawRecipes, type FigureRecipe } from './figure-recipes.js';
 import type { ExperimentSettings } from './settings.js';
 
 /** Read-offset grids wide enough for each preset's write tail (ms: start, stop, step). */
@@ -22,9 +22,6 @@ const GRIDS: Record<string, [number, number, number]> = {
   ymmr: [0, 500, 2.5],
   wan: [0, 300, 1],
 };
-
-/** The curves figure: the three partial quorums and the smallest strict one. */
-const CURVE_QUORUMS = new Set(['1,1', '1,2', '2,1', '2,2']);
 
 /** The sweep of one preset: every (R, W) with N = 3 on the preset's grid of read offsets. */
 export function presetSweep(preset: string, trials: number, seed: number): SweepSpec {
@@ -38,42 +35,48 @@ export function presetSweep(preset: string, trials: number, seed: number): Sweep
   };
 }
 
-type Row = Record<string, CsvValue>;
-const num = (row: Row, column: string) => Number(row[column]);
+/**
+ * The figures of each preset, drawn from its CSV: the partial quorums' curves and the smallest
+ * strict one with their 95% bands, and latency against staleness with the Pareto front (one point
+ * per (R, W) cell, from the cell's first row: its latency quantiles and t-visibility).
+ */
+export const stalenessFigures: readonly FigureRecipe[] = [
+  {
+    name: 'curves',
+    chart: { kind: 'staleness', series: 'R={r} W={w}', where: ['r=1|2', 'w=1|2'], title: 'P(consistent read), N={n}, {latency}' },
+  },
+  {
+    name: 'tradeoff',
+    chart: {
+      kind: 'tradeoff',
+      series: 'R={r} W={w}',
+      x: 'read_p99_ms+write_p99_ms',
+      y: 't_visibility_999_ms',
+      title: 'Latency against staleness, N={n}, {latency}',
+      xTitle: 'read p99 + write p99 (ms)',
+      yTitle: 't-visibility, 99.9% (ms)',
+    },
+  },
+];
+
+const num = (value: CsvValue) => Number(value);
 
 /** Runs the experiment into `settings.outDir/staleness/`, returning the paths written. */
 export async function stalenessPresetsExperiment(settings: ExperimentSettings): Promise<string[]> {
   const outDir = join(settings.outDir, 'staleness');
   const written: string[] = [];
   for (const preset of Object.keys(GRIDS)) {
+    const csvPath = join(outDir, `${preset}.csv`);
     const result = await runSweep(presetSweep(preset, settings.trials, settings.seed), {
       threads: settings.threads,
-      outPath: join(outDir, `${preset}.csv`),
+      outPath: csvPath,
       onCellDone: (cell) => settings.log(`  ${preset} R=${cell.values.r} W=${cell.values.w}: `
-        + `P(consistent at t=0) = ${num(cell.rows![0], 'p_consistent').toFixed(4)}, 99.9% t-visibility ${num(cell.rows![0], 't_visibility_999_ms').toFixed(2)} ms`),
+        + `P(consistent at t=0) = ${num(cell.rows![0].p_consistent).toFixed(4)}, 99.9% t-visibility ${num(cell.rows![0].t_visibility_999_ms).toFixed(2)} ms`),
     });
     if (result.failures.length > 0) throw new Error(`${preset}: ${result.failures.length} cells failed: ${result.failures[0].message}`);
     written.push(...result.written);
-    const rows = result.cells.flatMap((cell) => cell.rows ?? []);
-    const series = (row: Row) => `R=${row.r} W=${row.w}`;
-    const curveRows = rows
-      .filter((row) => CURVE_QUORUMS.has(`${row.r},${row.w}`))
-      .map((row) => ({ series: series(row), t: num(row, 't'), p_consistent: num(row, 'p_consistent'), ci_low: num(row, 'ci_low'), ci_high: num(row, 'ci_high') }));
-    // One trade-off point per cell: its first row carries the cell's latency quantiles and t-visibility.
-    const tradeoffRows = result.cells.map((cell) => {
-      const row = cell.rows![0];
-      return {
-        series: series(row),
-        latency_ms: num(row, 'read_p99_ms') + num(row, 'write_p99_ms'),
-        staleness_ms: num(row, 't_visibility_999_ms'),
-      };
-    });
-    written.push(...(await writeFigure(stalenessCurveSpec(curveRows, { title: `P(consistent read), N=3, ${preset}` }), join(outDir, `${preset}-curves`), settings.formats)));
-    written.push(...(await writeFigure(latencyStalenessTradeoffSpec(tradeoffRows, {
-      title: `Latency against staleness, N=3, ${preset}`,
-      xTitle: 'read p99 + write p99 (ms)',
-      yTitle: 't-visibility, 99.9% (ms)',
-    }), join(outDir, `${preset}-tradeoff`), settings.formats)));
+    // From the CSV just written, as `npm run figures` does: the same input gives the same figures.
+    written.push(...(await drawRecipes(csvPath, stalenessFigures, { ...DEFAULT_FIGURE_STYLE, formats: settings.formats })));
   }
   return written;
 }

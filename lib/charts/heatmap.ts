@@ -1,6 +1,6 @@
 import { ParameterError } from '../errors.js';
-import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
-import { paper, themeConfig, type ChartTheme } from './theme.js';
+import { fieldRef, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
+import { defaultTheme, themeConfig, type ChartTheme } from './theme.js';
 
 /** A cell value: a category (string) or a number; used for the axes and the facet. */
 export type HeatmapKey = string | number;
@@ -42,7 +42,7 @@ export interface HeatmapOptions {
   scheme?: string;
   /** Reverse the scheme (e.g. to make "good" values light). Default false. */
   reverse?: boolean;
-  /** Theme (fonts, sizes). Default {@link paper}. */
+  /** Theme (fonts, sizes). Default {@link defaultTheme} (screen). */
   theme?: ChartTheme;
 }
 
@@ -61,10 +61,6 @@ const LIGHT_FROM: Readonly<Record<string, { light: 'high' | 'low'; at: number }>
   greens: { light: 'low', at: 0.55 },
   greys: { light: 'low', at: 0.55 },
 };
-
-function fieldRef(field: string): string {
-  return `datum[${JSON.stringify(field)}]`;
-}
 
 function key(row: HeatmapRow, field: string, i: number): HeatmapKey {
   const v = row[field];
@@ -88,7 +84,7 @@ function key(row: HeatmapRow, field: string, i: number): HeatmapKey {
  * await displayChart(spec);
  */
 export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions): VegaLiteSpec {
-  const theme = options.theme ?? paper;
+  const theme = options.theme ?? defaultTheme;
   const { x, y, value, facet } = options;
   for (const [name, field] of [['x', x], ['y', y], ['value', value], ['facet', facet]] as const) {
     if (field === undefined && name === 'facet') continue;

@@ -4,8 +4,19 @@
  * @example
  * import { stalenessCurveSpec, writeFigure, displayChart } from '../dist/lib/charts/index.js'; // from a notebook
  */
-export { type ChartTheme, chartFont, okabeIto, paper, talk, themes, themeConfig } from './theme.js';
-export { VEGA_LITE_SCHEMA, type VegaLiteSpec, probabilityDomain, uniqueInOrder } from './spec.js';
+export {
+  type ChartTheme, type ThemeName, chartFont, defaultTheme, grayscaleSafe, okabeIto, paper, paperDashes, paperDouble, screen, talk, themes, themeConfig,
+} from './theme.js';
+export { type ChartRow, type RowFields, checkRows } from './validate.js';
+export { type SeriesChannelOptions, seriesChannels } from './series.js';
+export { type IntervalLinesOptions, type LineInterpolation, bandLayer, intervalLinesSpec } from './interval-lines.js';
+export {
+  type CdfRow, type CdfOptions, cdfRowsFromHistogram, cdfRowsFromQuantiles, cdfRowsFromSamples, cdfSpec, dkwHalfWidth, quantileLevel,
+} from './cdf.js';
+export { type FailoverRow, type FailoverOptions, type FailoverRowOptions, failoverRow, failoverSpec } from './failover.js';
+export { type LwwLossRow, type LwwLossOptions, lwwLossRow, lwwLossSpec } from './lww-loss.js';
+export { type ConvergenceRow, type ConvergenceMarker, type ConvergenceOptions, convergenceRows, convergenceSpec } from './convergence.js';
+export { VEGA_LITE_SCHEMA, type VegaLiteSpec, fieldRef, probabilityDomain, uniqueInOrder } from './spec.js';
 export {
   type StalenessCurveRow,
   type StalenessCurveOptions,
@@ -32,12 +43,18 @@ export {
 export {
   type FigureFormat,
   type PngOptions,
+  FIGURE_FORMATS,
   chartFontFiles,
   compileToVega,
+  figureFiles,
+  pngScale,
   renderSvg,
+  specTitle,
   svgToPng,
   writeFigure,
 } from './render.js';
+export { type PdfOptions, svgSize, svgToPdf } from './pdf.js';
+export { chartFontFaces, chartTextWidth, useChartTextMetrics } from './text-metrics.js';
 export {
   type ChartMimeBundle,
   type DisplayDataContent,
@@ -48,3 +65,4 @@ export {
   displayChart,
   findDisplayRoute,
 } from './notebook.js';
+export { TABLE_CHART_KINDS, type TableChartKind, type TableRow, type TableChartOptions, tableChartSpec } from './from-table.js';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { renderSvg } from './render.js';
+import { renderSvg, specTitle } from './render.js';
 import type { VegaLiteSpec } from './spec.js';
 
 /** The Vega-Lite 5 mime type JupyterLab renders interactively (it needs a JSON object). */
@@ -15,14 +15,6 @@ export interface ChartMimeBundle {
   'text/plain': string;
 }
 
-function titleText(spec: VegaLiteSpec): string | undefined {
-  const title = (spec as { title?: unknown }).title;
-  const text = typeof title === 'object' && title !== null && 'text' in title ? (title as { text: unknown }).text : title;
-  if (typeof text === 'string') return text;
-  if (Array.isArray(text)) return text.join(' ');
-  return undefined;
-}
-
 /**
  * The mime bundle {@link displayChart} sends: the spec rendered to SVG, the spec itself as a
  * plain JSON object (a deep copy, so values that JSON cannot carry are dropped here rather than
@@ -34,7 +26,7 @@ function titleText(spec: VegaLiteSpec): string | undefined {
  */
 export async function chartBundle(spec: VegaLiteSpec): Promise<ChartMimeBundle> {
   const svg = await renderSvg(spec);
-  const title = titleText(spec);
+  const title = specTitle(spec);
   return {
     'image/svg+xml': svg,
     [VEGA_LITE_MIME]: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,

@@ -4,28 +4,45 @@ import type { Spec as VegaSpec } from 'vega';
 import { ParameterError } from '../errors.js';
 import { writeFileAtomic } from '../sweep/atomic-write.js';
 import type { VegaLiteSpec } from './spec.js';
+import { svgToPdf } from './pdf.js';
+import { chartFontFaces, useChartTextMetrics } from './text-metrics.js';
 import { chartFont } from './theme.js';
 
 const require = createRequire(import.meta.url);
 
 /**
- * The TrueType files handed to resvg: DejaVu Sans in its four styles, from `dejavu-fonts-ttf`.
- * Resolved through the package, so PNG output does not depend on the machine's fonts.
+ * The TrueType files handed to resvg and pdfkit: DejaVu Sans in its four styles, from
+ * `dejavu-fonts-ttf`. Resolved through the package, so output does not depend on the machine's fonts.
  */
-export const chartFontFiles: readonly string[] = Object.freeze(
-  ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((file) =>
-    require.resolve(`dejavu-fonts-ttf/ttf/${file}`),
-  ),
-);
+export const chartFontFiles: readonly string[] = Object.freeze(Object.values(chartFontFaces));
 
 /** The figure formats {@link writeFigure} can write. */
-export type FigureFormat = 'svg' | 'png';
-const FORMATS: readonly FigureFormat[] = ['svg', 'png'];
+export type FigureFormat = 'svg' | 'png' | 'pdf';
+/** Every {@link FigureFormat}, in a fixed order. */
+export const FIGURE_FORMATS: readonly FigureFormat[] = Object.freeze(['svg', 'png', 'pdf']);
+const FORMATS = FIGURE_FORMATS;
 
 /** Options of {@link svgToPng}. */
 export interface PngOptions {
   /** Zoom factor: 2 gives a PNG twice the SVG's pixel size in each direction. Default 2. */
   scale?: number;
+  /**
+   * Resolution in dots per inch, instead of `scale`: one figure pixel is one point (1/72 in, as
+   * in the PDF), so the scale is dpi / 72 (300 dpi: 4.17). Give `scale` or `dpi`, not both.
+   */
+  dpi?: number;
+}
+
+/** The zoom factor of {@link PngOptions}: `scale`, or `dpi / 72`, default 2. */
+export function pngScale(options: PngOptions): number {
+  if (options.scale !== undefined && options.dpi !== undefined) {
+    throw new ParameterError('dpi', String(options.dpi), 'either a scale or a dpi, not both');
+  }
+  if (options.dpi !== undefined) {
+    if (!Number.isFinite(options.dpi) || options.dpi < 10 || options.dpi > 1440) throw new ParameterError('dpi', String(options.dpi), 'a number from 10 to 1440');
+    return options.dpi / 72;
+  }
+  return options.scale ?? 2;
 }
 
 /**
@@ -42,8 +59,9 @@ export async function compileToVega(spec: VegaLiteSpec): Promise<VegaSpec> {
 
 /**
  * Renders a Vega-Lite spec to an SVG document, headless: no canvas, no browser
- * (`new vega.View(..., { renderer: 'none' })` and `view.toSVG()`). Text widths are estimated
- * by Vega in the absence of a canvas.
+ * (`new vega.View(..., { renderer: 'none' })` and `view.toSVG()`). Text is measured in the chart
+ * font (lib/charts/text-metrics). The result depends on the spec alone (not on what was rendered
+ * before in the process), so figures are reproducible byte for byte.
  *
  * @example
  * const svg = await renderSvg(stalenessCurveSpec(rows));
@@ -51,6 +69,11 @@ export async function compileToVega(spec: VegaLiteSpec): Promise<VegaSpec> {
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const vgSpec = await compileToVega(spec);
   const vega = await import('vega');
+  // vega exports `textMetrics` (vega-scenegraph) at run time; its typings omit it.
+  useChartTextMetrics((vega as unknown as { textMetrics: Parameters<typeof useChartTextMetrics>[0] }).textMetrics);
+  // Clip-path and gradient ids count up across renders in a process; restarting them makes the
+  // SVG a function of the spec alone (the same figure in any order, e.g. npm start vs npm run figures).
+  (vega as unknown as { resetSVGDefIds: () => void }).resetSVGDefIds();
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -68,7 +91,7 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
  * const png = svgToPng(await renderSvg(spec), { scale: 2 });
  */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
-  const scale = options.scale ?? 2;
+  const scale = pngScale(options);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 20) {
     throw new ParameterError('scale', String(scale), 'a number > 0 and <= 20');
   }
@@ -82,8 +105,31 @@ export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
 }
 
 /**
- * Renders `spec` and writes it as `<basePath>.svg` and/or `<basePath>.png` (creating the
- * directory). Every format is rendered before anything is written, and each file is written
+ * The bytes of `svg` in each of `formats` (SVG text, PNG, PDF), all produced before anything is
+ * written, so a caller can write them together or not at all.
+ *
+ * @example
+ * const files = await figureFiles(await renderSvg(spec), ['svg', 'pdf']); // [{ format: 'svg', data }, { format: 'pdf', data }]
+ */
+export async function figureFiles(
+  svg: string,
+  formats: readonly FigureFormat[],
+  options: PngOptions & { title?: string } = {},
+): Promise<{ format: FigureFormat; data: string | Buffer }[]> {
+  if (formats.length === 0) throw new ParameterError('formats', '[]', `one or more of ${FORMATS.join(', ')}`);
+  for (const format of formats) {
+    if (!FORMATS.includes(format)) throw new ParameterError('formats', String(format), FORMATS.join(', '));
+  }
+  const out: { format: FigureFormat; data: string | Buffer }[] = [];
+  for (const format of new Set(formats)) {
+    out.push({ format, data: format === 'svg' ? svg : format === 'png' ? svgToPng(svg, options) : await svgToPdf(svg, { title: options.title }) });
+  }
+  return out;
+}
+
+/**
+ * Renders `spec` and writes it as `<basePath>.svg`, `.png` and/or `.pdf` (creating the
+ * directory; PNG at `options.scale` or `options.dpi`). Every format is rendered before anything is written, and each file is written
  * atomically (lib/sweep/atomic-write), so a failed render leaves nothing behind. Returns the paths written, in the order of `formats`.
  *
  * @example
@@ -96,23 +142,21 @@ export async function writeFigure(
   formats: readonly FigureFormat[] = ['svg'],
   options: PngOptions = {},
 ): Promise<string[]> {
-  if (formats.length === 0) {
-    throw new ParameterError('formats', '[]', `one or more of ${FORMATS.join(', ')}`);
-  }
-  for (const format of formats) {
-    if (!FORMATS.includes(format)) {
-      throw new ParameterError('formats', String(format), FORMATS.join(', '));
-    }
-  }
   if (basePath === '' || basePath.endsWith('/') || basePath.endsWith(path.sep)) {
     throw new ParameterError('basePath', JSON.stringify(basePath), 'a file path without extension, e.g. data/figures/name');
   }
-  const unique = [...new Set(formats)];
-  const svg = await renderSvg(spec);
-  const contents = unique.map((format) => ({
-    target: `${basePath}.${format}`,
-    data: format === 'svg' ? svg : svgToPng(svg, options),
-  }));
+  pngScale(options); // refuse a bad scale before rendering
+  const files = await figureFiles(await renderSvg(spec), formats, { ...options, title: specTitle(spec) });
+  const contents = files.map(({ format, data }) => ({ target: `${basePath}.${format}`, data }));
   for (const { target, data } of contents) writeFileAtomic(target, data);
   return contents.map((c) => c.target);
+}
+
+/** The title text of a spec, if it has one (a string, lines, or `{ text }`). */
+export function specTitle(spec: VegaLiteSpec): string | undefined {
+  const title = (spec as { title?: unknown }).title;
+  const text = typeof title === 'object' && title !== null && 'text' in title ? (title as { text: unknown }).text : title;
+  if (typeof text === 'string') return text;
+  if (Array.isArray(text)) return text.join(' ');
+  return undefined;
 }

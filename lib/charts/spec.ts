@@ -9,6 +9,16 @@ export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json
  */
 export type VegaLiteSpec = TopLevelSpec;
 
+/**
+ * A Vega expression reading `field` of the current datum, quoted so that any field name works.
+ *
+ * @example
+ * fieldRef('p_consistent'); // 'datum["p_consistent"]'
+ */
+export function fieldRef(field: string): string {
+  return `datum[${JSON.stringify(field)}]`;
+}
+
 /** The distinct values of `values`, in order of first appearance. */
 export function uniqueInOrder(values: Iterable<string>): string[] {
   return [...new Set(values)];

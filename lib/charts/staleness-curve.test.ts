@@ -48,7 +48,7 @@ describe('stalenessCurveSpec', () => {
     expect(spec.width).toBe(talk.width);
     expect(spec.config.font).toBe('DejaVu Sans');
     expect(spec.encoding.x.scale.type).toBe('log');
-    expect(spec.transform).toEqual([{ filter: 'datum.t > 0' }]);
+    expect(spec.transform).toEqual([{ filter: 'datum["t"] > 0' }]);
     expect(() => compile(spec)).not.toThrow();
   });
 

@@ -1,6 +1,7 @@
-import { ParameterError } from '../errors.js';
-import { probabilityDomain, uniqueInOrder, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
-import { paper, themeConfig, type ChartTheme } from './theme.js';
+import { intervalLinesSpec } from './interval-lines.js';
+import { probabilityDomain, type VegaLiteSpec } from './spec.js';
+import type { ChartTheme } from './theme.js';
+import { checkRows } from './validate.js';
 
 /**
  * One point of a t-visibility curve: the probability that a read starting `t` ms after the
@@ -23,7 +24,7 @@ export interface StalenessCurveRow {
 export interface StalenessCurveOptions {
   /** Chart title; none when omitted. */
   title?: string;
-  /** Theme (size, fonts, palette). Default {@link paper}. */
+  /** Theme (size, fonts, palette). Default {@link defaultTheme} (screen). */
   theme?: ChartTheme;
   /**
    * Log-scale x axis. Points with t <= 0 cannot be placed on it and are left out of the chart.
@@ -62,72 +63,21 @@ export function stalenessCurveSpec(
   rows: readonly StalenessCurveRow[],
   options: StalenessCurveOptions = {},
 ): VegaLiteSpec {
-  const theme = options.theme ?? paper;
-  const values = rows.map((row, i) => {
-    if (typeof row.series !== 'string') {
-      throw new ParameterError(`rows[${i}].series`, String(row.series), 'a string');
-    }
-    for (const field of NUMERIC_FIELDS) {
-      if (typeof row[field] !== 'number' || !Number.isFinite(row[field])) {
-        throw new ParameterError(`rows[${i}].${field}`, String(row[field]), 'a finite number');
-      }
-    }
-    return { series: row.series, t: row.t, p_consistent: row.p_consistent, ci_low: row.ci_low, ci_high: row.ci_high };
-  });
+  checkRows(rows, { text: ['series'], finite: NUMERIC_FIELDS });
+  const values = rows.map((row) => ({ series: row.series, t: row.t, p_consistent: row.p_consistent, ci_low: row.ci_low, ci_high: row.ci_high }));
   const logX = options.logX ?? false;
   const shown = logX ? values.filter((v) => v.t > 0) : values;
-  const yDomain =
-    options.yDomain ?? probabilityDomain(shown.flatMap((v) => [v.p_consistent, v.ci_low, v.ci_high]));
-  const yTitle = options.yTitle ?? 'P(consistent read)';
-  const y = {
-    type: 'quantitative' as const,
-    title: yTitle,
-    scale: { domain: yDomain, zero: false, nice: false },
-  };
-  const tooltip = [
-    { field: 'series', type: 'nominal' as const },
-    { field: 't', type: 'quantitative' as const, title: 't (ms)' },
-    { field: 'p_consistent', type: 'quantitative' as const, format: '.4f' },
-    { field: 'ci_low', type: 'quantitative' as const, format: '.4f' },
-    { field: 'ci_high', type: 'quantitative' as const, format: '.4f' },
-  ];
-  const spec: VegaLiteSpec = {
-    $schema: VEGA_LITE_SCHEMA,
-    ...(options.title !== undefined ? { title: options.title } : {}),
-    width: theme.width,
-    height: theme.height,
-    data: { values },
-    ...(logX ? { transform: [{ filter: 'datum.t > 0' }] } : {}),
-    encoding: {
-      x: {
-        field: 't',
-        type: 'quantitative',
-        title: options.xTitle ?? 't (ms after commit)',
-        scale: logX ? { type: 'log', nice: false } : { zero: true },
-      },
-      color: {
-        field: 'series',
-        type: 'nominal',
-        title: options.legendTitle ?? null,
-        scale: { domain: uniqueInOrder(values.map((v) => v.series)), range: [...theme.palette] },
-        // Legend symbols as strokes of the line, not pale swatches of the band.
-        legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: theme.lineWidth },
-      },
-    },
-    layer: [
-      {
-        name: 'band',
-        mark: { type: 'area', opacity: theme.bandOpacity, clip: true },
-        // stack: null, or Vega-Lite stacks areas that share a colour channel.
-        encoding: { y: { ...y, field: 'ci_low', stack: null }, y2: { field: 'ci_high' } },
-      },
-      {
-        name: 'estimate',
-        mark: { type: 'line', strokeWidth: theme.lineWidth, clip: true },
-        encoding: { y: { ...y, field: 'p_consistent' }, tooltip },
-      },
-    ],
-    config: themeConfig(theme),
-  };
-  return spec;
+  return intervalLinesSpec(values, {
+    x: 't',
+    y: 'p_consistent',
+    low: 'ci_low',
+    high: 'ci_high',
+    title: options.title,
+    theme: options.theme,
+    logX,
+    xTitle: options.xTitle ?? 't (ms after commit)',
+    yTitle: options.yTitle ?? 'P(consistent read)',
+    legendTitle: options.legendTitle ?? null,
+    yDomain: options.yDomain ?? probabilityDomain(shown.flatMap((v) => [v.p_consistent, v.ci_low, v.ci_high])),
+  });
 }

@@ -2,7 +2,7 @@ import type { Config } from 'vega-lite';
 
 /**
  * The look of a figure: size, type, colours. Every chart builder in lib/charts takes one
- * (default {@link paper}) and turns it into a Vega-Lite `config` with {@link themeConfig}.
+ * (default {@link screen}) and turns it into a Vega-Lite `config` with {@link themeConfig}.
  *
  * @example
  * const spec = stalenessCurveSpec(rows, { theme: talk });
@@ -40,6 +40,21 @@ export interface ChartTheme {
   readonly mutedColor: string;
   /** Background colour of the whole figure (CSS colour). */
   readonly background: string;
+  /**
+   * Stroke dash patterns, one per series in order (`[1, 0]` is solid), drawn together with the
+   * palette so that series stay apart in grayscale print. Omitted: every line solid.
+   */
+  readonly dashes?: readonly (readonly number[])[];
+  /** Where legends go: `right` of the plot (default) or `bottom` (keeps narrow figures narrow). */
+  readonly legendOrient?: 'right' | 'bottom';
+  /**
+   * The width the whole figure fills, in figure pixels (1 px = 1 pt in print, see
+   * lib/charts/pdf.ts), when the theme is sized for a page: 252 for a single column (3.5 in),
+   * 504 for two columns (7 in). Charts on one plot then fit it exactly (Vega-Lite `autosize`
+   * `fit-x`, see {@link plotSize}); `width` is used for charts of several panels. Omitted: the
+   * plot area is `width` wide and the figure grows around it.
+   */
+  readonly figureWidth?: number;
 }
 
 /**
@@ -59,9 +74,11 @@ export const okabeIto: readonly string[] = Object.freeze([
 /** The one font lib/charts ships and embeds: DejaVu Sans (TrueType, from `dejavu-fonts-ttf`). */
 export const chartFont = 'DejaVu Sans';
 
-/** For papers and notebooks: about a single column wide at 2x PNG scale, small type. */
-export const paper: ChartTheme = Object.freeze({
-  name: 'paper',
+/**
+ * For notebooks and screens: a plot area of 360 x 240 px with 10-13 px type (the builders' default).
+ */
+export const screen: ChartTheme = Object.freeze({
+  name: 'screen',
   font: chartFont,
   width: 360,
   height: 240,
@@ -76,7 +93,54 @@ export const paper: ChartTheme = Object.freeze({
   background: '#ffffff',
 });
 
-/** For slides: large type and thick lines, readable from the back of a room. */
+/**
+ * Paul Tol's high-contrast scheme (dark blue, yellow, red) with black first among equals: four
+ * colours that colour-blind readers tell apart and whose CIE L* (28, 73, 50, 0) stay at least 20
+ * apart, so they survive grayscale printing. Beyond four series the Okabe-Ito sky blue, bluish
+ * green and reddish purple follow, told apart by the paper themes' dash patterns.
+ * Reference: P. Tol, "Colour Schemes", SRON/EPS/TN/09-002 (2021), https://personal.sron.nl/~pault/
+ * (the high-contrast scheme is "optimised for contrast in grayscale and for colour-blind vision").
+ */
+export const grayscaleSafe: readonly string[] = Object.freeze([
+  '#004488',
+  '#DDAA33',
+  '#BB5566',
+  '#000000',
+  '#56B4E9',
+  '#009E73',
+  '#CC79A7',
+]);
+
+/** Dash patterns of the paper themes, in series order: solid, dashed, dotted, dash-dot, long dash, ... */
+export const paperDashes: readonly (readonly number[])[] = Object.freeze([
+  [1, 0], [6, 3], [1.5, 2], [6, 2, 1.5, 2], [10, 3], [3, 3], [10, 2, 1.5, 2, 1.5, 2],
+].map((d) => Object.freeze(d)));
+
+const paperBase = {
+  font: chartFont,
+  titleFontSize: 9,
+  axisTitleFontSize: 8,
+  labelFontSize: 7.5,
+  lineWidth: 1.1,
+  pointSize: 16,
+  bandOpacity: 0.22,
+  palette: grayscaleSafe,
+  mutedColor: '#8c8c8c',
+  background: '#ffffff',
+  dashes: paperDashes,
+  legendOrient: 'bottom',
+} as const;
+
+/**
+ * For a paper, one column wide (3.5 in = 252 pt; 1 figure px = 1 pt in the PDF): 7.5-9 pt type,
+ * the grayscale-safe palette with dash patterns, legends below the plot.
+ */
+export const paper: ChartTheme = Object.freeze({ ...paperBase, name: 'paper', width: 200, height: 120, figureWidth: 252 });
+
+/** For a paper, across both columns (7 in = 504 pt): as {@link paper}, wider. */
+export const paperDouble: ChartTheme = Object.freeze({ ...paperBase, name: 'paper-double', width: 440, height: 150, figureWidth: 504 });
+
+/** For slides: large type and thick lines, readable from the back of a room; fits a 16:9 slide (960 x 540 pt) with room to spare. */
 export const talk: ChartTheme = Object.freeze({
   name: 'talk',
   font: chartFont,
@@ -93,8 +157,32 @@ export const talk: ChartTheme = Object.freeze({
   background: '#ffffff',
 });
 
+/** The built-in theme names (`paper-double` is the paper theme two columns wide). */
+export type ThemeName = 'screen' | 'paper' | 'paper-double' | 'talk';
+
 /** The built-in themes by name. */
-export const themes: Readonly<Record<'paper' | 'talk', ChartTheme>> = Object.freeze({ paper, talk });
+export const themes: Readonly<Record<ThemeName, ChartTheme>> = Object.freeze({
+  screen,
+  paper,
+  'paper-double': paperDouble,
+  talk,
+});
+
+/** The theme every builder uses when none is given: {@link screen} (notebooks). */
+export const defaultTheme: ChartTheme = screen;
+
+/**
+ * The size properties of a one-plot chart (single or layered view) in `theme`: the plot area
+ * `width` x `height`, or, for a theme with a `figureWidth`, the whole figure that wide (axes,
+ * legend and labels included: Vega-Lite `autosize: fit-x` with `contains: padding`).
+ *
+ * @example
+ * const spec = { ...plotSize(paper), mark: 'line', encoding };  // 252 px (3.5 in) wide in all
+ */
+export function plotSize(theme: ChartTheme): { width: number; height: number; autosize?: { type: 'fit-x'; contains: 'padding' } } {
+  if (theme.figureWidth === undefined) return { width: theme.width, height: theme.height };
+  return { width: theme.figureWidth, height: theme.height, autosize: { type: 'fit-x', contains: 'padding' } };
+}
 
 /**
  * The Vega-Lite `config` block for a theme: font everywhere, sizes, palette, white background.
@@ -124,6 +212,7 @@ export function themeConfig(theme: ChartTheme): Config {
       titleFontWeight: 'normal',
       symbolStrokeWidth: theme.lineWidth,
       labelLimit: 0,
+      ...(theme.legendOrient === 'bottom' ? { orient: 'bottom' as const, direction: 'horizontal' as const } : {}),
     },
     header: {
       labelFont: theme.font,

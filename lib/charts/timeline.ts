@@ -1,7 +1,7 @@
 import type { TraceEvent } from '../sim/trace-event.js';
 import { ParameterError } from '../errors.js';
 import { uniqueInOrder, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
-import { paper, themeConfig, type ChartTheme } from './theme.js';
+import { defaultTheme, themeConfig, type ChartTheme } from './theme.js';
 
 /** One lifeline of a message-sequence diagram. */
 export interface TimelineNode {
@@ -31,7 +31,7 @@ export interface MessageSequenceOptions {
   title?: string;
   /** A second title line in smaller type (e.g. the parameters). */
   subtitle?: string;
-  /** Theme (fonts, palette, line widths). Default {@link paper}. */
+  /** Theme (fonts, palette, line widths). Default {@link defaultTheme} (screen). */
   theme?: ChartTheme;
   /** Pixels between neighbouring lifelines. Default 8 x the theme's label font size. */
   laneWidth?: number;
@@ -235,7 +235,7 @@ export function messageSequenceSpec(
   input: MessageSequenceInput | readonly TimelineEvent[],
   options: MessageSequenceOptions = {},
 ): VegaLiteSpec {
-  const theme = options.theme ?? paper;
+  const theme = options.theme ?? defaultTheme;
   const events = (Array.isArray(input) ? input : (input as MessageSequenceInput).events) as readonly TimelineEvent[];
   const givenNodes = Array.isArray(input) ? undefined : (input as MessageSequenceInput).nodes;
   if (events.length === 0) throw new ParameterError('events', '[]', 'at least one event');

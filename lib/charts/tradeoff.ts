@@ -1,7 +1,7 @@
 import { ParameterError } from '../errors.js';
 import { paretoFront } from './pareto.js';
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
-import { paper, themeConfig, type ChartTheme } from './theme.js';
+import { defaultTheme, plotSize, themeConfig, type ChartTheme } from './theme.js';
 
 /** One configuration in a latency/staleness trade-off chart. */
 export interface TradeoffRow {
@@ -17,7 +17,7 @@ export interface TradeoffRow {
 export interface TradeoffOptions {
   /** Chart title; none when omitted. */
   title?: string;
-  /** Theme (size, fonts, palette). Default {@link paper}. */
+  /** Theme (size, fonts, palette). Default {@link defaultTheme} (screen). */
   theme?: ChartTheme;
   /** x-axis title. Default "read + write latency p99 (ms)". */
   xTitle?: string;
@@ -50,7 +50,7 @@ export function latencyStalenessTradeoffSpec(
   rows: readonly TradeoffRow[],
   options: TradeoffOptions = {},
 ): VegaLiteSpec {
-  const theme = options.theme ?? paper;
+  const theme = options.theme ?? defaultTheme;
   const logX = options.logX ?? false;
   const logY = options.logY ?? false;
   const points = rows.map((row, i) => {
@@ -110,8 +110,7 @@ export function latencyStalenessTradeoffSpec(
   const spec: VegaLiteSpec = {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.title !== undefined ? { title: options.title } : {}),
-    width: theme.width,
-    height: theme.height,
+    ...plotSize(theme),
     data: { values },
     encoding: { x, y },
     layer: [

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ParameterError } from '../errors.js';
 import { packageVersion } from '../sweep/manifest.js';
+import { chartCommand } from './chart-command.js';
 import { conflictsCommand } from './conflicts-command.js';
 import { failoverCommand } from './failover-command.js';
 import { lagCommand } from './lag-command.js';
@@ -30,6 +31,7 @@ Examples:
   $ replilab failover --election raft --election-timeout 150-300 --fault crash --json
   $ replilab lag --routing sticky --followers 3 --replication-latency "lognormal(2,1)" --json
   $ replilab replay --latency lnkd-disk --t 0:10:1 --t-index 2 --trial 17 --out trial.jsonl --figures svg
+  $ replilab chart data/staleness/wan.csv --kind staleness --series "R={r} W={w}" --format svg,pdf --theme paper
   $ replilab COMMAND --help`);
 
 program.addCommand(stalenessCommand().exitOverride().configureOutput({ outputError: () => {} }));
@@ -40,6 +42,7 @@ program.addCommand(leaderlessCommand().exitOverride().configureOutput({ outputEr
 program.addCommand(failoverCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(lagCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(conflictsCommand().exitOverride().configureOutput({ outputError: () => {} }));
+program.addCommand(chartCommand().exitOverride().configureOutput({ outputError: () => {} }));
 
 try {
   await program.parseAsync(process.argv);

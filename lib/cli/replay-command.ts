@@ -9,7 +9,7 @@ import {
   type StalenessTrace,
 } from '../strategies/leaderless/staleness-replay.js';
 import { writeFileAtomic } from '../sweep/atomic-write.js';
-import { messageSequenceSpec, renderSvg, svgToPng, type FigureFormat, type VegaLiteSpec } from '../charts/index.js';
+import { messageSequenceSpec, renderSvg, svgToPng, type ChartTheme, type FigureFormat, type VegaLiteSpec } from '../charts/index.js';
 import { parseFormats, parseWholeNumber } from './parse-values.js';
 import { addStalenessCellOptions, optionsFromFlags, type StalenessFlags } from './staleness-command.js';
 import { loadSweepSpec } from '../sweep/spec.js';
@@ -54,10 +54,11 @@ function ms(x: number): string {
 }
 
 /** The title and subtitle of a replayed trial's diagram. */
-export function replayChartSpec(trace: StalenessTrace): VegaLiteSpec {
+export function replayChartSpec(trace: StalenessTrace, theme?: ChartTheme): VegaLiteSpec {
   const { n, r, w, latency } = trace.parameters;
   const verdict = trace.outcome.consistent ? 'consistent' : 'stale';
   return messageSequenceSpec(trace, {
+    theme,
     title: `Replay: a ${verdict} read (v${trace.outcome.versionRead})`,
     subtitle: `N=${n} R=${r} W=${w}, ${latency}, t = ${trace.tMs} ms; trial ${trace.trial} of t point ${trace.tIndex}, cell ${trace.cell}, seed ${trace.seed}`,
   });
