@@ -44,77 +44,92 @@ export function versionColumns(order: VersionOrder): VersionColumns {
   return order === timestampOrder ? new TimestampColumns() : new FrontierColumns(order);
 }
 
-/** `a` doubled (at least past index `min`), new entries `fill`. */
-function grown<A extends Float64Array | Uint8Array>(a: A, min: number, fill: number): A {
-  const b = new (a.constructor as new (length: number) => A)(Math.max(2 * a.length, min + 1, 16));
+/** `a` doubled, to at least `length` entries, new entries `fill`. */
+function grown(a: Float64Array, length: number, fill: number): Float64Array {
+  const b = new Float64Array(Math.max(2 * a.length, length, 64));
   if (fill !== 0) b.fill(fill, a.length);
   b.set(a);
   return b;
 }
 
+// TimestampColumns' layout: per entity, its fields side by side (one cache line per entity).
+const CHANGED = 0;
+const CUR_TS = 1;
+const CUR_ID = 2;
+const EAR_TS = 3;
+const EAR_ID = 4;
+/** Bit 1: a current version; bit 2: a version before the latest instant. */
+const HAS = 5;
+const ENTITY = 6;
+// Per read slot: the version it must reflect.
+const SLOT_TS = 0;
+const SLOT_ID = 1;
+const SLOT_HAS = 2;
+const SLOT = 3;
+
 /** One newest version per entity, as (timestamp, id) numbers; the version before the latest instant beside it. */
 class TimestampColumns implements VersionColumns {
-  private changed = new Float64Array(0);
-  private curTs = new Float64Array(0);
-  private curId = new Float64Array(0);
-  private earTs = new Float64Array(0);
-  private earId = new Float64Array(0);
-  /** Per entity: bit 1, a current version; bit 2, one before the latest instant. */
-  private has = new Uint8Array(0);
-  private slotTs = new Float64Array(0);
-  private slotId = new Float64Array(0);
-  private slotHas = new Uint8Array(0);
+  private entities: Float64Array = new Float64Array(0);
+  private slots: Float64Array = new Float64Array(0);
 
   include(e: number, atMs: number, v: Version): void {
-    this.advance(e, atMs);
+    const at = this.advance(e, atMs);
     const ts = timestampOf(v);
-    if ((this.has[e] & 1) !== 0) {
-      const curId = this.curId[e];
+    const d = this.entities;
+    if ((d[at + HAS] & 1) !== 0) {
+      const curId = d[at + CUR_ID];
       // Kept when it reflects v: v is the current version or older (as `withVersion`).
-      if (v.id === curId || lexCompare(ts, v.id, this.curTs[e], curId) < 0) return;
+      if (v.id === curId || lexCompare(ts, v.id, d[at + CUR_TS], curId) < 0) return;
     }
-    this.set(e, ts, v.id);
+    d[at + CUR_TS] = ts;
+    d[at + CUR_ID] = v.id;
+    d[at + HAS] = d[at + HAS] | 1;
   }
 
   replace(e: number, atMs: number, v: Version): void {
-    this.advance(e, atMs);
-    this.set(e, timestampOf(v), v.id);
+    const at = this.advance(e, atMs);
+    const d = this.entities;
+    d[at + CUR_TS] = timestampOf(v);
+    d[at + CUR_ID] = v.id;
+    d[at + HAS] = d[at + HAS] | 1;
   }
 
   latestMs(e: number): number {
-    return e < this.changed.length ? this.changed[e] : -Infinity;
+    return (e + 1) * ENTITY <= this.entities.length ? this.entities[e * ENTITY + CHANGED] : -Infinity;
   }
 
   snapshot(e: number, tMs: number, slot: number): void {
-    if (slot >= this.slotHas.length) {
-      this.slotTs = grown(this.slotTs, slot, 0);
-      this.slotId = grown(this.slotId, slot, 0);
-      this.slotHas = grown(this.slotHas, slot, 0);
-    }
-    if (e < 0 || e >= this.changed.length) {
-      this.slotHas[slot] = 0;
+    if ((slot + 1) * SLOT > this.slots.length) this.slots = grown(this.slots, (slot + 1) * SLOT, 0);
+    const s = this.slots;
+    const to = slot * SLOT;
+    if (e < 0 || (e + 1) * ENTITY > this.entities.length) {
+      s[to + SLOT_HAS] = 0;
       return;
     }
-    const changed = this.changed[e];
+    const d = this.entities;
+    const at = e * ENTITY;
+    const changed = d[at + CHANGED];
     if (tMs > changed) {
-      this.slotHas[slot] = this.has[e] & 1;
-      this.slotTs[slot] = this.curTs[e];
-      this.slotId[slot] = this.curId[e];
+      s[to + SLOT_HAS] = d[at + HAS] & 1;
+      s[to + SLOT_TS] = d[at + CUR_TS];
+      s[to + SLOT_ID] = d[at + CUR_ID];
     } else if (tMs === changed) {
-      this.slotHas[slot] = (this.has[e] >> 1) & 1;
-      this.slotTs[slot] = this.earTs[e];
-      this.slotId[slot] = this.earId[e];
+      s[to + SLOT_HAS] = (d[at + HAS] >> 1) & 1;
+      s[to + SLOT_TS] = d[at + EAR_TS];
+      s[to + SLOT_ID] = d[at + EAR_ID];
     } else throw new Error(`AsOf: asked for ${tMs} ms after a change at ${changed} ms`);
   }
 
   emptyAt(slot: number): boolean {
-    return this.slotHas[slot] === 0;
+    return this.slots[slot * SLOT + SLOT_HAS] === 0;
   }
 
   reflectedBy(slot: number, returned: readonly Version[]): boolean {
-    if (this.slotHas[slot] === 0) return true;
-    const fTs = this.slotTs[slot];
-    const fId = this.slotId[slot];
+    const s = this.slots;
+    const at = slot * SLOT;
+    if (s[at + SLOT_HAS] === 0) return true;
+    const fTs = s[at + SLOT_TS];
+    const fId = s[at + SLOT_ID];
     // As `reflects`: returned the version itself or a newer one.
     for (let i = 0; i < returned.length; i++) {
       const v = returned[i];
@@ -123,29 +138,26 @@ class TimestampColumns implements VersionColumns {
     return false;
   }
 
-  /** Starts a new instant for `e` at `atMs` if it is later than its last change (the current version becomes the earlier one). */
-  private advance(e: number, atMs: number): void {
-    if (e >= this.changed.length) {
-      this.changed = grown(this.changed, e, -Infinity);
-      this.curTs = grown(this.curTs, e, 0);
-      this.curId = grown(this.curId, e, 0);
-      this.earTs = grown(this.earTs, e, 0);
-      this.earId = grown(this.earId, e, 0);
-      this.has = grown(this.has, e, 0);
+  /**
+   * Starts a new instant for `e` at `atMs` if it is later than its last change (the current
+   * version becomes the earlier one); returns where `e`'s fields start.
+   */
+  private advance(e: number, atMs: number): number {
+    if ((e + 1) * ENTITY > this.entities.length) {
+      const old = this.entities.length;
+      this.entities = grown(this.entities, (e + 1) * ENTITY, 0);
+      for (let i = old + CHANGED; i < this.entities.length; i += ENTITY) this.entities[i] = -Infinity;
     }
-    const changed = this.changed[e];
+    const d = this.entities;
+    const at = e * ENTITY;
+    const changed = d[at + CHANGED];
     if (atMs > changed) {
-      this.earTs[e] = this.curTs[e];
-      this.earId[e] = this.curId[e];
-      this.has[e] = (this.has[e] & 1) * 3;
-      this.changed[e] = atMs;
+      d[at + EAR_TS] = d[at + CUR_TS];
+      d[at + EAR_ID] = d[at + CUR_ID];
+      d[at + HAS] = (d[at + HAS] & 1) * 3;
+      d[at + CHANGED] = atMs;
     } else if (atMs < changed) throw new Error(`AsOf: a change at ${atMs} ms after one at ${changed} ms`);
-  }
-
-  private set(e: number, ts: number, id: number): void {
-    this.curTs[e] = ts;
-    this.curId[e] = id;
-    this.has[e] |= 1;
+    return at;
   }
 }
 
