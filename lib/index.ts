@@ -103,12 +103,14 @@ export {
 // Multi-leader: datacenter leaders over topologies, conflict detection with version vectors,
 // resolution policies, home routing and outages, offline devices (issue 6).
 export {
-  MULTI_LEADER_DEFAULTS, MAX_DATACENTERS, MAX_DEVICES, validateMultiLeaderConfig,
+  MULTI_LEADER_DEFAULTS, MAX_DATACENTERS, MAX_DEVICES, MAX_LOCAL_FOLLOWERS, validateMultiLeaderConfig,
   type MultiLeaderConfig, type ResolvedMultiLeaderConfig, type DcFailureConfig, type DevicesConfig,
 } from './strategies/multi-leader/multi-leader-config.js';
 export {
-  runMultiLeader, runMultiLeaderWithHistory, type MultiLeaderResult, type MultiLeaderRun, type DivergenceSample,
+  runMultiLeader, runMultiLeaderWithHistory, type MultiLeaderResult, type MultiLeaderRun, type DivergenceSample, type LocalReadLog,
 } from './strategies/multi-leader/run-multi-leader.js';
+export { LocalFollowers } from './strategies/multi-leader/local-followers.js';
+export { followerStaleReadProbability, independentReadSample } from './strategies/multi-leader/follower-staleness.js';
 export { replicationGraph, TOPOLOGIES, type Topology, type ReplicationGraph } from './strategies/multi-leader/topology.js';
 export {
   RESOLUTION_POLICIES, resolveValue, valueElements, valueText, unionHandler, EMPTY_VALUE,

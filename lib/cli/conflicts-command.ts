@@ -23,6 +23,9 @@ export interface ConflictsFlags {
   failDc?: string;
   failAt?: string;
   failFor?: string;
+  localFollowers?: string;
+  localReplicationLatency?: string;
+  localReadRate?: string;
   seed?: string;
   json?: boolean;
 }
@@ -33,7 +36,8 @@ const FLAG_OF: Record<string, string> = {
   localWriteLatency: '--local-write-latency', fifoLinks: '--non-fifo', clockSkew: '--clock-skew', clockDrift: '--clock-drift',
   resolution: '--resolution', keys: '--keys', zipf: '--zipf', writeRatePerSec: '--write-rate', durationMs: '--duration',
   homeRouting: '--home-routing', 'dcFailure.dc': '--fail-dc', 'dcFailure.atMs': '--fail-at', 'dcFailure.durationMs': '--fail-for',
-  dcFailure: '--fail-dc',
+  dcFailure: '--fail-dc', localFollowers: '--local-followers', localReplicationLatency: '--local-replication-latency',
+  localReadRatePerSec: '--local-read-rate',
 };
 
 /** Policies the CLI offers ('custom' needs a function: library only). */
@@ -48,6 +52,7 @@ Examples:
   $ replilab conflicts --topology ring --inter-dc-latency "uniform(20,120)" --non-fifo
   $ replilab conflicts --home-routing --fail-dc 1 --fail-at 2000 --fail-for 1000
   $ replilab conflicts --resolution siblings --zipf 1.1 --keys 1000 --duration 60000
+  $ replilab conflicts --local-followers 2 --local-replication-latency "const(20)" --local-read-rate 200
 
 Each datacenter's leader accepts writes (a Poisson stream of --write-rate writes per second at each
 datacenter, keys uniform or Zipf) and replicates them asynchronously over the topology. Values are
@@ -56,6 +61,11 @@ sets of write ids; a leader resolves concurrent versions (detected with version 
 acked_writes_lost: acknowledged writes missing from the final merged value (DESIGN.md "lost write").
 convergence_ms: from the last write until every leader has seen every write (null: never).
 out_of_order_applies: versions that reached a leader before something their writer had seen.
+Local followers (--local-followers) apply their leader's versions in its apply order after
+--local-replication-latency (default exp(1), mean 1 ms: a lab default for replicas in one
+datacenter); --local-read-rate reads per second at each datacenter go to a random local follower
+(or to the leader when there is none). follower_stale_reads: follower reads that missed a version
+their leader had applied before the read began.
 
 Distributions (SPEC) in ms: const(50) uniform(20,80) exp(0.02) normal(50,10) lognormal(3,0.5)
   const(40)+exp(0.1) file:PATH.csv. The library also takes a D x D latency matrix, devices that
@@ -65,8 +75,9 @@ Distributions (SPEC) in ms: const(50) uniform(20,80) exp(0.02) normal(50,10) log
 acked_writes_lost, converged, convergence_ms, out_of_order_applies, then conflict_detections,
 acked_writes_lost_by_datacenter, unacked_writes_surviving, replication_messages, handler_calls,
 max_siblings, mean_siblings, write_latency_ms{p50,p99,p999}, divergence[{t_ms,divergent_keys}],
-events, sim_time_ms, intervals{conflicts,acked_writes_lost,out_of_order_applies} (count, of, p,
-Wilson 95% low/high), seed and the config that ran.`;
+events, sim_time_ms, local_reads, follower_reads, follower_stale_reads,
+follower_lag_ms{p50,p99,max,samples}, intervals{conflicts,acked_writes_lost,out_of_order_applies,
+follower_stale_reads} (count, of, p, Wilson 95% low/high), seed and the config that ran.`;
 
 /** A decimal number flag (`50`, `0.9`, `1e4`), or with `allowInfinity` also `inf`; ranges are checked by the config validation. */
 function parseNumberFlag(flag: string, text: string, allowInfinity = false): number {
@@ -111,6 +122,12 @@ export function conflictsRunFromFlags(flags: ConflictsFlags): { config: Partial<
       durationMs: flags.failFor === undefined ? Infinity : parseNumberFlag('--fail-for', flags.failFor, true),
     };
   }
+  if (flags.localFollowers !== undefined) {
+    const counts = flags.localFollowers.split(',').map((n) => parseWholeNumber('--local-followers', n, 0));
+    config.localFollowers = counts.length === 1 ? counts[0] : counts;
+  }
+  if (flags.localReplicationLatency !== undefined) config.localReplicationLatency = flags.localReplicationLatency;
+  if (flags.localReadRate !== undefined) config.localReadRatePerSec = parseNumberFlag('--local-read-rate', flags.localReadRate);
   const seed = flags.seed === undefined ? 1 : parseWholeNumber('--seed', flags.seed, 0);
   try {
     validateMultiLeaderConfig(config);
@@ -160,6 +177,13 @@ function printSummary(r: MultiLeaderResult, seed: number, config: Partial<MultiL
     `write latency:        p50 ${ms(r.write_latency_ms.p50)}, p99 ${ms(r.write_latency_ms.p99)}, p99.9 ${ms(r.write_latency_ms.p999)}`,
     `siblings per read:    max ${r.max_siblings}, mean ${r.mean_siblings === null ? 'n/a' : r.mean_siblings.toFixed(3)}`,
   ];
+  if (r.local_reads > 0 || r.follower_lag_ms.samples > 0) {
+    const lag = r.follower_lag_ms;
+    lines.push(
+      `follower stale reads: ${pct(r.intervals.follower_stale_reads)} of follower reads; ${r.local_reads - r.follower_reads} reads served by leaders`,
+      `follower lag:         p50 ${ms(lag.p50)}, p99 ${ms(lag.p99)}, max ${ms(lag.max)} (${lag.samples} applies)`,
+    );
+  }
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -183,6 +207,9 @@ export function conflictsCommand(): Command {
     .option('--fail-dc <id>', 'a datacenter that fails (its users are rerouted to the next one)')
     .option('--fail-at <ms>', 'when it fails (default 0)')
     .option('--fail-for <ms>', 'how long it stays down, or inf (default inf)')
+    .option('--local-followers <count>', `local followers (read replicas) per datacenter leader, or a comma list, one count per datacenter (default ${String(d.localFollowers)})`)
+    .option('--local-replication-latency <spec>', `one-way delay from a leader to its local followers, ms, FIFO (default ${d.localReplicationLatency}, mean 1 ms: a lab default)`)
+    .option('--local-read-rate <per-sec>', `reads per second at each datacenter, Poisson, served by a random local follower or the leader (default ${d.localReadRatePerSec})`)
     .option('--seed <seed>', 'seed of every random stream (default 1)')
     .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')
     .addHelpText('after', EXAMPLES)

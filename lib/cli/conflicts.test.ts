@@ -47,6 +47,31 @@ describe('replilab conflicts --json', () => {
   });
 });
 
+describe('replilab conflicts: local followers', () => {
+  it('--local-followers, --local-replication-latency, --local-read-rate: stale follower reads, lag, convergence through the followers', () => {
+    const args = ['--datacenters', '2', '--keys', '10', '--duration', '3000', '--inter-dc-latency', 'const(40)', '--resolution', 'merge', '--local-read-rate', '200'];
+    const j = runJson([...args, '--local-followers', '2', '--local-replication-latency', 'const(25)']);
+    expect(Object.keys(j).slice(0, ISSUE_KEYS.length)).toEqual(ISSUE_KEYS);
+    expect(j.follower_reads).toBe(j.local_reads);
+    expect(j.follower_stale_reads).toBeGreaterThan(0);
+    expect(j.intervals.follower_stale_reads).toMatchObject({ count: j.follower_stale_reads, of: j.follower_reads });
+    expect(j.follower_lag_ms.max).toBeCloseTo(25, 9);
+    expect(j.convergence_ms).toBeCloseTo(65, 9); // the last write's hop, then its leader's stream
+    expect(j.config).toMatchObject({ localFollowers: 2, localReplicationLatency: 'const(25)', localReadRatePerSec: 200 });
+    const perDc = runJson([...args, '--local-followers', '0,3', '--local-replication-latency', 'const(0)']);
+    expect(perDc.follower_stale_reads).toBe(0);
+    expect(perDc.follower_reads).toBeLessThan(perDc.local_reads); // datacenter 0's reads go to its leader
+    expect(perDc.config.localFollowers).toEqual([0, 3]);
+  });
+
+  it('the text summary reports follower staleness and lag', () => {
+    const run = runCli(['conflicts', '--duration', '1000', '--local-followers', '1', '--local-read-rate', '50']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/follower stale reads: .*of follower reads/);
+    expect(run.stdout).toMatch(/follower lag: +p50 .* max .*applies\)/);
+  });
+});
+
 describe('replilab conflicts: bad input', () => {
   const cases: [string[], string][] = [
     [['--datacenters', '0'], '--datacenters'],
@@ -63,6 +88,12 @@ describe('replilab conflicts: bad input', () => {
     [['--fail-dc', '9'], '--fail-dc'],
     [['--fail-at', '10'], '--fail-dc'],
     [['--seed', '-1'], '--seed'],
+    [['--local-followers', '-1'], '--local-followers'],
+    [['--local-followers', '65'], '--local-followers'],
+    [['--local-followers', '1,2'], '--local-followers'],
+    [['--local-replication-latency', 'exp('], '--local-replication-latency'],
+    [['--local-read-rate', '-5'], '--local-read-rate'],
+    [['--local-read-rate', 'many'], '--local-read-rate'],
   ];
   for (const [args, flag] of cases) {
     it(`${args.join(' ')}: one line naming ${flag}, exit code 2`, () => {

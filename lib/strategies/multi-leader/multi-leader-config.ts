@@ -97,6 +97,28 @@ export interface MultiLeaderConfig {
   devices: DevicesConfig | null;
   /** Interval of the divergence samples (keys on which the replicas differ), ms; > 0. Default 100. */
   divergenceSampleMs: number;
+  /**
+   * Local followers (read replicas) of each datacenter's leader: one count for every datacenter,
+   * or one per datacenter (an array of D counts); whole numbers from 0 to
+   * {@link MAX_LOCAL_FOLLOWERS}. A leader streams every version it applies (its own writes and
+   * versions from other leaders, in apply order) to its followers, which apply them in order
+   * after `localReplicationLatency`. Followers accept no writes and forward nothing. Default 0.
+   */
+  localFollowers: number | number[];
+  /**
+   * One-way delay from a leader to each of its local followers, ms, text form; the stream is FIFO
+   * (a version is applied no earlier than the one before it). Default `exp(1)` (mean 1 ms): a lab
+   * default on the scale of `localWriteLatency`'s default, for replicas in the same datacenter;
+   * not a measurement.
+   */
+  localReplicationLatency: string;
+  /**
+   * Reads per second arriving at each datacenter (a Poisson process per datacenter, during
+   * `[0, durationMs)`, keys chosen like writes), served by a uniformly chosen local follower, or
+   * by the leader when the datacenter has none (a leader's read is never stale; while that leader
+   * is down, such reads are not served). >= 0. Default 0.
+   */
+  localReadRatePerSec: number;
 }
 
 /** The defaults of every {@link MultiLeaderConfig} field. */
@@ -117,6 +139,9 @@ export const MULTI_LEADER_DEFAULTS: Readonly<MultiLeaderConfig> = Object.freeze(
   dcFailure: null,
   devices: null,
   divergenceSampleMs: 100,
+  localFollowers: 0,
+  localReplicationLatency: 'exp(1)',
+  localReadRatePerSec: 0,
 });
 
 /** A validated config with its distributions parsed. */
@@ -129,12 +154,18 @@ export interface ResolvedMultiLeaderConfig extends MultiLeaderConfig {
   skew: LatencyDistribution | null;
   online: LatencyDistribution | null;
   offline: LatencyDistribution | null;
+  /** followersPerDc[dc]: datacenter dc's local followers. */
+  followersPerDc: number[];
+  /** The leader-to-follower delay. */
+  followerLatency: LatencyDistribution;
 }
 
 /** Largest number of datacenters. */
 export const MAX_DATACENTERS = 64;
 /** Largest number of devices. */
 export const MAX_DEVICES = 1000;
+/** Largest number of local followers of one datacenter. */
+export const MAX_LOCAL_FOLLOWERS = 64;
 
 function whole(field: string, value: unknown, min: number, max: number): number {
   if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max)) {
@@ -197,6 +228,9 @@ export function validateMultiLeaderConfig(config: Partial<MultiLeaderConfig>): R
   finiteAtLeast('writeRatePerSec', c.writeRatePerSec, 0, false);
   finiteAtLeast('durationMs', c.durationMs, 0, true);
   finiteAtLeast('divergenceSampleMs', c.divergenceSampleMs, 0, true);
+  const followersPerDc = localFollowerCounts(c.localFollowers, dcs);
+  const followerLatency = distribution('localReplicationLatency', c.localReplicationLatency);
+  finiteAtLeast('localReadRatePerSec', c.localReadRatePerSec, 0, false);
 
   let deviceCount = 0;
   let online: LatencyDistribution | null = null;
@@ -245,7 +279,16 @@ export function validateMultiLeaderConfig(config: Partial<MultiLeaderConfig>): R
     links[device * nodes + home] = sync;
     links[home * nodes + device] = sync;
   }
-  return { ...c, links, nodes, localLatency, skew, online, offline };
+  return { ...c, links, nodes, localLatency, skew, online, offline, followersPerDc, followerLatency };
+}
+
+/** `localFollowers` as one count per datacenter. */
+function localFollowerCounts(value: unknown, dcs: number): number[] {
+  if (Array.isArray(value)) {
+    if (value.length !== dcs) throw new ParameterError('localFollowers', JSON.stringify(value), `one count, or an array of ${dcs} counts (one per datacenter)`);
+    return value.map((n, dc) => whole(`localFollowers[${dc}]`, n, 0, MAX_LOCAL_FOLLOWERS));
+  }
+  return new Array<number>(dcs).fill(whole('localFollowers', value, 0, MAX_LOCAL_FOLLOWERS));
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {

@@ -11,6 +11,7 @@ import type { LogHistogram } from '../../stats/index.js';
 import { Siblings, type Version } from '../leaderless/siblings.js';
 import { concurrentWrites, type CausalWrite } from './concurrent-writes.js';
 import type { LeaderStores } from './leader-stores.js';
+import type { LocalFollowers } from './local-followers.js';
 import type { ResolvedMultiLeaderConfig } from './multi-leader-config.js';
 import type { ReplicationLinks } from './replication-links.js';
 import { resolveValue, valueElements, valueText, type StoredWrite } from './resolution.js';
@@ -52,11 +53,15 @@ export interface MultiLeaderResult {
   acked_writes_lost_by_datacenter: number[];
   /** Unacknowledged writes (their leader failed first) whose element survives anyway. */
   unacked_writes_surviving: number;
-  /** Whether, at the end, every replica (datacenters and devices) held the same versions and read the same value of every key. */
+  /**
+   * Whether, at the end, every replica (datacenters, devices and local followers) held the same
+   * versions and read the same value of every key.
+   */
   converged: boolean;
   /**
    * Time from the last write's acceptance until every replica had seen every write (then they hold
-   * the same state), ms; null when they never did (an outage that never ends); 0 with no write.
+   * the same state), ms, local followers included; null when they never did (an outage that never
+   * ends); 0 with no write.
    */
   convergence_ms: number | null;
   /**
@@ -81,12 +86,41 @@ export interface MultiLeaderResult {
   events: number;
   /** Virtual time at the end, ms. */
   sim_time_ms: number;
+  /** Local reads served (`localReadRatePerSec`): by a local follower, or by the leader of a datacenter without followers. */
+  local_reads: number;
+  /** Local reads served by a local follower. */
+  follower_reads: number;
+  /**
+   * Follower reads that missed a version their datacenter's leader had applied before the read
+   * began (the follower had not applied it yet). Out of `follower_reads`.
+   */
+  follower_stale_reads: number;
+  /**
+   * Replication lag of the local followers: per version and follower, from the leader's apply to
+   * the follower's, ms (`samples` follower applies; null quantiles when there was none). p50 and
+   * p99 within 0.1% (LogHistogram), max exact.
+   */
+  follower_lag_ms: { p50: number | null; p99: number | null; max: number | null; samples: number };
   /** Proportions with their Wilson 95% intervals. */
   intervals: {
     conflicts: CountEstimate;
     acked_writes_lost: CountEstimate;
     out_of_order_applies: CountEstimate;
+    follower_stale_reads: CountEstimate;
   };
+}
+
+/** Per local read (`localReadRatePerSec`), in time order. */
+export interface LocalReadLog {
+  /** The datacenter the read arrived at. */
+  dc: number[];
+  /** The follower that served it (a LocalFollowers id), or -1: the leader. */
+  follower: number[];
+  key: number[];
+  /** When it was served, ms (reads take no time). */
+  atMs: number[];
+  /** 1 when it missed a version its leader had applied. */
+  stale: number[];
 }
 
 /** Per write id: where and when it happened. */
@@ -113,6 +147,8 @@ export interface MultiLeaderRun {
   log: WriteLog;
   /** Per key written: the final value's elements (write ids) and its string. */
   finalValues: Map<number, { elements: number[]; text: string }>;
+  /** Every local read. */
+  reads: LocalReadLog;
   /** The validated config. */
   config: ResolvedMultiLeaderConfig;
   /** Wall-clock ms simulating and computing metrics (not part of the deterministic result). */
@@ -130,6 +166,8 @@ export interface MultiLeaderMetricsInput {
   writeLatency: LogHistogram;
   samples: DivergenceSample[];
   counters: { outOfOrder: number; detections: number; deliveries: number; lastWriteMs: number; convergedAtMs: number };
+  followers: LocalFollowers;
+  reads: LocalReadLog;
 }
 
 /**
@@ -137,7 +175,7 @@ export interface MultiLeaderMetricsInput {
  * final state, counts conflicts and lost writes, and assembles the result.
  */
 export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderRun {
-  const { cfg, sim, stores, history, log, writeLatency, samples, counters } = input;
+  const { cfg, sim, stores, history, log, writeLatency, samples, counters, followers, reads } = input;
   const N = cfg.nodes;
   const D = cfg.datacenters;
   const keys = new Set<number>(log.key);
@@ -160,7 +198,7 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
     const elements = valueElements(value);
     finalValues.set(key, { elements, text: valueText(value) });
   }
-  if (stores.divergentKeys !== 0) converged = false;
+  if (stores.divergentKeys !== 0 || followers.inFlight !== 0 || !followersMatchLeaders(cfg, stores, followers, keys)) converged = false;
 
   // Lost writes: each element is its own record, present in the final state or not.
   const h = history.history();
@@ -191,6 +229,15 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
   const acked = lost.lost.of;
   const siblings = siblingsPerRead(h);
   const q = (p: number): number | null => (writeLatency.total === 0 ? null : writeLatency.quantile(p));
+  const lag = followers.lag;
+  const lagQ = (p: number): number | null => (lag.total === 0 ? null : lag.quantile(p));
+  let followerReads = 0;
+  let staleReads = 0;
+  reads.follower.forEach((f, i) => {
+    if (f < 0) return;
+    followerReads++;
+    staleReads += reads.stale[i];
+  });
   // No write at all: nothing to converge on (0).
   const convergence = !converged ? null : log.key.length === 0 ? 0 : counters.convergedAtMs >= 0 ? Math.max(0, counters.convergedAtMs - counters.lastWriteMs) : null;
   const result: MultiLeaderResult = {
@@ -213,13 +260,41 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
     divergence: samples,
     events: sim.eventsProcessed,
     sim_time_ms: sim.now,
+    local_reads: reads.atMs.length,
+    follower_reads: followerReads,
+    follower_stale_reads: staleReads,
+    follower_lag_ms: { p50: lagQ(0.5), p99: lagQ(0.99), max: lag.total === 0 ? null : lag.max, samples: lag.total },
     intervals: {
       conflicts: proportion({ count: conflicts, of: writes }),
       acked_writes_lost: proportion(lost.lost),
       out_of_order_applies: proportion({ count: counters.outOfOrder, of: counters.deliveries }),
+      follower_stale_reads: proportion({ count: staleReads, of: followerReads }),
     },
   };
-  return { result, history: h, conflicting, log, finalValues, config: cfg, wallMs: { simulate: 0, metrics: 0 } };
+  return { result, history: h, conflicting, log, finalValues, reads, config: cfg, wallMs: { simulate: 0, metrics: 0 } };
+}
+
+/**
+ * Whether every local follower holds exactly its leader's versions (same dots) of every key, and
+ * resolves them to the same value. The follower's versions come from its own applies of the
+ * stream, so this checks the stream, not a copy of the leader.
+ */
+function followersMatchLeaders(cfg: ResolvedMultiLeaderConfig, stores: LeaderStores, followers: LocalFollowers, keys: ReadonlySet<number>): boolean {
+  const dots = (versions: readonly Version<StoredWrite>[]): string => versions.map((v) => `${v.dot.actor}:${v.dot.counter}`).sort().join(',');
+  const asText = cfg.resolution === 'merge-concat';
+  for (let f = 0; f < followers.count; f++) {
+    const leader = followers.datacenterOf(f);
+    for (const key of followers.keysAt(f)) if (!keys.has(key)) return false;
+    for (const key of keys) {
+      const mine = followers.versions(f, key);
+      const theirs = stores.store(leader, key).read().versions;
+      if (dots(mine) !== dots(theirs)) return false;
+      if (mine.length === 0) continue;
+      const value = resolveValue(cfg.resolution, mine, cfg.onConflict);
+      if (describeValue(asText, value) !== describeValue(asText, stores.value(leader, key))) return false;
+    }
+  }
+  return true;
 }
 
 function describeValue(asText: boolean, value: Parameters<typeof valueText>[0]): string {

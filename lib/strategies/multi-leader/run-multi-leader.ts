@@ -11,13 +11,14 @@ import { LogHistogram } from '../../stats/index.js';
 import { keyChooser } from '../../workload/index.js';
 import type { Version } from '../leaderless/siblings.js';
 import { LeaderStores } from './leader-stores.js';
+import { LocalFollowers } from './local-followers.js';
 import { validateMultiLeaderConfig, type MultiLeaderConfig } from './multi-leader-config.js';
-import { multiLeaderMetrics, type MultiLeaderRun, type WriteLog } from './multi-leader-metrics.js';
+import { multiLeaderMetrics, type LocalReadLog, type MultiLeaderRun, type WriteLog } from './multi-leader-metrics.js';
 import { ReplicationLinks } from './replication-links.js';
 import { EMPTY_VALUE, type StoredWrite } from './resolution.js';
 import { replicationGraph } from './topology.js';
 
-export type { MultiLeaderResult, MultiLeaderRun, DivergenceSample } from './multi-leader-metrics.js';
+export type { MultiLeaderResult, MultiLeaderRun, DivergenceSample, LocalReadLog } from './multi-leader-metrics.js';
 
 // Event kinds (the links register DELIVER).
 const DELIVER = 0;
@@ -29,6 +30,8 @@ const TOGGLE = 5;
 const DC_FAIL = 6;
 const DC_RECOVER = 7;
 const SAMPLE = 8;
+const FOLLOWER_APPLY = 9;
+const LOCAL_READ = 10;
 
 /** Divergence samples kept at most (one per `divergenceSampleMs`). */
 const MAX_SAMPLES = 100000;
@@ -38,8 +41,10 @@ const MAX_SAMPLES = 100000;
 const LINK_STREAM = 1;
 const LOCAL_STREAM = 2;
 const CLOCK_STREAM = 3;
+const FOLLOWER_STREAM = 4;
 const DC_ARRIVAL_STREAMS = 100;
 const DEVICE_STREAMS = 1000;
+const DC_READ_STREAMS = 2000;
 
 /**
  * One multi-leader run on the event kernel, with its history. The result is a pure function of
@@ -68,6 +73,12 @@ const DEVICE_STREAMS = 1000;
  *   versions with their home datacenter while online.
  * - An outage (`dcFailure`) stops a datacenter: no writes, no replication in or out (what it had
  *   not shipped waits), acknowledgements due while it is down never come.
+ * - Local followers (`localFollowers`): each datacenter leader streams every version it applies,
+ *   in apply order, to its followers ({@link LocalFollowers}); reads (`localReadRatePerSec`) go to
+ *   a uniformly chosen follower of the datacenter where they arrive, or to its leader when it has
+ *   none (no read is served at a down datacenter without followers). A follower read is stale
+ *   when it misses a version the leader had applied when the read began. Convergence counts the
+ *   followers: every replica, followers included, must hold the same state.
  * - The run ends when every message is delivered (or only held messages remain, for an outage
  *   that never ends). The final state is all replicas' versions merged (what anti-entropy would
  *   leave), resolved by the policy.
@@ -104,6 +115,9 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
   const counters = { outOfOrder: 0, detections: 0, stale: 0, deliveries: 0, lastWriteMs: -1, convergedAtMs: -1, writes: 0 };
   const samples: { t_ms: number; divergent_keys: number }[] = [];
   const chooser = keyChooser({ keys: cfg.keys, zipf: cfg.zipf });
+  const followers = new LocalFollowers(sim, cfg.followersPerDc, cfg.followerLatency, FOLLOWER_APPLY,
+    deriveStream(seed, 0, FOLLOWER_STREAM), () => noteConvergence());
+  const reads: LocalReadLog = { dc: [], follower: [], key: [], atMs: [], stale: [] };
 
   const links = new ReplicationLinks(sim, N, cfg.links, cfg.fifoLinks, DELIVER, (to, from, index) => {
     const v = versions[index];
@@ -114,13 +128,16 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     const outcome = stores.apply(to, key, v);
     if (outcome === 'stale') counters.stale++;
     else if (outcome === 'conflict') counters.detections++;
+    if (outcome !== 'stale' && !graph.isDevice(to)) followers.stream(to, key, v);
     for (const target of graph.targets(to, roots[index], from)) links.send(to, target, index);
     noteConvergence();
   }, deriveStream(seed, 0, LINK_STREAM));
 
+  // Converged: the leaders and devices agree, and every follower has applied its leader's stream.
   const noteConvergence = (): void => {
-    if (stores.divergentKeys === 0 && counters.convergedAtMs < 0) counters.convergedAtMs = sim.now;
-    else if (stores.divergentKeys > 0) counters.convergedAtMs = -1;
+    const settled = stores.divergentKeys === 0 && followers.inFlight === 0;
+    if (settled && counters.convergedAtMs < 0) counters.convergedAtMs = sim.now;
+    else if (!settled) counters.convergedAtMs = -1;
   };
 
   /** The datacenter that accepts a write arriving at `at` for `key`: its home or the arrival one, or the next live one. */
@@ -160,6 +177,7 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     const timestamp = clocks.local(node, sim.now);
     const write: StoredWrite = { writeId: id, timestamp, value: { id, parents: base === EMPTY_VALUE ? [] : [base] } };
     const version = stores.put(node, key, write);
+    if (!graph.isDevice(node)) followers.stream(node, key, version);
     log.node[id] = node;
     log.applyMs[id] = sim.now;
     log.versions[id] = version;
@@ -190,20 +208,20 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     writeLatency.record(sim.now - log.invokeMs[id]);
   }, 'write: ack');
 
+  /** The next arrival of a Poisson process of `ratePerMs` after `fromMs` (exponential gap), if it falls in the workload. */
+  const nextArrival = (kind: number, target: number, rng: RandomStream, ratePerMs: number, fromMs: number): void => {
+    const at = fromMs - Math.log(rng.nextOpenDouble()) / ratePerMs;
+    if (at < cfg.durationMs) sim.scheduleAt(at, kind, target);
+  };
+
   // Datacenter workloads: one Poisson stream per datacenter.
   const dcRate = cfg.writeRatePerSec / 1000;
   const dcRngs: RandomStream[] = Array.from({ length: D }, (_, dc) => deriveStream(seed, 0, DC_ARRIVAL_STREAMS + dc));
   sim.on(ARRIVE, (dc) => {
     arrive(dc, chooser.next(dcRngs[dc]));
-    const next = sim.now - Math.log(dcRngs[dc].nextOpenDouble()) / dcRate;
-    if (next < cfg.durationMs) sim.scheduleAt(next, ARRIVE, dc);
+    nextArrival(ARRIVE, dc, dcRngs[dc], dcRate, sim.now);
   }, 'write: arrive');
-  if (dcRate > 0) {
-    for (let dc = 0; dc < D; dc++) {
-      const first = -Math.log(dcRngs[dc].nextOpenDouble()) / dcRate;
-      if (first < cfg.durationMs) sim.scheduleAt(first, ARRIVE, dc);
-    }
-  }
+  if (dcRate > 0) for (let dc = 0; dc < D; dc++) nextArrival(ARRIVE, dc, dcRngs[dc], dcRate, 0);
 
   // Devices: own write streams, online/offline periods.
   if (cfg.devices !== null && deviceCount > 0) {
@@ -215,8 +233,7 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     sim.on(DEVICE_WRITE, (device) => {
       const rng = rngs[device - D];
       arrive(device, chooser.next(rng));
-      const next = sim.now - Math.log(rng.nextOpenDouble()) / rate;
-      if (next < cfg.durationMs) sim.scheduleAt(next, DEVICE_WRITE, device);
+      nextArrival(DEVICE_WRITE, device, rng, rate, sim.now);
     }, 'device: write');
     sim.on(TOGGLE, (device) => {
       const rng = rngs[device - D];
@@ -232,10 +249,7 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     for (let i = 0; i < deviceCount; i++) {
       const device = D + i;
       sim.scheduleAt(onlineDist.sample(rngs[i]), TOGGLE, device);
-      if (rate > 0) {
-        const first = -Math.log(rngs[i].nextOpenDouble()) / rate;
-        if (first < cfg.durationMs) sim.scheduleAt(first, DEVICE_WRITE, device);
-      }
+      if (rate > 0) nextArrival(DEVICE_WRITE, device, rngs[i], rate, 0);
     }
   }
 
@@ -254,6 +268,25 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     if (Number.isFinite(f.durationMs)) sim.scheduleAt(f.atMs + f.durationMs, DC_RECOVER, f.dc);
   }
 
+  // Local reads: one Poisson stream per datacenter, served by a random local follower or the leader.
+  const readRate = cfg.localReadRatePerSec / 1000;
+  const readRngs: RandomStream[] = Array.from({ length: D }, (_, dc) => deriveStream(seed, 0, DC_READ_STREAMS + dc));
+  sim.on(LOCAL_READ, (dc) => {
+    const rng = readRngs[dc];
+    const key = chooser.next(rng);
+    const local = followers.followersOf(dc);
+    const follower = local.length === 0 ? -1 : local[Math.floor(rng.nextDouble() * local.length)];
+    if (follower >= 0 || down[dc] === 0) {
+      reads.dc.push(dc);
+      reads.follower.push(follower);
+      reads.key.push(key);
+      reads.atMs.push(sim.now);
+      reads.stale.push(follower >= 0 && followers.isStale(follower, key) ? 1 : 0);
+    }
+    nextArrival(LOCAL_READ, dc, rng, readRate, sim.now);
+  }, 'read: local');
+  if (readRate > 0) for (let dc = 0; dc < D; dc++) nextArrival(LOCAL_READ, dc, readRngs[dc], readRate, 0);
+
   // Divergence over time: sampled while anything else is still to happen.
   sim.on(SAMPLE, () => {
     samples.push({ t_ms: sim.now, divergent_keys: stores.divergentKeys });
@@ -265,7 +298,7 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
   sim.run();
   const t1 = performance.now();
   const run = multiLeaderMetrics({
-    cfg, sim, stores, links, history, log, writeLatency, samples, counters,
+    cfg, sim, stores, links, history, log, writeLatency, samples, counters, followers, reads,
   });
   run.wallMs = { simulate: t1 - t0, metrics: performance.now() - t1 };
   return run;
