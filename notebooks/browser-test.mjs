@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// The real-browser test of the notebooks (issue 7, item 5): Debian's classic Jupyter Notebook
+// server on loopback, each notebook opened in headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core), Cell > Run All, then checks that every cell ran, no cell shows an
+// error, and every chart rendered (SVG elements with non-empty path `d` attributes). Screenshots
+// of each chart and of each notebook's first screen go to .tmp/browser/.
+//
+//   node notebooks/browser-test.mjs [--timeout=SECONDS] [NOTEBOOK.ipynb ...]
+//
+// The notebooks run from copies in .tmp/browser/work/notebooks/ (with dist/, data/ and
+// node_modules/ linked beside them, so `../dist/lib/index.js` resolves as in notebooks/): the
+// browser never saves over the committed notebooks. Without Chromium or Jupyter: prints
+// "skipped: ..." and exits 0, except when CI=true, where it fails. The library must be built.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, '.tmp', 'browser');
+const WORK = path.join(OUT, 'work');
+const CHROMIUM = '/usr/bin/chromium';
+const isCI = process.env.CI === 'true';
+const env = { ...process.env, PATH: [path.join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(path.delimiter) };
+
+function onPath(cmd) {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(path.join(dir, cmd), constants.X_OK);
+      return path.join(dir, cmd);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function skip(why) {
+  if (isCI) {
+    console.error(`browser-test: ${why}; CI=true, so this fails (.ci/run installs chromium and jupyter-notebook).`);
+    process.exit(1);
+  }
+  console.log(`skipped: ${why}`);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- arguments
+
+let parsed;
+try {
+  parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { timeout: { type: 'string' } } });
+} catch (error) {
+  console.error(`browser-test: option: got ${error.message.split('\n')[0]}; allowed: --timeout=SECONDS, NOTEBOOK.ipynb ...`);
+  process.exit(2);
+}
+const timeoutS = parsed.values.timeout === undefined ? 600 : Number(parsed.values.timeout);
+if (!Number.isInteger(timeoutS) || timeoutS < 10) {
+  console.error(`browser-test: --timeout: got ${parsed.values.timeout}; allowed: a whole number of seconds >= 10 (per notebook)`);
+  process.exit(2);
+}
+for (const p of parsed.positionals) {
+  if (!p.endsWith('.ipynb') || !existsSync(p)) {
+    console.error(`browser-test: notebook: got ${p}; allowed: an existing .ipynb file`);
+    process.exit(2);
+  }
+}
+const notebooks = parsed.positionals.length > 0
+  ? parsed.positionals.map((p) => path.resolve(p))
+  : readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(ROOT, 'notebooks', f));
+
+// ---------------------------------------------------------------- environment
+
+if (!existsSync(CHROMIUM)) skip(`${CHROMIUM} not found (Debian: apt-get install chromium)`);
+const jupyter = onPath('jupyter-notebook') ?? onPath('jupyter');
+if (!jupyter) skip('jupyter not found (Debian: apt-get install jupyter-notebook)');
+if (!existsSync(path.join(ROOT, 'dist', 'lib', 'index.js'))) {
+  console.error('browser-test: dist/lib/index.js is missing: run npm run build first (npm test does)');
+  process.exit(1);
+}
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.error('browser-test: playwright-core is missing: run npm ci');
+  process.exit(1);
+}
+// The tslab kernel must be registered; notebooks/execute.mjs registers it when missing (npm test runs it first).
+const specs = spawnSync(jupyter.endsWith('jupyter') ? jupyter : onPath('jupyter') ?? jupyter, ['kernelspec', 'list', '--json'], { env, encoding: 'utf8' });
+if (specs.status === 0 && !JSON.parse(specs.stdout).kernelspecs?.tslab) {
+  const r = spawnSync('tslab', ['install', '--python=/usr/bin/python3'], { env, encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`browser-test: the tslab kernel is not registered and tslab install failed: ${r.stderr}`);
+    process.exit(1);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// A work tree of copies: the browser may autosave there, never in notebooks/.
+rmSync(WORK, { recursive: true, force: true });
+mkdirSync(path.join(WORK, 'notebooks'), { recursive: true });
+for (const dir of ['dist', 'data', 'node_modules', 'package.json']) {
+  if (existsSync(path.join(ROOT, dir))) symlinkSync(path.join(ROOT, dir), path.join(WORK, dir));
+}
+for (const nb of notebooks) copyFileSync(nb, path.join(WORK, 'notebooks', path.basename(nb)));
+
+// ---------------------------------------------------------------- server
+
+const port = await freePort();
+const token = randomBytes(24).toString('hex');
+const serverArgs = [
+  '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0', `--NotebookApp.token=${token}`,
+  `--notebook-dir=${WORK}`, '--NotebookApp.open_browser=False', '--allow-root',
+];
+const argv = path.basename(jupyter) === 'jupyter' ? ['notebook', ...serverArgs] : serverArgs;
+const server = spawn(jupyter, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+let serverLog = '';
+server.stdout.on('data', (d) => (serverLog += d));
+server.stderr.on('data', (d) => (serverLog += d));
+const base = `http://127.0.0.1:${port}`;
+
+async function waitForServer() {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`jupyter exited (${server.exitCode}):\n${serverLog.slice(-2000)}`);
+    try {
+      const res = await fetch(`${base}/api/status?token=${token}`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`jupyter did not answer on ${base} within 60 s:\n${serverLog.slice(-2000)}`);
+}
+
+function stopServer() {
+  if (server.exitCode === null) server.kill('SIGTERM');
+}
+process.on('exit', stopServer);
+
+// ---------------------------------------------------------------- one notebook in the browser
+
+// In the page: the state of every code cell, once the kernel is idle and nothing is queued.
+const STATE = () => {
+  const nb = window.Jupyter?.notebook;
+  const cells = nb ? nb.get_cells().filter((c) => c.cell_type === 'code') : [];
+  const idle = !!document.querySelector('#kernel_indicator_icon.kernel_idle_icon');
+  return {
+    idle,
+    running: cells.filter((c) => c.element[0].querySelector('.input_prompt')?.textContent.includes('[*]')).length,
+    cells: cells.map((c, i) => {
+      const el = c.element[0];
+      const paths = [...el.querySelectorAll('.output_area svg path')].map((p) => p.getAttribute('d') ?? '');
+      return {
+        index: nb.get_cells().indexOf(c) + 1,
+        first: (c.get_text().split('\n').find((l) => l.trim() !== '') ?? '').slice(0, 70),
+        charts: c.get_text().includes('displayChart('),
+        executed: typeof c.input_prompt_number === 'number',
+        errors: [...el.querySelectorAll('.output_error')].map((e) => e.textContent.trim().slice(0, 300)),
+        stderr: [...el.querySelectorAll('.output_stderr')].map((e) => e.textContent.trim().slice(0, 300)),
+        svgs: el.querySelectorAll('.output_area svg').length,
+        nonEmptyPaths: paths.filter((d) => d.trim() !== '').length,
+        i,
+      };
+    }),
+  };
+};
+
+async function runNotebook(browser, notebook) {
+  const name = path.basename(notebook, '.ipynb');
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  const started = Date.now();
+  await page.goto(`${base}/notebooks/notebooks/${encodeURIComponent(path.basename(notebook))}?token=${token}`);
+  await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.() && document.querySelector('#kernel_indicator_icon.kernel_idle_icon'), null, { timeout: 120_000 });
+  await page.evaluate(() => {
+    window.Jupyter.notebook.set_autosave_interval(0);
+    window.Jupyter.notebook.execute_all_cells();
+  });
+  // Idle with no cell queued, twice in a row (the kernel is briefly idle between cells).
+  let state;
+  let calm = 0;
+  const deadline = Date.now() + timeoutS * 1000;
+  while (calm < 2) {
+    if (Date.now() > deadline) break;
+    await page.waitForTimeout(1000);
+    state = await page.evaluate(STATE);
+    calm = state.idle && state.running === 0 ? calm + 1 : 0;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const problems = [];
+  if (calm < 2) problems.push(`not finished after ${timeoutS} s (${state?.running} cell(s) still running or queued)`);
+  for (const cell of state?.cells ?? []) {
+    const where = `cell ${cell.index} (${cell.first})`;
+    if (!cell.executed) problems.push(`${where}: did not run (an earlier cell failed, or the run was cut short)`);
+    for (const e of cell.errors) problems.push(`${where}: shows an error: ${e}`);
+    // tslab reports a failing cell on stderr, not as an error output.
+    for (const e of cell.stderr) if (/error|exception/i.test(e)) problems.push(`${where}: stderr: ${e}`);
+    if (cell.charts && (cell.svgs === 0 || cell.nonEmptyPaths === 0)) {
+      problems.push(`${where}: calls displayChart( but shows ${cell.svgs} SVG(s) with ${cell.nonEmptyPaths} non-empty paths`);
+    }
+  }
+  for (const e of consoleErrors) problems.push(`page error: ${e}`);
+  // Screenshots: the first screen, and each chart as it shows.
+  mkdirSync(OUT, { recursive: true });
+  for (const f of readdirSync(OUT).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'))) rmSync(path.join(OUT, f));
+  await page.screenshot({ path: path.join(OUT, `${name}-top.png`) });
+  const charts = await page.$$('.output_area .output_svg, .output_area svg');
+  let shot = 0;
+  for (const chart of charts) {
+    if ((await chart.evaluate((el) => el.tagName.toLowerCase())) === 'svg' && (await chart.evaluate((el) => !!el.closest('.output_svg')))) continue;
+    await chart.scrollIntoViewIfNeeded();
+    await chart.screenshot({ path: path.join(OUT, `${name}-chart-${String(++shot).padStart(2, '0')}.png`) });
+  }
+  const chartCells = (state?.cells ?? []).filter((c) => c.charts);
+  await page.close();
+  return { name, seconds, problems, charts: shot, chartCells: chartCells.length, paths: chartCells.reduce((n, c) => n + c.nonEmptyPaths, 0) };
+}
+
+// ---------------------------------------------------------------- main
+
+let failed = 0;
+let browser;
+try {
+  await waitForServer();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  for (const notebook of notebooks) {
+    const r = await runNotebook(browser, notebook);
+    if (r.problems.length === 0) {
+      console.log(`ok   ${r.name}  ${r.seconds.toFixed(1)} s  ${r.chartCells} chart cell(s), ${r.charts} chart screenshot(s), ${r.paths} non-empty SVG paths`);
+    } else {
+      failed++;
+      console.log(`FAIL ${r.name}  ${r.seconds.toFixed(1)} s`);
+      for (const p of r.problems) console.log(`  ${r.name}: ${p}`);
+    }
+  }
+} catch (error) {
+  failed++;
+  console.error(`browser-test: ${error.stack ?? error}`);
+} finally {
+  await browser?.close();
+  stopServer();
+}
+console.log(`screenshots in ${path.relative(process.cwd(), OUT) || OUT}/`);
+console.log(`${notebooks.length - failed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
