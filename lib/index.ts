@@ -123,6 +123,11 @@ export {
 export { compareResolutions, type ResolutionComparisonRow } from './strategies/multi-leader/compare-resolutions.js';
 export { ReplicationLinks, type DeliveryHandler } from './strategies/multi-leader/replication-links.js';
 
+// Systems (issue 9): real systems as named scenarios built from system-defaults.json (Dynamo, Riak,
+// Cassandra, Voldemort, PostgreSQL, Patroni, MySQL, MongoDB, etcd, Raft, DynamoDB, collaborative
+// editing, offline calendars, GitHub's 2012 and 2018 incidents), each parameter with its source.
+export * from './scenarios/index.js';
+
 // Output: CSV, manifests, atomic writes, the worker pool.
 export { toCsv, csvRows, writeCsv, plainDecimal, type CsvValue } from './sweep/csv-output.js';
 export { describeRun, manifestPathFor, writeManifest, packageVersion, type Manifest } from './sweep/manifest.js';

@@ -65,4 +65,5 @@ export {
   displayChart,
   findDisplayRoute,
 } from './notebook.js';
+export { type SystemComparisonRow, type SystemComparisonOptions, systemComparisonSpec } from './system-comparison.js';
 export { TABLE_CHART_KINDS, type TableChartKind, type TableRow, type TableChartOptions, tableChartSpec } from './from-table.js';

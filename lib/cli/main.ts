@@ -8,6 +8,7 @@ import { failoverCommand } from './failover-command.js';
 import { lagCommand } from './lag-command.js';
 import { leaderlessCommand } from './leaderless-command.js';
 import { replayCommand } from './replay-command.js';
+import { scenarioCommand } from './scenario-command.js';
 import { stalenessCommand } from './staleness-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { workerCommand } from './worker-command.js';
@@ -30,6 +31,7 @@ Examples:
   $ replilab conflicts --datacenters 3 --topology ring --resolution lww --clock-skew "uniform(0,50)" --json
   $ replilab failover --election raft --election-timeout 150-300 --fault crash --json
   $ replilab lag --routing sticky --followers 3 --replication-latency "lognormal(2,1)" --json
+  $ replilab scenario run patroni --set ttl_s=60 --trials 500 --json
   $ replilab replay --latency lnkd-disk --t 0:10:1 --t-index 2 --trial 17 --out trial.jsonl --figures svg
   $ replilab chart data/staleness/wan.csv --kind staleness --series "R={r} W={w}" --format svg,pdf --theme paper
   $ replilab COMMAND --help`);
@@ -42,6 +44,7 @@ program.addCommand(leaderlessCommand().exitOverride().configureOutput({ outputEr
 program.addCommand(failoverCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(lagCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(conflictsCommand().exitOverride().configureOutput({ outputError: () => {} }));
+program.addCommand(scenarioCommand().exitOverride().configureOutput({ outputError: () => {} }));
 program.addCommand(chartCommand().exitOverride().configureOutput({ outputError: () => {} }));
 
 try {
