@@ -46,7 +46,7 @@ export const github2012Scenario: SystemScenario = {
   },
   assumptions: [
     'Each acknowledged write\'s autoincrement id is its log position, handed to the client (and so to Redis); reused_ids counts positions a later leader gave to another write: outside references now naming the wrong row.',
-    'The expected loss per crash is the write rate times the window of acknowledged writes not yet on the promoted replica: replica_lag + replication_delay + one-way delay - disk (means).',
+    'The expected loss per crash is the write rate times the window of acknowledged writes not yet shipped to the promoted replica: replica_lag + replication_delay - disk (means).',
   ],
 };
 
