@@ -79,9 +79,16 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
   let failedReads = 0;
   let workloadEndMs = Infinity;
 
-  /** Sends a message naming `op` (argument a) and holds the op's slot while it is in flight. */
-  const send = (from: number, to: number, kind: number, op: number, b = 0, c = 0) => {
-    if (net.send(from, to, kind, op, b, c) !== NO_EVENT) t.hold(op);
+  /** Sends a message naming `op` (argument a) and holds the op's slot while it is in flight; returns whether it left (not dropped at send time). */
+  const send = (from: number, to: number, kind: number, op: number, b = 0, c = 0): boolean => {
+    if (net.send(from, to, kind, op, b, c) === NO_EVENT) return false;
+    t.hold(op);
+    return true;
+  };
+  /** Sends a siblings copy (a payload) in a read response; takes it back if the message is dropped at send time. */
+  const sendCopy = (from: number, to: number, op: number, copy: Siblings<SetValue>) => {
+    const slot = payloads.put(copy);
+    if (!send(from, to, READ_RESP, op, slot)) payloads.take(slot);
   };
   /** The stand-in role `node` plays in `op`: the home it holds a hint for, or -1 (a home replica). */
   const hintOf = (op: number, node: number): number => {
@@ -313,17 +320,13 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     const key = t.key[op];
     if (hintPlus1 !== 0) {
       const home = hintPlus1 - 1;
-      if (siblingsMode) {
-        const slot = payloads.put(hintSnapshot(replica, home, key));
-        send(replica, from, READ_RESP, op, slot);
-      } else {
+      if (siblingsMode) sendCopy(replica, from, op, hintSnapshot(replica, home, key));
+      else {
         const held = ledger.get(replica, home, key);
         send(replica, from, READ_RESP, op, held?.data.wid ?? -1, held?.data.ts ?? -Infinity);
       }
-    } else if (siblingsMode) {
-      const slot = payloads.put(stores.snapshot(replica, key));
-      send(replica, from, READ_RESP, op, slot);
-    } else {
+    } else if (siblingsMode) sendCopy(replica, from, op, stores.snapshot(replica, key));
+    else {
       const s = replica * keys + key;
       send(replica, from, READ_RESP, op, lwwWid[s], lwwTs[s]);
     }

@@ -19,7 +19,7 @@ export interface ReadRepairDeps {
   payloads: Payloads;
   op: OpTable;
   /** Sends a message naming an op (argument a) and holds the op's slot while it is in flight (see the coordinator). */
-  send: (from: number, to: number, kind: number, op: number, b?: number, c?: number) => void;
+  send: (from: number, to: number, kind: number, op: number, b?: number, c?: number) => boolean;
   /** The stand-in role `node` plays in `op`: the home it holds a hint for, or -1 (a home replica). */
   hintOf: (op: number, node: number) => number;
   /** Whether a reply to `op` still matters (see the coordinator). */
@@ -131,6 +131,7 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
       sent++;
       // a: 2 op, plus 1 when an ack is wanted; b: the wid or payload slot; c: the timestamp.
       if (net.send(coord, x.node, REPAIR, 2 * op + (ack ? 1 : 0), siblingsMode ? slot : m.wid, m.ts) !== NO_EVENT) t.hold(op);
+      else if (siblingsMode) payloads.take(slot); // dropped at send time: nothing will take the copy
     }
     return sent;
   };
