@@ -58,6 +58,7 @@ export {
 export { ReplicationLog } from './strategies/leader-follower/replication-log.js';
 export { ReplicationCluster, type FollowerMode, type Role, type ClusterSettings, type ClusterHooks } from './strategies/leader-follower/cluster.js';
 export { PauseGate } from './strategies/leader-follower/pause-gate.js';
+export { EgressSpikeNetwork } from './strategies/leader-follower/egress-spike.js';
 export { COMMIT_DEFAULTS, validateCommitConfig, type CommitConfig, type ReplicationMode, type FollowerOutage } from './strategies/leader-follower/commit-config.js';
 export { runCommit, type CommitResult } from './strategies/leader-follower/run-commit.js';
 export { type LatencySummaryMs, latencySummary } from './strategies/leader-follower/latency-summary.js';

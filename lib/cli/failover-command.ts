@@ -8,7 +8,7 @@ import { flagTable, msText, runFromFlags, type FlagField } from './config-flags.
 export const FAILOVER_FLAGS: readonly FlagField[] = flagTable({
   nodes: 'whole', election: 'text', electionTimeoutMs: 'range', heartbeatMs: 'number', detector: 'text', timeoutMs: 'number',
   phiThreshold: 'number', latency: 'text', disk: 'text', replicationDelay: 'text', staleFollowers: 'whole', staleLagMs: 'number',
-  fault: 'text', pause: 'text', faultDurationMs: 'number', asyncFollowers: 'whole', writeRate: 'number', fencing: 'text', trials: 'whole',
+  fault: 'text', pause: 'text', spikeDuration: 'text', spikeDelay: 'text', faultDurationMs: 'number', asyncFollowers: 'whole', writeRate: 'number', fencing: 'text', trials: 'whole',
 });
 
 const d = FAILOVER_DEFAULTS;
@@ -20,12 +20,17 @@ Examples:
   $ replilab failover --election coordinator --detector phi --latency "mix(0.99:exp(1),0.01:const(200))"
   $ replilab failover --fault partition --fencing --async-followers 4 --write-rate 0.5 --json
   $ replilab failover --stale-followers 2 --async-followers 4 --json
+  $ replilab failover --election coordinator --fault spike --spike-duration "const(800)" --spike-delay "const(600)"
 
 In each trial the leader (node 0) fails at a uniformly random moment within its heartbeat
 interval, after ${d.warmupHeartbeats} heartbeats. recovery_ms: from the failure to the moment a leader's
 heartbeat sent after it has reached every live follower (DESIGN.md). Distributions (SPEC) in ms:
 exp(1) const(2) uniform(0,1000) lognormal(0,1) mix(0.99:exp(1),0.01:const(200)) file:PATH.csv
 (latency presets are for the quorum legs: ${latencyPresetNames().join(', ')}; give a distribution here).
+
+--fault spike: for --spike-duration, every message the leader sends waits an extra delay drawn
+once per spike from --spike-delay (a congested egress queue; the leader keeps working and hears
+its followers on time), so every failover a spike triggers is unnecessary.
 
 --json prints one object: trials, recovery_ms{mean,p50,p90,p99,max,samples}, detection_ms{...},
 election_rounds{mean,max}, no_leader_trials, unnecessary_failovers, split_brain_ms{mean,max},
@@ -39,7 +44,7 @@ export function failoverRunFromFlags(flags: Record<string, unknown>): { config: 
 
 /** What `--json` prints. */
 export function failoverJson(result: FailoverResult, seed: number, config: Partial<FailoverConfig>): Record<string, unknown> {
-  const { latencyDist: _l, diskDist: _d, replicationDelayDist: _r, pauseDist: _p, asyncCount: _a, observeWindowMs: _o, ...resolved } = validateFailoverConfig(config);
+  const { latencyDist: _l, diskDist: _d, replicationDelayDist: _r, pauseDist: _p, spikeDurationDist: _sd, spikeDelayDist: _sx, asyncCount: _a, observeWindowMs: _o, ...resolved } = validateFailoverConfig(config);
   return { ...result, seed, config: resolved };
 }
 
@@ -77,8 +82,10 @@ export function failoverCommand(): Command {
     .option('--replication-delay <spec>', `delay from the leader's append to shipping the entry (default ${d.replicationDelay})`)
     .option('--stale-followers <count>', `followers whose logs lag (shorter at the failure) (default ${d.staleFollowers})`)
     .option('--stale-lag <ms>', `how far behind a stale follower is shipped entries (default ${d.staleLagMs})`)
-    .option('--fault <kind>', `crash, pause or partition of the leader (default ${d.fault})`)
+    .option('--fault <kind>', `crash, pause, partition or spike (latency) of the leader (default ${d.fault})`)
     .option('--pause <spec>', `pause durations with --fault pause (default ${d.pause})`)
+    .option('--spike-duration <spec>', `latency spike durations with --fault spike (default ${d.spikeDuration})`)
+    .option('--spike-delay <spec>', `extra delay of the leader's messages during a spike, one draw per spike (default ${d.spikeDelay})`)
     .option('--fault-duration <ms>', `crash downtime or partition length (default ${d.faultDurationMs})`)
     .option('--async-followers <count>', 'followers that acknowledge asynchronously; the others are sync (default all)')
     .option('--write-rate <per-ms>', `client writes per ms (default ${d.writeRate})`)

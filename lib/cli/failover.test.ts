@@ -34,6 +34,20 @@ describe('replilab failover', () => {
     expect(open.unnecessary_failovers).toBe(10);
   }, 30_000);
 
+  it('--fault spike: every spike that silences the leader past the timeout is an unnecessary failover; the config lists the spike', () => {
+    // Heartbeats every 50 ms, spikes of 800 ms holding the leader's messages 600 ms: the coordinator
+    // hears nothing for 650 ms > 500 ms in every trial, though the leader never stops.
+    const args = ['--election', 'coordinator', '--timeout', '500', '--fault', 'spike', '--spike-duration', 'const(800)', '--spike-delay', 'const(600)', '--trials', '20', '--seed', '4'];
+    const j = runJson(args);
+    expect(Object.keys(j).slice(0, 3)).toEqual(['trials', 'recovery_ms', 'detection_ms']);
+    for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
+    expect(j.unnecessary_failovers).toBe(20);
+    expect(j.intervals.unnecessary_failover_trials.count).toBe(20);
+    expect(j.config).toMatchObject({ fault: 'spike', spikeDuration: 'const(800)', spikeDelay: 'const(600)' });
+    // Within the slack (600 ms + 50 ms of silence against a 1000 ms timeout): none.
+    expect(runJson([...args.slice(0, 3), '1000', ...args.slice(4)]).unnecessary_failovers).toBe(0);
+  }, 30_000);
+
   it('prints a readable summary without --json', () => {
     const run = runCli(['failover', '--trials', '5']);
     expect(run.code, run.stderr).toBe(0);
@@ -52,5 +66,8 @@ describe('replilab failover', () => {
     expectRefused(runCli(['failover', '--detector', 'phi']), '--detector', []);
     expectRefused(runCli(['failover', '--latency', 'exp(-1)']), '--latency', []);
     expectRefused(runCli(['failover', '--trials', '0']), '--trials', []);
+    expectRefused(runCli(['failover', '--fault', 'spikes']), '--fault', []);
+    expectRefused(runCli(['failover', '--fault', 'spike', '--spike-delay', 'exp(-1)']), '--spike-delay', []);
+    expectRefused(runCli(['failover', '--fault', 'spike', '--spike-duration', 'soon']), '--spike-duration', []);
   }, 60_000);
 });

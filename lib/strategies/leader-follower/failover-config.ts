@@ -1,5 +1,6 @@
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/index.js';
+import type { EgressSpikeNetwork } from './egress-spike.js';
 import { choiceField, distributionField, positiveField, refuseUnknownFields, wholeField } from './validate.js';
 
 /**
@@ -28,8 +29,13 @@ export type DetectorKind = 'timeout' | 'phi';
  *   and run when it resumes, still believing it leads.
  * - `'partition'`: the leader is cut off from every other node and the coordinator (clients still
  *   reach it) for `faultDurationMs`.
+ * - `'spike'`: a latency spike on the leader's outgoing link for a duration drawn from
+ *   `spikeDuration`: every message it sends meanwhile (heartbeats, appends, votes) arrives an
+ *   extra delay drawn once per spike from `spikeDelay` late; what it receives is on time and it
+ *   keeps working (see {@link EgressSpikeNetwork} for why egress only, and one draw per spike).
+ *   The leader is alive throughout, so every failover a spike triggers is unnecessary.
  */
-export type LeaderFault = 'crash' | 'pause' | 'partition';
+export type LeaderFault = 'crash' | 'pause' | 'partition' | 'spike';
 
 /** One failover experiment: a cluster, its failure detection and promotion, and the leader's failure. Defaults in {@link FAILOVER_DEFAULTS}. */
 export interface FailoverConfig {
@@ -72,6 +78,18 @@ export interface FailoverConfig {
   fault: LeaderFault;
   /** Pause durations (fault `'pause'`), a distribution. Default `uniform(0,1000)`. */
   pause: string;
+  /**
+   * Latency spike durations (fault `'spike'`), a distribution. Default `uniform(0,1000)`: a lab
+   * default, the same as `pause` so the two faults compare, straddling the default detectors (Raft's
+   * 150-300 ms, the coordinator's 500 ms).
+   */
+  spikeDuration: string;
+  /**
+   * The extra delay of the leader's outgoing messages during a spike, a distribution drawn once per
+   * spike (a standing queue). Default `uniform(0,1000)`: a lab default spanning the queueing delays
+   * of congested links, hundreds of ms to about a second (Gettys and Nichols, "Bufferbloat", 2012).
+   */
+  spikeDelay: string;
   /** How long a crashed leader stays down, or a partition lasts, ms (> 0). Default 2000. */
   faultDurationMs: number;
   /**
@@ -109,6 +127,8 @@ export const FAILOVER_DEFAULTS: Readonly<FailoverConfig> = Object.freeze({
   staleLagMs: 200,
   fault: 'crash',
   pause: 'uniform(0,1000)',
+  spikeDuration: 'uniform(0,1000)',
+  spikeDelay: 'uniform(0,1000)',
   faultDurationMs: 2000,
   asyncFollowers: null,
   writeRate: 0.1,
@@ -124,6 +144,8 @@ export interface ResolvedFailoverConfig extends FailoverConfig {
   diskDist: LatencyDistribution;
   replicationDelayDist: LatencyDistribution;
   pauseDist: LatencyDistribution;
+  spikeDurationDist: LatencyDistribution;
+  spikeDelayDist: LatencyDistribution;
   /** Async followers as a number (null resolved). */
   asyncCount: number;
   /** The observation window after the fault, ms. */
@@ -165,8 +187,10 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   const replicationDelayDist = distributionField('replicationDelay', c.replicationDelay);
   wholeField('staleFollowers', c.staleFollowers, 0, c.nodes - 1);
   positiveField('staleLagMs', c.staleLagMs, 'ms', true);
-  choiceField('fault', c.fault, ['crash', 'pause', 'partition'] as const);
+  choiceField('fault', c.fault, ['crash', 'pause', 'partition', 'spike'] as const);
   const pauseDist = distributionField('pause', c.pause);
+  const spikeDurationDist = distributionField('spikeDuration', c.spikeDuration);
+  const spikeDelayDist = distributionField('spikeDelay', c.spikeDelay);
   positiveField('faultDurationMs', c.faultDurationMs);
   const asyncCount = c.asyncFollowers === null ? c.nodes - 1 : wholeField('asyncFollowers', c.asyncFollowers, 0, c.nodes - 1);
   positiveField('writeRate', c.writeRate, 'writes per ms', true);
@@ -176,5 +200,5 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   if (c.observeMs !== null) positiveField('observeMs', c.observeMs);
   const scale = election === 'raft' ? range[1] : detector === 'timeout' ? c.timeoutMs : 10 * c.heartbeatMs;
   const observeWindowMs = c.observeMs ?? Math.max(1000, 4 * scale);
-  return { ...c, latencyDist, diskDist, replicationDelayDist, pauseDist, asyncCount, observeWindowMs };
+  return { ...c, latencyDist, diskDist, replicationDelayDist, pauseDist, spikeDurationDist, spikeDelayDist, asyncCount, observeWindowMs };
 }

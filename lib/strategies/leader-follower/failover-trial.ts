@@ -5,9 +5,10 @@
  */
 import { HistoryRecorder, lostWrites, timestampOrder } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
-import { Network, Nodes, Simulation } from '../../sim/index.js';
+import { Nodes, Simulation } from '../../sim/index.js';
 import { ReplicationCluster, type FollowerMode } from './cluster.js';
 import { CoordinatorPromotion } from './coordinator-promotion.js';
+import { EgressSpikeNetwork } from './egress-spike.js';
 import { PhiAccrualDetector, TimeoutDetector } from './failure-detector.js';
 import type { ResolvedFailoverConfig } from './failover-config.js';
 import { CLIENT_WRITE, FAULT_END, FAULT_START } from './message-kinds.js';
@@ -20,8 +21,10 @@ export interface FailoverTrialOutcome {
   failureAtMs: number;
   /** Where the failure fell in the heartbeat interval: time since the last heartbeat was sent. */
   phaseMs: number;
-  /** How long the fault lasted (crash downtime, pause, partition). */
+  /** How long the fault lasted (crash downtime, pause, partition, latency spike). */
   faultMs: number;
+  /** Fault `'spike'`: the extra delay of the leader's outgoing messages during the spike; otherwise null. */
+  spikeDelayMs: number | null;
   /** Failure to the first suspicion (coordinator) or first candidacy (Raft) after it; null if none. */
   detectionMs: number | null;
   /** Failure to the moment a leader's heartbeat sent after the failure has reached every live follower; null if never in the trial. */
@@ -50,7 +53,7 @@ export interface FailoverTrialOutcome {
 /**
  * Runs trial `trial` of a failover experiment. Deterministic in (config, seed, trial): the
  * simulation draws from deriveStream(seed, 0, trial), the writes from (seed, 1, trial) and the
- * failure's phase and duration from (seed, 2, trial).
+ * failure's phase, duration and (spike) extra delay from (seed, 2, trial).
  *
  * Clients: each write goes to the node the clients believe leads (at first node 0). A node that
  * refuses it (down, no longer leader, fenced) sends the client to the newest leader, which is
@@ -70,11 +73,13 @@ export function runFailoverTrial(cfg: ResolvedFailoverConfig, seed: number, tria
   const h = cfg.heartbeatMs;
   const sim = new Simulation(deriveStream(seed, 0, trial), 1024);
   const nodes = new Nodes(sim, endpoints);
-  const net = new Network(sim, { size: endpoints, delay: cfg.latencyDist, nodes });
+  const net = new EgressSpikeNetwork(sim, { size: endpoints, delay: cfg.latencyDist, nodes });
   const faultRng = deriveStream(seed, 2, trial);
   const writeRng = deriveStream(seed, 1, trial);
   const failureAt = cfg.warmupHeartbeats * h + faultRng.nextDouble() * h;
-  const faultMs = cfg.fault === 'pause' ? cfg.pauseDist.sample(faultRng) : cfg.faultDurationMs;
+  const faultMs = cfg.fault === 'pause' ? cfg.pauseDist.sample(faultRng)
+    : cfg.fault === 'spike' ? cfg.spikeDurationDist.sample(faultRng) : cfg.faultDurationMs;
+  const spikeDelayMs = cfg.fault === 'spike' ? cfg.spikeDelayDist.sample(faultRng) : null;
   const faultEnd = failureAt + faultMs;
   const end = faultEnd + cfg.observeWindowMs;
   const writesEnd = faultEnd + cfg.observeWindowMs / 2;
@@ -198,12 +203,14 @@ export function runFailoverTrial(cfg: ResolvedFailoverConfig, seed: number, tria
   sim.on(FAULT_START, () => {
     if (cfg.fault === 'crash') nodes.crash(0);
     else if (cfg.fault === 'pause') cluster.gate.pause(0);
+    else if (spikeDelayMs !== null) net.startSpike(0, spikeDelayMs);
     else partition = net.partition([0], Array.from({ length: endpoints - 1 }, (_, i) => i + 1));
     track();
   }, 'fault start');
   sim.on(FAULT_END, () => {
     if (cfg.fault === 'crash') nodes.recover(0);
     else if (cfg.fault === 'pause') cluster.gate.resume(0);
+    else if (cfg.fault === 'spike') net.endSpike();
     else net.heal(partition);
     track();
   }, 'fault end');
@@ -254,6 +261,7 @@ export function runFailoverTrial(cfg: ResolvedFailoverConfig, seed: number, tria
     failureAtMs: failureAt,
     phaseMs: failureAt - cfg.warmupHeartbeats * h,
     faultMs,
+    spikeDelayMs,
     detectionMs: detectedAt === null ? null : detectedAt - failureAt,
     recoveryMs: recoveredAt === null ? null : recoveredAt - failureAt,
     newLeader: recoveredBy,

@@ -36,3 +36,5 @@ export const DETECTOR_FIRE = 33;
 export const QUERY_DEADLINE = 34;
 export const FAULT_START = 35;
 export const FAULT_END = 36;
+/** A message held in a congested egress queue leaves now (see EgressSpikeNetwork). */
+export const SPIKE_DEPARTURE = 37;
