@@ -301,18 +301,27 @@ export class RunMetrics {
       this.ackedIds[id] = 1;
     }
     // Under-replication: with durable stores, a write held (or superseded) on W home replicas
-    // stays so; with store loss every acknowledged write is checked at the end.
-    let pending = this.underReplicated[key];
-    if (pending !== undefined && this.durable) this.settleUnderReplicated(key, pending);
-    if (!this.durable || this.homesHolding(key, id, ts) < w) {
-      if (pending === undefined) this.underReplicated[key] = pending = [];
-      pending.push(id, ts);
+    // stays so; with store loss every acknowledged write is checked at the end. Strict quorums
+    // with durable stores need no check: each of the W acks came from a home replica that had
+    // applied the write.
+    if (!this.durable || this.cfg.sloppy) {
+      let pending = this.underReplicated[key];
+      if (pending !== undefined && this.durable) this.settleUnderReplicated(key, pending);
+      if (!this.durable || this.homesHolding(key, id, ts) < w) {
+        if (pending === undefined) this.underReplicated[key] = pending = [];
+        pending.push(id, ts);
+      }
     }
-    if (this.live !== null) {
-      const v = new WrittenVersion(id, t.client[op], t.session[op], key, t.start[op], this.siblingsMode ? undefined : ts);
-      this.live.stale.commit(key, v, now);
-      this.live.ryw.acked(v, now);
-    }
+    this.ackedLive(t, op, now);
+  }
+
+  /** The streaming checkers' part of an acknowledgement (summary path only). */
+  private ackedLive(t: OpTable, op: number, now: number): void {
+    if (this.live === null) return;
+    const key = t.key[op];
+    const v = new WrittenVersion(t.writeId[op], t.client[op], t.session[op], key, t.start[op], this.siblingsMode ? undefined : t.ts[op]);
+    this.live.stale.commit(key, v, now);
+    this.live.ryw.acked(v, now);
   }
 
   /** Read `op` starts now: takes what it must reflect. */
