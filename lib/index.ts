@@ -147,6 +147,10 @@ export { BatchPool, DEFAULT_WORKER_MEMORY_MB, type BatchPoolOptions } from './sw
 export { readJournal, journalPaths, sweepFingerprint, fingerprintDifference, type SweepFingerprint, type JournalEntry } from './sweep/journal.js';
 export { notebookProgress, describeProgress } from './sweep/notebook-progress.js';
 export { selftestExperiment, irwinHallCdf, SELFTEST_BATCH_TRIALS } from './sweep/selftest.js';
+export { commandExperiment, type CommandExperimentSpec, type CommandCellOptions } from './sweep/command-experiment.js';
+export { ResultPool, pooledRate, medianAndTail, type PoolRules, type ResultBatchSummary } from './sweep/result-pool.js';
+export { seedFromStream, oneRunBatchModel } from './sweep/result-batch.js';
+export { resultCsvRow, parameterCells, metricCells, snakeCase, type ResultRowInput, type RowPartOptions } from './sweep/result-row.js';
 export { stalenessExperiment, stalenessOptionsFromValues, type StalenessValues, type StalenessCellOptions } from './strategies/leaderless/staleness-experiment.js';
 export { planStaleness, StalenessAccumulator } from './strategies/leaderless/staleness.js';
 

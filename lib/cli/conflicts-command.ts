@@ -3,7 +3,9 @@ import { ParameterError } from '../errors.js';
 import type { CountEstimate } from '../check/index.js';
 import { MULTI_LEADER_DEFAULTS, validateMultiLeaderConfig, type MultiLeaderConfig } from '../strategies/multi-leader/multi-leader-config.js';
 import { runMultiLeader, type MultiLeaderResult } from '../strategies/multi-leader/run-multi-leader.js';
+import { conflictsCsvRow } from './conflicts-row.js';
 import { parseWholeNumber } from './parse-values.js';
+import { checkOutPath, writeRunOutput } from './run-output.js';
 
 /** The flags of `replilab conflicts`, as commander hands them over (text; nothing has a commander default). */
 export interface ConflictsFlags {
@@ -27,6 +29,7 @@ export interface ConflictsFlags {
   localReplicationLatency?: string;
   localReadRate?: string;
   seed?: string;
+  out?: string;
   json?: boolean;
 }
 
@@ -53,6 +56,7 @@ Examples:
   $ replilab conflicts --home-routing --fail-dc 1 --fail-at 2000 --fail-for 1000
   $ replilab conflicts --resolution siblings --zipf 1.1 --keys 1000 --duration 60000
   $ replilab conflicts --local-followers 2 --local-replication-latency "const(20)" --local-read-rate 200
+  $ replilab conflicts --resolution lww --clock-skew "uniform(0,50)" --out data/conflicts/lww-skew.csv
 
 Each datacenter's leader accepts writes (a Poisson stream of --write-rate writes per second at each
 datacenter, keys uniform or Zipf) and replicates them asynchronously over the topology. Values are
@@ -77,7 +81,10 @@ acked_writes_lost_by_datacenter, unacked_writes_surviving, replication_messages,
 max_siblings, mean_siblings, write_latency_ms{p50,p99,p999}, divergence[{t_ms,divergent_keys}],
 events, sim_time_ms, local_reads, follower_reads, follower_stale_reads,
 follower_lag_ms{p50,p99,max,samples}, intervals{conflicts,acked_writes_lost,out_of_order_applies,
-follower_stale_reads} (count, of, p, Wilson 95% low/high), seed and the config that ran.`;
+follower_stale_reads} (count, of, p, Wilson 95% low/high), seed and the config that ran. --out FILE.csv
+writes the same as one CSV row (the config's fields, then the metrics with _ci_low/_ci_high, then
+trials and seed) and FILE.manifest.json beside it; a sweep of conflicts (replilab sweep) writes
+these columns per cell.`;
 
 /** A decimal number flag (`50`, `0.9`, `1e4`), or with `allowInfinity` also `inf`; ranges are checked by the config validation. */
 function parseNumberFlag(flag: string, text: string, allowInfinity = false): number {
@@ -211,11 +218,20 @@ export function conflictsCommand(): Command {
     .option('--local-replication-latency <spec>', `one-way delay from a leader to its local followers, ms, FIFO (default ${d.localReplicationLatency}, mean 1 ms: a lab default)`)
     .option('--local-read-rate <per-sec>', `reads per second at each datacenter, Poisson, served by a random local follower or the leader (default ${d.localReadRatePerSec})`)
     .option('--seed <seed>', 'seed of every random stream (default 1)')
+    .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')
     .addHelpText('after', EXAMPLES)
-    .action((flags: ConflictsFlags) => {
+    .action(async (flags: ConflictsFlags) => {
+      checkOutPath(flags.out);
       const { config, seed } = conflictsRunFromFlags(flags);
+      const started = new Date();
       const result = runMultiLeader(config, seed);
+      const finished = new Date();
+      if (flags.out !== undefined) {
+        const parameters = conflictsJson(result, seed, config).config as Record<string, unknown>;
+        const written = await writeRunOutput({ out: flags.out, experiment: 'conflicts', csv: conflictsCsvRow(result, seed, config), parameters, seed, trials: 1, started, finished });
+        if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
+      }
       if (flags.json) process.stdout.write(JSON.stringify(conflictsJson(result, seed, config)) + '\n');
       else printSummary(result, seed, config);
     });

@@ -2,7 +2,10 @@ import { Command } from 'commander';
 import { latencyPresetNames } from '../latency/index.js';
 import { FAILOVER_DEFAULTS, validateFailoverConfig, type FailoverConfig } from '../strategies/leader-follower/failover-config.js';
 import { runFailover, type FailoverResult } from '../strategies/leader-follower/run-failover.js';
+import type { CsvValue } from '../sweep/csv-output.js';
+import { resultCsvRow } from '../sweep/result-row.js';
 import { flagTable, msText, runFromFlags, type FlagField } from './config-flags.js';
+import { checkOutPath, writeRunOutput } from './run-output.js';
 
 /** Flags of `replilab failover` and the FailoverConfig fields they set. */
 export const FAILOVER_FLAGS: readonly FlagField[] = flagTable({
@@ -20,6 +23,7 @@ Examples:
   $ replilab failover --election coordinator --detector phi --latency "mix(0.99:exp(1),0.01:const(200))"
   $ replilab failover --fault partition --fencing --async-followers 4 --write-rate 0.5 --json
   $ replilab failover --stale-followers 2 --async-followers 4 --json
+  $ replilab failover --election coordinator --fault pause --trials 400 --out data/failover/pause.csv
   $ replilab failover --election coordinator --fault spike --spike-duration "const(800)" --spike-delay "const(600)"
 
 In each trial the leader (node 0) fails at a uniformly random moment within its heartbeat
@@ -35,7 +39,9 @@ its followers on time), so every failover a spike triggers is unnecessary.
 --json prints one object: trials, recovery_ms{mean,p50,p90,p99,max,samples}, detection_ms{...},
 election_rounds{mean,max}, no_leader_trials, unnecessary_failovers, split_brain_ms{mean,max},
 acked_writes_lost, discarded_writes, reused_ids, writes, acked_writes, intervals{...} (count, of,
-p, Wilson 95% low/high), then seed and the config that ran.`;
+p, Wilson 95% low/high), then seed and the config that ran. --out FILE.csv writes the same as one
+CSV row (the config's fields, then the metrics with _ci_low/_ci_high, then trials and seed) and
+FILE.manifest.json beside it; a sweep of failover (replilab sweep) writes these columns per cell.`;
 
 /** The config and seed from the flags; every refusal names its flag. */
 export function failoverRunFromFlags(flags: Record<string, unknown>): { config: Partial<FailoverConfig>; seed: number } {
@@ -46,6 +52,18 @@ export function failoverRunFromFlags(flags: Record<string, unknown>): { config: 
 export function failoverJson(result: FailoverResult, seed: number, config: Partial<FailoverConfig>): Record<string, unknown> {
   const { latencyDist: _l, diskDist: _d, replicationDelayDist: _r, pauseDist: _p, spikeDurationDist: _sd, spikeDelayDist: _sx, asyncCount: _a, observeWindowMs: _o, ...resolved } = validateFailoverConfig(config);
   return { ...result, seed, config: resolved };
+}
+
+/**
+ * The CSV row of a failover run (or of a sweep cell pooling batches of trials): the config that
+ * ran, then the metrics, then trials and seed.
+ *
+ * @example
+ * const { columns, row } = failoverCsvRow(runFailover({ trials: 50 }, 1), 1, { trials: 50 });
+ */
+export function failoverCsvRow(result: FailoverResult, seed: number, config: Partial<FailoverConfig>): { columns: string[]; row: Record<string, CsvValue> } {
+  const parameters = failoverJson(result, seed, config).config as Record<string, unknown>;
+  return resultCsvRow({ parameters, metrics: result as unknown as Record<string, unknown>, trials: result.trials, seed });
 }
 
 function summary(r: FailoverResult, seed: number, config: Partial<FailoverConfig>): string {
@@ -92,11 +110,21 @@ export function failoverCommand(): Command {
     .option('--fencing', 'fence the old leader when a new one takes over')
     .option('--trials <count>', `independent failovers (default ${d.trials})`)
     .option('--seed <seed>', 'seed of every random stream (default 1)')
+    .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout and nothing else')
     .addHelpText('after', EXAMPLES)
-    .action((flags: Record<string, unknown>) => {
+    .action(async (flags: Record<string, unknown>) => {
+      const out = flags.out as string | undefined;
+      checkOutPath(out);
       const { config, seed } = failoverRunFromFlags(flags);
+      const started = new Date();
       const result = runFailover(config, seed);
+      const finished = new Date();
+      if (out !== undefined) {
+        const parameters = failoverJson(result, seed, config).config as Record<string, unknown>;
+        const written = await writeRunOutput({ out, experiment: 'failover', csv: failoverCsvRow(result, seed, config), parameters, seed, trials: result.trials, started, finished });
+        if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
+      }
       process.stdout.write(flags.json ? JSON.stringify(failoverJson(result, seed, config)) + '\n' : summary(result, seed, config));
     });
 }

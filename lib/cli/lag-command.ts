@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { LAG_DEFAULTS, READ_ROUTINGS, validateLagConfig, type LagConfig } from '../strategies/leader-follower/lag-config.js';
 import { runLag, type LagResult } from '../strategies/leader-follower/run-lag.js';
+import type { CsvValue } from '../sweep/csv-output.js';
+import { resultCsvRow } from '../sweep/result-row.js';
 import { flagTable, msText, runFromFlags, type FlagField } from './config-flags.js';
+import { checkOutPath, writeRunOutput } from './run-output.js';
 
 /** Flags of `replilab lag` and the LagConfig fields they set. */
 export const LAG_FLAGS: readonly FlagField[] = flagTable({
@@ -18,6 +21,7 @@ Examples:
   $ replilab lag --routing leader-window --window 500 --json
   $ replilab lag --routing client-position --wait --ops 50000
   $ replilab lag --routing lag-bounded --max-lag 10 --clients 50 --rate 0.02
+  $ replilab lag --routing sticky --out data/lag/sticky.csv
 
 Routing policies (issue 5, item 4, in order): random (any follower), sticky (one follower per
 client), leader-for-own (keys the client wrote from the leader), leader-window (everything from
@@ -28,11 +32,35 @@ lag-bounded (followers lagging at most --max-lag ms; else the leader).
 --json prints one object: ryw_violations, monotonic_read_violations, consistent_prefix_violations
 (fractions of eligible reads), leader_read_share, lag_ms{mean,p50,p90,p99,p999,max,samples},
 read_latency_ms{...}, reads, writes, failed_reads, intervals{...} (count, of, p, Wilson 95%
-low/high), then seed and the config that ran.`;
+low/high), then seed and the config that ran. --out FILE.csv writes the same as one CSV row (the
+config's fields, then the metrics with _ci_low/_ci_high, then trials and seed) and
+FILE.manifest.json beside it; a sweep of lag (replilab sweep) writes these columns per cell.`;
 
 /** The config and seed from the flags; every refusal names its flag. */
 export function lagRunFromFlags(flags: Record<string, unknown>): { config: Partial<LagConfig>; seed: number } {
   return runFromFlags<LagConfig>(flags, LAG_FLAGS, validateLagConfig);
+}
+
+/**
+ * The config that ran, as `--json` prints it (defaults filled in, no parsed distributions).
+ *
+ * @example
+ * lagConfigJson({ routing: 'sticky' }).followers; // the default follower count
+ */
+export function lagConfigJson(config: Partial<LagConfig>): Record<string, unknown> {
+  const { replicationDist: _r, clientDist: _c, crashDists: _k, ...resolved } = validateLagConfig(config);
+  return resolved;
+}
+
+/**
+ * The CSV row of a lag run, or of a sweep cell pooling `trials` runs: the config that ran, then
+ * the metrics, then trials and seed.
+ *
+ * @example
+ * const { columns, row } = lagCsvRow(runLag({ routing: 'random' }, 1), 1, { routing: 'random' });
+ */
+export function lagCsvRow(result: LagResult, seed: number, config: Partial<LagConfig>, trials = 1): { columns: string[]; row: Record<string, CsvValue> } {
+  return resultCsvRow({ parameters: lagConfigJson(config), metrics: result as unknown as Record<string, unknown>, trials, seed });
 }
 
 function summary(r: LagResult, seed: number, config: Partial<LagConfig>): string {
@@ -70,16 +98,21 @@ export function lagCommand(): Command {
     .option('--ops <count>', `operations in the run (default ${d.ops})`)
     .option('--reply-ratio <p>', `P(a write depends on the last write its client read) (default ${d.replyRatio})`)
     .option('--seed <seed>', 'seed of every random stream (default 1)')
+    .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout and nothing else')
     .addHelpText('after', EXAMPLES)
-    .action((flags: Record<string, unknown>) => {
+    .action(async (flags: Record<string, unknown>) => {
+      const out = flags.out as string | undefined;
+      checkOutPath(out);
       const { config, seed } = lagRunFromFlags(flags);
+      const started = new Date();
       const result = runLag(config, seed);
-      if (!flags.json) {
-        process.stdout.write(summary(result, seed, config));
-        return;
+      const finished = new Date();
+      if (out !== undefined) {
+        const written = await writeRunOutput({ out, experiment: 'lag', csv: lagCsvRow(result, seed, config), parameters: lagConfigJson(config), seed, trials: 1, started, finished });
+        if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
       }
-      const { replicationDist: _r, clientDist: _c, crashDists: _k, ...resolved } = validateLagConfig(config);
-      process.stdout.write(JSON.stringify({ ...result, seed, config: resolved }) + '\n');
+      if (flags.json) process.stdout.write(JSON.stringify({ ...result, seed, config: lagConfigJson(config) }) + '\n');
+      else process.stdout.write(summary(result, seed, config));
     });
 }

@@ -7,9 +7,10 @@ import { LEADERLESS_DEFAULTS, validateLeaderlessConfig, type LeaderlessConfig } 
 import { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult, type OperationLatencyMs } from '../strategies/leaderless/run-leaderless.js';
 import { leaderlessScenarios, scenarioResult, type LeaderlessScenario, type ScenarioResult } from '../strategies/leaderless/scenarios.js';
 import type { CsvValue } from '../sweep/csv-output.js';
-import { writeExperimentOutputs } from '../sweep/write-outputs.js';
+import { resultCsvRow } from '../sweep/result-row.js';
 import { readConfigFile } from '../sweep/config-file.js';
 import { parseWholeNumber } from './parse-values.js';
+import { checkOutPath, writeRunOutput } from './run-output.js';
 
 /** The flags of `replilab leaderless`, as commander hands them over (all text; nothing has a commander default). */
 export interface LeaderlessFlags {
@@ -363,58 +364,46 @@ export function leaderlessJson(result: LeaderlessResult, seed: number, config: P
   return { ...result, seed, config: full };
 }
 
-// CSV: parameters first, then metrics, then trials and seed (DESIGN.md "Output formats").
+// CSV: parameters first, then metrics, then trials and seed (DESIGN.md "Output formats"), by
+// lib/sweep/result-row.ts; the arrival process, crash churn and latency quantiles have columns of their own.
 
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+const LEADERLESS_ROW = {
+  parameters: {
+    special: {
+      arrivals: (a: LeaderlessConfig['arrivals']): Record<string, CsvValue> => ({
+        arrivals: a.kind,
+        rate_per_ms: a.kind === 'open' ? a.ratePerMs : null,
+        think: a.kind === 'closed' ? (typeof a.think === 'string' ? a.think : 'distribution') : null,
+      }),
+      crash: (c: LeaderlessConfig['crash']): Record<string, CsvValue> => ({ crash_ttf: c?.ttf ?? null, crash_ttr: c?.ttr ?? null }),
+    },
+  },
+  metrics: {
+    skip: ['ops'], // a parameter
+    special: {
+      latency_ms: (latency: LeaderlessResult['latency_ms']): Record<string, CsvValue> => {
+        const row: Record<string, CsvValue> = {};
+        for (const kind of ['read', 'write'] as const) {
+          const q: OperationLatencyMs = latency[kind];
+          row[`${kind}_p50_ms`] = q.p50;
+          row[`${kind}_p99_ms`] = q.p99;
+          row[`${kind}_p999_ms`] = q.p999;
+        }
+        return row;
+      },
+    },
+  },
+};
 
-function parameterCells(config: Partial<LeaderlessConfig>): Record<string, CsvValue> {
-  const full = { ...LEADERLESS_DEFAULTS, ...config } as unknown as Record<string, unknown>;
-  const row: Record<string, CsvValue> = {};
-  for (const [field, value] of Object.entries(full)) {
-    if (field === 'arrivals') {
-      const a = value as LeaderlessConfig['arrivals'];
-      row.arrivals = a.kind;
-      row.rate_per_ms = a.kind === 'open' ? a.ratePerMs : null;
-      row.think = a.kind === 'closed' ? (typeof a.think === 'string' ? a.think : 'distribution') : null;
-    } else if (field === 'crash') {
-      const c = value as LeaderlessConfig['crash'];
-      row.crash_ttf = c?.ttf ?? null;
-      row.crash_ttr = c?.ttr ?? null;
-    } else if (value === null || typeof value !== 'object') row[snake(field)] = value as CsvValue;
-    else row[snake(field)] = JSON.stringify(value);
-  }
-  return row;
-}
-
-function metricCells(result: LeaderlessResult): Record<string, CsvValue> {
-  const row: Record<string, CsvValue> = {};
-  for (const [name, value] of Object.entries(result)) {
-    if (name === 'ops') continue; // a parameter
-    if (name === 'latency_ms') {
-      for (const kind of ['read', 'write'] as const) {
-        const q = (value as LeaderlessResult['latency_ms'])[kind] as OperationLatencyMs;
-        row[`${kind}_p50_ms`] = q.p50;
-        row[`${kind}_p99_ms`] = q.p99;
-        row[`${kind}_p999_ms`] = q.p999;
-      }
-    } else if (name === 'intervals') {
-      for (const [metric, estimate] of Object.entries(value as Record<string, CountEstimate>)) {
-        if (!Object.hasOwn(result, metric)) row[metric] = estimate.count;
-        row[`${metric}_ci_low`] = estimate.low;
-        row[`${metric}_ci_high`] = estimate.high;
-      }
-    } else if (value === null || typeof value !== 'object') row[name] = value as CsvValue;
-    else row[name] = JSON.stringify(value);
-  }
-  return row;
-}
-
-/** The one-row CSV of a run: its columns and the row. */
-export function leaderlessCsvRow(result: LeaderlessResult, seed: number, config: Partial<LeaderlessConfig>): { columns: string[]; row: Record<string, CsvValue> } {
-  const row = { ...parameterCells(config), ...metricCells(result), trials: 1, seed };
-  return { columns: Object.keys(row), row };
+/**
+ * The CSV row of a leaderless run, or of a sweep cell pooling `trials` runs: its columns and the row.
+ *
+ * @example
+ * const { columns, row } = leaderlessCsvRow(runLeaderless({ ops: 500 }, 4), 4, { ops: 500 });
+ */
+export function leaderlessCsvRow(result: LeaderlessResult, seed: number, config: Partial<LeaderlessConfig>, trials = 1): { columns: string[]; row: Record<string, CsvValue> } {
+  const parameters = { ...LEADERLESS_DEFAULTS, ...config } as unknown as Record<string, unknown>;
+  return resultCsvRow({ parameters, metrics: result as unknown as Record<string, unknown>, trials, seed }, LEADERLESS_ROW);
 }
 
 // The human summary.
@@ -558,27 +547,15 @@ export function leaderlessCommand(): Command {
         runScenarioCommand(flags);
         return;
       }
-      if (flags.out !== undefined && !/\.csv$/i.test(flags.out)) throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .csv');
+      checkOutPath(flags.out);
       const { config, seed } = leaderlessRunFromFlags(flags);
       const started = new Date();
       const result = runLeaderless(config, seed);
       const finished = new Date();
       if (flags.out !== undefined) {
-        const { columns, row } = leaderlessCsvRow(result, seed, config);
-        const written = await writeExperimentOutputs({
-          csvPath: flags.out,
-          columns,
-          rows: [row],
-          run: {
-            experiment: 'leaderless',
-            parameters: leaderlessJson(result, seed, config).config as Record<string, unknown>,
-            seed,
-            trials: 1,
-            threads: 1,
-            wallTimeMs: finished.getTime() - started.getTime(),
-            startedAt: started.toISOString(),
-            finishedAt: finished.toISOString(),
-          },
+        const written = await writeRunOutput({
+          out: flags.out, experiment: 'leaderless', csv: leaderlessCsvRow(result, seed, config),
+          parameters: leaderlessJson(result, seed, config).config as Record<string, unknown>, seed, trials: 1, started, finished,
         });
         if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
       }

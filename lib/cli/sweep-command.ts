@@ -22,8 +22,9 @@ interface SweepFlags {
 function experimentsHelp(): string {
   return sweepExperimentNames().map((name) => {
     const experiment = sweepExperiment(name);
+    const width = Math.max(...experiment.parameters.map((p) => p.name.length));
     const parameters = experiment.parameters
-      .map((p) => `      ${p.name.padEnd(10)} ${p.doc}${p.default !== undefined ? ` (default ${JSON.stringify(p.default)})` : ''}`)
+      .map((p) => `      ${p.name.padEnd(width)}  ${p.doc}${p.default !== undefined ? ` (default ${JSON.stringify(p.default)})` : ''}`)
       .join('\n');
     return `  ${name}: ${experiment.description}\n    trials: ${experiment.trialsUnit}; parameters:\n${parameters}`;
   }).join('\n');
@@ -59,6 +60,8 @@ Examples:
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/quorums.csv --resume
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/q.csv --ci-width 0.002 --max-trials 1e7
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --cell 3 --threads 1
+  $ replilab sweep experiments/sweeps/failover-timeouts.yaml --out data/failover-timeouts.csv
+  $ replilab sweep experiments/sweeps/lag-routing.yaml --out data/lag-routing.csv --ci-width 0.01 --max-trials 40
 
 Across machines (BullMQ on one Redis; start any number of workers, anywhere, any time):
   $ replilab worker --backend redis://10.0.0.5:6379 --threads 8            # on each machine

@@ -28,4 +28,8 @@ describe('toCsv', () => {
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows).toEqual([{ latency: 'mix(0.5:exp(1),0.5:const(2))', n: '3', p: '0.000000001' }]);
   });
+
+  it('writes booleans as true and false (csv-stringify alone writes 1 and an empty cell)', () => {
+    expect(toCsv(['sloppy', 'fencing', 'note'], [{ sloppy: true, fencing: false, note: null }])).toBe('sloppy,fencing,note\ntrue,false,\n');
+  });
 });

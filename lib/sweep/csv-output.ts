@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from './atomic-write.js';
 
-/** A CSV cell value: numbers are written in plain decimal, never exponent notation. */
+/** A CSV cell value: numbers are written in plain decimal, never exponent notation; booleans as true/false. */
 export type CsvValue = string | number | boolean | null | undefined;
 
 /**
@@ -57,7 +57,8 @@ function stringifyRows(columns: readonly string[], rows: readonly Record<string,
   return stringify(
     rows.map((row) => columns.map((column) => {
       const value = row[column];
-      return typeof value === 'number' ? plainDecimal(value) : value ?? '';
+      // csv-stringify would write a boolean as 1 or an empty cell: write the word.
+      return typeof value === 'number' ? plainDecimal(value) : typeof value === 'boolean' ? String(value) : value ?? '';
     })),
     // The records are already arrays in column order: the columns are only needed for a header.
     header ? { header, columns: [...columns], record_delimiter: '\n' } : ROWS_ONLY,

@@ -1,4 +1,8 @@
 import { ParameterError } from '../errors.js';
+import { failoverExperiment } from '../strategies/leader-follower/failover-experiment.js';
+import { lagExperiment } from '../strategies/leader-follower/lag-experiment.js';
+import { leaderlessExperiment } from '../strategies/leaderless/leaderless-experiment.js';
+import { conflictsExperiment } from '../strategies/multi-leader/conflicts-experiment.js';
 import { stalenessExperiment } from '../strategies/leaderless/staleness-experiment.js';
 import type { SweepExperiment } from './experiment.js';
 import { selftestExperiment } from './selftest.js';
@@ -9,6 +13,10 @@ import { selftestExperiment } from './selftest.js';
  */
 const experiments: Record<string, SweepExperiment> = {
   staleness: stalenessExperiment,
+  failover: failoverExperiment,
+  leaderless: leaderlessExperiment,
+  lag: lagExperiment,
+  conflicts: conflictsExperiment,
   selftest: selftestExperiment,
 };
 

@@ -1,5 +1,9 @@
 import { deriveStream, type RandomStream } from '../random/index.js';
 import type { BatchTask } from './batch-task.js';
+import { failoverBatchModel } from '../strategies/leader-follower/failover-batch.js';
+import { lagBatchModel } from '../strategies/leader-follower/lag-batch.js';
+import { leaderlessBatchModel } from '../strategies/leaderless/leaderless-batch.js';
+import { conflictsBatchModel } from '../strategies/multi-leader/conflicts-batch.js';
 import { stalenessBatchModel } from '../strategies/leaderless/staleness-batch.js';
 import { selftestBatchModel } from './selftest-batch.js';
 
@@ -11,6 +15,10 @@ export interface BatchModel<P = any, S = any> {
 
 const models: Record<string, BatchModel> = {
   staleness: stalenessBatchModel,
+  failover: failoverBatchModel,
+  leaderless: leaderlessBatchModel,
+  lag: lagBatchModel,
+  conflicts: conflictsBatchModel,
   selftest: selftestBatchModel,
 };
 

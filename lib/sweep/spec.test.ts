@@ -45,7 +45,7 @@ describe('validateSweepSpec: cells', () => {
 
 describe('validateSweepSpec: refusals name the field', () => {
   const cases: [string, unknown, string, RegExp?][] = [
-    ['unknown experiment', { ...base, experiment: 'raft' }, 'experiment', /staleness, selftest/],
+    ['unknown experiment', { ...base, experiment: 'raft' }, 'experiment', /staleness, failover, leaderless, lag, conflicts, selftest/],
     ['missing experiment', { seed: 1, trials: 1 }, 'experiment'],
     ['missing seed', { experiment: 'staleness', trials: 1000 }, 'seed'],
     ['seed not a number', { ...base, seed: 'one' }, 'seed'],

@@ -1,0 +1,41 @@
+import { LogHistogram } from '../../stats/index.js';
+import type { BatchModel } from '../../sweep/models.js';
+import { seedFromStream } from '../../sweep/result-batch.js';
+import type { ResultBatchSummary } from '../../sweep/result-pool.js';
+import type { FailoverConfig } from './failover-config.js';
+import { runFailoverWithTrials, type FailoverResult } from './run-failover.js';
+
+/** One batch of the failover sweep experiment: the cell's config (trials and seed are the batch's). */
+export interface FailoverBatchParams {
+  config: Partial<FailoverConfig>;
+}
+
+/**
+ * `trials` failovers run by {@link runFailoverWithTrials} with the model seed drawn from the
+ * batch's stream: the result, and the recovery and detection times of its trials as histograms
+ * (the samples its quantiles come from, to pool over batches).
+ *
+ * @example
+ * const summary = failoverBatchSummary({ election: 'raft' }, 25, 7);
+ * summary.result.recovery_ms.p50 === LogHistogram.from(summary.histograms.recovery_ms).quantile(0.5); // true
+ */
+export function failoverBatchSummary(config: Partial<FailoverConfig>, trials: number, seed: number): ResultBatchSummary<FailoverResult> {
+  const run = runFailoverWithTrials({ ...config, trials }, seed);
+  const recovery = new LogHistogram();
+  const detection = new LogHistogram();
+  for (const trial of run.trials) {
+    if (trial.recoveryMs !== null) recovery.record(trial.recoveryMs);
+    if (trial.detectionMs !== null) detection.record(trial.detectionMs);
+  }
+  return {
+    trials,
+    result: run.result,
+    histograms: { recovery_ms: recovery, detection_ms: detection },
+    weights: { 'election_rounds.mean': trials, 'split_brain_ms.mean': trials },
+  };
+}
+
+/** The failover model as the sweep pool runs it. */
+export const failoverBatchModel: BatchModel<FailoverBatchParams, ResultBatchSummary<FailoverResult>> = {
+  runBatch: (params, trials, rng) => failoverBatchSummary(params.config, trials, seedFromStream(rng)),
+};

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { lagCsvRow, lagRunFromFlags } from '../../cli/lag-command.js';
+import { LogHistogram } from '../../stats/index.js';
+import { batchSeed, expectRefusedNaming, expectRowsAgree, expectSameAtAnyThreads } from '../../sweep/command-experiment.testkit.js';
+import { runSweep } from '../../sweep/run-sweep.js';
+import { runLag, runLagWithHistory } from './run-lag.js';
+
+describe('sweep experiment lag', () => {
+  it('the CSV is byte-identical at 1, 2 and 8 threads (two runs per cell), with the columns of replilab lag --out', async () => {
+    const result = await expectSameAtAnyThreads({ experiment: 'lag', seed: 4, trials: 2, grid: { routing: ['random', 'sticky'] }, fixed: { ops: 300 } });
+    expect(result.columns).toEqual(['cell', 'replicate', ...lagCsvRow(runLag({ ops: 20 }, 1), 1, {}).columns]);
+    expect(result.cells.map((c) => [c.rows![0].routing, c.rows![0].trials])).toEqual([['random', 2], ['sticky', 2]]);
+  }, 60_000);
+
+  it('a one-run cell is runLag with the seed drawn from deriveStream(seed, cell, 0)', async () => {
+    const result = await runSweep({ experiment: 'lag', seed: 8, trials: 1, cells: [{ routing: 'sticky' }, { routing: 'random', ops: 500 }] }, { threads: 1 });
+    const config = lagRunFromFlags({ routing: 'random', ops: '500' }).config;
+    const direct = runLag(config, batchSeed(8, 1, 0));
+    expect(direct.intervals.ryw_violations.count).toBeGreaterThan(0);
+    expectRowsAgree(result.cells[1].rows![0], lagCsvRow(direct, 8, config).row);
+  }, 30_000);
+
+  it('runs pool: anomaly counts summed with intervals from them, read-latency quantiles from every read, lag quantiles only for one run', async () => {
+    const result = await runSweep({ experiment: 'lag', seed: 3, trials: 3, fixed: { routing: 'random', ops: 400, 'client-latency': 'exp(1)' } }, { threads: 1 });
+    const row = result.cells[0].rows![0] as Record<string, number | null>;
+    const config = lagRunFromFlags({ routing: 'random', ops: '400', clientLatency: 'exp(1)' }).config;
+    const runs = [0, 1, 2].map((b) => runLagWithHistory(config, batchSeed(3, 0, b)));
+    const ryw = runs.reduce((t, r) => ({ count: t.count + r.result.intervals.ryw_violations.count, of: t.of + r.result.intervals.ryw_violations.of }), { count: 0, of: 0 });
+    expect(row.ryw_violations).toBe(ryw.count / ryw.of);
+    expect(row.reads).toBe(runs.reduce((t, r) => t + r.result.reads, 0));
+    const reads = new LogHistogram();
+    for (const run of runs) for (const read of run.history.reads) reads.record(read.returnMs - read.invokeMs);
+    expect(row.read_latency_ms_p99).toBe(reads.quantile(0.99));
+    expect(row.read_latency_ms_samples).toBe(reads.total);
+    expect(row.lag_ms_max).toBe(Math.max(...runs.map((r) => r.result.lag_ms.max!)));
+    expect(row.lag_ms_p50).toBeNull();
+  }, 30_000);
+
+  it('bad values are refused before any work, naming the sweep field', () => {
+    expectRefusedNaming({ experiment: 'lag', seed: 1, trials: 2, grid: { routing: ['random', 'nowhere'] } }, 'grid.routing');
+    expectRefusedNaming({ experiment: 'lag', seed: 1, trials: 2, fixed: { followers: 'three' } }, 'fixed.followers');
+    expectRefusedNaming({ experiment: 'lag', seed: 1, trials: 2, cells: [{ 'write-ratio': 1.5 }] }, 'cells[0].write-ratio');
+  });
+});
