@@ -102,8 +102,9 @@ export interface LeaderlessResult {
   /**
    * Acknowledged writes that, at the end of the run, are on fewer than W of their N home replicas
    * (stored there, or superseded there by a newer version: LWW register at or past the write's
-   * stamp; siblings context covering one of the write's dots). Strict quorums: always 0 (home
-   * stores are durable). Sloppy: a hint that carried one of the W acks was lost or is still held.
+   * stamp; siblings context covering one of the write's dots). Strict quorums with durable stores:
+   * always 0. Sloppy: a hint that carried one of the W acks was lost or is still held. Store loss
+   * (`storeLoss`): a store restored from an older copy.
    */
   acked_writes_under_replicated: number;
   /**
