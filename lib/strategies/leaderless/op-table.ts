@@ -27,7 +27,7 @@ export const HAS_REF = 8;
  * ({@link alloc}) and given back when the operation is done and no pending event names it: the
  * model {@link hold}s the slot for every event it schedules with the slot in it (the issue, the
  * timer, each message) and {@link release}s it when that event has been handled, dropped or
- * cancelled. Slots are reused lowest first; the arrays double when every slot is in use.
+ * cancelled. A slot given back is the next one taken (the hot set stays small); the arrays double when every slot is in use.
  */
 export class OpTable {
   flags!: Uint8Array;
@@ -149,7 +149,7 @@ export class OpTable {
     const free = new Int32Array(capacity);
     if (this.free !== undefined) free.set(this.free.subarray(0, this.freeTop));
     this.free = free;
-    // Lowest slots first: the hot set stays compact.
+    // New slots are taken lowest first.
     for (let op = capacity - 1; op >= old; op--) this.free[this.freeTop++] = op;
   }
 }
