@@ -27,7 +27,8 @@ export const HAS_REF = 8;
  * ({@link alloc}) and given back when the operation is done and no pending event names it: the
  * model {@link hold}s the slot for every event it schedules with the slot in it (the issue, the
  * timer, each message) and {@link release}s it when that event has been handled, dropped or
- * cancelled. A slot given back is the next one taken (the hot set stays small); the arrays double when every slot is in use.
+ * cancelled. A slot given back is the next one taken (the hot set stays small); the arrays
+ * double when every slot is in use.
  */
 export class OpTable {
   flags!: Uint8Array;
