@@ -148,10 +148,31 @@ async function waitForServer() {
   throw new Error(`jupyter did not answer on ${base} within 60 s:\n${serverLog.slice(-2000)}`);
 }
 
-function stopServer() {
-  if (server.exitCode === null) server.kill('SIGTERM');
+/** Shuts down every kernel the server started (a tslab kernel outlives a server that is just killed). */
+async function shutDownKernels() {
+  try {
+    const res = await fetch(`${base}/api/kernels?token=${token}`);
+    if (!res.ok) return;
+    for (const kernel of await res.json()) {
+      await fetch(`${base}/api/kernels/${kernel.id}?token=${token}`, { method: 'DELETE' }).catch(() => {});
+    }
+  } catch {
+    // the server is gone already
+  }
 }
-process.on('exit', stopServer);
+
+/** Stops the server and waits for it (SIGKILL after 10 s). */
+async function stopServer() {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+process.on('exit', () => {
+  if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+});
 
 // ---------------------------------------------------------------- one notebook in the browser
 
@@ -230,6 +251,8 @@ async function runNotebook(browser, notebook) {
   }
   const chartCells = (state?.cells ?? []).filter((c) => c.charts);
   await page.close();
+  await shutDownKernels(); // one notebook's kernel must not keep running (and using CPU) during the next
+
   return { name, seconds, problems, charts: shot, chartCells: chartCells.length, paths: chartCells.reduce((n, c) => n + c.nonEmptyPaths, 0) };
 }
 
@@ -255,7 +278,8 @@ try {
   console.error(`browser-test: ${error.stack ?? error}`);
 } finally {
   await browser?.close();
-  stopServer();
+  await shutDownKernels();
+  await stopServer();
 }
 console.log(`screenshots in ${path.relative(process.cwd(), OUT) || OUT}/`);
 console.log(`${notebooks.length - failed} passed, ${failed} failed`);
