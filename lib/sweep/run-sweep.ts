@@ -90,8 +90,11 @@ export interface SweepResult {
   /** Finished cells in cell order (failed cells are absent). */
   cells: SweepCellResult[];
   failures: SweepFailure[];
-  /** The whole CSV text (header and every finished cell in cell order). */
-  csv: string;
+  /**
+   * The whole CSV text (header and every finished cell in cell order). Without `outPath` it is
+   * rendered when first read: results used as objects (`cells[i].rows`) never pay for the text.
+   */
+  readonly csv: string;
   /** Files written (CSV, then manifest), when `outPath` was given. */
   written: string[];
   manifest: SweepManifest | null;
@@ -392,11 +395,12 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
 
   const ordered = [...finished.values()].sort((a, b) => a.cell - b.cell);
   failures.sort((a, b) => a.cell - b.cell);
-  const csv = wholeCsv(columns, ordered);
+  let text: string | undefined;
+  const csv = () => (text ??= wholeCsv(columns, ordered));
   const written: string[] = [];
   let manifest: SweepManifest | null = null;
   if (outPath !== undefined) {
-    writeFileAtomic(outPath, csv);
+    writeFileAtomic(outPath, csv());
     written.push(outPath);
     const manifestPath = manifestPathFor(outPath);
     manifest = describeRun({
@@ -434,7 +438,12 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
       if (failures.length === 0) rmSync(paths.journal, { force: true });
     }
   }
-  return { experiment: experiment.name, columns, cells: ordered, failures, csv, written, manifest };
+  return {
+    experiment: experiment.name, columns, cells: ordered, failures, written, manifest,
+    get csv() {
+      return csv();
+    },
+  };
 }
 
 export { describeValues };
