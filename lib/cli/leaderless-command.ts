@@ -47,6 +47,7 @@ export interface LeaderlessFlags {
   hintedHandoffInterval?: string;
   readRepair?: string;
   antiEntropyInterval?: string;
+  probeReadAfter?: string;
   seed?: string;
   out?: string;
   json?: boolean;
@@ -65,7 +66,7 @@ const SCALAR_FLAGS = {
   latency: '--latency', timeoutMs: '--timeout-ms', coordinator: '--coordinator', conflict: '--conflict',
   clockSkew: '--clock-skew', clockDrift: '--clock-drift', loss: '--loss',
   hintedHandoffIntervalMs: '--hinted-handoff-interval', readRepair: '--read-repair',
-  antiEntropyIntervalMs: '--anti-entropy-interval',
+  antiEntropyIntervalMs: '--anti-entropy-interval', probeReadAfterMs: '--probe-read-after',
 } as const satisfies Partial<Record<keyof LeaderlessConfig, string>>;
 
 type ScalarField = keyof typeof SCALAR_FLAGS;
@@ -83,6 +84,7 @@ Examples:
   $ replilab leaderless --r 1 --w 1 --slow-nodes 0,1 --slow-delay "exp(0.05)"
   $ replilab leaderless --config cluster.yaml --w 3 --seed 7 --out data/leaderless/w3.csv
   $ replilab leaderless --scenario list
+  $ replilab leaderless --nodes 3 --r 1 --w 1 --keys 100000 --write-ratio 1 --coordinator client --latency lnkd-disk --probe-read-after 5
   $ replilab leaderless --scenario stale-restore-under-w --seed 3
   $ replilab leaderless --scenario failed-write-read --control --json
 
@@ -241,7 +243,7 @@ export function leaderlessRunFromFlags(flags: LeaderlessFlags, base?: { label: s
     if (typeof text !== 'string') continue;
     let value: unknown;
     if (field === 'clockSkew') value = /^none$/i.test(text.trim()) ? null : text;
-    else if (field === 'antiEntropyIntervalMs') value = /^(none|off)$/i.test(text.trim()) ? null : parseNumberFlag(flag, text);
+    else if (field === 'antiEntropyIntervalMs' || field === 'probeReadAfterMs') value = /^(none|off)$/i.test(text.trim()) ? null : parseNumberFlag(flag, text);
     else if (TEXT_FIELDS.has(field)) value = text;
     else value = parseNumberFlag(flag, text, field === 'sessionLength');
     config[field] = value;
@@ -434,7 +436,7 @@ function printSummary(result: LeaderlessResult, seed: number, config: Partial<Le
   const iv = result.intervals;
   const lines = [
     `leaderless: ${c.nodes} nodes, N=${c.n} R=${c.r} W=${c.w}, ${c.conflict}, coordinator ${c.coordinator}, latency ${c.latency}, seed ${seed}`,
-    `  ${result.ops} ops (${result.reads} reads, ${result.writes} writes) in ${result.sim_time_ms.toPrecision(6)} simulated ms; 95% intervals in brackets`,
+    `  ${result.ops} ops (${result.reads} reads, ${result.writes} writes${c.probeReadAfterMs !== null ? `; the reads include a probe ${c.probeReadAfterMs} ms after each acknowledged write` : ''}) in ${result.sim_time_ms.toPrecision(6)} simulated ms; 95% intervals in brackets`,
     `availability:         ${pct(iv.availability)}; failed ${result.failed_writes} writes (${result.failed_writes_landed} landed anyway), ${result.failed_reads} reads`,
     `stale reads:          ${pct(iv.stale_read_fraction)}`,
     `acked writes lost:    ${pct(iv.acked_writes_lost)}`,
@@ -534,6 +536,7 @@ export function leaderlessCommand(): Command {
     .option('--hinted-handoff-interval <ms>', `with --sloppy: how often a stand-in tries to hand its hints home (default ${d.hintedHandoffIntervalMs})`)
     .option('--read-repair <mode>', `off, background (repair after the read returns) or blocking (the read waits for its repairs) (default ${d.readRepair})`)
     .option('--anti-entropy-interval <ms>', 'anti-entropy: Merkle-tree comparison between every connected pair of nodes every MS, or none (default none)')
+    .option('--probe-read-after <ms>', 'PBS probe: after each acknowledged write its client reads the key this many ms later (extra reads; default none)')
     .option('--seed <seed>', `seed of every random stream (default ${DEFAULT_SEED})`)
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')

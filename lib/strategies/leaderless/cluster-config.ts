@@ -112,6 +112,17 @@ export interface LeaderlessConfig {
   /** Operations issued in the run (reads plus writes), an integer >= 1. Default 10000. */
   ops: number;
   /**
+   * The PBS probe, or null (the default): after each acknowledged write, its client reads the same
+   * key this many ms after the acknowledgement (finite, >= 0). These reads come on top of `ops`
+   * (they count in `reads`). With keys written once each (many keys, `writeRatio: 1`) and clients
+   * as coordinators, every read is the single read of PBS's single write, t ms after its commit:
+   * the setting of `runStaleness` (Bailis et al., VLDB 2012), on the cluster model. A delay of 0
+   * puts the read at the acknowledgement's instant, which the checkers count as concurrent with the
+   * write (a write is committed before a read only if acknowledged strictly before it starts), so
+   * PBS's t = 0 is the limit t -> 0+ here.
+   */
+  probeReadAfterMs: number | null;
+  /**
    * Message delays: a latency preset (whose W, A, R, S legs delay write requests, write acks,
    * read requests and read responses) or one distribution for all four. Default `'lnkd-ssd'`.
    */
@@ -226,6 +237,7 @@ export const LEADERLESS_DEFAULTS: Readonly<LeaderlessConfig> = Object.freeze({
   arrivals: { kind: 'open', ratePerMs: 0.1 },
   sessionLength: Infinity,
   ops: 10000,
+  probeReadAfterMs: null,
   latency: 'lnkd-ssd',
   timeoutMs: 100,
   coordinator: 'random-node',
@@ -308,6 +320,9 @@ export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {})
   }
   if (!(typeof c.sessionLength === 'number' && c.sessionLength >= 1)) throw new ParameterError('sessionLength', String(c.sessionLength), 'a number >= 1, or Infinity');
   whole('ops', c.ops, 1, 2 ** 31 - 1, '2147483647');
+  if (c.probeReadAfterMs !== null && !(typeof c.probeReadAfterMs === 'number' && Number.isFinite(c.probeReadAfterMs) && c.probeReadAfterMs >= 0)) {
+    throw new ParameterError('probeReadAfterMs', String(c.probeReadAfterMs), 'a finite number of ms >= 0, or null (no probe reads)');
+  }
   const legs = resolveLatency(c.latency, 'latency');
   if (legs.wan !== undefined) throw new ParameterError('latency', c.latency, 'a preset or distribution without a WAN layout');
   if (!(typeof c.timeoutMs === 'number' && Number.isFinite(c.timeoutMs) && c.timeoutMs > 0)) throw new ParameterError('timeoutMs', String(c.timeoutMs), 'a finite number of ms > 0');

@@ -11,7 +11,7 @@ import type { Workload, WorkloadOp } from '../../workload/index.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { HintedHandoff } from './hinted-handoff.js';
 import type { HashRing } from './ring.js';
-import { ISSUE, IS_WRITE, READ_REQ, READ_RESP, TIMEOUT, WRITE_ACK, WRITE_REQ } from './message-kinds.js';
+import { ISSUE, IS_PROBE, IS_WRITE, READ_REQ, READ_RESP, TIMEOUT, WRITE_ACK, WRITE_REQ } from './message-kinds.js';
 import type { RunMetrics } from './leaderless-metrics.js';
 import { OpTable, type WriteBook } from './op-table.js';
 import { createReadRepair, type ReadRepair } from './read-repair.js';
@@ -51,6 +51,8 @@ export interface Coordinator {
   /** Schedules the workload's first operations. */
   start(): void;
   issued(): number;
+  /** Operations the run must finish: the workload's `ops`, plus a probe read for each acknowledged write with `probeReadAfterMs`. */
+  expected(): number;
   finished(): number;
   readsIssued(): number;
   writesIssued(): number;
@@ -151,8 +153,9 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     t.done[op] = 1;
     finished++;
     const now = sim.now;
-    if (finished === ops) workloadEndMs = now;
     const isWrite = t.flags[op] & IS_WRITE;
+    if (isWrite && ok && cfg.probeReadAfterMs !== null) scheduleProbe(op, now + cfg.probeReadAfterMs);
+    if (finished === ops + probes) workloadEndMs = now;
     if (ok && cfg.readRepair === 'background' && !isWrite && nodes.incarnation(t.coord[op]) === t.inc[op]) {
       // Keep the timer: background read repair collects late responses until the timeout.
       rr.keepOpen(op);
@@ -186,7 +189,7 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
       }
       metrics.readReturned(t, op, now, returned, t.readBestTs[op]);
     } else failedReads++;
-    if (workload.kind === 'closed' && issued < ops) scheduleOp(workload.nextAfter(t.client[op], now));
+    if (workload.kind === 'closed' && issued < ops && !(t.flags[op] & IS_PROBE)) scheduleOp(workload.nextAfter(t.client[op], now));
     maybeStop();
   };
 
@@ -204,6 +207,24 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
     t.start[op] = o.timeMs;
     t.hold(op);
     sim.scheduleAt(o.timeMs, ISSUE, op);
+  };
+
+  /**
+   * The PBS probe (`probeReadAfterMs`): the writer reads the key it just wrote, `probeReadAfterMs`
+   * after the acknowledgement. Not a workload operation: it does not count toward `ops`.
+   */
+  let probes = 0;
+  const scheduleProbe = (write: number, atMs: number) => {
+    const op = t.alloc();
+    probes++;
+    t.flags[op] = IS_PROBE;
+    t.key[op] = t.key[write];
+    t.client[op] = t.client[write];
+    t.session[op] = t.session[write];
+    t.writeId[op] = -1;
+    t.start[op] = atMs;
+    t.hold(op);
+    sim.scheduleAt(atMs, ISSUE, op);
   };
 
   sim.on(ISSUE, (op) => {
@@ -375,6 +396,7 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
       else for (let c = 0; c < cfg.clients && issued < ops; c++) scheduleOp(workload.nextAfter(c, 0));
     },
     issued: () => issued,
+    expected: () => ops + probes,
     finished: () => finished,
     readsIssued: () => readsIssued,
     writesIssued: () => writesIssued,

@@ -36,3 +36,5 @@ export const AE_DRAIN_ROUNDS = 1000;
 
 /** Operation flag: the operation is a write. */
 export const IS_WRITE = 1;
+/** Operation flag: a probe read (`probeReadAfterMs`), not a workload operation (the bits 2, 4, 8 are op-table.ts's). */
+export const IS_PROBE = 16;

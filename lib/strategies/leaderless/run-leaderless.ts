@@ -181,7 +181,7 @@ function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory
   const metrics = new RunMetrics({ cfg, stores, prefs, writes, recordHistory });
 
   // The parts call each other through these (the run is over only when every part is).
-  const workloadDone = () => coordinator.finished() === ops;
+  const workloadDone = () => coordinator.finished() === coordinator.expected();
   const maybeStop = () => {
     if (workloadDone() && net.counters.inFlight === 0 && hints.drained()
       && coordinator.readRepair.openRepairs() === 0 && antiEntropy.settled()) sim.stop();
