@@ -26,7 +26,7 @@ import { runSweep } from '../lib/sweep/run-sweep.js';
 import type { SweepSpec } from '../lib/sweep/spec.js';
 import { SELFTEST_BATCH_TRIALS } from '../lib/sweep/selftest.js';
 import { selftestBatchModel } from '../lib/sweep/selftest-batch.js';
-import { runTask } from '../lib/sweep/models.js';
+import { loadBatchModels, runTask } from '../lib/sweep/models.js';
 import { runLeaderless, runLeaderlessTimed, runLeaderlessWithHistory } from '../lib/strategies/leaderless/run-leaderless.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -92,6 +92,7 @@ console.log(`  1 thread ${median(oneThread).toFixed(0)} ms, 2 threads ${median(t
 const smallCells = 1000;
 const xs = Array.from({ length: smallCells }, (_, i) => Number((0.5 + i / smallCells).toFixed(4)));
 const small: SweepSpec = { experiment: 'selftest', seed: 1, trials: SELFTEST_BATCH_TRIALS, grid: { x: xs }, fixed: { k: 2, work: 1 } };
+await loadBatchModels();
 const directLoop = (viaRegistry: boolean) => {
   const started = performance.now();
   let total = 0;

@@ -1,11 +1,5 @@
 import { deriveStream, type RandomStream } from '../random/index.js';
 import type { BatchTask } from './batch-task.js';
-import { failoverBatchModel } from '../strategies/leader-follower/failover-batch.js';
-import { lagBatchModel } from '../strategies/leader-follower/lag-batch.js';
-import { leaderlessBatchModel } from '../strategies/leaderless/leaderless-batch.js';
-import { conflictsBatchModel } from '../strategies/multi-leader/conflicts-batch.js';
-import { stalenessBatchModel } from '../strategies/leaderless/staleness-batch.js';
-import { selftestBatchModel } from './selftest-batch.js';
 
 /** A model the pool can run: one batch of trials in, one plain-data summary out. */
 export interface BatchModel<P = any, S = any> {
@@ -13,18 +7,65 @@ export interface BatchModel<P = any, S = any> {
   runBatch(params: P, trials: number, rng: RandomStream): S;
 }
 
-const models: Record<string, BatchModel> = {
-  staleness: stalenessBatchModel,
-  failover: failoverBatchModel,
-  leaderless: leaderlessBatchModel,
-  lag: lagBatchModel,
-  conflicts: conflictsBatchModel,
-  selftest: selftestBatchModel,
+/**
+ * The registry: each model is loaded when first needed, so a worker thread imports only the code
+ * of the models it runs (importing every family's model costs a new thread ~55 ms).
+ */
+const loaders: Record<string, () => Promise<BatchModel>> = {
+  staleness: async () => (await import('../strategies/leaderless/staleness-batch.js')).stalenessBatchModel,
+  failover: async () => (await import('../strategies/leader-follower/failover-batch.js')).failoverBatchModel,
+  leaderless: async () => (await import('../strategies/leaderless/leaderless-batch.js')).leaderlessBatchModel,
+  lag: async () => (await import('../strategies/leader-follower/lag-batch.js')).lagBatchModel,
+  conflicts: async () => (await import('../strategies/multi-leader/conflicts-batch.js')).conflictsBatchModel,
+  selftest: async () => (await import('./selftest-batch.js')).selftestBatchModel,
 };
 
-/** Runs one task with the stream derived from its (seed, cell, batch): the same result on any thread. */
+const loaded = new Map<string, BatchModel>();
+
+function unknownModel(name: string): Error {
+  return new Error(`unknown model "${name}"; known: ${Object.keys(loaders).join(', ')}`);
+}
+
+/**
+ * Loads model `name` (once per thread).
+ *
+ * @example
+ * await loadBatchModel('selftest');
+ */
+export async function loadBatchModel(name: string): Promise<BatchModel> {
+  const ready = loaded.get(name);
+  if (ready) return ready;
+  const load = loaders[name];
+  if (!load) throw unknownModel(name);
+  const model = await load();
+  loaded.set(name, model);
+  return model;
+}
+
+/** Loads every registered model (what a thread that runs tasks synchronously needs first). */
+export async function loadBatchModels(): Promise<void> {
+  await Promise.all(Object.keys(loaders).map((name) => loadBatchModel(name)));
+}
+
+/**
+ * Runs one task with the stream derived from its (seed, cell, batch): the same result on any
+ * thread. Synchronous: its model must be loaded in this thread ({@link loadBatchModel}).
+ *
+ * @example
+ * await loadBatchModels();
+ * runTask({ model: 'selftest', params: { k: 2, x: 1, work: 1, fail: false }, seed: 1, cell: 0, batch: 0, trials: 1000 });
+ */
 export function runTask(task: BatchTask): unknown {
-  const model = models[task.model];
-  if (!model) throw new Error(`unknown model "${task.model}"; known: ${Object.keys(models).join(', ')}`);
+  const model = loaded.get(task.model);
+  if (!model) {
+    if (!loaders[task.model]) throw unknownModel(task.model);
+    throw new Error(`model "${task.model}" is not loaded in this thread: await loadBatchModel("${task.model}") first`);
+  }
   return model.runBatch(task.params, task.trials, deriveStream(task.seed, task.cell, task.batch));
+}
+
+/** {@link runTask}, loading the model first if needed (what worker threads use). */
+export async function runTaskLoading(task: BatchTask): Promise<unknown> {
+  await loadBatchModel(task.model);
+  return runTask(task);
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { BatchTask } from './batch-task.js';
-import { runTask } from './models.js';
+import { loadBatchModels, runTask, runTaskLoading } from './models.js';
 
 /** The worker script: beside this module in dist/, or dist's copy when running from the sources. */
 function workerFilename(): string {
@@ -37,6 +37,8 @@ export interface BatchRunner {
   run<S>(task: BatchTask): Promise<S>;
   /** Releases the runner's threads or connections. */
   close(): Promise<void>;
+  /** Called once before the first task (e.g. to load the models a thread will run synchronously). */
+  prepare?(): Promise<void>;
 }
 
 /** Options of a {@link BatchPool}. */
@@ -86,9 +88,17 @@ export class BatchPool implements BatchRunner {
     return this.piscina === null;
   }
 
-  /** Runs one task in this thread, now (for an inline pool's scheduler, which slices the work itself). */
+  /**
+   * Runs one task in this thread, now (for an inline pool's scheduler, which slices the work
+   * itself). Its model must be loaded in this thread: see {@link BatchPool.prepare}.
+   */
   runHere<S>(task: BatchTask): S {
     return runTask(task) as S;
+  }
+
+  /** Loads every model in this thread when tasks run here (worker threads load theirs on first use). */
+  async prepare(): Promise<void> {
+    if (this.piscina === null) await loadBatchModels();
   }
 
   /** Runs one task; in-thread tasks run on a later turn of the event loop, so timers and signals get through. */
@@ -96,11 +106,7 @@ export class BatchPool implements BatchRunner {
     if (this.piscina) return this.piscina.run(task) as Promise<S>;
     return new Promise<S>((resolve, reject) => {
       setImmediate(() => {
-        try {
-          resolve(runTask(task) as S);
-        } catch (error) {
-          reject(error);
-        }
+        runTaskLoading(task).then((summary) => resolve(summary as S), reject);
       });
     });
   }
@@ -127,6 +133,7 @@ export async function runBatches<S>(
 ): Promise<S[]> {
   const results = new Array<S>(tasks.length);
   if (threads <= 1 || tasks.length <= 1) {
+    await loadBatchModels();
     tasks.forEach((task, index) => {
       results[index] = runTask(task) as S;
       onResult?.(index, results[index]);

@@ -76,12 +76,13 @@ interface CellState {
  * @example
  * await runCellPlans(1, () => ({ plan, add: (s) => acc.add(s) }), pool, { onMerged: tick });
  */
-export function runCellPlans(
+export async function runCellPlans(
   count: number,
   open: (position: number) => CellRun<any>,
   pool: BatchRunner,
   events: SchedulerEvents = {},
 ): Promise<void> {
+  await pool.prepare?.();
   // Tasks dispatched but neither merged nor discarded: this bounds the summaries held in memory.
   const window = Math.max(2 * pool.concurrency, pool.concurrency + 2);
   let held = 0;

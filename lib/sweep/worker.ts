@@ -1,7 +1,7 @@
 import type { BatchTask } from './batch-task.js';
-import { runTask } from './models.js';
+import { runTaskLoading } from './models.js';
 
-/** The piscina worker entry: runs one batch task and returns its summary. */
-export default function runBatchTask(task: BatchTask): unknown {
-  return runTask(task);
+/** The piscina worker entry: runs one batch task (loading its model on first use) and returns its summary. */
+export default function runBatchTask(task: BatchTask): Promise<unknown> {
+  return runTaskLoading(task);
 }
