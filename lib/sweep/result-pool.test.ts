@@ -54,6 +54,15 @@ describe('ResultPool', () => {
     expect(r.latency).toEqual({ p50: histogram([10, 20]).quantile(0.5), samples: 2 });
   });
 
+  it('a fold rule pools its field its own way, in batch order (one batch: the value it folds to alone)', () => {
+    const concat = { add: (s: number[] | undefined, v: unknown) => [...(s ?? []), ...(v as number[])], result: (s: number[]) => s.join('|') };
+    const pool = new ResultPool({ ...RULES, fold: { series: concat } });
+    pool.add(batch(first, [1], 1));
+    expect((pool.result() as Record<string, any>).series).toBe('1|2');
+    pool.add(batch(second, [2], 1));
+    expect((pool.result() as Record<string, any>).series).toBe('1|2|3');
+  });
+
   it('a thousand batches pool into the same fixed state: counts exact, one histogram, no per-batch memory', () => {
     const a = new ResultPool(RULES);
     for (let i = 0; i < 1000; i++) a.add(batch(i % 2 === 0 ? first : second, [i + 1], 1));

@@ -18,11 +18,26 @@ export interface ResultBatchSummary<R extends object = Record<string, unknown>> 
 }
 
 /**
- * How a result's fields pool over batches. Paths are dotted (`lag_ms.samples`). Proportions in
+ * A {@link PoolRules.fold} rule: a field's own pooling, folded over the batches' values in batch
+ * order. Its state must stay bounded whatever the number of batches (DESIGN.md: memory does not
+ * grow with the trials).
+ *
+ * @example
+ * const longest: FieldFold<number[]> = { add: (s, v) => (s === undefined || (v as number[]).length > s.length ? (v as number[]) : s), result: (s) => s };
+ */
+export interface FieldFold<S> {
+  /** Merges one batch's value (`state` is undefined for the first batch). */
+  add(state: S | undefined, value: unknown): S;
+  /** The pooled value, from the state after every batch. */
+  result(state: S): unknown;
+}
+
+/**
+ * How a result's fields pool over batches. Paths are dotted (`latency_ms.read`). Proportions in
  * `intervals` pool by themselves: their counts are summed and the Wilson interval recomputed.
- * A field no rule covers is a per-run value that does not pool (a time series, a quantile of
- * samples the model does not hand out): kept when the cell is one batch, null (an empty CSV cell)
- * when it pools several.
+ * A field no rule covers is a per-run value that does not pool (a quantile of samples the model
+ * does not hand out, a series without a {@link PoolRules.fold}): kept when the cell is one batch,
+ * null (an empty CSV cell) when it pools several.
  */
 export interface PoolRules {
   /** Counts and totals: summed (an array of numbers elementwise). */
@@ -37,6 +52,8 @@ export interface PoolRules {
   meanOfSet?: readonly string[];
   /** Fields computed from the batches' merged histograms (quantiles of all samples of the cell). */
   histograms?: Readonly<Record<string, (h: LogHistogram) => unknown>>;
+  /** Fields with a pooling of their own (a time series, for example): see {@link FieldFold}. */
+  fold?: Readonly<Record<string, FieldFold<any>>>;
   /** Fields recomputed from the pooled result, after every other rule (ratios of pooled counts). */
   derived?: Readonly<Record<string, (pooled: Record<string, any>) => unknown>>;
 }
@@ -111,6 +128,7 @@ export class ResultPool<R extends object = Record<string, unknown>> {
   private readonly means = new Map<string, { sum: number; weight: number }>();
   private readonly setMeans = new Map<string, { sum: number; n: number }>();
   private readonly histograms = new Map<string, LogHistogram>();
+  private readonly folds = new Map<string, unknown>();
   private readonly intervals = new Map<string, Count>();
 
   constructor(private readonly rules: PoolRules) {}
@@ -164,6 +182,7 @@ export class ResultPool<R extends object = Record<string, unknown>> {
       if (merged) merged.merge(data);
       else this.histograms.set(path, LogHistogram.from(data));
     }
+    for (const [path, fold] of Object.entries(rules.fold ?? {})) this.folds.set(path, fold.add(this.folds.get(path), at(result, path)));
     const intervals = (result as Record<string, unknown>).intervals;
     if (isPlainObject(intervals)) {
       for (const [name, estimate] of Object.entries(intervals)) {
@@ -196,6 +215,7 @@ export class ResultPool<R extends object = Record<string, unknown>> {
     const rules = this.rules;
     const histogram = this.histograms.get(path);
     if (histogram !== undefined) return rules.histograms![path](histogram);
+    if (this.folds.has(path)) return rules.fold![path].result(this.folds.get(path));
     if (path === 'intervals' && isPlainObject(node)) {
       return Object.fromEntries(Object.keys(node).map((name) => [name, this.interval(name)]));
     }

@@ -20,7 +20,7 @@ describe('sweep experiment lag', () => {
     expectRowsAgree(result.cells[1].rows![0], lagCsvRow(direct, 8, config).row);
   }, 30_000);
 
-  it('runs pool: anomaly counts summed with intervals from them, read-latency quantiles from every read, lag quantiles only for one run', async () => {
+  it('runs pool: anomaly counts summed with intervals from them, read-latency quantiles from every read, replication-lag quantiles from every apply of every run', async () => {
     const result = await runSweep({ experiment: 'lag', seed: 3, trials: 3, fixed: { routing: 'random', ops: 400, 'client-latency': 'exp(1)' } }, { threads: 1 });
     const row = result.cells[0].rows![0] as Record<string, number | null>;
     const config = lagRunFromFlags({ routing: 'random', ops: '400', clientLatency: 'exp(1)' }).config;
@@ -33,7 +33,13 @@ describe('sweep experiment lag', () => {
     expect(row.read_latency_ms_p99).toBe(reads.quantile(0.99));
     expect(row.read_latency_ms_samples).toBe(reads.total);
     expect(row.lag_ms_max).toBe(Math.max(...runs.map((r) => r.result.lag_ms.max!)));
-    expect(row.lag_ms_p50).toBeNull();
+    const lag = LogHistogram.from(runs[0].histograms.lag_ms);
+    for (const run of runs.slice(1)) lag.merge(run.histograms.lag_ms);
+    expect(lag.total).toBe(runs.reduce((t, r) => t + r.result.lag_ms.samples, 0));
+    expect([row.lag_ms_p50, row.lag_ms_p90, row.lag_ms_p99, row.lag_ms_p999]).toEqual([0.5, 0.9, 0.99, 0.999].map((p) => lag.quantile(p)));
+    expect(row.lag_ms_mean).toBe(lag.mean());
+    expect(row.lag_ms_samples).toBe(lag.total);
+    expect(new Set(runs.map((r) => r.result.lag_ms.p99)).size).toBe(3); // three distinct runs, not one counted thrice
   }, 30_000);
 
   it('bad values are refused before any work, naming the sweep field', () => {

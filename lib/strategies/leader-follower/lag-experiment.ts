@@ -3,17 +3,17 @@ import { commandExperiment } from '../../sweep/command-experiment.js';
 import { pooledRate } from '../../sweep/result-pool.js';
 import type { LagConfig } from './lag-config.js';
 import { latencySummary } from './latency-summary.js';
-import { runLag, type LagResult } from './run-lag.js';
+import { runLag, type LagResult, type LagRun } from './run-lag.js';
 
 /**
  * `replilab lag` as a sweep experiment: parameters are its flags without dashes (`routing`,
  * `followers`, `replication-latency`, `window`, ...); `trials` counts independent runs of `ops`
  * operations, one run per batch, each `runLag` with a seed drawn from deriveStream(seed, cell,
  * batch). Pooled: the anomaly counts and their eligible reads summed (the rates and Wilson 95%
- * intervals come from the pooled counts), read-latency quantiles from the merged histogram of
- * every read, the mean and maximum replication lag over every sample. The replication lag's
- * quantiles need samples runLag does not hand out: they are given for one-run cells only (empty
- * when a cell pools several runs). The row has the columns of `replilab lag --out`.
+ * intervals come from the pooled counts); the replication lag (mean, quantiles, maximum, samples)
+ * from the merged histogram of every (entry, follower) apply of every run, and the read latency
+ * from that of every returned read (the runs' own histograms, {@link LagRun.histograms}). The row
+ * has the columns of `replilab lag --out`.
  *
  * Main proportion (for `ci_width`): `ryw_violations` (read-your-writes violations among eligible reads).
  */
@@ -26,10 +26,8 @@ export const lagExperiment = commandExperiment<LagConfig, LagResult>({
   model: 'lag',
   batchTrials: 1,
   pool: {
-    sum: ['reads', 'writes', 'failed_reads', 'lag_ms.samples'],
-    max: ['lag_ms.max'],
-    weighted: ['lag_ms.mean'],
-    histograms: { read_latency_ms: latencySummary },
+    sum: ['reads', 'writes', 'failed_reads'],
+    histograms: { lag_ms: latencySummary, read_latency_ms: latencySummary },
     derived: {
       ryw_violations: pooledRate('ryw_violations'),
       monotonic_read_violations: pooledRate('monotonic_read_violations'),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { consistentPrefix, monotonicReads, readYourWrites, timestampOrder } from '../../check/index.js';
 import { refusedParameter } from '../../errors.testkit.js';
+import { LogHistogram } from '../../stats/index.js';
 import { READ_ROUTINGS } from './lag-config.js';
+import { latencySummary } from './latency-summary.js';
 import { runLag, runLagWithHistory } from './run-lag.js';
 
 const ops = 12000;
@@ -71,6 +73,17 @@ describe('runLag: lag distribution', () => {
     expect(r.lag_ms.p99 as number).toBeGreaterThan(46.05 * 0.9);
     expect(r.lag_ms.p99 as number).toBeLessThan(46.05 * 1.1);
     expect(r.lag_ms.mean as number).toBeCloseTo(10, 0);
+  });
+
+  it('the run hands out the samples of its summaries: lag per apply, and read latency as the history records it', () => {
+    const { result, histograms, history } = runLagWithHistory({ routing: 'random', ops: 3000, followers: 2, followerCrash: { ttf: 'exp(0.002)', ttr: 'exp(0.01)' } }, 7);
+    expect(latencySummary(LogHistogram.from(histograms.lag_ms))).toEqual(result.lag_ms);
+    expect(result.lag_ms.samples).toBeGreaterThan(result.writes); // one sample per (entry, follower) applied
+    expect(result.lag_ms.samples).toBeLessThanOrEqual(2 * result.writes);
+    const reads = new LogHistogram();
+    for (const read of history.reads) reads.record(read.returnMs - read.invokeMs);
+    expect(latencySummary(LogHistogram.from(histograms.read_latency_ms))).toEqual(latencySummary(reads));
+    expect(latencySummary(reads)).toEqual(result.read_latency_ms);
   });
 
   it('a constant delay gives a constant lag', () => {

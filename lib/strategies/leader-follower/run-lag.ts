@@ -9,7 +9,7 @@ import {
 } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
 import { Faults, Network, Nodes, Simulation } from '../../sim/index.js';
-import { LogHistogram } from '../../stats/index.js';
+import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
 import { createWorkload } from '../../workload/index.js';
 import { validateLagConfig, type LagConfig, type ResolvedLagConfig } from './lag-config.js';
 import { latencySummary, type LatencySummaryMs } from './latency-summary.js';
@@ -43,9 +43,14 @@ export interface LagResult {
   };
 }
 
-/** A run's result with its history and the writes' dependencies (for checks and replays). */
+/** A run's result with its history, the writes' dependencies (for checks and replays) and its samples. */
 export interface LagRun {
   result: LagResult;
+  /**
+   * The samples the result's latency summaries are computed from (`latencySummary` of each gives
+   * `lag_ms` and `read_latency_ms`), as plain data: what a sweep merges to pool quantiles over runs.
+   */
+  histograms: { lag_ms: LogHistogramData; read_latency_ms: LogHistogramData };
   history: History;
   dependsOn: Map<number, number[]>;
   config: ResolvedLagConfig;
@@ -317,7 +322,7 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
       leader_read_share: proportion(share),
     },
   };
-  return { result, history: h, dependsOn, config: cfg };
+  return { result, histograms: { lag_ms: lag, read_latency_ms: readLatency }, history: h, dependsOn, config: cfg };
 }
 
 /**

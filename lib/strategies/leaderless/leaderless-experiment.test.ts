@@ -37,7 +37,11 @@ describe('sweep experiment leaderless', () => {
     expect(row.mean_siblings as number).toBeCloseTo(siblings, 12);
     const writes = new LogHistogram();
     for (const run of runs) for (const w of run.history.writes) if (w.ackMs !== null) writes.record(w.ackMs - w.invokeMs);
-    expect(row.write_p99_ms).toBe(writes.quantile(0.99));
+    const reads = new LogHistogram();
+    for (const run of runs) for (const r of run.history.reads) reads.record(r.returnMs - r.invokeMs);
+    expect([row.read_p50_ms, row.read_p99_ms, row.read_p999_ms, row.write_p50_ms, row.write_p99_ms, row.write_p999_ms])
+      .toEqual([reads.quantile(0.5), reads.quantile(0.99), reads.quantile(0.999), writes.quantile(0.5), writes.quantile(0.99), writes.quantile(0.999)]);
+    expect(new Set(runs.map((r) => r.result.latency_ms.read.p99)).size).toBe(3);
   }, 30_000);
 
   it('bad values are refused before any work, naming the sweep field', () => {

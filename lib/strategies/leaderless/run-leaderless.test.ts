@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { lostWrites, monotonicReads, readYourWrites, staleReads, timestampOrder } from '../../check/index.js';
 import { ParameterError } from '../../errors.js';
 import { validateLeaderlessConfig, type LeaderlessConfig } from './cluster-config.js';
-import { runLeaderless, runLeaderlessWithHistory } from './run-leaderless.js';
+import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
+import { runLeaderless, runLeaderlessTimed, runLeaderlessWithHistory } from './run-leaderless.js';
 
 /** Small runs keep the property tests fast; failures print the config and seed that replay them. */
 const small = (extra: Partial<LeaderlessConfig>): Partial<LeaderlessConfig> => ({
@@ -219,4 +220,26 @@ describe('runLeaderless (streaming metrics) against runLeaderlessWithHistory (hi
     // The configs exercised every metric.
     for (const count of [stale, ryw, mono, lost, nonOverlap, siblings]) expect(count).toBeGreaterThan(0);
   }, 120_000); // 400 small runs: seconds, more on a busy machine
+
+  it('the streaming path hands out the latency samples the history records: every returned read, every acknowledged write', () => {
+    const configs: Partial<LeaderlessConfig>[] = [
+      small({ r: 1, w: 1, clockSkew: 'uniform(0,50)' }),
+      small({ conflict: 'siblings', timeoutMs: 5, crash: { ttf: 'exp(0.01)', ttr: 'exp(0.05)' }, sloppy: true, readRepair: 'background' }),
+      small({ probeReadAfterMs: 2, arrivals: { kind: 'closed', think: 'exp(0.5)' } }),
+    ];
+    for (const config of configs) {
+      const { result, latencyHistograms } = runLeaderlessTimed(config, 4);
+      const { history } = runLeaderlessWithHistory(config, 4);
+      const reads = new LogHistogram();
+      const writes = new LogHistogram();
+      for (const r of history.reads) reads.record(r.returnMs - r.invokeMs);
+      for (const w of history.writes) if (w.ackMs !== null) writes.record(w.ackMs - w.invokeMs);
+      // The same samples (the sums may differ in the last bits: the history lists writes by id, not by acknowledgement).
+      const samples = ({ counts, zeroCount, overflowCount, total, min, max }: LogHistogramData) => ({ counts, zeroCount, overflowCount, total, min, max });
+      expect(samples(latencyHistograms.read), JSON.stringify(config)).toEqual(samples(reads));
+      expect(samples(latencyHistograms.write), JSON.stringify(config)).toEqual(samples(writes));
+      expect(writes.total).toBe(result.acked_writes);
+      expect(result.latency_ms.read.p99).toBe(reads.quantile(0.99));
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { History, VersionOrder } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
 import { Clocks, Network, Nodes, Simulation } from '../../sim/index.js';
+import type { LogHistogramData } from '../../stats/index.js';
 import { createWorkload } from '../../workload/index.js';
 import { createAntiEntropy } from './anti-entropy.js';
 import { planClusterFaults } from './cluster-faults.js';
@@ -34,6 +35,8 @@ export interface LeaderlessRun {
   config: ResolvedLeaderlessConfig;
   /** Wall-clock ms spent simulating (the event loop, history recording included) and computing the metrics; not part of the deterministic result. */
   wallMs: { simulate: number; metrics: number };
+  /** The samples of `latency_ms` (every successful read and write, invocation to result), as plain data: what a sweep merges over runs. */
+  latencyHistograms: { read: LogHistogramData; write: LogHistogramData };
 }
 
 /** A run's result without its history: what {@link runLeaderless} computes, with its timing. */
@@ -43,6 +46,8 @@ export interface LeaderlessSummaryRun {
   config: ResolvedLeaderlessConfig;
   /** Wall-clock ms spent simulating (the streaming metrics included) and assembling the result; not part of the deterministic result. */
   wallMs: { simulate: number; metrics: number };
+  /** The samples of `latency_ms`, as {@link LeaderlessRun.latencyHistograms}. */
+  latencyHistograms: { read: LogHistogramData; write: LogHistogramData };
 }
 
 /**
@@ -120,15 +125,16 @@ export function runLeaderless(config: Partial<LeaderlessConfig>, seed: number): 
 }
 
 /**
- * {@link runLeaderless} with its timing (for benchmarks).
+ * {@link runLeaderless} with its timing (for benchmarks) and its latency samples as histograms
+ * (for sweeps, which merge them over runs), still without a history.
  *
  * @example
  * const { result, wallMs } = runLeaderlessTimed({ ops: 200_000 }, 1);
  * result.events / (wallMs.simulate + wallMs.metrics); // events per ms, end to end
  */
 export function runLeaderlessTimed(config: Partial<LeaderlessConfig>, seed: number): LeaderlessSummaryRun {
-  const { result, config: cfg, wallMs } = simulate(config, seed, false);
-  return { result, config: cfg, wallMs };
+  const { result, config: cfg, wallMs, latencyHistograms } = simulate(config, seed, false);
+  return { result, config: cfg, wallMs, latencyHistograms };
 }
 
 /** One run; with `recordHistory`, the checker metrics come from the recorded history, else from streaming trackers. */
@@ -207,5 +213,6 @@ function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory
   const simEnd = performance.now();
 
   const { result, history } = metrics.finish({ sim, net, hints, coordinator, antiEntropy });
-  return { result, history, order: metrics.order, config: cfg, wallMs: { simulate: simEnd - simStart, metrics: performance.now() - simEnd } };
+  const latencyHistograms = { read: coordinator.readLatency, write: coordinator.writeLatency };
+  return { result, history, order: metrics.order, config: cfg, wallMs: { simulate: simEnd - simStart, metrics: performance.now() - simEnd }, latencyHistograms };
 }

@@ -2,7 +2,9 @@ import { conflictsCommand, conflictsRunFromFlags, type ConflictsFlags } from '..
 import { conflictsCsvRow } from '../../cli/conflicts-row.js';
 import { commandExperiment } from '../../sweep/command-experiment.js';
 import { medianAndTail } from '../../sweep/result-pool.js';
+import { meanDivergence } from './divergence-pool.js';
 import type { MultiLeaderConfig } from './multi-leader-config.js';
+import { followerLagSummary } from './multi-leader-metrics.js';
 import { runMultiLeader, type MultiLeaderResult } from './run-multi-leader.js';
 
 /**
@@ -12,11 +14,13 @@ import { runMultiLeader, type MultiLeaderResult } from './run-multi-leader.js';
  * `runMultiLeader` with a seed drawn from deriveStream(seed, cell, batch). Pooled over runs:
  * counts summed (lost writes per datacenter elementwise; conflicts_per_1000_writes and every Wilson
  * 95% interval from the pooled counts), write-latency quantiles from the merged histogram of every
- * acknowledged write, max_siblings and the followers' maximum lag the largest, mean_siblings
- * weighted by what it averages over, converged when every run converged, convergence_ms the mean
- * over the runs that converged. Per-run values that do not pool (the divergence time series, the
- * followers' lag quantiles, whose samples runMultiLeader does not hand out) are given for one-run
- * cells only. The row has the columns of `replilab conflicts --out`.
+ * acknowledged write and the followers' lag (quantiles, maximum, samples) from that of every
+ * follower apply (the runs' own histograms, `MultiLeaderRun.histograms`), max_siblings the
+ * largest, mean_siblings weighted by what it averages over, converged when every run converged,
+ * convergence_ms the mean over the runs that converged, and the divergence series the mean
+ * divergent keys over the runs at each sample time ({@link meanDivergence}: a run whose series
+ * ended earlier counts with its last, final value). The row has the columns of
+ * `replilab conflicts --out`.
  *
  * Main proportion (for `ci_width`): `conflicts` (writes concurrent with another write to their key, out of all writes).
  */
@@ -32,13 +36,14 @@ export const conflictsExperiment = commandExperiment<MultiLeaderConfig, MultiLea
     sum: [
       'writes', 'acked_writes', 'conflicts', 'conflict_detections', 'acked_writes_lost', 'acked_writes_lost_by_datacenter',
       'unacked_writes_surviving', 'out_of_order_applies', 'replication_messages', 'handler_calls', 'events', 'sim_time_ms',
-      'local_reads', 'follower_reads', 'follower_stale_reads', 'follower_lag_ms.samples',
+      'local_reads', 'follower_reads', 'follower_stale_reads',
     ],
-    max: ['max_siblings', 'follower_lag_ms.max'],
+    max: ['max_siblings'],
     every: ['converged'],
     meanOfSet: ['convergence_ms'],
     weighted: ['mean_siblings'],
-    histograms: { write_latency_ms: medianAndTail },
+    histograms: { write_latency_ms: medianAndTail, follower_lag_ms: followerLagSummary },
+    fold: { divergence: meanDivergence },
     derived: { conflicts_per_1000_writes: (pooled) => (pooled.writes === 0 ? 0 : (1000 * pooled.conflicts) / pooled.writes) },
   },
   mainInterval: 'conflicts',

@@ -7,7 +7,7 @@ import {
   type CountEstimate, type History, type HistoryRecorder, type WriteRecord,
 } from '../../check/index.js';
 import type { Simulation } from '../../sim/index.js';
-import type { LogHistogram } from '../../stats/index.js';
+import type { LogHistogram, LogHistogramData } from '../../stats/index.js';
 import { Siblings, type Version } from '../leaderless/siblings.js';
 import { concurrentWrites, type CausalWrite } from './concurrent-writes.js';
 import type { LeaderStores } from './leader-stores.js';
@@ -100,7 +100,7 @@ export interface MultiLeaderResult {
    * the follower's, ms (`samples` follower applies; null quantiles when there was none). p50 and
    * p99 within 0.1% (LogHistogram), max exact.
    */
-  follower_lag_ms: { p50: number | null; p99: number | null; max: number | null; samples: number };
+  follower_lag_ms: FollowerLagMs;
   /** Proportions with their Wilson 95% intervals. */
   intervals: {
     conflicts: CountEstimate;
@@ -108,6 +108,26 @@ export interface MultiLeaderResult {
     out_of_order_applies: CountEstimate;
     follower_stale_reads: CountEstimate;
   };
+}
+
+/** The local followers' replication lag, ms: p50 and p99 (null: no sample), the maximum and the sample count. */
+export interface FollowerLagMs {
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  samples: number;
+}
+
+/**
+ * The result's `follower_lag_ms` from the lag histogram (one run's, or a sweep cell's merged).
+ *
+ * @example
+ * const h = new LogHistogram(); [2, 4].forEach((x) => h.record(x));
+ * followerLagSummary(h); // { p50: 2, p99: 4, max: 4, samples: 2 } (quantiles within 0.1%)
+ */
+export function followerLagSummary(lag: LogHistogram): FollowerLagMs {
+  const q = (p: number): number | null => (lag.total === 0 ? null : lag.quantile(p));
+  return { p50: q(0.5), p99: q(0.99), max: lag.total === 0 ? null : lag.max, samples: lag.total };
 }
 
 /** Per local read (`localReadRatePerSec`), in time order. */
@@ -139,6 +159,12 @@ export interface WriteLog {
 /** A run's result with its history. */
 export interface MultiLeaderRun {
   result: MultiLeaderResult;
+  /**
+   * The samples of the result's quantiles as plain data (what a sweep merges to pool them over
+   * runs): the acknowledged writes' latency (`write_latency_ms`) and the follower applies' lag
+   * (`follower_lag_ms`, see {@link followerLagSummary}).
+   */
+  histograms: { write_latency_ms: LogHistogramData; follower_lag_ms: LogHistogramData };
   /** Writes (timestamps: LWW stamps), the siblings policy's reads, and the final value's elements per key. */
   history: History;
   /** Per write: concurrent with another write of its key (1) or not. */
@@ -229,8 +255,6 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
   const acked = lost.lost.of;
   const siblings = siblingsPerRead(h);
   const q = (p: number): number | null => (writeLatency.total === 0 ? null : writeLatency.quantile(p));
-  const lag = followers.lag;
-  const lagQ = (p: number): number | null => (lag.total === 0 ? null : lag.quantile(p));
   let followerReads = 0;
   let staleReads = 0;
   reads.follower.forEach((f, i) => {
@@ -263,7 +287,7 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
     local_reads: reads.atMs.length,
     follower_reads: followerReads,
     follower_stale_reads: staleReads,
-    follower_lag_ms: { p50: lagQ(0.5), p99: lagQ(0.99), max: lag.total === 0 ? null : lag.max, samples: lag.total },
+    follower_lag_ms: followerLagSummary(followers.lag),
     intervals: {
       conflicts: proportion({ count: conflicts, of: writes }),
       acked_writes_lost: proportion(lost.lost),
@@ -271,7 +295,8 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
       follower_stale_reads: proportion({ count: staleReads, of: followerReads }),
     },
   };
-  return { result, history: h, conflicting, log, finalValues, reads, config: cfg, wallMs: { simulate: 0, metrics: 0 } };
+  const histograms = { write_latency_ms: writeLatency, follower_lag_ms: followers.lag };
+  return { result, histograms, history: h, conflicting, log, finalValues, reads, config: cfg, wallMs: { simulate: 0, metrics: 0 } };
 }
 
 /**
