@@ -128,10 +128,10 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
       expect(readFileSync(join(dir, 'dist.csv')).equals(readFileSync(join(dir, 'local.csv')))).toBe(true);
       const manifest = JSON.parse(readFileSync(join(dir, 'dist.manifest.json'), 'utf8'));
       expect(manifest).toMatchObject({ complete: true, backend: redis.url, cellsComputed: 9 });
-      // The survivors did the rest.
+      // The survivors did the rest. (Worker 0's count can miss the job it finished just before the
+      // kill, whose line it never wrote: the CSV above is the proof that no job was lost.)
       const done = logs.map((log) => log.filter((line) => line.includes(' done ')).length);
       expect(done[1] + done[2]).toBeGreaterThan(0);
-      expect(done[0] + done[1] + done[2]).toBeGreaterThanOrEqual(36);
     } finally {
       await stopAll(workers);
     }
