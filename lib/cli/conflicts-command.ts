@@ -5,7 +5,7 @@ import { MULTI_LEADER_DEFAULTS, validateMultiLeaderConfig, type MultiLeaderConfi
 import { runMultiLeader, type MultiLeaderResult } from '../strategies/multi-leader/run-multi-leader.js';
 import { conflictsCsvRow } from './conflicts-row.js';
 import { parseWholeNumber } from './parse-values.js';
-import { checkOutPath, writeRunOutput } from './run-output.js';
+import { runModelCommand } from './run-output.js';
 
 /** The flags of `replilab conflicts`, as commander hands them over (text; nothing has a commander default). */
 export interface ConflictsFlags {
@@ -171,7 +171,7 @@ function pct(e: CountEstimate): string {
   return `${e.p.toFixed(4)} [${e.low.toFixed(4)}, ${e.high.toFixed(4)}]  (${e.count} of ${e.of})`;
 }
 
-function printSummary(r: MultiLeaderResult, seed: number, config: Partial<MultiLeaderConfig>): void {
+function summaryText(r: MultiLeaderResult, seed: number, config: Partial<MultiLeaderConfig>): string {
   const c = { ...MULTI_LEADER_DEFAULTS, ...config };
   const ms = (x: number | null): string => (x === null ? 'n/a' : `${x.toPrecision(4)} ms`);
   const lines = [
@@ -191,7 +191,7 @@ function printSummary(r: MultiLeaderResult, seed: number, config: Partial<MultiL
       `follower lag:         p50 ${ms(lag.p50)}, p99 ${ms(lag.p99)}, max ${ms(lag.max)} (${lag.samples} applies)`,
     );
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
 
 /** `replilab conflicts`: one run of the multi-leader model. */
@@ -221,18 +221,12 @@ export function conflictsCommand(): Command {
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: ConflictsFlags) => {
-      checkOutPath(flags.out);
-      const { config, seed } = conflictsRunFromFlags(flags);
-      const started = new Date();
-      const result = runMultiLeader(config, seed);
-      const finished = new Date();
-      if (flags.out !== undefined) {
-        const parameters = conflictsJson(result, seed, config).config as Record<string, unknown>;
-        const written = await writeRunOutput({ out: flags.out, experiment: 'conflicts', csv: conflictsCsvRow(result, seed, config), parameters, seed, trials: 1, started, finished });
-        if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
-      }
-      if (flags.json) process.stdout.write(JSON.stringify(conflictsJson(result, seed, config)) + '\n');
-      else printSummary(result, seed, config);
-    });
+    .action((flags: ConflictsFlags) => runModelCommand(flags, {
+      experiment: 'conflicts',
+      resolve: () => conflictsRunFromFlags(flags),
+      run: runMultiLeader,
+      json: conflictsJson,
+      csvRow: conflictsCsvRow,
+      summary: summaryText,
+    }));
 }

@@ -5,7 +5,7 @@ import { runFailover, type FailoverResult } from '../strategies/leader-follower/
 import type { CsvValue } from '../sweep/csv-output.js';
 import { resultCsvRow } from '../sweep/result-row.js';
 import { flagTable, msText, runFromFlags, type FlagField } from './config-flags.js';
-import { checkOutPath, writeRunOutput } from './run-output.js';
+import { runModelCommand } from './run-output.js';
 
 /** Flags of `replilab failover` and the FailoverConfig fields they set. */
 export const FAILOVER_FLAGS: readonly FlagField[] = flagTable({
@@ -113,18 +113,13 @@ export function failoverCommand(): Command {
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout and nothing else')
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: Record<string, unknown>) => {
-      const out = flags.out as string | undefined;
-      checkOutPath(out);
-      const { config, seed } = failoverRunFromFlags(flags);
-      const started = new Date();
-      const result = runFailover(config, seed);
-      const finished = new Date();
-      if (out !== undefined) {
-        const parameters = failoverJson(result, seed, config).config as Record<string, unknown>;
-        const written = await writeRunOutput({ out, experiment: 'failover', csv: failoverCsvRow(result, seed, config), parameters, seed, trials: result.trials, started, finished });
-        if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
-      }
-      process.stdout.write(flags.json ? JSON.stringify(failoverJson(result, seed, config)) + '\n' : summary(result, seed, config));
-    });
+    .action((flags: Record<string, unknown>) => runModelCommand(flags, {
+      experiment: 'failover',
+      resolve: () => failoverRunFromFlags(flags),
+      run: runFailover,
+      json: failoverJson,
+      csvRow: failoverCsvRow,
+      trials: (result) => result.trials,
+      summary,
+    }));
 }

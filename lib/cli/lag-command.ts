@@ -4,7 +4,7 @@ import { runLag, type LagResult } from '../strategies/leader-follower/run-lag.js
 import type { CsvValue } from '../sweep/csv-output.js';
 import { resultCsvRow } from '../sweep/result-row.js';
 import { flagTable, msText, runFromFlags, type FlagField } from './config-flags.js';
-import { checkOutPath, writeRunOutput } from './run-output.js';
+import { runModelCommand } from './run-output.js';
 
 /** Flags of `replilab lag` and the LagConfig fields they set. */
 export const LAG_FLAGS: readonly FlagField[] = flagTable({
@@ -101,18 +101,12 @@ export function lagCommand(): Command {
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout and nothing else')
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: Record<string, unknown>) => {
-      const out = flags.out as string | undefined;
-      checkOutPath(out);
-      const { config, seed } = lagRunFromFlags(flags);
-      const started = new Date();
-      const result = runLag(config, seed);
-      const finished = new Date();
-      if (out !== undefined) {
-        const written = await writeRunOutput({ out, experiment: 'lag', csv: lagCsvRow(result, seed, config), parameters: lagConfigJson(config), seed, trials: 1, started, finished });
-        if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
-      }
-      if (flags.json) process.stdout.write(JSON.stringify({ ...result, seed, config: lagConfigJson(config) }) + '\n');
-      else process.stdout.write(summary(result, seed, config));
-    });
+    .action((flags: Record<string, unknown>) => runModelCommand(flags, {
+      experiment: 'lag',
+      resolve: () => lagRunFromFlags(flags),
+      run: runLag,
+      json: (result, seed, config) => ({ ...result, seed, config: lagConfigJson(config) }),
+      csvRow: lagCsvRow,
+      summary,
+    }));
 }

@@ -10,7 +10,7 @@ import type { CsvValue } from '../sweep/csv-output.js';
 import { resultCsvRow } from '../sweep/result-row.js';
 import { readConfigFile } from '../sweep/config-file.js';
 import { parseWholeNumber } from './parse-values.js';
-import { checkOutPath, writeRunOutput } from './run-output.js';
+import { runModelCommand } from './run-output.js';
 
 /** The flags of `replilab leaderless`, as commander hands them over (all text; nothing has a commander default). */
 export interface LeaderlessFlags {
@@ -431,7 +431,7 @@ function hintsDetail(result: LeaderlessResult): string {
   return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
 }
 
-function printSummary(result: LeaderlessResult, seed: number, config: Partial<LeaderlessConfig>): void {
+function summaryText(result: LeaderlessResult, seed: number, config: Partial<LeaderlessConfig>): string {
   const c = { ...LEADERLESS_DEFAULTS, ...config };
   const iv = result.intervals;
   const lines = [
@@ -453,7 +453,7 @@ function printSummary(result: LeaderlessResult, seed: number, config: Partial<Le
       ? (c.antiEntropyIntervalMs === null ? 'not measured (needs --anti-entropy-interval)' : 'not reached (a fault never healed, or no convergence within 1000 rounds)')
       : `${ms(result.convergence_ms)} after the faults healed`}; replicas ${result.replicas_converged ? 'equal' : 'not all equal'} at the end`,
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
 
 /** Prints the scenarios, one line each. */
@@ -550,19 +550,13 @@ export function leaderlessCommand(): Command {
         runScenarioCommand(flags);
         return;
       }
-      checkOutPath(flags.out);
-      const { config, seed } = leaderlessRunFromFlags(flags);
-      const started = new Date();
-      const result = runLeaderless(config, seed);
-      const finished = new Date();
-      if (flags.out !== undefined) {
-        const written = await writeRunOutput({
-          out: flags.out, experiment: 'leaderless', csv: leaderlessCsvRow(result, seed, config),
-          parameters: leaderlessJson(result, seed, config).config as Record<string, unknown>, seed, trials: 1, started, finished,
-        });
-        if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
-      }
-      if (flags.json) process.stdout.write(JSON.stringify(leaderlessJson(result, seed, config)) + '\n');
-      else printSummary(result, seed, config);
+      await runModelCommand(flags, {
+        experiment: 'leaderless',
+        resolve: () => leaderlessRunFromFlags(flags),
+        run: runLeaderless,
+        json: leaderlessJson,
+        csvRow: leaderlessCsvRow,
+        summary: summaryText,
+      });
     });
 }

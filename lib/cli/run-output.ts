@@ -55,3 +55,47 @@ export function writeRunOutput(run: RunOutput): Promise<string[]> {
     },
   });
 }
+
+/** What {@link runModelCommand} needs to know about one command's model. */
+export interface ModelCommand<C, R> {
+  /** The command's name (the manifest's `experiment`). */
+  experiment: string;
+  /** Flags (and config file) to a validated config and seed; throws ParameterError naming the flag. */
+  resolve(): { config: C; seed: number };
+  /** One model run, a pure function of (config, seed). */
+  run(config: C, seed: number): R;
+  /** What `--json` prints: the result's fields, then `seed` and the `config` that ran. */
+  json(result: R, seed: number, config: C): Record<string, unknown>;
+  /** The run's CSV row for `--out`. */
+  csvRow(result: R, seed: number, config: C): { columns: string[]; row: Record<string, CsvValue> };
+  /** Trials behind the row (default 1). */
+  trials?(result: R): number;
+  /** The human summary printed without `--json`. */
+  summary(result: R, seed: number, config: C): string;
+}
+
+/**
+ * The body every model command shares: refuse a bad `--out` before any work, resolve the config,
+ * run the model once, write `--out` (CSV and manifest, atomically), and print either exactly one
+ * JSON object (`--json`) or the human summary.
+ *
+ * @example
+ * .action((flags) => runModelCommand(flags, { experiment: 'lag', resolve: () => lagRunFromFlags(flags), run: runLag, ... }))
+ */
+export async function runModelCommand<C, R>(flags: { out?: unknown; json?: unknown }, command: ModelCommand<C, R>): Promise<void> {
+  const out = flags.out as string | undefined;
+  checkOutPath(out);
+  const { config, seed } = command.resolve();
+  const started = new Date();
+  const result = command.run(config, seed);
+  const finished = new Date();
+  const json = command.json(result, seed, config);
+  if (out !== undefined) {
+    const written = await writeRunOutput({
+      out, experiment: command.experiment, csv: command.csvRow(result, seed, config),
+      parameters: json.config as Record<string, unknown>, seed, trials: command.trials?.(result) ?? 1, started, finished,
+    });
+    if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
+  }
+  process.stdout.write(flags.json ? JSON.stringify(json) + '\n' : command.summary(result, seed, config));
+}

@@ -7,7 +7,7 @@ import { resolveLatency } from '../latency/index.js';
 import { runStaleness, validateStalenessOptions, type StalenessOptions } from '../strategies/leaderless/staleness.js';
 import { checkQuorums, documentedQuorums, leaderlessExperiment, leaderlessWorkloadParameters } from './leaderless-parameters.js';
 import { proportionMetric, valueMetric } from './scenario-metric.js';
-import { derived, documented, labDefault, type ScenarioValues } from './scenario-parameter.js';
+import { documented, labDefault, type ScenarioValues } from './scenario-parameter.js';
 import { setFlag } from './set-overrides.js';
 import { systemReference } from './system-reference.js';
 import type { SystemScenario } from './system-scenario.js';

@@ -13,7 +13,7 @@
 import type { LatencyDistribution } from '../../latency/index.js';
 import { Network, Nodes, Simulation } from '../../sim/index.js';
 import {
-  APPEND, APPEND_ACK, CLIENT_WRITE, DISK_DONE, HEARTBEAT, HEARTBEAT_TICK, MONITOR_HEARTBEAT, SEMI_SYNC_CHECK, SHIP,
+  APPEND, APPEND_ACK, DISK_DONE, HEARTBEAT, HEARTBEAT_TICK, MONITOR_HEARTBEAT, SEMI_SYNC_CHECK, SHIP,
 } from './message-kinds.js';
 import { PauseGate } from './pause-gate.js';
 import { ReplicationLog } from './replication-log.js';

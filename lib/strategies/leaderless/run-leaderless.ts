@@ -140,7 +140,7 @@ export function runLeaderlessTimed(config: Partial<LeaderlessConfig>, seed: numb
 /** One run; with `recordHistory`, the checker metrics come from the recorded history, else from streaming trackers. */
 function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory: boolean): Omit<LeaderlessRun, 'history'> & { history: History | null } {
   const cfg = validateLeaderlessConfig(config);
-  const { nodes: nodeCount, n, keys, ops, clients } = cfg;
+  const { nodes: nodeCount, n, keys, clients } = cfg;
   const siblingsMode = cfg.conflict === 'siblings';
   const endpoints = nodeCount + clients;
 
