@@ -5,24 +5,19 @@
  *                                    [--format svg,png,pdf] [--dpi D | --scale S]
  *
  * Each `<name>.manifest.json` names the experiment that wrote `<name>.csv` beside it; the
- * experiment's figure recipes (the same `replilab chart` requests `npm start` draws) are drawn
- * from that CSV. With the defaults (paper, one column; SVG, PNG at 300 dpi, PDF) the files are
- * byte-identical to those `npm start` wrote. Manifests of experiments that declare no figures are
- * listed and skipped.
+ * experiment's figure recipes for that CSV (default-experiments.ts: the same `replilab chart`
+ * requests, on derived columns where a recipe says so, that `npm start` draws) are drawn from it.
+ * With the defaults (paper, one column; SVG, PNG at 300 dpi, PDF) the files are byte-identical to
+ * those `npm start` wrote. Manifests of CSVs no recipe names are listed and skipped.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { Command } from 'commander';
 import { ParameterError } from '../lib/errors.js';
 import { chartTheme, parseFigureFormats } from '../lib/cli/chart-command.js';
 import { pngScale, type PngOptions } from '../lib/charts/index.js';
-import { DEFAULT_FIGURE_STYLE, drawRecipes, type FigureRecipe, type FigureStyle } from './figure-recipes.js';
-import { stalenessFigures } from './staleness-presets.js';
-
-/** The figures of each experiment, by the experiment name its manifests carry. */
-export const FIGURE_RECIPES: Readonly<Record<string, readonly FigureRecipe[]>> = {
-  staleness: stalenessFigures,
-};
+import { FIGURE_RECIPES } from './default-experiments.js';
+import { DEFAULT_FIGURE_STYLE, drawRecipes, recipesFor, type FigureStyle } from './figure-recipes.js';
 
 /** Every `*.manifest.json` under `dir`, in a stable (sorted) order. */
 function manifests(dir: string): string[] {
@@ -57,9 +52,9 @@ try {
   for (const manifestPath of found) {
     const experiment = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { experiment?: unknown }).experiment;
     const csvPath = manifestPath.replace(/\.manifest\.json$/, '.csv');
-    const recipes = typeof experiment === 'string' ? FIGURE_RECIPES[experiment] : undefined;
-    if (recipes === undefined || !existsSync(csvPath)) {
-      console.log(`skip ${relative('.', manifestPath)}: ${recipes === undefined ? `no figures declared for experiment ${JSON.stringify(experiment)}` : 'its CSV is missing'}`);
+    const recipes = typeof experiment === 'string' && Object.hasOwn(FIGURE_RECIPES, experiment) ? recipesFor(csvPath, FIGURE_RECIPES[experiment]!) : [];
+    if (recipes.length === 0 || !existsSync(csvPath)) {
+      console.log(`skip ${relative('.', manifestPath)}: ${recipes.length === 0 ? `no figures declared for ${basename(csvPath)} of experiment ${JSON.stringify(experiment)}` : 'its CSV is missing'}`);
       continue;
     }
     for (const path of await drawRecipes(csvPath, recipes, style)) {

@@ -1,19 +1,18 @@
 /**
  * Experiment: PBS quorum staleness for N = 3 under each published latency preset.
  *
- * For every preset (LinkedIn SSD and disk, Yammer Riak, WAN) and every (R, W) with N = 3, it estimates P(consistent read) against the time since commit, with Wilson
- * 95% intervals, plus t-visibility and the read/write latency quantiles. It writes one CSV (and
- * manifest) per preset, a figure of the partial quorums' curves and a latency/staleness trade-off
+ * For every preset (LinkedIn SSD and disk, Yammer Riak, WAN) and every (R, W) with N = 3, it
+ * estimates P(consistent read) against the time since commit, with Wilson 95% intervals, plus
+ * t-visibility and the read/write latency quantiles. It writes one CSV (and manifest) per preset
+ * into data/staleness/, a figure of the partial quorums' curves and a latency/staleness trade-off
  * figure with its Pareto front. Each preset is one sweep (lib/sweep): the same path, journal and
  * determinism as `replilab sweep`; the figures are drawn from the CSV (see figure-recipes.ts).
  * Reference: P. Bailis et al., PBS, PVLDB 5(8), 2012, Figures 5-7.
  */
-import { join } from 'node:path';
-import type { CsvValue } from '../lib/sweep/csv-output.js';
-import { runSweep } from '../lib/sweep/run-sweep.js';
 import type { SweepSpec } from '../lib/sweep/spec.js';
-import { DEFAULT_FIGURE_STYLE, drawRecipes, type FigureRecipe } from './figure-recipes.js';
-import type { ExperimentSettings } from './settings.js';
+import { csvNumber } from './derived-columns.js';
+import type { DefaultExperiment } from './default-experiment.js';
+import type { FigureRecipe } from './figure-recipes.js';
 
 /** Read-offset grids wide enough for each preset's write tail (ms: start, stop, step). */
 const GRIDS: Record<string, [number, number, number]> = {
@@ -59,24 +58,16 @@ export const stalenessFigures: readonly FigureRecipe[] = [
   },
 ];
 
-const num = (value: CsvValue) => Number(value);
-
-/** Runs the experiment into `settings.outDir/staleness/`, returning the paths written. */
-export async function stalenessPresetsExperiment(settings: ExperimentSettings): Promise<string[]> {
-  const outDir = join(settings.outDir, 'staleness');
-  const written: string[] = [];
-  for (const preset of Object.keys(GRIDS)) {
-    const csvPath = join(outDir, `${preset}.csv`);
-    const result = await runSweep(presetSweep(preset, settings.trials, settings.seed), {
-      threads: settings.threads,
-      outPath: csvPath,
-      onCellDone: (cell) => settings.log(`  ${preset} R=${cell.values.r} W=${cell.values.w}: `
-        + `P(consistent at t=0) = ${num(cell.rows![0].p_consistent).toFixed(4)}, 99.9% t-visibility ${num(cell.rows![0].t_visibility_999_ms).toFixed(2)} ms`),
-    });
-    if (result.failures.length > 0) throw new Error(`${preset}: ${result.failures.length} cells failed: ${result.failures[0].message}`);
-    written.push(...result.written);
-    // From the CSV just written, as `npm run figures` does: the same input gives the same figures.
-    written.push(...(await drawRecipes(csvPath, stalenessFigures, { ...DEFAULT_FIGURE_STYLE, formats: settings.formats })));
-  }
-  return written;
-}
+/** The experiment: one sweep (and CSV) per preset; 100,000 write/read pairs per cell, 10,000,000 with --full. */
+export const stalenessPresets: DefaultExperiment = {
+  experiment: 'staleness',
+  title: 'staleness under the latency presets',
+  trials: { quick: 100_000, full: 10_000_000 },
+  sweeps: (trials, seed) => Object.keys(GRIDS).map((preset) => ({
+    name: preset,
+    spec: presetSweep(preset, trials, seed),
+    describe: (values, row) => `R=${values.r} W=${values.w}: P(consistent at t=0) = ${csvNumber(row.p_consistent).toFixed(4)}, `
+      + `99.9% t-visibility ${csvNumber(row.t_visibility_999_ms).toFixed(2)} ms`,
+  })),
+  figures: stalenessFigures,
+};
