@@ -24,6 +24,7 @@ export {
 } from './staleness-curve.js';
 export { type HeatmapKey, type HeatmapRow, type HeatmapOptions, heatmapSpec } from './heatmap.js';
 export { type ParetoPoint, paretoFront } from './pareto.js';
+export { type LabelledPoint, type PlacedLabel, type LabelPlacementOptions, placeLabels } from './label-placement.js';
 export {
   type TradeoffRow,
   type TradeoffOptions,

@@ -9,7 +9,7 @@ describe('latencyStalenessTradeoffSpec', () => {
     const spec = latencyStalenessTradeoffSpec(sampleTradeoffRows, { xTitle: 'read p99 + write p99 (ms)' }) as any;
     expect(() => compile(spec)).not.toThrow();
     expect(await compileWarnings(spec)).toEqual([]);
-    expect(spec.layer.map((l: any) => l.name)).toEqual(['front', 'points', 'labels']);
+    expect(spec.layer.map((l: any) => l.name)).toEqual(['front', 'points', 'labels', 'labels-left-of-point']);
     expect(spec.encoding.x.title).toBe('read p99 + write p99 (ms)');
     expect(spec.encoding.y.title).toBe('t-visibility for 99.9% (ms)');
   });

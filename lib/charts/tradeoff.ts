@@ -1,4 +1,5 @@
 import { ParameterError } from '../errors.js';
+import { placeLabels } from './label-placement.js';
 import { paretoFront } from './pareto.js';
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
 import { defaultTheme, plotSize, themeConfig, type ChartTheme } from './theme.js';
@@ -67,11 +68,18 @@ export function latencyStalenessTradeoffSpec(
   });
   const front = paretoFront(points);
   const onFront = new Set(front.map((p) => p.i));
+  // Labels kept apart (several configurations often share coordinates, e.g. every strict quorum at 0).
+  const size = plotSize(theme);
+  const labels = placeLabels(rows.map((row) => ({ x: row.latency_ms, y: row.staleness_ms, text: row.series })), {
+    width: theme.figureWidth !== undefined ? theme.width : size.width, height: size.height, fontSize: theme.labelFontSize, logX, logY,
+  });
   const values = rows.map((row, i) => ({
     series: row.series,
     latency_ms: row.latency_ms,
     staleness_ms: row.staleness_ms,
     pareto: onFront.has(i) ? PARETO_LABEL : DOMINATED_LABEL,
+    label_y: labels[i].y,
+    label_align: labels[i].align,
   }));
   const frontValues = front.map((p) => values[p.i]!);
   const frontColor = theme.palette[3] ?? theme.palette[0] ?? '#0072B2';
@@ -126,20 +134,22 @@ export function latencyStalenessTradeoffSpec(
         encoding: { fill, stroke, tooltip },
       },
       ...((options.labels ?? true)
-        ? [
-            {
-              name: 'labels',
-              mark: {
-                type: 'text' as const,
-                align: 'left' as const,
-                baseline: 'bottom' as const,
-                dx: 5,
-                dy: -3,
-                fontSize: theme.labelFontSize,
-              },
-              encoding: { text: { field: 'series', type: 'nominal' as const } },
+        ? (['left', 'right'] as const).map((align) => ({
+            name: align === 'left' ? 'labels' : 'labels-left-of-point',
+            transform: [{ filter: { field: 'label_align', equal: align } }],
+            mark: {
+              type: 'text' as const,
+              align,
+              baseline: 'bottom' as const,
+              dx: align === 'left' ? 5 : -5,
+              dy: -3,
+              fontSize: theme.labelFontSize,
             },
-          ]
+            encoding: {
+              y: { ...y, field: 'label_y' },
+              text: { field: 'series', type: 'nominal' as const },
+            },
+          }))
         : []),
     ],
     config: themeConfig(theme),
