@@ -33,6 +33,8 @@ function routingFigure(name: string, violations: string, yTitle: string): Figure
       series: 'routing',
       x: 'leader_read_share',
       y: violations,
+      low: `${violations}_ci_low`,
+      high: `${violations}_ci_high`,
       title: 'Read routing, {followers} async followers per leader',
       xTitle: 'share of reads served by the leader',
       yTitle,

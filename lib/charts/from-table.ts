@@ -285,8 +285,14 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       // One point per series: its first row (a cell's latency and t-visibility repeat on every t row).
       const first = new Map<string, number>();
       indices.forEach((i) => first.has(series[i]!) || first.set(series[i]!, i));
+      // Error bars only when asked for (--low and --high name the y value's interval columns).
+      if (options.low !== undefined) table.check('--low', options.low);
+      if (options.high !== undefined) table.check('--high', options.high);
       return latencyStalenessTradeoffSpec([...first].map(([name, i]) => ({
         series: name, latency_ms: table.required('--x', x, i), staleness_ms: table.required('--y', y, i),
+        ...(options.low !== undefined && options.high !== undefined
+          ? { staleness_low: table.number('--low', options.low, i), staleness_high: table.number('--high', options.high, i) }
+          : {}),
       })), { ...common, logX: options.logX, logY: options.logY, xTitle: options.xTitle ?? x, yTitle: options.yTitle ?? y });
     }
     case 'failover': {

@@ -12,6 +12,10 @@ export interface TradeoffRow {
   latency_ms: number;
   /** Staleness of the configuration in ms (which measure: say so in `yTitle`). */
   staleness_ms: number;
+  /** Lower end of the y value's 95% interval (e.g. Wilson, for a proportion); drawn as an error bar with `staleness_high`. */
+  staleness_low?: number | null;
+  /** Upper end of the y value's 95% interval. */
+  staleness_high?: number | null;
 }
 
 /** Options of {@link latencyStalenessTradeoffSpec}. */
@@ -80,7 +84,10 @@ export function latencyStalenessTradeoffSpec(
     pareto: onFront.has(i) ? PARETO_LABEL : DOMINATED_LABEL,
     label_y: labels[i].y,
     label_align: labels[i].align,
+    staleness_low: row.staleness_low ?? null,
+    staleness_high: row.staleness_high ?? null,
   }));
+  const withIntervals = values.filter((v) => typeof v.staleness_low === 'number' && typeof v.staleness_high === 'number');
   const frontValues = front.map((p) => values[p.i]!);
   const frontColor = theme.palette[3] ?? theme.palette[0] ?? '#0072B2';
 
@@ -128,6 +135,14 @@ export function latencyStalenessTradeoffSpec(
         // step-after: the staircase bounding the region the front dominates.
         mark: { type: 'line', interpolate: 'step-after', color: frontColor, strokeWidth: theme.lineWidth, opacity: 0.6 },
       },
+      ...(withIntervals.length > 0
+        ? [{
+            name: 'intervals',
+            data: { values: withIntervals },
+            mark: { type: 'rule' as const, color: theme.mutedColor, strokeWidth: Math.max(1, theme.lineWidth * 0.8) },
+            encoding: { y: { ...y, field: 'staleness_low' }, y2: { field: 'staleness_high' } },
+          }]
+        : []),
       {
         name: 'points',
         mark: { type: 'point', filled: true, opacity: 1, size: theme.pointSize, strokeWidth: Math.max(1, theme.lineWidth * 0.8) },
