@@ -1,6 +1,7 @@
 import type { TraceEvent } from '../../sim/trace-event.js';
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/distribution.js';
+import { shifted } from '../../latency/shifted.js';
 import type { WarsLegs } from '../../latency/wars-legs.js';
 import type { RandomStream } from '../../random/index.js';
 import { Network, Simulation } from '../../sim/index.js';
@@ -85,27 +86,6 @@ const READ_START = 4;
 /** The version the reference write installs; replicas start at 0 (the older value). */
 const WRITTEN_VERSION = 1;
 
-/** A leg crossing to a remote datacenter: the base delay plus a fixed one-way WAN delay. */
-class Shifted implements LatencyDistribution {
-  readonly kind = 'shifted';
-  constructor(private readonly offsetMs: number, private readonly base: LatencyDistribution) {}
-  sample(rng: RandomStream): number {
-    return this.offsetMs + this.base.sample(rng);
-  }
-  mean(): number {
-    return this.offsetMs + this.base.mean();
-  }
-  cdf(x: number): number {
-    return this.base.cdf(x - this.offsetMs);
-  }
-  quantile(p: number): number {
-    return this.offsetMs + this.base.quantile(p);
-  }
-  toString(): string {
-    return `shifted(${this.offsetMs},${this.base.toString()})`;
-  }
-}
-
 /**
  * PBS t-visibility measured message by message on the event kernel: the "event-level road" to
  * the staleness curve, held against the direct Monte Carlo (`lib/fast`) by tests.
@@ -181,10 +161,10 @@ export class WarsEventModel {
     this.localCount = wan?.localReplicas ?? n;
     this.remoteLegs = this.remoteMs > 0
       ? {
-        W: new Shifted(this.remoteMs, legs.W),
-        A: new Shifted(this.remoteMs, legs.A),
-        R: new Shifted(this.remoteMs, legs.R),
-        S: new Shifted(this.remoteMs, legs.S),
+        W: shifted(this.remoteMs, legs.W),
+        A: shifted(this.remoteMs, legs.A),
+        R: shifted(this.remoteMs, legs.R),
+        S: shifted(this.remoteMs, legs.S),
       }
       : null;
 
