@@ -20,31 +20,52 @@ if (!existsSync(REDIS_SERVER)) {
 const CLI = join(process.cwd(), 'dist/lib/cli/main.js');
 // 16 cells x 4 batches of about 60 ms: about 4 s on one core, in jobs far longer than a Redis round trip.
 const spec: SweepSpec = {
-  experiment: 'selftest', seed: 1, trials: 4 * 16384,
-  grid: { k: [2, 3, 4, 5, 6, 7, 8, 9], x: [1, 2] }, fixed: { work: 48 },
+  experiment: 'selftest',
+  seed: 1,
+  trials: 4 * 16384,
+  grid: { k: [2, 3, 4, 5, 6, 7, 8, 9], x: [1, 2] },
+  fixed: { work: 48 },
 };
 
 function startWorkers(url: string, queue: string, count: number): Promise<ChildProcess[]> {
-  return Promise.all(Array.from({ length: count }, () => new Promise<ChildProcess>((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'worker', '--backend', url, '--queue', queue, '--threads', '1', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => {
-      if (text.includes('serving queue')) resolve(child);
-    });
-  })));
+  return Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ChildProcess>((resolve) => {
+          const child = spawn(
+            process.execPath,
+            [CLI, 'worker', '--backend', url, '--queue', queue, '--threads', '1', '--quiet'],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          );
+          child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+            if (text.includes('serving queue')) resolve(child);
+          });
+        }),
+    ),
+  );
 }
 
 async function stop(children: ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  })));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const redis = await startRedis();
 try {
-  const times = new Map<number, number[]>([[1, []], [2, []]]);
+  const times = new Map<number, number[]>([
+    [1, []],
+    [2, []],
+  ]);
   for (let repeat = 0; repeat < 3; repeat++) {
     for (const count of [1, 2]) {
       const queue = `bench-${repeat}-${count}`;
@@ -60,8 +81,12 @@ try {
   }
   const one = median(times.get(1)!);
   const two = median(times.get(2)!);
-  console.log(`distributed sweep (BullMQ on a local redis-server), CPU-bound selftest sweep of ${16 * 4} jobs, median of 3:`);
-  console.log(`  1 worker process ${one.toFixed(0)} ms, 2 worker processes ${two.toFixed(0)} ms: ${(one / two).toFixed(2)}x (target >= 1.7x)`);
+  console.log(
+    `distributed sweep (BullMQ on a local redis-server), CPU-bound selftest sweep of ${16 * 4} jobs, median of 3:`,
+  );
+  console.log(
+    `  1 worker process ${one.toFixed(0)} ms, 2 worker processes ${two.toFixed(0)} ms: ${(one / two).toFixed(2)}x (target >= 1.7x)`,
+  );
 } finally {
   redis.stop();
 }

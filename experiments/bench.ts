@@ -27,7 +27,11 @@ import type { SweepSpec } from '../lib/sweep/spec.js';
 import { SELFTEST_BATCH_TRIALS } from '../lib/sweep/selftest.js';
 import { selftestBatchModel } from '../lib/sweep/selftest-batch.js';
 import { loadBatchModels, runTask } from '../lib/sweep/models.js';
-import { runLeaderless, runLeaderlessTimed, runLeaderlessWithHistory } from '../lib/strategies/leaderless/run-leaderless.js';
+import {
+  runLeaderless,
+  runLeaderlessTimed,
+  runLeaderlessWithHistory,
+} from '../lib/strategies/leaderless/run-leaderless.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { wilsonInterval } from '../lib/stats/index.js';
@@ -52,7 +56,9 @@ for (const model of MODELS) {
     runWarsFastBatch(config, grid, TRIALS, deriveStream(repeat));
     rates.push(TRIALS / ((performance.now() - started) / 1000));
   }
-  console.log(`  ${model.padEnd(10)} ${(median(rates) / 1e6).toFixed(2)} million trials/s (median of 3 runs of ${TRIALS / 1e6} M)`);
+  console.log(
+    `  ${model.padEnd(10)} ${(median(rates) / 1e6).toFixed(2)} million trials/s (median of 3 runs of ${TRIALS / 1e6} M)`,
+  );
 }
 
 console.log('whole curve, t = 0:200:1, 100,000 trials, lnkd-disk, N=3 R=1 W=1, threads=1:');
@@ -63,12 +69,17 @@ for (let repeat = 0; repeat < 7; repeat++) {
   await runStaleness({ n: 3, r: 1, w: 1, legs, tGridMs: grid, trials: 100_000, seed: repeat, threads: 1 });
   times.push(performance.now() - started);
 }
-console.log(`  first run ${times[0].toFixed(1)} ms, median of the next 6: ${median(times.slice(1)).toFixed(1)} ms`);
+console.log(
+  `  first run ${times[0].toFixed(1)} ms, median of the next 6: ${median(times.slice(1)).toFixed(1)} ms`,
+);
 
 // ---- Sweeps (issue 3): speed-up of 2 threads over 1, and the sweep path's overhead.
 const cpuBound: SweepSpec = {
-  experiment: 'selftest', seed: 1, trials: 16384 * 24,
-  grid: { k: [2, 3, 4, 5, 6, 7, 8, 9] }, fixed: { x: 1, work: 32 },
+  experiment: 'selftest',
+  seed: 1,
+  trials: 16384 * 24,
+  grid: { k: [2, 3, 4, 5, 6, 7, 8, 9] },
+  fixed: { x: 1, work: 32 },
 };
 const sweepTime = async (spec: SweepSpec, threads: number) => {
   const started = performance.now();
@@ -82,25 +93,37 @@ for (let repeat = 0; repeat < 3; repeat++) {
   oneThread.push(await sweepTime(cpuBound, 1));
   twoThreads.push(await sweepTime(cpuBound, 2));
 }
-console.log(`sweep speed-up, CPU-bound selftest sweep (8 cells x ${cpuBound.trials} trials, work 32; about 4 s on one thread), median of 3:`);
-console.log(`  1 thread ${median(oneThread).toFixed(0)} ms, 2 threads ${median(twoThreads).toFixed(0)} ms: `
-  + `${(median(oneThread) / median(twoThreads)).toFixed(2)}x (target >= 1.8x on 2 cores; this machine has ${availableParallelism()})`);
+console.log(
+  `sweep speed-up, CPU-bound selftest sweep (8 cells x ${cpuBound.trials} trials, work 32; about 4 s on one thread), median of 3:`,
+);
+console.log(
+  `  1 thread ${median(oneThread).toFixed(0)} ms, 2 threads ${median(twoThreads).toFixed(0)} ms: ` +
+    `${(median(oneThread) / median(twoThreads)).toFixed(2)}x (target >= 1.8x on 2 cores; this machine has ${availableParallelism()})`,
+);
 
 // 1,000 small cells (one batch of 16,384 trials each): the sweep path against the same batches
 // run by a plain loop with nothing else around it, two ways: calling the model's runBatch itself,
 // and through runTask (the model registry's dispatch, which the sweep path also goes through).
 const smallCells = 1000;
 const xs = Array.from({ length: smallCells }, (_, i) => Number((0.5 + i / smallCells).toFixed(4)));
-const small: SweepSpec = { experiment: 'selftest', seed: 1, trials: SELFTEST_BATCH_TRIALS, grid: { x: xs }, fixed: { k: 2, work: 1 } };
+const small: SweepSpec = {
+  experiment: 'selftest',
+  seed: 1,
+  trials: SELFTEST_BATCH_TRIALS,
+  grid: { x: xs },
+  fixed: { k: 2, work: 1 },
+};
 await loadBatchModels();
 const directLoop = (viaRegistry: boolean) => {
   const started = performance.now();
   let total = 0;
   xs.forEach((x, cell) => {
     const params = { k: 2, x, work: 1, fail: false };
-    const summary = (viaRegistry
-      ? runTask({ model: 'selftest', params, seed: 1, cell, batch: 0, trials: SELFTEST_BATCH_TRIALS })
-      : selftestBatchModel.runBatch(params, SELFTEST_BATCH_TRIALS, deriveStream(1, cell, 0))) as { successes: number; trials: number };
+    const summary = (
+      viaRegistry
+        ? runTask({ model: 'selftest', params, seed: 1, cell, batch: 0, trials: SELFTEST_BATCH_TRIALS })
+        : selftestBatchModel.runBatch(params, SELFTEST_BATCH_TRIALS, deriveStream(1, cell, 0))
+    ) as { successes: number; trials: number };
     total += wilsonInterval(summary.successes, summary.trials).p;
   });
   if (!(total > 0)) throw new Error('unexpected');
@@ -139,15 +162,24 @@ for (let round = 0; round < ROUNDS; round++) {
 // through runTask (the same model call the sweep makes, via the registry), so drifts between
 // rounds cancel, and takes the median of the ratios; the fastest runs are shown beside it.
 const fastest = (values: number[]) => Math.min(...values);
-const percent = (pick: (values: number[]) => number, a: number[], b: number[]) => `${((pick(a) / pick(b) - 1) * 100).toFixed(1)}%`;
+const percent = (pick: (values: number[]) => number, a: number[], b: number[]) =>
+  `${((pick(a) / pick(b) - 1) * 100).toFixed(1)}%`;
 const ratios = sweepTimes.map((t, i) => t / registryTimes[i] - 1).sort((a, b) => a - b);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-console.log(`sweep overhead, ${smallCells} small selftest cells (${SELFTEST_BATCH_TRIALS} trials each), one thread, ${ROUNDS} alternating rounds:`);
-console.log(`  fastest: model's runBatch in a loop ${fastest(bareTimes).toFixed(0)} ms; through runTask ${fastest(registryTimes).toFixed(0)} ms; runSweep ${fastest(sweepTimes).toFixed(0)} ms`);
-console.log(`  overhead of runSweep over the direct loop, paired by round: median ${pct(median(ratios))} `
-  + `(quartiles ${pct(ratios[Math.floor(ROUNDS / 4)])} to ${pct(ratios[Math.floor(3 * ROUNDS / 4)])}); fastest runs ${percent(fastest, sweepTimes, registryTimes)} (target < 5%)`);
+console.log(
+  `sweep overhead, ${smallCells} small selftest cells (${SELFTEST_BATCH_TRIALS} trials each), one thread, ${ROUNDS} alternating rounds:`,
+);
+console.log(
+  `  fastest: model's runBatch in a loop ${fastest(bareTimes).toFixed(0)} ms; through runTask ${fastest(registryTimes).toFixed(0)} ms; runSweep ${fastest(sweepTimes).toFixed(0)} ms`,
+);
+console.log(
+  `  overhead of runSweep over the direct loop, paired by round: median ${pct(median(ratios))} ` +
+    `(quartiles ${pct(ratios[Math.floor(ROUNDS / 4)])} to ${pct(ratios[Math.floor((3 * ROUNDS) / 4)])}); fastest runs ${percent(fastest, sweepTimes, registryTimes)} (target < 5%)`,
+);
 const csvRatios = sweepCsvTimes.map((t, i) => t / registryTimes[i] - 1).sort((a, b) => a - b);
-console.log(`  with the CSV text rendered as well (what --out writes; csv-stringify): median ${pct(median(csvRatios))}, fastest runs ${percent(fastest, sweepCsvTimes, registryTimes)}`);
+console.log(
+  `  with the CSV text rendered as well (what --out writes; csv-stringify): median ${pct(median(csvRatios))}, fastest runs ${percent(fastest, sweepCsvTimes, registryTimes)}`,
+);
 
 // Leaderless cluster (issue 4): simulated events per second on one core for a 5-node N=3
 // cluster (R=W=2, LWW, lnkd-ssd legs, 1000 uniform keys, 10 open-loop clients, 50% writes), end
@@ -169,13 +201,17 @@ console.log(`  with the CSV text rendered as well (what --out writes; csv-string
     const run = runLeaderlessTimed(llConfig, repeat + 1);
     const cpu = process.cpuUsage(cpu0);
     events = run.result.events;
-    wallRates.push(events / (run.wallMs.simulate + run.wallMs.metrics) * 1000);
-    cpuRates.push(events / ((cpu.user + cpu.system) / 1000) * 1000);
+    wallRates.push((events / (run.wallMs.simulate + run.wallMs.metrics)) * 1000);
+    cpuRates.push((events / ((cpu.user + cpu.system) / 1000)) * 1000);
   }
   const m = (values: number[]) => `${(median(values) / 1e6).toFixed(2)}M`;
   const best = (values: number[]) => `${(Math.max(...values) / 1e6).toFixed(2)}M`;
-  console.log(`leaderless cluster, 5 nodes N=3 R=W=2 LWW, ${llOps} ops (~${(events / 1e6).toFixed(2)}M events), runLeaderless end to end (streaming metrics), 9 runs after a warm-up run:`);
-  console.log(`  CPU time: median ${m(cpuRates)} events/s (best ${best(cpuRates)}); wall clock: median ${m(wallRates)} events/s (best ${best(wallRates)}) (target >= 3M events/s; quoted: CPU-time median)`);
+  console.log(
+    `leaderless cluster, 5 nodes N=3 R=W=2 LWW, ${llOps} ops (~${(events / 1e6).toFixed(2)}M events), runLeaderless end to end (streaming metrics), 9 runs after a warm-up run:`,
+  );
+  console.log(
+    `  CPU time: median ${m(cpuRates)} events/s (best ${best(cpuRates)}); wall clock: median ${m(wallRates)} events/s (best ${best(wallRates)}) (target >= 3M events/s; quoted: CPU-time median)`,
+  );
   // A forced collection: expose V8's gc() for this process (the bench is run without --expose-gc).
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
@@ -186,12 +222,16 @@ console.log(`  with the CSV text rendered as well (what --out writes; csv-string
   };
   const heap200k = heapAfter(200_000);
   const heap2M = heapAfter(2_000_000);
-  console.log(`  heap used after a collection: ${heap200k.toFixed(1)} MB after a 200k-op run, ${heap2M.toFixed(1)} MB after a 2M-op run`);
+  console.log(
+    `  heap used after a collection: ${heap200k.toFixed(1)} MB after a 200k-op run, ${heap2M.toFixed(1)} MB after a 2M-op run`,
+  );
   const historyRate = (): number => {
     const cpu0 = process.cpuUsage();
     const run = runLeaderlessWithHistory(llConfig, 1);
     const cpu = process.cpuUsage(cpu0);
-    return run.result.events / ((cpu.user + cpu.system) / 1000) * 1000;
+    return (run.result.events / ((cpu.user + cpu.system) / 1000)) * 1000;
   };
-  console.log(`  for comparison, recording the full history and running the history checkers (runLeaderlessWithHistory): ${(historyRate() / 1e6).toFixed(2)}M events/s (CPU time, one run)`);
+  console.log(
+    `  for comparison, recording the full history and running the history checkers (runLeaderlessWithHistory): ${(historyRate() / 1e6).toFixed(2)}M events/s (CPU time, one run)`,
+  );
 }

@@ -31,43 +31,64 @@ const CURVES = [
 
 /** Each CSV row twice, once per curve: `series`, `inter_dc_ms` (d), the rate per 1000 as `lost`, `ci_low`, `ci_high`. */
 function conflictsAndLossPerThousand(rows: readonly TableRow[]): TableRow[] {
-  return CURVES.flatMap(([series, metric, total]) => withColumns(rows, (row) => {
-    const rate = perThousand(row, metric, total);
-    return { series, inter_dc_ms: distributionNumber(row.inter_dc_latency, 'mean'), lost: rate.value, ci_low: rate.low, ci_high: rate.high };
-  }));
+  return CURVES.flatMap(([series, metric, total]) =>
+    withColumns(rows, (row) => {
+      const rate = perThousand(row, metric, total);
+      return {
+        series,
+        inter_dc_ms: distributionNumber(row.inter_dc_latency, 'mean'),
+        lost: rate.value,
+        ci_low: rate.low,
+        ci_high: rate.high,
+      };
+    }),
+  );
 }
 
 /** The figure of `latency.csv`. */
-export const conflictsFigures: readonly FigureRecipe[] = [{
-  name: 'conflicts',
-  csv: 'latency',
-  rows: conflictsAndLossPerThousand,
-  chart: {
-    kind: 'lww-loss',
-    x: 'inter_dc_ms',
-    title: 'Multi-leader LWW, {datacenters} datacenters',
-    xTitle: 'one-way inter-datacenter delay (ms)',
-    yTitle: 'per 1000 writes',
+export const conflictsFigures: readonly FigureRecipe[] = [
+  {
+    name: 'conflicts',
+    csv: 'latency',
+    rows: conflictsAndLossPerThousand,
+    chart: {
+      kind: 'lww-loss',
+      x: 'inter_dc_ms',
+      title: 'Multi-leader LWW, {datacenters} datacenters',
+      xTitle: 'one-way inter-datacenter delay (ms)',
+      yTitle: 'per 1000 writes',
+    },
   },
-}];
+];
 
 /** The experiment; trials are independent runs of 10 s of writes per cell. */
 export const conflictsLatency: DefaultExperiment = {
   experiment: 'conflicts',
   title: 'multi-leader: conflicts and LWW loss against the inter-datacenter delay',
   trials: { quick: 4, full: 40 },
-  sweeps: (trials, seed) => [{
-    name: 'latency',
-    spec: {
-      experiment: 'conflicts',
-      description: 'Write conflicts and LWW loss against the one-way inter-datacenter delay, 3 datacenters, all-to-all',
-      seed,
-      trials,
-      grid: { 'inter-dc-latency': INTER_DC_DELAYS_MS.map((d) => `const(${d})`) },
-      fixed: { datacenters: 3, topology: 'all', resolution: 'lww', keys: 100, 'write-rate': 100, duration: 10_000 },
+  sweeps: (trials, seed) => [
+    {
+      name: 'latency',
+      spec: {
+        experiment: 'conflicts',
+        description:
+          'Write conflicts and LWW loss against the one-way inter-datacenter delay, 3 datacenters, all-to-all',
+        seed,
+        trials,
+        grid: { 'inter-dc-latency': INTER_DC_DELAYS_MS.map((d) => `const(${d})`) },
+        fixed: {
+          datacenters: 3,
+          topology: 'all',
+          resolution: 'lww',
+          keys: 100,
+          'write-rate': 100,
+          duration: 10_000,
+        },
+      },
+      describe: (values, row) =>
+        `delay ${values['inter-dc-latency']}: ${csvNumber(row.conflicts_per_1000_writes).toFixed(1)} writes in conflict per 1000, ` +
+        `${row.acked_writes_lost} of ${row.acked_writes} acknowledged writes lost`,
     },
-    describe: (values, row) => `delay ${values['inter-dc-latency']}: ${csvNumber(row.conflicts_per_1000_writes).toFixed(1)} writes in conflict per 1000, `
-      + `${row.acked_writes_lost} of ${row.acked_writes} acknowledged writes lost`,
-  }],
+  ],
   figures: conflictsFigures,
 };

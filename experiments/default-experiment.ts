@@ -61,9 +61,14 @@ export function experimentTrials(trials: TrialCounts, settings: ExperimentSettin
  * @example
  * await runDefaultExperiment(failoverTimeouts, { full: false, seed: 1, threads: 2, outDir: 'data', formats: ['svg'], log: console.log });
  */
-export async function runDefaultExperiment(experiment: DefaultExperiment, settings: ExperimentSettings): Promise<string[]> {
+export async function runDefaultExperiment(
+  experiment: DefaultExperiment,
+  settings: ExperimentSettings,
+): Promise<string[]> {
   const trials = experimentTrials(experiment.trials, settings);
-  settings.log(`${experiment.title} (${trials} ${trials === 1 ? 'trial' : 'trials'} per cell, ${settings.threads} threads)`);
+  settings.log(
+    `${experiment.title} (${trials} ${trials === 1 ? 'trial' : 'trials'} per cell, ${settings.threads} threads)`,
+  );
   const outDir = join(settings.outDir, experiment.experiment);
   const written: string[] = [];
   for (const sweep of experiment.sweeps(trials, settings.seed)) {
@@ -75,11 +80,18 @@ export async function runDefaultExperiment(experiment: DefaultExperiment, settin
     });
     if (result.failures.length > 0) {
       const failure = result.failures[0]!;
-      throw new Error(`${experiment.experiment}/${sweep.name}: ${result.failures.length} cell(s) failed; cell ${failure.cell}: ${failure.message} (replay: ${failure.replay})`);
+      throw new Error(
+        `${experiment.experiment}/${sweep.name}: ${result.failures.length} cell(s) failed; cell ${failure.cell}: ${failure.message} (replay: ${failure.replay})`,
+      );
     }
     written.push(...result.written);
     // From the CSV just written, as `npm run figures` does: the same input gives the same figures.
-    written.push(...(await drawRecipes(csvPath, experiment.figures, { ...DEFAULT_FIGURE_STYLE, formats: settings.formats })));
+    written.push(
+      ...(await drawRecipes(csvPath, experiment.figures, {
+        ...DEFAULT_FIGURE_STYLE,
+        formats: settings.formats,
+      })),
+    );
   }
   return written;
 }

@@ -13,7 +13,13 @@ import { lagRouting } from './lag-routing.js';
 import { leaderlessQuorumsClocks } from './leaderless-quorums-clocks.js';
 import { stalenessPresets } from './staleness-presets.js';
 
-export const DEFAULT_EXPERIMENTS: readonly DefaultExperiment[] = [stalenessPresets, leaderlessQuorumsClocks, failoverTimeouts, lagRouting, conflictsLatency];
+export const DEFAULT_EXPERIMENTS: readonly DefaultExperiment[] = [
+  stalenessPresets,
+  leaderlessQuorumsClocks,
+  failoverTimeouts,
+  lagRouting,
+  conflictsLatency,
+];
 
 /** The figures of each experiment, by the experiment name its manifests carry. */
 export const FIGURE_RECIPES: Readonly<Record<string, readonly FigureRecipe[]>> = Object.fromEntries(

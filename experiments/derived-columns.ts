@@ -28,7 +28,8 @@ export function csvNumber(value: CsvValue | undefined): number {
 export function cellNumber(row: TableRow, column: string): number {
   const text = row[column];
   const value = text === undefined || text.trim() === '' ? NaN : Number(text);
-  if (!Number.isFinite(value)) throw new Error(`column ${column}: ${JSON.stringify(text)} is not a finite number`);
+  if (!Number.isFinite(value))
+    throw new Error(`column ${column}: ${JSON.stringify(text)} is not a finite number`);
   return value;
 }
 
@@ -39,8 +40,14 @@ export function cellNumber(row: TableRow, column: string): number {
  * @example
  * withColumns(rows, (row) => ({ stale_per_1000: 1000 * cellNumber(row, 'stale_read_fraction') }));
  */
-export function withColumns(rows: readonly TableRow[], derive: (row: TableRow) => Readonly<Record<string, number | string>>): TableRow[] {
-  return rows.map((row) => ({ ...row, ...Object.fromEntries(Object.entries(derive(row)).map(([name, value]) => [name, String(value)])) }));
+export function withColumns(
+  rows: readonly TableRow[],
+  derive: (row: TableRow) => Readonly<Record<string, number | string>>,
+): TableRow[] {
+  return rows.map((row) => ({
+    ...row,
+    ...Object.fromEntries(Object.entries(derive(row)).map(([name, value]) => [name, String(value)])),
+  }));
 }
 
 /** A proportion per 1000, with the ends of its Wilson 95% interval per 1000. */

@@ -29,8 +29,12 @@ export const FAILOVER_TIMEOUTS_MS = [250, 500, 1000, 2000] as const;
  */
 function timeoutAndUnnecessaryRate(rows: readonly TableRow[]): TableRow[] {
   return withColumns(rows, (row) => ({
-    failover_timeout_ms: row.election === 'raft' ? (JSON.parse(row.election_timeout_ms!) as number[])[0]! : cellNumber(row, 'timeout_ms'),
-    unnecessary_rate: cellNumber(row, 'unnecessary_failover_trials') / cellNumber(row, 'unnecessary_failover_trials_of'),
+    failover_timeout_ms:
+      row.election === 'raft'
+        ? (JSON.parse(row.election_timeout_ms!) as number[])[0]!
+        : cellNumber(row, 'timeout_ms'),
+    unnecessary_rate:
+      cellNumber(row, 'unnecessary_failover_trials') / cellNumber(row, 'unnecessary_failover_trials_of'),
   }));
 }
 
@@ -73,18 +77,22 @@ export const failoverTimeouts: DefaultExperiment = {
   experiment: 'failover',
   title: 'failover: recovery time and unnecessary failovers against the timeout, leader paused',
   trials: { quick: 400, full: 4000 },
-  sweeps: (trials, seed) => [{
-    name: 'timeouts',
-    spec: {
-      experiment: 'failover',
-      description: 'Failover timeout against unnecessary failovers: coordinator timeout T or Raft election timeout [T, 2T], leader paused uniform(0,1000) ms',
-      seed,
-      trials,
-      cells: timeoutCells(),
-      fixed: { nodes: 5, fault: 'pause', pause: 'uniform(0,1000)' },
+  sweeps: (trials, seed) => [
+    {
+      name: 'timeouts',
+      spec: {
+        experiment: 'failover',
+        description:
+          'Failover timeout against unnecessary failovers: coordinator timeout T or Raft election timeout [T, 2T], leader paused uniform(0,1000) ms',
+        seed,
+        trials,
+        cells: timeoutCells(),
+        fixed: { nodes: 5, fault: 'pause', pause: 'uniform(0,1000)' },
+      },
+      describe: (values, row) =>
+        `${values.election} ${values.election === 'raft' ? `election timeout ${values['election-timeout']}` : `timeout ${values.timeout}`} ms: ` +
+        `recovery p50 ${csvNumber(row.recovery_ms_p50).toFixed(1)} ms, unnecessary failovers in ${row.unnecessary_failover_trials} of ${row.trials} trials`,
     },
-    describe: (values, row) => `${values.election} ${values.election === 'raft' ? `election timeout ${values['election-timeout']}` : `timeout ${values.timeout}`} ms: `
-      + `recovery p50 ${csvNumber(row.recovery_ms_p50).toFixed(1)} ms, unnecessary failovers in ${row.unnecessary_failover_trials} of ${row.trials} trials`,
-  }],
+  ],
   figures: failoverFigures,
 };

@@ -6,7 +6,14 @@
  */
 import { basename, dirname, join } from 'node:path';
 import {
-  paper, tableChartSpec, writeFigure, type ChartTheme, type FigureFormat, type PngOptions, type TableChartOptions, type TableRow,
+  paper,
+  tableChartSpec,
+  writeFigure,
+  type ChartTheme,
+  type FigureFormat,
+  type PngOptions,
+  type TableChartOptions,
+  type TableRow,
 } from '../lib/charts/index.js';
 import { readCsvTable } from '../lib/cli/chart-command.js';
 
@@ -35,7 +42,11 @@ export interface FigureStyle {
 }
 
 /** The default: one paper column, SVG + PNG at 300 dpi + PDF. */
-export const DEFAULT_FIGURE_STYLE: FigureStyle = { theme: paper, formats: ['svg', 'png', 'pdf'], png: { dpi: 300 } };
+export const DEFAULT_FIGURE_STYLE: FigureStyle = {
+  theme: paper,
+  formats: ['svg', 'png', 'pdf'],
+  png: { dpi: 300 },
+};
 
 /**
  * The recipes that apply to the CSV at `csvPath`: those naming it, and those naming no CSV.
@@ -55,12 +66,19 @@ export function recipesFor(csvPath: string, recipes: readonly FigureRecipe[]): F
  * @example
  * await drawRecipes('data/staleness/wan.csv', stalenessFigures); // data/staleness/wan-curves.svg, ...
  */
-export async function drawRecipes(csvPath: string, recipes: readonly FigureRecipe[], style: FigureStyle = DEFAULT_FIGURE_STYLE): Promise<string[]> {
+export async function drawRecipes(
+  csvPath: string,
+  recipes: readonly FigureRecipe[],
+  style: FigureStyle = DEFAULT_FIGURE_STYLE,
+): Promise<string[]> {
   const rows = readCsvTable(csvPath, csvPath);
   const suffix = style.theme.name === 'paper' ? '' : `-${style.theme.name}`;
   const written: string[] = [];
   for (const recipe of recipesFor(csvPath, recipes)) {
-    const spec = tableChartSpec(recipe.rows ? recipe.rows(rows) : rows, { ...recipe.chart, theme: style.theme });
+    const spec = tableChartSpec(recipe.rows ? recipe.rows(rows) : rows, {
+      ...recipe.chart,
+      theme: style.theme,
+    });
     const base = join(dirname(csvPath), `${basename(csvPath, '.csv')}-${recipe.name}${suffix}`);
     written.push(...(await writeFigure(spec, base, style.formats, style.png)));
   }

@@ -31,7 +31,9 @@ function manifests(dir: string): string[] {
 }
 
 const program = new Command('figures')
-  .description('Redraw every figure under data/ from its CSV (the manifest names the experiment), without simulating.')
+  .description(
+    'Redraw every figure under data/ from its CSV (the manifest names the experiment), without simulating.',
+  )
   .option('--data <dir>', 'where the CSVs and manifests are', 'data')
   .option('--theme <name>', 'paper, talk or screen', 'paper')
   .option('--columns <1|2>', 'with --theme paper: one column or both')
@@ -40,21 +42,43 @@ const program = new Command('figures')
   .option('--scale <s>', 'PNG zoom instead of --dpi')
   .parse();
 
-const flags = program.opts<{ data: string; theme: string; columns?: string; format: string; dpi?: string; scale?: string }>();
+const flags = program.opts<{
+  data: string;
+  theme: string;
+  columns?: string;
+  format: string;
+  dpi?: string;
+  scale?: string;
+}>();
 try {
-  if (!existsSync(flags.data) || !statSync(flags.data).isDirectory()) throw new ParameterError('--data', JSON.stringify(flags.data), 'an existing directory');
-  const png: PngOptions = flags.scale !== undefined ? { scale: Number(flags.scale) } : { dpi: flags.dpi !== undefined ? Number(flags.dpi) : 300 };
-  if (flags.scale !== undefined && flags.dpi !== undefined) throw new ParameterError('--dpi', flags.dpi, 'either --dpi or --scale, not both');
+  if (!existsSync(flags.data) || !statSync(flags.data).isDirectory())
+    throw new ParameterError('--data', JSON.stringify(flags.data), 'an existing directory');
+  const png: PngOptions =
+    flags.scale !== undefined
+      ? { scale: Number(flags.scale) }
+      : { dpi: flags.dpi !== undefined ? Number(flags.dpi) : 300 };
+  if (flags.scale !== undefined && flags.dpi !== undefined)
+    throw new ParameterError('--dpi', flags.dpi, 'either --dpi or --scale, not both');
   pngScale(png);
-  const style: FigureStyle = { theme: chartTheme(flags.theme, flags.columns), formats: parseFigureFormats('--format', flags.format), png };
+  const style: FigureStyle = {
+    theme: chartTheme(flags.theme, flags.columns),
+    formats: parseFigureFormats('--format', flags.format),
+    png,
+  };
   const found = manifests(flags.data);
   let figures = 0;
   for (const manifestPath of found) {
-    const experiment = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { experiment?: unknown }).experiment;
+    const experiment = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { experiment?: unknown })
+      .experiment;
     const csvPath = manifestPath.replace(/\.manifest\.json$/, '.csv');
-    const recipes = typeof experiment === 'string' && Object.hasOwn(FIGURE_RECIPES, experiment) ? recipesFor(csvPath, FIGURE_RECIPES[experiment]!) : [];
+    const recipes =
+      typeof experiment === 'string' && Object.hasOwn(FIGURE_RECIPES, experiment)
+        ? recipesFor(csvPath, FIGURE_RECIPES[experiment]!)
+        : [];
     if (recipes.length === 0 || !existsSync(csvPath)) {
-      console.log(`skip ${relative('.', manifestPath)}: ${recipes.length === 0 ? `no figures declared for ${basename(csvPath)} of experiment ${JSON.stringify(experiment)}` : 'its CSV is missing'}`);
+      console.log(
+        `skip ${relative('.', manifestPath)}: ${recipes.length === 0 ? `no figures declared for ${basename(csvPath)} of experiment ${JSON.stringify(experiment)}` : 'its CSV is missing'}`,
+      );
       continue;
     }
     for (const path of await drawRecipes(csvPath, recipes, style)) {

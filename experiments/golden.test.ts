@@ -3,7 +3,15 @@
 // redesign, with GOLDEN_WRITE=1; they are never rewritten to make this test pass. A flag or column
 // renamed for consistency is mapped here and listed in CHANGELOG.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,10 +24,33 @@ const CLI = join(process.cwd(), 'dist/lib/cli/main.js');
 
 /** One run of each command, small enough for a test, covering each family's main switches. */
 const COMMANDS: Record<string, string[]> = {
-  'staleness-fast': ['staleness', '--latency', 'lnkd-disk', '--r', '1', '--w', '2', '--trials', '5000', '--t', '0:20:5', '--json'],
+  'staleness-fast': [
+    'staleness',
+    '--latency',
+    'lnkd-disk',
+    '--r',
+    '1',
+    '--w',
+    '2',
+    '--trials',
+    '5000',
+    '--t',
+    '0:20:5',
+    '--json',
+  ],
   'staleness-event': ['staleness', '--engine', 'event', '--trials', '400', '--t', '0,5', '--json'],
   'leaderless-lww': ['leaderless', '--ops', '3000', '--clock-skew', 'uniform(0,50)', '--json'],
-  'leaderless-siblings': ['leaderless', '--ops', '3000', '--conflict', 'siblings', '--sloppy', '--loss', '0.01', '--json'],
+  'leaderless-siblings': [
+    'leaderless',
+    '--ops',
+    '3000',
+    '--conflict',
+    'siblings',
+    '--sloppy',
+    '--loss',
+    '0.01',
+    '--json',
+  ],
   'failover-raft': ['failover', '--trials', '40', '--json'],
   'failover-pause': ['failover', '--election', 'coordinator', '--fault', 'pause', '--trials', '40', '--json'],
   'lag-default': ['lag', '--json'],
@@ -47,7 +78,9 @@ describe('results are those of the code before the redesign', { timeout: 300_000
       const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout) as unknown;
-      const expected = JSON.parse(fixture(`commands/${name}.json`, `${JSON.stringify(result, null, 1)}\n`)) as unknown;
+      const expected = JSON.parse(
+        fixture(`commands/${name}.json`, `${JSON.stringify(result, null, 1)}\n`),
+      ) as unknown;
       expect(result).toEqual(expected);
     });
   }
@@ -55,16 +88,31 @@ describe('results are those of the code before the redesign', { timeout: 300_000
   it('every default experiment writes the same CSVs (trials scaled down)', async () => {
     const written: string[] = [];
     for (const experiment of DEFAULT_EXPERIMENTS) {
-      written.push(...(await runDefaultExperiment(experiment, { full: false, trialScale: 0.02, seed: 7, threads: 2, outDir: dir, formats: ['svg'], log: () => {} })));
+      written.push(
+        ...(await runDefaultExperiment(experiment, {
+          full: false,
+          trialScale: 0.02,
+          seed: 7,
+          threads: 2,
+          outDir: dir,
+          formats: ['svg'],
+          log: () => {},
+        })),
+      );
     }
     const csvs = written.filter((p) => p.endsWith('.csv')).sort();
     expect(csvs.length).toBeGreaterThan(0);
     for (const csv of csvs) {
       const name = relative(dir, csv);
-      expect(readFileSync(csv, 'utf8'), name).toBe(fixture(`default-experiments/${name}`, readFileSync(csv, 'utf8')));
+      expect(readFileSync(csv, 'utf8'), name).toBe(
+        fixture(`default-experiments/${name}`, readFileSync(csv, 'utf8')),
+      );
     }
     if (!WRITE) {
-      const fixtures = readdirSync(join(FIXTURES, 'default-experiments'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.csv'));
+      const fixtures = readdirSync(join(FIXTURES, 'default-experiments'), {
+        recursive: true,
+        encoding: 'utf8',
+      }).filter((f) => f.endsWith('.csv'));
       expect(fixtures.sort()).toEqual(csvs.map((c) => relative(dir, c)).sort());
     }
   });

@@ -18,7 +18,10 @@ import type { ExperimentSettings } from './settings.js';
 
 const program = new Command('experiments')
   .description('Reproduce the default experiments into data/ with SVG, PNG and PDF figures.')
-  .option('--full', 'full precision: each experiment\'s full trial count (about 10 to 100 times the quick one)')
+  .option(
+    '--full',
+    "full precision: each experiment's full trial count (about 10 to 100 times the quick one)",
+  )
   .option('--threads <count>', 'worker threads (default: the number of cores)')
   .option('--seed <seed>', 'seed of every random stream', '1')
   .option('--out <dir>', 'output directory', 'data')
@@ -29,14 +32,16 @@ try {
   const settings: ExperimentSettings = {
     full: flags.full === true,
     seed: parseWholeNumber('--seed', flags.seed),
-    threads: flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024),
+    threads:
+      flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024),
     outDir: flags.out,
     formats: ['svg', 'png', 'pdf'],
     log: (line) => process.stdout.write(line + '\n'),
   };
   const started = Date.now();
   const written: string[] = [];
-  for (const experiment of DEFAULT_EXPERIMENTS) written.push(...(await runDefaultExperiment(experiment, settings)));
+  for (const experiment of DEFAULT_EXPERIMENTS)
+    written.push(...(await runDefaultExperiment(experiment, settings)));
   settings.log(`\nwrote ${written.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const path of written) settings.log(`  ${path}`);
 } catch (error) {

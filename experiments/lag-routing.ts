@@ -21,7 +21,14 @@ import type { DefaultExperiment } from './default-experiment.js';
 import type { FigureRecipe } from './figure-recipes.js';
 
 /** Every read routing policy of the lag model. */
-export const ROUTING_POLICIES = ['random', 'sticky', 'leader-for-own', 'leader-window', 'client-position', 'lag-bounded'] as const;
+export const ROUTING_POLICIES = [
+  'random',
+  'sticky',
+  'leader-for-own',
+  'leader-window',
+  'client-position',
+  'lag-bounded',
+] as const;
 
 /** The trade-off chart of one violation rate against the leader's share of reads. */
 function routingFigure(name: string, violations: string, yTitle: string): FigureRecipe {
@@ -53,18 +60,22 @@ export const lagRouting: DefaultExperiment = {
   experiment: 'lag',
   title: 'replication lag: session anomalies against leader reads, per read routing policy',
   trials: { quick: 10, full: 100 },
-  sweeps: (trials, seed) => [{
-    name: 'routing',
-    spec: {
-      experiment: 'lag',
-      description: 'Read routing against read-your-writes and monotonic-read violations, asynchronous followers',
-      seed,
-      trials,
-      grid: { routing: [...ROUTING_POLICIES] },
-      fixed: { ops: 10_000 },
+  sweeps: (trials, seed) => [
+    {
+      name: 'routing',
+      spec: {
+        experiment: 'lag',
+        description:
+          'Read routing against read-your-writes and monotonic-read violations, asynchronous followers',
+        seed,
+        trials,
+        grid: { routing: [...ROUTING_POLICIES] },
+        fixed: { ops: 10_000 },
+      },
+      describe: (values, row) =>
+        `${values.routing}: read-your-writes violations ${csvNumber(row.ryw_violations).toFixed(4)}, ` +
+        `monotonic-read ${csvNumber(row.monotonic_read_violations).toFixed(4)}, leader reads ${csvNumber(row.leader_read_share).toFixed(3)}`,
     },
-    describe: (values, row) => `${values.routing}: read-your-writes violations ${csvNumber(row.ryw_violations).toFixed(4)}, `
-      + `monotonic-read ${csvNumber(row.monotonic_read_violations).toFixed(4)}, leader reads ${csvNumber(row.leader_read_share).toFixed(3)}`,
-  }],
+  ],
   figures: lagFigures,
 };

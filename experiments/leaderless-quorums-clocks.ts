@@ -26,7 +26,9 @@ export const LWW_SKEWS_MS = [0, 10, 25, 50, 100] as const;
 
 /** Stale reads per 1000 reads, for the heatmap's cell labels. */
 function staleReadsPerThousand(rows: readonly TableRow[]): TableRow[] {
-  return withColumns(rows, (row) => ({ 'stale reads per 1000': 1000 * cellNumber(row, 'stale_read_fraction') }));
+  return withColumns(rows, (row) => ({
+    'stale reads per 1000': 1000 * cellNumber(row, 'stale_read_fraction'),
+  }));
 }
 
 /** The lww-loss chart's columns: series, skew_ms (S), lost per 1000 acknowledged writes and its interval. */
@@ -49,7 +51,15 @@ export const leaderlessFigures: readonly FigureRecipe[] = [
     name: 'stale-reads',
     csv: 'quorums',
     rows: staleReadsPerThousand,
-    chart: { kind: 'heatmap', x: 'w', y: 'r', value: 'stale reads per 1000', title: 'Stale reads, N={n}, {latency}, {keys} keys', xTitle: 'W', yTitle: 'R' },
+    chart: {
+      kind: 'heatmap',
+      x: 'w',
+      y: 'r',
+      value: 'stale reads per 1000',
+      title: 'Stale reads, N={n}, {latency}, {keys} keys',
+      xTitle: 'W',
+      yTitle: 'R',
+    },
   },
   {
     name: 'loss',
@@ -80,8 +90,9 @@ export const leaderlessQuorumsClocks: DefaultExperiment = {
         grid: { r: [1, 2, 3], w: [1, 2, 3] },
         fixed: { n: 3, latency: 'lnkd-disk', keys: 100, ops: 10_000 },
       },
-      describe: (values, row) => `R=${values.r} W=${values.w}: stale reads ${csvNumber(row.stale_read_fraction).toFixed(5)} `
-        + `[${csvNumber(row.stale_read_fraction_ci_low).toFixed(5)}, ${csvNumber(row.stale_read_fraction_ci_high).toFixed(5)}] of ${row.reads}`,
+      describe: (values, row) =>
+        `R=${values.r} W=${values.w}: stale reads ${csvNumber(row.stale_read_fraction).toFixed(5)} ` +
+        `[${csvNumber(row.stale_read_fraction_ci_low).toFixed(5)}, ${csvNumber(row.stale_read_fraction_ci_high).toFixed(5)}] of ${row.reads}`,
     },
     {
       name: 'lww-skew',
@@ -90,11 +101,15 @@ export const leaderlessQuorumsClocks: DefaultExperiment = {
         description: 'Acknowledged writes lost against clock skew, LWW and siblings, hot keys, R=W=2 of N=3',
         seed,
         trials,
-        grid: { conflict: ['lww', 'siblings'], 'clock-skew': LWW_SKEWS_MS.map((s) => (s === 0 ? 'none' : `uniform(0,${s})`)) },
+        grid: {
+          conflict: ['lww', 'siblings'],
+          'clock-skew': LWW_SKEWS_MS.map((s) => (s === 0 ? 'none' : `uniform(0,${s})`)),
+        },
         fixed: { n: 3, r: 2, w: 2, keys: 100, zipf: 1, 'write-ratio': 0.8, rate: 0.5, ops: 10_000 },
       },
-      describe: (values, row) => `${values.conflict}, skew ${values['clock-skew']}: ${row.acked_writes_lost} of ${row.acked_writes} acknowledged writes lost, `
-        + `mean siblings per read ${csvNumber(row.mean_siblings).toFixed(2)}`,
+      describe: (values, row) =>
+        `${values.conflict}, skew ${values['clock-skew']}: ${row.acked_writes_lost} of ${row.acked_writes} acknowledged writes lost, ` +
+        `mean siblings per read ${csvNumber(row.mean_siblings).toFixed(2)}`,
     },
   ],
   figures: leaderlessFigures,

@@ -42,7 +42,12 @@ export function presetSweep(preset: string, trials: number, seed: number): Sweep
 export const stalenessFigures: readonly FigureRecipe[] = [
   {
     name: 'curves',
-    chart: { kind: 'staleness', series: 'R={r} W={w}', where: ['r=1|2', 'w=1|2'], title: 'P(consistent read), N={n}, {latency}' },
+    chart: {
+      kind: 'staleness',
+      series: 'R={r} W={w}',
+      where: ['r=1|2', 'w=1|2'],
+      title: 'P(consistent read), N={n}, {latency}',
+    },
   },
   {
     name: 'tradeoff',
@@ -63,11 +68,13 @@ export const stalenessPresets: DefaultExperiment = {
   experiment: 'staleness',
   title: 'staleness under the latency presets',
   trials: { quick: 100_000, full: 10_000_000 },
-  sweeps: (trials, seed) => Object.keys(GRIDS).map((preset) => ({
-    name: preset,
-    spec: presetSweep(preset, trials, seed),
-    describe: (values, row) => `R=${values.r} W=${values.w}: P(consistent at t=0) = ${csvNumber(row.p_consistent).toFixed(4)}, `
-      + `99.9% t-visibility ${csvNumber(row.t_visibility_999_ms).toFixed(2)} ms`,
-  })),
+  sweeps: (trials, seed) =>
+    Object.keys(GRIDS).map((preset) => ({
+      name: preset,
+      spec: presetSweep(preset, trials, seed),
+      describe: (values, row) =>
+        `R=${values.r} W=${values.w}: P(consistent at t=0) = ${csvNumber(row.p_consistent).toFixed(4)}, ` +
+        `99.9% t-visibility ${csvNumber(row.t_visibility_999_ms).toFixed(2)} ms`,
+    })),
   figures: stalenessFigures,
 };

@@ -14,7 +14,17 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +35,10 @@ const OUT = path.join(ROOT, '.tmp', 'browser');
 const WORK = path.join(OUT, 'work');
 const CHROMIUM = '/usr/bin/chromium';
 const isCI = process.env.CI === 'true';
-const env = { ...process.env, PATH: [path.join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(path.delimiter) };
+const env = {
+  ...process.env,
+  PATH: [path.join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(path.delimiter),
+};
 
 function onPath(cmd) {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
@@ -42,7 +55,9 @@ function onPath(cmd) {
 
 function skip(why) {
   if (isCI) {
-    console.error(`browser-test: ${why}; CI=true, so this fails (.ci/run installs chromium and jupyter-notebook).`);
+    console.error(
+      `browser-test: ${why}; CI=true, so this fails (.ci/run installs chromium and jupyter-notebook).`,
+    );
     process.exit(1);
   }
   console.log(`skipped: ${why}`);
@@ -53,14 +68,22 @@ function skip(why) {
 
 let parsed;
 try {
-  parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { timeout: { type: 'string' } } });
+  parsed = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: { timeout: { type: 'string' } },
+  });
 } catch (error) {
-  console.error(`browser-test: option: got ${error.message.split('\n')[0]}; allowed: --timeout=SECONDS, NOTEBOOK.ipynb ...`);
+  console.error(
+    `browser-test: option: got ${error.message.split('\n')[0]}; allowed: --timeout=SECONDS, NOTEBOOK.ipynb ...`,
+  );
   process.exit(2);
 }
 const timeoutS = parsed.values.timeout === undefined ? 600 : Number(parsed.values.timeout);
 if (!Number.isInteger(timeoutS) || timeoutS < 10) {
-  console.error(`browser-test: --timeout: got ${parsed.values.timeout}; allowed: a whole number of seconds >= 10 (per notebook)`);
+  console.error(
+    `browser-test: --timeout: got ${parsed.values.timeout}; allowed: a whole number of seconds >= 10 (per notebook)`,
+  );
   process.exit(2);
 }
 for (const p of parsed.positionals) {
@@ -69,9 +92,13 @@ for (const p of parsed.positionals) {
     process.exit(2);
   }
 }
-const notebooks = parsed.positionals.length > 0
-  ? parsed.positionals.map((p) => path.resolve(p))
-  : readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(ROOT, 'notebooks', f));
+const notebooks =
+  parsed.positionals.length > 0
+    ? parsed.positionals.map((p) => path.resolve(p))
+    : readdirSync(path.join(ROOT, 'notebooks'))
+        .filter((f) => f.endsWith('.ipynb'))
+        .sort()
+        .map((f) => path.join(ROOT, 'notebooks', f));
 
 // ---------------------------------------------------------------- environment
 
@@ -90,7 +117,11 @@ try {
   process.exit(1);
 }
 // The tslab kernel must be registered; notebooks/execute.mjs registers it when missing (npm test runs it first).
-const specs = spawnSync(jupyter.endsWith('jupyter') ? jupyter : onPath('jupyter') ?? jupyter, ['kernelspec', 'list', '--json'], { env, encoding: 'utf8' });
+const specs = spawnSync(
+  jupyter.endsWith('jupyter') ? jupyter : (onPath('jupyter') ?? jupyter),
+  ['kernelspec', 'list', '--json'],
+  { env, encoding: 'utf8' },
+);
 if (specs.status === 0 && !JSON.parse(specs.stdout).kernelspecs?.tslab) {
   const r = spawnSync('tslab', ['install', '--python=/usr/bin/python3'], { env, encoding: 'utf8' });
   if (r.status !== 0) {
@@ -123,8 +154,14 @@ for (const nb of notebooks) copyFileSync(nb, path.join(WORK, 'notebooks', path.b
 const port = await freePort();
 const token = randomBytes(24).toString('hex');
 const serverArgs = [
-  '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0', `--NotebookApp.token=${token}`,
-  `--notebook-dir=${WORK}`, '--NotebookApp.open_browser=False', '--allow-root',
+  '--no-browser',
+  '--ip=127.0.0.1',
+  `--port=${port}`,
+  '--port-retries=0',
+  `--NotebookApp.token=${token}`,
+  `--notebook-dir=${WORK}`,
+  '--NotebookApp.open_browser=False',
+  '--allow-root',
 ];
 const argv = path.basename(jupyter) === 'jupyter' ? ['notebook', ...serverArgs] : serverArgs;
 const server = spawn(jupyter, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -136,7 +173,8 @@ const base = `http://127.0.0.1:${port}`;
 async function waitForServer() {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`jupyter exited (${server.exitCode}):\n${serverLog.slice(-2000)}`);
+    if (server.exitCode !== null)
+      throw new Error(`jupyter exited (${server.exitCode}):\n${serverLog.slice(-2000)}`);
     try {
       const res = await fetch(`${base}/api/status?token=${token}`);
       if (res.ok) return;
@@ -183,13 +221,19 @@ const STATE = () => {
   const idle = !!document.querySelector('#kernel_indicator_icon.kernel_idle_icon');
   return {
     idle,
-    running: cells.filter((c) => c.element[0].querySelector('.input_prompt')?.textContent.includes('[*]')).length,
+    running: cells.filter((c) => c.element[0].querySelector('.input_prompt')?.textContent.includes('[*]'))
+      .length,
     cells: cells.map((c, i) => {
       const el = c.element[0];
       const paths = [...el.querySelectorAll('.output_area svg path')].map((p) => p.getAttribute('d') ?? '');
       return {
         index: nb.get_cells().indexOf(c) + 1,
-        first: (c.get_text().split('\n').find((l) => l.trim() !== '') ?? '').slice(0, 70),
+        first: (
+          c
+            .get_text()
+            .split('\n')
+            .find((l) => l.trim() !== '') ?? ''
+        ).slice(0, 70),
         charts: c.get_text().includes('displayChart('),
         executed: typeof c.input_prompt_number === 'number',
         errors: [...el.querySelectorAll('.output_error')].map((e) => e.textContent.trim().slice(0, 300)),
@@ -208,8 +252,16 @@ async function runNotebook(browser, notebook) {
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   const started = Date.now();
-  await page.goto(`${base}/notebooks/notebooks/${encodeURIComponent(path.basename(notebook))}?token=${token}`);
-  await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.() && document.querySelector('#kernel_indicator_icon.kernel_idle_icon'), null, { timeout: 120_000 });
+  await page.goto(
+    `${base}/notebooks/notebooks/${encodeURIComponent(path.basename(notebook))}?token=${token}`,
+  );
+  await page.waitForFunction(
+    () =>
+      window.Jupyter?.notebook?.kernel?.is_connected?.() &&
+      document.querySelector('#kernel_indicator_icon.kernel_idle_icon'),
+    null,
+    { timeout: 120_000 },
+  );
   await page.evaluate(() => {
     window.Jupyter.notebook.set_autosave_interval(0);
     window.Jupyter.notebook.execute_all_cells();
@@ -226,26 +278,35 @@ async function runNotebook(browser, notebook) {
   }
   const seconds = (Date.now() - started) / 1000;
   const problems = [];
-  if (calm < 2) problems.push(`not finished after ${timeoutS} s (${state?.running} cell(s) still running or queued)`);
+  if (calm < 2)
+    problems.push(`not finished after ${timeoutS} s (${state?.running} cell(s) still running or queued)`);
   for (const cell of state?.cells ?? []) {
     const where = `cell ${cell.index} (${cell.first})`;
-    if (!cell.executed) problems.push(`${where}: did not run (an earlier cell failed, or the run was cut short)`);
+    if (!cell.executed)
+      problems.push(`${where}: did not run (an earlier cell failed, or the run was cut short)`);
     for (const e of cell.errors) problems.push(`${where}: shows an error: ${e}`);
     // tslab reports a failing cell on stderr, not as an error output.
     for (const e of cell.stderr) if (/error|exception/i.test(e)) problems.push(`${where}: stderr: ${e}`);
     if (cell.charts && (cell.svgs === 0 || cell.nonEmptyPaths === 0)) {
-      problems.push(`${where}: calls displayChart( but shows ${cell.svgs} SVG(s) with ${cell.nonEmptyPaths} non-empty paths`);
+      problems.push(
+        `${where}: calls displayChart( but shows ${cell.svgs} SVG(s) with ${cell.nonEmptyPaths} non-empty paths`,
+      );
     }
   }
   for (const e of consoleErrors) problems.push(`page error: ${e}`);
   // Screenshots: the first screen, and each chart as it shows.
   mkdirSync(OUT, { recursive: true });
-  for (const f of readdirSync(OUT).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'))) rmSync(path.join(OUT, f));
+  for (const f of readdirSync(OUT).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png')))
+    rmSync(path.join(OUT, f));
   await page.screenshot({ path: path.join(OUT, `${name}-top.png`) });
   const charts = await page.$$('.output_area .output_svg, .output_area svg');
   let shot = 0;
   for (const chart of charts) {
-    if ((await chart.evaluate((el) => el.tagName.toLowerCase())) === 'svg' && (await chart.evaluate((el) => !!el.closest('.output_svg')))) continue;
+    if (
+      (await chart.evaluate((el) => el.tagName.toLowerCase())) === 'svg' &&
+      (await chart.evaluate((el) => !!el.closest('.output_svg')))
+    )
+      continue;
     await chart.scrollIntoViewIfNeeded();
     await chart.screenshot({ path: path.join(OUT, `${name}-chart-${String(++shot).padStart(2, '0')}.png`) });
   }
@@ -253,7 +314,14 @@ async function runNotebook(browser, notebook) {
   await page.close();
   await shutDownKernels(); // one notebook's kernel must not keep running (and using CPU) during the next
 
-  return { name, seconds, problems, charts: shot, chartCells: chartCells.length, paths: chartCells.reduce((n, c) => n + c.nonEmptyPaths, 0) };
+  return {
+    name,
+    seconds,
+    problems,
+    charts: shot,
+    chartCells: chartCells.length,
+    paths: chartCells.reduce((n, c) => n + c.nonEmptyPaths, 0),
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -262,11 +330,17 @@ let failed = 0;
 let browser;
 try {
   await waitForServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
   for (const notebook of notebooks) {
     const r = await runNotebook(browser, notebook);
     if (r.problems.length === 0) {
-      console.log(`ok   ${r.name}  ${r.seconds.toFixed(1)} s  ${r.chartCells} chart cell(s), ${r.charts} chart screenshot(s), ${r.paths} non-empty SVG paths`);
+      console.log(
+        `ok   ${r.name}  ${r.seconds.toFixed(1)} s  ${r.chartCells} chart cell(s), ${r.charts} chart screenshot(s), ${r.paths} non-empty SVG paths`,
+      );
     } else {
       failed++;
       console.log(`FAIL ${r.name}  ${r.seconds.toFixed(1)} s`);

@@ -40,7 +40,11 @@ function parseArgs(argv) {
     parsed = parseNodeArgs({
       args: argv,
       allowPositionals: true,
-      options: { timeout: { type: 'string' }, 'out-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        timeout: { type: 'string' },
+        'out-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     refuse('option', error.message.split('\n')[0], '--timeout=SECONDS, --out-dir=DIR, --help');
@@ -53,7 +57,8 @@ function parseArgs(argv) {
   const opts = { timeout: 300, outDir: path.join(ROOT, '.tmp', 'notebooks'), paths: [] };
   if (values.timeout !== undefined) {
     const n = Number(values.timeout);
-    if (!Number.isInteger(n) || n < 1) refuse('--timeout', values.timeout, 'a whole number of seconds >= 1 (per cell)');
+    if (!Number.isInteger(n) || n < 1)
+      refuse('--timeout', values.timeout, 'a whole number of seconds >= 1 (per cell)');
     opts.timeout = n;
   }
   if (values['out-dir'] !== undefined) opts.outDir = path.resolve(values['out-dir']);
@@ -114,7 +119,9 @@ function python(py, code, args = [], options = {}) {
 
 function jupyterMissing(why) {
   if (isCI) {
-    console.error(`execute.mjs: jupyter not found (${why}); CI=true, so this fails. Install Debian's jupyter-notebook python3-nbclient jupyter-nbconvert.`);
+    console.error(
+      `execute.mjs: jupyter not found (${why}); CI=true, so this fails. Install Debian's jupyter-notebook python3-nbclient jupyter-nbconvert.`,
+    );
     process.exit(1);
   }
   console.log(`skipped: jupyter not found (${why})`);
@@ -151,12 +158,16 @@ function ensureKernel(py) {
   }
   const spec = kernelSpec(py);
   if (usable(spec)) return spec;
-  const what = spec ? `registered as ${JSON.stringify(spec.argv)}, which cannot start here` : 'not registered';
+  const what = spec
+    ? `registered as ${JSON.stringify(spec.argv)}, which cannot start here`
+    : 'not registered';
   console.log(`tslab kernel ${what}: running tslab install --python=${py}`);
   const r = spawnSync('tslab', ['install', `--python=${py}`], { env, encoding: 'utf8' });
   const after = r.status === 0 ? kernelSpec(py) : null;
   if (!usable(after)) {
-    console.error(`execute.mjs: tslab install failed (exit ${r.status}): ${(r.stderr || r.stdout || String(r.error)).trim()}`);
+    console.error(
+      `execute.mjs: tslab install failed (exit ${r.status}): ${(r.stderr || r.stdout || String(r.error)).trim()}`,
+    );
     process.exit(1);
   }
   console.log(`tslab kernel registered in ${after.dir}`);
@@ -226,7 +237,10 @@ function text(value) {
 }
 
 function firstLine(source) {
-  const line = text(source).split('\n').find((l) => l.trim() !== '') ?? '';
+  const line =
+    text(source)
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? '';
   return line.length > 70 ? `${line.slice(0, 67)}...` : line;
 }
 
@@ -247,20 +261,26 @@ function check(nb, status) {
     }
     if (index === stoppedAt) return;
     if (text(cell.source).includes('displayChart(')) {
-      const shown = outputs.filter((o) => o.output_type === 'display_data' && o.data?.['image/svg+xml'] !== undefined);
+      const shown = outputs.filter(
+        (o) => o.output_type === 'display_data' && o.data?.['image/svg+xml'] !== undefined,
+      );
       if (shown.length === 0) {
         problems.push(`${where}: calls displayChart( but has no display_data with image/svg+xml`);
       }
       for (const o of shown) {
         const vl = o.data[VEGA_LITE_MIME];
         if (vl !== undefined && (typeof vl !== 'object' || vl === null || Array.isArray(vl))) {
-          problems.push(`${where}: ${VEGA_LITE_MIME} is a ${typeof vl}, not a JSON object (JupyterLab will not render it)`);
+          problems.push(
+            `${where}: ${VEGA_LITE_MIME} is a ${typeof vl}, not a JSON object (JupyterLab will not render it)`,
+          );
         }
       }
     }
   });
   if (status.status !== 'ok' && problems.length === 0) {
-    problems.push(`${status.cell == null ? 'before any cell' : `cell ${status.cell + 1}`}: ${status.status}: ${status.message}`);
+    problems.push(
+      `${status.cell == null ? 'before any cell' : `cell ${status.cell + 1}`}: ${status.status}: ${status.message}`,
+    );
   }
   return problems;
 }
@@ -278,7 +298,9 @@ function runNotebook(py, notebook, opts) {
   const dst = outputPath(opts.outDir, notebook);
   mkdirSync(path.dirname(dst), { recursive: true });
   const started = performance.now();
-  const r = python(py, DRIVER_PY, [notebook, dst, KERNEL, String(opts.timeout)], { cwd: path.dirname(notebook) });
+  const r = python(py, DRIVER_PY, [notebook, dst, KERNEL, String(opts.timeout)], {
+    cwd: path.dirname(notebook),
+  });
   const seconds = (performance.now() - started) / 1000;
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('REPLILAB_STATUS '));
   if (r.status !== 0 || !line) {
@@ -305,7 +327,9 @@ const py = findJupyterPython();
 if (!py) jupyterMissing('no `jupyter` on PATH');
 const probe = python(py, 'import nbclient, nbformat, jupyter_client');
 if (probe.status !== 0) {
-  jupyterMissing(`${py} cannot import nbclient/nbformat/jupyter_client: ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`);
+  jupyterMissing(
+    `${py} cannot import nbclient/nbformat/jupyter_client: ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`,
+  );
 }
 if (notebooks.length === 0) {
   console.log('no notebooks in notebooks/');
@@ -313,7 +337,9 @@ if (notebooks.length === 0) {
 }
 ensureKernel(py);
 if (!existsSync(path.join(ROOT, 'dist'))) {
-  console.log('note: dist/ does not exist; notebooks import the built library, build it first (npx tsc -p .)');
+  console.log(
+    'note: dist/ does not exist; notebooks import the built library, build it first (npx tsc -p .)',
+  );
 }
 
 let failed = 0;
@@ -322,10 +348,14 @@ for (const notebook of notebooks) {
   const { seconds, dst, problems } = runNotebook(py, notebook, opts);
   if (problems.length === 0) {
     // DESIGN.md: each notebook runs in under a minute in its quick setting.
-    console.log(`ok   ${name}  ${seconds.toFixed(1)} s${seconds > 60 ? '  (over a minute: check its quick setting)' : ''}`);
+    console.log(
+      `ok   ${name}  ${seconds.toFixed(1)} s${seconds > 60 ? '  (over a minute: check its quick setting)' : ''}`,
+    );
   } else {
     failed++;
-    console.log(`FAIL ${name}  ${seconds.toFixed(1)} s  (executed copy: ${path.relative(process.cwd(), dst)})`);
+    console.log(
+      `FAIL ${name}  ${seconds.toFixed(1)} s  (executed copy: ${path.relative(process.cwd(), dst)})`,
+    );
     for (const p of problems) console.log(`  ${name}: ${p}`);
   }
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LogHistogram } from '../stats/index.js';
-import { cdfRowsFromHistogram, cdfRowsFromQuantiles, cdfRowsFromSamples, cdfSpec, dkwHalfWidth, quantileLevel } from './cdf.js';
+import {
+  cdfRowsFromHistogram,
+  cdfRowsFromQuantiles,
+  cdfRowsFromSamples,
+  cdfSpec,
+  dkwHalfWidth,
+  quantileLevel,
+} from './cdf.js';
 import { compileWarnings, expectValidExports, sampleCdfRows } from './test-data.testkit.js';
 import { paper } from './theme.js';
 
@@ -14,7 +21,11 @@ describe('cdf', () => {
 
   it('gives the empirical CDF at each distinct sample, with ties at their last rank and a clipped band', () => {
     const rows = cdfRowsFromSamples({ a: [3, 1, 2, 2] });
-    expect(rows.map((r) => [r.value, r.p])).toEqual([[1, 0.25], [2, 0.75], [3, 1]]);
+    expect(rows.map((r) => [r.value, r.p])).toEqual([
+      [1, 0.25],
+      [2, 0.75],
+      [3, 1],
+    ]);
     const eps = dkwHalfWidth(4);
     expect(rows[0]!.p_low).toBe(0);
     expect(rows[1]!.p_low).toBeCloseTo(0.75 - eps, 12);
@@ -29,7 +40,8 @@ describe('cdf', () => {
     expect(quantileLevel('read_p999_ms')).toBe(0.999);
     expect(() => quantileLevel('mean')).toThrow('quantile: got "mean"');
     expect(cdfRowsFromQuantiles('r', { mean: 5, p99: 40, p50: 10, p90: null, max: 80 })).toEqual([
-      { series: 'r', value: 10, p: 0.5 }, { series: 'r', value: 40, p: 0.99 },
+      { series: 'r', value: 10, p: 0.5 },
+      { series: 'r', value: 40, p: 0.99 },
     ]);
     const h = new LogHistogram();
     for (let i = 1; i <= 1000; i++) h.record(i);
@@ -45,14 +57,19 @@ describe('cdf', () => {
     expect(steps.layer[1].mark.interpolate).toBe('step-after');
     expect(steps.layer[1].encoding.y.scale.domain).toEqual([0, 1]);
     expect(await compileWarnings(steps)).toEqual([]);
-    const points = cdfSpec([{ series: 'q', value: 10, p: 0.5, value_low: 9, value_high: 11 }, { series: 'q', value: 40, p: 0.99, value_low: 35, value_high: 48 }]) as any;
+    const points = cdfSpec([
+      { series: 'q', value: 10, p: 0.5, value_low: 9, value_high: 11 },
+      { series: 'q', value: 40, p: 0.99, value_low: 35, value_high: 48 },
+    ]) as any;
     expect(points.layer.map((l: any) => l.name)).toEqual(['estimate', 'points', 'quantile-intervals']);
     expect(await compileWarnings(points)).toEqual([]);
     expect(() => cdfSpec([{ series: 'q', value: 1, p: 1.5 }])).toThrow('rows[0].p: got 1.5');
   });
 
   it('renders to SVG, PNG and PDF', async () => {
-    const { svg } = await expectValidExports(cdfSpec(sampleCdfRows(), { theme: paper, xTitle: 'recovery (ms)' }));
+    const { svg } = await expectValidExports(
+      cdfSpec(sampleCdfRows(), { theme: paper, xTitle: 'recovery (ms)' }),
+    );
     expect(svg).toContain('recovery (ms)');
   });
 });

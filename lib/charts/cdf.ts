@@ -67,11 +67,15 @@ export function dkwHalfWidth(n: number, alpha = ALPHA): number {
  * @example
  * cdfRowsFromSamples({ 'timeout 150 ms': [310, 290, 402], 'timeout 300 ms': [520, 480] });
  */
-export function cdfRowsFromSamples(samples: Readonly<Record<string, readonly number[]>>, maxPoints = 400): CdfRow[] {
+export function cdfRowsFromSamples(
+  samples: Readonly<Record<string, readonly number[]>>,
+  maxPoints = 400,
+): CdfRow[] {
   const rows: CdfRow[] = [];
   for (const [series, values] of Object.entries(samples)) {
     values.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new ParameterError(`samples[${JSON.stringify(series)}][${i}]`, String(v), 'a finite number');
+      if (!Number.isFinite(v))
+        throw new ParameterError(`samples[${JSON.stringify(series)}][${i}]`, String(v), 'a finite number');
     });
     if (values.length === 0) continue;
     const sorted = [...values].sort((a, b) => a - b);
@@ -80,7 +84,13 @@ export function cdfRowsFromSamples(samples: Readonly<Record<string, readonly num
     // The last index of each distinct value: the ECDF's value there is (index + 1) / n.
     const ends: number[] = [];
     for (let i = 0; i < n; i++) if (i === n - 1 || sorted[i + 1] !== sorted[i]) ends.push(i);
-    const keep = ends.length <= maxPoints ? ends : Array.from({ length: maxPoints }, (_, k) => ends[Math.round((k * (ends.length - 1)) / (maxPoints - 1))]);
+    const keep =
+      ends.length <= maxPoints
+        ? ends
+        : Array.from(
+            { length: maxPoints },
+            (_, k) => ends[Math.round((k * (ends.length - 1)) / (maxPoints - 1))],
+          );
     for (const i of keep) {
       const p = (i + 1) / n;
       rows.push({ series, value: sorted[i], p, p_low: Math.max(0, p - eps), p_high: Math.min(1, p + eps) });
@@ -96,10 +106,15 @@ export function cdfRowsFromSamples(samples: Readonly<Record<string, readonly num
  * @example
  * cdfRowsFromHistogram('read latency', histogram, [0.5, 0.9, 0.99, 0.999]);
  */
-export function cdfRowsFromHistogram(series: string, histogram: LogHistogram, ps: readonly number[]): CdfRow[] {
+export function cdfRowsFromHistogram(
+  series: string,
+  histogram: LogHistogram,
+  ps: readonly number[],
+): CdfRow[] {
   if (histogram.total === 0) return [];
   return ps.map((p, i) => {
-    if (!(p > 0 && p < 1)) throw new ParameterError(`ps[${i}]`, String(p), 'a probability strictly between 0 and 1');
+    if (!(p > 0 && p < 1))
+      throw new ParameterError(`ps[${i}]`, String(p), 'a probability strictly between 0 and 1');
     const { low, high } = histogram.quantileInterval(p);
     return { series, value: histogram.quantile(p), p, value_low: low, value_high: high };
   });
@@ -114,7 +129,12 @@ export function cdfRowsFromHistogram(series: string, histogram: LogHistogram, ps
  */
 export function quantileLevel(name: string): number {
   const m = /(?:^|_)p(\d+)(?:_|$)/.exec(name);
-  if (!m) throw new ParameterError('quantile', JSON.stringify(name), 'a name with pNN in it, e.g. p50, read_p99_ms');
+  if (!m)
+    throw new ParameterError(
+      'quantile',
+      JSON.stringify(name),
+      'a name with pNN in it, e.g. p50, read_p99_ms',
+    );
   return Number(`0.${m[1]}`);
 }
 
@@ -125,7 +145,10 @@ export function quantileLevel(name: string): number {
  * @example
  * cdfRowsFromQuantiles('recovery', run.result.recovery_ms);
  */
-export function cdfRowsFromQuantiles(series: string, quantiles: Readonly<Record<string, number | null | undefined>>): CdfRow[] {
+export function cdfRowsFromQuantiles(
+  series: string,
+  quantiles: Readonly<Record<string, number | null | undefined>>,
+): CdfRow[] {
   return Object.entries(quantiles)
     .filter(([key, v]) => /^p\d+$/.test(key) && typeof v === 'number' && Number.isFinite(v))
     .map(([key, v]) => ({ series, value: v as number, p: quantileLevel(key) }))
@@ -144,11 +167,17 @@ export function cdfRowsFromQuantiles(series: string, quantiles: Readonly<Record<
  *   { xTitle: 'recovery time (ms)', title: 'Failover recovery time' });
  */
 export function cdfSpec(rows: readonly CdfRow[], options: CdfOptions = {}): VegaLiteSpec {
-  checkRows(rows, { text: ['series'], finite: ['value', 'p'], optional: ['p_low', 'p_high', 'value_low', 'value_high'] });
-  rows.forEach((row, i) => {
-    if (row.p < 0 || row.p > 1) throw new ParameterError(`rows[${i}].p`, String(row.p), 'a probability from 0 to 1');
+  checkRows(rows, {
+    text: ['series'],
+    finite: ['value', 'p'],
+    optional: ['p_low', 'p_high', 'value_low', 'value_high'],
   });
-  const hasBand = rows.length > 0 && rows.every((r) => typeof r.p_low === 'number' && typeof r.p_high === 'number');
+  rows.forEach((row, i) => {
+    if (row.p < 0 || row.p > 1)
+      throw new ParameterError(`rows[${i}].p`, String(row.p), 'a probability from 0 to 1');
+  });
+  const hasBand =
+    rows.length > 0 && rows.every((r) => typeof r.p_low === 'number' && typeof r.p_high === 'number');
   const bars = rows.filter((r) => typeof r.value_low === 'number' && typeof r.value_high === 'number');
   const join = options.join ?? (hasBand ? 'step' : 'linear');
   const values = rows.map((r) => ({
@@ -173,11 +202,20 @@ export function cdfSpec(rows: readonly CdfRow[], options: CdfOptions = {}): Vega
     yDomain: [0, 1],
     interpolate: join === 'step' ? 'step-after' : 'linear',
     points: join === 'linear',
-    layers: bars.length === 0 ? [] : [{
-      name: 'quantile-intervals',
-      transform: [{ filter: 'isValid(datum.value_low) && isValid(datum.value_high)' }],
-      mark: { type: 'rule', clip: true, opacity: 0.8 },
-      encoding: { x: { field: 'value_low', type: 'quantitative' }, x2: { field: 'value_high' }, y: { ...y, field: 'p' } },
-    }],
+    layers:
+      bars.length === 0
+        ? []
+        : [
+            {
+              name: 'quantile-intervals',
+              transform: [{ filter: 'isValid(datum.value_low) && isValid(datum.value_high)' }],
+              mark: { type: 'rule', clip: true, opacity: 0.8 },
+              encoding: {
+                x: { field: 'value_low', type: 'quantitative' },
+                x2: { field: 'value_high' },
+                y: { ...y, field: 'p' },
+              },
+            },
+          ],
   });
 }

@@ -45,7 +45,10 @@ export interface ConvergenceOptions {
  * @example
  * convergenceRows('ring', run.result.divergence);
  */
-export function convergenceRows(series: string, samples: readonly { t_ms: number; divergent_keys: number }[]): ConvergenceRow[] {
+export function convergenceRows(
+  series: string,
+  samples: readonly { t_ms: number; divergent_keys: number }[],
+): ConvergenceRow[] {
   return samples.map((s) => ({ series, t_ms: s.t_ms, divergent: s.divergent_keys }));
 }
 
@@ -59,7 +62,10 @@ export function convergenceRows(series: string, samples: readonly { t_ms: number
  * const spec = convergenceSpec(convergenceRows('all-to-all', result.divergence),
  *   { markers: [{ t_ms: 2000, label: 'outage ends' }] });
  */
-export function convergenceSpec(rows: readonly ConvergenceRow[], options: ConvergenceOptions = {}): VegaLiteSpec {
+export function convergenceSpec(
+  rows: readonly ConvergenceRow[],
+  options: ConvergenceOptions = {},
+): VegaLiteSpec {
   checkRows(rows, { text: ['series'], finite: ['t_ms', 'divergent'], optional: ['low', 'high'] });
   const markers = options.markers ?? [];
   checkRows(markers, { text: ['label'], finite: ['t_ms'] });
@@ -67,21 +73,34 @@ export function convergenceSpec(rows: readonly ConvergenceRow[], options: Conver
   if (!band && rows.some((r) => typeof r.low === 'number' || typeof r.high === 'number')) {
     throw new ParameterError('rows[].low/high', 'on some rows only', 'on every row or on none');
   }
-  const values = rows.map((r) => ({ series: r.series, t_ms: r.t_ms, divergent: r.divergent, low: r.low ?? null, high: r.high ?? null }));
-  const markerLayers = markers.length === 0 ? [] : [
-    {
-      name: 'markers',
-      data: { values: markers.map((m) => ({ t_ms: m.t_ms, label: m.label })) },
-      mark: { type: 'rule', color: '#555555', strokeDash: [4, 3] },
-      encoding: { x: { field: 't_ms', type: 'quantitative' }, color: { value: '#555555' } },
-    },
-    {
-      name: 'marker-labels',
-      data: { values: markers.map((m) => ({ t_ms: m.t_ms, label: m.label })) },
-      mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, y: 0, color: '#333333' },
-      encoding: { x: { field: 't_ms', type: 'quantitative' }, text: { field: 'label', type: 'nominal' }, color: { value: '#333333' } },
-    },
-  ];
+  const values = rows.map((r) => ({
+    series: r.series,
+    t_ms: r.t_ms,
+    divergent: r.divergent,
+    low: r.low ?? null,
+    high: r.high ?? null,
+  }));
+  const markerLayers =
+    markers.length === 0
+      ? []
+      : [
+          {
+            name: 'markers',
+            data: { values: markers.map((m) => ({ t_ms: m.t_ms, label: m.label })) },
+            mark: { type: 'rule', color: '#555555', strokeDash: [4, 3] },
+            encoding: { x: { field: 't_ms', type: 'quantitative' }, color: { value: '#555555' } },
+          },
+          {
+            name: 'marker-labels',
+            data: { values: markers.map((m) => ({ t_ms: m.t_ms, label: m.label })) },
+            mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, y: 0, color: '#333333' },
+            encoding: {
+              x: { field: 't_ms', type: 'quantitative' },
+              text: { field: 'label', type: 'nominal' },
+              color: { value: '#333333' },
+            },
+          },
+        ];
   return intervalLinesSpec(values, {
     x: 't_ms',
     y: 'divergent',

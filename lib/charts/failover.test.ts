@@ -13,8 +13,13 @@ describe('failoverSpec', () => {
       intervals: { unnecessary_failover_trials: unnecessary },
     } as unknown as FailoverResult;
     expect(failoverRow(150, result, { band: ['p50', 'p99'] })).toEqual({
-      timeout_ms: 150, recovery_ms: 380, recovery_low_ms: 380, recovery_high_ms: 700,
-      unnecessary_rate: unnecessary.p, unnecessary_low: unnecessary.low, unnecessary_high: unnecessary.high,
+      timeout_ms: 150,
+      recovery_ms: 380,
+      recovery_low_ms: 380,
+      recovery_high_ms: 700,
+      unnecessary_rate: unnecessary.p,
+      unnecessary_low: unnecessary.low,
+      unnecessary_high: unnecessary.high,
     });
     expect(failoverRow(150, result, { quantile: 'p99' }).recovery_ms).toBe(700);
     const none = { ...result, recovery_ms: { ...result.recovery_ms, p50: null } } as FailoverResult;
@@ -25,17 +30,29 @@ describe('failoverSpec', () => {
     const spec = failoverSpec(sampleFailoverRows()) as any;
     expect(spec.resolve).toEqual({ scale: { y: 'independent' } });
     const [left, right] = spec.layer;
-    expect(left.layer.map((l: any) => l.name)).toEqual(['recovery-band', 'recovery_ms-line', 'recovery_ms-points']);
-    expect(right.layer.map((l: any) => l.name)).toEqual(['unnecessary-band', 'unnecessary_rate-line', 'unnecessary_rate-points']);
+    expect(left.layer.map((l: any) => l.name)).toEqual([
+      'recovery-band',
+      'recovery_ms-line',
+      'recovery_ms-points',
+    ]);
+    expect(right.layer.map((l: any) => l.name)).toEqual([
+      'unnecessary-band',
+      'unnecessary_rate-line',
+      'unnecessary_rate-points',
+    ]);
     expect(left.layer[1].encoding.y.axis.orient).toBe('left');
     expect(right.layer[1].encoding.y.axis.orient).toBe('right');
     expect(right.layer[0].encoding.y.field).toBe('unnecessary_low');
     expect(right.layer[0].encoding.y2.field).toBe('unnecessary_high');
     expect(left.encoding.color.scale.domain).toEqual(right.encoding.color.scale.domain);
     expect(await compileWarnings(spec)).toEqual([]);
-    const noBand = failoverSpec(sampleFailoverRows().map(({ recovery_low_ms: _l, recovery_high_ms: _h, ...r }) => r)) as any;
+    const noBand = failoverSpec(
+      sampleFailoverRows().map(({ recovery_low_ms: _l, recovery_high_ms: _h, ...r }) => r),
+    ) as any;
     expect(noBand.layer[0].layer).toHaveLength(2);
-    expect(() => failoverSpec([{ ...sampleFailoverRows()[0]!, unnecessary_low: Number.NaN }])).toThrow('rows[0].unnecessary_low');
+    expect(() => failoverSpec([{ ...sampleFailoverRows()[0]!, unnecessary_low: Number.NaN }])).toThrow(
+      'rows[0].unnecessary_low',
+    );
   });
 
   it('renders both axes and the legend to SVG, PNG and PDF', async () => {

@@ -54,15 +54,25 @@ export interface FailoverRowOptions {
  * @example
  * failoverRow(150, runFailover({ ...config, timeoutMs: 150 }, seed).result, { band: ['p50', 'p99'] });
  */
-export function failoverRow(timeoutMs: number, result: FailoverResult, options: FailoverRowOptions = {}): FailoverRow {
+export function failoverRow(
+  timeoutMs: number,
+  result: FailoverResult,
+  options: FailoverRowOptions = {},
+): FailoverRow {
   const q = options.quantile ?? 'p50';
   const recovery = result.recovery_ms[q];
-  if (recovery === null) throw new ParameterError(`result.recovery_ms.${q}`, 'null', 'a run in which some trial recovered');
+  if (recovery === null)
+    throw new ParameterError(`result.recovery_ms.${q}`, 'null', 'a run in which some trial recovered');
   const u = result.intervals.unnecessary_failover_trials;
   return {
     timeout_ms: timeoutMs,
     recovery_ms: recovery,
-    ...(options.band ? { recovery_low_ms: result.recovery_ms[options.band[0]], recovery_high_ms: result.recovery_ms[options.band[1]] } : {}),
+    ...(options.band
+      ? {
+          recovery_low_ms: result.recovery_ms[options.band[0]],
+          recovery_high_ms: result.recovery_ms[options.band[1]],
+        }
+      : {}),
     unnecessary_rate: u.p,
     unnecessary_low: u.low,
     unnecessary_high: u.high,
@@ -86,7 +96,9 @@ export function failoverSpec(rows: readonly FailoverRow[], options: FailoverOpti
     optional: ['recovery_low_ms', 'recovery_high_ms'],
     ...(options.logX ? { positive: ['timeout_ms'] } : {}),
   });
-  const recoveryBand = rows.length > 0 && rows.every((r) => typeof r.recovery_low_ms === 'number' && typeof r.recovery_high_ms === 'number');
+  const recoveryBand =
+    rows.length > 0 &&
+    rows.every((r) => typeof r.recovery_low_ms === 'number' && typeof r.recovery_high_ms === 'number');
   const recoveryTitle = options.recoveryTitle ?? 'recovery, median (ms)';
   const unnecessaryTitle = options.unnecessaryTitle ?? 'P(unnecessary failover)';
   const [leftColor, rightColor] = [theme.palette[0]!, theme.palette[2] ?? theme.palette[1]!];
@@ -94,15 +106,34 @@ export function failoverSpec(rows: readonly FailoverRow[], options: FailoverOpti
   const dashed = theme.dashes?.[1] ?? [6, 3];
   const values = [...rows]
     .sort((a, b) => a.timeout_ms - b.timeout_ms)
-    .map((r) => ({ ...r, recovery_low_ms: r.recovery_low_ms ?? null, recovery_high_ms: r.recovery_high_ms ?? null }));
+    .map((r) => ({
+      ...r,
+      recovery_low_ms: r.recovery_low_ms ?? null,
+      recovery_high_ms: r.recovery_high_ms ?? null,
+    }));
   // One legend for both axes: colour and dash from a constant datum per side, on shared scales.
-  const legend = { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: theme.lineWidth, ...(theme.legendOrient === 'bottom' ? { orient: 'bottom', direction: 'vertical' } : {}) };
+  const legend = {
+    symbolType: 'stroke',
+    symbolOpacity: 1,
+    symbolStrokeWidth: theme.lineWidth,
+    ...(theme.legendOrient === 'bottom' ? { orient: 'bottom', direction: 'vertical' } : {}),
+  };
   const side = (title: string) => ({
-    color: { datum: title, type: 'nominal', title: null, scale: { domain: [recoveryTitle, unnecessaryTitle], range: [leftColor, rightColor] }, legend },
+    color: {
+      datum: title,
+      type: 'nominal',
+      title: null,
+      scale: { domain: [recoveryTitle, unnecessaryTitle], range: [leftColor, rightColor] },
+      legend,
+    },
   });
   // Dashes on the lines only (areas cannot take them).
   const dash = (title: string) => ({
-    datum: title, type: 'nominal', title: null, scale: { domain: [recoveryTitle, unnecessaryTitle], range: [[...solid], [...dashed]] }, legend,
+    datum: title,
+    type: 'nominal',
+    title: null,
+    scale: { domain: [recoveryTitle, unnecessaryTitle], range: [[...solid], [...dashed]] },
+    legend,
   });
   const tooltip = [
     { field: 'timeout_ms', type: 'quantitative', title: 'timeout (ms)' },
@@ -111,16 +142,32 @@ export function failoverSpec(rows: readonly FailoverRow[], options: FailoverOpti
     { field: 'unnecessary_low', type: 'quantitative', format: '.4f' },
     { field: 'unnecessary_high', type: 'quantitative', format: '.4f' },
   ];
-  const yLeft = { type: 'quantitative', title: recoveryTitle, scale: { zero: true }, axis: { titleColor: leftColor, orient: 'left' } };
+  const yLeft = {
+    type: 'quantitative',
+    title: recoveryTitle,
+    scale: { zero: true },
+    axis: { titleColor: leftColor, orient: 'left' },
+  };
   const yRight = {
     type: 'quantitative',
     title: unnecessaryTitle,
-    scale: { domain: [0, Math.min(1, Math.max(0.01, ...rows.map((r) => r.unnecessary_high)) * 1.05)], nice: false },
+    scale: {
+      domain: [0, Math.min(1, Math.max(0.01, ...rows.map((r) => r.unnecessary_high)) * 1.05)],
+      nice: false,
+    },
     axis: { titleColor: rightColor, orient: 'right', format: '.2~f' },
   };
   const line = (field: string, y: Record<string, unknown>, title: string) => [
-    { name: `${field}-line`, mark: { type: 'line', strokeWidth: theme.lineWidth, clip: true }, encoding: { y: { ...y, field }, strokeDash: dash(title), tooltip } },
-    { name: `${field}-points`, mark: { type: 'point', filled: true, opacity: 1, clip: true }, encoding: { y: { ...y, field }, tooltip } },
+    {
+      name: `${field}-line`,
+      mark: { type: 'line', strokeWidth: theme.lineWidth, clip: true },
+      encoding: { y: { ...y, field }, strokeDash: dash(title), tooltip },
+    },
+    {
+      name: `${field}-points`,
+      mark: { type: 'point', filled: true, opacity: 1, clip: true },
+      encoding: { y: { ...y, field }, tooltip },
+    },
   ];
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -139,13 +186,18 @@ export function failoverSpec(rows: readonly FailoverRow[], options: FailoverOpti
       {
         encoding: side(recoveryTitle),
         layer: [
-          ...(recoveryBand ? [bandLayer(theme, yLeft, 'recovery_low_ms', 'recovery_high_ms', {}, 'recovery-band')] : []),
+          ...(recoveryBand
+            ? [bandLayer(theme, yLeft, 'recovery_low_ms', 'recovery_high_ms', {}, 'recovery-band')]
+            : []),
           ...line('recovery_ms', yLeft, recoveryTitle),
         ],
       },
       {
         encoding: side(unnecessaryTitle),
-        layer: [bandLayer(theme, yRight, 'unnecessary_low', 'unnecessary_high', {}, 'unnecessary-band'), ...line('unnecessary_rate', yRight, unnecessaryTitle)],
+        layer: [
+          bandLayer(theme, yRight, 'unnecessary_low', 'unnecessary_high', {}, 'unnecessary-band'),
+          ...line('unnecessary_rate', yRight, unnecessaryTitle),
+        ],
       },
     ],
     resolve: { scale: { y: 'independent' } },

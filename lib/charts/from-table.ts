@@ -10,7 +10,15 @@ import type { ChartTheme } from './theme.js';
 import { latencyStalenessTradeoffSpec } from './tradeoff.js';
 
 /** The chart kinds drawn from a table (a CSV), one builder each. Timelines come from replay traces instead. */
-export const TABLE_CHART_KINDS = ['staleness', 'cdf', 'heatmap', 'tradeoff', 'failover', 'lww-loss', 'convergence'] as const;
+export const TABLE_CHART_KINDS = [
+  'staleness',
+  'cdf',
+  'heatmap',
+  'tradeoff',
+  'failover',
+  'lww-loss',
+  'convergence',
+] as const;
 export type TableChartKind = (typeof TABLE_CHART_KINDS)[number];
 
 /** A table row as csv-parse gives it with `columns: true`: column name to cell text. */
@@ -89,7 +97,11 @@ class Table {
   check(flag: string, expression: string): void {
     for (const part of expression.split('+').map((c) => c.trim())) {
       if (!this.columns.includes(part)) {
-        throw new ParameterError(flag, JSON.stringify(expression), `a column of the CSV, or a sum a+b of them: ${this.columns.join(', ')}`);
+        throw new ParameterError(
+          flag,
+          JSON.stringify(expression),
+          `a column of the CSV, or a sum a+b of them: ${this.columns.join(', ')}`,
+        );
       }
     }
   }
@@ -102,7 +114,11 @@ class Table {
       if (text === '') return null;
       const v = text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text);
       if (!Number.isFinite(v)) {
-        throw new ParameterError(flag, JSON.stringify(expression), `a column of finite numbers (row ${i + 2} of the CSV has ${JSON.stringify(text)} in ${part})`);
+        throw new ParameterError(
+          flag,
+          JSON.stringify(expression),
+          `a column of finite numbers (row ${i + 2} of the CSV has ${JSON.stringify(text)} in ${part})`,
+        );
       }
       sum += v;
     }
@@ -112,7 +128,12 @@ class Table {
   /** Like {@link number}, refusing empty cells. */
   required(flag: string, expression: string, i: number): number {
     const v = this.number(flag, expression, i);
-    if (v === null) throw new ParameterError(flag, JSON.stringify(expression), `a column with a number in every row (row ${i + 2} of the CSV is empty there)`);
+    if (v === null)
+      throw new ParameterError(
+        flag,
+        JSON.stringify(expression),
+        `a column with a number in every row (row ${i + 2} of the CSV is empty there)`,
+      );
     return v;
   }
 }
@@ -131,10 +152,20 @@ function seriesNames(table: Table, spec: string | undefined, fallback: string): 
     return table.rows.map((row) => (table.columns.includes('series') ? row['series']! : fallback));
   }
   if (spec.includes('{')) return table.rows.map((row) => fill('--series', spec, row, table));
-  const columns = spec.split(',').map((c) => c.trim()).filter(Boolean);
-  if (columns.length === 0) throw new ParameterError('--series', JSON.stringify(spec), 'a column, a comma list of columns, or a template like "R={r} W={w}"');
+  const columns = spec
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (columns.length === 0)
+    throw new ParameterError(
+      '--series',
+      JSON.stringify(spec),
+      'a column, a comma list of columns, or a template like "R={r} W={w}"',
+    );
   for (const c of columns) table.check('--series', c);
-  return table.rows.map((row) => (columns.length === 1 ? row[columns[0]!]! : columns.map((c) => `${c}=${row[c]}`).join(' ')));
+  return table.rows.map((row) =>
+    columns.length === 1 ? row[columns[0]!]! : columns.map((c) => `${c}=${row[c]}`).join(' '),
+  );
 }
 
 /** The rows that pass every `--where column=v1|v2`. */
@@ -142,24 +173,36 @@ function filterRows(rows: readonly TableRow[], where: readonly string[]): TableR
   const table = new Table(rows);
   const tests = where.map((clause) => {
     const m = /^([^=]+)=(.*)$/.exec(clause);
-    if (!m) throw new ParameterError('--where', JSON.stringify(clause), 'column=value or column=v1|v2, e.g. r=1|2');
+    if (!m)
+      throw new ParameterError('--where', JSON.stringify(clause), 'column=value or column=v1|v2, e.g. r=1|2');
     const column = m[1]!.trim();
     if (rows.length > 0) table.check('--where', column);
     const allowed = m[2]!.split('|').map((v) => v.trim());
     // Numbers compare as numbers (1 matches 1.0), text as text.
-    return (row: TableRow) => allowed.some((v) => v === row[column] || (v !== '' && row[column] !== '' && Number(v) === Number(row[column])));
+    return (row: TableRow) =>
+      allowed.some(
+        (v) => v === row[column] || (v !== '' && row[column] !== '' && Number(v) === Number(row[column])),
+      );
   });
   return rows.filter((row) => tests.every((t) => t(row)));
 }
 
 /** Refuses rows that repeat an x within one series: the curves of several cells would zigzag into one. */
-function needsOneSeries(flag: string, given: string | undefined, series: readonly string[], x: readonly number[]): void {
+function needsOneSeries(
+  flag: string,
+  given: string | undefined,
+  series: readonly string[],
+  x: readonly number[],
+): void {
   const seen = new Set<string>();
   for (let i = 0; i < series.length; i++) {
     const key = `${series[i]}\u0000${x[i]}`;
     if (seen.has(key)) {
-      throw new ParameterError(flag, given === undefined ? 'nothing' : JSON.stringify(given),
-        `series that tell the curves apart (two rows of series ${JSON.stringify(series[i])} have x = ${x[i]}): name columns, e.g. --series r,w, or filter with --where`);
+      throw new ParameterError(
+        flag,
+        given === undefined ? 'nothing' : JSON.stringify(given),
+        `series that tell the curves apart (two rows of series ${JSON.stringify(series[i])} have x = ${x[i]}): name columns, e.g. --series r,w, or filter with --where`,
+      );
     }
     seen.add(key);
   }
@@ -179,13 +222,23 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
     throw new ParameterError('--kind', JSON.stringify(options.kind), TABLE_CHART_KINDS.join(', '));
   }
   const rows = filterRows(allRows, options.where ?? []);
-  if (rows.length === 0) throw new ParameterError(options.where?.length ? '--where' : 'csv', allRows.length === 0 ? 'a CSV without data rows' : 'no row left', 'a CSV with at least one data row to draw');
+  if (rows.length === 0)
+    throw new ParameterError(
+      options.where?.length ? '--where' : 'csv',
+      allRows.length === 0 ? 'a CSV without data rows' : 'no row left',
+      'a CSV with at least one data row to draw',
+    );
   const table = new Table(rows);
   const d = DEFAULTS[options.kind];
   const x = options.x ?? d.x;
   const y = options.y ?? d.y;
   const title = options.title === undefined ? undefined : fill('--title', options.title, rows[0]!, table);
-  const common = { title, theme: options.theme, ...(options.xTitle !== undefined ? { xTitle: options.xTitle } : {}), ...(options.yTitle !== undefined ? { yTitle: options.yTitle } : {}) };
+  const common = {
+    title,
+    theme: options.theme,
+    ...(options.xTitle !== undefined ? { xTitle: options.xTitle } : {}),
+    ...(options.yTitle !== undefined ? { yTitle: options.yTitle } : {}),
+  };
   const indices = rows.map((_, i) => i);
   const optionalBand = (low: string | undefined, high: string | undefined) => {
     const lo = options.low ?? low;
@@ -203,7 +256,11 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       table.check('--y', y);
       const band = optionalBand(d.low, d.high);
       if (options.kind !== 'convergence' && band === undefined) {
-        throw new ParameterError(options.low === undefined ? '--low' : '--high', JSON.stringify(options.low ?? d.low), `columns of the interval's ends (default ${d.low}, ${d.high}): ${table.columns.join(', ')}`);
+        throw new ParameterError(
+          options.low === undefined ? '--low' : '--high',
+          JSON.stringify(options.low ?? d.low),
+          `columns of the interval's ends (default ${d.low}, ${d.high}): ${table.columns.join(', ')}`,
+        );
       }
       const series = seriesNames(table, options.series, y);
       const xs = indices.map((i) => table.required('--x', x, i));
@@ -212,47 +269,94 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       const lows = indices.map((i) => (band ? table.required('--low', band.lo, i) : null));
       const highs = indices.map((i) => (band ? table.required('--high', band.hi, i) : null));
       if (options.kind === 'staleness') {
-        return stalenessCurveSpec(indices.map((i) => ({ series: series[i]!, t: xs[i]!, p_consistent: ys[i]!, ci_low: lows[i]!, ci_high: highs[i]! })), {
-          ...common, logX: options.logX, ...(options.xTitle === undefined && x !== 't' ? { xTitle: x } : {}), ...(options.yTitle === undefined && y !== 'p_consistent' ? { yTitle: y } : {}),
-        });
+        return stalenessCurveSpec(
+          indices.map((i) => ({
+            series: series[i]!,
+            t: xs[i]!,
+            p_consistent: ys[i]!,
+            ci_low: lows[i]!,
+            ci_high: highs[i]!,
+          })),
+          {
+            ...common,
+            logX: options.logX,
+            ...(options.xTitle === undefined && x !== 't' ? { xTitle: x } : {}),
+            ...(options.yTitle === undefined && y !== 'p_consistent' ? { yTitle: y } : {}),
+          },
+        );
       }
       if (options.kind === 'lww-loss') {
-        return lwwLossSpec(indices.map((i) => ({ series: series[i]!, skew_ms: xs[i]!, lost: ys[i]!, ci_low: lows[i]!, ci_high: highs[i]! })), { ...common, logX: options.logX });
+        return lwwLossSpec(
+          indices.map((i) => ({
+            series: series[i]!,
+            skew_ms: xs[i]!,
+            lost: ys[i]!,
+            ci_low: lows[i]!,
+            ci_high: highs[i]!,
+          })),
+          { ...common, logX: options.logX },
+        );
       }
-      return convergenceSpec(indices.map((i) => ({ series: series[i]!, t_ms: xs[i]!, divergent: ys[i]!, low: lows[i], high: highs[i] })), common);
+      return convergenceSpec(
+        indices.map((i) => ({
+          series: series[i]!,
+          t_ms: xs[i]!,
+          divergent: ys[i]!,
+          low: lows[i],
+          high: highs[i],
+        })),
+        common,
+      );
     }
     case 'cdf': {
       const series = seriesNames(table, options.series, options.value ?? options.quantiles?.join(',') ?? y);
       let cdfRows: CdfRow[];
       if (options.quantiles !== undefined) {
-        if (options.quantiles.length === 0) throw new ParameterError('--quantiles', '""', 'a comma list of quantile columns, e.g. read_p50_ms,read_p99_ms');
+        if (options.quantiles.length === 0)
+          throw new ParameterError(
+            '--quantiles',
+            '""',
+            'a comma list of quantile columns, e.g. read_p50_ms,read_p99_ms',
+          );
         const levels = options.quantiles.map((q) => {
           table.check('--quantiles', q);
           try {
             return quantileLevel(q);
           } catch {
-            throw new ParameterError('--quantiles', JSON.stringify(q), 'columns whose names carry the level: p50, read_p99_ms, ...');
+            throw new ParameterError(
+              '--quantiles',
+              JSON.stringify(q),
+              'columns whose names carry the level: p50, read_p99_ms, ...',
+            );
           }
         });
         // One distribution per series: its first row holds the quantiles (CSV rows repeat per t point).
         const first = new Map<string, number>();
         indices.forEach((i) => first.has(series[i]!) || first.set(series[i]!, i));
-        cdfRows = [...first].flatMap(([name, i]) => options.quantiles!.flatMap((q, k) => {
-          const v = table.number('--quantiles', q, i);
-          return v === null ? [] : [{ series: name, value: v, p: levels[k]! }];
-        }));
+        cdfRows = [...first].flatMap(([name, i]) =>
+          options.quantiles!.flatMap((q, k) => {
+            const v = table.number('--quantiles', q, i);
+            return v === null ? [] : [{ series: name, value: v, p: levels[k]! }];
+          }),
+        );
       } else if (options.value !== undefined) {
         table.check('--value', options.value);
         const samples: Record<string, number[]> = {};
-        indices.forEach((i) => (samples[series[i]!] ??= []).push(table.required('--value', options.value!, i)));
+        indices.forEach((i) =>
+          (samples[series[i]!] ??= []).push(table.required('--value', options.value!, i)),
+        );
         cdfRows = cdfRowsFromSamples(samples);
       } else {
         table.check('--x', x);
         table.check('--y', y);
         const band = optionalBand(undefined, undefined);
         cdfRows = indices.map((i) => ({
-          series: series[i]!, value: table.required('--x', x, i), p: table.required('--y', y, i),
-          ...(band ? { value_low: table.number('--low', band.lo, i), value_high: table.number('--high', band.hi, i) } : {}),
+          series: series[i]!,
+          value: table.required('--x', x, i),
+          p: table.required('--y', y, i),
+          ...(band
+            ? { value_low: table.number('--low', band.lo, i), value_high: table.number('--high', band.hi, i) }
+            : {}),
         }));
       }
       return cdfSpec(cdfRows, { ...common, logX: options.logX });
@@ -271,12 +375,26 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       const seen = new Set<string>();
       const cells: HeatmapRow[] = [];
       for (const i of indices) {
-        const cell = { [x]: key('--x', x, i), [y]: key('--y', y, i), [value]: table.number('--value', value, i), ...(options.facet ? { [options.facet]: key('--facet', options.facet, i) } : {}) };
+        const cell = {
+          [x]: key('--x', x, i),
+          [y]: key('--y', y, i),
+          [value]: table.number('--value', value, i),
+          ...(options.facet ? { [options.facet]: key('--facet', options.facet, i) } : {}),
+        };
         const id = JSON.stringify([cell[x], cell[y], options.facet ? cell[options.facet] : null]);
         if (!seen.has(id)) cells.push(cell);
         seen.add(id);
       }
-      return heatmapSpec(cells, { x, y, value, facet: options.facet, title, theme: options.theme, xTitle: options.xTitle, yTitle: options.yTitle });
+      return heatmapSpec(cells, {
+        x,
+        y,
+        value,
+        facet: options.facet,
+        title,
+        theme: options.theme,
+        xTitle: options.xTitle,
+        yTitle: options.yTitle,
+      });
     }
     case 'tradeoff': {
       table.check('--x', x);
@@ -288,12 +406,26 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       // Error bars only when asked for (--low and --high name the y value's interval columns).
       if (options.low !== undefined) table.check('--low', options.low);
       if (options.high !== undefined) table.check('--high', options.high);
-      return latencyStalenessTradeoffSpec([...first].map(([name, i]) => ({
-        series: name, latency_ms: table.required('--x', x, i), staleness_ms: table.required('--y', y, i),
-        ...(options.low !== undefined && options.high !== undefined
-          ? { staleness_low: table.number('--low', options.low, i), staleness_high: table.number('--high', options.high, i) }
-          : {}),
-      })), { ...common, logX: options.logX, logY: options.logY, xTitle: options.xTitle ?? x, yTitle: options.yTitle ?? y });
+      return latencyStalenessTradeoffSpec(
+        [...first].map(([name, i]) => ({
+          series: name,
+          latency_ms: table.required('--x', x, i),
+          staleness_ms: table.required('--y', y, i),
+          ...(options.low !== undefined && options.high !== undefined
+            ? {
+                staleness_low: table.number('--low', options.low, i),
+                staleness_high: table.number('--high', options.high, i),
+              }
+            : {}),
+        })),
+        {
+          ...common,
+          logX: options.logX,
+          logY: options.logY,
+          xTitle: options.xTitle ?? x,
+          yTitle: options.yTitle ?? y,
+        },
+      );
     }
     case 'failover': {
       table.check('--x', x);
@@ -305,14 +437,28 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       table.check('--right-low', rightLow);
       table.check('--right-high', rightHigh);
       const band = optionalBand(d.low, d.high);
-      return failoverSpec(indices.map((i) => ({
-        timeout_ms: table.required('--x', x, i),
-        recovery_ms: table.required('--y', y, i),
-        ...(band ? { recovery_low_ms: table.number('--low', band.lo, i), recovery_high_ms: table.number('--high', band.hi, i) } : {}),
-        unnecessary_rate: table.required('--right', right, i),
-        unnecessary_low: table.required('--right-low', rightLow, i),
-        unnecessary_high: table.required('--right-high', rightHigh, i),
-      })), { title, theme: options.theme, xTitle: options.xTitle, recoveryTitle: options.yTitle, logX: options.logX });
+      return failoverSpec(
+        indices.map((i) => ({
+          timeout_ms: table.required('--x', x, i),
+          recovery_ms: table.required('--y', y, i),
+          ...(band
+            ? {
+                recovery_low_ms: table.number('--low', band.lo, i),
+                recovery_high_ms: table.number('--high', band.hi, i),
+              }
+            : {}),
+          unnecessary_rate: table.required('--right', right, i),
+          unnecessary_low: table.required('--right-low', rightLow, i),
+          unnecessary_high: table.required('--right-high', rightHigh, i),
+        })),
+        {
+          title,
+          theme: options.theme,
+          xTitle: options.xTitle,
+          recoveryTitle: options.yTitle,
+          logX: options.logX,
+        },
+      );
     }
   }
 }

@@ -86,23 +86,38 @@ function key(row: HeatmapRow, field: string, i: number): HeatmapKey {
 export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions): VegaLiteSpec {
   const theme = options.theme ?? defaultTheme;
   const { x, y, value, facet } = options;
-  for (const [name, field] of [['x', x], ['y', y], ['value', value], ['facet', facet]] as const) {
+  for (const [name, field] of [
+    ['x', x],
+    ['y', y],
+    ['value', value],
+    ['facet', facet],
+  ] as const) {
     if (field === undefined && name === 'facet') continue;
-    if (typeof field !== 'string' || field === '') throw new ParameterError(`options.${name}`, String(field), 'a field name');
+    if (typeof field !== 'string' || field === '')
+      throw new ParameterError(`options.${name}`, String(field), 'a field name');
   }
   const values = rows.map((row, i) => {
     const v = row[value];
     if (!(v === null || v === undefined || (typeof v === 'number' && Number.isFinite(v)))) {
       throw new ParameterError(`rows[${i}].${value}`, String(v), 'a finite number, or null for a blank cell');
     }
-    const out: Record<string, HeatmapKey | null> = { [x]: key(row, x, i), [y]: key(row, y, i), [value]: v ?? null };
+    const out: Record<string, HeatmapKey | null> = {
+      [x]: key(row, x, i),
+      [y]: key(row, y, i),
+      [value]: v ?? null,
+    };
     if (facet !== undefined) out[facet] = key(row, facet, i);
     return out;
   });
   const numbers = values.map((v) => v[value]).filter((v): v is number => typeof v === 'number');
   let domain = options.domain;
   if (domain !== undefined) {
-    if (!(Array.isArray(domain) && domain.length === 2 && domain.every(Number.isFinite) && domain[0] < domain[1])) {
+    if (!(
+      Array.isArray(domain) &&
+      domain.length === 2 &&
+      domain.every(Number.isFinite) &&
+      domain[0] < domain[1]
+    )) {
       throw new ParameterError('options.domain', JSON.stringify(domain), '[low, high] with low < high');
     }
   } else {
@@ -123,14 +138,37 @@ export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions
   const step = Math.max(36, Math.round(theme.labelFontSize * 4.4));
   // Numbers ascending (y: descending, so the largest is on top); text in order of first appearance.
   const numeric = (field: string): boolean => values.every((row) => typeof row[field] === 'number');
-  const xEnc = { field: x, type: 'ordinal' as const, title: options.xTitle ?? x, sort: numeric(x) ? ('ascending' as const) : null, axis: { labelAngle: 0, domain: false, ticks: false } };
-  const yEnc = { field: y, type: 'ordinal' as const, title: options.yTitle ?? y, sort: numeric(y) ? ('descending' as const) : null, axis: { domain: false, ticks: false } };
+  const xEnc = {
+    field: x,
+    type: 'ordinal' as const,
+    title: options.xTitle ?? x,
+    sort: numeric(x) ? ('ascending' as const) : null,
+    axis: { labelAngle: 0, domain: false, ticks: false },
+  };
+  const yEnc = {
+    field: y,
+    type: 'ordinal' as const,
+    title: options.yTitle ?? y,
+    sort: numeric(y) ? ('descending' as const) : null,
+    axis: { domain: false, ticks: false },
+  };
   // The colour legend beside the panels, as tall as a panel; below them for one or two rows.
-  const yCount = Math.max(1, ...(facet === undefined ? [values] : [...new Set(values.map((row) => row[facet]))].map((f) => values.filter((row) => row[facet] === f)))
-    .map((panel) => new Set(panel.map((row) => row[y])).size));
-  const legend = yCount <= 2
-    ? { format, orient: 'bottom' as const, direction: 'horizontal' as const, gradientLength: Math.max(step * 4, 160) }
-    : { format, gradientLength: Math.max(step * yCount, 120) };
+  const yCount = Math.max(
+    1,
+    ...(facet === undefined
+      ? [values]
+      : [...new Set(values.map((row) => row[facet]))].map((f) => values.filter((row) => row[facet] === f))
+    ).map((panel) => new Set(panel.map((row) => row[y])).size),
+  );
+  const legend =
+    yCount <= 2
+      ? {
+          format,
+          orient: 'bottom' as const,
+          direction: 'horizontal' as const,
+          gradientLength: Math.max(step * 4, 160),
+        }
+      : { format, gradientLength: Math.max(step * yCount, 120) };
   const tooltip = [
     ...(facet !== undefined ? [{ field: facet, type: 'ordinal' as const }] : []),
     { field: y, type: 'ordinal' as const },
@@ -178,7 +216,12 @@ export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions
   const spec: VegaLiteSpec = {
     ...head,
     hconcat: facetValues.map((f) => ({
-      title: { text: `${options.facetTitle ?? facet} = ${f}`, anchor: 'middle' as const, fontSize: theme.axisTitleFontSize, fontWeight: 'normal' as const },
+      title: {
+        text: `${options.facetTitle ?? facet} = ${f}`,
+        anchor: 'middle' as const,
+        fontSize: theme.axisTitleFontSize,
+        fontWeight: 'normal' as const,
+      },
       transform: [{ filter: `${fieldRef(facet)} === ${JSON.stringify(f)}` }],
       ...inner,
     })),

@@ -5,26 +5,63 @@
  * import { stalenessCurveSpec, writeFigure, displayChart } from '../dist/lib/charts/index.js'; // from a notebook
  */
 export {
-  type ChartTheme, type ThemeName, chartFont, defaultTheme, grayscaleSafe, okabeIto, paper, paperDashes, paperDouble, screen, talk, themes, themeConfig,
+  type ChartTheme,
+  type ThemeName,
+  chartFont,
+  defaultTheme,
+  grayscaleSafe,
+  okabeIto,
+  paper,
+  paperDashes,
+  paperDouble,
+  screen,
+  talk,
+  themes,
+  themeConfig,
 } from './theme.js';
 export { type ChartRow, type RowFields, checkRows } from './validate.js';
 export { type SeriesChannelOptions, seriesChannels } from './series.js';
-export { type IntervalLinesOptions, type LineInterpolation, bandLayer, intervalLinesSpec } from './interval-lines.js';
 export {
-  type CdfRow, type CdfOptions, cdfRowsFromHistogram, cdfRowsFromQuantiles, cdfRowsFromSamples, cdfSpec, dkwHalfWidth, quantileLevel,
+  type IntervalLinesOptions,
+  type LineInterpolation,
+  bandLayer,
+  intervalLinesSpec,
+} from './interval-lines.js';
+export {
+  type CdfRow,
+  type CdfOptions,
+  cdfRowsFromHistogram,
+  cdfRowsFromQuantiles,
+  cdfRowsFromSamples,
+  cdfSpec,
+  dkwHalfWidth,
+  quantileLevel,
 } from './cdf.js';
-export { type FailoverRow, type FailoverOptions, type FailoverRowOptions, failoverRow, failoverSpec } from './failover.js';
-export { type LwwLossRow, type LwwLossOptions, lwwLossRow, lwwLossSpec } from './lww-loss.js';
-export { type ConvergenceRow, type ConvergenceMarker, type ConvergenceOptions, convergenceRows, convergenceSpec } from './convergence.js';
-export { VEGA_LITE_SCHEMA, type VegaLiteSpec, fieldRef, probabilityDomain, uniqueInOrder } from './spec.js';
 export {
-  type StalenessCurveRow,
-  type StalenessCurveOptions,
-  stalenessCurveSpec,
-} from './staleness-curve.js';
+  type FailoverRow,
+  type FailoverOptions,
+  type FailoverRowOptions,
+  failoverRow,
+  failoverSpec,
+} from './failover.js';
+export { type LwwLossRow, type LwwLossOptions, lwwLossRow, lwwLossSpec } from './lww-loss.js';
+export {
+  type ConvergenceRow,
+  type ConvergenceMarker,
+  type ConvergenceOptions,
+  convergenceRows,
+  convergenceSpec,
+} from './convergence.js';
+export { VEGA_LITE_SCHEMA, type VegaLiteSpec, fieldRef, probabilityDomain, uniqueInOrder } from './spec.js';
+export { type StalenessCurveRow, type StalenessCurveOptions, stalenessCurveSpec } from './staleness-curve.js';
 export { type HeatmapKey, type HeatmapRow, type HeatmapOptions, heatmapSpec } from './heatmap.js';
 export { type ParetoPoint, paretoFront } from './pareto.js';
-export { type LabelledPoint, type PlacedLabel, type LabelPlacementOptions, placeLabels } from './label-placement.js';
+export {
+  type LabelledPoint,
+  type PlacedLabel,
+  type LabelPlacementOptions,
+  placeLabels,
+} from './label-placement.js';
 export {
   type TradeoffRow,
   type TradeoffOptions,
@@ -66,5 +103,15 @@ export {
   displayChart,
   findDisplayRoute,
 } from './notebook.js';
-export { type SystemComparisonRow, type SystemComparisonOptions, systemComparisonSpec } from './system-comparison.js';
-export { TABLE_CHART_KINDS, type TableChartKind, type TableRow, type TableChartOptions, tableChartSpec } from './from-table.js';
+export {
+  type SystemComparisonRow,
+  type SystemComparisonOptions,
+  systemComparisonSpec,
+} from './system-comparison.js';
+export {
+  TABLE_CHART_KINDS,
+  type TableChartKind,
+  type TableRow,
+  type TableChartOptions,
+  tableChartSpec,
+} from './from-table.js';

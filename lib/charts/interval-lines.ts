@@ -111,10 +111,19 @@ export function intervalLinesSpec(rows: readonly ChartRow[], options: IntervalLi
     { field: series, type: 'nominal' as const },
     { field: options.x, type: 'quantitative' as const, title: options.xTitle ?? options.x },
     { field: options.y, type: 'quantitative' as const, format: yFormat },
-    ...(band ? [options.low!, options.high!].map((f) => ({ field: f, type: 'quantitative' as const, format: yFormat })) : []),
+    ...(band
+      ? [options.low!, options.high!].map((f) => ({
+          field: f,
+          type: 'quantitative' as const,
+          format: yFormat,
+        }))
+      : []),
   ];
   const interpolate = options.interpolate ?? 'linear';
-  const { color, strokeDash } = seriesChannels(theme, uniqueInOrder(values.map((v) => v[series] as string)), { field: series, title: options.legendTitle ?? null });
+  const { color, strokeDash } = seriesChannels(theme, uniqueInOrder(values.map((v) => v[series] as string)), {
+    field: series,
+    title: options.legendTitle ?? null,
+  });
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.title !== undefined ? { title: options.title } : {}),
@@ -134,7 +143,9 @@ export function intervalLinesSpec(rows: readonly ChartRow[], options: IntervalLi
       color,
     },
     layer: [
-      ...(band ? [bandLayer(theme, y, options.low!, options.high!, interpolate === 'linear' ? {} : { interpolate })] : []),
+      ...(band
+        ? [bandLayer(theme, y, options.low!, options.high!, interpolate === 'linear' ? {} : { interpolate })]
+        : []),
       {
         name: 'estimate',
         mark: { type: 'line', strokeWidth: theme.lineWidth, clip: true, interpolate },
@@ -142,7 +153,13 @@ export function intervalLinesSpec(rows: readonly ChartRow[], options: IntervalLi
         encoding: { y: { ...y, field: options.y }, ...(strokeDash ? { strokeDash } : {}), tooltip },
       },
       ...(options.points
-        ? [{ name: 'points', mark: { type: 'point', filled: true, opacity: 1, clip: true }, encoding: { y: { ...y, field: options.y }, tooltip } }]
+        ? [
+            {
+              name: 'points',
+              mark: { type: 'point', filled: true, opacity: 1, clip: true },
+              encoding: { y: { ...y, field: options.y }, tooltip },
+            },
+          ]
         : []),
       ...(options.layers ?? []),
     ],

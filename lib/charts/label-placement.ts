@@ -57,7 +57,9 @@ export function placeLabels(points: readonly LabelledPoint[], options: LabelPlac
   const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
   const result: PlacedLabel[] = new Array(points.length);
   // Top of the plot first (py grows upwards here).
-  const order = points.map((_, i) => i).sort((a, b) => ty(points[b].y) - ty(points[a].y) || tx(points[a].x) - tx(points[b].x));
+  const order = points
+    .map((_, i) => i)
+    .sort((a, b) => ty(points[b].y) - ty(points[a].y) || tx(points[a].x) - tx(points[b].x));
   for (const i of order) {
     const p = points[i];
     const px = ((tx(p.x) - ex.lo) / ex.span) * width;

@@ -7,7 +7,13 @@ import { talk } from './theme.js';
 describe('lwwLossSpec', () => {
   it('scales a lost-write count and its Wilson interval to per 1000', () => {
     const e = proportion({ count: 3, of: 1000 });
-    expect(lwwLossRow('LWW', 20, e)).toEqual({ series: 'LWW', skew_ms: 20, lost: 3, ci_low: 1000 * e.low, ci_high: 1000 * e.high });
+    expect(lwwLossRow('LWW', 20, e)).toEqual({
+      series: 'LWW',
+      skew_ms: 20,
+      lost: 3,
+      ci_low: 1000 * e.low,
+      ci_high: 1000 * e.high,
+    });
     expect(lwwLossRow('LWW', 20, e, 100).lost).toBeCloseTo(0.3, 12);
     expect(() => lwwLossRow('LWW', -1, e)).toThrow('skewMs: got -1');
     expect(() => lwwLossRow('LWW', 0, proportion({ count: 0, of: 0 }))).toThrow('estimate.of');

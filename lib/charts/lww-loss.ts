@@ -42,10 +42,17 @@ export interface LwwLossOptions {
  * lwwLossRow('LWW', 50, result.intervals.acked_writes_lost); // { series: 'LWW', skew_ms: 50, lost: 3.1, ci_low: 2.2, ci_high: 4.4 }
  */
 export function lwwLossRow(series: string, skewMs: number, estimate: CountEstimate, per = 1000): LwwLossRow {
-  if (!Number.isFinite(skewMs) || skewMs < 0) throw new ParameterError('skewMs', String(skewMs), 'a finite number of ms >= 0');
+  if (!Number.isFinite(skewMs) || skewMs < 0)
+    throw new ParameterError('skewMs', String(skewMs), 'a finite number of ms >= 0');
   if (!(per > 0)) throw new ParameterError('per', String(per), 'a number > 0');
   if (estimate.of === 0) throw new ParameterError('estimate.of', '0', 'at least one acknowledged write');
-  return { series, skew_ms: skewMs, lost: per * estimate.p, ci_low: per * estimate.low, ci_high: per * estimate.high };
+  return {
+    series,
+    skew_ms: skewMs,
+    lost: per * estimate.p,
+    ci_low: per * estimate.low,
+    ci_high: per * estimate.high,
+  };
 }
 
 /**

@@ -25,7 +25,11 @@ function env(partial: Partial<DisplayEnvironment>): DisplayEnvironment {
 describe('chartBundle', () => {
   it('carries SVG, the spec as an object, and text', async () => {
     const bundle = await chartBundle(spec);
-    expect(Object.keys(bundle).sort()).toEqual(['application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain']);
+    expect(Object.keys(bundle).sort()).toEqual([
+      'application/vnd.vegalite.v5+json',
+      'image/svg+xml',
+      'text/plain',
+    ]);
     expect(bundle['image/svg+xml']).toMatch(/^<svg[\s\S]*<text/);
     expect(typeof bundle[VEGA_LITE_MIME]).toBe('object');
     expect(bundle[VEGA_LITE_MIME]).toEqual(JSON.parse(JSON.stringify(spec)));
@@ -47,7 +51,11 @@ describe('findDisplayRoute / displayChart', () => {
     expect(write).toHaveBeenCalledTimes(1);
     const [content, update] = write.mock.calls[0]!;
     expect(update).toBe(false);
-    expect(Object.keys(content.data).sort()).toEqual(['application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain']);
+    expect(Object.keys(content.data).sort()).toEqual([
+      'application/vnd.vegalite.v5+json',
+      'image/svg+xml',
+      'text/plain',
+    ]);
     expect(typeof content.data[VEGA_LITE_MIME]).toBe('object');
     expect(content).toMatchObject({ metadata: {}, transient: {} });
   });

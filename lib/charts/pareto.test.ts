@@ -5,19 +5,32 @@ import { paretoFront, type ParetoPoint } from './pareto.js';
 /** The definition, O(n^2): p is on the front iff no q dominates it. */
 function bruteForce<P extends ParetoPoint>(points: readonly P[]): P[] {
   const finite = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  return finite.filter(
-    (p) => !finite.some((q) => q.x <= p.x && q.y <= p.y && (q.x < p.x || q.y < p.y)),
-  );
+  return finite.filter((p) => !finite.some((q) => q.x <= p.x && q.y <= p.y && (q.x < p.x || q.y < p.y)));
 }
 
 describe('paretoFront', () => {
   it('keeps the non-dominated points, sorted by x (doc example)', () => {
-    const pts = [{ x: 1, y: 5 }, { x: 2, y: 2 }, { x: 3, y: 3 }, { x: 4, y: 1 }];
-    expect(paretoFront(pts)).toEqual([{ x: 1, y: 5 }, { x: 2, y: 2 }, { x: 4, y: 1 }]);
+    const pts = [
+      { x: 1, y: 5 },
+      { x: 2, y: 2 },
+      { x: 3, y: 3 },
+      { x: 4, y: 1 },
+    ];
+    expect(paretoFront(pts)).toEqual([
+      { x: 1, y: 5 },
+      { x: 2, y: 2 },
+      { x: 4, y: 1 },
+    ]);
   });
 
   it('drops points equal in one coordinate and worse in the other', () => {
-    expect(paretoFront([{ x: 2, y: 5 }, { x: 1, y: 5 }, { x: 1, y: 6 }])).toEqual([{ x: 1, y: 5 }]);
+    expect(
+      paretoFront([
+        { x: 2, y: 5 },
+        { x: 1, y: 5 },
+        { x: 1, y: 6 },
+      ]),
+    ).toEqual([{ x: 1, y: 5 }]);
   });
 
   it('keeps exact duplicates of a front point, returns the same objects', () => {
@@ -30,7 +43,13 @@ describe('paretoFront', () => {
 
   it('ignores non-finite points and handles empty input', () => {
     expect(paretoFront([])).toEqual([]);
-    expect(paretoFront([{ x: NaN, y: 0 }, { x: 3, y: Infinity }, { x: 5, y: 5 }])).toEqual([{ x: 5, y: 5 }]);
+    expect(
+      paretoFront([
+        { x: NaN, y: 0 },
+        { x: 3, y: Infinity },
+        { x: 5, y: 5 },
+      ]),
+    ).toEqual([{ x: 5, y: 5 }]);
   });
 
   it('agrees with the O(n^2) definition', () => {

@@ -16,7 +16,12 @@ export function svgSize(svg: string): { width: number; height: number } {
   const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
   const width = Number(/\swidth="([\d.]+)(?:px)?"/.exec(root)?.[1]);
   const height = Number(/\sheight="([\d.]+)(?:px)?"/.exec(root)?.[1]);
-  if (!(width > 0 && height > 0)) throw new ParameterError('svg', root.slice(0, 80) || '(no <svg> element)', 'an SVG document with width and height in pixels');
+  if (!(width > 0 && height > 0))
+    throw new ParameterError(
+      'svg',
+      root.slice(0, 80) || '(no <svg> element)',
+      'an SVG document with width and height in pixels',
+    );
   return { width, height };
 }
 
@@ -26,8 +31,14 @@ export function svgSize(svg: string): { width: number; height: number } {
  */
 function solidDashesRemoved(svg: string): string {
   return svg.replace(/\sstroke-dasharray="([^"]*)"/g, (attr, list: string) => {
-    const lengths = list.split(/[\s,]+/).filter(Boolean).map(Number);
-    const gaps = lengths.length % 2 === 0 ? lengths.filter((_, i) => i % 2 === 1) : [...lengths, ...lengths].filter((_, i) => i % 2 === 1);
+    const lengths = list
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    const gaps =
+      lengths.length % 2 === 0
+        ? lengths.filter((_, i) => i % 2 === 1)
+        : [...lengths, ...lengths].filter((_, i) => i % 2 === 1);
     return gaps.every((g) => g === 0) ? '' : attr;
   });
 }
@@ -47,12 +58,23 @@ export async function svgToPdf(svg: string, options: PdfOptions = {}): Promise<B
   const { width, height } = svgSize(svg);
   // Loaded on first use: pdfkit pulls in fontkit and its tables.
   const PDFDocument = require('pdfkit') as typeof import('pdfkit');
-  const SVGtoPDF = require('svg-to-pdfkit') as (doc: PDFKit.PDFDocument, svg: string, x: number, y: number, options: Record<string, unknown>) => void;
+  const SVGtoPDF = require('svg-to-pdfkit') as (
+    doc: PDFKit.PDFDocument,
+    svg: string,
+    x: number,
+    y: number,
+    options: Record<string, unknown>,
+  ) => void;
   const doc = new PDFDocument({
     size: [width, height],
     margin: 0,
     // A fixed date: the same figure gives the same bytes (pdfkit stamps the current time otherwise).
-    info: { Creator: 'replilab', Producer: 'replilab (pdfkit, svg-to-pdfkit)', CreationDate: new Date(0), ...(options.title ? { Title: options.title } : {}) },
+    info: {
+      Creator: 'replilab',
+      Producer: 'replilab (pdfkit, svg-to-pdfkit)',
+      CreationDate: new Date(0),
+      ...(options.title ? { Title: options.title } : {}),
+    },
   });
   // svg-to-pdfkit picks "<family>-Bold" etc. for bold/italic text of a registered family.
   doc.registerFont(chartFont, chartFontFaces.regular);
@@ -71,11 +93,13 @@ export async function svgToPdf(svg: string, options: PdfOptions = {}): Promise<B
     height,
     assumePt: true,
     // Any family the SVG names falls back to the chart font (only it is shipped).
-    fontCallback: (_family: string, bold: boolean, italic: boolean) => `${chartFont}${bold && italic ? '-BoldItalic' : bold ? '-Bold' : italic ? '-Italic' : ''}`,
+    fontCallback: (_family: string, bold: boolean, italic: boolean) =>
+      `${chartFont}${bold && italic ? '-BoldItalic' : bold ? '-Bold' : italic ? '-Italic' : ''}`,
     warningCallback: (message: string) => warnings.push(message),
   });
   doc.end();
   await ended;
-  if (warnings.length > 0) throw new Error(`svgToPdf: svg-to-pdfkit could not convert the SVG: ${warnings[0]}`);
+  if (warnings.length > 0)
+    throw new Error(`svgToPdf: svg-to-pdfkit could not convert the SVG: ${warnings[0]}`);
   return Buffer.concat(chunks);
 }

@@ -80,7 +80,9 @@ describe('render', () => {
   it('refuses unknown formats before writing anything', async () => {
     const base = path.join(await mkdtemp(path.join(tmpdir(), 'replilab-charts-')), 'x');
     await expect(writeFigure(spec, base, ['gif' as FigureFormat])).rejects.toThrow('formats: got gif');
-    await expect(writeFigure(spec, base, ['svg', 'png'], { scale: 2, dpi: 300 })).rejects.toThrow('dpi: got 300');
+    await expect(writeFigure(spec, base, ['svg', 'png'], { scale: 2, dpi: 300 })).rejects.toThrow(
+      'dpi: got 300',
+    );
     await expect(writeFigure(spec, base, [])).rejects.toThrow(ParameterError);
     expect(existsSync(path.dirname(base)) && (await readdir(path.dirname(base))).length).toBe(0);
     await rm(path.dirname(base), { recursive: true, force: true });

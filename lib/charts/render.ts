@@ -39,7 +39,8 @@ export function pngScale(options: PngOptions): number {
     throw new ParameterError('dpi', String(options.dpi), 'either a scale or a dpi, not both');
   }
   if (options.dpi !== undefined) {
-    if (!Number.isFinite(options.dpi) || options.dpi < 10 || options.dpi > 1440) throw new ParameterError('dpi', String(options.dpi), 'a number from 10 to 1440');
+    if (!Number.isFinite(options.dpi) || options.dpi < 10 || options.dpi > 1440)
+      throw new ParameterError('dpi', String(options.dpi), 'a number from 10 to 1440');
     return options.dpi / 72;
   }
   return options.scale ?? 2;
@@ -70,7 +71,9 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const vgSpec = await compileToVega(spec);
   const vega = await import('vega');
   // vega exports `textMetrics` (vega-scenegraph) at run time; its typings omit it.
-  useChartTextMetrics((vega as unknown as { textMetrics: Parameters<typeof useChartTextMetrics>[0] }).textMetrics);
+  useChartTextMetrics(
+    (vega as unknown as { textMetrics: Parameters<typeof useChartTextMetrics>[0] }).textMetrics,
+  );
   // Clip-path and gradient ids count up across renders in a process; restarting them makes the
   // SVG a function of the spec alone (the same figure in any order, e.g. npm start vs npm run figures).
   (vega as unknown as { resetSVGDefIds: () => void }).resetSVGDefIds();
@@ -122,7 +125,15 @@ export async function figureFiles(
   }
   const out: { format: FigureFormat; data: string | Buffer }[] = [];
   for (const format of new Set(formats)) {
-    out.push({ format, data: format === 'svg' ? svg : format === 'png' ? svgToPng(svg, options) : await svgToPdf(svg, { title: options.title }) });
+    out.push({
+      format,
+      data:
+        format === 'svg'
+          ? svg
+          : format === 'png'
+            ? svgToPng(svg, options)
+            : await svgToPdf(svg, { title: options.title }),
+    });
   }
   return out;
 }
@@ -143,7 +154,11 @@ export async function writeFigure(
   options: PngOptions = {},
 ): Promise<string[]> {
   if (basePath === '' || basePath.endsWith('/') || basePath.endsWith(path.sep)) {
-    throw new ParameterError('basePath', JSON.stringify(basePath), 'a file path without extension, e.g. data/figures/name');
+    throw new ParameterError(
+      'basePath',
+      JSON.stringify(basePath),
+      'a file path without extension, e.g. data/figures/name',
+    );
   }
   pngScale(options); // refuse a bad scale before rendering
   const files = await figureFiles(await renderSvg(spec), formats, { ...options, title: specTitle(spec) });
@@ -155,7 +170,10 @@ export async function writeFigure(
 /** The title text of a spec, if it has one (a string, lines, or `{ text }`). */
 export function specTitle(spec: VegaLiteSpec): string | undefined {
   const title = (spec as { title?: unknown }).title;
-  const text = typeof title === 'object' && title !== null && 'text' in title ? (title as { text: unknown }).text : title;
+  const text =
+    typeof title === 'object' && title !== null && 'text' in title
+      ? (title as { text: unknown }).text
+      : title;
   if (typeof text === 'string') return text;
   if (Array.isArray(text)) return text.join(' ');
   return undefined;

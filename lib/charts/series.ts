@@ -27,15 +27,26 @@ export function seriesChannels(
 ): { color: Record<string, unknown>; strokeDash?: Record<string, unknown> } {
   const field = options.field ?? 'series';
   const title = options.title ?? null;
-  const legend: Record<string, unknown> = { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: theme.lineWidth };
+  const legend: Record<string, unknown> = {
+    symbolType: 'stroke',
+    symbolOpacity: 1,
+    symbolStrokeWidth: theme.lineWidth,
+  };
   if (theme.legendOrient === 'bottom') {
     // Text widths as Vega estimates them without a canvas (about 0.6 em a character), plus the symbol.
     const longest = Math.max(1, ...domain.map((name) => name.length));
     const entry = longest * theme.labelFontSize * 0.6 + 3 * theme.labelFontSize + 8;
-    Object.assign(legend, { orient: 'bottom', direction: 'horizontal', columns: Math.max(1, Math.min(domain.length, Math.floor(theme.width / entry))) });
+    Object.assign(legend, {
+      orient: 'bottom',
+      direction: 'horizontal',
+      columns: Math.max(1, Math.min(domain.length, Math.floor(theme.width / entry))),
+    });
   }
   const base = { field, type: 'nominal' as const, title, legend };
   const color = { ...base, scale: { domain: [...domain], range: [...theme.palette] } };
   if (theme.dashes === undefined) return { color };
-  return { color, strokeDash: { ...base, scale: { domain: [...domain], range: theme.dashes.map((d) => [...d]) } } };
+  return {
+    color,
+    strokeDash: { ...base, scale: { domain: [...domain], range: theme.dashes.map((d) => [...d]) } },
+  };
 }

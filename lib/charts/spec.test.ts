@@ -7,7 +7,13 @@ describe('probabilityDomain', () => {
     expect(probabilityDomain([0.972, 0.999])).toEqual([0.97, 1]);
   });
   it('contains every value and stays in [0, 1]', () => {
-    for (const values of [[0.001, 0.5], [0.42, 0.43], [0, 1], [0.999, 0.9999], [-0.01, 1.02]]) {
+    for (const values of [
+      [0.001, 0.5],
+      [0.42, 0.43],
+      [0, 1],
+      [0.999, 0.9999],
+      [-0.01, 1.02],
+    ]) {
       const [lo, hi] = probabilityDomain(values);
       expect(lo).toBeGreaterThanOrEqual(0);
       expect(hi).toBeLessThanOrEqual(1);

@@ -64,7 +64,13 @@ export function stalenessCurveSpec(
   options: StalenessCurveOptions = {},
 ): VegaLiteSpec {
   checkRows(rows, { text: ['series'], finite: NUMERIC_FIELDS });
-  const values = rows.map((row) => ({ series: row.series, t: row.t, p_consistent: row.p_consistent, ci_low: row.ci_low, ci_high: row.ci_high }));
+  const values = rows.map((row) => ({
+    series: row.series,
+    t: row.t,
+    p_consistent: row.p_consistent,
+    ci_low: row.ci_low,
+    ci_high: row.ci_high,
+  }));
   const logX = options.logX ?? false;
   const shown = logX ? values.filter((v) => v.t > 0) : values;
   return intervalLinesSpec(values, {
@@ -78,6 +84,7 @@ export function stalenessCurveSpec(
     xTitle: options.xTitle ?? 't (ms after commit)',
     yTitle: options.yTitle ?? 'P(consistent read)',
     legendTitle: options.legendTitle ?? null,
-    yDomain: options.yDomain ?? probabilityDomain(shown.flatMap((v) => [v.p_consistent, v.ci_low, v.ci_high])),
+    yDomain:
+      options.yDomain ?? probabilityDomain(shown.flatMap((v) => [v.p_consistent, v.ci_low, v.ci_high])),
   });
 }

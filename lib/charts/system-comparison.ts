@@ -42,12 +42,17 @@ export interface SystemComparisonOptions {
  *   { system: 'riak (lww)', value: 0, low: 0, high: 0.0004 },
  * ], { xTitle: 'share of reads with one version' });
  */
-export function systemComparisonSpec(rows: readonly SystemComparisonRow[], options: SystemComparisonOptions = {}): VegaLiteSpec {
+export function systemComparisonSpec(
+  rows: readonly SystemComparisonRow[],
+  options: SystemComparisonOptions = {},
+): VegaLiteSpec {
   const theme = options.theme ?? defaultTheme;
   checkRows(rows, { text: ['system'], finite: ['value', 'low', 'high'], optional: ['published'] });
   rows.forEach((r, i) => {
-    if (!(r.low <= r.value && r.value <= r.high)) throw new ParameterError(`rows[${i}]`, `${r.low} <= ${r.value} <= ${r.high}`, 'low <= value <= high');
-    if (options.logX && !(r.low > 0)) throw new ParameterError(`rows[${i}].low`, String(r.low), 'a value > 0 with logX');
+    if (!(r.low <= r.value && r.value <= r.high))
+      throw new ParameterError(`rows[${i}]`, `${r.low} <= ${r.value} <= ${r.high}`, 'low <= value <= high');
+    if (options.logX && !(r.low > 0))
+      throw new ParameterError(`rows[${i}].low`, String(r.low), 'a value > 0 with logX');
   });
   const format = options.format ?? '.3~g';
   const values = rows.map((r) => ({ ...r, published: r.published ?? null }));
@@ -58,11 +63,19 @@ export function systemComparisonSpec(rows: readonly SystemComparisonRow[], optio
     axis: { format },
   };
   // Long system names are the point of the chart: let the labels run to 400 px before truncating.
-  const y = { field: 'system', type: 'nominal', title: null, sort: rows.map((r) => r.system), axis: { labelLimit: 400 } };
+  const y = {
+    field: 'system',
+    type: 'nominal',
+    title: null,
+    sort: rows.map((r) => r.system),
+    axis: { labelLimit: 400 },
+  };
   const [lab, field] = [theme.palette[0]!, theme.palette[1] ?? theme.palette[0]!];
   const anyPublished = rows.some((r) => typeof r.published === 'number');
   const series = {
-    scale: anyPublished ? { domain: ['lab (95% interval)', 'published'], range: [lab, field] } : { domain: ['lab (95% interval)'], range: [lab] },
+    scale: anyPublished
+      ? { domain: ['lab (95% interval)', 'published'], range: [lab, field] }
+      : { domain: ['lab (95% interval)'], range: [lab] },
     title: null,
   };
   const tooltip = [
@@ -79,13 +92,31 @@ export function systemComparisonSpec(rows: readonly SystemComparisonRow[], optio
     data: { values },
     encoding: { y },
     layer: [
-      { mark: { type: 'rule', strokeWidth: theme.lineWidth }, encoding: { x: { ...x, field: 'low' }, x2: { field: 'high' }, color: { datum: 'lab (95% interval)', ...series } } },
-      { mark: { type: 'point', filled: true, size: 60, opacity: 1 }, encoding: { x: { ...x, field: 'value' }, color: { datum: 'lab (95% interval)', ...series }, tooltip } },
-      ...(anyPublished ? [{
-        transform: [{ filter: 'datum.published !== null' }],
-        mark: { type: 'point', shape: 'diamond', filled: false, size: 110, strokeWidth: 2, opacity: 1 },
-        encoding: { x: { ...x, field: 'published' }, color: { datum: 'published', ...series }, tooltip },
-      }] : []),
+      {
+        mark: { type: 'rule', strokeWidth: theme.lineWidth },
+        encoding: {
+          x: { ...x, field: 'low' },
+          x2: { field: 'high' },
+          color: { datum: 'lab (95% interval)', ...series },
+        },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 60, opacity: 1 },
+        encoding: { x: { ...x, field: 'value' }, color: { datum: 'lab (95% interval)', ...series }, tooltip },
+      },
+      ...(anyPublished
+        ? [
+            {
+              transform: [{ filter: 'datum.published !== null' }],
+              mark: { type: 'point', shape: 'diamond', filled: false, size: 110, strokeWidth: 2, opacity: 1 },
+              encoding: {
+                x: { ...x, field: 'published' },
+                color: { datum: 'published', ...series },
+                tooltip,
+              },
+            },
+          ]
+        : []),
     ],
     config: themeConfig(theme),
   } as unknown as VegaLiteSpec;

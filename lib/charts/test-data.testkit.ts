@@ -13,7 +13,11 @@ import type { TradeoffRow } from './tradeoff.js';
 export function sampleStalenessRows(trials = 2000): StalenessCurveRow[] {
   const rows: StalenessCurveRow[] = [];
   const z = 1.959963984540054;
-  for (const [series, k] of [['R=1,W=1', 0.08], ['R=1,W=2', 0.2], ['lnkd-ssd R=2 W=1', 0.5]] as const) {
+  for (const [series, k] of [
+    ['R=1,W=1', 0.08],
+    ['R=1,W=2', 0.2],
+    ['lnkd-ssd R=2 W=1', 0.5],
+  ] as const) {
     for (let t = 0; t <= 50; t += 5) {
       const p = 1 - 0.6 * Math.exp(-k * t);
       const d = 1 + (z * z) / trials;
@@ -67,7 +71,8 @@ export async function compileWarnings(spec: unknown): Promise<string[]> {
 export function sampleCdfRows(n = 500): CdfRow[] {
   let state = 12345;
   const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
-  const draw = (mean: number, shift: number) => Array.from({ length: n }, () => shift - mean * Math.log(next()));
+  const draw = (mean: number, shift: number) =>
+    Array.from({ length: n }, () => shift - mean * Math.log(next()));
   return cdfRowsFromSamples({ 'timeout 150 ms': draw(60, 150), 'timeout 300 ms': draw(80, 300) });
 }
 
@@ -75,7 +80,15 @@ export function sampleCdfRows(n = 500): CdfRow[] {
 export function sampleFailoverRows(): FailoverRow[] {
   return [50, 100, 150, 300, 600, 1000].map((t) => {
     const u = proportion({ count: Math.round(400 * Math.exp(-t / 150)), of: 1000 });
-    return { timeout_ms: t, recovery_ms: t + 80, recovery_low_ms: t + 40, recovery_high_ms: t + 160, unnecessary_rate: u.p, unnecessary_low: u.low, unnecessary_high: u.high };
+    return {
+      timeout_ms: t,
+      recovery_ms: t + 80,
+      recovery_low_ms: t + 40,
+      recovery_high_ms: t + 160,
+      unnecessary_rate: u.p,
+      unnecessary_low: u.low,
+      unnecessary_high: u.high,
+    };
   });
 }
 
@@ -90,9 +103,17 @@ export function sampleLwwLossRows(): LwwLossRow[] {
 /** Made-up divergence: keys diverge during an outage from 1000 to 3000 ms, then converge. */
 export function sampleConvergenceRows(): ConvergenceRow[] {
   const rows: ConvergenceRow[] = [];
-  for (const [series, rate] of [['all-to-all', 1], ['ring', 0.5]] as const) {
+  for (const [series, rate] of [
+    ['all-to-all', 1],
+    ['ring', 0.5],
+  ] as const) {
     for (let t = 0; t <= 6000; t += 250) {
-      const d = t < 1000 ? 0 : t <= 3000 ? Math.round((t - 1000) / 40) : Math.max(0, Math.round(50 - ((t - 3000) * rate) / 40));
+      const d =
+        t < 1000
+          ? 0
+          : t <= 3000
+            ? Math.round((t - 1000) / 40)
+            : Math.max(0, Math.round(50 - ((t - 3000) * rate) / 40));
       rows.push({ series, t_ms: t, divergent: d });
     }
   }
@@ -109,7 +130,10 @@ export function pngSize(png: Buffer): { width: number; height: number } {
  * non-empty `d`), the PNG's signature and size follow the SVG's size and the scale, the PDF has a
  * page and embeds the chart font as TrueType (/FontFile2, DejaVuSans). Returns the three.
  */
-export async function expectValidExports(spec: import('./spec.js').VegaLiteSpec, scale = 2): Promise<{ svg: string; png: Buffer; pdf: Buffer }> {
+export async function expectValidExports(
+  spec: import('./spec.js').VegaLiteSpec,
+  scale = 2,
+): Promise<{ svg: string; png: Buffer; pdf: Buffer }> {
   const { expect } = await import('vitest');
   const { renderSvg, svgToPng } = await import('./render.js');
   const { svgSize, svgToPdf } = await import('./pdf.js');

@@ -12,10 +12,16 @@ describe('chart text metrics', () => {
     expect(chartTextWidth({ fontSize: 0 }, 'M')).toBe(0);
   });
 
-  it('replace Vega\'s estimate for the chart font only', () => {
-    const metrics = { width: (_: unknown, t: string) => t.length * 100, estimateWidth: (_: unknown, t: string) => t.length * 100 };
+  it("replace Vega's estimate for the chart font only", () => {
+    const metrics = {
+      width: (_: unknown, t: string) => t.length * 100,
+      estimateWidth: (_: unknown, t: string) => t.length * 100,
+    };
     useChartTextMetrics(metrics);
-    expect(metrics.width({ fontSize: 10 } as never, ' i ')).toBeCloseTo(chartTextWidth({ fontSize: 10 }, 'i'), 9);
+    expect(metrics.width({ fontSize: 10 } as never, ' i ')).toBeCloseTo(
+      chartTextWidth({ fontSize: 10 }, 'i'),
+      9,
+    );
     expect(metrics.width({ fontSize: 10, font: 'Times' } as never, 'ii')).toBe(200);
     const installed = metrics.width;
     useChartTextMetrics(metrics);

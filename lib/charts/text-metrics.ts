@@ -26,7 +26,10 @@ const fonts = new Map<string, Font>();
 const widths = new Map<string, number>();
 
 function face(item: TextItem): keyof typeof chartFontFaces {
-  const bold = item.fontWeight === 'bold' || (typeof item.fontWeight === 'number' && item.fontWeight >= 600) || Number(item.fontWeight) >= 600;
+  const bold =
+    item.fontWeight === 'bold' ||
+    (typeof item.fontWeight === 'number' && item.fontWeight >= 600) ||
+    Number(item.fontWeight) >= 600;
   const italic = item.fontStyle === 'italic' || item.fontStyle === 'oblique';
   return bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular';
 }
@@ -86,7 +89,9 @@ export function useChartTextMetrics(metrics: VegaTextMetrics): void {
   const width = (item: TextItem, text: string): number => {
     const family = (item.font ?? chartFont).replace(/["']/g, '').split(',')[0]!.trim();
     // As Vega's own measure: a missing line is empty, and text is trimmed.
-    return family === chartFont ? chartTextWidth(item, text == null ? '' : String(text).trim()) : estimate(item, text);
+    return family === chartFont
+      ? chartTextWidth(item, text == null ? '' : String(text).trim())
+      : estimate(item, text);
   };
   (width as { replilab?: boolean }).replilab = true;
   metrics.width = width;

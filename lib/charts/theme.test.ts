@@ -6,7 +6,14 @@ import { failoverSpec } from './failover.js';
 import { lwwLossSpec } from './lww-loss.js';
 import { renderSvg } from './render.js';
 import { stalenessCurveSpec } from './staleness-curve.js';
-import { sampleCdfRows, sampleConvergenceRows, sampleFailoverRows, sampleLwwLossRows, sampleStalenessRows, sampleTradeoffRows } from './test-data.testkit.js';
+import {
+  sampleCdfRows,
+  sampleConvergenceRows,
+  sampleFailoverRows,
+  sampleLwwLossRows,
+  sampleStalenessRows,
+  sampleTradeoffRows,
+} from './test-data.testkit.js';
 import { chartFont, grayscaleSafe, paper, paperDouble, screen, talk, themes } from './theme.js';
 import { latencyStalenessTradeoffSpec } from './tradeoff.js';
 import { svgSize } from './pdf.js';
@@ -20,7 +27,8 @@ describe('themes', () => {
   it('paper: the first four colours stay at least 20 L* apart, so they survive grayscale print', () => {
     const lightness = grayscaleSafe.slice(0, 4).map((c) => lab(c).l);
     for (let i = 0; i < lightness.length; i++) {
-      for (let j = i + 1; j < lightness.length; j++) expect(Math.abs(lightness[i]! - lightness[j]!)).toBeGreaterThanOrEqual(20);
+      for (let j = i + 1; j < lightness.length; j++)
+        expect(Math.abs(lightness[i]! - lightness[j]!)).toBeGreaterThanOrEqual(20);
     }
     expect(paper.palette).toBe(grayscaleSafe);
     // every series also gets its own dash pattern

@@ -112,9 +112,17 @@ export const grayscaleSafe: readonly string[] = Object.freeze([
 ]);
 
 /** Dash patterns of the paper themes, in series order: solid, dashed, dotted, dash-dot, long dash, ... */
-export const paperDashes: readonly (readonly number[])[] = Object.freeze([
-  [1, 0], [6, 3], [1.5, 2], [6, 2, 1.5, 2], [10, 3], [3, 3], [10, 2, 1.5, 2, 1.5, 2],
-].map((d) => Object.freeze(d)));
+export const paperDashes: readonly (readonly number[])[] = Object.freeze(
+  [
+    [1, 0],
+    [6, 3],
+    [1.5, 2],
+    [6, 2, 1.5, 2],
+    [10, 3],
+    [3, 3],
+    [10, 2, 1.5, 2, 1.5, 2],
+  ].map((d) => Object.freeze(d)),
+);
 
 const paperBase = {
   font: chartFont,
@@ -135,10 +143,22 @@ const paperBase = {
  * For a paper, one column wide (3.5 in = 252 pt; 1 figure px = 1 pt in the PDF): 7.5-9 pt type,
  * the grayscale-safe palette with dash patterns, legends below the plot.
  */
-export const paper: ChartTheme = Object.freeze({ ...paperBase, name: 'paper', width: 200, height: 120, figureWidth: 252 });
+export const paper: ChartTheme = Object.freeze({
+  ...paperBase,
+  name: 'paper',
+  width: 200,
+  height: 120,
+  figureWidth: 252,
+});
 
 /** For a paper, across both columns (7 in = 504 pt): as {@link paper}, wider. */
-export const paperDouble: ChartTheme = Object.freeze({ ...paperBase, name: 'paper-double', width: 440, height: 150, figureWidth: 504 });
+export const paperDouble: ChartTheme = Object.freeze({
+  ...paperBase,
+  name: 'paper-double',
+  width: 440,
+  height: 150,
+  figureWidth: 504,
+});
 
 /** For slides: large type and thick lines, readable from the back of a room; fits a 16:9 slide (960 x 540 pt) with room to spare. */
 export const talk: ChartTheme = Object.freeze({
@@ -179,7 +199,11 @@ export const defaultTheme: ChartTheme = screen;
  * @example
  * const spec = { ...plotSize(paper), mark: 'line', encoding };  // 252 px (3.5 in) wide in all
  */
-export function plotSize(theme: ChartTheme): { width: number; height: number; autosize?: { type: 'fit-x'; contains: 'padding' } } {
+export function plotSize(theme: ChartTheme): {
+  width: number;
+  height: number;
+  autosize?: { type: 'fit-x'; contains: 'padding' };
+} {
   if (theme.figureWidth === undefined) return { width: theme.width, height: theme.height };
   return { width: theme.figureWidth, height: theme.height, autosize: { type: 'fit-x', contains: 'padding' } };
 }
@@ -212,7 +236,9 @@ export function themeConfig(theme: ChartTheme): Config {
       titleFontWeight: 'normal',
       symbolStrokeWidth: theme.lineWidth,
       labelLimit: 0,
-      ...(theme.legendOrient === 'bottom' ? { orient: 'bottom' as const, direction: 'horizontal' as const } : {}),
+      ...(theme.legendOrient === 'bottom'
+        ? { orient: 'bottom' as const, direction: 'horizontal' as const }
+        : {}),
     },
     header: {
       labelFont: theme.font,

@@ -9,13 +9,28 @@ import { compileWarnings } from './test-data.testkit.js';
 import { talk } from './theme.js';
 import { messageSequenceSpec, TIMELINE_LATE, type TimelineEvent } from './timeline.js';
 
-type Layer = { name: string; data: { values: Record<string, any>[] }; mark: { type: string }; encoding: Record<string, any> };
+type Layer = {
+  name: string;
+  data: { values: Record<string, any>[] };
+  mark: { type: string };
+  encoding: Record<string, any>;
+};
 
 const trace = replayStalenessTrial(
-  { n: 5, r: 2, w: 2, legs: resolveLatency('lnkd-disk'), latencyLabel: 'lnkd-disk', tGridMs: [0, 1], trials: 100, seed: 3 },
+  {
+    n: 5,
+    r: 2,
+    w: 2,
+    legs: resolveLatency('lnkd-disk'),
+    latencyLabel: 'lnkd-disk',
+    tGridMs: [0, 1],
+    trials: 100,
+    seed: 3,
+  },
   { tIndex: 1, trial: 4 },
 );
-const layers = (spec: unknown) => Object.fromEntries((spec as { layer: Layer[] }).layer.map((l) => [l.name, l]));
+const layers = (spec: unknown) =>
+  Object.fromEntries((spec as { layer: Layer[] }).layer.map((l) => [l.name, l]));
 
 /** A hand-made exchange: 0 asks 1 at 0 ms, 1 answers at 2 ms, the answer lands at 3 ms, 100 ms idle, then a late ping. */
 const rows: TimelineEvent[] = [
@@ -31,13 +46,22 @@ describe('messageSequenceSpec', () => {
     expect(spec.$schema).toBe(VEGA_LITE_SCHEMA);
     expect(() => compile(spec)).not.toThrow();
     expect(await compileWarnings(spec)).toEqual([]);
-    expect(await compileWarnings(messageSequenceSpec(rows, { timeScale: 'linear', theme: talk }))).toEqual([]);
+    expect(await compileWarnings(messageSequenceSpec(rows, { timeScale: 'linear', theme: talk }))).toEqual(
+      [],
+    );
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
   });
 
   it('draws one lifeline per node and one arrow per message, from (sender, sent) to (receiver, arrival)', () => {
     const l = layers(messageSequenceSpec(trace));
-    expect(l.lifelines.data.values.map((v) => v.label)).toEqual(['coordinator', 'replica 0', 'replica 1', 'replica 2', 'replica 3', 'replica 4']);
+    expect(l.lifelines.data.values.map((v) => v.label)).toEqual([
+      'coordinator',
+      'replica 0',
+      'replica 1',
+      'replica 2',
+      'replica 3',
+      'replica 4',
+    ]);
     const messages = trace.events.filter((e) => e.from !== undefined);
     expect(l.messages.data.values).toHaveLength(messages.length);
     expect(l.arrowheads.data.values).toHaveLength(messages.length);
@@ -45,12 +69,23 @@ describe('messageSequenceSpec', () => {
       const row = l.messages.data.values[i];
       // lane 0 is the coordinator (node 5), lane k + 1 replica k
       const laneOf = (id: number) => (id === 5 ? 0 : id + 1);
-      expect([row.from_lane, row.to_lane, row.sent_ms, row.time_ms, row.kind]).toEqual([laneOf(m.from!), laneOf(m.node), m.sentMs, m.timeMs, m.kind]);
+      expect([row.from_lane, row.to_lane, row.sent_ms, row.time_ms, row.kind]).toEqual([
+        laneOf(m.from!),
+        laneOf(m.node),
+        m.sentMs,
+        m.timeMs,
+        m.kind,
+      ]);
     });
     expect(l.messages.mark.type).toBe('rule');
     expect(l.messages.encoding.x2.field).toBe('to_lane');
     expect(l.messages.encoding.y2.field).toBe('time_ms');
-    expect(l.messages.encoding.color.scale.domain).toEqual(['write-request', 'write-ack', 'read-request', 'read-response']);
+    expect(l.messages.encoding.color.scale.domain).toEqual([
+      'write-request',
+      'write-ack',
+      'read-request',
+      'read-response',
+    ]);
     const labels = l['local-labels'].data.values.map((v) => v.label);
     expect(labels[0]).toBe('write v1 starts');
     expect(labels).toContain('commit (2 acks)');
@@ -60,7 +95,12 @@ describe('messageSequenceSpec', () => {
   });
 
   it('points arrowheads along their arrows and keeps time flowing downward', () => {
-    const spec = messageSequenceSpec(rows, { timeScale: 'linear', laneWidth: 100, labelRoom: 100, height: 210 }) as any;
+    const spec = messageSequenceSpec(rows, {
+      timeScale: 'linear',
+      laneWidth: 100,
+      labelRoom: 100,
+      height: 210,
+    }) as any;
     const l = layers(spec);
     const [ask, answer, ping] = l.arrowheads.data.values;
     // linear: 210 px for 0..105 * 1.03 ms; the ask goes one lane right and 2 ms down
@@ -71,14 +111,19 @@ describe('messageSequenceSpec', () => {
     expect(answer.angle).toBeLessThan(-90); // left and down
     expect(ping.phase).toBe(TIMELINE_LATE);
     expect(ping.alpha).toBeLessThan(1);
-    expect(spec.layer.find((x: Layer) => x.name === 'lifelines').encoding.y.scale.domain).toEqual([0, 105 * 1.03]);
+    expect(spec.layer.find((x: Layer) => x.name === 'lifelines').encoding.y.scale.domain).toEqual([
+      0,
+      105 * 1.03,
+    ]);
     expect(spec.width).toBe(100 + 2 * 100);
     expect(l.lifelines.data.values.map((v) => v.label)).toEqual(['node 0', 'node 1']);
   });
 
   it('compresses a long idle stretch onto a shaded band (a broken axis)', () => {
     const l = layers(messageSequenceSpec(rows, { height: 400, gapPx: 30 }));
-    expect(l['compressed-gaps'].data.values).toEqual([{ from: 3, to: 103, left: expect.any(Number), right: expect.any(Number) }]);
+    expect(l['compressed-gaps'].data.values).toEqual([
+      { from: 3, to: 103, left: expect.any(Number), right: expect.any(Number) },
+    ]);
     const y = l.lifelines.encoding.y.scale;
     const at = (t: number) => y.range[y.domain.indexOf(t)];
     expect(at(103) - at(3)).toBeCloseTo(30, 9);
@@ -88,17 +133,31 @@ describe('messageSequenceSpec', () => {
 
   it('refuses bad events, naming the field', () => {
     expect(() => messageSequenceSpec([])).toThrow(ParameterError);
-    expect(() => messageSequenceSpec([{ timeMs: Number.NaN, kind: 'x', node: 0 }])).toThrow('events[0].timeMs');
+    expect(() => messageSequenceSpec([{ timeMs: Number.NaN, kind: 'x', node: 0 }])).toThrow(
+      'events[0].timeMs',
+    );
     expect(() => messageSequenceSpec([{ timeMs: 1, kind: 'x', node: 0, from: 1 }])).toThrow('events[0]');
-    expect(() => messageSequenceSpec([{ timeMs: 1, kind: 'x', node: 0, from: 1, sentMs: 2 }])).toThrow('events[0].sentMs');
-    expect(() => messageSequenceSpec({ nodes: [{ id: 0, label: 'a' }], events: [{ timeMs: 1, kind: 'x', node: 2 }] })).toThrow('events[0].node');
+    expect(() => messageSequenceSpec([{ timeMs: 1, kind: 'x', node: 0, from: 1, sentMs: 2 }])).toThrow(
+      'events[0].sentMs',
+    );
+    expect(() =>
+      messageSequenceSpec({ nodes: [{ id: 0, label: 'a' }], events: [{ timeMs: 1, kind: 'x', node: 2 }] }),
+    ).toThrow('events[0].node');
   });
 
   it('renders to SVG with lines, arrowheads and labels, and to PNG', async () => {
     const svg = await renderSvg(messageSequenceSpec(trace, { title: 'Replay' }));
     expect(svg.startsWith('<svg')).toBe(true);
     expect((svg.match(/<line|<path/g) ?? []).length).toBeGreaterThan(trace.events.length);
-    for (const text of ['coordinator', 'replica 4', 'write-request', 'read-response', 'commit (2 acks)', 'Replay']) expect(svg).toContain(text);
+    for (const text of [
+      'coordinator',
+      'replica 4',
+      'write-request',
+      'read-response',
+      'commit (2 acks)',
+      'Replay',
+    ])
+      expect(svg).toContain(text);
     const png = svgToPng(svg, { scale: 1 });
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });

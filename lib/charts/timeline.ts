@@ -77,7 +77,8 @@ const ARROWHEAD = 'M0,0L-0.6,1.8L0.6,1.8Z';
 const LATE_OPACITY = 0.45;
 
 function finite(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ParameterError(name, String(value), 'a finite number');
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ParameterError(name, String(value), 'a finite number');
   return value;
 }
 
@@ -108,7 +109,13 @@ function piecewise(xs: readonly number[], ys: readonly number[], x: number): num
  * mean of the other stretches, is drawn `gapPx` tall instead (a broken axis), and the rest shares the height at one common density; repeated
  * until no stretch exceeds the share at the final density.
  */
-function timeWarp(times: readonly number[], height: number, mode: 'compressed' | 'linear', gapPx: number, maxShare = 0.15): TimeWarp {
+function timeWarp(
+  times: readonly number[],
+  height: number,
+  mode: 'compressed' | 'linear',
+  gapPx: number,
+  maxShare = 0.15,
+): TimeWarp {
   const end = Math.max(...times, 0);
   const tail = end > 0 ? end * 0.03 : 1;
   const stops = [...new Set([0, ...times, end + tail])].sort((a, b) => a - b);
@@ -140,7 +147,10 @@ function timeWarp(times: readonly number[], height: number, mode: 'compressed' |
   }
   if (!squeezed.includes(1)) {
     return {
-      domain: [0, tMax], range: [0, height], tMax, compressed: [],
+      domain: [0, tMax],
+      range: [0, height],
+      tMax,
+      compressed: [],
       yPx: (t) => t * density,
       timeAt: (y) => y / density,
     };
@@ -160,7 +170,10 @@ function timeWarp(times: readonly number[], height: number, mode: 'compressed' |
     range.push(range[i] + (squeezed[i] ? gapPx : i === last ? tailPx : g * density * stretch));
   });
   return {
-    domain: stops, range, tMax, compressed,
+    domain: stops,
+    range,
+    tMax,
+    compressed,
     yPx: (t) => piecewise(stops, range, t),
     timeAt: (y) => piecewise(range, stops, y),
   };
@@ -195,7 +208,10 @@ function round(x: number, digits = 6): number {
 }
 
 /** The default label of a local event, in words (PBS kinds get sentences, others their kind). */
-function localLabel(event: TimelineEvent, context: { acks: number; commitMs: number; writtenVersion: number }): string {
+function localLabel(
+  event: TimelineEvent,
+  context: { acks: number; commitMs: number; writtenVersion: number },
+): string {
   if (event.label !== undefined) return event.label;
   const v = event.version !== undefined ? ` v${event.version}` : '';
   switch (event.kind) {
@@ -204,7 +220,9 @@ function localLabel(event: TimelineEvent, context: { acks: number; commitMs: num
     case 'commit':
       return `commit (${context.acks} ack${context.acks === 1 ? '' : 's'})`;
     case 'read-start':
-      return Number.isFinite(context.commitMs) ? `read starts (t = ${round(event.timeMs - context.commitMs, 4)} ms)` : 'read starts';
+      return Number.isFinite(context.commitMs)
+        ? `read starts (t = ${round(event.timeMs - context.commitMs, 4)} ms)`
+        : 'read starts';
     case 'read-return': {
       if (event.version === undefined) return 'read returns';
       const verdict = event.version >= context.writtenVersion ? 'consistent' : 'stale';
@@ -236,7 +254,9 @@ export function messageSequenceSpec(
   options: MessageSequenceOptions = {},
 ): VegaLiteSpec {
   const theme = options.theme ?? defaultTheme;
-  const events = (Array.isArray(input) ? input : (input as MessageSequenceInput).events) as readonly TimelineEvent[];
+  const events = (
+    Array.isArray(input) ? input : (input as MessageSequenceInput).events
+  ) as readonly TimelineEvent[];
   const givenNodes = Array.isArray(input) ? undefined : (input as MessageSequenceInput).nodes;
   if (events.length === 0) throw new ParameterError('events', '[]', 'at least one event');
   events.forEach((e, i) => {
@@ -244,24 +264,39 @@ export function messageSequenceSpec(
     finite(`events[${i}].node`, e.node);
     if (typeof e.kind !== 'string') throw new ParameterError(`events[${i}].kind`, String(e.kind), 'a string');
     if ((e.from === undefined) !== (e.sentMs === undefined)) {
-      throw new ParameterError(`events[${i}]`, JSON.stringify(e), 'a message with both from and sentMs, or a local event with neither');
+      throw new ParameterError(
+        `events[${i}]`,
+        JSON.stringify(e),
+        'a message with both from and sentMs, or a local event with neither',
+      );
     }
     if (e.sentMs !== undefined) {
       finite(`events[${i}].sentMs`, e.sentMs);
       finite(`events[${i}].from`, e.from);
-      if (e.sentMs > e.timeMs) throw new ParameterError(`events[${i}].sentMs`, String(e.sentMs), `at most its arrival time (${e.timeMs} ms)`);
+      if (e.sentMs > e.timeMs)
+        throw new ParameterError(
+          `events[${i}].sentMs`,
+          String(e.sentMs),
+          `at most its arrival time (${e.timeMs} ms)`,
+        );
     }
   });
 
-  const nodes: TimelineNode[] = givenNodes !== undefined
-    ? [...givenNodes]
-    : [...new Set(events.flatMap((e) => (e.from === undefined ? [e.node] : [e.node, e.from])))]
-      .sort((a, b) => a - b)
-      .map((id) => ({ id, label: `node ${id}` }));
+  const nodes: TimelineNode[] =
+    givenNodes !== undefined
+      ? [...givenNodes]
+      : [...new Set(events.flatMap((e) => (e.from === undefined ? [e.node] : [e.node, e.from])))]
+          .sort((a, b) => a - b)
+          .map((id) => ({ id, label: `node ${id}` }));
   const lane = new Map<number, number>(nodes.map((n, i) => [n.id, i]));
   events.forEach((e, i) => {
     for (const id of e.from === undefined ? [e.node] : [e.node, e.from]) {
-      if (!lane.has(id)) throw new ParameterError(`events[${i}].node`, String(id), `one of the nodes (${nodes.map((n) => n.id).join(', ')})`);
+      if (!lane.has(id))
+        throw new ParameterError(
+          `events[${i}].node`,
+          String(id),
+          `one of the nodes (${nodes.map((n) => n.id).join(', ')})`,
+        );
     }
   });
 
@@ -275,7 +310,12 @@ export function messageSequenceSpec(
 
   const messages = events.filter((e) => e.from !== undefined);
   const times = events.flatMap((e) => (e.sentMs === undefined ? [e.timeMs] : [e.sentMs, e.timeMs]));
-  const warp = timeWarp(times, height, options.timeScale ?? 'compressed', options.gapPx ?? 3.5 * theme.labelFontSize);
+  const warp = timeWarp(
+    times,
+    height,
+    options.timeScale ?? 'compressed',
+    options.gapPx ?? 3.5 * theme.labelFontSize,
+  );
   const { yPx, timeAt, tMax } = warp;
 
   // Messages: lines and rotated arrowheads.
@@ -317,7 +357,15 @@ export function messageSequenceSpec(
   const written = events.find((e) => e.kind === 'write-start')?.version ?? 1;
   const commitMs = events.find((e) => e.kind === 'commit')?.timeMs ?? NaN;
   let acks = 0;
-  const localRows: { kind: string; lane: number; time_ms: number; label_ms: number; label: string; phase: string; node: string }[] = [];
+  const localRows: {
+    kind: string;
+    lane: number;
+    time_ms: number;
+    label_ms: number;
+    label: string;
+    phase: string;
+    node: string;
+  }[] = [];
   for (const e of events) {
     if (e.kind === 'write-ack' && !e.late) acks = Math.max(acks, e.rank ?? acks + 1);
     if (e.from !== undefined) continue;
@@ -362,9 +410,16 @@ export function messageSequenceSpec(
   const y = (field: string) => ({
     field,
     type: 'quantitative' as const,
-    title: options.timeTitle ?? (warp.compressed.length > 0 ? 'time (ms; shaded idle stretches compressed)' : 'time (ms)'),
+    title:
+      options.timeTitle ??
+      (warp.compressed.length > 0 ? 'time (ms; shaded idle stretches compressed)' : 'time (ms)'),
     scale: { domain: warp.domain, range: warp.range, nice: false, zero: false },
-    axis: { grid: true, gridOpacity: 0.6, values: timeTicks(warp, 2.6 * theme.labelFontSize), labelExpr: "'' + datum.value" },
+    axis: {
+      grid: true,
+      gridOpacity: 0.6,
+      values: timeTicks(warp, 2.6 * theme.labelFontSize),
+      labelExpr: "'' + datum.value",
+    },
   });
   const color = {
     field: 'kind',
@@ -377,7 +432,13 @@ export function messageSequenceSpec(
     field: 'phase',
     type: 'nominal' as const,
     title: null,
-    scale: { domain: [TIMELINE_DECIDING, TIMELINE_LATE], range: [[1, 0], [5, 3]] },
+    scale: {
+      domain: [TIMELINE_DECIDING, TIMELINE_LATE],
+      range: [
+        [1, 0],
+        [5, 3],
+      ],
+    },
     legend: { symbolType: 'stroke', orient: 'right' as const },
   };
   const opacity = { field: 'alpha', type: 'quantitative' as const, scale: null };
@@ -391,13 +452,25 @@ export function messageSequenceSpec(
     { field: 'version', type: 'quantitative' as const },
   ];
   const ink = '#222222';
-  const versionRows = (options.versionLabels ?? true)
-    ? messageRows.filter((m) => m.kind === 'read-response' && m.version !== null)
-    : [];
+  const versionRows =
+    (options.versionLabels ?? true)
+      ? messageRows.filter((m) => m.kind === 'read-response' && m.version !== null)
+      : [];
 
-  const title = options.title !== undefined
-    ? { title: options.subtitle !== undefined ? { text: options.title, subtitle: options.subtitle, subtitleFont: theme.font, subtitleFontSize: theme.labelFontSize } : options.title }
-    : {};
+  const title =
+    options.title !== undefined
+      ? {
+          title:
+            options.subtitle !== undefined
+              ? {
+                  text: options.title,
+                  subtitle: options.subtitle,
+                  subtitleFont: theme.font,
+                  subtitleFontSize: theme.labelFontSize,
+                }
+              : options.title,
+        }
+      : {};
   const spec: VegaLiteSpec = {
     $schema: VEGA_LITE_SCHEMA,
     ...title,
@@ -448,8 +521,20 @@ export function messageSequenceSpec(
         name: 'versions',
         data: { values: versionRows },
         transform: [{ calculate: "'v' + datum.version", as: 'version_label' }],
-        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 5, fontSize: theme.labelFontSize, color: ink },
-        encoding: { x: x('from_lane'), y: y('sent_ms'), text: { field: 'version_label', type: 'nominal' }, opacity },
+        mark: {
+          type: 'text',
+          align: 'left',
+          baseline: 'middle',
+          dx: 5,
+          fontSize: theme.labelFontSize,
+          color: ink,
+        },
+        encoding: {
+          x: x('from_lane'),
+          y: y('sent_ms'),
+          text: { field: 'version_label', type: 'nominal' },
+          opacity,
+        },
       },
       {
         name: 'local-events',
@@ -468,7 +553,14 @@ export function messageSequenceSpec(
       {
         name: 'local-labels',
         data: { values: localRows },
-        mark: { type: 'text', align: 'right', baseline: 'middle', dx: -8, fontSize: theme.labelFontSize, color: ink },
+        mark: {
+          type: 'text',
+          align: 'right',
+          baseline: 'middle',
+          dx: -8,
+          fontSize: theme.labelFontSize,
+          color: ink,
+        },
         encoding: { x: x('lane'), y: y('label_ms'), text: { field: 'label', type: 'nominal' } },
       },
     ],

@@ -7,7 +7,9 @@ import { DOMINATED_LABEL, PARETO_LABEL, latencyStalenessTradeoffSpec } from './t
 
 describe('latencyStalenessTradeoffSpec', () => {
   it('compiles without warnings, with points, labels and a front layer', async () => {
-    const spec = latencyStalenessTradeoffSpec(sampleTradeoffRows, { xTitle: 'read p99 + write p99 (ms)' }) as any;
+    const spec = latencyStalenessTradeoffSpec(sampleTradeoffRows, {
+      xTitle: 'read p99 + write p99 (ms)',
+    }) as any;
     expect(() => compile(spec)).not.toThrow();
     expect(await compileWarnings(spec)).toEqual([]);
     expect(spec.layer.map((l: any) => l.name)).toEqual(['front', 'points', 'labels', 'labels-left-of-point']);
@@ -26,7 +28,11 @@ describe('latencyStalenessTradeoffSpec', () => {
   });
 
   it('draws 95% intervals of the y value as error bars when rows carry them', async () => {
-    const rows = sampleTradeoffRows.map((row, i) => (i % 2 === 0 ? { ...row, staleness_low: row.staleness_ms * 0.9, staleness_high: row.staleness_ms * 1.1 } : row));
+    const rows = sampleTradeoffRows.map((row, i) =>
+      i % 2 === 0
+        ? { ...row, staleness_low: row.staleness_ms * 0.9, staleness_high: row.staleness_ms * 1.1 }
+        : row,
+    );
     const spec = latencyStalenessTradeoffSpec(rows) as any;
     const bars = spec.layer.find((l: any) => l.name === 'intervals');
     expect(bars.mark.type).toBe('rule');
@@ -34,7 +40,11 @@ describe('latencyStalenessTradeoffSpec', () => {
     expect(bars.encoding.y.field).toBe('staleness_low');
     expect(bars.encoding.y2.field).toBe('staleness_high');
     expect((await renderSvg(spec)).match(/<path/g)?.length).toBeGreaterThan(0);
-    expect((latencyStalenessTradeoffSpec(sampleTradeoffRows) as any).layer.some((l: any) => l.name === 'intervals')).toBe(false);
+    expect(
+      (latencyStalenessTradeoffSpec(sampleTradeoffRows) as any).layer.some(
+        (l: any) => l.name === 'intervals',
+      ),
+    ).toBe(false);
   });
 
   it('can leave labels out; refuses non-positive values on a log axis', () => {

@@ -62,10 +62,17 @@ export function latencyStalenessTradeoffSpec(
     if (typeof row.series !== 'string') {
       throw new ParameterError(`rows[${i}].series`, String(row.series), 'a string');
     }
-    for (const [field, log] of [['latency_ms', logX], ['staleness_ms', logY]] as const) {
+    for (const [field, log] of [
+      ['latency_ms', logX],
+      ['staleness_ms', logY],
+    ] as const) {
       const v = row[field];
       if (typeof v !== 'number' || !Number.isFinite(v) || (log && v <= 0)) {
-        throw new ParameterError(`rows[${i}].${field}`, String(v), log ? 'a finite number > 0 (log scale)' : 'a finite number');
+        throw new ParameterError(
+          `rows[${i}].${field}`,
+          String(v),
+          log ? 'a finite number > 0 (log scale)' : 'a finite number',
+        );
       }
     }
     return { x: row.latency_ms, y: row.staleness_ms, i };
@@ -74,9 +81,16 @@ export function latencyStalenessTradeoffSpec(
   const onFront = new Set(front.map((p) => p.i));
   // Labels kept apart (several configurations often share coordinates, e.g. every strict quorum at 0).
   const size = plotSize(theme);
-  const labels = placeLabels(rows.map((row) => ({ x: row.latency_ms, y: row.staleness_ms, text: row.series })), {
-    width: theme.figureWidth !== undefined ? theme.width : size.width, height: size.height, fontSize: theme.labelFontSize, logX, logY,
-  });
+  const labels = placeLabels(
+    rows.map((row) => ({ x: row.latency_ms, y: row.staleness_ms, text: row.series })),
+    {
+      width: theme.figureWidth !== undefined ? theme.width : size.width,
+      height: size.height,
+      fontSize: theme.labelFontSize,
+      logX,
+      logY,
+    },
+  );
   const values = rows.map((row, i) => ({
     series: row.series,
     latency_ms: row.latency_ms,
@@ -87,7 +101,9 @@ export function latencyStalenessTradeoffSpec(
     staleness_low: row.staleness_low ?? null,
     staleness_high: row.staleness_high ?? null,
   }));
-  const withIntervals = values.filter((v) => typeof v.staleness_low === 'number' && typeof v.staleness_high === 'number');
+  const withIntervals = values.filter(
+    (v) => typeof v.staleness_low === 'number' && typeof v.staleness_high === 'number',
+  );
   const frontValues = front.map((p) => values[p.i]!);
   const frontColor = theme.palette[3] ?? theme.palette[0] ?? '#0072B2';
 
@@ -133,19 +149,37 @@ export function latencyStalenessTradeoffSpec(
         name: 'front',
         data: { values: frontValues },
         // step-after: the staircase bounding the region the front dominates.
-        mark: { type: 'line', interpolate: 'step-after', color: frontColor, strokeWidth: theme.lineWidth, opacity: 0.6 },
+        mark: {
+          type: 'line',
+          interpolate: 'step-after',
+          color: frontColor,
+          strokeWidth: theme.lineWidth,
+          opacity: 0.6,
+        },
       },
       ...(withIntervals.length > 0
-        ? [{
-            name: 'intervals',
-            data: { values: withIntervals },
-            mark: { type: 'rule' as const, color: theme.mutedColor, strokeWidth: Math.max(1, theme.lineWidth * 0.8) },
-            encoding: { y: { ...y, field: 'staleness_low' }, y2: { field: 'staleness_high' } },
-          }]
+        ? [
+            {
+              name: 'intervals',
+              data: { values: withIntervals },
+              mark: {
+                type: 'rule' as const,
+                color: theme.mutedColor,
+                strokeWidth: Math.max(1, theme.lineWidth * 0.8),
+              },
+              encoding: { y: { ...y, field: 'staleness_low' }, y2: { field: 'staleness_high' } },
+            },
+          ]
         : []),
       {
         name: 'points',
-        mark: { type: 'point', filled: true, opacity: 1, size: theme.pointSize, strokeWidth: Math.max(1, theme.lineWidth * 0.8) },
+        mark: {
+          type: 'point',
+          filled: true,
+          opacity: 1,
+          size: theme.pointSize,
+          strokeWidth: Math.max(1, theme.lineWidth * 0.8),
+        },
         encoding: { fill, stroke, tooltip },
       },
       ...((options.labels ?? true)

@@ -39,7 +39,8 @@ export function checkRows(rows: readonly ChartRow[], fields: RowFields): void {
       if (typeof row[f] !== 'string') throw new ParameterError(`rows[${i}].${f}`, String(row[f]), 'a string');
     }
     for (const f of fields.finite ?? []) {
-      if (typeof row[f] !== 'number' || !Number.isFinite(row[f])) throw new ParameterError(`rows[${i}].${f}`, String(row[f]), 'a finite number');
+      if (typeof row[f] !== 'number' || !Number.isFinite(row[f]))
+        throw new ParameterError(`rows[${i}].${f}`, String(row[f]), 'a finite number');
     }
     for (const f of fields.optional ?? []) {
       const v = row[f];
@@ -49,7 +50,8 @@ export function checkRows(rows: readonly ChartRow[], fields: RowFields): void {
     }
     for (const f of fields.positive ?? []) {
       const v = row[f];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ParameterError(`rows[${i}].${f}`, String(v), 'a finite number > 0 (log scale)');
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+        throw new ParameterError(`rows[${i}].${f}`, String(v), 'a finite number > 0 (log scale)');
     }
   });
 }

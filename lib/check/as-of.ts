@@ -42,14 +42,16 @@ export class AsOf<T> {
     if (atMs > this.changedMs) {
       this.earlier = this.current;
       this.changedMs = atMs;
-    } else if (atMs < this.changedMs) throw new Error(`AsOf: a change at ${atMs} ms after one at ${this.changedMs} ms`);
+    } else if (atMs < this.changedMs)
+      throw new Error(`AsOf: a change at ${atMs} ms after one at ${this.changedMs} ms`);
     this.current = value;
   }
 
   /** The value as it stood just before `tMs` (from the latest change on). */
   before(tMs: number): T {
     if (tMs > this.changedMs) return this.current;
-    if (tMs < this.changedMs) throw new Error(`AsOf: asked for ${tMs} ms after a change at ${this.changedMs} ms`);
+    if (tMs < this.changedMs)
+      throw new Error(`AsOf: asked for ${tMs} ms after a change at ${this.changedMs} ms`);
     return this.earlier;
   }
 }

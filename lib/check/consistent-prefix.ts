@@ -41,7 +41,10 @@ export interface ConsistentPrefixSummary {
  * consistentPrefix(history, new Map([[2, [1]]]), timestampOrder).violations; // { count: 1, of: 1 }
  */
 export function consistentPrefix(
-  history: History, dependsOn: ReadonlyMap<number, readonly number[]>, order: VersionOrder, options: { scope?: SessionScope } = {},
+  history: History,
+  dependsOn: ReadonlyMap<number, readonly number[]>,
+  order: VersionOrder,
+  options: { scope?: SessionScope } = {},
 ): ConsistentPrefixSummary {
   const who = scopeOf(options.scope ?? 'client');
   const byId = writesById(history);

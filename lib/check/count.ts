@@ -27,7 +27,12 @@ export function proportion(c: Count): CountEstimate {
 export type CountFields<T> = { [K in keyof T as T[K] extends Count ? K : never]: CountEstimate };
 
 function isCount(x: unknown): x is Count {
-  return typeof x === 'object' && x !== null && typeof (x as Count).count === 'number' && typeof (x as Count).of === 'number';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Count).count === 'number' &&
+    typeof (x as Count).of === 'number'
+  );
 }
 
 /**

@@ -4,7 +4,11 @@
  * @example
  * groupSorted(history.reads, (r) => r.key, (r) => r.invokeMs); // Map key -> reads in invoke order
  */
-export function groupSorted<T>(items: readonly T[], key: (item: T) => number, by: (item: T) => number): Map<number, T[]> {
+export function groupSorted<T>(
+  items: readonly T[],
+  key: (item: T) => number,
+  by: (item: T) => number,
+): Map<number, T[]> {
   const groups = new Map<number, T[]>();
   for (const item of items) {
     const k = key(item);
@@ -22,7 +26,12 @@ export function groupSorted<T>(items: readonly T[], key: (item: T) => number, by
  * @example
  * groupByPair(history.reads, (r) => r.client, (r) => r.key).get(3)?.get(7); // client 3's reads of key 7
  */
-export function groupByPair<T>(items: readonly T[], first: (item: T) => number, second: (item: T) => number, keep: (item: T) => boolean = () => true): Map<number, Map<number, T[]>> {
+export function groupByPair<T>(
+  items: readonly T[],
+  first: (item: T) => number,
+  second: (item: T) => number,
+  keep: (item: T) => boolean = () => true,
+): Map<number, Map<number, T[]>> {
   const groups = new Map<number, Map<number, T[]>>();
   for (const item of items) {
     if (!keep(item)) continue;
@@ -59,7 +68,7 @@ export class KeyTable<T> {
 
   /** The value of `k`, made if it is new. */
   at(k: number): T {
-    const small = (k >>> 0) === k && k < DENSE_KEYS;
+    const small = k >>> 0 === k && k < DENSE_KEYS;
     let v = small ? this.dense[k] : this.sparse.get(k);
     if (v === undefined) {
       v = this.make();
@@ -74,7 +83,7 @@ export class KeyTable<T> {
 
   /** The value of `k`, or undefined if it was never made. */
   find(k: number): T | undefined {
-    return (k >>> 0) === k && k < DENSE_KEYS ? this.dense[k] : this.sparse.get(k);
+    return k >>> 0 === k && k < DENSE_KEYS ? this.dense[k] : this.sparse.get(k);
   }
 }
 

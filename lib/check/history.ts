@@ -124,7 +124,8 @@ export class HistoryRecorder {
 
   /** Where write `id` is in `writes`, or -1. */
   private position(id: number): number {
-    if (Number.isInteger(id) && id >= 0 && id < this.dense.length && this.dense[id] >= 0) return this.dense[id];
+    if (Number.isInteger(id) && id >= 0 && id < this.dense.length && this.dense[id] >= 0)
+      return this.dense[id];
     return this.index.size === 0 ? -1 : (this.index.get(id) ?? -1);
   }
 }
@@ -154,8 +155,12 @@ export function returnedWrites(read: ReadRecord, byId: ReadonlyMap<number, Write
   const out: WriteRecord[] = [];
   for (const id of read.returned) {
     const w = byId.get(id);
-    if (w === undefined) throw new Error(`history: a read of key ${read.key} at ${read.invokeMs} ms returned unknown write ${id}`);
-    if (w.key !== read.key) throw new Error(`history: a read of key ${read.key} returned write ${id} of key ${w.key}`);
+    if (w === undefined)
+      throw new Error(
+        `history: a read of key ${read.key} at ${read.invokeMs} ms returned unknown write ${id}`,
+      );
+    if (w.key !== read.key)
+      throw new Error(`history: a read of key ${read.key} returned write ${id} of key ${w.key}`);
     out.push(w);
   }
   return out;

@@ -19,7 +19,18 @@ export interface RegisterHistoryOptions {
  * the store's order is the linearization order.
  */
 export function linearizableRegisterHistory(rng: RandomStream, o: RegisterHistoryOptions): History {
-  type Step = { at: number; write?: WriteRecord; read?: { client: number; session: number; key: number; invokeMs: number; returnMs: number; returned: number[] } };
+  type Step = {
+    at: number;
+    write?: WriteRecord;
+    read?: {
+      client: number;
+      session: number;
+      key: number;
+      invokeMs: number;
+      returnMs: number;
+      returned: number[];
+    };
+  };
   const steps: Step[] = [];
   const writes: WriteRecord[] = [];
   const clock = new Float64Array(o.clients);
@@ -34,7 +45,15 @@ export function linearizableRegisterHistory(rng: RandomStream, o: RegisterHistor
     const at = invokeMs + rng.nextDouble() * duration;
     if (rng.nextDouble() < o.writeRatio) {
       const failed = rng.nextDouble() < o.failRatio;
-      const w: WriteRecord = { id: nextId++, client, session: client, key, invokeMs, ackMs: failed ? null : end, timestamp: at };
+      const w: WriteRecord = {
+        id: nextId++,
+        client,
+        session: client,
+        key,
+        invokeMs,
+        ackMs: failed ? null : end,
+        timestamp: at,
+      };
       writes.push(w);
       if (!failed || rng.nextDouble() < 0.5) steps.push({ at, write: w });
       else w.timestamp = Number.NaN; // never applied: never read, never survives

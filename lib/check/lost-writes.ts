@@ -55,8 +55,10 @@ export function lostWrites(history: History, order: VersionOrder): LostWriteSumm
     const list: WriteRecord[] = [];
     for (const id of ids) {
       const w = byId.get(id);
-      if (w === undefined) throw new Error(`history: the final state of key ${key} holds unknown write ${id}`);
-      if (w.key !== key) throw new Error(`history: the final state of key ${key} holds write ${id} of key ${w.key}`);
+      if (w === undefined)
+        throw new Error(`history: the final state of key ${key} holds unknown write ${id}`);
+      if (w.key !== key)
+        throw new Error(`history: the final state of key ${key} holds write ${id} of key ${w.key}`);
       list.push(w);
       surviving.add(id);
     }

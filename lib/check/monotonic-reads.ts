@@ -51,13 +51,20 @@ export class MonotonicReadTracker {
    * @param order - the store's version order
    * @param scope - `'client'` (default) or `'session'`
    */
-  constructor(readonly order: VersionOrder, scope: SessionScope = 'client') {
+  constructor(
+    readonly order: VersionOrder,
+    scope: SessionScope = 'client',
+  ) {
     this.who = scopeOf(scope);
     this.seen = versionColumns(order);
   }
 
   /** A read by `read.client` (or session) of `read.key` returned `versions` at `returnMs`. */
-  returned(read: { client: number; session: number; key: number }, returnMs: number, versions: readonly Version[]): void {
+  returned(
+    read: { client: number; session: number; key: number },
+    returnMs: number,
+    versions: readonly Version[],
+  ): void {
     if (versions.length === 0) return;
     const e = this.entity.at(this.who(read), read.key);
     for (let i = 0; i < versions.length; i++) this.seen.include(e, returnMs, versions[i]);
@@ -89,23 +96,28 @@ export class MonotonicReadTracker {
  * @example
  * monotonicReads(history, vectorOrder, { scope: 'session' }).violations; // e.g. { count: 0, of: 812 }
  */
-export function monotonicReads(history: History, order: VersionOrder, options: { scope?: SessionScope } = {}): MonotonicReadSummary {
+export function monotonicReads(
+  history: History,
+  order: VersionOrder,
+  options: { scope?: SessionScope } = {},
+): MonotonicReadSummary {
   const scope = options.scope ?? 'client';
   const byId = writesById(history);
   const tracker = new MonotonicReadTracker(order, scope);
   const groups = groupByPair(history.reads, scopeOf(scope), (r) => r.key);
-  for (const inner of groups.values()) for (const reads of inner.values()) {
-    const byInvoke = reads.slice().sort((a, b) => a.invokeMs - b.invokeMs);
-    const byReturn = reads.slice().sort((a, b) => a.returnMs - b.returnMs);
-    let q = 0;
-    for (const read of byInvoke) {
-      while (q < byReturn.length && byReturn[q].returnMs <= read.invokeMs) {
-        tracker.returned(byReturn[q], byReturn[q].returnMs, returnedWrites(byReturn[q], byId));
-        q++;
+  for (const inner of groups.values())
+    for (const reads of inner.values()) {
+      const byInvoke = reads.slice().sort((a, b) => a.invokeMs - b.invokeMs);
+      const byReturn = reads.slice().sort((a, b) => a.returnMs - b.returnMs);
+      let q = 0;
+      for (const read of byInvoke) {
+        while (q < byReturn.length && byReturn[q].returnMs <= read.invokeMs) {
+          tracker.returned(byReturn[q], byReturn[q].returnMs, returnedWrites(byReturn[q], byId));
+          q++;
+        }
+        tracker.start(0, read, read.invokeMs);
+        tracker.judge(0, returnedWrites(read, byId));
       }
-      tracker.start(0, read, read.invokeMs);
-      tracker.judge(0, returnedWrites(read, byId));
     }
-  }
   return { violations: tracker.counts, reads: history.reads.length };
 }

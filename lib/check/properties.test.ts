@@ -45,7 +45,8 @@ describe('checkers on linearizable histories (fast-check)', () => {
         const lost = lostWrites(h, timestampOrder);
         expect(lost.lost.count).toBe(0);
         expect(lost.lost.of).toBe(h.writes.filter((x) => x.ackMs !== null).length);
-        checked += readYourWrites(h, timestampOrder).violations.of + monotonicReads(h, timestampOrder).violations.of;
+        checked +=
+          readYourWrites(h, timestampOrder).violations.of + monotonicReads(h, timestampOrder).violations.of;
       }),
       { numRuns: 200 },
     );
@@ -69,16 +70,33 @@ describe('checkers on linearizable histories (fast-check)', () => {
           if (rng.nextDouble() < 0.5) {
             // A write that starts after the survivor was acknowledged, stamped by a slow clock:
             // LWW keeps the survivor, so this acknowledged write is lost (overwritten).
-            const start = Math.max(survivor.ackMs, ...writes.filter((x) => x.key === key).map((x) => x.ackMs ?? x.invokeMs)) + 1;
-            writes.push({ id: nextId++, client: 0, session: 0, key, invokeMs: start, ackMs: start + 1, timestamp: (survivor.timestamp as number) - 1 });
+            const start =
+              Math.max(
+                survivor.ackMs,
+                ...writes.filter((x) => x.key === key).map((x) => x.ackMs ?? x.invokeMs),
+              ) + 1;
+            writes.push({
+              id: nextId++,
+              client: 0,
+              session: 0,
+              key,
+              invokeMs: start,
+              ackMs: start + 1,
+              timestamp: (survivor.timestamp as number) - 1,
+            });
           } else {
             // Rollback: the survivor is replaced by an earlier write acknowledged before it began.
-            const earlier = writes.filter((x) => x.key === key && x.ackMs !== null && x.ackMs < survivor.invokeMs && x.id !== survivor.id);
+            const earlier = writes.filter(
+              (x) => x.key === key && x.ackMs !== null && x.ackMs < survivor.invokeMs && x.id !== survivor.id,
+            );
             if (earlier.length === 0) continue;
             finalState.set(key, [earlier[rng.nextInt(earlier.length)].id]);
             // Lost: every acknowledged write the new final state real-time-precedes and that is absent.
             const kept = byId.get((finalState.get(key) as number[])[0]) as WriteRecord;
-            const expected = writes.filter((x) => x.key === key && x.ackMs !== null && x.id !== kept.id && (kept.ackMs as number) < x.invokeMs).length;
+            const expected = writes.filter(
+              (x) =>
+                x.key === key && x.ackMs !== null && x.id !== kept.id && (kept.ackMs as number) < x.invokeMs,
+            ).length;
             injected += expected;
             continue;
           }
@@ -108,7 +126,9 @@ describe('checkers on linearizable histories (fast-check)', () => {
         expect(fast.ageMs.max).toBe(general.ageMs.max);
         // The session checkers too: typed-array columns for timestampOrder, version arrays for the general order.
         expect(readYourWrites(ph, timestampOrder)).toEqual(readYourWrites(ph, timestampAsPartial));
-        expect(readYourWrites(ph, timestampOrder, { scope: 'session' })).toEqual(readYourWrites(ph, timestampAsPartial, { scope: 'session' }));
+        expect(readYourWrites(ph, timestampOrder, { scope: 'session' })).toEqual(
+          readYourWrites(ph, timestampAsPartial, { scope: 'session' }),
+        );
         expect(monotonicReads(ph, timestampOrder)).toEqual(monotonicReads(ph, timestampAsPartial));
         totalStale += fast.stale.count;
       }),
@@ -122,7 +142,8 @@ describe('checkers on linearizable histories (fast-check)', () => {
 function perturb(h: History, seed: number): History {
   const rng = deriveStream(seed, 2, 0);
   const byKey = new Map<number, number[]>();
-  for (const x of h.writes) if (!Number.isNaN(x.timestamp)) (byKey.get(x.key) ?? byKey.set(x.key, []).get(x.key)!).push(x.id);
+  for (const x of h.writes)
+    if (!Number.isNaN(x.timestamp)) (byKey.get(x.key) ?? byKey.set(x.key, []).get(x.key)!).push(x.id);
   const reads = h.reads.map((rd) => {
     const ids = byKey.get(rd.key) ?? [];
     if (rng.nextDouble() < 0.5 || ids.length === 0) return rd;
@@ -195,36 +216,42 @@ describe('streaming trackers', () => {
   });
 
   it('versionColumns: the typed-array layout (timestampOrder) answers as the version-array layout', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1e9 }), (seed) => {
-      const rng = deriveStream(seed, 4, 0);
-      const fast = versionColumns(timestampOrder);
-      const general = versionColumns(timestampAsPartial);
-      const now = [0, 0, 0];
-      for (let step = 0; step < 300; step++) {
-        const e = rng.nextInt(3);
-        const v = { id: rng.nextInt(20), timestamp: rng.nextInt(6) };
-        const roll = rng.nextDouble();
-        if (roll < 0.3) {
-          now[e] += rng.nextInt(2);
-          fast.include(e, now[e], v);
-          general.include(e, now[e], v);
-        } else if (roll < 0.4) {
-          now[e] += rng.nextInt(2);
-          fast.replace(e, now[e], v);
-          general.replace(e, now[e], v);
-        } else {
-          const slot = rng.nextInt(4);
-          const t = now[e] + rng.nextInt(2);
-          const entity = rng.nextDouble() < 0.1 ? -1 : e;
-          fast.snapshot(entity, t, slot);
-          general.snapshot(entity, t, slot);
-          const returned = Array.from({ length: rng.nextInt(3) }, () => ({ id: rng.nextInt(20), timestamp: rng.nextInt(6) }));
-          expect(fast.emptyAt(slot)).toBe(general.emptyAt(slot));
-          expect(fast.reflectedBy(slot, returned)).toBe(general.reflectedBy(slot, returned));
-          expect(fast.latestMs(e)).toBe(general.latestMs(e));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), (seed) => {
+        const rng = deriveStream(seed, 4, 0);
+        const fast = versionColumns(timestampOrder);
+        const general = versionColumns(timestampAsPartial);
+        const now = [0, 0, 0];
+        for (let step = 0; step < 300; step++) {
+          const e = rng.nextInt(3);
+          const v = { id: rng.nextInt(20), timestamp: rng.nextInt(6) };
+          const roll = rng.nextDouble();
+          if (roll < 0.3) {
+            now[e] += rng.nextInt(2);
+            fast.include(e, now[e], v);
+            general.include(e, now[e], v);
+          } else if (roll < 0.4) {
+            now[e] += rng.nextInt(2);
+            fast.replace(e, now[e], v);
+            general.replace(e, now[e], v);
+          } else {
+            const slot = rng.nextInt(4);
+            const t = now[e] + rng.nextInt(2);
+            const entity = rng.nextDouble() < 0.1 ? -1 : e;
+            fast.snapshot(entity, t, slot);
+            general.snapshot(entity, t, slot);
+            const returned = Array.from({ length: rng.nextInt(3) }, () => ({
+              id: rng.nextInt(20),
+              timestamp: rng.nextInt(6),
+            }));
+            expect(fast.emptyAt(slot)).toBe(general.emptyAt(slot));
+            expect(fast.reflectedBy(slot, returned)).toBe(general.reflectedBy(slot, returned));
+            expect(fast.latestMs(e)).toBe(general.latestMs(e));
+          }
         }
-      }
-    }), { numRuns: 100 });
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('fed live (events of an instant shuffled), they count what the history checkers count', () => {
@@ -235,11 +262,22 @@ describe('streaming trackers', () => {
         // Integer times make many ties between acknowledgements, starts and returns.
         const raw = generate(o);
         const round = (x: number) => Math.round(x);
-        const h = perturb({
-          writes: raw.writes.map((x) => ({ ...x, invokeMs: round(x.invokeMs), ackMs: x.ackMs === null ? null : Math.max(round(x.invokeMs), round(x.ackMs)) })),
-          reads: raw.reads.map((rd) => ({ ...rd, invokeMs: round(rd.invokeMs), returnMs: Math.max(round(rd.invokeMs), round(rd.returnMs)) })),
-          finalState: raw.finalState,
-        }, seed);
+        const h = perturb(
+          {
+            writes: raw.writes.map((x) => ({
+              ...x,
+              invokeMs: round(x.invokeMs),
+              ackMs: x.ackMs === null ? null : Math.max(round(x.invokeMs), round(x.ackMs)),
+            })),
+            reads: raw.reads.map((rd) => ({
+              ...rd,
+              invokeMs: round(rd.invokeMs),
+              returnMs: Math.max(round(rd.invokeMs), round(rd.returnMs)),
+            })),
+            finalState: raw.finalState,
+          },
+          seed,
+        );
         const order = partial ? timestampAsPartial : timestampOrder;
         const live = feedLive(h, order, seed);
         expect(live.stale).toEqual(staleReads(h, order).stale);

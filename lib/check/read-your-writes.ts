@@ -57,7 +57,10 @@ export class ReadYourWritesTracker {
    * @param order - the store's version order
    * @param scope - `'client'` (default) or `'session'`
    */
-  constructor(readonly order: VersionOrder, scope: SessionScope = 'client') {
+  constructor(
+    readonly order: VersionOrder,
+    scope: SessionScope = 'client',
+  ) {
     this.who = scopeOf(scope);
     this.own = versionColumns(order);
   }
@@ -65,7 +68,11 @@ export class ReadYourWritesTracker {
   /** Write `w` was acknowledged to its client at `ackMs`. */
   acked(w: OwnWrite, ackMs: number): void {
     const e = this.entity.at(this.who(w), w.key);
-    if (this.own.latestMs(e) === ackMs && (this.ownInvokeMs[e] > w.invokeMs || (this.ownInvokeMs[e] === w.invokeMs && this.ownId[e] > w.id))) return;
+    if (
+      this.own.latestMs(e) === ackMs &&
+      (this.ownInvokeMs[e] > w.invokeMs || (this.ownInvokeMs[e] === w.invokeMs && this.ownId[e] > w.id))
+    )
+      return;
     this.own.replace(e, ackMs, w);
     this.ownInvokeMs[e] = w.invokeMs;
     this.ownId[e] = w.id;
@@ -97,7 +104,11 @@ export class ReadYourWritesTracker {
  * @example
  * readYourWrites(history, timestampOrder).violations; // e.g. { count: 2, of: 5310 }: 2 violations in 5310 eligible reads
  */
-export function readYourWrites(history: History, order: VersionOrder, options: { scope?: SessionScope } = {}): ReadYourWritesSummary {
+export function readYourWrites(
+  history: History,
+  order: VersionOrder,
+  options: { scope?: SessionScope } = {},
+): ReadYourWritesSummary {
   const scope = options.scope ?? 'client';
   const who = scopeOf(scope);
   const byId = writesById(history);

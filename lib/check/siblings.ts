@@ -44,7 +44,12 @@ export class SiblingCounter {
   /** What was counted so far (a copy). */
   summary(): SiblingSummary {
     const reads = this.reads;
-    return { counts: this.counts.slice(), withSiblings: { count: this.withSiblings, of: reads }, mean: reads === 0 ? Number.NaN : this.total / reads, max: this.max };
+    return {
+      counts: this.counts.slice(),
+      withSiblings: { count: this.withSiblings, of: reads },
+      mean: reads === 0 ? Number.NaN : this.total / reads,
+      max: this.max,
+    };
   }
 }
 

@@ -151,8 +151,16 @@ export class StaleReadTracker {
 export function staleReads(history: History, order: VersionOrder): StaleReadSummary {
   const byId = writesById(history);
   const acknowledged = history.writes.filter((w) => w.ackMs !== null);
-  const committedByKey = groupSorted(acknowledged, (w) => w.key, (w) => w.ackMs as number);
-  const readsByKey = groupSorted(history.reads, (r) => r.key, (r) => r.invokeMs);
+  const committedByKey = groupSorted(
+    acknowledged,
+    (w) => w.key,
+    (w) => w.ackMs as number,
+  );
+  const readsByKey = groupSorted(
+    history.reads,
+    (r) => r.key,
+    (r) => r.invokeMs,
+  );
   const tracker = new StaleReadTracker(order);
   const versionsBehind: number[] = [0];
   const ageMs = new LogHistogram();
@@ -219,7 +227,10 @@ export function staleReads(history: History, order: VersionOrder): StaleReadSumm
         continue;
       }
       const [missed, age] = behind(returned, read.invokeMs);
-      if (missed === 0) throw new Error(`staleReads: order '${order.name}' is not transitive (a read of key ${key} at ${read.invokeMs} ms reflects every committed write but not the newest)`);
+      if (missed === 0)
+        throw new Error(
+          `staleReads: order '${order.name}' is not transitive (a read of key ${key} at ${read.invokeMs} ms reflects every committed write but not the newest)`,
+        );
       while (versionsBehind.length <= missed) versionsBehind.push(0);
       versionsBehind[missed]++;
       ageMs.record(age);

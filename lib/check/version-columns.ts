@@ -1,5 +1,14 @@
 import { AsOf } from './as-of.js';
-import { lexCompare, NO_VERSIONS, reflectsAll, timestampOf, timestampOrder, withVersion, type Version, type VersionOrder } from './version-order.js';
+import {
+  lexCompare,
+  NO_VERSIONS,
+  reflectsAll,
+  timestampOf,
+  timestampOrder,
+  withVersion,
+  type Version,
+  type VersionOrder,
+} from './version-order.js';
 
 /**
  * Where a streaming checker keeps versions: per entity (a key, a client's key) the newest versions

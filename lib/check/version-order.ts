@@ -129,7 +129,11 @@ export const NO_VERSIONS: readonly Version[] = [];
  * newest = withVersion(timestampOrder, newest, { id: 1, timestamp: 5 });
  * newest = withVersion(timestampOrder, newest, { id: 2, timestamp: 3 }); // still [w1]
  */
-export function withVersion(order: VersionOrder, frontier: readonly Version[], v: Version): readonly Version[] {
+export function withVersion(
+  order: VersionOrder,
+  frontier: readonly Version[],
+  v: Version,
+): readonly Version[] {
   if (reflects(order, frontier, v)) return frontier;
   // One newest version (always so under a total order): no filtering, one small array.
   if (frontier.length === 1) return order.compare(frontier[0], v) < 0 ? [v] : [frontier[0], v];
@@ -146,7 +150,11 @@ export function withVersion(order: VersionOrder, frontier: readonly Version[], v
  * @example
  * reflectsAll(timestampOrder, [w2], [w1]); // true when w1 is older than w2
  */
-export function reflectsAll(order: VersionOrder, returned: readonly Version[], frontier: readonly Version[]): boolean {
+export function reflectsAll(
+  order: VersionOrder,
+  returned: readonly Version[],
+  frontier: readonly Version[],
+): boolean {
   for (const f of frontier) if (!reflects(order, returned, f)) return false;
   return true;
 }

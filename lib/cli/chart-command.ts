@@ -32,7 +32,21 @@ export type ChartKind = (typeof CHART_KINDS)[number];
 const THEME_NAMES = ['paper', 'talk', 'screen'] as const;
 
 /** The flags that pass straight to {@link TableChartOptions} (column names and titles, as text). */
-const TEXT_FLAGS = ['title', 'x', 'y', 'low', 'high', 'series', 'value', 'facet', 'right', 'rightLow', 'rightHigh', 'xTitle', 'yTitle'] as const;
+const TEXT_FLAGS = [
+  'title',
+  'x',
+  'y',
+  'low',
+  'high',
+  'series',
+  'value',
+  'facet',
+  'right',
+  'rightLow',
+  'rightHigh',
+  'xTitle',
+  'yTitle',
+] as const;
 
 /** The flags of `replilab chart`, as commander hands them over. */
 export interface ChartFlags extends Partial<Record<(typeof TEXT_FLAGS)[number], string>> {
@@ -63,13 +77,17 @@ export interface ChartRequest {
 
 function parseNumber(flag: string, text: string, low: number, high: number): number {
   const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || v < low || v > high) throw new ParameterError(flag, JSON.stringify(text), `a number from ${low} to ${high}`);
+  if (text.trim() === '' || !Number.isFinite(v) || v < low || v > high)
+    throw new ParameterError(flag, JSON.stringify(text), `a number from ${low} to ${high}`);
   return v;
 }
 
 /** The figure formats of a comma list, e.g. "svg,pdf". */
 export function parseFigureFormats(flag: string, text: string): FigureFormat[] {
-  const formats = text.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const formats = text
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
   if (formats.length === 0 || formats.some((f) => !(FIGURE_FORMATS as readonly string[]).includes(f))) {
     throw new ParameterError(flag, JSON.stringify(text), `a comma list of ${FIGURE_FORMATS.join(', ')}`);
   }
@@ -78,10 +96,21 @@ export function parseFigureFormats(flag: string, text: string): FigureFormat[] {
 
 /** The theme of `--theme` and `--columns`. */
 export function chartTheme(name: string, columns?: string): ChartTheme {
-  if (!(THEME_NAMES as readonly string[]).includes(name)) throw new ParameterError('--theme', JSON.stringify(name), THEME_NAMES.join(', '));
+  if (!(THEME_NAMES as readonly string[]).includes(name))
+    throw new ParameterError('--theme', JSON.stringify(name), THEME_NAMES.join(', '));
   if (columns === undefined) return themes[name as 'paper' | 'talk' | 'screen'];
-  if (name !== 'paper') throw new ParameterError('--columns', JSON.stringify(columns), `only with --theme paper (got --theme ${name})`);
-  if (columns !== '1' && columns !== '2') throw new ParameterError('--columns', JSON.stringify(columns), '1 (one column, 3.5 in) or 2 (both columns, 7 in)');
+  if (name !== 'paper')
+    throw new ParameterError(
+      '--columns',
+      JSON.stringify(columns),
+      `only with --theme paper (got --theme ${name})`,
+    );
+  if (columns !== '1' && columns !== '2')
+    throw new ParameterError(
+      '--columns',
+      JSON.stringify(columns),
+      '1 (one column, 3.5 in) or 2 (both columns, 7 in)',
+    );
   return columns === '2' ? themes['paper-double'] : themes.paper;
 }
 
@@ -91,11 +120,13 @@ export function chartTheme(name: string, columns?: string): ChartTheme {
  */
 export function chartRequest(input: string, flags: ChartFlags): ChartRequest {
   if (flags.kind === undefined) throw new ParameterError('--kind', 'nothing', CHART_KINDS.join(', '));
-  if (!(CHART_KINDS as readonly string[]).includes(flags.kind)) throw new ParameterError('--kind', JSON.stringify(flags.kind), CHART_KINDS.join(', '));
+  if (!(CHART_KINDS as readonly string[]).includes(flags.kind))
+    throw new ParameterError('--kind', JSON.stringify(flags.kind), CHART_KINDS.join(', '));
   const kind = flags.kind as ChartKind;
   const formats = parseFigureFormats('--format', flags.format);
   const theme = chartTheme(flags.theme, flags.columns);
-  if (flags.scale !== undefined && flags.dpi !== undefined) throw new ParameterError('--dpi', JSON.stringify(flags.dpi), 'either --scale or --dpi, not both');
+  if (flags.scale !== undefined && flags.dpi !== undefined)
+    throw new ParameterError('--dpi', JSON.stringify(flags.dpi), 'either --scale or --dpi, not both');
   const png: PngOptions = {
     ...(flags.scale !== undefined ? { scale: parseNumber('--scale', flags.scale, 0.1, 20) } : {}),
     ...(flags.dpi !== undefined ? { dpi: parseNumber('--dpi', flags.dpi, 10, 1440) } : {}),
@@ -103,15 +134,29 @@ export function chartRequest(input: string, flags: ChartFlags): ChartRequest {
   pngScale(png);
   const wantedExtension = kind === 'timeline' ? '.jsonl' : '.csv';
   if (!input.toLowerCase().endsWith(wantedExtension)) {
-    throw new ParameterError('<input>', JSON.stringify(input), kind === 'timeline' ? 'a replay trace FILE.jsonl (replilab replay --out)' : 'a FILE.csv');
+    throw new ParameterError(
+      '<input>',
+      JSON.stringify(input),
+      kind === 'timeline' ? 'a replay trace FILE.jsonl (replilab replay --out)' : 'a FILE.csv',
+    );
   }
-  if (!existsSync(input) || !statSync(input).isFile()) throw new ParameterError('<input>', JSON.stringify(input), 'an existing file');
+  if (!existsSync(input) || !statSync(input).isFile())
+    throw new ParameterError('<input>', JSON.stringify(input), 'an existing file');
   const themeSuffix = theme.name === 'screen' ? '' : `-${theme.name}`;
-  const base = flags.out ?? path.join(path.dirname(input), `${path.basename(input, path.extname(input))}-${kind}${themeSuffix}`);
+  const base =
+    flags.out ??
+    path.join(path.dirname(input), `${path.basename(input, path.extname(input))}-${kind}${themeSuffix}`);
   if (base === '' || base.endsWith('/') || base.endsWith(path.sep) || /\.(svg|png|pdf)$/i.test(base)) {
-    throw new ParameterError('--out', JSON.stringify(base), 'a path without extension (the formats add .svg, .png, .pdf), e.g. figures/wan-curves');
+    throw new ParameterError(
+      '--out',
+      JSON.stringify(base),
+      'a path without extension (the formats add .svg, .png, .pdf), e.g. figures/wan-curves',
+    );
   }
-  const quantiles = flags.quantiles?.split(',').map((q) => q.trim()).filter(Boolean);
+  const quantiles = flags.quantiles
+    ?.split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
   return {
     input,
     kind,
@@ -121,7 +166,11 @@ export function chartRequest(input: string, flags: ChartFlags): ChartRequest {
     base,
     table: {
       ...Object.fromEntries(TEXT_FLAGS.map((flag) => [flag, flags[flag]])),
-      theme, quantiles, where: flags.where, logX: flags.logX, logY: flags.logY,
+      theme,
+      quantiles,
+      where: flags.where,
+      logX: flags.logX,
+      logY: flags.logY,
     },
   };
 }
@@ -136,7 +185,11 @@ export function readCsvTable(file: string, flag = '<input>'): TableRow[] {
   try {
     return parse(readFileSync(file), { columns: true, skip_empty_lines: true }) as TableRow[];
   } catch (error) {
-    throw new ParameterError(flag, JSON.stringify(file), `a readable CSV with a header row (${(error as Error).message.split('\n')[0]})`);
+    throw new ParameterError(
+      flag,
+      JSON.stringify(file),
+      `a readable CSV with a header row (${(error as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -147,13 +200,27 @@ export function requestSpec(request: ChartRequest): VegaLiteSpec {
     try {
       trace = parseTraceJsonl(readFileSync(request.input, 'utf8'));
     } catch (error) {
-      if (error instanceof ParameterError) throw new ParameterError('<input>', JSON.stringify(request.input), `a replay trace: ${error.message}`);
-      throw new ParameterError('<input>', JSON.stringify(request.input), `a replay trace in JSON lines (${(error as Error).message.split('\n')[0]})`);
+      if (error instanceof ParameterError)
+        throw new ParameterError(
+          '<input>',
+          JSON.stringify(request.input),
+          `a replay trace: ${error.message}`,
+        );
+      throw new ParameterError(
+        '<input>',
+        JSON.stringify(request.input),
+        `a replay trace in JSON lines (${(error as Error).message.split('\n')[0]})`,
+      );
     }
     const spec = replayChartSpec(trace, request.theme);
-    return request.table.title === undefined ? spec : ({ ...spec, title: request.table.title } as VegaLiteSpec);
+    return request.table.title === undefined
+      ? spec
+      : ({ ...spec, title: request.table.title } as VegaLiteSpec);
   }
-  return tableChartSpec(readCsvTable(request.input), { ...request.table, kind: request.kind as TableChartKind });
+  return tableChartSpec(readCsvTable(request.input), {
+    ...request.table,
+    kind: request.kind as TableChartKind,
+  });
 }
 
 /**
@@ -165,7 +232,10 @@ export function requestSpec(request: ChartRequest): VegaLiteSpec {
  */
 export async function drawChart(request: ChartRequest): Promise<string[]> {
   const spec = requestSpec(request);
-  const files = await figureFiles(await renderSvg(spec), request.formats, { ...request.png, title: specTitle(spec) });
+  const files = await figureFiles(await renderSvg(spec), request.formats, {
+    ...request.png,
+    title: specTitle(spec),
+  });
   const written = files.map(({ format, data }) => ({ target: `${request.base}.${format}`, data }));
   for (const { target, data } of written) writeFileAtomic(target, data);
   return written.map((w) => w.target);
@@ -206,7 +276,9 @@ every format rendered; bad input exits 2 naming the flag and writes nothing.`;
 /** `replilab chart <input> --kind KIND ...`: a figure from a CSV (or a replay trace) without re-simulating. */
 export function chartCommand(): Command {
   return new Command('chart')
-    .description('Draw a figure (SVG, PNG, PDF) from a CSV the lab wrote, or a replay trace, without re-simulating.')
+    .description(
+      'Draw a figure (SVG, PNG, PDF) from a CSV the lab wrote, or a replay trace, without re-simulating.',
+    )
     .argument('<input>', 'a CSV (or, for --kind timeline, a replay trace .jsonl)')
     .addOption(new Option('--kind <kind>', `what to draw: ${CHART_KINDS.join(', ')}`))
     .option('--format <list>', `comma list of ${FIGURE_FORMATS.join(', ')}`, 'svg')
@@ -227,7 +299,11 @@ export function chartCommand(): Command {
     .option('--right <column>', 'failover: right-axis rate')
     .option('--right-low <column>', 'failover: its lower interval end')
     .option('--right-high <column>', 'failover: its upper interval end')
-    .option('--where <column=v1|v2>', 'keep rows whose column is one of the values (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option(
+      '--where <column=v1|v2>',
+      'keep rows whose column is one of the values (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
     .option('--x-title <text>', 'x-axis title')
     .option('--y-title <text>', 'y-axis title')
     .option('--log-x', 'log-scale x axis')

@@ -12,9 +12,27 @@ const failover = join(dir, 'failover.csv');
 
 beforeAll(() => {
   requireBuiltCli();
-  const rows = [1, 2].flatMap((r) => [0, 5, 10].map((t) => ({ r, w: 1, t, p_consistent: 1 - 0.5 / (1 + t * r), ci_low: 0.9 - 0.5 / (1 + t * r), ci_high: Math.min(1, 1.05 - 0.5 / (1 + t * r)), read_p99_ms: 2 * r, write_p99_ms: 3, t_visibility_999_ms: 20 / r })));
+  const rows = [1, 2].flatMap((r) =>
+    [0, 5, 10].map((t) => ({
+      r,
+      w: 1,
+      t,
+      p_consistent: 1 - 0.5 / (1 + t * r),
+      ci_low: 0.9 - 0.5 / (1 + t * r),
+      ci_high: Math.min(1, 1.05 - 0.5 / (1 + t * r)),
+      read_p99_ms: 2 * r,
+      write_p99_ms: 3,
+      t_visibility_999_ms: 20 / r,
+    })),
+  );
   writeFileSync(csv, toCsv(Object.keys(rows[0]!), rows));
-  const f = [100, 200, 400].map((t) => ({ timeout_ms: t, recovery_ms: t + 50, unnecessary_rate: 10 / t, unnecessary_low: 5 / t, unnecessary_high: 15 / t }));
+  const f = [100, 200, 400].map((t) => ({
+    timeout_ms: t,
+    recovery_ms: t + 50,
+    unnecessary_rate: 10 / t,
+    unnecessary_low: 5 / t,
+    unnecessary_high: 15 / t,
+  }));
   writeFileSync(failover, toCsv(Object.keys(f[0]!), f));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +41,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('replilab chart', { timeout: 90_000 }, () => {
   it('writes SVG, PNG (at --dpi) and PDF with the font embedded, and prints their paths', () => {
     const base = join(dir, 'out', 'curves');
-    const run = runCli(['chart', csv, '--kind', 'staleness', '--series', 'R={r} W={w}', '--format', 'svg,png,pdf', '--theme', 'paper', '--dpi', '144', '--out', base]);
+    const run = runCli([
+      'chart',
+      csv,
+      '--kind',
+      'staleness',
+      '--series',
+      'R={r} W={w}',
+      '--format',
+      'svg,png,pdf',
+      '--theme',
+      'paper',
+      '--dpi',
+      '144',
+      '--out',
+      base,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([`${base}.svg`, `${base}.png`, `${base}.pdf`]);
     const svg = readFileSync(`${base}.svg`, 'utf8');
@@ -38,12 +71,36 @@ describe('replilab chart', { timeout: 90_000 }, () => {
     expect(pdf).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans/);
   });
 
-  it('draws the trade-off, a heatmap and the failover chart from the lab\'s column names', () => {
-    const a = runCli(['chart', csv, '--kind', 'tradeoff', '--series', 'r,w', '--x', 'read_p99_ms+write_p99_ms', '--y', 't_visibility_999_ms']);
+  it("draws the trade-off, a heatmap and the failover chart from the lab's column names", () => {
+    const a = runCli([
+      'chart',
+      csv,
+      '--kind',
+      'tradeoff',
+      '--series',
+      'r,w',
+      '--x',
+      'read_p99_ms+write_p99_ms',
+      '--y',
+      't_visibility_999_ms',
+    ]);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout.trim()).toBe(join(dir, 'curves-tradeoff-paper.svg'));
     expect(readFileSync(join(dir, 'curves-tradeoff-paper.svg'), 'utf8')).toContain('r=1 w=1');
-    const b = runCli(['chart', csv, '--kind', 'heatmap', '--value', 't_visibility_999_ms', '--theme', 'talk', '--format', 'png', '--scale', '1']);
+    const b = runCli([
+      'chart',
+      csv,
+      '--kind',
+      'heatmap',
+      '--value',
+      't_visibility_999_ms',
+      '--theme',
+      'talk',
+      '--format',
+      'png',
+      '--scale',
+      '1',
+    ]);
     expect(b.code, b.stderr).toBe(0);
     expect(existsSync(join(dir, 'curves-heatmap-talk.png'))).toBe(true);
     const c = runCli(['chart', failover, '--kind', 'failover', '--theme', 'screen', '--columns', '2']);
@@ -58,13 +115,50 @@ describe('replilab chart', { timeout: 90_000 }, () => {
     const out = join(dir, 'bad');
     expectRefused(runCli(['chart', csv, '--kind', 'pie', '--out', out]), '--kind', []);
     expectRefused(runCli(['chart', csv, '--out', out]), '--kind', []);
-    expectRefused(runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--format', 'svg,gif', '--out', out]), '--format', []);
+    expectRefused(
+      runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--format', 'svg,gif', '--out', out]),
+      '--format',
+      [],
+    );
     expectRefused(runCli(['chart', csv, '--kind', 'staleness', '--out', out]), '--series', []);
-    expectRefused(runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--x', 'nope', '--out', out]), '--x', []);
-    expectRefused(runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--where', 'r=9', '--out', out]), '--where', []);
-    expectRefused(runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--theme', 'poster', '--out', out]), '--theme', []);
-    expectRefused(runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--dpi', '300', '--scale', '2', '--out', out]), '--dpi', []);
-    expectRefused(runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--out', `${out}.svg`]), '--out', []);
+    expectRefused(
+      runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--x', 'nope', '--out', out]),
+      '--x',
+      [],
+    );
+    expectRefused(
+      runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--where', 'r=9', '--out', out]),
+      '--where',
+      [],
+    );
+    expectRefused(
+      runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--theme', 'poster', '--out', out]),
+      '--theme',
+      [],
+    );
+    expectRefused(
+      runCli([
+        'chart',
+        csv,
+        '--kind',
+        'staleness',
+        '--series',
+        'r',
+        '--dpi',
+        '300',
+        '--scale',
+        '2',
+        '--out',
+        out,
+      ]),
+      '--dpi',
+      [],
+    );
+    expectRefused(
+      runCli(['chart', csv, '--kind', 'staleness', '--series', 'r', '--out', `${out}.svg`]),
+      '--out',
+      [],
+    );
     expectRefused(runCli(['chart', join(dir, 'missing.csv'), '--kind', 'staleness']), '<input>', []);
     expectRefused(runCli(['chart', csv, '--kind', 'timeline']), '<input>', []);
     expect(readdirSync(dir).sort()).toEqual(before);

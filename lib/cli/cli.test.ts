@@ -6,19 +6,38 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
-
 const run = runCli;
 
 beforeAll(requireBuiltCli);
 
 describe('replilab staleness', () => {
   it('--json prints exactly one JSON object with the documented names', () => {
-    const { code, stdout } = run(['staleness', '--latency', 'lnkd-disk', '--t', '0:10:5', '--trials', '20000', '--json', '--threads', '1']);
+    const { code, stdout } = run([
+      'staleness',
+      '--latency',
+      'lnkd-disk',
+      '--t',
+      '0:10:5',
+      '--trials',
+      '20000',
+      '--json',
+      '--threads',
+      '1',
+    ]);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const json = JSON.parse(lines[0]);
-    expect(Object.keys(json)).toEqual(['n', 'r', 'w', 'trials', 'seed', 'curve', 't_visibility', 'latency_ms']);
+    expect(Object.keys(json)).toEqual([
+      'n',
+      'r',
+      'w',
+      'trials',
+      'seed',
+      'curve',
+      't_visibility',
+      'latency_ms',
+    ]);
     expect(json).toMatchObject({ n: 3, r: 1, w: 1, trials: 20000, seed: 1 });
     expect(json.curve.map((p: { t: number }) => p.t)).toEqual([0, 5, 10]);
     expect(Object.keys(json.t_visibility)).toEqual(['0.9', '0.99', '0.999']);
@@ -27,8 +46,24 @@ describe('replilab staleness', () => {
 
   it('writes a CSV, its manifest and figures; 1 and 2 threads give byte-identical CSVs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'replilab-cli-'));
-    const common = ['staleness', '--latency', 'ymmr', '--r', '1', '--w', '2', '--t', '0,1,5,10,50,100', '--trials', '150000', '--seed', '5'];
-    expect(run([...common, '--threads', '1', '--out', join(dir, 'one.csv'), '--figures', 'svg,png']).code).toBe(0);
+    const common = [
+      'staleness',
+      '--latency',
+      'ymmr',
+      '--r',
+      '1',
+      '--w',
+      '2',
+      '--t',
+      '0,1,5,10,50,100',
+      '--trials',
+      '150000',
+      '--seed',
+      '5',
+    ];
+    expect(
+      run([...common, '--threads', '1', '--out', join(dir, 'one.csv'), '--figures', 'svg,png']).code,
+    ).toBe(0);
     expect(run([...common, '--threads', '2', '--out', join(dir, 'two.csv')]).code).toBe(0);
     const one = readFileSync(join(dir, 'one.csv'));
     expect(readFileSync(join(dir, 'two.csv')).equals(one)).toBe(true);
@@ -46,7 +81,18 @@ describe('replilab staleness', () => {
   });
 
   it('reads an empirical latency trace with file:', () => {
-    const { code, stdout } = run(['staleness', '--latency', 'file:data/latency/example-trace.csv', '--t', '0,1', '--trials', '5000', '--json', '--threads', '1']);
+    const { code, stdout } = run([
+      'staleness',
+      '--latency',
+      'file:data/latency/example-trace.csv',
+      '--t',
+      '0,1',
+      '--trials',
+      '5000',
+      '--json',
+      '--threads',
+      '1',
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout).curve).toHaveLength(2);
   });
@@ -54,7 +100,18 @@ describe('replilab staleness', () => {
   it('--help shows the options and examples', () => {
     const { code, stdout } = run(['staleness', '--help']);
     expect(code).toBe(0);
-    for (const text of ['--latency', '--w-latency', '--n', '--t', '--trials', '--seed', '--threads', '--out', '--json', 'Examples:']) {
+    for (const text of [
+      '--latency',
+      '--w-latency',
+      '--n',
+      '--t',
+      '--trials',
+      '--seed',
+      '--threads',
+      '--out',
+      '--json',
+      'Examples:',
+    ]) {
       expect(stdout).toContain(text);
     }
   });
@@ -84,7 +141,10 @@ describe('replilab staleness', () => {
       it(name, () => {
         const out = join(dir, `${name.replace(/\W+/g, '-')}.csv`);
         // Small trials first: a case's own --trials comes later and wins.
-        expectRefused(run(['staleness', '--trials', '1000', ...args, '--out', out]), flag, [out, out.replace(/\.csv$/, '.manifest.json')]);
+        expectRefused(run(['staleness', '--trials', '1000', ...args, '--out', out]), flag, [
+          out,
+          out.replace(/\.csv$/, '.manifest.json'),
+        ]);
       });
     }
   });

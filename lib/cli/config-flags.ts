@@ -21,7 +21,10 @@ export interface FlagField {
  * flagTable({ heartbeatMs: 'number', ratePerMs: 'number' }, { ratePerMs: '--rate' });
  * // [{ flag: '--heartbeat', field: 'heartbeatMs', kind: 'number' }, { flag: '--rate', field: 'ratePerMs', kind: 'number' }]
  */
-export function flagTable(kinds: Record<string, FlagField['kind']>, rename: Record<string, string> = {}): FlagField[] {
+export function flagTable(
+  kinds: Record<string, FlagField['kind']>,
+  rename: Record<string, string> = {},
+): FlagField[] {
   return Object.entries(kinds).map(([field, kind]) => ({
     flag: rename[field] ?? `--${field.replace(/Ms$/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
     field,
@@ -31,7 +34,9 @@ export function flagTable(kinds: Record<string, FlagField['kind']>, rename: Reco
 
 /** {@link configFromFlags} and the `--seed` flag (default 1). */
 export function runFromFlags<C extends object>(
-  flags: Record<string, unknown>, fields: readonly FlagField[], validate: (config: Partial<C>) => unknown,
+  flags: Record<string, unknown>,
+  fields: readonly FlagField[],
+  validate: (config: Partial<C>) => unknown,
 ): { config: Partial<C>; seed: number } {
   const config = configFromFlags<C>(flags, fields, validate);
   const seed = flags.seed === undefined ? 1 : parseWholeNumber('--seed', String(flags.seed), 0);
@@ -58,7 +63,9 @@ function parseNumber(flag: string, text: string): number {
  * const config = configFromFlags(flags, [{ flag: '--heartbeat', field: 'heartbeatMs', kind: 'number' }], validateFailoverConfig);
  */
 export function configFromFlags<C extends object>(
-  flags: Record<string, unknown>, fields: readonly FlagField[], validate: (config: Partial<C>) => unknown,
+  flags: Record<string, unknown>,
+  fields: readonly FlagField[],
+  validate: (config: Partial<C>) => unknown,
 ): Partial<C> {
   const config: Record<string, unknown> = {};
   const given = new Map<string, string>();

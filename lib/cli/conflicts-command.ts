@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { ParameterError } from '../errors.js';
 import type { CountEstimate } from '../check/index.js';
-import { MULTI_LEADER_DEFAULTS, validateMultiLeaderConfig, type MultiLeaderConfig } from '../strategies/multi-leader/multi-leader-config.js';
+import {
+  MULTI_LEADER_DEFAULTS,
+  validateMultiLeaderConfig,
+  type MultiLeaderConfig,
+} from '../strategies/multi-leader/multi-leader-config.js';
 import { runMultiLeader, type MultiLeaderResult } from '../strategies/multi-leader/run-multi-leader.js';
 import { conflictsCsvRow } from './conflicts-row.js';
 import { parseWholeNumber } from './parse-values.js';
@@ -35,11 +39,25 @@ export interface ConflictsFlags {
 
 /** Config field -> the flag that sets it (errors from validation are renamed to the flag). */
 const FLAG_OF: Record<string, string> = {
-  datacenters: '--datacenters', topology: '--topology', interDcLatency: '--inter-dc-latency',
-  localWriteLatency: '--local-write-latency', fifoLinks: '--non-fifo', clockSkew: '--clock-skew', clockDrift: '--clock-drift',
-  resolution: '--resolution', keys: '--keys', zipf: '--zipf', writeRatePerSec: '--write-rate', durationMs: '--duration',
-  homeRouting: '--home-routing', 'dcFailure.dc': '--fail-dc', 'dcFailure.atMs': '--fail-at', 'dcFailure.durationMs': '--fail-for',
-  dcFailure: '--fail-dc', localFollowers: '--local-followers', localReplicationLatency: '--local-replication-latency',
+  datacenters: '--datacenters',
+  topology: '--topology',
+  interDcLatency: '--inter-dc-latency',
+  localWriteLatency: '--local-write-latency',
+  fifoLinks: '--non-fifo',
+  clockSkew: '--clock-skew',
+  clockDrift: '--clock-drift',
+  resolution: '--resolution',
+  keys: '--keys',
+  zipf: '--zipf',
+  writeRatePerSec: '--write-rate',
+  durationMs: '--duration',
+  homeRouting: '--home-routing',
+  'dcFailure.dc': '--fail-dc',
+  'dcFailure.atMs': '--fail-at',
+  'dcFailure.durationMs': '--fail-for',
+  dcFailure: '--fail-dc',
+  localFollowers: '--local-followers',
+  localReplicationLatency: '--local-replication-latency',
   localReadRatePerSec: '--local-read-rate',
 };
 
@@ -100,29 +118,44 @@ function parseNumberFlag(flag: string, text: string, allowInfinity = false): num
  * @example
  * conflictsRunFromFlags({ datacenters: '2', resolution: 'merge' }).config; // { datacenters: 2, resolution: 'merge' }
  */
-export function conflictsRunFromFlags(flags: ConflictsFlags): { config: Partial<MultiLeaderConfig>; seed: number } {
+export function conflictsRunFromFlags(flags: ConflictsFlags): {
+  config: Partial<MultiLeaderConfig>;
+  seed: number;
+} {
   const config: Partial<MultiLeaderConfig> = {};
-  if (flags.datacenters !== undefined) config.datacenters = parseWholeNumber('--datacenters', flags.datacenters, 1);
+  if (flags.datacenters !== undefined)
+    config.datacenters = parseWholeNumber('--datacenters', flags.datacenters, 1);
   if (flags.topology !== undefined) config.topology = flags.topology as MultiLeaderConfig['topology'];
   if (flags.interDcLatency !== undefined) config.interDcLatency = flags.interDcLatency;
   if (flags.localWriteLatency !== undefined) config.localWriteLatency = flags.localWriteLatency;
   if (flags.nonFifo === true) config.fifoLinks = false;
-  if (flags.clockSkew !== undefined) config.clockSkew = /^none$/i.test(flags.clockSkew.trim()) ? null : flags.clockSkew;
+  if (flags.clockSkew !== undefined)
+    config.clockSkew = /^none$/i.test(flags.clockSkew.trim()) ? null : flags.clockSkew;
   if (flags.clockDrift !== undefined) config.clockDrift = parseNumberFlag('--clock-drift', flags.clockDrift);
   if (flags.resolution !== undefined) {
     if (!(CLI_RESOLUTIONS as readonly string[]).includes(flags.resolution)) {
-      throw new ParameterError('--resolution', JSON.stringify(flags.resolution), `${CLI_RESOLUTIONS.join(', ')} (a custom handler is a library option)`);
+      throw new ParameterError(
+        '--resolution',
+        JSON.stringify(flags.resolution),
+        `${CLI_RESOLUTIONS.join(', ')} (a custom handler is a library option)`,
+      );
     }
     config.resolution = flags.resolution as MultiLeaderConfig['resolution'];
   }
   if (flags.keys !== undefined) config.keys = parseWholeNumber('--keys', flags.keys, 1);
   if (flags.zipf !== undefined) config.zipf = parseNumberFlag('--zipf', flags.zipf);
-  if (flags.writeRate !== undefined) config.writeRatePerSec = parseNumberFlag('--write-rate', flags.writeRate);
+  if (flags.writeRate !== undefined)
+    config.writeRatePerSec = parseNumberFlag('--write-rate', flags.writeRate);
   if (flags.duration !== undefined) config.durationMs = parseNumberFlag('--duration', flags.duration);
   if (flags.homeRouting === true) config.homeRouting = true;
   const failFlags = [flags.failDc, flags.failAt, flags.failFor];
   if (failFlags.some((f) => f !== undefined)) {
-    if (flags.failDc === undefined) throw new ParameterError('--fail-dc', '(missing)', 'the failing datacenter id, required by --fail-at and --fail-for');
+    if (flags.failDc === undefined)
+      throw new ParameterError(
+        '--fail-dc',
+        '(missing)',
+        'the failing datacenter id, required by --fail-at and --fail-for',
+      );
     config.dcFailure = {
       dc: parseWholeNumber('--fail-dc', flags.failDc, 0),
       atMs: flags.failAt === undefined ? 0 : parseNumberFlag('--fail-at', flags.failAt),
@@ -133,8 +166,10 @@ export function conflictsRunFromFlags(flags: ConflictsFlags): { config: Partial<
     const counts = flags.localFollowers.split(',').map((n) => parseWholeNumber('--local-followers', n, 0));
     config.localFollowers = counts.length === 1 ? counts[0] : counts;
   }
-  if (flags.localReplicationLatency !== undefined) config.localReplicationLatency = flags.localReplicationLatency;
-  if (flags.localReadRate !== undefined) config.localReadRatePerSec = parseNumberFlag('--local-read-rate', flags.localReadRate);
+  if (flags.localReplicationLatency !== undefined)
+    config.localReplicationLatency = flags.localReplicationLatency;
+  if (flags.localReadRate !== undefined)
+    config.localReadRatePerSec = parseNumberFlag('--local-read-rate', flags.localReadRate);
   const seed = flags.seed === undefined ? 1 : parseWholeNumber('--seed', flags.seed, 0);
   try {
     validateMultiLeaderConfig(config);
@@ -152,17 +187,39 @@ export function conflictsRunFromFlags(flags: ConflictsFlags): { config: Partial<
  * @example
  * JSON.stringify(conflictsJson(runMultiLeader({}, 1), 1, {}));
  */
-export function conflictsJson(result: MultiLeaderResult, seed: number, config: Partial<MultiLeaderConfig>): Record<string, unknown> {
+export function conflictsJson(
+  result: MultiLeaderResult,
+  seed: number,
+  config: Partial<MultiLeaderConfig>,
+): Record<string, unknown> {
   const {
-    writes, acked_writes, conflicts, conflicts_per_1000_writes, acked_writes_lost, converged, convergence_ms, out_of_order_applies, ...rest
+    writes,
+    acked_writes,
+    conflicts,
+    conflicts_per_1000_writes,
+    acked_writes_lost,
+    converged,
+    convergence_ms,
+    out_of_order_applies,
+    ...rest
   } = result;
   const full: Record<string, unknown> = { ...MULTI_LEADER_DEFAULTS, ...config };
   const failure = full.dcFailure as MultiLeaderConfig['dcFailure'];
   // JSON has no Infinity: an outage that never ends prints durationMs null.
-  if (failure !== null && !Number.isFinite(failure.durationMs)) full.dcFailure = { ...failure, durationMs: null };
+  if (failure !== null && !Number.isFinite(failure.durationMs))
+    full.dcFailure = { ...failure, durationMs: null };
   return {
-    writes, acked_writes, conflicts, conflicts_per_1000_writes, acked_writes_lost, converged, convergence_ms, out_of_order_applies,
-    ...rest, seed, config: full,
+    writes,
+    acked_writes,
+    conflicts,
+    conflicts_per_1000_writes,
+    acked_writes_lost,
+    converged,
+    convergence_ms,
+    out_of_order_applies,
+    ...rest,
+    seed,
+    config: full,
   };
 }
 
@@ -197,36 +254,67 @@ function summaryText(r: MultiLeaderResult, seed: number, config: Partial<MultiLe
 /** `replilab conflicts`: one run of the multi-leader model. */
 export function conflictsCommand(): Command {
   return new Command('conflicts')
-    .description('simulate multi-leader replication across datacenters (topologies, clock skew, conflict detection with version vectors, resolution policies, home routing, outages) and count conflicts and lost writes')
+    .description(
+      'simulate multi-leader replication across datacenters (topologies, clock skew, conflict detection with version vectors, resolution policies, home routing, outages) and count conflicts and lost writes',
+    )
     .option('--datacenters <count>', `datacenters, one leader each (default ${d.datacenters})`)
     .option('--topology <kind>', `all, ring or star (default ${d.topology})`)
-    .option('--inter-dc-latency <spec>', `one-way replication delay between datacenters, ms (default ${String(d.interDcLatency)})`)
-    .option('--local-write-latency <spec>', `from a write's arrival at its leader to its acknowledgement, ms (default ${d.localWriteLatency})`)
+    .option(
+      '--inter-dc-latency <spec>',
+      `one-way replication delay between datacenters, ms (default ${String(d.interDcLatency)})`,
+    )
+    .option(
+      '--local-write-latency <spec>',
+      `from a write's arrival at its leader to its acknowledgement, ms (default ${d.localWriteLatency})`,
+    )
     .option('--non-fifo', 'replication messages on one link may overtake each other (default: FIFO streams)')
     .option('--clock-skew <spec>', 'per-leader clock offset in ms, drawn once, or none (default none)')
-    .option('--clock-drift <max>', `clock rate error, uniform in [-max, max], in [0, 1) (default ${d.clockDrift})`)
-    .option('--resolution <policy>', `lww, replica-id, merge, merge-concat or siblings (default ${d.resolution})`)
+    .option(
+      '--clock-drift <max>',
+      `clock rate error, uniform in [-max, max], in [0, 1) (default ${d.clockDrift})`,
+    )
+    .option(
+      '--resolution <policy>',
+      `lww, replica-id, merge, merge-concat or siblings (default ${d.resolution})`,
+    )
     .option('--keys <count>', `number of keys (default ${d.keys})`)
     .option('--zipf <s>', `Zipf exponent of key popularity, >= 0; 0 is uniform (default ${d.zipf})`)
-    .option('--write-rate <per-sec>', `writes per second arriving at each datacenter, Poisson (default ${d.writeRatePerSec})`)
+    .option(
+      '--write-rate <per-sec>',
+      `writes per second arriving at each datacenter, Poisson (default ${d.writeRatePerSec})`,
+    )
     .option('--duration <ms>', `how long writes arrive, ms (default ${d.durationMs})`)
-    .option('--home-routing', 'route each write to its key\'s home datacenter (key mod D) to avoid conflicts (default: the local one)')
+    .option(
+      '--home-routing',
+      "route each write to its key's home datacenter (key mod D) to avoid conflicts (default: the local one)",
+    )
     .option('--fail-dc <id>', 'a datacenter that fails (its users are rerouted to the next one)')
     .option('--fail-at <ms>', 'when it fails (default 0)')
     .option('--fail-for <ms>', 'how long it stays down, or inf (default inf)')
-    .option('--local-followers <count>', `local followers (read replicas) per datacenter leader, or a comma list, one count per datacenter (default ${String(d.localFollowers)})`)
-    .option('--local-replication-latency <spec>', `one-way delay from a leader to its local followers, ms, FIFO (default ${d.localReplicationLatency}, mean 1 ms: a lab default)`)
-    .option('--local-read-rate <per-sec>', `reads per second at each datacenter, Poisson, served by a random local follower or the leader (default ${d.localReadRatePerSec})`)
+    .option(
+      '--local-followers <count>',
+      `local followers (read replicas) per datacenter leader, or a comma list, one count per datacenter (default ${String(d.localFollowers)})`,
+    )
+    .option(
+      '--local-replication-latency <spec>',
+      `one-way delay from a leader to its local followers, ms, FIFO (default ${d.localReplicationLatency}, mean 1 ms: a lab default)`,
+    )
+    .option(
+      '--local-read-rate <per-sec>',
+      `reads per second at each datacenter, Poisson, served by a random local follower or the leader (default ${d.localReadRatePerSec})`,
+    )
     .option('--seed <seed>', 'seed of every random stream (default 1)')
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')
     .addHelpText('after', EXAMPLES)
-    .action((flags: ConflictsFlags) => runModelCommand(flags, {
-      experiment: 'conflicts',
-      resolve: () => conflictsRunFromFlags(flags),
-      run: runMultiLeader,
-      json: conflictsJson,
-      csvRow: conflictsCsvRow,
-      summary: summaryText,
-    }));
+    .action((flags: ConflictsFlags) =>
+      runModelCommand(flags, {
+        experiment: 'conflicts',
+        resolve: () => conflictsRunFromFlags(flags),
+        run: runMultiLeader,
+        json: conflictsJson,
+        csvRow: conflictsCsvRow,
+        summary: summaryText,
+      }),
+    );
 }

@@ -1,4 +1,7 @@
-import { MULTI_LEADER_DEFAULTS, type MultiLeaderConfig } from '../strategies/multi-leader/multi-leader-config.js';
+import {
+  MULTI_LEADER_DEFAULTS,
+  type MultiLeaderConfig,
+} from '../strategies/multi-leader/multi-leader-config.js';
 import type { MultiLeaderResult } from '../strategies/multi-leader/run-multi-leader.js';
 import type { CsvValue } from '../sweep/csv-output.js';
 import { resultCsvRow } from '../sweep/result-row.js';
@@ -11,7 +14,12 @@ import { resultCsvRow } from '../sweep/result-row.js';
  * @example
  * const { columns, row } = conflictsCsvRow(runMultiLeader({ datacenters: 2 }, 1), 1, { datacenters: 2 });
  */
-export function conflictsCsvRow(result: MultiLeaderResult, seed: number, config: Partial<MultiLeaderConfig>, trials = 1): { columns: string[]; row: Record<string, CsvValue> } {
+export function conflictsCsvRow(
+  result: MultiLeaderResult,
+  seed: number,
+  config: Partial<MultiLeaderConfig>,
+  trials = 1,
+): { columns: string[]; row: Record<string, CsvValue> } {
   const parameters = { ...MULTI_LEADER_DEFAULTS, ...config } as unknown as Record<string, unknown>;
   return resultCsvRow({ parameters, metrics: result as unknown as Record<string, unknown>, trials, seed });
 }

@@ -5,14 +5,30 @@ beforeAll(requireBuiltCli);
 
 /** Issue 6's JSON names (keep them), in this order first. */
 const ISSUE_KEYS = [
-  'writes', 'acked_writes', 'conflicts', 'conflicts_per_1000_writes', 'acked_writes_lost', 'converged', 'convergence_ms', 'out_of_order_applies',
+  'writes',
+  'acked_writes',
+  'conflicts',
+  'conflicts_per_1000_writes',
+  'acked_writes_lost',
+  'converged',
+  'convergence_ms',
+  'out_of_order_applies',
 ];
 
 const runJson = (args: string[]) => runCliJson(['conflicts', ...args, '--json']);
 
 describe('replilab conflicts --json', () => {
-  it('prints one object with issue 6\'s names first and consistent numbers', () => {
-    const j = runJson(['--datacenters', '3', '--duration', '3000', '--keys', '20', '--clock-skew', 'uniform(0,50)']);
+  it("prints one object with issue 6's names first and consistent numbers", () => {
+    const j = runJson([
+      '--datacenters',
+      '3',
+      '--duration',
+      '3000',
+      '--keys',
+      '20',
+      '--clock-skew',
+      'uniform(0,50)',
+    ]);
     expect(Object.keys(j).slice(0, ISSUE_KEYS.length)).toEqual(ISSUE_KEYS);
     expect(j.acked_writes).toBe(j.writes);
     expect(j.conflicts_per_1000_writes).toBeCloseTo((1000 * j.conflicts) / j.writes, 9);
@@ -23,16 +39,47 @@ describe('replilab conflicts --json', () => {
     expect(j.out_of_order_applies).toBe(0);
     expect(j.intervals.conflicts.low).toBeLessThanOrEqual(j.conflicts / j.writes);
     expect(j.seed).toBe(1);
-    expect(j.config).toMatchObject({ datacenters: 3, topology: 'all', resolution: 'lww', clockSkew: 'uniform(0,50)', durationMs: 3000 });
+    expect(j.config).toMatchObject({
+      datacenters: 3,
+      topology: 'all',
+      resolution: 'lww',
+      clockSkew: 'uniform(0,50)',
+      durationMs: 3000,
+    });
   });
 
   it('every flag of item 7 is taken: merge loses nothing, home routing avoids every conflict', () => {
-    const args = ['--datacenters', '4', '--topology', 'ring', '--inter-dc-latency', 'uniform(20,60)', '--clock-skew', 'none',
-      '--keys', '50', '--zipf', '0.9', '--write-rate', '50', '--duration', '2000', '--seed', '3'];
+    const args = [
+      '--datacenters',
+      '4',
+      '--topology',
+      'ring',
+      '--inter-dc-latency',
+      'uniform(20,60)',
+      '--clock-skew',
+      'none',
+      '--keys',
+      '50',
+      '--zipf',
+      '0.9',
+      '--write-rate',
+      '50',
+      '--duration',
+      '2000',
+      '--seed',
+      '3',
+    ];
     const merge = runJson([...args, '--resolution', 'merge']);
     expect(merge.acked_writes_lost).toBe(0);
     expect(merge.conflicts).toBeGreaterThan(0);
-    expect(merge.config).toMatchObject({ datacenters: 4, topology: 'ring', keys: 50, zipf: 0.9, writeRatePerSec: 50, durationMs: 2000 });
+    expect(merge.config).toMatchObject({
+      datacenters: 4,
+      topology: 'ring',
+      keys: 50,
+      zipf: 0.9,
+      writeRatePerSec: 50,
+      durationMs: 2000,
+    });
     const routed = runJson([...args, '--resolution', 'replica-id', '--home-routing']);
     expect(routed.conflicts).toBe(0);
     expect(routed.writes).toBe(merge.writes);
@@ -49,15 +96,35 @@ describe('replilab conflicts --json', () => {
 
 describe('replilab conflicts: local followers', () => {
   it('--local-followers, --local-replication-latency, --local-read-rate: stale follower reads, lag, convergence through the followers', () => {
-    const args = ['--datacenters', '2', '--keys', '10', '--duration', '3000', '--inter-dc-latency', 'const(40)', '--resolution', 'merge', '--local-read-rate', '200'];
+    const args = [
+      '--datacenters',
+      '2',
+      '--keys',
+      '10',
+      '--duration',
+      '3000',
+      '--inter-dc-latency',
+      'const(40)',
+      '--resolution',
+      'merge',
+      '--local-read-rate',
+      '200',
+    ];
     const j = runJson([...args, '--local-followers', '2', '--local-replication-latency', 'const(25)']);
     expect(Object.keys(j).slice(0, ISSUE_KEYS.length)).toEqual(ISSUE_KEYS);
     expect(j.follower_reads).toBe(j.local_reads);
     expect(j.follower_stale_reads).toBeGreaterThan(0);
-    expect(j.intervals.follower_stale_reads).toMatchObject({ count: j.follower_stale_reads, of: j.follower_reads });
+    expect(j.intervals.follower_stale_reads).toMatchObject({
+      count: j.follower_stale_reads,
+      of: j.follower_reads,
+    });
     expect(j.follower_lag_ms.max).toBeCloseTo(25, 9);
     expect(j.convergence_ms).toBeCloseTo(65, 9); // the last write's hop, then its leader's stream
-    expect(j.config).toMatchObject({ localFollowers: 2, localReplicationLatency: 'const(25)', localReadRatePerSec: 200 });
+    expect(j.config).toMatchObject({
+      localFollowers: 2,
+      localReplicationLatency: 'const(25)',
+      localReadRatePerSec: 200,
+    });
     const perDc = runJson([...args, '--local-followers', '0,3', '--local-replication-latency', 'const(0)']);
     expect(perDc.follower_stale_reads).toBe(0);
     expect(perDc.follower_reads).toBeLessThan(perDc.local_reads); // datacenter 0's reads go to its leader
@@ -65,7 +132,15 @@ describe('replilab conflicts: local followers', () => {
   });
 
   it('the text summary reports follower staleness and lag', () => {
-    const run = runCli(['conflicts', '--duration', '1000', '--local-followers', '1', '--local-read-rate', '50']);
+    const run = runCli([
+      'conflicts',
+      '--duration',
+      '1000',
+      '--local-followers',
+      '1',
+      '--local-read-rate',
+      '50',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/follower stale reads: .*of follower reads/);
     expect(run.stdout).toMatch(/follower lag: +p50 .* max .*applies\)/);

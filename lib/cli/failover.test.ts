@@ -4,17 +4,37 @@ import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testki
 beforeAll(requireBuiltCli);
 
 /** Issue 5's JSON names for `replilab failover` (keep them). */
-const ISSUE_KEYS = ['trials', 'recovery_ms', 'election_rounds', 'no_leader_trials', 'unnecessary_failovers', 'split_brain_ms', 'acked_writes_lost', 'discarded_writes', 'reused_ids'];
+const ISSUE_KEYS = [
+  'trials',
+  'recovery_ms',
+  'election_rounds',
+  'no_leader_trials',
+  'unnecessary_failovers',
+  'split_brain_ms',
+  'acked_writes_lost',
+  'discarded_writes',
+  'reused_ids',
+];
 
 function runJson(args: string[]): Record<string, any> {
   return runCliJson(['failover', ...args, '--json']);
 }
 
 describe('replilab failover', () => {
-  it('--json prints one object with issue 5\'s names', () => {
-    const j = runJson(['--trials', '30', '--election', 'raft', '--election-timeout', '150-300', '--seed', '3']);
+  it("--json prints one object with issue 5's names", () => {
+    const j = runJson([
+      '--trials',
+      '30',
+      '--election',
+      'raft',
+      '--election-timeout',
+      '150-300',
+      '--seed',
+      '3',
+    ]);
     for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
-    for (const q of ['mean', 'p50', 'p90', 'p99', 'max']) expect(j.recovery_ms[q], q).toBeGreaterThanOrEqual(150 - 50);
+    for (const q of ['mean', 'p50', 'p90', 'p99', 'max'])
+      expect(j.recovery_ms[q], q).toBeGreaterThanOrEqual(150 - 50);
     expect(j.recovery_ms.p50).toBeLessThanOrEqual(j.recovery_ms.p99);
     expect(j.election_rounds.mean).toBeGreaterThanOrEqual(1);
     expect(j.trials).toBe(30);
@@ -23,9 +43,36 @@ describe('replilab failover', () => {
   }, 30_000);
 
   it('every issue flag is accepted; partition without fencing shows split brain, with fencing none', () => {
-    const common = ['--nodes', '5', '--election', 'coordinator', '--heartbeat', '50', '--detector', 'timeout', '--timeout', '400',
-      '--latency', 'exp(1)', '--disk', 'const(1)', '--stale-followers', '1', '--fault', 'partition', '--pause', 'uniform(0,500)',
-      '--async-followers', '4', '--write-rate', '0.1', '--trials', '10', '--seed', '2'];
+    const common = [
+      '--nodes',
+      '5',
+      '--election',
+      'coordinator',
+      '--heartbeat',
+      '50',
+      '--detector',
+      'timeout',
+      '--timeout',
+      '400',
+      '--latency',
+      'exp(1)',
+      '--disk',
+      'const(1)',
+      '--stale-followers',
+      '1',
+      '--fault',
+      'partition',
+      '--pause',
+      'uniform(0,500)',
+      '--async-followers',
+      '4',
+      '--write-rate',
+      '0.1',
+      '--trials',
+      '10',
+      '--seed',
+      '2',
+    ];
     const open = runJson(common);
     const fenced = runJson([...common, '--fencing']);
     expect(open.split_brain_ms.mean).toBeGreaterThan(1000);
@@ -37,7 +84,22 @@ describe('replilab failover', () => {
   it('--fault spike: every spike that silences the leader past the timeout is an unnecessary failover; the config lists the spike', () => {
     // Heartbeats every 50 ms, spikes of 800 ms holding the leader's messages 600 ms: the coordinator
     // hears nothing for 650 ms > 500 ms in every trial, though the leader never stops.
-    const args = ['--election', 'coordinator', '--timeout', '500', '--fault', 'spike', '--spike-duration', 'const(800)', '--spike-delay', 'const(600)', '--trials', '20', '--seed', '4'];
+    const args = [
+      '--election',
+      'coordinator',
+      '--timeout',
+      '500',
+      '--fault',
+      'spike',
+      '--spike-duration',
+      'const(800)',
+      '--spike-delay',
+      'const(600)',
+      '--trials',
+      '20',
+      '--seed',
+      '4',
+    ];
     const j = runJson(args);
     expect(Object.keys(j).slice(0, 3)).toEqual(['trials', 'recovery_ms', 'detection_ms']);
     for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
@@ -58,7 +120,11 @@ describe('replilab failover', () => {
   it('refuses bad input with one line naming the flag, exit 2', () => {
     expectRefused(runCli(['failover', '--election-timeout', '300-150']), '--election-timeout', []);
     expectRefused(runCli(['failover', '--election-timeout', 'soon']), '--election-timeout', []);
-    expectRefused(runCli(['failover', '--election', 'coordinator', '--heartbeat', '500', '--timeout', '500']), '--heartbeat', []);
+    expectRefused(
+      runCli(['failover', '--election', 'coordinator', '--heartbeat', '500', '--timeout', '500']),
+      '--heartbeat',
+      [],
+    );
     expectRefused(runCli(['failover', '--heartbeat', '200']), '--heartbeat', []); // >= the minimum election timeout (150)
     expectRefused(runCli(['failover', '--nodes', '3', '--stale-followers', '5']), '--stale-followers', []);
     expectRefused(runCli(['failover', '--write-rate=-0.5']), '--write-rate', []);
@@ -68,6 +134,10 @@ describe('replilab failover', () => {
     expectRefused(runCli(['failover', '--trials', '0']), '--trials', []);
     expectRefused(runCli(['failover', '--fault', 'spikes']), '--fault', []);
     expectRefused(runCli(['failover', '--fault', 'spike', '--spike-delay', 'exp(-1)']), '--spike-delay', []);
-    expectRefused(runCli(['failover', '--fault', 'spike', '--spike-duration', 'soon']), '--spike-duration', []);
+    expectRefused(
+      runCli(['failover', '--fault', 'spike', '--spike-duration', 'soon']),
+      '--spike-duration',
+      [],
+    );
   }, 60_000);
 });

@@ -4,11 +4,43 @@ import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testki
 beforeAll(requireBuiltCli);
 
 describe('replilab lag', () => {
-  it('--json prints one object with issue 5\'s names, for every routing policy', () => {
-    for (const routing of ['random', 'sticky', 'leader-for-own', 'leader-window', 'client-position', 'lag-bounded']) {
-      const j = runCliJson(['lag', '--routing', routing, '--ops', '3000', '--followers', '2', '--replication-latency', 'exp(0.1)',
-        '--clients', '10', '--keys', '10', '--write-ratio', '0.3', '--rate', '0.1', '--seed', '2', '--json']);
-      for (const key of ['ryw_violations', 'monotonic_read_violations', 'consistent_prefix_violations', 'leader_read_share']) {
+  it("--json prints one object with issue 5's names, for every routing policy", () => {
+    for (const routing of [
+      'random',
+      'sticky',
+      'leader-for-own',
+      'leader-window',
+      'client-position',
+      'lag-bounded',
+    ]) {
+      const j = runCliJson([
+        'lag',
+        '--routing',
+        routing,
+        '--ops',
+        '3000',
+        '--followers',
+        '2',
+        '--replication-latency',
+        'exp(0.1)',
+        '--clients',
+        '10',
+        '--keys',
+        '10',
+        '--write-ratio',
+        '0.3',
+        '--rate',
+        '0.1',
+        '--seed',
+        '2',
+        '--json',
+      ]);
+      for (const key of [
+        'ryw_violations',
+        'monotonic_read_violations',
+        'consistent_prefix_violations',
+        'leader_read_share',
+      ]) {
         expect(j[key], `${routing} ${key}`).toBeGreaterThanOrEqual(0);
         expect(j[key], `${routing} ${key}`).toBeLessThanOrEqual(1);
       }

@@ -3,9 +3,23 @@ import { Command } from 'commander';
 import { ParameterError } from '../errors.js';
 import type { CountEstimate } from '../check/index.js';
 import { latencyPresetNames } from '../latency/index.js';
-import { LEADERLESS_DEFAULTS, validateLeaderlessConfig, type LeaderlessConfig } from '../strategies/leaderless/cluster-config.js';
-import { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult, type OperationLatencyMs } from '../strategies/leaderless/run-leaderless.js';
-import { leaderlessScenarios, scenarioResult, type LeaderlessScenario, type ScenarioResult } from '../strategies/leaderless/scenarios.js';
+import {
+  LEADERLESS_DEFAULTS,
+  validateLeaderlessConfig,
+  type LeaderlessConfig,
+} from '../strategies/leaderless/cluster-config.js';
+import {
+  runLeaderless,
+  runLeaderlessWithHistory,
+  type LeaderlessResult,
+  type OperationLatencyMs,
+} from '../strategies/leaderless/run-leaderless.js';
+import {
+  leaderlessScenarios,
+  scenarioResult,
+  type LeaderlessScenario,
+  type ScenarioResult,
+} from '../strategies/leaderless/scenarios.js';
 import type { CsvValue } from '../sweep/csv-output.js';
 import { resultCsvRow } from '../sweep/result-row.js';
 import { readConfigFile } from '../sweep/config-file.js';
@@ -58,19 +72,41 @@ export interface LeaderlessFlags {
 /** The seed when neither `--seed` nor the config file's `seed` gives one. */
 const DEFAULT_SEED = 1;
 
-
 /** Plain (scalar) config fields settable by a flag of the same meaning: field -> flag. */
 const SCALAR_FLAGS = {
-  nodes: '--nodes', n: '--n', r: '--r', w: '--w', vnodes: '--vnodes', ringSeed: '--ring-seed', keys: '--keys',
-  zipf: '--zipf', writeRatio: '--write-ratio', clients: '--clients', sessionLength: '--session-length', ops: '--ops',
-  latency: '--latency', timeoutMs: '--timeout-ms', coordinator: '--coordinator', conflict: '--conflict',
-  clockSkew: '--clock-skew', clockDrift: '--clock-drift', loss: '--loss',
-  hintedHandoffIntervalMs: '--hinted-handoff-interval', readRepair: '--read-repair',
-  antiEntropyIntervalMs: '--anti-entropy-interval', probeReadAfterMs: '--probe-read-after',
+  nodes: '--nodes',
+  n: '--n',
+  r: '--r',
+  w: '--w',
+  vnodes: '--vnodes',
+  ringSeed: '--ring-seed',
+  keys: '--keys',
+  zipf: '--zipf',
+  writeRatio: '--write-ratio',
+  clients: '--clients',
+  sessionLength: '--session-length',
+  ops: '--ops',
+  latency: '--latency',
+  timeoutMs: '--timeout-ms',
+  coordinator: '--coordinator',
+  conflict: '--conflict',
+  clockSkew: '--clock-skew',
+  clockDrift: '--clock-drift',
+  loss: '--loss',
+  hintedHandoffIntervalMs: '--hinted-handoff-interval',
+  readRepair: '--read-repair',
+  antiEntropyIntervalMs: '--anti-entropy-interval',
+  probeReadAfterMs: '--probe-read-after',
 } as const satisfies Partial<Record<keyof LeaderlessConfig, string>>;
 
 type ScalarField = keyof typeof SCALAR_FLAGS;
-const TEXT_FIELDS: ReadonlySet<ScalarField> = new Set(['latency', 'coordinator', 'conflict', 'clockSkew', 'readRepair']);
+const TEXT_FIELDS: ReadonlySet<ScalarField> = new Set([
+  'latency',
+  'coordinator',
+  'conflict',
+  'clockSkew',
+  'readRepair',
+]);
 
 const d = LEADERLESS_DEFAULTS;
 const EXAMPLES = `
@@ -131,7 +167,11 @@ events, sim_time_ms and the model's other counts (hints_lost, hints_held, ...), 
 the config that ran.`;
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : value === undefined ? '(missing)' : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string'
+    ? JSON.stringify(value)
+    : value === undefined
+      ? '(missing)'
+      : (JSON.stringify(value) ?? String(value));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -143,7 +183,8 @@ function parseNumberFlag(flag: string, text: string, allowInfinity = false): num
   const trimmed = text.trim();
   if (allowInfinity && /^(inf|infinity)$/i.test(trimmed)) return Infinity;
   const value = trimmed === '' ? Number.NaN : Number(trimmed);
-  if (!Number.isFinite(value)) throw new ParameterError(flag, JSON.stringify(text), allowInfinity ? 'a number, or inf' : 'a number');
+  if (!Number.isFinite(value))
+    throw new ParameterError(flag, JSON.stringify(text), allowInfinity ? 'a number, or inf' : 'a number');
   return value;
 }
 
@@ -161,28 +202,42 @@ interface ConfigFile {
 export function loadLeaderlessConfigFile(path: string): ConfigFile {
   const label = basename(path);
   let parsed = readConfigFile(path, {
-    unreadable: '--config', malformed: `--config ${label}`, allowed: 'a YAML or JSON mapping of LeaderlessConfig fields',
+    unreadable: '--config',
+    malformed: `--config ${label}`,
+    allowed: 'a YAML or JSON mapping of LeaderlessConfig fields',
   });
   if (parsed === null || parsed === undefined) parsed = {}; // an empty file: all defaults
-  if (!isRecord(parsed)) throw new ParameterError(`--config ${label}`, describe(parsed), 'a mapping of LeaderlessConfig fields');
+  if (!isRecord(parsed))
+    throw new ParameterError(`--config ${label}`, describe(parsed), 'a mapping of LeaderlessConfig fields');
   const fields = Object.keys(LEADERLESS_DEFAULTS);
   const config: Record<string, unknown> = {};
   let seed: number | undefined;
   for (const [key, value] of Object.entries(parsed)) {
     if (key === 'seed') {
-      if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) throw new ParameterError(`seed (${label})`, describe(value), 'a whole number >= 0');
+      if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0))
+        throw new ParameterError(`seed (${label})`, describe(value), 'a whole number >= 0');
       seed = value;
       continue;
     }
-    if (!fields.includes(key)) throw new ParameterError(`${key} (${label})`, 'an unknown key', `the fields ${fields.join(', ')} and seed`);
+    if (!fields.includes(key))
+      throw new ParameterError(
+        `${key} (${label})`,
+        'an unknown key',
+        `the fields ${fields.join(', ')} and seed`,
+      );
     config[key] = value;
   }
   const nested: Record<string, readonly string[]> = {
-    arrivals: ['kind', 'ratePerMs', 'think'], crash: ['ttf', 'ttr'], randomPartitions: ['every', 'duration', 'isolate'], slowNodes: ['nodes', 'delay'],
+    arrivals: ['kind', 'ratePerMs', 'think'],
+    crash: ['ttf', 'ttr'],
+    randomPartitions: ['every', 'duration', 'isolate'],
+    slowNodes: ['nodes', 'delay'],
   };
   const shapes: Record<string, string> = {
-    arrivals: '{ kind: open, ratePerMs: R } or { kind: closed, think: SPEC }', crash: '{ ttf: SPEC, ttr: SPEC }, or null',
-    randomPartitions: '{ every: SPEC, duration: SPEC, isolate: K }, or null', slowNodes: '{ nodes: [ids], delay: SPEC }, or null',
+    arrivals: '{ kind: open, ratePerMs: R } or { kind: closed, think: SPEC }',
+    crash: '{ ttf: SPEC, ttr: SPEC }, or null',
+    randomPartitions: '{ every: SPEC, duration: SPEC, isolate: K }, or null',
+    slowNodes: '{ nodes: [ids], delay: SPEC }, or null',
   };
   for (const [field, allowed] of Object.entries(nested)) {
     const value = config[field];
@@ -191,11 +246,17 @@ export function loadLeaderlessConfigFile(path: string): ConfigFile {
       throw new ParameterError(`${field} (${label})`, describe(value), shapes[field]);
     }
     for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) throw new ParameterError(`${field}.${key} (${label})`, 'an unknown key', allowed.join(', '));
+      if (!allowed.includes(key))
+        throw new ParameterError(`${field}.${key} (${label})`, 'an unknown key', allowed.join(', '));
     }
     if (field === 'crash') {
       for (const key of ['ttf', 'ttr']) {
-        if (value[key] === undefined) throw new ParameterError(`crash.${key} (${label})`, '(missing)', `a distribution of ${key === 'ttf' ? 'up' : 'down'} times, e.g. exp(0.0001); crash needs both ttf and ttr`);
+        if (value[key] === undefined)
+          throw new ParameterError(
+            `crash.${key} (${label})`,
+            '(missing)',
+            `a distribution of ${key === 'ttf' ? 'up' : 'down'} times, e.g. exp(0.0001); crash needs both ttf and ttr`,
+          );
       }
     }
   }
@@ -215,7 +276,10 @@ export interface ResolvedLeaderlessRun {
  * Every refusal is one ParameterError naming what the user wrote: a flag (`--w`), a file key
  * (`w (cluster.yaml)`), or, for a default that no longer fits, the flag that changes it.
  */
-export function leaderlessRunFromFlags(flags: LeaderlessFlags, base?: { label: string; config: Partial<LeaderlessConfig> }): ResolvedLeaderlessRun {
+export function leaderlessRunFromFlags(
+  flags: LeaderlessFlags,
+  base?: { label: string; config: Partial<LeaderlessConfig> },
+): ResolvedLeaderlessRun {
   const file = flags.config === undefined ? undefined : loadLeaderlessConfigFile(flags.config);
   const config: Record<string, unknown> = { ...(base?.config ?? {}), ...(file?.config ?? {}) };
   const source = new Map<string, string>(); // field path -> its name in messages
@@ -231,19 +295,32 @@ export function leaderlessRunFromFlags(flags: LeaderlessFlags, base?: { label: s
       source.set(key, `${key} (${file.label})`);
       given.set(key, describe(value));
     }
-    for (const sub of ['arrivals.kind', 'arrivals.ratePerMs', 'arrivals.think', 'crash.ttf', 'crash.ttr',
-      'randomPartitions.every', 'randomPartitions.duration', 'randomPartitions.isolate', 'slowNodes.nodes', 'slowNodes.delay']) {
+    for (const sub of [
+      'arrivals.kind',
+      'arrivals.ratePerMs',
+      'arrivals.think',
+      'crash.ttf',
+      'crash.ttr',
+      'randomPartitions.every',
+      'randomPartitions.duration',
+      'randomPartitions.isolate',
+      'slowNodes.nodes',
+      'slowNodes.delay',
+    ]) {
       if (file.config[sub.split('.')[0]] !== undefined) source.set(sub, `${sub} (${file.label})`);
     }
   }
 
   for (const [field, flag] of Object.entries(SCALAR_FLAGS) as [ScalarField, string][]) {
-    const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof LeaderlessFlags; // --write-ratio -> writeRatio
+    const key = flag
+      .slice(2)
+      .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof LeaderlessFlags; // --write-ratio -> writeRatio
     const text = flags[key];
     if (typeof text !== 'string') continue;
     let value: unknown;
     if (field === 'clockSkew') value = /^none$/i.test(text.trim()) ? null : text;
-    else if (field === 'antiEntropyIntervalMs' || field === 'probeReadAfterMs') value = /^(none|off)$/i.test(text.trim()) ? null : parseNumberFlag(flag, text);
+    else if (field === 'antiEntropyIntervalMs' || field === 'probeReadAfterMs')
+      value = /^(none|off)$/i.test(text.trim()) ? null : parseNumberFlag(flag, text);
     else if (TEXT_FIELDS.has(field)) value = text;
     else value = parseNumberFlag(flag, text, field === 'sessionLength');
     config[field] = value;
@@ -251,45 +328,80 @@ export function leaderlessRunFromFlags(flags: LeaderlessFlags, base?: { label: s
     given.set(field, JSON.stringify(text));
   }
 
-  if (flags.rate !== undefined && flags.think !== undefined) throw new ParameterError('--think', JSON.stringify(flags.think), 'either --rate (open loop) or --think (closed loop), not both');
+  if (flags.rate !== undefined && flags.think !== undefined)
+    throw new ParameterError(
+      '--think',
+      JSON.stringify(flags.think),
+      'either --rate (open loop) or --think (closed loop), not both',
+    );
   if (flags.rate !== undefined) {
     config.arrivals = { kind: 'open', ratePerMs: parseNumberFlag('--rate', flags.rate) };
-    for (const sub of ['arrivals', 'arrivals.kind', 'arrivals.ratePerMs', 'arrivals.think']) source.set(sub, '--rate');
+    for (const sub of ['arrivals', 'arrivals.kind', 'arrivals.ratePerMs', 'arrivals.think'])
+      source.set(sub, '--rate');
   } else if (flags.think !== undefined) {
     config.arrivals = { kind: 'closed', think: flags.think };
-    for (const sub of ['arrivals', 'arrivals.kind', 'arrivals.ratePerMs', 'arrivals.think']) source.set(sub, '--think');
+    for (const sub of ['arrivals', 'arrivals.kind', 'arrivals.ratePerMs', 'arrivals.think'])
+      source.set(sub, '--think');
   }
 
   if (flags.crashMtbf !== undefined || flags.crashMttr !== undefined) {
     const fromFile = isRecord(config.crash) ? config.crash : undefined;
     if (fromFile === undefined && (flags.crashMtbf === undefined || flags.crashMttr === undefined)) {
-      const [missing, given] = flags.crashMtbf === undefined ? ['--crash-mtbf', '--crash-mttr'] : ['--crash-mttr', '--crash-mtbf'];
-      throw new ParameterError(missing, '(missing)', `a distribution of ${missing === '--crash-mtbf' ? 'up' : 'down'} times, e.g. exp(0.0001); ${given} needs both`);
+      const [missing, given] =
+        flags.crashMtbf === undefined ? ['--crash-mtbf', '--crash-mttr'] : ['--crash-mttr', '--crash-mtbf'];
+      throw new ParameterError(
+        missing,
+        '(missing)',
+        `a distribution of ${missing === '--crash-mtbf' ? 'up' : 'down'} times, e.g. exp(0.0001); ${given} needs both`,
+      );
     }
-    config.crash = { ...(fromFile ?? {}), ...(flags.crashMtbf !== undefined ? { ttf: flags.crashMtbf } : {}), ...(flags.crashMttr !== undefined ? { ttr: flags.crashMttr } : {}) };
+    config.crash = {
+      ...(fromFile ?? {}),
+      ...(flags.crashMtbf !== undefined ? { ttf: flags.crashMtbf } : {}),
+      ...(flags.crashMttr !== undefined ? { ttr: flags.crashMttr } : {}),
+    };
     if (flags.crashMtbf !== undefined) source.set('crash.ttf', '--crash-mtbf');
     if (flags.crashMttr !== undefined) source.set('crash.ttr', '--crash-mttr');
     source.set('crash', flags.crashMtbf !== undefined ? '--crash-mtbf' : '--crash-mttr');
   }
 
-  const partitionFlags = { every: flags.partitionEvery, duration: flags.partitionDuration, isolate: flags.partitionIsolate };
+  const partitionFlags = {
+    every: flags.partitionEvery,
+    duration: flags.partitionDuration,
+    isolate: flags.partitionIsolate,
+  };
   if (Object.values(partitionFlags).some((v) => v !== undefined)) {
     const fromFile = isRecord(config.randomPartitions) ? config.randomPartitions : undefined;
-    for (const [key, flag] of [['every', '--partition-every'], ['duration', '--partition-duration']] as const) {
+    for (const [key, flag] of [
+      ['every', '--partition-every'],
+      ['duration', '--partition-duration'],
+    ] as const) {
       if (partitionFlags[key] === undefined && fromFile?.[key] === undefined) {
-        throw new ParameterError(flag, '(missing)', `a distribution of ${key === 'every' ? 'times between cuts' : 'cut lengths'}, e.g. exp(0.001); random partitions need --partition-every and --partition-duration`);
+        throw new ParameterError(
+          flag,
+          '(missing)',
+          `a distribution of ${key === 'every' ? 'times between cuts' : 'cut lengths'}, e.g. exp(0.001); random partitions need --partition-every and --partition-duration`,
+        );
       }
     }
     config.randomPartitions = {
       ...(fromFile ?? {}),
       ...(partitionFlags.every !== undefined ? { every: partitionFlags.every } : {}),
       ...(partitionFlags.duration !== undefined ? { duration: partitionFlags.duration } : {}),
-      ...(partitionFlags.isolate !== undefined ? { isolate: parseNumberFlag('--partition-isolate', partitionFlags.isolate) } : {}),
+      ...(partitionFlags.isolate !== undefined
+        ? { isolate: parseNumberFlag('--partition-isolate', partitionFlags.isolate) }
+        : {}),
     };
-    const first = partitionFlags.every !== undefined ? '--partition-every' : partitionFlags.duration !== undefined ? '--partition-duration' : '--partition-isolate';
+    const first =
+      partitionFlags.every !== undefined
+        ? '--partition-every'
+        : partitionFlags.duration !== undefined
+          ? '--partition-duration'
+          : '--partition-isolate';
     source.set('randomPartitions', first);
     if (partitionFlags.every !== undefined) source.set('randomPartitions.every', '--partition-every');
-    if (partitionFlags.duration !== undefined) source.set('randomPartitions.duration', '--partition-duration');
+    if (partitionFlags.duration !== undefined)
+      source.set('randomPartitions.duration', '--partition-duration');
     if (partitionFlags.isolate !== undefined) {
       source.set('randomPartitions.isolate', '--partition-isolate');
       given.set('randomPartitions.isolate', JSON.stringify(partitionFlags.isolate));
@@ -298,14 +410,36 @@ export function leaderlessRunFromFlags(flags: LeaderlessFlags, base?: { label: s
 
   if (flags.slowNodes !== undefined || flags.slowDelay !== undefined) {
     const fromFile = isRecord(config.slowNodes) ? config.slowNodes : undefined;
-    if (flags.slowNodes === undefined && fromFile?.nodes === undefined) throw new ParameterError('--slow-nodes', '(missing)', 'a comma-separated list of node ids, e.g. 0,2 (with --slow-delay)');
-    if (flags.slowDelay === undefined && fromFile?.delay === undefined) throw new ParameterError('--slow-delay', '(missing)', 'the extra delay of every message to a slow node, e.g. exp(0.05) (with --slow-nodes)');
+    if (flags.slowNodes === undefined && fromFile?.nodes === undefined)
+      throw new ParameterError(
+        '--slow-nodes',
+        '(missing)',
+        'a comma-separated list of node ids, e.g. 0,2 (with --slow-delay)',
+      );
+    if (flags.slowDelay === undefined && fromFile?.delay === undefined)
+      throw new ParameterError(
+        '--slow-delay',
+        '(missing)',
+        'the extra delay of every message to a slow node, e.g. exp(0.05) (with --slow-nodes)',
+      );
     let ids: number[] | undefined;
     if (flags.slowNodes !== undefined) {
-      ids = flags.slowNodes.split(',').map((part) => part.trim()).map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
-      if (ids.some((id) => Number.isNaN(id))) throw new ParameterError('--slow-nodes', JSON.stringify(flags.slowNodes), 'a comma-separated list of node ids, e.g. 0,2');
+      ids = flags.slowNodes
+        .split(',')
+        .map((part) => part.trim())
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
+      if (ids.some((id) => Number.isNaN(id)))
+        throw new ParameterError(
+          '--slow-nodes',
+          JSON.stringify(flags.slowNodes),
+          'a comma-separated list of node ids, e.g. 0,2',
+        );
     }
-    config.slowNodes = { ...(fromFile ?? {}), ...(ids !== undefined ? { nodes: ids } : {}), ...(flags.slowDelay !== undefined ? { delay: flags.slowDelay } : {}) };
+    config.slowNodes = {
+      ...(fromFile ?? {}),
+      ...(ids !== undefined ? { nodes: ids } : {}),
+      ...(flags.slowDelay !== undefined ? { delay: flags.slowDelay } : {}),
+    };
     source.set('slowNodes', flags.slowNodes !== undefined ? '--slow-nodes' : '--slow-delay');
     if (flags.slowNodes !== undefined) {
       source.set('slowNodes.nodes', '--slow-nodes');
@@ -319,7 +453,8 @@ export function leaderlessRunFromFlags(flags: LeaderlessFlags, base?: { label: s
     source.set('sloppy', '--sloppy');
   }
 
-  const seed = flags.seed !== undefined ? parseWholeNumber('--seed', flags.seed, 0) : file?.seed ?? DEFAULT_SEED;
+  const seed =
+    flags.seed !== undefined ? parseWholeNumber('--seed', flags.seed, 0) : (file?.seed ?? DEFAULT_SEED);
 
   try {
     validateLeaderlessConfig(config as Partial<LeaderlessConfig>);
@@ -337,12 +472,18 @@ function flagOf(field: string): string | undefined {
   if (field === 'crash.ttr') return '--crash-mttr';
   if (top === 'crash') return '--crash-mtbf';
   if (top === 'sloppy') return '--sloppy';
-  if (top === 'randomPartitions') return field === 'randomPartitions.isolate' ? '--partition-isolate' : '--partition-every';
+  if (top === 'randomPartitions')
+    return field === 'randomPartitions.isolate' ? '--partition-isolate' : '--partition-every';
   if (top === 'slowNodes') return field === 'slowNodes.delay' ? '--slow-delay' : '--slow-nodes';
   return (SCALAR_FLAGS as Record<string, string>)[top];
 }
 
-function renamed(error: ParameterError, source: ReadonlyMap<string, string>, given: ReadonlyMap<string, string>, fileLabel: string | undefined): ParameterError {
+function renamed(
+  error: ParameterError,
+  source: ReadonlyMap<string, string>,
+  given: ReadonlyMap<string, string>,
+  fileLabel: string | undefined,
+): ParameterError {
   const parameter = error.parameter;
   const name = source.get(parameter);
   if (name !== undefined) return new ParameterError(name, given.get(parameter) ?? error.given, error.allowed);
@@ -350,16 +491,26 @@ function renamed(error: ParameterError, source: ReadonlyMap<string, string>, giv
   const top = /^[A-Za-z]+/.exec(parameter)?.[0] ?? parameter;
   const topName = source.get(top);
   if (topName !== undefined) {
-    if (fileLabel !== undefined && topName.endsWith(`(${fileLabel})`)) return new ParameterError(`${parameter} (${fileLabel})`, error.given, error.allowed);
+    if (fileLabel !== undefined && topName.endsWith(`(${fileLabel})`))
+      return new ParameterError(`${parameter} (${fileLabel})`, error.given, error.allowed);
     return new ParameterError(`${topName} (${parameter})`, error.given, error.allowed);
   }
   const flag = flagOf(parameter);
-  if (flag !== undefined) return new ParameterError(flag, `${error.given} (the default${fileLabel ? `, not set in ${fileLabel}` : ''})`, error.allowed);
+  if (flag !== undefined)
+    return new ParameterError(
+      flag,
+      `${error.given} (the default${fileLabel ? `, not set in ${fileLabel}` : ''})`,
+      error.allowed,
+    );
   return error;
 }
 
 /** What `--json` prints: the model's result under issue 4's names, then the seed and the config that ran. */
-export function leaderlessJson(result: LeaderlessResult, seed: number, config: Partial<LeaderlessConfig>): Record<string, unknown> {
+export function leaderlessJson(
+  result: LeaderlessResult,
+  seed: number,
+  config: Partial<LeaderlessConfig>,
+): Record<string, unknown> {
   const full: Record<string, unknown> = { ...LEADERLESS_DEFAULTS, ...config };
   // JSON has no Infinity: null is "one session per client" (and a config file accepts it back).
   if (full.sessionLength === Infinity) full.sessionLength = null;
@@ -377,7 +528,10 @@ const LEADERLESS_ROW = {
         rate_per_ms: a.kind === 'open' ? a.ratePerMs : null,
         think: a.kind === 'closed' ? (typeof a.think === 'string' ? a.think : 'distribution') : null,
       }),
-      crash: (c: LeaderlessConfig['crash']): Record<string, CsvValue> => ({ crash_ttf: c?.ttf ?? null, crash_ttr: c?.ttr ?? null }),
+      crash: (c: LeaderlessConfig['crash']): Record<string, CsvValue> => ({
+        crash_ttf: c?.ttf ?? null,
+        crash_ttr: c?.ttr ?? null,
+      }),
     },
   },
   metrics: {
@@ -403,9 +557,17 @@ const LEADERLESS_ROW = {
  * @example
  * const { columns, row } = leaderlessCsvRow(runLeaderless({ ops: 500 }, 4), 4, { ops: 500 });
  */
-export function leaderlessCsvRow(result: LeaderlessResult, seed: number, config: Partial<LeaderlessConfig>, trials = 1): { columns: string[]; row: Record<string, CsvValue> } {
+export function leaderlessCsvRow(
+  result: LeaderlessResult,
+  seed: number,
+  config: Partial<LeaderlessConfig>,
+  trials = 1,
+): { columns: string[]; row: Record<string, CsvValue> } {
   const parameters = { ...LEADERLESS_DEFAULTS, ...config } as unknown as Record<string, unknown>;
-  return resultCsvRow({ parameters, metrics: result as unknown as Record<string, unknown>, trials, seed }, LEADERLESS_ROW);
+  return resultCsvRow(
+    { parameters, metrics: result as unknown as Record<string, unknown>, trials, seed },
+    LEADERLESS_ROW,
+  );
 }
 
 // The human summary.
@@ -449,9 +611,13 @@ function summaryText(result: LeaderlessResult, seed: number, config: Partial<Lea
     `hints:                ${c.sloppy ? `${result.hints_stored} stored, ${result.hints_handed_off} handed off${hintsDetail(result)}` : 'none (strict quorums; --sloppy for sloppy quorums with hinted handoff)'}`,
     `read repair:          ${c.readRepair === 'off' ? 'off (--read-repair background|blocking)' : `${c.readRepair}: ${result.read_repairs} repair messages, ${result.keys_repaired_by_read_repair} replica keys repaired`}`,
     `anti-entropy:         ${c.antiEntropyIntervalMs === null ? 'off (--anti-entropy-interval MS)' : `every ${c.antiEntropyIntervalMs} ms: ${result.anti_entropy_messages} messages, ${result.anti_entropy_bytes} bytes, ${result.keys_repaired_by_anti_entropy} replica keys repaired`}`,
-    `convergence:          ${result.convergence_ms === null
-      ? (c.antiEntropyIntervalMs === null ? 'not measured (needs --anti-entropy-interval)' : 'not reached (a fault never healed, or no convergence within 1000 rounds)')
-      : `${ms(result.convergence_ms)} after the faults healed`}; replicas ${result.replicas_converged ? 'equal' : 'not all equal'} at the end`,
+    `convergence:          ${
+      result.convergence_ms === null
+        ? c.antiEntropyIntervalMs === null
+          ? 'not measured (needs --anti-entropy-interval)'
+          : 'not reached (a fault never healed, or no convergence within 1000 rounds)'
+        : `${ms(result.convergence_ms)} after the faults healed`
+    }; replicas ${result.replicas_converged ? 'equal' : 'not all equal'} at the end`,
   ];
   return lines.join('\n') + '\n';
 }
@@ -460,12 +626,21 @@ function summaryText(result: LeaderlessResult, seed: number, config: Partial<Lea
 function printScenarioList(json: boolean | undefined): void {
   const list = [...leaderlessScenarios.values()];
   if (json) {
-    process.stdout.write(JSON.stringify(list.map((s) => ({ name: s.name, description: s.description, config: s.config, control: s.control }))) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        list.map((s) => ({ name: s.name, description: s.description, config: s.config, control: s.control })),
+      ) + '\n',
+    );
     return;
   }
   const width = Math.max(...list.map((s) => s.name.length));
-  for (const s of list) process.stdout.write(`${s.name.padEnd(width)}  ${s.description.split('. ')[0].replace(/^\([a-d]\) /, '')}\n`);
-  process.stdout.write('\nreplilab leaderless --scenario NAME [--control] [--seed S] [--json]; flags override the scenario\'s config.\n');
+  for (const s of list)
+    process.stdout.write(
+      `${s.name.padEnd(width)}  ${s.description.split('. ')[0].replace(/^\([a-d]\) /, '')}\n`,
+    );
+  process.stdout.write(
+    "\nreplilab leaderless --scenario NAME [--control] [--seed S] [--json]; flags override the scenario's config.\n",
+  );
 }
 
 /** `--scenario NAME`: one run of a quorum edge case (or its control), and its count with an interval. */
@@ -476,23 +651,42 @@ function runScenarioCommand(flags: LeaderlessFlags): void {
     return;
   }
   const scenario: LeaderlessScenario | undefined = leaderlessScenarios.get(name);
-  if (scenario === undefined) throw new ParameterError('--scenario', JSON.stringify(name), `one of ${[...leaderlessScenarios.keys()].join(', ')}, or list`);
-  if (flags.out !== undefined) throw new ParameterError('--out', JSON.stringify(flags.out), 'no --out with --scenario (use --json)');
+  if (scenario === undefined)
+    throw new ParameterError(
+      '--scenario',
+      JSON.stringify(name),
+      `one of ${[...leaderlessScenarios.keys()].join(', ')}, or list`,
+    );
+  if (flags.out !== undefined)
+    throw new ParameterError('--out', JSON.stringify(flags.out), 'no --out with --scenario (use --json)');
   const label = `scenario ${name}${flags.control ? ' control' : ''}`;
-  const { config, seed } = leaderlessRunFromFlags(flags, { label, config: flags.control ? scenario.control : scenario.config });
+  const { config, seed } = leaderlessRunFromFlags(flags, {
+    label,
+    config: flags.control ? scenario.control : scenario.config,
+  });
   const run = runLeaderlessWithHistory(config, seed);
   const outcome = scenarioResult(scenario, run, seed, config);
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ scenario: name, control: flags.control === true, ...scenarioJson(outcome), result: run.result, config: leaderlessJson(run.result, seed, config).config }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        scenario: name,
+        control: flags.control === true,
+        ...scenarioJson(outcome),
+        result: run.result,
+        config: leaderlessJson(run.result, seed, config).config,
+      }) + '\n',
+    );
     return;
   }
   const o = outcome.occurrences;
-  process.stdout.write([
-    `scenario ${name}${flags.control ? ' (control)' : ''}, seed ${seed}`,
-    `  ${scenario.description}`,
-    `occurrences: ${o.count} of ${o.of}${o.of > 0 ? `: ${o.p.toFixed(4)} [${o.low.toFixed(4)}, ${o.high.toFixed(4)}] (Wilson 95%)` : ' (not applicable in this run)'}`,
-    `  ${outcome.note}`,
-  ].join('\n') + '\n');
+  process.stdout.write(
+    [
+      `scenario ${name}${flags.control ? ' (control)' : ''}, seed ${seed}`,
+      `  ${scenario.description}`,
+      `occurrences: ${o.count} of ${o.of}${o.of > 0 ? `: ${o.p.toFixed(4)} [${o.low.toFixed(4)}, ${o.high.toFixed(4)}] (Wilson 95%)` : ' (not applicable in this run)'}`,
+      `  ${outcome.note}`,
+    ].join('\n') + '\n',
+  );
 }
 
 function scenarioJson(outcome: ScenarioResult): Record<string, unknown> {
@@ -502,7 +696,9 @@ function scenarioJson(outcome: ScenarioResult): Record<string, unknown> {
 /** `replilab leaderless`: one run of the Dynamo-style leaderless cluster model. */
 export function leaderlessCommand(): Command {
   const command = new Command('leaderless')
-    .description('simulate a Dynamo-style leaderless cluster (ring, N/R/W quorums, LWW or siblings, clock skew, crashes, partitions, slow nodes, loss) under a client workload and check its history')
+    .description(
+      'simulate a Dynamo-style leaderless cluster (ring, N/R/W quorums, LWW or siblings, clock skew, crashes, partitions, slow nodes, loss) under a client workload and check its history',
+    )
     .option('--config <file>', 'a YAML or JSON file of LeaderlessConfig fields (and seed); flags override it')
     .option('--nodes <count>', `nodes on the ring (default ${d.nodes})`)
     .option('--n <count>', `replicas per key, N (default ${d.n})`)
@@ -515,48 +711,95 @@ export function leaderlessCommand(): Command {
     .option('--write-ratio <p>', `probability that an operation is a write (default ${d.writeRatio})`)
     .option('--ops <count>', `operations in the run, reads plus writes (default ${d.ops})`)
     .option('--clients <count>', `clients (default ${d.clients})`)
-    .option('--rate <ops-per-ms>', `open loop: operations per ms per client, Poisson (default ${d.arrivals.kind === 'open' ? d.arrivals.ratePerMs : 'closed loop'})`)
-    .option('--think <spec>', 'closed loop instead: think time between an operation\'s end and the next start')
-    .option('--session-length <ops>', 'mean operations per client session, or inf (default inf: one session per client)')
-    .option('--timeout-ms <ms>', `a write without W acks or a read without R responses fails after this (default ${d.timeoutMs})`)
+    .option(
+      '--rate <ops-per-ms>',
+      `open loop: operations per ms per client, Poisson (default ${d.arrivals.kind === 'open' ? d.arrivals.ratePerMs : 'closed loop'})`,
+    )
+    .option('--think <spec>', "closed loop instead: think time between an operation's end and the next start")
+    .option(
+      '--session-length <ops>',
+      'mean operations per client session, or inf (default inf: one session per client)',
+    )
+    .option(
+      '--timeout-ms <ms>',
+      `a write without W acks or a read without R responses fails after this (default ${d.timeoutMs})`,
+    )
     .option('--coordinator <mode>', `random-node, first-replica or client (default ${d.coordinator})`)
-    .option('--conflict <mode>', `lww (last writer wins) or siblings (dotted version vectors) (default ${d.conflict})`)
-    .option('--latency <preset|spec>', `message delays: a preset or one distribution for all legs (default ${d.latency})`)
-    .option('--clock-skew <spec>', 'per-node (and per-client) clock offset in ms, drawn once, or none (default none)')
-    .option('--clock-drift <max>', `clock rate error, uniform in [-max, max], in [0, 1) (default ${d.clockDrift})`)
-    .option('--crash-mtbf <spec>', 'crash-recovery churn: up time of a node between crashes (with --crash-mttr; default no crashes)')
+    .option(
+      '--conflict <mode>',
+      `lww (last writer wins) or siblings (dotted version vectors) (default ${d.conflict})`,
+    )
+    .option(
+      '--latency <preset|spec>',
+      `message delays: a preset or one distribution for all legs (default ${d.latency})`,
+    )
+    .option(
+      '--clock-skew <spec>',
+      'per-node (and per-client) clock offset in ms, drawn once, or none (default none)',
+    )
+    .option(
+      '--clock-drift <max>',
+      `clock rate error, uniform in [-max, max], in [0, 1) (default ${d.clockDrift})`,
+    )
+    .option(
+      '--crash-mtbf <spec>',
+      'crash-recovery churn: up time of a node between crashes (with --crash-mttr; default no crashes)',
+    )
     .option('--crash-mttr <spec>', 'down time of a crashed node (with --crash-mtbf)')
     .option('--loss <p>', `probability that a message is lost (default ${d.loss})`)
-    .option('--partition-every <spec>', 'random partitions: up time between cuts, ms (with --partition-duration; default no random cuts)')
+    .option(
+      '--partition-every <spec>',
+      'random partitions: up time between cuts, ms (with --partition-duration; default no random cuts)',
+    )
     .option('--partition-duration <spec>', 'random partitions: how long a cut lasts, ms')
-    .option('--partition-isolate <count>', 'random partitions: nodes cut off from the rest each time (default 1)')
+    .option(
+      '--partition-isolate <count>',
+      'random partitions: nodes cut off from the rest each time (default 1)',
+    )
     .option('--slow-nodes <ids>', 'slow nodes, comma-separated ids (with --slow-delay)')
     .option('--slow-delay <spec>', 'extra delay of every message to a slow node, ms')
-    .option('--sloppy', 'sloppy quorum with hinted handoff: stand-ins past the N homes take writes for unreachable homes (default strict quorums)')
-    .option('--hinted-handoff-interval <ms>', `with --sloppy: how often a stand-in tries to hand its hints home (default ${d.hintedHandoffIntervalMs})`)
-    .option('--read-repair <mode>', `off, background (repair after the read returns) or blocking (the read waits for its repairs) (default ${d.readRepair})`)
-    .option('--anti-entropy-interval <ms>', 'anti-entropy: Merkle-tree comparison between every connected pair of nodes every MS, or none (default none)')
-    .option('--probe-read-after <ms>', 'PBS probe: after each acknowledged write its client reads the key this many ms later (extra reads; default none)')
+    .option(
+      '--sloppy',
+      'sloppy quorum with hinted handoff: stand-ins past the N homes take writes for unreachable homes (default strict quorums)',
+    )
+    .option(
+      '--hinted-handoff-interval <ms>',
+      `with --sloppy: how often a stand-in tries to hand its hints home (default ${d.hintedHandoffIntervalMs})`,
+    )
+    .option(
+      '--read-repair <mode>',
+      `off, background (repair after the read returns) or blocking (the read waits for its repairs) (default ${d.readRepair})`,
+    )
+    .option(
+      '--anti-entropy-interval <ms>',
+      'anti-entropy: Merkle-tree comparison between every connected pair of nodes every MS, or none (default none)',
+    )
+    .option(
+      '--probe-read-after <ms>',
+      'PBS probe: after each acknowledged write its client reads the key this many ms later (extra reads; default none)',
+    )
     .option('--seed <seed>', `seed of every random stream (default ${DEFAULT_SEED})`)
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')
-    .option('--scenario <name>', `run a quorum edge case and count its occurrences: ${[...leaderlessScenarios.keys()].join(', ')}, or list (flags and --config override its config)`)
+    .option(
+      '--scenario <name>',
+      `run a quorum edge case and count its occurrences: ${[...leaderlessScenarios.keys()].join(', ')}, or list (flags and --config override its config)`,
+    )
     .option('--control', 'with --scenario: run its control config, where the edge case cannot happen');
-  return command
-    .addHelpText('after', EXAMPLES)
-    .action(async (flags: LeaderlessFlags) => {
-      if (flags.control && flags.scenario === undefined) throw new ParameterError('--control', 'without --scenario', 'use --control with --scenario NAME');
-      if (flags.scenario !== undefined) {
-        runScenarioCommand(flags);
-        return;
-      }
-      await runModelCommand(flags, {
-        experiment: 'leaderless',
-        resolve: () => leaderlessRunFromFlags(flags),
-        run: runLeaderless,
-        json: leaderlessJson,
-        csvRow: leaderlessCsvRow,
-        summary: summaryText,
-      });
+  return command.addHelpText('after', EXAMPLES).action(async (flags: LeaderlessFlags) => {
+    if (flags.control && flags.scenario === undefined)
+      throw new ParameterError('--control', 'without --scenario', 'use --control with --scenario NAME');
+    if (flags.scenario !== undefined) {
+      runScenarioCommand(flags);
+      return;
+    }
+    await runModelCommand(flags, {
+      experiment: 'leaderless',
+      resolve: () => leaderlessRunFromFlags(flags),
+      run: runLeaderless,
+      json: leaderlessJson,
+      csvRow: leaderlessCsvRow,
+      summary: summaryText,
     });
+  });
 }

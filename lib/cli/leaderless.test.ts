@@ -13,19 +13,35 @@ function tempDir(): string {
 
 /** Issue 4's JSON names (keep them). */
 const ISSUE_KEYS = [
-  'ops', 'reads', 'writes', 'stale_read_fraction', 'acked_writes', 'acked_writes_lost', 'failed_writes',
-  'max_siblings', 'mean_siblings', 'ryw_violations', 'monotonic_read_violations', 'availability', 'latency_ms',
-  'messages_per_op', 'hints_stored', 'hints_handed_off', 'convergence_ms',
+  'ops',
+  'reads',
+  'writes',
+  'stale_read_fraction',
+  'acked_writes',
+  'acked_writes_lost',
+  'failed_writes',
+  'max_siblings',
+  'mean_siblings',
+  'ryw_violations',
+  'monotonic_read_violations',
+  'availability',
+  'latency_ms',
+  'messages_per_op',
+  'hints_stored',
+  'hints_handed_off',
+  'convergence_ms',
 ];
 
 const runJson = (args: string[]) => runCliJson(['leaderless', ...args, '--json']);
 
 describe('replilab leaderless --json', () => {
-  it('prints one object with issue 4\'s names and sane numbers (2000 ops)', () => {
+  it("prints one object with issue 4's names and sane numbers (2000 ops)", () => {
     const j = runJson(['--ops', '2000', '--r', '1', '--w', '1', '--clock-skew', 'uniform(0,50)']);
     for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
     // With R=1 or W=1 a coordinator that is a home replica answers locally: 0 ms is a valid latency.
-    for (const kind of ['read', 'write']) for (const q of ['p50', 'p99', 'p999']) expect(j.latency_ms[kind][q], `${kind}.${q}`).toBeGreaterThanOrEqual(0);
+    for (const kind of ['read', 'write'])
+      for (const q of ['p50', 'p99', 'p999'])
+        expect(j.latency_ms[kind][q], `${kind}.${q}`).toBeGreaterThanOrEqual(0);
     expect(j.latency_ms.read.p999).toBeGreaterThan(0);
     expect(j.latency_ms.read.p50).toBeLessThanOrEqual(j.latency_ms.read.p99);
     expect(j.latency_ms.read.p99).toBeLessThanOrEqual(j.latency_ms.read.p999);
@@ -44,17 +60,47 @@ describe('replilab leaderless --json', () => {
     expect(j.intervals.stale_read_fraction.low).toBeLessThanOrEqual(j.stale_read_fraction);
     expect(j.intervals.stale_read_fraction.high).toBeGreaterThanOrEqual(j.stale_read_fraction);
     expect(j.seed).toBe(1);
-    expect(j.config).toMatchObject({ n: 3, r: 1, w: 1, ops: 2000, clockSkew: 'uniform(0,50)', sessionLength: null });
+    expect(j.config).toMatchObject({
+      n: 3,
+      r: 1,
+      w: 1,
+      ops: 2000,
+      clockSkew: 'uniform(0,50)',
+      sessionLength: null,
+    });
   });
 
   it('siblings mode reports siblings', () => {
-    const j = runJson(['--ops', '2000', '--conflict', 'siblings', '--keys', '20', '--write-ratio', '0.8', '--r', '1', '--w', '1']);
+    const j = runJson([
+      '--ops',
+      '2000',
+      '--conflict',
+      'siblings',
+      '--keys',
+      '20',
+      '--write-ratio',
+      '0.8',
+      '--r',
+      '1',
+      '--w',
+      '1',
+    ]);
     expect(j.max_siblings).toBeGreaterThan(1);
     expect(j.acked_writes_lost).toBe(0);
   });
 
   it('--sloppy stores hints when nodes crash, and hands them off', () => {
-    const j = runJson(['--ops', '2000', '--sloppy', '--crash-mtbf', 'exp(0.002)', '--crash-mttr', 'exp(0.01)', '--hinted-handoff-interval', '200']);
+    const j = runJson([
+      '--ops',
+      '2000',
+      '--sloppy',
+      '--crash-mtbf',
+      'exp(0.002)',
+      '--crash-mttr',
+      'exp(0.01)',
+      '--hinted-handoff-interval',
+      '200',
+    ]);
     expect(j.config).toMatchObject({ sloppy: true, hintedHandoffIntervalMs: 200 });
     expect(j.hints_stored).toBeGreaterThan(0);
     expect(j.hints_handed_off).toBeGreaterThan(0);
@@ -63,21 +109,61 @@ describe('replilab leaderless --json', () => {
 
   it('random partitions and slow nodes from flags and from a file run, and change the outcome', () => {
     const calm = runJson(['--ops', '2000', '--w', '3', '--r', '1']);
-    const cut = runJson(['--ops', '2000', '--w', '3', '--r', '1', '--partition-every', 'exp(0.005)', '--partition-duration', 'exp(0.01)']);
+    const cut = runJson([
+      '--ops',
+      '2000',
+      '--w',
+      '3',
+      '--r',
+      '1',
+      '--partition-every',
+      'exp(0.005)',
+      '--partition-duration',
+      'exp(0.01)',
+    ]);
     expect(calm.failed_writes).toBe(0);
     expect(cut.failed_writes).toBeGreaterThan(0);
     expect(cut.config.randomPartitions).toEqual({ every: 'exp(0.005)', duration: 'exp(0.01)' });
     const dir = tempDir();
     const file = join(dir, 'faults.yaml');
-    writeFileSync(file, 'ops: 2000\nw: 3\nr: 1\nrandomPartitions: { every: "exp(0.005)", duration: "exp(0.01)" }\n');
+    writeFileSync(
+      file,
+      'ops: 2000\nw: 3\nr: 1\nrandomPartitions: { every: "exp(0.005)", duration: "exp(0.01)" }\n',
+    );
     expect(runJson(['--config', file])).toEqual(cut);
-    const slow = runJson(['--ops', '2000', '--coordinator', 'client', '--w', '3', '--slow-nodes', '0,1', '--slow-delay', 'const(40)']);
+    const slow = runJson([
+      '--ops',
+      '2000',
+      '--coordinator',
+      'client',
+      '--w',
+      '3',
+      '--slow-nodes',
+      '0,1',
+      '--slow-delay',
+      'const(40)',
+    ]);
     expect(slow.latency_ms.write.p50).toBeGreaterThan(40);
     expect(slow.config.slowNodes).toEqual({ nodes: [0, 1], delay: 'const(40)' });
   });
 
   it('--read-repair and --anti-entropy-interval run, count their work, and measure convergence', () => {
-    const base = ['--ops', '1500', '--keys', '30', '--r', '1', '--w', '1', '--loss', '0.1', '--crash-mtbf', 'exp(0.002)', '--crash-mttr', 'exp(0.02)'];
+    const base = [
+      '--ops',
+      '1500',
+      '--keys',
+      '30',
+      '--r',
+      '1',
+      '--w',
+      '1',
+      '--loss',
+      '0.1',
+      '--crash-mtbf',
+      'exp(0.002)',
+      '--crash-mttr',
+      'exp(0.02)',
+    ];
     const off = runJson(base);
     expect(off.config).toMatchObject({ readRepair: 'off', antiEntropyIntervalMs: null });
     expect([off.read_repairs, off.anti_entropy_messages, off.convergence_ms]).toEqual([0, 0, null]);
@@ -97,7 +183,10 @@ describe('replilab leaderless --json', () => {
   it('takes readRepair and antiEntropyIntervalMs from a config file, and names the file key when refusing', () => {
     const dir = tempDir();
     const file = join(dir, 'cluster.yaml');
-    writeFileSync(file, 'readRepair: blocking\nantiEntropyIntervalMs: 50\nops: 600\nkeys: 20\nr: 2\nw: 1\nloss: 0.1\n');
+    writeFileSync(
+      file,
+      'readRepair: blocking\nantiEntropyIntervalMs: 50\nops: 600\nkeys: 20\nr: 2\nw: 1\nloss: 0.1\n',
+    );
     const j = runJson(['--config', file]);
     expect(j.config).toMatchObject({ readRepair: 'blocking', antiEntropyIntervalMs: 50 });
     expect(j.convergence_ms).toBeGreaterThanOrEqual(0);
@@ -109,7 +198,22 @@ describe('replilab leaderless --json', () => {
   });
 
   it('is deterministic: the same seed gives the same JSON, another seed another', () => {
-    const args = ['leaderless', '--ops', '1500', '--conflict', 'siblings', '--crash-mtbf', 'exp(0.002)', '--crash-mttr', 'exp(0.02)', '--loss', '0.01', '--seed', '7', '--json'];
+    const args = [
+      'leaderless',
+      '--ops',
+      '1500',
+      '--conflict',
+      'siblings',
+      '--crash-mtbf',
+      'exp(0.002)',
+      '--crash-mttr',
+      'exp(0.02)',
+      '--loss',
+      '0.01',
+      '--seed',
+      '7',
+      '--json',
+    ];
     const a = runCli(args);
     const b = runCli(args);
     expect(a.code, a.stderr).toBe(0);
@@ -123,13 +227,35 @@ describe('replilab leaderless: config file and flags', () => {
   it('takes a YAML file and lets flags override it', () => {
     const dir = tempDir();
     const file = join(dir, 'cluster.yaml');
-    writeFileSync(file, [
-      'nodes: 6', 'n: 3', 'r: 1', 'w: 1', 'ops: 1000', 'keys: 50', 'zipf: 0.99',
-      'clockSkew: "uniform(0,20)"', 'arrivals: { kind: open, ratePerMs: 0.2 }', 'sessionLength: .inf', 'seed: 5', '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'nodes: 6',
+        'n: 3',
+        'r: 1',
+        'w: 1',
+        'ops: 1000',
+        'keys: 50',
+        'zipf: 0.99',
+        'clockSkew: "uniform(0,20)"',
+        'arrivals: { kind: open, ratePerMs: 0.2 }',
+        'sessionLength: .inf',
+        'seed: 5',
+        '',
+      ].join('\n'),
+    );
     const fromFile = runJson(['--config', file]);
     expect(fromFile.seed).toBe(5);
-    expect(fromFile.config).toMatchObject({ nodes: 6, n: 3, r: 1, w: 1, ops: 1000, keys: 50, zipf: 0.99, arrivals: { kind: 'open', ratePerMs: 0.2 } });
+    expect(fromFile.config).toMatchObject({
+      nodes: 6,
+      n: 3,
+      r: 1,
+      w: 1,
+      ops: 1000,
+      keys: 50,
+      zipf: 0.99,
+      arrivals: { kind: 'open', ratePerMs: 0.2 },
+    });
     const overridden = runJson(['--config', file, '--w', '3', '--seed', '9', '--ops', '800']);
     expect(overridden.seed).toBe(9);
     expect(overridden.ops).toBe(800);
@@ -170,7 +296,12 @@ describe('replilab leaderless: config file and flags', () => {
     expect(Number(rows[0].read_p99_ms)).toBe(j.latency_ms.read.p99);
     expect(rows[0].seed).toBe('4');
     const manifest = JSON.parse(readFileSync(join(dir, 'run.manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ experiment: 'leaderless', seed: 4, trials: 1, parameters: { ops: 500 } });
+    expect(manifest).toMatchObject({
+      experiment: 'leaderless',
+      seed: 4,
+      trials: 1,
+      parameters: { ops: 500 },
+    });
   });
 });
 
@@ -187,13 +318,29 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     ['a bad clock-skew distribution', ['--clock-skew', 'exp(-1)'], '--clock-skew'],
     ['an unknown conflict mode', ['--conflict', 'merge'], '--conflict'],
     ['a default that no longer fits', ['--n', '1'], '--r'],
-    ['a zero hinted-handoff interval', ['--sloppy', '--hinted-handoff-interval', '0'], '--hinted-handoff-interval'],
+    [
+      'a zero hinted-handoff interval',
+      ['--sloppy', '--hinted-handoff-interval', '0'],
+      '--hinted-handoff-interval',
+    ],
     ['an unknown read-repair mode', ['--read-repair', 'sometimes'], '--read-repair'],
     ['a zero anti-entropy interval', ['--anti-entropy-interval', '0'], '--anti-entropy-interval'],
     ['a non-numeric anti-entropy interval', ['--anti-entropy-interval', 'often'], '--anti-entropy-interval'],
-    ['--partition-every without --partition-duration', ['--partition-every', 'exp(0.01)'], '--partition-duration'],
-    ['a bad partition-every distribution', ['--partition-every', 'often', '--partition-duration', 'exp(0.01)'], '--partition-every'],
-    ['isolating every node', ['--partition-every', 'exp(0.01)', '--partition-duration', 'exp(0.01)', '--partition-isolate', '5'], '--partition-isolate'],
+    [
+      '--partition-every without --partition-duration',
+      ['--partition-every', 'exp(0.01)'],
+      '--partition-duration',
+    ],
+    [
+      'a bad partition-every distribution',
+      ['--partition-every', 'often', '--partition-duration', 'exp(0.01)'],
+      '--partition-every',
+    ],
+    [
+      'isolating every node',
+      ['--partition-every', 'exp(0.01)', '--partition-duration', 'exp(0.01)', '--partition-isolate', '5'],
+      '--partition-isolate',
+    ],
     ['--slow-nodes without --slow-delay', ['--slow-nodes', '0'], '--slow-delay'],
     ['a slow node that does not exist', ['--slow-nodes', '0,7', '--slow-delay', 'exp(0.1)'], '--slow-nodes'],
     ['a malformed slow-node list', ['--slow-nodes', 'zero', '--slow-delay', 'exp(0.1)'], '--slow-nodes'],
@@ -202,7 +349,10 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     it(`${what}: names ${flag}`, () => {
       const dir = tempDir();
       const out = join(dir, 'x.csv');
-      expectRefused(runCli(['leaderless', ...args, '--ops', '100', '--out', out]), flag, [out, join(dir, 'x.manifest.json')]);
+      expectRefused(runCli(['leaderless', ...args, '--ops', '100', '--out', out]), flag, [
+        out,
+        join(dir, 'x.manifest.json'),
+      ]);
     });
   }
 
@@ -216,8 +366,16 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     ['a Zipf exponent out of range', 'zipf: -0.5\n', 'zipf (bad.yaml)'],
     ['crash without ttr', 'crash: { ttf: "exp(0.001)" }\n', 'crash.ttr (bad.yaml)'],
     ['malformed YAML', 'w: [1\n', 'bad.yaml'],
-    ['an unknown key in randomPartitions', 'randomPartitions: { every: "exp(1)", duration: "exp(1)", nodes: 2 }\n', 'randomPartitions.nodes (bad.yaml)'],
-    ['a slow node out of range', 'slowNodes: { nodes: [9], delay: "exp(1)" }\n', 'slowNodes.nodes (bad.yaml)'],
+    [
+      'an unknown key in randomPartitions',
+      'randomPartitions: { every: "exp(1)", duration: "exp(1)", nodes: 2 }\n',
+      'randomPartitions.nodes (bad.yaml)',
+    ],
+    [
+      'a slow node out of range',
+      'slowNodes: { nodes: [9], delay: "exp(1)" }\n',
+      'slowNodes.nodes (bad.yaml)',
+    ],
   ];
   for (const [what, text, name] of fileCases) {
     it(`in the config file, ${what}: names ${name}`, () => {
@@ -228,7 +386,7 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     });
   }
 
-  it('a flag that fixes the file\'s bad value wins', () => {
+  it("a flag that fixes the file's bad value wins", () => {
     const dir = tempDir();
     const file = join(dir, 'w.yaml');
     writeFileSync(file, 'w: 4\nops: 200\n');
@@ -236,7 +394,7 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     expect(runCli(['leaderless', '--config', file, '--w', '3', '--json']).code).toBe(0);
   });
 
-  it('a file value that conflicts with a flag names the file\'s key', () => {
+  it("a file value that conflicts with a flag names the file's key", () => {
     const dir = tempDir();
     const file = join(dir, 'w.yaml');
     writeFileSync(file, 'w: 3\n');
@@ -248,10 +406,16 @@ describe('replilab leaderless --scenario', () => {
   it('lists the quorum edge cases', () => {
     const run = runCli(['leaderless', '--scenario', 'list']);
     expect(run.code).toBe(0);
-    for (const name of ['sloppy-non-overlap', 'concurrent-read-inversion', 'failed-write-read', 'stale-restore-under-w']) expect(run.stdout).toContain(name);
+    for (const name of [
+      'sloppy-non-overlap',
+      'concurrent-read-inversion',
+      'failed-write-read',
+      'stale-restore-under-w',
+    ])
+      expect(run.stdout).toContain(name);
   });
 
-  it('counts a scenario\'s occurrences with an interval; its control has none; flags override its config', () => {
+  it("counts a scenario's occurrences with an interval; its control has none; flags override its config", () => {
     const json = (args: string[]) => {
       const run = runCli(['leaderless', '--scenario', 'failed-write-read', ...args, '--json']);
       expect(run.code, run.stderr).toBe(0);
@@ -270,11 +434,15 @@ describe('replilab leaderless --scenario', () => {
     expect(human.stdout).toMatch(/occurrences: \d+ of \d+: [\d.]+ \[[\d.]+, [\d.]+\] \(Wilson 95%\)/);
   });
 
-  it('refuses an unknown scenario, --control alone, and a flag that breaks the scenario\'s config', () => {
+  it("refuses an unknown scenario, --control alone, and a flag that breaks the scenario's config", () => {
     expectRefused(runCli(['leaderless', '--scenario', 'split-brain']), '--scenario', []);
     expectRefused(runCli(['leaderless', '--control']), '--control', []);
     // The scenario sets W = 3; --n 2 makes it invalid: named as the scenario's field.
-    expectRefused(runCli(['leaderless', '--scenario', 'failed-write-read', '--n', '2']), 'w (scenario failed-write-read)', []);
+    expectRefused(
+      runCli(['leaderless', '--scenario', 'failed-write-read', '--n', '2']),
+      'w (scenario failed-write-read)',
+      [],
+    );
   });
 });
 

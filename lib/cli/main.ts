@@ -22,7 +22,9 @@ const program = new Command('replilab')
   .exitOverride()
   .configureOutput({ outputError: () => {} })
   .showHelpAfterError(false)
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Examples:
   $ replilab staleness --latency lnkd-disk --t 0:100:1
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/sweeps/quorums.csv
@@ -34,18 +36,59 @@ Examples:
   $ replilab scenario run patroni --set ttl_s=60 --trials 500 --json
   $ replilab replay --latency lnkd-disk --t 0:10:1 --t-index 2 --trial 17 --out trial.jsonl --figures svg
   $ replilab chart data/staleness/wan.csv --kind staleness --series "R={r} W={w}" --format svg,pdf --theme paper
-  $ replilab COMMAND --help`);
+  $ replilab COMMAND --help`,
+  );
 
-program.addCommand(stalenessCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(replayCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(sweepCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(workerCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(leaderlessCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(failoverCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(lagCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(conflictsCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(scenarioCommand().exitOverride().configureOutput({ outputError: () => {} }));
-program.addCommand(chartCommand().exitOverride().configureOutput({ outputError: () => {} }));
+program.addCommand(
+  stalenessCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  replayCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  sweepCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  workerCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  leaderlessCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  failoverCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  lagCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  conflictsCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  scenarioCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
+program.addCommand(
+  chartCommand()
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }),
+);
 
 try {
   await program.parseAsync(process.argv);

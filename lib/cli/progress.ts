@@ -13,7 +13,11 @@ export interface Progress {
 export function progressBar(label: string): Progress {
   if (!process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} batches | eta {eta_formatted}`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} batches | eta {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
@@ -61,7 +65,10 @@ export function formatSeconds(seconds: number | null): string {
  * Sweep progress on stderr: a cli-progress bar (cells done, trials per second, ETA) on a terminal;
  * otherwise a plain line at most every `intervalMs` (and one at the end), so logs stay readable.
  */
-export function sweepProgressReporter(label: string, intervalMs = 5000): { update(view: SweepProgressView): void; stop(): void } {
+export function sweepProgressReporter(
+  label: string,
+  intervalMs = 5000,
+): { update(view: SweepProgressView): void; stop(): void } {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -93,8 +100,8 @@ export function sweepProgressReporter(label: string, intervalMs = 5000): { updat
   let last = Date.now();
   let latest: SweepProgressView | undefined;
   const line = (view: SweepProgressView) =>
-    `${label}: ${view.cellsDone}/${view.cells} cells${view.cellsFailed > 0 ? ` (${view.cellsFailed} failed)` : ''}, `
-    + `${formatRate(view.trialsPerSecond)} trials/s, eta ${formatSeconds(view.etaSeconds)}\n`;
+    `${label}: ${view.cellsDone}/${view.cells} cells${view.cellsFailed > 0 ? ` (${view.cellsFailed} failed)` : ''}, ` +
+    `${formatRate(view.trialsPerSecond)} trials/s, eta ${formatSeconds(view.etaSeconds)}\n`;
   return {
     update(view) {
       latest = view;

@@ -9,7 +9,14 @@ import {
   type StalenessTrace,
 } from '../strategies/leaderless/staleness-replay.js';
 import { writeFileAtomic } from '../sweep/atomic-write.js';
-import { messageSequenceSpec, renderSvg, svgToPng, type ChartTheme, type FigureFormat, type VegaLiteSpec } from '../charts/index.js';
+import {
+  messageSequenceSpec,
+  renderSvg,
+  svgToPng,
+  type ChartTheme,
+  type FigureFormat,
+  type VegaLiteSpec,
+} from '../charts/index.js';
 import { parseFormats, parseWholeNumber } from './parse-values.js';
 import { addStalenessCellOptions, optionsFromFlags, type StalenessFlags } from './staleness-command.js';
 import { loadSweepSpec } from '../sweep/spec.js';
@@ -80,7 +87,8 @@ export async function replayToFiles(
   if (formats.length > 0) {
     const svg = await renderSvg(replayChartSpec(trace));
     const base = out.replace(/\.jsonl$/i, '');
-    for (const format of new Set(formats)) files.push({ path: `${base}.${format}`, data: format === 'svg' ? svg : svgToPng(svg) });
+    for (const format of new Set(formats))
+      files.push({ path: `${base}.${format}`, data: format === 'svg' ? svg : svgToPng(svg) });
   }
   for (const file of files) writeFileAtomic(file.path, file.data);
   return { trace, written: files.map((f) => f.path) };
@@ -94,18 +102,32 @@ export function replaySummary({ trace, written }: ReplayReport): string {
   const verdict = outcome.consistent
     ? `returned v${outcome.versionRead}, the write's version: a consistent read`
     : `returned v${outcome.versionRead}, older than the committed write: a stale read`;
-  return [
-    `replay: trial ${trace.trial} of ${trials} at t = ${trace.tMs} ms (t point ${trace.tIndex}) of cell ${trace.cell},`,
-    `N=${n} R=${r} W=${w}, latency ${latency}, seed ${trace.seed} (event engine: batch ${trace.batch}, trial ${trace.trialInBatch} within it).`,
-    `The write committed after ${ms(outcome.writeLatencyMs)} (W=${w} ack${w === 1 ? '' : 's'}); the read started ${trace.tMs} ms later,`,
-    `heard R=${r} response${r === 1 ? '' : 's'} after ${ms(outcome.readLatencyMs)} and ${verdict}.`,
-    `${trace.events.length} events (${late} after the read returned).`,
-    `Wrote ${written.join(', ')}.`,
-  ].join(' ') + '\n';
+  return (
+    [
+      `replay: trial ${trace.trial} of ${trials} at t = ${trace.tMs} ms (t point ${trace.tIndex}) of cell ${trace.cell},`,
+      `N=${n} R=${r} W=${w}, latency ${latency}, seed ${trace.seed} (event engine: batch ${trace.batch}, trial ${trace.trialInBatch} within it).`,
+      `The write committed after ${ms(outcome.writeLatencyMs)} (W=${w} ack${w === 1 ? '' : 's'}); the read started ${trace.tMs} ms later,`,
+      `heard R=${r} response${r === 1 ? '' : 's'} after ${ms(outcome.readLatencyMs)} and ${verdict}.`,
+      `${trace.events.length} events (${late} after the read returned).`,
+      `Wrote ${written.join(', ')}.`,
+    ].join(' ') + '\n'
+  );
 }
 
 /** Flags that define the cell, which --sweep takes from the file instead. */
-const CELL_FLAGS = ['latency', 'wLatency', 'aLatency', 'rLatency', 'sLatency', 'n', 'r', 'w', 't', 'trials', 'seed'];
+const CELL_FLAGS = [
+  'latency',
+  'wLatency',
+  'aLatency',
+  'rLatency',
+  'sLatency',
+  'n',
+  'r',
+  'w',
+  't',
+  'trials',
+  'seed',
+];
 
 /**
  * The options of cell `cellText` of a staleness sweep file: its parameters, the sweep's seed and
@@ -114,41 +136,70 @@ const CELL_FLAGS = ['latency', 'wLatency', 'aLatency', 'rLatency', 'sLatency', '
 function cellFromSweep(path: string, cellText: string, command: Command): { options: StalenessOptions } {
   const given = CELL_FLAGS.filter((name) => command.getOptionValueSource(name) === 'cli');
   if (given.length > 0) {
-    throw new ParameterError('--sweep', path, `without cell flags (got ${given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}): the file defines the cell`);
+    throw new ParameterError(
+      '--sweep',
+      path,
+      `without cell flags (got ${given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}): the file defines the cell`,
+    );
   }
   const sweep = loadSweepSpec(path);
   if (sweep.experiment.name !== 'staleness') {
-    throw new ParameterError('--sweep', path, `a staleness sweep (this one runs ${sweep.experiment.name}; only staleness trials can be replayed)`);
+    throw new ParameterError(
+      '--sweep',
+      path,
+      `a staleness sweep (this one runs ${sweep.experiment.name}; only staleness trials can be replayed)`,
+    );
   }
   const index = parseWholeNumber('--cell', cellText, 0, sweep.cells.length - 1);
   const spec = sweep.spec;
-  const trials = spec.ci_width !== undefined ? spec.max_trials ?? spec.trials : spec.trials;
-  return { options: { ...(sweep.cells[index].options as StalenessCellOptions), seed: spec.seed, trials, cell: index, engine: 'event' } };
+  const trials = spec.ci_width !== undefined ? (spec.max_trials ?? spec.trials) : spec.trials;
+  return {
+    options: {
+      ...(sweep.cells[index].options as StalenessCellOptions),
+      seed: spec.seed,
+      trials,
+      cell: index,
+      engine: 'event',
+    },
+  };
 }
 
 /** `replilab replay`: one trial of the staleness experiment, traced, as JSON lines and a diagram. */
 export function replayCommand(): Command {
   return addStalenessCellOptions(new Command('replay'), {
-    t: 'the run\'s read offsets after commit, ms: start:stop:step or a comma list',
-    trials: 'the run\'s trials per t point (fixes the batch layout); 1e6 form accepted',
-    seed: 'the run\'s seed',
+    t: "the run's read offsets after commit, ms: start:stop:step or a comma list",
+    trials: "the run's trials per t point (fixes the batch layout); 1e6 form accepted",
+    seed: "the run's seed",
   })
-    .description('rerun one trial of the staleness experiment (event engine) with tracing on: its event log as JSON lines and a message-sequence diagram')
-    .option('--cell <index>', 'the cell\'s index in a sweep (selects the random streams)', '0')
+    .description(
+      'rerun one trial of the staleness experiment (event engine) with tracing on: its event log as JSON lines and a message-sequence diagram',
+    )
+    .option('--cell <index>', "the cell's index in a sweep (selects the random streams)", '0')
     .option('--t-index <index>', 'which t point: its index in --t, from 0', '0')
     .option('--trial <index>', 'which trial of that t point, from 0', '0')
-    .addOption(new Option('--out <file.jsonl>', 'write the trace as JSON lines (header line, then one event per line)').makeOptionMandatory())
+    .addOption(
+      new Option(
+        '--out <file.jsonl>',
+        'write the trace as JSON lines (header line, then one event per line)',
+      ).makeOptionMandatory(),
+    )
     .option('--figures <formats>', 'also draw the timeline beside the trace (comma list of svg, png)')
     .addHelpText('after', EXAMPLES)
-    .option('--sweep <file>', 'take the cell (its parameters, seed and trials) from this sweep file; --cell picks the cell')
+    .option(
+      '--sweep <file>',
+      'take the cell (its parameters, seed and trials) from this sweep file; --cell picks the cell',
+    )
     .action(async (flags: ReplayFlags, command: Command) => {
       const fromSweep = flags.sweep !== undefined;
-      const { options } = fromSweep ? cellFromSweep(flags.sweep!, flags.cell, command) : optionsFromFlags({ ...flags, engine: 'event', threads: '1' });
+      const { options } = fromSweep
+        ? cellFromSweep(flags.sweep!, flags.cell, command)
+        : optionsFromFlags({ ...flags, engine: 'event', threads: '1' });
       const cell = parseWholeNumber('--cell', flags.cell, 0);
       const grid = options.tGridMs;
       const tIndex = parseWholeNumber('--t-index', flags.tIndex, 0, grid.length - 1);
       const trial = parseWholeNumber('--trial', flags.trial, 0, options.trials - 1);
-      if (!/\.jsonl$/i.test(flags.out)) throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .jsonl');
+      if (!/\.jsonl$/i.test(flags.out))
+        throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .jsonl');
       const formats = flags.figures === undefined ? [] : parseFormats('--figures', flags.figures);
       const report = await replayToFiles({ ...options, cell }, { tIndex, trial }, flags.out, formats);
       process.stdout.write(replaySummary(report));

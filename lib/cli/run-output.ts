@@ -10,7 +10,8 @@ import { writeExperimentOutputs } from '../sweep/write-outputs.js';
  * checkOutPath('data/run.csv'); // fine; checkOutPath('run.txt') throws naming --out
  */
 export function checkOutPath(out: string | undefined): void {
-  if (out !== undefined && !/\.csv$/i.test(out)) throw new ParameterError('--out', JSON.stringify(out), 'a file name ending in .csv');
+  if (out !== undefined && !/\.csv$/i.test(out))
+    throw new ParameterError('--out', JSON.stringify(out), 'a file name ending in .csv');
 }
 
 /** One model run of a command, as `--out` writes it. */
@@ -82,7 +83,10 @@ export interface ModelCommand<C, R> {
  * @example
  * .action((flags) => runModelCommand(flags, { experiment: 'lag', resolve: () => lagRunFromFlags(flags), run: runLag, ... }))
  */
-export async function runModelCommand<C, R>(flags: { out?: unknown; json?: unknown }, command: ModelCommand<C, R>): Promise<void> {
+export async function runModelCommand<C, R>(
+  flags: { out?: unknown; json?: unknown },
+  command: ModelCommand<C, R>,
+): Promise<void> {
   const out = flags.out as string | undefined;
   checkOutPath(out);
   const { config, seed } = command.resolve();
@@ -92,8 +96,14 @@ export async function runModelCommand<C, R>(flags: { out?: unknown; json?: unkno
   const json = command.json(result, seed, config);
   if (out !== undefined) {
     const written = await writeRunOutput({
-      out, experiment: command.experiment, csv: command.csvRow(result, seed, config),
-      parameters: json.config as Record<string, unknown>, seed, trials: command.trials?.(result) ?? 1, started, finished,
+      out,
+      experiment: command.experiment,
+      csv: command.csvRow(result, seed, config),
+      parameters: json.config as Record<string, unknown>,
+      seed,
+      trials: command.trials?.(result) ?? 1,
+      started,
+      finished,
     });
     if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
   }

@@ -36,36 +36,61 @@ interface RunFlags {
 }
 
 function listScenarios(json: boolean): void {
-  const rows = SYSTEM_SCENARIOS.map((s) => ({ name: s.name, family: s.family, description: s.description, source: s.source, trials_unit: s.trials.unit }));
+  const rows = SYSTEM_SCENARIOS.map((s) => ({
+    name: s.name,
+    family: s.family,
+    description: s.description,
+    source: s.source,
+    trials_unit: s.trials.unit,
+  }));
   if (json) {
     process.stdout.write(JSON.stringify(rows) + '\n');
     return;
   }
   const width = Math.max(...rows.map((r) => r.name.length));
   const familyWidth = Math.max(...rows.map((r) => r.family.length));
-  for (const r of rows) process.stdout.write(`${r.name.padEnd(width)}  ${r.family.padEnd(familyWidth)}  ${r.description}\n${''.padEnd(width + familyWidth + 4)}source: ${r.source}\n`);
-  process.stdout.write('\nreplilab scenario show NAME lists its parameters and their sources; replilab scenario run NAME runs it.\n');
+  for (const r of rows)
+    process.stdout.write(
+      `${r.name.padEnd(width)}  ${r.family.padEnd(familyWidth)}  ${r.description}\n${''.padEnd(width + familyWidth + 4)}source: ${r.source}\n`,
+    );
+  process.stdout.write(
+    '\nreplilab scenario show NAME lists its parameters and their sources; replilab scenario run NAME runs it.\n',
+  );
 }
 
 function showScenario(name: string, json: boolean): void {
   const { scenario, parameters, trials, experiments } = prepareSystemScenario(name);
   if (json) {
-    process.stdout.write(JSON.stringify({
-      name: scenario.name, system: scenario.system, family: scenario.family, description: scenario.description, source: scenario.source,
-      observed: scenario.observed ?? null, trials: { unit: scenario.trials.unit, default: trials, max: scenario.trials.max },
-      parameters, experiments: experiments.map((e) => e.name), assumptions: scenario.assumptions,
-    }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        name: scenario.name,
+        system: scenario.system,
+        family: scenario.family,
+        description: scenario.description,
+        source: scenario.source,
+        observed: scenario.observed ?? null,
+        trials: { unit: scenario.trials.unit, default: trials, max: scenario.trials.max },
+        parameters,
+        experiments: experiments.map((e) => e.name),
+        assumptions: scenario.assumptions,
+      }) + '\n',
+    );
     return;
   }
   const width = Math.max(...parameters.map((p) => `${p.key} = ${p.value}`.length));
-  process.stdout.write([
-    `${scenario.name} (${scenario.family}): ${scenario.description}`,
-    `source: ${scenario.source}`,
-    `--trials: ${scenario.trials.unit} (default ${trials}, at most ${scenario.trials.max})`,
-    'parameters (--set KEY=VALUE):',
-    ...parameters.map((p) => `  ${`${p.key} = ${p.value}`.padEnd(width)}  ${p.description}\n  ${''.padEnd(width)}  ${sourceText(p.source)}`),
-    ...(scenario.observed === undefined ? [] : [`observed (reference): ${scenario.observed}`]),
-  ].join('\n') + '\n');
+  process.stdout.write(
+    [
+      `${scenario.name} (${scenario.family}): ${scenario.description}`,
+      `source: ${scenario.source}`,
+      `--trials: ${scenario.trials.unit} (default ${trials}, at most ${scenario.trials.max})`,
+      'parameters (--set KEY=VALUE):',
+      ...parameters.map(
+        (p) =>
+          `  ${`${p.key} = ${p.value}`.padEnd(width)}  ${p.description}\n  ${''.padEnd(width)}  ${sourceText(p.source)}`,
+      ),
+      ...(scenario.observed === undefined ? [] : [`observed (reference): ${scenario.observed}`]),
+    ].join('\n') + '\n',
+  );
 }
 
 async function writeReportCsv(report: ScenarioReport, path: string, started: Date): Promise<string[]> {
@@ -89,7 +114,8 @@ async function writeReportCsv(report: ScenarioReport, path: string, started: Dat
 }
 
 async function runScenario(name: string, flags: RunFlags): Promise<void> {
-  if (flags.out !== undefined && !/\.csv$/i.test(flags.out)) throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .csv');
+  if (flags.out !== undefined && !/\.csv$/i.test(flags.out))
+    throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .csv');
   const trials = flags.trials === undefined ? undefined : parseWholeNumber('--trials', flags.trials, 1);
   const seed = flags.seed === undefined ? 1 : parseWholeNumber('--seed', flags.seed, 0);
   const options = { set: flags.set, trials, seed };
@@ -101,29 +127,42 @@ async function runScenario(name: string, flags: RunFlags): Promise<void> {
     if (!flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
   }
   // Duration metrics carry every sample in the library (for CDF charts); the JSON keeps the summary.
-  const json = { ...report, metrics: report.metrics.map((m) => (m.kind === 'duration' ? { ...m, values: undefined } : m)) };
+  const json = {
+    ...report,
+    metrics: report.metrics.map((m) => (m.kind === 'duration' ? { ...m, values: undefined } : m)),
+  };
   process.stdout.write(flags.json ? JSON.stringify(json) + '\n' : reportText(report));
 }
 
 /** `replilab scenario`: real systems as named scenarios (list, show, run). */
 export function scenarioCommand(): Command {
   const command = new Command('scenario')
-    .description('real systems as named scenarios (Dynamo, Riak, Cassandra, PostgreSQL + Patroni, MySQL + Orchestrator, MongoDB, etcd, ...): list, show, run')
+    .description(
+      'real systems as named scenarios (Dynamo, Riak, Cassandra, PostgreSQL + Patroni, MySQL + Orchestrator, MongoDB, etcd, ...): list, show, run',
+    )
     .addHelpText('after', EXAMPLES);
-  command.command('list')
+  command
+    .command('list')
     .description('every scenario: name, family, one-line description, source')
     .option('--json', 'print one JSON array and nothing else')
     .action((flags: { json?: boolean }) => listScenarios(flags.json === true));
-  command.command('show')
-    .description('a scenario\'s parameters, their values and sources')
+  command
+    .command('show')
+    .description("a scenario's parameters, their values and sources")
     .argument('<name>', 'the scenario (see replilab scenario list)')
     .option('--json', 'print one JSON object and nothing else')
     .action((name: string, flags: { json?: boolean }) => showScenario(name, flags.json === true));
-  command.command('run')
-    .description('run a scenario\'s experiments and print the headline metrics with their intervals')
+  command
+    .command('run')
+    .description("run a scenario's experiments and print the headline metrics with their intervals")
     .argument('<name>', 'the scenario (see replilab scenario list)')
-    .option('--set <key=value>', 'override a parameter (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--trials <count>', 'trials in the scenario\'s unit (default: the scenario\'s)')
+    .option(
+      '--set <key=value>',
+      'override a parameter (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--trials <count>', "trials in the scenario's unit (default: the scenario's)")
     .option('--seed <seed>', 'seed of every random stream (default 1)')
     .option('--json', 'print exactly one JSON object on stdout and nothing else')
     .option('--out <file.csv>', 'also write the report as a one-row CSV, with FILE.manifest.json beside it')

@@ -10,7 +10,12 @@ beforeAll(requireBuiltCli);
 
 describe('replilab scenario', () => {
   it('list: every system of the reference file with its family, description and source', () => {
-    const rows = runCliJson(['scenario', 'list', '--json']) as unknown as { name: string; family: string; description: string; source: string }[];
+    const rows = runCliJson(['scenario', 'list', '--json']) as unknown as {
+      name: string;
+      family: string;
+      description: string;
+      source: string;
+    }[];
     for (const system of SYSTEM_REFERENCE_NAMES) {
       const row = rows.find((r) => r.name === system);
       expect(row, system).toBeDefined();
@@ -30,9 +35,25 @@ describe('replilab scenario', () => {
   });
 
   it('run --json: the report with metrics and intervals; --set changes the run and is recorded as the source', () => {
-    const j = runCliJson(['scenario', 'run', 'patroni', '--trials', '40', '--seed', '2', '--set', 'ttl_s=60', '--set', 'loop_wait_s=5', '--json']);
+    const j = runCliJson([
+      'scenario',
+      'run',
+      'patroni',
+      '--trials',
+      '40',
+      '--seed',
+      '2',
+      '--set',
+      'ttl_s=60',
+      '--set',
+      'loop_wait_s=5',
+      '--json',
+    ]);
     expect(j).toMatchObject({ scenario: 'patroni', family: 'leader-follower', trials: 40, seed: 2 });
-    expect(j.parameters.find((p: { key: string }) => p.key === 'ttl_s')).toMatchObject({ value: 60, source: { kind: '--set' } });
+    expect(j.parameters.find((p: { key: string }) => p.key === 'ttl_s')).toMatchObject({
+      value: 60,
+      source: { kind: '--set' },
+    });
     const recovery = j.metrics.find((m: { name: string }) => m.name === 'recovery_ms').summary;
     // ttl 60 s, loop_wait 5 s: recovery within [55 s, 65 s] plus the promotion steps.
     expect(recovery.min).toBeGreaterThanOrEqual(55000);
@@ -58,7 +79,12 @@ describe('replilab scenario', () => {
     expect(run.code, run.stderr).toBe(0);
     const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ scenario: 'mongodb', election_timeout_ms: '10000', trials: '20', seed: '1' });
+    expect(rows[0]).toMatchObject({
+      scenario: 'mongodb',
+      election_timeout_ms: '10000',
+      trials: '20',
+      seed: '1',
+    });
     expect(Number(rows[0].recovery_ms_p50)).toBeGreaterThan(8000);
     const columns = Object.keys(rows[0]);
     expect(columns.slice(-2)).toEqual(['trials', 'seed']);
@@ -70,9 +96,21 @@ describe('replilab scenario', () => {
     const dir = mkdtempSync(join(tmpdir(), 'replilab-scenario-'));
     const out = join(dir, 'x.csv');
     const files = [out, join(dir, 'x.manifest.json')];
-    expectRefused(runCli(['scenario', 'run', 'patroni', '--set', 'tll_s=30', '--out', out]), '--set tll_s', files);
-    expectRefused(runCli(['scenario', 'run', 'patroni', '--set', 'ttl_s=20', '--out', out]), '--set ttl_s', files); // loop_wait + 2 retry_timeout > ttl
-    expectRefused(runCli(['scenario', 'run', 'riak', '--set', 'latency=exp(-1)', '--out', out]), '--set latency', files);
+    expectRefused(
+      runCli(['scenario', 'run', 'patroni', '--set', 'tll_s=30', '--out', out]),
+      '--set tll_s',
+      files,
+    );
+    expectRefused(
+      runCli(['scenario', 'run', 'patroni', '--set', 'ttl_s=20', '--out', out]),
+      '--set ttl_s',
+      files,
+    ); // loop_wait + 2 retry_timeout > ttl
+    expectRefused(
+      runCli(['scenario', 'run', 'riak', '--set', 'latency=exp(-1)', '--out', out]),
+      '--set latency',
+      files,
+    );
     expectRefused(runCli(['scenario', 'run', 'riak', '--set', 'w', '--out', out]), '--set', files);
     expectRefused(runCli(['scenario', 'run', 'raft', '--out', out]), 'scenario', files);
     expectRefused(runCli(['scenario', 'run', 'riak', '--trials', '0', '--out', out]), '--trials', files);

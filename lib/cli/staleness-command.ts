@@ -2,7 +2,13 @@ import { Command, Option } from 'commander';
 import { ParameterError } from '../errors.js';
 import { latencyPresetNames } from '../latency/index.js';
 import { stalenessOptionsFromValues } from '../strategies/leaderless/staleness-experiment.js';
-import { runStaleness, stalenessJson, validateStalenessOptions, type StalenessOptions, type StalenessResult } from '../strategies/leaderless/staleness.js';
+import {
+  runStaleness,
+  stalenessJson,
+  validateStalenessOptions,
+  type StalenessOptions,
+  type StalenessResult,
+} from '../strategies/leaderless/staleness.js';
 import { STALENESS_COLUMNS, stalenessRows } from '../strategies/leaderless/staleness-rows.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 import { legsToText } from '../strategies/leaderless/staleness-batch.js';
@@ -46,12 +52,23 @@ reaches 0.9, 0.99, 0.999) and read/write latency quantiles; --out also writes FI
 
 /** Builds the run's options from the flags; every error names its flag (ParameterError). */
 export function optionsFromFlags(flags: StalenessFlags): { options: StalenessOptions; threads: number } {
-  const cellOptions = stalenessOptionsFromValues({
-    latency: flags.latency, 'w-latency': flags.wLatency, 'a-latency': flags.aLatency,
-    'r-latency': flags.rLatency, 's-latency': flags.sLatency,
-    n: flags.n, r: flags.r, w: flags.w, t: flags.t, engine: flags.engine,
-  }, (parameter) => `--${parameter}`);
-  const threads = flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
+  const cellOptions = stalenessOptionsFromValues(
+    {
+      latency: flags.latency,
+      'w-latency': flags.wLatency,
+      'a-latency': flags.aLatency,
+      'r-latency': flags.rLatency,
+      's-latency': flags.sLatency,
+      n: flags.n,
+      r: flags.r,
+      w: flags.w,
+      t: flags.t,
+      engine: flags.engine,
+    },
+    (parameter) => `--${parameter}`,
+  );
+  const threads =
+    flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
   const options: StalenessOptions = {
     ...cellOptions,
     trials: parseWholeNumber('--trials', flags.trials, 1),
@@ -85,7 +102,10 @@ function printSummary(result: StalenessResult): void {
  * The flags that define one staleness cell (latency legs, N/R/W, the t grid, trials, seed), shared
  * by `replilab staleness` and `replilab replay`; `what` words the help of --t, --trials and --seed.
  */
-export function addStalenessCellOptions(command: Command, what: { t: string; trials: string; seed: string }): Command {
+export function addStalenessCellOptions(
+  command: Command,
+  what: { t: string; trials: string; seed: string },
+): Command {
   return command
     .option('--latency <preset|spec>', 'delay of all four legs: a preset name or a distribution', 'lnkd-ssd')
     .option('--w-latency <spec>', 'write request leg (coordinator -> replica), overrides --latency')
@@ -107,9 +127,19 @@ export function stalenessCommand(): Command {
     trials: 'write/read pairs (event engine: per t point); 1e6 form accepted',
     seed: 'seed of every random stream',
   })
-    .description('P(consistent read) against time since commit for a Dynamo-style N/R/W quorum (PBS t-visibility, WARS model)')
-    .option('--threads <count>', 'worker threads (default: the number of cores); results are identical at any count')
-    .addOption(new Option('--engine <engine>', 'fast (direct Monte Carlo, whole curve in one pass) or event (the discrete-event kernel, per t point)').default('fast'))
+    .description(
+      'P(consistent read) against time since commit for a Dynamo-style N/R/W quorum (PBS t-visibility, WARS model)',
+    )
+    .option(
+      '--threads <count>',
+      'worker threads (default: the number of cores); results are identical at any count',
+    )
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'fast (direct Monte Carlo, whole curve in one pass) or event (the discrete-event kernel, per t point)',
+      ).default('fast'),
+    )
     .option('--out <file.csv>', 'write the curve as CSV, with FILE.manifest.json beside it')
     .option('--figures <formats>', 'with --out: also write the chart beside the CSV (comma list of svg, png)')
     .option('--json', 'print exactly one JSON object on stdout (the documented contract) and nothing else')
@@ -117,12 +147,17 @@ export function stalenessCommand(): Command {
     .action(async (flags: StalenessFlags) => {
       const { options, threads } = optionsFromFlags(flags);
       const formats = flags.figures === undefined ? [] : parseFormats('--figures', flags.figures);
-      if (formats.length > 0 && !flags.out) throw new ParameterError('--figures', flags.figures ?? '', 'only together with --out FILE.csv');
-      if (flags.out !== undefined && !/\.csv$/i.test(flags.out)) throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .csv');
+      if (formats.length > 0 && !flags.out)
+        throw new ParameterError('--figures', flags.figures ?? '', 'only together with --out FILE.csv');
+      if (flags.out !== undefined && !/\.csv$/i.test(flags.out))
+        throw new ParameterError('--out', JSON.stringify(flags.out), 'a file name ending in .csv');
 
       const started = new Date();
       const progress = progressBar('staleness');
-      const result = await runStaleness({ ...options, onProgress: (done, total) => progress.update(done, total) });
+      const result = await runStaleness({
+        ...options,
+        onProgress: (done, total) => progress.update(done, total),
+      });
       progress.stop();
       const finished = new Date();
 
@@ -133,13 +168,26 @@ export function stalenessCommand(): Command {
           columns: STALENESS_COLUMNS,
           rows: stalenessRows(result),
           formats,
-          figures: [{
-            spec: stalenessCurveSpec(result.curve.map((p) => ({ series: label, ...p })), { title: `P(consistent read), ${result.latencyLabel}` }),
-            basePath: flags.out.replace(/\.csv$/i, ''),
-          }],
+          figures: [
+            {
+              spec: stalenessCurveSpec(
+                result.curve.map((p) => ({ series: label, ...p })),
+                { title: `P(consistent read), ${result.latencyLabel}` },
+              ),
+              basePath: flags.out.replace(/\.csv$/i, ''),
+            },
+          ],
           run: {
             experiment: 'staleness',
-            parameters: { latency: result.latencyLabel, legs: legsToText(options.legs), n: options.n, r: options.r, w: options.w, t: flags.t, engine: options.engine },
+            parameters: {
+              latency: result.latencyLabel,
+              legs: legsToText(options.legs),
+              n: options.n,
+              r: options.r,
+              w: options.w,
+              t: flags.t,
+              engine: options.engine,
+            },
             seed: options.seed,
             trials: options.trials,
             threads,

@@ -20,14 +20,19 @@ interface SweepFlags {
 }
 
 function experimentsHelp(): string {
-  return sweepExperimentNames().map((name) => {
-    const experiment = sweepExperiment(name);
-    const width = Math.max(...experiment.parameters.map((p) => p.name.length));
-    const parameters = experiment.parameters
-      .map((p) => `      ${p.name.padEnd(width)}  ${p.doc}${p.default !== undefined ? ` (default ${JSON.stringify(p.default)})` : ''}`)
-      .join('\n');
-    return `  ${name}: ${experiment.description}\n    trials: ${experiment.trialsUnit}; parameters:\n${parameters}`;
-  }).join('\n');
+  return sweepExperimentNames()
+    .map((name) => {
+      const experiment = sweepExperiment(name);
+      const width = Math.max(...experiment.parameters.map((p) => p.name.length));
+      const parameters = experiment.parameters
+        .map(
+          (p) =>
+            `      ${p.name.padEnd(width)}  ${p.doc}${p.default !== undefined ? ` (default ${JSON.stringify(p.default)})` : ''}`,
+        )
+        .join('\n');
+      return `  ${name}: ${experiment.description}\n    trials: ${experiment.trialsUnit}; parameters:\n${parameters}`;
+    })
+    .join('\n');
 }
 
 const HELP = () => `
@@ -72,80 +77,130 @@ reuses the jobs already done or in progress.`;
 
 function parseCiWidth(text: string): number {
   const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!(value > 0 && value < 1)) throw new ParameterError('--ci-width', JSON.stringify(text), 'a number between 0 and 1 (the width of a 95% interval), e.g. 0.002');
+  if (!(value > 0 && value < 1))
+    throw new ParameterError(
+      '--ci-width',
+      JSON.stringify(text),
+      'a number between 0 and 1 (the width of a 95% interval), e.g. 0.002',
+    );
   return value;
 }
 
 function reportFailure(failure: SweepFailure): void {
   process.stderr.write(
-    `replilab: cell ${failure.cell} failed (${describeValues(failure.values)}${failure.replicate > 0 ? ` replicate=${failure.replicate}` : ''}; `
-    + `seed ${failure.seed}${failure.batch !== null ? `, batch ${failure.batch}` : ''}): ${failure.message}\n`
-    + `  replay: ${failure.replay}\n`,
+    `replilab: cell ${failure.cell} failed (${describeValues(failure.values)}${failure.replicate > 0 ? ` replicate=${failure.replicate}` : ''}; ` +
+      `seed ${failure.seed}${failure.batch !== null ? `, batch ${failure.batch}` : ''}): ${failure.message}\n` +
+      `  replay: ${failure.replay}\n`,
   );
 }
 
 /** `replilab sweep FILE`: runs an experiment over a grid of parameter cells. */
 export function sweepCommand(): Command {
   return new Command('sweep')
-    .description('run an experiment over a grid of parameters from a YAML or JSON sweep file, on worker threads, into one CSV')
+    .description(
+      'run an experiment over a grid of parameters from a YAML or JSON sweep file, on worker threads, into one CSV',
+    )
     .argument('<file>', 'the sweep file (.yaml, .yml or .json)')
     .option('--out <file.csv>', 'the CSV to write (with FILE.manifest.json); required unless --cell')
-    .option('--threads <count>', 'worker threads (default: the number of cores); the CSV is identical at any count')
+    .option(
+      '--threads <count>',
+      'worker threads (default: the number of cores); the CSV is identical at any count',
+    )
     .option('--resume', 'continue an interrupted run from FILE.partial.jsonl: compute only the missing cells')
-    .option('--ci-width <width>', 'adaptive precision: run each cell until its 95% interval is narrower than this')
-    .option('--max-trials <count>', 'with --ci-width: the trial cap per cell (default: the file\'s trials)')
-    .option('--cell <index>', 'run only this cell, in order to replay a failure (prints its CSV unless --out)')
-    .option('--backend <url>', 'run the batches on the workers of a Redis queue (redis://HOST:PORT) instead of local threads')
+    .option(
+      '--ci-width <width>',
+      'adaptive precision: run each cell until its 95% interval is narrower than this',
+    )
+    .option('--max-trials <count>', "with --ci-width: the trial cap per cell (default: the file's trials)")
+    .option(
+      '--cell <index>',
+      'run only this cell, in order to replay a failure (prints its CSV unless --out)',
+    )
+    .option(
+      '--backend <url>',
+      'run the batches on the workers of a Redis queue (redis://HOST:PORT) instead of local threads',
+    )
     .option('--queue <name>', 'with --backend: the queue name (default replilab)')
-    .option('--jobs-in-flight <count>', 'with --backend: jobs enqueued and not yet merged, at most (default 64)')
+    .option(
+      '--jobs-in-flight <count>',
+      'with --backend: jobs enqueued and not yet merged, at most (default 64)',
+    )
     .addHelpText('after', HELP)
     .action(async (file: string, flags: SweepFlags) => {
-      const threads = flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
+      const threads =
+        flags.threads === undefined
+          ? defaultThreads()
+          : parseWholeNumber('--threads', flags.threads, 1, 1024);
       const ciWidth = flags.ciWidth === undefined ? undefined : parseCiWidth(flags.ciWidth);
-      const maxTrials = flags.maxTrials === undefined ? undefined : parseWholeNumber('--max-trials', flags.maxTrials, 1);
+      const maxTrials =
+        flags.maxTrials === undefined ? undefined : parseWholeNumber('--max-trials', flags.maxTrials, 1);
       const cell = flags.cell === undefined ? undefined : parseWholeNumber('--cell', flags.cell, 0);
-      const jobsInFlight = flags.jobsInFlight === undefined ? undefined : parseWholeNumber('--jobs-in-flight', flags.jobsInFlight, 1, 100_000);
+      const jobsInFlight =
+        flags.jobsInFlight === undefined
+          ? undefined
+          : parseWholeNumber('--jobs-in-flight', flags.jobsInFlight, 1, 100_000);
       if (flags.backend === undefined && (flags.queue !== undefined || flags.jobsInFlight !== undefined)) {
-        throw new ParameterError(flags.queue !== undefined ? '--queue' : '--jobs-in-flight', 'without --backend', 'use it with --backend redis://HOST:PORT');
+        throw new ParameterError(
+          flags.queue !== undefined ? '--queue' : '--jobs-in-flight',
+          'without --backend',
+          'use it with --backend redis://HOST:PORT',
+        );
       }
-      if (flags.out === undefined && cell === undefined) throw new ParameterError('--out', '(missing)', 'FILE.csv (or --cell K to replay one cell to stdout)');
+      if (flags.out === undefined && cell === undefined)
+        throw new ParameterError('--out', '(missing)', 'FILE.csv (or --cell K to replay one cell to stdout)');
       const sweep = loadSweepSpec(file);
 
       const progress = sweepProgressReporter('sweep');
       const onSignal = () => {
         progress.stop();
-        process.stderr.write(`replilab: interrupted; finished cells are kept, rerun with --resume to compute the rest\n`);
+        process.stderr.write(
+          `replilab: interrupted; finished cells are kept, rerun with --resume to compute the rest\n`,
+        );
         process.exit(130);
       };
       if (flags.out !== undefined) process.once('SIGINT', onSignal);
       const result = await runSweep(sweep, {
-        threads, outPath: flags.out, resume: flags.resume === true, ciWidth, maxTrials, cell,
-        backend: flags.backend, queue: flags.queue, jobsInFlight,
+        threads,
+        outPath: flags.out,
+        resume: flags.resume === true,
+        ciWidth,
+        maxTrials,
+        cell,
+        backend: flags.backend,
+        queue: flags.queue,
+        jobsInFlight,
         cliNames: true,
         onProgress: (p) => progress.update(p),
         log: (line) => process.stderr.write(`${line}\n`),
-      }).catch((error: unknown) => {
-        if (error instanceof Error && /^cannot reach Redis/.test(error.message)) {
-          process.stderr.write(`replilab: ${error.message}\n`);
-          process.exit(1);
-        }
-        throw error;
-      }).finally(() => {
-        progress.stop();
-        process.removeListener('SIGINT', onSignal);
-      });
+      })
+        .catch((error: unknown) => {
+          if (error instanceof Error && /^cannot reach Redis/.test(error.message)) {
+            process.stderr.write(`replilab: ${error.message}\n`);
+            process.exit(1);
+          }
+          throw error;
+        })
+        .finally(() => {
+          progress.stop();
+          process.removeListener('SIGINT', onSignal);
+        });
 
       if (cell !== undefined) {
         const failure = result.failures[0];
         if (failure) {
-          process.stderr.write(`replilab: cell ${failure.cell} (${describeValues(failure.values)}; seed ${failure.seed}) threw:\n${failure.stack ?? failure.message}\n`);
+          process.stderr.write(
+            `replilab: cell ${failure.cell} (${describeValues(failure.values)}; seed ${failure.seed}) threw:\n${failure.stack ?? failure.message}\n`,
+          );
           process.exitCode = 1;
           return;
         }
         if (flags.out === undefined) process.stdout.write(result.csv);
       }
       for (const failure of result.failures) reportFailure(failure);
-      if (result.written.length > 0) process.stderr.write(`wrote ${result.written.join(', ')}${result.failures.length > 0 ? ` (${result.failures.length} cells failed and are missing)` : ''}\n`);
+      if (result.written.length > 0)
+        process.stderr.write(
+          `wrote ${result.written.join(', ')}${result.failures.length > 0 ? ` (${result.failures.length} cells failed and are missing)` : ''}\n`,
+        );
       if (result.failures.length > 0) process.exitCode = 1;
     });
 }

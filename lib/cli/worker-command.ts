@@ -25,24 +25,43 @@ Examples:
 /** `replilab worker`: serves a distributed sweep's jobs. */
 export function workerCommand(): Command {
   return new Command('worker')
-    .description('serve the batch jobs of distributed sweeps (replilab sweep --backend) from a Redis queue on this machine\'s threads')
+    .description(
+      "serve the batch jobs of distributed sweeps (replilab sweep --backend) from a Redis queue on this machine's threads",
+    )
     .option('--backend <url>', 'the Redis the coordinator uses (redis://HOST:PORT); required')
-    .option('--threads <count>', 'jobs run at once, each on its own worker thread (default: the number of cores)')
+    .option(
+      '--threads <count>',
+      'jobs run at once, each on its own worker thread (default: the number of cores)',
+    )
     .option('--queue <name>', 'the queue name (default replilab)')
-    .option('--stall-ms <ms>', `a job whose worker stops renewing its lock for this long goes to another worker (default ${DEFAULT_STALL_MS})`)
+    .option(
+      '--stall-ms <ms>',
+      `a job whose worker stops renewing its lock for this long goes to another worker (default ${DEFAULT_STALL_MS})`,
+    )
     .option('--quiet', 'no line per finished job')
     .addHelpText('after', HELP)
     .action(async (flags: WorkerFlags) => {
-      if (flags.backend === undefined) throw new ParameterError('--backend', '(missing)', 'a Redis URL, e.g. redis://127.0.0.1:6379');
+      if (flags.backend === undefined)
+        throw new ParameterError('--backend', '(missing)', 'a Redis URL, e.g. redis://127.0.0.1:6379');
       const url = parseBackendUrl(flags.backend, '--backend');
-      const threads = flags.threads === undefined ? defaultThreads() : parseWholeNumber('--threads', flags.threads, 1, 1024);
+      const threads =
+        flags.threads === undefined
+          ? defaultThreads()
+          : parseWholeNumber('--threads', flags.threads, 1, 1024);
       const queue = flags.queue === undefined ? undefined : parseQueueName(flags.queue, '--queue');
-      const stallMs = flags.stallMs === undefined ? undefined : parseWholeNumber('--stall-ms', flags.stallMs, 100, 3_600_000);
+      const stallMs =
+        flags.stallMs === undefined
+          ? undefined
+          : parseWholeNumber('--stall-ms', flags.stallMs, 100, 3_600_000);
       const log = (line: string) => process.stderr.write(`replilab worker: ${line}\n`);
       let worker;
       try {
         worker = await runRedisWorker({
-          url, queue, threads, stallMs, log,
+          url,
+          queue,
+          threads,
+          stallMs,
+          log,
           onJobDone: flags.quiet ? undefined : (id) => log(`done ${id}`),
         });
       } catch (error) {
@@ -50,7 +69,9 @@ export function workerCommand(): Command {
         process.exitCode = 1;
         return;
       }
-      log(`serving queue ${queue ?? 'replilab'} at ${url} with ${threads} thread${threads === 1 ? '' : 's'} (Ctrl-C to stop)`);
+      log(
+        `serving queue ${queue ?? 'replilab'} at ${url} with ${threads} thread${threads === 1 ? '' : 's'} (Ctrl-C to stop)`,
+      );
       const running = worker;
       await new Promise<void>((resolve) => {
         const stop = () => {

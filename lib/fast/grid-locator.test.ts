@@ -20,8 +20,20 @@ describe('GridLocator gives the lower bound a binary search gives', () => {
   it('random ascending grids (uneven spacing, duplicates) and values (on, between and outside the points)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(value, fc.integer({ min: -5, max: 5 }).map((k) => k / 4)), { minLength: 0, maxLength: 60 }),
-        fc.array(fc.oneof(value, fc.integer({ min: -8, max: 8 }).map((k) => k / 4)), { minLength: 1, maxLength: 40 }),
+        fc.array(
+          fc.oneof(
+            value,
+            fc.integer({ min: -5, max: 5 }).map((k) => k / 4),
+          ),
+          { minLength: 0, maxLength: 60 },
+        ),
+        fc.array(
+          fc.oneof(
+            value,
+            fc.integer({ min: -8, max: 8 }).map((k) => k / 4),
+          ),
+          { minLength: 1, maxLength: 40 },
+        ),
         (points, ts) => {
           const grid = Float64Array.from(points).sort();
           const locator = new GridLocator(grid);
@@ -43,6 +55,7 @@ describe('GridLocator gives the lower bound a binary search gives', () => {
     expect(new GridLocator(new Float64Array(0)).locate(1)).toBe(0);
     const infinite = Float64Array.of(-Infinity, 0, 5, Infinity);
     const l = new GridLocator(infinite);
-    for (const t of [-Infinity, -1, 0, 3, 5, 6, Infinity]) expect(l.locate(t), `t = ${t}`).toBe(lowerBound(infinite, t));
+    for (const t of [-Infinity, -1, 0, 3, 5, 6, Infinity])
+      expect(l.locate(t), `t = ${t}`).toBe(lowerBound(infinite, t));
   });
 });

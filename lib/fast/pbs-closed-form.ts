@@ -22,7 +22,9 @@ function binomialCoefficient(n: number, k: number): number {
  */
 export function pbsStaleProbabilityLimit(n: number, r: number, w: number): number {
   if (!Number.isInteger(n) || n < 1) throw new ParameterError('n', String(n), 'an integer >= 1');
-  if (!Number.isInteger(r) || r < 1 || r > n) throw new ParameterError('r', String(r), `an integer from 1 to n (${n})`);
-  if (!Number.isInteger(w) || w < 1 || w > n) throw new ParameterError('w', String(w), `an integer from 1 to n (${n})`);
+  if (!Number.isInteger(r) || r < 1 || r > n)
+    throw new ParameterError('r', String(r), `an integer from 1 to n (${n})`);
+  if (!Number.isInteger(w) || w < 1 || w > n)
+    throw new ParameterError('w', String(w), `an integer from 1 to n (${n})`);
   return binomialCoefficient(n - w, r) / binomialCoefficient(n, r);
 }

@@ -3,7 +3,12 @@ import { parseLatency, resolveLatency, type WarsLegs } from '../latency/index.js
 import { deriveStream } from '../random/index.js';
 import { runWarsFastBatch } from './wars-fast.js';
 
-const legsOf = (w: string, ars: string): WarsLegs => ({ W: parseLatency(w), A: parseLatency(ars), R: parseLatency(ars), S: parseLatency(ars) });
+const legsOf = (w: string, ars: string): WarsLegs => ({
+  W: parseLatency(w),
+  A: parseLatency(ars),
+  R: parseLatency(ars),
+  S: parseLatency(ars),
+});
 const grid = [0, 0.5, 1, 2, 5, 10, 50];
 
 describe('runWarsFastBatch', () => {
@@ -21,7 +26,8 @@ describe('runWarsFastBatch', () => {
         expect(a.writeLatency.sum).toBe(b.writeLatency.sum);
         expect(a.threshold!.sum).toBe(b.threshold!.sum);
         expect(a.readLatency.total).toBe(trials);
-        for (let k = 1; k < grid.length; k++) expect(a.consistent[k]).toBeGreaterThanOrEqual(a.consistent[k - 1]);
+        for (let k = 1; k < grid.length; k++)
+          expect(a.consistent[k]).toBeGreaterThanOrEqual(a.consistent[k - 1]);
         expect(a.consistent[grid.length - 1]).toBeLessThanOrEqual(trials);
       }
     }
@@ -29,7 +35,12 @@ describe('runWarsFastBatch', () => {
 
   it('counts exactly the thresholds at or below each grid point (constant legs: every threshold known)', () => {
     // W = 3, A = R = S = 1: commit at 4, the responder's threshold is W - commit - R = 3 - 4 - 1 = -2.
-    const summary = runWarsFastBatch({ n: 3, r: 1, w: 1, legs: legsOf('const(3)', 'const(1)') }, [-3, -2, -1], 700, deriveStream(1));
+    const summary = runWarsFastBatch(
+      { n: 3, r: 1, w: 1, legs: legsOf('const(3)', 'const(1)') },
+      [-3, -2, -1],
+      700,
+      deriveStream(1),
+    );
     expect(Array.from(summary.consistent)).toEqual([0, 700, 700]);
     expect(summary.writeLatency.min).toBe(4);
     expect(summary.readLatency.max).toBe(2);

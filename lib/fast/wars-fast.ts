@@ -87,7 +87,14 @@ class WanPlacement {
     }
   }
 
-  apply(bits: RandomBits, chunk: number, w: Float64Array, a: Float64Array, r: Float64Array, s: Float64Array): void {
+  apply(
+    bits: RandomBits,
+    chunk: number,
+    w: Float64Array,
+    a: Float64Array,
+    r: Float64Array,
+    s: Float64Array,
+  ): void {
     const n = this.n;
     if (this.localCount === 1) {
       this.applyOneLocal(bits, chunk, w, a);
@@ -159,7 +166,12 @@ const CHUNK_TRIALS = 256;
  * const summary = runWarsFastBatch({ n: 3, r: 1, w: 1, legs }, [0, 1, 2], 100000, deriveStream(1));
  * summary.consistent[0] / summary.trials; // P(consistent read at t = 0)
  */
-export function runWarsFastBatch(config: WarsConfig, tGridMs: readonly number[], trials: number, rng: RandomStream): WarsBatchSummary {
+export function runWarsFastBatch(
+  config: WarsConfig,
+  tGridMs: readonly number[],
+  trials: number,
+  rng: RandomStream,
+): WarsBatchSummary {
   const kernel = new WarsChunkKernel(config, Float64Array.from(tGridMs), randomBits(rng));
   for (let done = 0; done < trials; done += CHUNK_TRIALS) {
     const chunk = Math.min(CHUNK_TRIALS, trials - done);
@@ -337,6 +349,12 @@ class WarsChunkKernel {
       running += this.firstConsistentIndex[k];
       consistent[k] = running;
     }
-    return { trials, consistent, threshold: this.threshold, readLatency: this.readLatency, writeLatency: this.writeLatency };
+    return {
+      trials,
+      consistent,
+      threshold: this.threshold,
+      readLatency: this.readLatency,
+      writeLatency: this.writeLatency,
+    };
   }
 }

@@ -31,20 +31,28 @@ const PS = [0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999];
 
 const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 
-const exponentialCase = positive(1e-3, 10).map((rate): Case => ({ d: exponential(rate), variance: 1 / (rate * rate) }));
+const exponentialCase = positive(1e-3, 10).map((rate): Case => ({
+  d: exponential(rate),
+  variance: 1 / (rate * rate),
+}));
 // alpha from 0.02 (inversion: too heavy for the ziggurat to pay) through the ziggurat's range.
-const paretoCase = fc.tuple(positive(0.01, 10), positive(0.02, 12)).map(
-  ([xm, alpha]): Case => ({
-    d: pareto(xm, alpha),
-    variance: alpha > 2.2 ? (xm * xm * alpha) / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : NaN,
-  }),
-);
+const paretoCase = fc.tuple(positive(0.01, 10), positive(0.02, 12)).map(([xm, alpha]): Case => ({
+  d: pareto(xm, alpha),
+  variance: alpha > 2.2 ? (xm * xm * alpha) / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : NaN,
+}));
 const otherLeafCase = fc.oneof(
-  fc.tuple(positive(0, 100), positive(1e-3, 100)).map(([low, width]): Case => ({ d: uniform(low, low + width), variance: (width * width) / 12 })),
-  fc.tuple(positive(-3, 3), positive(0.05, 1.5)).map(
-    ([mu, sigma]): Case => ({ d: lognormal(mu, sigma), variance: Math.expm1(sigma * sigma) * Math.exp(2 * mu + sigma * sigma) }),
-  ),
-  fc.tuple(positive(-5, 5), positive(0.1, 5)).map(([mu, sigma]): Case => ({ d: truncatedNormal(mu, sigma), variance: NaN })),
+  fc
+    .tuple(positive(0, 100), positive(1e-3, 100))
+    .map(([low, width]): Case => ({ d: uniform(low, low + width), variance: (width * width) / 12 })),
+  fc
+    .tuple(positive(-3, 3), positive(0.05, 1.5))
+    .map(([mu, sigma]): Case => ({
+      d: lognormal(mu, sigma),
+      variance: Math.expm1(sigma * sigma) * Math.exp(2 * mu + sigma * sigma),
+    })),
+  fc
+    .tuple(positive(-5, 5), positive(0.1, 5))
+    .map(([mu, sigma]): Case => ({ d: truncatedNormal(mu, sigma), variance: NaN })),
 );
 const leafCase = fc.oneof(exponentialCase, paretoCase, otherLeafCase);
 
@@ -59,7 +67,9 @@ const mixtureCase = fc
     return { d: mixture(components), variance: second - m * m };
   });
 
-const shiftedCase = fc.tuple(positive(0, 100), leafCase).map(([offset, c]): Case => ({ d: shifted(offset, c.d), variance: c.variance }));
+const shiftedCase = fc
+  .tuple(positive(0, 100), leafCase)
+  .map(([offset, c]): Case => ({ d: shifted(offset, c.d), variance: c.variance }));
 
 /** N draws through fillSamples, in blocks of varying sizes (1 to 1000) from one stream, sorted. */
 function fillSorted(d: LatencyDistribution, seed: number): Float64Array {
@@ -90,7 +100,9 @@ describe('bulk draws (fill) agree with quantile and mean (fast-check over parame
   ];
   it.each(families)('%s', (_name, arbitrary) => {
     fc.assert(
-      fc.property(arbitrary, fc.nat(), (c, seed) => checkDraws(fillSorted(c.d, seed), c, `${c.d} seed ${seed}`)),
+      fc.property(arbitrary, fc.nat(), (c, seed) =>
+        checkDraws(fillSorted(c.d, seed), c, `${c.d} seed ${seed}`),
+      ),
       FC,
     );
   });
@@ -111,8 +123,18 @@ describe('bulk draws (fill) agree with quantile and mean (fast-check over parame
       'mix(0.939:pareto(3,3.35),0.061:exp(0.0028))',
       'mix(0.982:pareto(1.5,3.8),0.018:exp(0.0217))',
     ];
-    const ws = [[0.9122, 0.0878], [0.38, 0.62], [0.939, 0.061], [0.982, 0.018]];
-    const params: [[number, number], number][] = [[[0.235, 10], 1.66], [[1.05, 1.51], 0.183], [[3, 3.35], 0.0028], [[1.5, 3.8], 0.0217]];
+    const ws = [
+      [0.9122, 0.0878],
+      [0.38, 0.62],
+      [0.939, 0.061],
+      [0.982, 0.018],
+    ];
+    const params: [[number, number], number][] = [
+      [[0.235, 10], 1.66],
+      [[1.05, 1.51], 0.183],
+      [[3, 3.35], 0.0028],
+      [[1.5, 3.8], 0.0217],
+    ];
     texts.forEach((text, k) => {
       const [[xm, alpha], rate] = params[k];
       const d = mixture([
@@ -139,26 +161,37 @@ describe('bulk draws are deterministic', () => {
   const made: [string, () => LatencyDistribution][] = [
     ['exp(0.183)', () => exponential(0.183)],
     ['pareto(1.05,1.51)', () => pareto(1.05, 1.51)],
-    ['mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))', () => mixture([
-      { weight: 0.38, distribution: pareto(1.05, 1.51) },
-      { weight: 0.62, distribution: exponential(0.183) },
-    ])],
-    ['mix(0.9122:pareto(0.235,10),0.0878:exp(1.66))', () => mixture([
-      { weight: 0.9122, distribution: pareto(0.235, 10) },
-      { weight: 0.0878, distribution: exponential(1.66) },
-    ])],
+    [
+      'mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))',
+      () =>
+        mixture([
+          { weight: 0.38, distribution: pareto(1.05, 1.51) },
+          { weight: 0.62, distribution: exponential(0.183) },
+        ]),
+    ],
+    [
+      'mix(0.9122:pareto(0.235,10),0.0878:exp(1.66))',
+      () =>
+        mixture([
+          { weight: 0.9122, distribution: pareto(0.235, 10) },
+          { weight: 0.0878, distribution: exponential(1.66) },
+        ]),
+    ],
   ];
-  it.each(made)('%s: the same stream gives the same block (fresh or reused instance), another stream another', (_text, make) => {
-    const d = make();
-    const block = (batch: number, dist = d) => {
-      const out = new Float64Array(1000);
-      fillSamples(dist, deriveStream(7, 3, batch), out, 0, out.length);
-      return Array.from(out);
-    };
-    expect(block(2)).toEqual(block(2));
-    expect(block(2, make())).toEqual(block(2));
-    expect(block(3)).not.toEqual(block(2));
-  });
+  it.each(made)(
+    '%s: the same stream gives the same block (fresh or reused instance), another stream another',
+    (_text, make) => {
+      const d = make();
+      const block = (batch: number, dist = d) => {
+        const out = new Float64Array(1000);
+        fillSamples(dist, deriveStream(7, 3, batch), out, 0, out.length);
+        return Array.from(out);
+      };
+      expect(block(2)).toEqual(block(2));
+      expect(block(2, make())).toEqual(block(2));
+      expect(block(3)).not.toEqual(block(2));
+    },
+  );
 });
 
 /** A stream whose words are given (then zeros): to drive the mixture's choices exactly. */
@@ -176,10 +209,11 @@ function scriptedBits(words: number[]): RandomStream & { nextInt32(): number; us
 
 describe('mixture component choice in fill is exact', () => {
   // const components consume no words, so each output shows the choice made for its slot.
-  const two = (w0: number) => mixture([
-    { weight: w0, distribution: constant(1) },
-    { weight: 1 - w0, distribution: constant(2) },
-  ]);
+  const two = (w0: number) =>
+    mixture([
+      { weight: w0, distribution: constant(1) },
+      { weight: 1 - w0, distribution: constant(2) },
+    ]);
 
   /** The reference rule: slot j takes byte (3 - j mod 4) of word floor(j/4); below the bound -> 1, above -> 2. */
   function reference(w0: number, words: number[], count: number): number[] {
@@ -225,8 +259,14 @@ describe('mixture component choice in fill is exact', () => {
     const tieWord = (233 << 24) | (10 << 16) | (250 << 8) | 233; // slots 0 and 3 tie
     const cases: [number[], number[]][] = [
       // slot 0's rest just below the threshold's rest -> component 0; slot 3's just above -> component 1
-      [[tieWord, restWord - 1, restWord + 1], [1, 1, 2, 2]],
-      [[tieWord, restWord + 1, restWord - 1], [2, 1, 2, 1]],
+      [
+        [tieWord, restWord - 1, restWord + 1],
+        [1, 1, 2, 2],
+      ],
+      [
+        [tieWord, restWord + 1, restWord - 1],
+        [2, 1, 2, 1],
+      ],
     ];
     for (const [words, expected] of cases) {
       const bits = scriptedBits(words);

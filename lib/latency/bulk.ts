@@ -27,7 +27,13 @@ export interface BulkSampler {
  * const out = new Float64Array(1024);
  * fillSamples(exponential(1), deriveStream(1), out, 0, out.length);
  */
-export function fillSamples(distribution: LatencyDistribution, rng: RandomStream, out: Float64Array, offset: number, count: number): void {
+export function fillSamples(
+  distribution: LatencyDistribution,
+  rng: RandomStream,
+  out: Float64Array,
+  offset: number,
+  count: number,
+): void {
   const bulk = distribution as LatencyDistribution & Partial<BulkSampler>;
   if (typeof bulk.fill === 'function') {
     bulk.fill(rng, out, offset, count);

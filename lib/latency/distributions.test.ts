@@ -38,8 +38,16 @@ const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true
 const constantCase = positive(0, 1000).map((v): Case => ({ d: constant(v), variance: 0, atoms: true }));
 const uniformCase = fc
   .tuple(positive(0, 100), positive(1e-3, 100))
-  .map(([low, width]): Case => ({ d: uniform(low, low + width), variance: (width * width) / 12, atoms: false }));
-const exponentialCase = positive(1e-3, 10).map((rate): Case => ({ d: exponential(rate), variance: 1 / (rate * rate), atoms: false }));
+  .map(([low, width]): Case => ({
+    d: uniform(low, low + width),
+    variance: (width * width) / 12,
+    atoms: false,
+  }));
+const exponentialCase = positive(1e-3, 10).map((rate): Case => ({
+  d: exponential(rate),
+  variance: 1 / (rate * rate),
+  atoms: false,
+}));
 
 /** Variance of N(mu, sigma^2) truncated to [0, inf): sigma^2 (1 + a h - h^2), h = phi(a)/Q(a), a = -mu/sigma. */
 function truncatedNormalVariance(mu: number, sigma: number): number {
@@ -49,28 +57,39 @@ function truncatedNormalVariance(mu: number, sigma: number): number {
 }
 const truncatedNormalAboveZero = fc
   .tuple(positive(0.1, 50), positive(0.1, 20))
-  .map(([mu, sigma]): Case => ({ d: truncatedNormal(mu, sigma), variance: truncatedNormalVariance(mu, sigma), atoms: false }));
+  .map(([mu, sigma]): Case => ({
+    d: truncatedNormal(mu, sigma),
+    variance: truncatedNormalVariance(mu, sigma),
+    atoms: false,
+  }));
 // mu <= 0, up to 30 sigma below 0 (P(X > 0) down to 5e-198): Robert's sampler and the far-tail forms.
 const truncatedNormalBelowZero = fc
   .tuple(positive(0, 30), positive(0.1, 20))
-  .map(([a, sigma]): Case => ({ d: truncatedNormal(-a * sigma, sigma), variance: truncatedNormalVariance(-a * sigma, sigma), atoms: false }));
-
-const lognormalCase = fc.tuple(positive(-3, 3), positive(0.05, 1.5)).map(
-  ([mu, sigma]): Case => ({
-    d: lognormal(mu, sigma),
-    variance: Math.expm1(sigma * sigma) * Math.exp(2 * mu + sigma * sigma),
+  .map(([a, sigma]): Case => ({
+    d: truncatedNormal(-a * sigma, sigma),
+    variance: truncatedNormalVariance(-a * sigma, sigma),
     atoms: false,
-  }),
-);
-const paretoCase = fc.tuple(positive(0.01, 10), positive(0.5, 12)).map(
-  ([xm, alpha]): Case => ({
-    d: pareto(xm, alpha),
-    variance: alpha > 2.2 ? (xm * xm * alpha) / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : NaN,
-    atoms: false,
-  }),
-);
+  }));
 
-const leafCase = fc.oneof(uniformCase, exponentialCase, truncatedNormalAboveZero, truncatedNormalBelowZero, lognormalCase, paretoCase);
+const lognormalCase = fc.tuple(positive(-3, 3), positive(0.05, 1.5)).map(([mu, sigma]): Case => ({
+  d: lognormal(mu, sigma),
+  variance: Math.expm1(sigma * sigma) * Math.exp(2 * mu + sigma * sigma),
+  atoms: false,
+}));
+const paretoCase = fc.tuple(positive(0.01, 10), positive(0.5, 12)).map(([xm, alpha]): Case => ({
+  d: pareto(xm, alpha),
+  variance: alpha > 2.2 ? (xm * xm * alpha) / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : NaN,
+  atoms: false,
+}));
+
+const leafCase = fc.oneof(
+  uniformCase,
+  exponentialCase,
+  truncatedNormalAboveZero,
+  truncatedNormalBelowZero,
+  lognormalCase,
+  paretoCase,
+);
 
 const mixtureCase = fc
   .array(fc.tuple(fc.integer({ min: 1, max: 10 }), leafCase), { minLength: 1, maxLength: 3 })
@@ -303,11 +322,21 @@ describe('parameter validation', () => {
     ['mix(components): got none; allowed: at least one weight:distribution component', () => mixture([])],
     [
       'mix(weights): got 0.5+0.6 = 1.1; allowed: weights that sum to 1 (within 1e-9)',
-      () => mixture([{ weight: 0.5, distribution: exponential(1) }, { weight: 0.6, distribution: exponential(2) }]),
+      () =>
+        mixture([
+          { weight: 0.5, distribution: exponential(1) },
+          { weight: 0.6, distribution: exponential(2) },
+        ]),
     ],
-    ['mix(weight): got 0; allowed: a finite number > 0', () => mixture([{ weight: 0, distribution: exponential(1) }])],
+    [
+      'mix(weight): got 0; allowed: a finite number > 0',
+      () => mixture([{ weight: 0, distribution: exponential(1) }]),
+    ],
     ['empirical(samples): got 1 sample(s); allowed: at least 2 delays in ms', () => empirical([1])],
-    ['empirical(samples): got sample #2 = -2; allowed: delays in ms, each a finite number >= 0', () => empirical([1, -2])],
+    [
+      'empirical(samples): got sample #2 = -2; allowed: delays in ms, each a finite number >= 0',
+      () => empirical([1, -2]),
+    ],
     ['exp(1).quantile(p): got 1.5; allowed: a probability from 0 to 1', () => exponential(1).quantile(1.5)],
   ])('%s', (message, make) => {
     let error: unknown;

@@ -19,7 +19,12 @@ export function countBelow(xs: Float64Array, x: number, inclusive: boolean): num
  * For each p, the share of the sorted draws at or below quantile(p) is at least p, and the share
  * strictly below it at most p, each within a 4.5 sigma binomial band.
  */
-export function expectQuantileBands(xs: Float64Array, d: LatencyDistribution, ps: readonly number[], label: string): void {
+export function expectQuantileBands(
+  xs: Float64Array,
+  d: LatencyDistribution,
+  ps: readonly number[],
+  label: string,
+): void {
   const n = xs.length;
   for (const p of ps) {
     const q = d.quantile(p);
@@ -30,11 +35,18 @@ export function expectQuantileBands(xs: Float64Array, d: LatencyDistribution, ps
 }
 
 /** The sample mean within 5 standard errors of mean(), where the variance is finite (NaN: skipped). */
-export function expectMeanWithinFiveSe(xs: Float64Array, d: LatencyDistribution, variance: number, label: string): void {
+export function expectMeanWithinFiveSe(
+  xs: Float64Array,
+  d: LatencyDistribution,
+  variance: number,
+  label: string,
+): void {
   if (!Number.isFinite(variance)) return;
   let sum = 0;
   for (const x of xs) sum += x;
   const m = d.mean();
   const tolerance = 5 * Math.sqrt(variance / xs.length) + 1e-12 * Math.abs(m);
-  expect(Math.abs(sum / xs.length - m), `${label}: sample mean vs mean() ${m}`).toBeLessThanOrEqual(tolerance);
+  expect(Math.abs(sum / xs.length - m), `${label}: sample mean vs mean() ${m}`).toBeLessThanOrEqual(
+    tolerance,
+  );
 }

@@ -110,11 +110,19 @@ export function empirical(samplesMs: readonly number[]): LatencyDistribution {
   for (let i = 0; i < samplesMs.length; i++) {
     const v = samplesMs[i];
     if (!(Number.isFinite(v) && v >= 0)) {
-      throw new ParameterError('empirical(samples)', `sample #${i + 1} = ${v}`, 'delays in ms, each a finite number >= 0');
+      throw new ParameterError(
+        'empirical(samples)',
+        `sample #${i + 1} = ${v}`,
+        'delays in ms, each a finite number >= 0',
+      );
     }
   }
   if (samplesMs.length < 2) {
-    throw new ParameterError('empirical(samples)', `${samplesMs.length} sample(s)`, 'at least 2 delays in ms');
+    throw new ParameterError(
+      'empirical(samples)',
+      `${samplesMs.length} sample(s)`,
+      'at least 2 delays in ms',
+    );
   }
   const sorted = Float64Array.from(samplesMs).sort();
   return new EmpiricalDistribution(sorted, `empirical(${Array.from(sorted).join(',')})`);

@@ -51,5 +51,8 @@ class LognormalDistribution implements LatencyDistribution, BulkSampler {
  * lognormal(0, 1).quantile(0.5); // 1
  */
 export function lognormal(mu: number, sigma: number): LatencyDistribution {
-  return new LognormalDistribution(requireFinite('lognormal(mu)', mu), requirePositive('lognormal(sigma)', sigma));
+  return new LognormalDistribution(
+    requireFinite('lognormal(mu)', mu),
+    requirePositive('lognormal(sigma)', sigma),
+  );
 }

@@ -77,7 +77,8 @@ class MixtureDistribution implements LatencyDistribution, BulkSampler {
     this.cursor = new Int32Array(k);
     this.byteBound = Math.floor(this.cumulative[0] * 256);
     this.byteRest = this.cumulative[0] * 256 - this.byteBound;
-    this.dominant = k !== 2 ? -1 : this.weights[0] >= DOMINANT_WEIGHT ? 0 : this.weights[1] >= DOMINANT_WEIGHT ? 1 : -1;
+    this.dominant =
+      k !== 2 ? -1 : this.weights[0] >= DOMINANT_WEIGHT ? 0 : this.weights[1] >= DOMINANT_WEIGHT ? 1 : -1;
   }
 
   /**
@@ -291,7 +292,14 @@ class MixtureDistribution implements LatencyDistribution, BulkSampler {
   }
 
   /** splitSlots byte by byte for slots j .. j + slots - 1 from one word (ties settled by restBelow). */
-  private splitBytes(bits: RandomBits, word: number, j: number, slots: number, m1: number, last: number): number {
+  private splitBytes(
+    bits: RandomBits,
+    word: number,
+    j: number,
+    slots: number,
+    m1: number,
+    last: number,
+  ): number {
     const choice = this.choice;
     const bound = this.byteBound;
     let m0 = j - m1;
@@ -408,7 +416,11 @@ export function mixture(components: readonly MixtureComponent[]): LatencyDistrib
     if (!(Number.isFinite(weight) && weight > 0)) {
       throw new ParameterError('mix(weight)', String(weight), 'a finite number > 0');
     }
-    if (distribution === null || typeof distribution !== 'object' || typeof distribution.sample !== 'function') {
+    if (
+      distribution === null ||
+      typeof distribution !== 'object' ||
+      typeof distribution.sample !== 'function'
+    ) {
       throw new ParameterError('mix(distribution)', String(distribution), 'a latency distribution');
     }
     total += weight;

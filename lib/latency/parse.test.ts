@@ -34,7 +34,10 @@ describe('the text forms of the issue', () => {
     ['lognormal(0,1)', 'lognormal(0,1)'],
     ['empirical(3, 1, 2)', 'empirical(1,2,3)'],
     // whitespace, bare numbers, constants on either side, exponents, signs
-    [' mix( 0.38 : pareto( 1.05 , 1.51 ) ,\t0.62:exp(0.183) ) ', 'mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))'],
+    [
+      ' mix( 0.38 : pareto( 1.05 , 1.51 ) ,\t0.62:exp(0.183) ) ',
+      'mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))',
+    ],
     ['75', 'const(75)'],
     ['75 + exp(0.2)', 'const(75)+exp(0.2)'],
     ['exp(0.2) + const(75)', 'const(75)+exp(0.2)'],
@@ -44,7 +47,10 @@ describe('the text forms of the issue', () => {
     ['exp(+.5)', 'exp(0.5)'],
     ['const(1e21)', 'const(1e+21)'],
     ['normal(-3,1)', 'normal(-3,1)'],
-    ['mix(0.5:const(75)+exp(0.2), 0.5:mix(0.5:exp(1),0.5:exp(2)))', 'mix(0.5:const(75)+exp(0.2),0.5:mix(0.5:exp(1),0.5:exp(2)))'],
+    [
+      'mix(0.5:const(75)+exp(0.2), 0.5:mix(0.5:exp(1),0.5:exp(2)))',
+      'mix(0.5:const(75)+exp(0.2),0.5:mix(0.5:exp(1),0.5:exp(2)))',
+    ],
     [`mix(0.5:file:${TRACE}, 0.5:exp(1))`, `mix(0.5:file:${TRACE},0.5:exp(1))`],
     [`const(2) + file: ${TRACE}  `, `const(2)+file:${TRACE}`],
   ])('%s reads as %s', (text, canonical) => {
@@ -94,10 +100,12 @@ const tree = fc.letrec<{ node: LatencyDistribution }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     leaf,
     fc.tuple(number(0, 1e3), tie('node')).map(([offset, d]) => shifted(offset, d)),
-    fc.array(fc.tuple(fc.integer({ min: 1, max: 1000 }), tie('node')), { minLength: 1, maxLength: 3 }).map((parts) => {
-      const total = parts.reduce((s, [k]) => s + k, 0);
-      return mixture(parts.map(([k, d]) => ({ weight: k / total, distribution: d })));
-    }),
+    fc
+      .array(fc.tuple(fc.integer({ min: 1, max: 1000 }), tie('node')), { minLength: 1, maxLength: 3 })
+      .map((parts) => {
+        const total = parts.reduce((s, [k]) => s + k, 0);
+        return mixture(parts.map(([k, d]) => ({ weight: k / total, distribution: d })));
+      }),
   ),
 })).node;
 
@@ -139,7 +147,8 @@ function refusal(text: string): ParameterError {
 }
 
 describe('refusals: one line, naming the parameter, the text and the reason', () => {
-  const grammar = 'a distribution such as exp(0.183), pareto(1.05,1.51), mix(0.38:pareto(1.05,1.51),0.62:exp(0.183)), const(75)+exp(0.2) or file:PATH';
+  const grammar =
+    'a distribution such as exp(0.183), pareto(1.05,1.51), mix(0.38:pareto(1.05,1.51),0.62:exp(0.183)), const(75)+exp(0.2) or file:PATH';
 
   it('gives the whole message for a missing parenthesis', () => {
     expect(refusal('exp(0.1').message).toBe(
@@ -172,11 +181,17 @@ describe('refusals: one line, naming the parameter, the text and the reason', ()
     ['file:"a.csv', 'at column 6: unterminated quoted path after file:'],
     ['exp(0.1)\n+x', 'at column 11: unknown distribution "x"'],
     // unknown names list the known ones
-    ['foo(1)', 'at column 1: unknown distribution "foo"; known: const, uniform, exp, normal, lognormal, pareto, empirical, mix, file:PATH'],
+    [
+      'foo(1)',
+      'at column 1: unknown distribution "foo"; known: const, uniform, exp, normal, lognormal, pareto, empirical, mix, file:PATH',
+    ],
     ['lnkd-ssd', 'unknown distribution "lnkd-ssd"; known: const'],
     ['toString(1)', 'at column 1: unknown distribution "toString"'],
     // only a constant can be added
-    ['exp(0.1)+exp(0.2)', 'at column 9: only a constant can be added to a distribution (write const(c)+D or c+D), got exp(0.1)+exp(0.2)'],
+    [
+      'exp(0.1)+exp(0.2)',
+      'at column 9: only a constant can be added to a distribution (write const(c)+D or c+D), got exp(0.1)+exp(0.2)',
+    ],
     ['mix(1:exp(1))+pareto(1,2)', 'only a constant can be added to a distribution'],
   ])('%j: %s', (text, reason) => {
     const error = refusal(text);
@@ -199,8 +214,14 @@ describe('refusals: one line, naming the parameter, the text and the reason', ()
     ['-3', 'const(value) must be a finite number >= 0 (got -3 at column 1)'],
     ['empirical(1)', 'empirical(samples) must be at least 2 delays in ms (got 1 sample(s) at column 1)'],
     // weights
-    ['mix(0.5:exp(1),0.6:exp(2))', 'mix(weights) must be weights that sum to 1 (within 1e-9) (got 0.5+0.6 = 1.1 at column 1)'],
-    ['mix(0.3:exp(1),0.3:exp(2))', 'mix(weights) must be weights that sum to 1 (within 1e-9) (got 0.3+0.3 = 0.6 at column 1)'],
+    [
+      'mix(0.5:exp(1),0.6:exp(2))',
+      'mix(weights) must be weights that sum to 1 (within 1e-9) (got 0.5+0.6 = 1.1 at column 1)',
+    ],
+    [
+      'mix(0.3:exp(1),0.3:exp(2))',
+      'mix(weights) must be weights that sum to 1 (within 1e-9) (got 0.3+0.3 = 0.6 at column 1)',
+    ],
     ['mix(-0.5:exp(1),1.5:exp(2))', 'mix(weight) must be a finite number > 0 (got -0.5 at column 1)'],
     ['mix(1:exp(1),0:exp(2))', 'mix(weight) must be a finite number > 0 (got 0 at column 1)'],
     ['const(1)+mix(1:exp(-2))', 'exp(rate) must be a finite number > 0 (got -2 at column 20)'],
@@ -214,8 +235,12 @@ describe('refusals: one line, naming the parameter, the text and the reason', ()
     const words = join(dir, 'words.csv');
     writeFileSync(words, 'latency_ms\n0.5\n0.7\nslow\n');
     const missing = join(dir, 'missing.csv');
-    expect(refusal(`file:${missing}`).allowed).toMatch(/^file must be a CSV file .*\(no such file\) \(got ".*missing\.csv" at column 1\)$/);
+    expect(refusal(`file:${missing}`).allowed).toMatch(
+      /^file must be a CSV file .*\(no such file\) \(got ".*missing\.csv" at column 1\)$/,
+    );
     expect(refusal(`file:${empty}`).allowed).toContain('(the file is empty)');
-    expect(refusal(`const(1)+file:${words}`).allowed).toMatch(/\(line 4: "slow" is not a number\) \(got ".*words\.csv" at column 10\)$/);
+    expect(refusal(`const(1)+file:${words}`).allowed).toMatch(
+      /\(line 4: "slow" is not a number\) \(got ".*words\.csv" at column 10\)$/,
+    );
   });
 });

@@ -156,7 +156,8 @@ class Parser {
   parse(): LatencyDistribution {
     const result = this.sum();
     const rest = this.peek();
-    if (rest.type !== 'end') this.fail(`expected "+" or the end of the text, got ${describe(rest)}`, rest.column);
+    if (rest.type !== 'end')
+      this.fail(`expected "+" or the end of the text, got ${describe(rest)}`, rest.column);
     return result;
   }
 
@@ -181,11 +182,17 @@ class Parser {
     const token = this.peek();
     if (token.type === 'number' || this.atPunct('-') || this.atPunct('+')) {
       const value = this.number('a number or a distribution');
-      return this.build(() => token.column, () => constant(value));
+      return this.build(
+        () => token.column,
+        () => constant(value),
+      );
     }
     if (token.type === 'path') {
       this.take();
-      return this.build(() => token.column, () => empiricalFromFile(token.text));
+      return this.build(
+        () => token.column,
+        () => empiricalFromFile(token.text),
+      );
     }
     if (token.type !== 'name') this.fail(`expected a distribution, got ${describe(token)}`, token.column);
     this.take();
@@ -207,7 +214,10 @@ class Parser {
     const arity = family.args.length;
     if (arity > 0 && args.length !== arity) {
       const signature = `${name}(${family.args.join(',')})`;
-      this.fail(`${signature} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`, token.column);
+      this.fail(
+        `${signature} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`,
+        token.column,
+      );
     }
     // A refused argument is blamed at its own column (the factories name it as name(arg)).
     const columnOf = (parameter: string): number => {
@@ -228,7 +238,10 @@ class Parser {
       this.take();
     }
     this.expect(')', 'to close mix(');
-    return this.build(() => token.column, () => mixture(components));
+    return this.build(
+      () => token.column,
+      () => mixture(components),
+    );
   }
 
   /** An optionally signed number token. */
@@ -247,7 +260,10 @@ class Parser {
    * Runs a factory, turning its refusal into one naming this text's parameter and the column of
    * the refused argument (`columnOf` maps the factory's parameter name to it).
    */
-  private build(columnOf: (parameter: string) => number, make: () => LatencyDistribution): LatencyDistribution {
+  private build(
+    columnOf: (parameter: string) => number,
+    make: () => LatencyDistribution,
+  ): LatencyDistribution {
     try {
       return make();
     } catch (error) {
@@ -264,7 +280,10 @@ class Parser {
     if (!this.atPunct(punct)) {
       const token = this.peek();
       const wanted = `${JSON.stringify(punct)} ${where}`;
-      this.fail(token.type === 'end' ? `missing ${wanted}` : `expected ${wanted}, got ${describe(token)}`, token.column);
+      this.fail(
+        token.type === 'end' ? `missing ${wanted}` : `expected ${wanted}, got ${describe(token)}`,
+        token.column,
+      );
     }
     this.take();
   }

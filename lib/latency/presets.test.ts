@@ -20,7 +20,12 @@ describe('presets', () => {
     expect(texts(latencyPreset('lnkd-ssd').legs)).toEqual([SSD, SSD, SSD, SSD]);
     expect(texts(latencyPreset('lnkd-disk').legs)).toEqual([DISK_W, SSD, SSD, SSD]);
     const ymmrARS = 'mix(0.982:pareto(1.5,3.8),0.018:exp(0.0217))';
-    expect(texts(latencyPreset('ymmr').legs)).toEqual(['mix(0.939:pareto(3,3.35),0.061:exp(0.0028))', ymmrARS, ymmrARS, ymmrARS]);
+    expect(texts(latencyPreset('ymmr').legs)).toEqual([
+      'mix(0.939:pareto(3,3.35),0.061:exp(0.0028))',
+      ymmrARS,
+      ymmrARS,
+      ymmrARS,
+    ]);
   });
 
   it('carry description, source and note', () => {
@@ -47,7 +52,10 @@ describe('presets', () => {
       expect(Math.abs(d.mean() - 0.2910771218206158)).toBeLessThanOrEqual(1e-15);
     }
     // The heavy Pareto tail of lnkd-disk's W (alpha 1.51 < 2) still has a finite mean.
-    expect(latencyPreset('lnkd-disk').legs.W.mean()).toBeCloseTo(0.38 * ((1.51 * 1.05) / 0.51) + 0.62 / 0.183, 12);
+    expect(latencyPreset('lnkd-disk').legs.W.mean()).toBeCloseTo(
+      0.38 * ((1.51 * 1.05) / 0.51) + 0.62 / 0.183,
+      12,
+    );
   });
 
   it('build fresh objects on every call', () => {
@@ -58,7 +66,9 @@ describe('presets', () => {
 
   it('refuse an unknown name, listing the known ones', () => {
     expect(() => latencyPreset('lnkd')).toThrow(ParameterError);
-    expect(() => latencyPreset('lnkd')).toThrow('--latency: got "lnkd"; allowed: a latency preset: lnkd-ssd, lnkd-disk, ymmr, wan');
+    expect(() => latencyPreset('lnkd')).toThrow(
+      '--latency: got "lnkd"; allowed: a latency preset: lnkd-ssd, lnkd-disk, ymmr, wan',
+    );
     expect(() => latencyPreset('toString', '--preset')).toThrow(/^--preset: got "toString"; /);
   });
 });
@@ -73,7 +83,9 @@ describe('resolveLatency', () => {
     const legs = resolveLatency('const(75) + exp(0.2)');
     expect(texts(legs)).toEqual(Array(4).fill('const(75)+exp(0.2)'));
     expect(legs.wan).toBeUndefined();
-    expect(texts(resolveLatency('file:data/latency/example-trace.csv'))[0]).toBe('file:data/latency/example-trace.csv');
+    expect(texts(resolveLatency('file:data/latency/example-trace.csv'))[0]).toBe(
+      'file:data/latency/example-trace.csv',
+    );
   });
 
   it('refuses a misspelt preset, listing presets and the distribution form', () => {
@@ -82,8 +94,10 @@ describe('resolveLatency', () => {
     );
   });
 
-  it('refuses a bad distribution with the parser\'s reason, naming its parameter', () => {
-    expect(() => resolveLatency('exp(', '--legs')).toThrow(/^--legs: got "exp\("; allowed: .*expected an argument of exp/);
+  it("refuses a bad distribution with the parser's reason, naming its parameter", () => {
+    expect(() => resolveLatency('exp(', '--legs')).toThrow(
+      /^--legs: got "exp\("; allowed: .*expected an argument of exp/,
+    );
     expect(() => resolveLatency('')).toThrow(/^--latency: got ""; .*the text is empty/);
   });
 });
@@ -106,9 +120,23 @@ describe('measuredReference', () => {
 describe('index', () => {
   it('exports the latency API', () => {
     for (const name of [
-      'constant', 'uniform', 'exponential', 'truncatedNormal', 'lognormal', 'pareto', 'mixture', 'shifted',
-      'empirical', 'empiricalFromFile', 'parseLatency', 'latencyPreset', 'latencyPresetNames', 'resolveLatency',
-      'measuredReference', 'normalCdf', 'normalQuantile',
+      'constant',
+      'uniform',
+      'exponential',
+      'truncatedNormal',
+      'lognormal',
+      'pareto',
+      'mixture',
+      'shifted',
+      'empirical',
+      'empiricalFromFile',
+      'parseLatency',
+      'latencyPreset',
+      'latencyPresetNames',
+      'resolveLatency',
+      'measuredReference',
+      'normalCdf',
+      'normalQuantile',
     ]) {
       expect(typeof (latency as Record<string, unknown>)[name], name).toBe('function');
     }

@@ -81,7 +81,8 @@ export function latencyPresetNames(): string[] {
 }
 
 function legsOf(name: string, entry: LegTexts): WarsLegs {
-  const leg = (leg: 'W' | 'A' | 'R' | 'S'): LatencyDistribution => parseLatency(entry[leg], `presets.json ${name}.${leg}`);
+  const leg = (leg: 'W' | 'A' | 'R' | 'S'): LatencyDistribution =>
+    parseLatency(entry[leg], `presets.json ${name}.${leg}`);
   return { W: leg('W'), A: leg('A'), R: leg('R'), S: leg('S') };
 }
 
@@ -111,10 +112,18 @@ export function latencyPreset(name: string, parameter = '--latency'): LatencyPre
       name,
       description: entry.description,
       source: presetsFile.source,
-      legs: { ...base.legs, wan: { remoteOneWayMs: entry.remote_one_way_ms, localReplicas: entry.local_replicas } },
+      legs: {
+        ...base.legs,
+        wan: { remoteOneWayMs: entry.remote_one_way_ms, localReplicas: entry.local_replicas },
+      },
     };
   }
-  const preset: LatencyPreset = { name, description: entry.description, source: presetsFile.source, legs: legsOf(name, entry) };
+  const preset: LatencyPreset = {
+    name,
+    description: entry.description,
+    source: presetsFile.source,
+    legs: legsOf(name, entry),
+  };
   if (entry.note !== undefined) preset.note = entry.note;
   return preset;
 }

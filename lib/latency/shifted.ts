@@ -58,7 +58,8 @@ class ShiftedDistribution implements LatencyDistribution, BulkSampler {
  */
 export function shifted(offsetMs: number, distribution: LatencyDistribution): LatencyDistribution {
   requireNonNegative('shifted(offset)', offsetMs);
-  if (distribution instanceof ConstantDistribution) return new ConstantDistribution(offsetMs + distribution.value);
+  if (distribution instanceof ConstantDistribution)
+    return new ConstantDistribution(offsetMs + distribution.value);
   if (distribution instanceof ShiftedDistribution) {
     return new ShiftedDistribution(offsetMs + distribution.offset, distribution.base);
   }

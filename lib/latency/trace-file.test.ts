@@ -28,7 +28,11 @@ describe('reading a trace', () => {
     ['a column named ms', 'host,ms\na,5\nb,4\n', [4, 5]],
     ['latency_ms preferred to ms', 'ms,latency_ms\n9,5\n9,4\n', [4, 5]],
     ['an unknown header: the first column', 'delay,host\n3,a\n4,b\n', [3, 4]],
-    ['blank lines, spaces, CRLF, a BOM and exponents', '\ufefflatency_ms\r\n 1e-1 \r\n\r\n0.2\r\n', [0.1, 0.2]],
+    [
+      'blank lines, spaces, CRLF, a BOM and exponents',
+      '\ufefflatency_ms\r\n 1e-1 \r\n\r\n0.2\r\n',
+      [0.1, 0.2],
+    ],
     ['quoted cells', '"latency_ms"\n"1.5"\n"2.5"\n', [1.5, 2.5]],
   ])('%s', (_what, content, sorted) => {
     const path = file(content);
@@ -41,7 +45,9 @@ describe('reading a trace', () => {
   });
 
   it('keeps a relative path as given in its text form', () => {
-    expect(empiricalFromFile('data/latency/example-trace.csv').toString()).toBe('file:data/latency/example-trace.csv');
+    expect(empiricalFromFile('data/latency/example-trace.csv').toString()).toBe(
+      'file:data/latency/example-trace.csv',
+    );
   });
 
   it('quotes only paths the text-form parser would cut short', () => {
@@ -73,11 +79,14 @@ function refusal(path: string, parameter?: string): ParameterError {
 }
 
 describe('refusals', () => {
-  const allowed = 'a CSV file of delays in ms, one per row, in the first column or under a header latency_ms, latency or ms';
+  const allowed =
+    'a CSV file of delays in ms, one per row, in the first column or under a header latency_ms, latency or ms';
 
   it('gives the whole message for a missing file', () => {
     const path = join(dir, 'nope.csv');
-    expect(refusal(path).message).toBe(`file: got ${JSON.stringify(path)}; allowed: ${allowed} (no such file)`);
+    expect(refusal(path).message).toBe(
+      `file: got ${JSON.stringify(path)}; allowed: ${allowed} (no such file)`,
+    );
   });
 
   it.each([
@@ -85,7 +94,11 @@ describe('refusals', () => {
     ['blank lines only', '\n\n  \n', 'the file is empty'],
     ['a header only', 'latency_ms\n', 'no samples after the header'],
     ['one sample', 'latency_ms\n3\n', 'only 1 sample; at least 2 are needed'],
-    ['a word, with its line (blank lines counted)', 'latency_ms\n1\n\n2\nfast\n', 'line 5: "fast" is not a number'],
+    [
+      'a word, with its line (blank lines counted)',
+      'latency_ms\n1\n\n2\nfast\n',
+      'line 5: "fast" is not a number',
+    ],
     ['hex is not a plain number', '1\n0x10\n', 'line 2: "0x10" is not a number'],
     ['Infinity is not a plain number', '1\nInfinity\n', 'line 2: "Infinity" is not a number'],
     ['a negative delay', 'latency_ms\n1\n-0.5\n', 'line 3: -0.5 is negative'],

@@ -5,7 +5,8 @@ import type { LatencyDistribution } from './distribution.js';
 import { empiricalFromSorted } from './empirical.js';
 
 /** What a trace file must look like, for error messages. */
-const TRACE_FILE = 'a CSV file of delays in ms, one per row, in the first column or under a header latency_ms, latency or ms';
+const TRACE_FILE =
+  'a CSV file of delays in ms, one per row, in the first column or under a header latency_ms, latency or ms';
 /** Header names that select the latency column, in order of preference (compared case-insensitively). */
 const LATENCY_COLUMNS = ['latency_ms', 'latency', 'ms'];
 /** A plain decimal number (what a measurement tool writes); no hex, no Infinity. */

@@ -147,5 +147,8 @@ class TruncatedNormalDistribution implements LatencyDistribution, BulkSampler {
  * truncatedNormal(5, 2).toString(); // "normal(5,2)"
  */
 export function truncatedNormal(mu: number, sigma: number): LatencyDistribution {
-  return new TruncatedNormalDistribution(requireFinite('normal(mu)', mu), requirePositive('normal(sigma)', sigma));
+  return new TruncatedNormalDistribution(
+    requireFinite('normal(mu)', mu),
+    requirePositive('normal(sigma)', sigma),
+  );
 }

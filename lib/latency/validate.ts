@@ -21,7 +21,8 @@ export function requireFinite(parameter: string, value: number): number {
  * requirePositive('exp(rate)', -1); // throws "exp(rate): got -1; allowed: a finite number > 0"
  */
 export function requirePositive(parameter: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new ParameterError(parameter, String(value), 'a finite number > 0');
+  if (!(Number.isFinite(value) && value > 0))
+    throw new ParameterError(parameter, String(value), 'a finite number > 0');
   return value;
 }
 
@@ -32,7 +33,8 @@ export function requirePositive(parameter: string, value: number): number {
  * requireNonNegative('const(value)', 75); // 75
  */
 export function requireNonNegative(parameter: string, value: number): number {
-  if (!(Number.isFinite(value) && value >= 0)) throw new ParameterError(parameter, String(value), 'a finite number >= 0');
+  if (!(Number.isFinite(value) && value >= 0))
+    throw new ParameterError(parameter, String(value), 'a finite number >= 0');
   return value;
 }
 
@@ -43,6 +45,7 @@ export function requireNonNegative(parameter: string, value: number): number {
  * requireProbability(exponential(0.5), 2); // throws "exp(0.5).quantile(p): got 2; allowed: a probability from 0 to 1"
  */
 export function requireProbability(distribution: object, p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new ParameterError(`${String(distribution)}.quantile(p)`, String(p), 'a probability from 0 to 1');
+  if (!(p >= 0 && p <= 1))
+    throw new ParameterError(`${String(distribution)}.quantile(p)`, String(p), 'a probability from 0 to 1');
   return p;
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { deriveStream } from '../random/index.js';
 import { randomBits, type RandomBits } from '../random/stream.js';
-import { openUniform53, paretoExcessZiggurat, uniform53, unitExponentialZiggurat, Ziggurat } from './ziggurat.js';
+import {
+  openUniform53,
+  paretoExcessZiggurat,
+  uniform53,
+  unitExponentialZiggurat,
+  Ziggurat,
+} from './ziggurat.js';
 
 /** The tables a Ziggurat keeps (private in the class; read here to check the layout itself). */
 interface Internals {
@@ -22,7 +28,7 @@ function scripted(words: number[]): RandomBits {
 
 /** The two words that put a draw in box `index` at uniform position hi21 2^-21 + lo 2^-53. */
 function drawWords(index: number, hi21: number, lo: number): [number, number] {
-  return [((index << 21) | hi21) | 0, lo | 0];
+  return [(index << 21) | hi21 | 0, lo | 0];
 }
 
 /** The 21 + 32 bits of the 53-bit uniform just below t in [0, 1), and that uniform's value. */
@@ -42,33 +48,40 @@ const layouts: [string, () => Ziggurat][] = [
 ];
 
 describe('ziggurat layout: the conditions that make the method exact', () => {
-  it.each(layouts)('%s: equal areas, boxes stacked without gaps, inner parts under f, the top at or above f(0)', (_name, make) => {
-    const z = internals(make());
-    const layers = z.height.length;
-    const width = (i: number) => z.box[2 * i];
-    const inner = (i: number) => z.box[2 * i + 1];
-    const f = (x: number) => z.shape.density(x);
-    const v = z.r * f(z.r) + z.shape.tailMass(z.r);
-    // The base strip: rectangle [0, r] x [0, f(r)] plus the tail, drawn across a virtual width v / f(r).
-    expect(inner(0)).toBe(z.r);
-    expect(Math.abs(width(0) * f(z.r) - v)).toBeLessThanOrEqual(1e-12 * v);
-    for (let i = 1; i < layers; i++) {
-      expect(Math.abs(width(i) * z.height[i] - v), `box ${i} area`).toBeLessThanOrEqual(1e-12 * v);
-      expect(Math.abs(z.bottom[i] - f(width(i))), `box ${i} sits on f`).toBeLessThanOrEqual(1e-12 * z.bottom[i]);
-      expect(inner(i), `box ${i}`).toBeLessThan(width(i));
-      if (i < layers - 1) {
-        // Box i's top is box i + 1's bottom, and everything left of width(i + 1) lies under f.
-        expect(Math.abs(z.bottom[i] + z.height[i] - z.bottom[i + 1])).toBeLessThanOrEqual(1e-12 * z.bottom[i + 1]);
-        expect(inner(i)).toBe(width(i + 1));
+  it.each(layouts)(
+    '%s: equal areas, boxes stacked without gaps, inner parts under f, the top at or above f(0)',
+    (_name, make) => {
+      const z = internals(make());
+      const layers = z.height.length;
+      const width = (i: number) => z.box[2 * i];
+      const inner = (i: number) => z.box[2 * i + 1];
+      const f = (x: number) => z.shape.density(x);
+      const v = z.r * f(z.r) + z.shape.tailMass(z.r);
+      // The base strip: rectangle [0, r] x [0, f(r)] plus the tail, drawn across a virtual width v / f(r).
+      expect(inner(0)).toBe(z.r);
+      expect(Math.abs(width(0) * f(z.r) - v)).toBeLessThanOrEqual(1e-12 * v);
+      for (let i = 1; i < layers; i++) {
+        expect(Math.abs(width(i) * z.height[i] - v), `box ${i} area`).toBeLessThanOrEqual(1e-12 * v);
+        expect(Math.abs(z.bottom[i] - f(width(i))), `box ${i} sits on f`).toBeLessThanOrEqual(
+          1e-12 * z.bottom[i],
+        );
+        expect(inner(i), `box ${i}`).toBeLessThan(width(i));
+        if (i < layers - 1) {
+          // Box i's top is box i + 1's bottom, and everything left of width(i + 1) lies under f.
+          expect(Math.abs(z.bottom[i] + z.height[i] - z.bottom[i + 1])).toBeLessThanOrEqual(
+            1e-12 * z.bottom[i + 1],
+          );
+          expect(inner(i)).toBe(width(i + 1));
+        }
       }
-    }
-    expect(inner(layers - 1)).toBe(0);
-    expect(z.bottom[layers - 1] + z.height[layers - 1]).toBeGreaterThanOrEqual(f(0));
-    // The boxes cover the area under f with little to spare (the cover overshoots f(0) by rounding only).
-    expect(z.bottom[layers - 1] + z.height[layers - 1] - f(0)).toBeLessThan(1e-9);
-  });
+      expect(inner(layers - 1)).toBe(0);
+      expect(z.bottom[layers - 1] + z.height[layers - 1]).toBeGreaterThanOrEqual(f(0));
+      // The boxes cover the area under f with little to spare (the cover overshoots f(0) by rounding only).
+      expect(z.bottom[layers - 1] + z.height[layers - 1] - f(0)).toBeLessThan(1e-9);
+    },
+  );
 
-  it('exp(1): r close to the 2048-box analogue of Marsaglia and Tsang\'s 7.697 (256 boxes)', () => {
+  it("exp(1): r close to the 2048-box analogue of Marsaglia and Tsang's 7.697 (256 boxes)", () => {
     const z = internals(unitExponentialZiggurat());
     expect(z.r).toBeGreaterThan(10.02);
     expect(z.r).toBeLessThan(10.03);
@@ -143,21 +156,27 @@ describe('ziggurat draws against the exact distribution, 1,000,000 draws, quanti
   const cases: [string, Ziggurat, (p: number) => number, number, number][] = [
     // name, ziggurat, quantile, mean, variance (NaN: not checked)
     ['Exp(1)', unitExponentialZiggurat(), (p) => -Math.log1p(-p), 1, 1],
-    ...[0.05, 0.5, 1.51, 3.35, 10, 100].map((alpha): [string, Ziggurat, (p: number) => number, number, number] => [
-      `Pareto(1, ${alpha}) - 1`,
-      unitPareto(alpha),
-      (p) => Math.expm1(-Math.log1p(-p) / alpha),
-      alpha > 1 ? 1 / (alpha - 1) : NaN,
-      alpha > 2.2 ? alpha / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : NaN,
-    ]),
+    ...[0.05, 0.5, 1.51, 3.35, 10, 100].map(
+      (alpha): [string, Ziggurat, (p: number) => number, number, number] => [
+        `Pareto(1, ${alpha}) - 1`,
+        unitPareto(alpha),
+        (p) => Math.expm1(-Math.log1p(-p) / alpha),
+        alpha > 1 ? 1 / (alpha - 1) : NaN,
+        alpha > 2.2 ? alpha / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : NaN,
+      ],
+    ),
   ];
   it.each(cases)('%s', (name, z, quantile, mean, variance) => {
     const draws = new Float64Array(n);
     z.fill(randomBits(deriveStream(2024, 1, name.length)), draws, 0, n, 1, 0);
     for (const p of levels) {
       const band = 4.5 * Math.sqrt((p * (1 - p)) / n) + 1 / n;
-      expect(countAtOrBelow(draws, quantile(p)) / n, `${name}: P(X <= q(${p}))`).toBeGreaterThanOrEqual(p - band);
-      expect(countAtOrBelow(draws, quantile(p)) / n, `${name}: P(X <= q(${p}))`).toBeLessThanOrEqual(p + band);
+      expect(countAtOrBelow(draws, quantile(p)) / n, `${name}: P(X <= q(${p}))`).toBeGreaterThanOrEqual(
+        p - band,
+      );
+      expect(countAtOrBelow(draws, quantile(p)) / n, `${name}: P(X <= q(${p}))`).toBeLessThanOrEqual(
+        p + band,
+      );
     }
     if (Number.isFinite(variance)) {
       let sum = 0;

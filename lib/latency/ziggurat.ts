@@ -225,7 +225,14 @@ export class Ziggurat {
    * const out = new Float64Array(8);
    * unitExponentialZiggurat().fill(randomBits(deriveStream(1)), out, 0, 8, 0.5, 0); // Exp(rate 2)
    */
-  fill(bits: RandomBits, out: Float64Array, offset: number, count: number, scale: number, shift: number): void {
+  fill(
+    bits: RandomBits,
+    out: Float64Array,
+    offset: number,
+    count: number,
+    scale: number,
+    shift: number,
+  ): void {
     const box = this.box;
     const pendingSlot = this.pendingSlot;
     const pendingBox = this.pendingBox;
@@ -248,7 +255,8 @@ export class Ziggurat {
           pending++;
         }
       }
-      for (let q = 0; q < pending; q++) this.finishInto(bits, pendingBox[q], pendingX[q], out, pendingSlot[q], scale, shift);
+      for (let q = 0; q < pending; q++)
+        this.finishInto(bits, pendingBox[q], pendingX[q], out, pendingSlot[q], scale, shift);
     }
   }
 
@@ -256,7 +264,15 @@ export class Ziggurat {
    * finish, stored as shift + scale x in out[slot] (a double returned from a call V8 does not
    * inline is allocated on the heap; a store is not).
    */
-  private finishInto(bits: RandomBits, i: number, x: number, out: Float64Array, slot: number, scale: number, shift: number): void {
+  private finishInto(
+    bits: RandomBits,
+    i: number,
+    x: number,
+    out: Float64Array,
+    slot: number,
+    scale: number,
+    shift: number,
+  ): void {
     out[slot] = shift + scale * this.finish(bits, i, x);
   }
 

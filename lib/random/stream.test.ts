@@ -9,9 +9,11 @@ const draw = (seed: number, cell: number, batch: number, count = 8) => {
 
 describe('deriveStream', () => {
   it('gives the same numbers for the same (seed, cell, batch)', () => {
-    fc.assert(fc.property(fc.nat(), fc.nat(), fc.nat(), (seed, cell, batch) => {
-      expect(draw(seed, cell, batch)).toEqual(draw(seed, cell, batch));
-    }));
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.nat(), (seed, cell, batch) => {
+        expect(draw(seed, cell, batch)).toEqual(draw(seed, cell, batch));
+      }),
+    );
   });
 
   it('gives unrelated streams for neighbouring triples', () => {
@@ -45,8 +47,8 @@ describe('deriveStream', () => {
       counts[rng.nextInt(10)]++;
     }
     // Binomial 4.5-sigma bands.
-    expect(Math.abs(below / n - 0.25)).toBeLessThan(4.5 * Math.sqrt(0.25 * 0.75 / n));
-    for (const c of counts) expect(Math.abs(c / n - 0.1)).toBeLessThan(4.5 * Math.sqrt(0.1 * 0.9 / n));
+    expect(Math.abs(below / n - 0.25)).toBeLessThan(4.5 * Math.sqrt((0.25 * 0.75) / n));
+    for (const c of counts) expect(Math.abs(c / n - 0.1)).toBeLessThan(4.5 * Math.sqrt((0.1 * 0.9) / n));
   });
 
   it('refuses seeds that are not whole numbers', () => {

@@ -101,7 +101,9 @@ class DoubleBits implements RandomBits {
  * bits.nextInt32() >>> 0; // an integer in [0, 2^32)
  */
 export function randomBits(rng: RandomStream): RandomBits {
-  return typeof (rng as Partial<RandomBits>).nextInt32 === 'function' ? (rng as RandomBits) : new DoubleBits(rng);
+  return typeof (rng as Partial<RandomBits>).nextInt32 === 'function'
+    ? (rng as RandomBits)
+    : new DoubleBits(rng);
 }
 
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
@@ -131,9 +133,12 @@ export function deriveStream(seed: number, cell = 0, batch = 0): RandomStream {
   checkIndex('cell', cell);
   checkIndex('batch', batch);
   const words = [
-    seed >>> 0, Math.floor(seed / 4294967296) >>> 0,
-    cell >>> 0, Math.floor(cell / 4294967296) >>> 0,
-    batch >>> 0, Math.floor(batch / 4294967296) >>> 0,
+    seed >>> 0,
+    Math.floor(seed / 4294967296) >>> 0,
+    cell >>> 0,
+    Math.floor(cell / 4294967296) >>> 0,
+    batch >>> 0,
+    Math.floor(batch / 4294967296) >>> 0,
   ];
   const state: number[] = [];
   let h = 0x9e3779b9;

@@ -24,7 +24,7 @@ describe('the catalog and the reference file', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('every parameter has a source; documented ones carry their entry\'s source string; every scenario its entry\'s source', () => {
+  it("every parameter has a source; documented ones carry their entry's source string; every scenario its entry's source", () => {
     for (const s of SYSTEM_SCENARIOS) {
       expect(s.source).toBe(systemReference(s.system).source);
       for (const p of s.parameters) {
@@ -37,8 +37,9 @@ describe('the catalog and the reference file', () => {
     }
   });
 
-  it('documented numbers are the reference\'s', () => {
-    const value = (name: string, key: string) => systemScenario(name).parameters.find((p) => p.key === key)?.value;
+  it("documented numbers are the reference's", () => {
+    const value = (name: string, key: string) =>
+      systemScenario(name).parameters.find((p) => p.key === key)?.value;
     expect(value('patroni', 'ttl_s')).toBe(30);
     expect(value('patroni', 'loop_wait_s')).toBe(10);
     expect(value('patroni', 'retry_timeout_s')).toBe(10);
@@ -46,8 +47,12 @@ describe('the catalog and the reference file', () => {
     expect(value('mongodb', 'election_timeout_ms')).toBe(10000);
     expect(value('etcd-raft', 'heartbeat_interval_ms')).toBe(100);
     expect(value('etcd-raft', 'election_timeout_ms')).toBe(1000);
-    expect([value('raft-paper', 'election_timeout_min_ms'), value('raft-paper', 'election_timeout_max_ms')]).toEqual([150, 300]);
-    for (const name of ['dynamo', 'riak']) expect([value(name, 'n'), value(name, 'r'), value(name, 'w')]).toEqual([3, 2, 2]);
+    expect([
+      value('raft-paper', 'election_timeout_min_ms'),
+      value('raft-paper', 'election_timeout_max_ms'),
+    ]).toEqual([150, 300]);
+    for (const name of ['dynamo', 'riak'])
+      expect([value(name, 'n'), value(name, 'r'), value(name, 'w')]).toEqual([3, 2, 2]);
     expect(value('cassandra', 'phi_convict_threshold')).toBe(8);
     expect(value('github-2018', 'cut_s')).toBe(43);
     expect(value('mysql', 'instance_poll_s')).toBe(5);
@@ -65,27 +70,53 @@ describe('--set overrides', () => {
     expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['quorum=2'] }))).toBe('--set quorum');
     expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['r=two'] }))).toBe('--set r');
     expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['r=4'] }))).toBe('--set r');
-    expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['conflict=crdt'] }))).toBe('--set conflict');
-    expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['latency=nope'] }))).toBe('--set latency');
-    expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['crash_mtbf=exp(0.001)'] }))).toBe('--set crash_mttr');
-    expect(refusedParameter(() => prepareSystemScenario('cassandra', { set: ['phi_convict_threshold=20'] }))).toBe('--set phi_convict_threshold');
-    expect(refusedParameter(() => prepareSystemScenario('etcd-raft', { set: ['election_timeout_ms=400'] }))).toBe('--set election_timeout_ms');
-    expect(refusedParameter(() => prepareSystemScenario('mongodb', { set: ['heartbeat_interval_ms=10000'] }))).toBe('--set heartbeat_interval_ms');
-    expect(refusedParameter(() => prepareSystemScenario('postgresql', { set: ['sync_standbys=3'] }))).toBe('--set sync_standbys');
-    expect(refusedParameter(() => prepareSystemScenario('github-2018', { set: ['fencing=yes'] }))).toBe('--set fencing');
+    expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['conflict=crdt'] }))).toBe(
+      '--set conflict',
+    );
+    expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['latency=nope'] }))).toBe(
+      '--set latency',
+    );
+    expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['crash_mtbf=exp(0.001)'] }))).toBe(
+      '--set crash_mttr',
+    );
+    expect(
+      refusedParameter(() => prepareSystemScenario('cassandra', { set: ['phi_convict_threshold=20'] })),
+    ).toBe('--set phi_convict_threshold');
+    expect(
+      refusedParameter(() => prepareSystemScenario('etcd-raft', { set: ['election_timeout_ms=400'] })),
+    ).toBe('--set election_timeout_ms');
+    expect(
+      refusedParameter(() => prepareSystemScenario('mongodb', { set: ['heartbeat_interval_ms=10000'] })),
+    ).toBe('--set heartbeat_interval_ms');
+    expect(refusedParameter(() => prepareSystemScenario('postgresql', { set: ['sync_standbys=3'] }))).toBe(
+      '--set sync_standbys',
+    );
+    expect(refusedParameter(() => prepareSystemScenario('github-2018', { set: ['fencing=yes'] }))).toBe(
+      '--set fencing',
+    );
     expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['noequals'] }))).toBe('--set');
     expect(refusedParameter(() => prepareSystemScenario('riak', { trials: 0 }))).toBe('--trials');
     expect(refusedParameter(() => prepareSystemScenario('nosuch'))).toBe('scenario');
-    expect(refusedParameter(() => prepareSystemScenario('riak', { set: ['r=1', 'w=1', 'latency=lnkd-disk', 'clock_skew=uniform(0,20)'] }))).toBeNull();
+    expect(
+      refusedParameter(() =>
+        prepareSystemScenario('riak', {
+          set: ['r=1', 'w=1', 'latency=lnkd-disk', 'clock_skew=uniform(0,20)'],
+        }),
+      ),
+    ).toBeNull();
   });
 
   it('a value the model refuses is named by the --set key that set it', () => {
     // The scenario's kind for keys has no upper bound; validateLeaderlessConfig refuses keys > 2^24.
-    expect(refusedParameter(() => prepareSystemScenario('dynamo', { set: ['keys=20000000'] }))).toBe('--set keys');
+    expect(refusedParameter(() => prepareSystemScenario('dynamo', { set: ['keys=20000000'] }))).toBe(
+      '--set keys',
+    );
   });
 
   it('an override shows as the source of its parameter', () => {
-    const p = prepareSystemScenario('patroni', { set: ['ttl_s=60'] }).parameters.find((q) => q.key === 'ttl_s');
+    const p = prepareSystemScenario('patroni', { set: ['ttl_s=60'] }).parameters.find(
+      (q) => q.key === 'ttl_s',
+    );
     expect(p).toMatchObject({ value: 60, source: { kind: '--set' } });
   });
 });
@@ -105,12 +136,24 @@ describe('runs', () => {
   }, 120_000);
 
   it('is a pure function of (scenario, overrides, trials, seed)', async () => {
-    const a = await runSystemScenario('riak', { set: ['clock_skew=uniform(0,50)', 'r=1', 'w=1'], trials: 4000, seed: 9 });
-    const b = await runSystemScenario('riak', { set: ['clock_skew=uniform(0,50)', 'r=1', 'w=1'], trials: 4000, seed: 9 });
+    const a = await runSystemScenario('riak', {
+      set: ['clock_skew=uniform(0,50)', 'r=1', 'w=1'],
+      trials: 4000,
+      seed: 9,
+    });
+    const b = await runSystemScenario('riak', {
+      set: ['clock_skew=uniform(0,50)', 'r=1', 'w=1'],
+      trials: 4000,
+      seed: 9,
+    });
     expect(b).toEqual(a);
     // LWW under skewed clocks loses acknowledged writes; siblings lose none.
     expect((reportMetric(a, 'acked_writes_lost') as ProportionMetric).estimate.count).toBeGreaterThan(0);
-    const siblings = await runSystemScenario('riak', { set: ['clock_skew=uniform(0,50)', 'r=1', 'w=1', 'conflict=siblings'], trials: 4000, seed: 9 });
+    const siblings = await runSystemScenario('riak', {
+      set: ['clock_skew=uniform(0,50)', 'r=1', 'w=1', 'conflict=siblings'],
+      trials: 4000,
+      seed: 9,
+    });
     expect((reportMetric(siblings, 'acked_writes_lost') as ProportionMetric).estimate.count).toBe(0);
   }, 60_000);
 });

@@ -11,10 +11,21 @@ import type { SystemScenario } from './system-scenario.js';
 
 /** The scenarios: one per system of system-defaults.json (its order), then GitHub's two incidents. */
 export const SYSTEM_SCENARIOS: readonly SystemScenario[] = Object.freeze([
-  dynamoScenario, riakScenario, cassandraScenario, voldemortScenario,
-  postgresqlScenario, patroniScenario, mysqlScenario, mongodbScenario, etcdScenario, raftPaperScenario, dynamodbScenario,
-  collaborativeEditingScenario, offlineCalendarScenario,
-  github2012Scenario, github2018Scenario,
+  dynamoScenario,
+  riakScenario,
+  cassandraScenario,
+  voldemortScenario,
+  postgresqlScenario,
+  patroniScenario,
+  mysqlScenario,
+  mongodbScenario,
+  etcdScenario,
+  raftPaperScenario,
+  dynamodbScenario,
+  collaborativeEditingScenario,
+  offlineCalendarScenario,
+  github2012Scenario,
+  github2018Scenario,
 ]);
 
 /**
@@ -25,6 +36,11 @@ export const SYSTEM_SCENARIOS: readonly SystemScenario[] = Object.freeze([
  */
 export function systemScenario(name: string): SystemScenario {
   const found = SYSTEM_SCENARIOS.find((s) => s.name === name);
-  if (found === undefined) throw new ParameterError('scenario', JSON.stringify(name), SYSTEM_SCENARIOS.map((s) => s.name).join(', '));
+  if (found === undefined)
+    throw new ParameterError(
+      'scenario',
+      JSON.stringify(name),
+      SYSTEM_SCENARIOS.map((s) => s.name).join(', '),
+    );
   return found;
 }

@@ -17,7 +17,8 @@ describe('systemComparisonSpec', () => {
     expect(await compileWarnings(spec)).toEqual([]);
     expect(await compileWarnings(systemComparisonSpec(rows, { logX: true, theme: paper }))).toEqual([]);
     const svg = await renderSvg(spec);
-    for (const text of ['dynamo', 'riak (lww)', 'published', 'lab (95% interval)', 'one-version reads']) expect(svg).toContain(text);
+    for (const text of ['dynamo', 'riak (lww)', 'published', 'lab (95% interval)', 'one-version reads'])
+      expect(svg).toContain(text);
     const values = (spec as unknown as { data: { values: { published: number | null }[] } }).data.values;
     expect(values.map((v) => v.published)).toEqual([0.9994, null]);
     // Without published values there is no diamond layer and no legend entry for one.
@@ -27,7 +28,13 @@ describe('systemComparisonSpec', () => {
   });
 
   it('refuses an estimate outside its interval, and non-positive values on a log axis', () => {
-    expect(refusedParameter(() => systemComparisonSpec([{ system: 'x', value: 0.5, low: 0.6, high: 0.7 }]))).toBe('rows[0]');
-    expect(refusedParameter(() => systemComparisonSpec([{ system: 'x', value: 0, low: 0, high: 0.1 }], { logX: true }))).toBe('rows[0].low');
+    expect(
+      refusedParameter(() => systemComparisonSpec([{ system: 'x', value: 0.5, low: 0.6, high: 0.7 }])),
+    ).toBe('rows[0]');
+    expect(
+      refusedParameter(() =>
+        systemComparisonSpec([{ system: 'x', value: 0, low: 0, high: 0.1 }], { logX: true }),
+      ),
+    ).toBe('rows[0].low');
   });
 });

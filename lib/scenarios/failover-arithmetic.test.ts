@@ -11,7 +11,10 @@ const s = 2; // constant disk write, ms
 const exact = ['latency=const(1)', 'disk=const(2)'];
 
 /** A duration metric's summary from a report. */
-function durations(report: Awaited<ReturnType<typeof runSystemScenario>>, name: string): DurationMetric['summary'] {
+function durations(
+  report: Awaited<ReturnType<typeof runSystemScenario>>,
+  name: string,
+): DurationMetric['summary'] {
   return (reportMetric(report, name) as DurationMetric).summary;
 }
 
@@ -26,10 +29,23 @@ describe('Patroni: lease expiry in [ttl - loop_wait, ttl] after the crash, plus 
 
   it('each trial (constant delays): recovery = ttl - renewal phase + HA-loop notice + d (heartbeat to the DCS) + 4d + disk (promotion)', () => {
     const trials = 100;
-    const outcomes = runFailoverTrials({
-      election: 'coordinator', heartbeatMs: loopWait, timeoutMs: ttl, latency: `const(${d})`, disk: `const(${s})`, nodes: 3,
-      faultDurationMs: 2 * (ttl + loopWait), warmupHeartbeats: 2, observeMs: 2 * loopWait + 1000, writeRate: 0.01,
-    }, trials, 5, (t) => ({ timeoutMs: ttl + patroniNoticeMs(loopWait, 5, t) }));
+    const outcomes = runFailoverTrials(
+      {
+        election: 'coordinator',
+        heartbeatMs: loopWait,
+        timeoutMs: ttl,
+        latency: `const(${d})`,
+        disk: `const(${s})`,
+        nodes: 3,
+        faultDurationMs: 2 * (ttl + loopWait),
+        warmupHeartbeats: 2,
+        observeMs: 2 * loopWait + 1000,
+        writeRate: 0.01,
+      },
+      trials,
+      5,
+      (t) => ({ timeoutMs: ttl + patroniNoticeMs(loopWait, 5, t) }),
+    );
     for (const [t, o] of outcomes.entries()) {
       const notice = patroniNoticeMs(loopWait, 5, t);
       expect(o.phaseMs).toBeGreaterThanOrEqual(0);
@@ -39,7 +55,7 @@ describe('Patroni: lease expiry in [ttl - loop_wait, ttl] after the crash, plus 
     }
   }, 30_000);
 
-  it('the scenario\'s recovery distribution (400 trials, constant delays): inside the window, mean within 4 standard errors of ttl + 5d + disk, symmetric about it', async () => {
+  it("the scenario's recovery distribution (400 trials, constant delays): inside the window, mean within 4 standard errors of ttl + 5d + disk, symmetric about it", async () => {
     const trials = 400;
     const report = await runSystemScenario('patroni', { set: exact, trials, seed: 2 });
     const r = durations(report, 'recovery_ms');
@@ -56,27 +72,45 @@ describe('Patroni: lease expiry in [ttl - loop_wait, ttl] after the crash, plus 
     const q = (loopWait * 2) / 4;
     expect(r.min as number).toBeLessThan(window.minMs + promotion + q);
     expect(r.max as number).toBeGreaterThan(window.maxMs + promotion - q);
-    expect(reportMetric(report, 'arithmetic_recovery_mean_ms')).toMatchObject({ value: window.meanMs + promotion });
+    expect(reportMetric(report, 'arithmetic_recovery_mean_ms')).toMatchObject({
+      value: window.meanMs + promotion,
+    });
   }, 60_000);
 
-  it('with the lab\'s default exponential delays the window still holds, and the mean is ttl plus the mean promotion steps', async () => {
+  it("with the lab's default exponential delays the window still holds, and the mean is ttl plus the mean promotion steps", async () => {
     const trials = 300;
     const report = await runSystemScenario('patroni', { trials, seed: 3 });
     const r = durations(report, 'recovery_ms');
     expect(r.min as number).toBeGreaterThanOrEqual(window.minMs);
     const promotionMean = 5 * 1 + 1; // five exp(1) one-way delays, const(1) disk
     // The exponential delays add variance 5 ms^2: negligible beside the uniforms'.
-    expect(Math.abs((r.mean as number) - (window.meanMs + promotionMean))).toBeLessThan(4 * window.sdMs / Math.sqrt(trials));
+    expect(Math.abs((r.mean as number) - (window.meanMs + promotionMean))).toBeLessThan(
+      (4 * window.sdMs) / Math.sqrt(trials),
+    );
   }, 60_000);
 
-  it('a longer ttl shifts the whole distribution by the difference; Patroni\'s rule refuses ttl < loop_wait + 2 retry_timeout', async () => {
-    const base = durations(await runSystemScenario('patroni', { set: exact, trials: 50, seed: 4 }), 'recovery_ms');
-    const longer = durations(await runSystemScenario('patroni', { set: [...exact, 'ttl_s=45'], trials: 50, seed: 4 }), 'recovery_ms');
+  it("a longer ttl shifts the whole distribution by the difference; Patroni's rule refuses ttl < loop_wait + 2 retry_timeout", async () => {
+    const base = durations(
+      await runSystemScenario('patroni', { set: exact, trials: 50, seed: 4 }),
+      'recovery_ms',
+    );
+    const longer = durations(
+      await runSystemScenario('patroni', { set: [...exact, 'ttl_s=45'], trials: 50, seed: 4 }),
+      'recovery_ms',
+    );
     // Same seed, same phases and notices: every trial moves by exactly 15 s, so the mean does.
     expect((longer.mean as number) - (base.mean as number)).toBeCloseTo(15000, 3);
-    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: ['ttl_s=25'] }))).toBe('--set ttl_s');
-    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: ['loop_wait_s=15'] }))).toBe('--set ttl_s');
-    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: ['ttl_s=60', 'loop_wait_s=20', 'retry_timeout_s=20'] }))).toBeNull();
+    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: ['ttl_s=25'] }))).toBe(
+      '--set ttl_s',
+    );
+    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: ['loop_wait_s=15'] }))).toBe(
+      '--set ttl_s',
+    );
+    expect(
+      refusedParameter(() =>
+        prepareSystemScenario('patroni', { set: ['ttl_s=60', 'loop_wait_s=20', 'retry_timeout_s=20'] }),
+      ),
+    ).toBeNull();
   }, 60_000);
 });
 
@@ -94,12 +128,29 @@ describe('MongoDB: heartbeats every 2 s, election timeout 10 s', () => {
 
   it('simulated (400 trials, no writes, constant delays): each detection within [T - phase, 1.15 T - phase] + d; mean within 4 standard errors; one-round elections recover 2 disk + 3d later; median <= 12 s', async () => {
     const trials = 400;
-    const prepared = prepareSystemScenario('mongodb', { set: [...exact, 'write_rate_per_ms=0'], trials, seed: 6 });
+    const prepared = prepareSystemScenario('mongodb', {
+      set: [...exact, 'write_rate_per_ms=0'],
+      trials,
+      seed: 6,
+    });
     expect(prepared.experiments).toHaveLength(1);
-    const outcomes = runFailoverTrials({
-      election: 'raft', electionTimeoutMs: range, heartbeatMs: h, latency: `const(${d})`, disk: `const(${s})`, nodes: 3, asyncFollowers: 1,
-      faultDurationMs: 4 * range[1], warmupHeartbeats: 3, observeMs: 2 * h + 1000, writeRate: 0,
-    }, trials, 6);
+    const outcomes = runFailoverTrials(
+      {
+        election: 'raft',
+        electionTimeoutMs: range,
+        heartbeatMs: h,
+        latency: `const(${d})`,
+        disk: `const(${s})`,
+        nodes: 3,
+        asyncFollowers: 1,
+        faultDurationMs: 4 * range[1],
+        warmupHeartbeats: 3,
+        observeMs: 2 * h + 1000,
+        writeRate: 0,
+      },
+      trials,
+      6,
+    );
     const detections: number[] = [];
     let oneRound = 0;
     for (const o of outcomes) {
@@ -114,9 +165,13 @@ describe('MongoDB: heartbeats every 2 s, election timeout 10 s', () => {
     }
     expect(oneRound).toBeGreaterThan(0.9 * trials);
     const mean = detections.reduce((a, b) => a + b, 0) / trials;
-    expect(Math.abs(mean - (window.meanMs + d))).toBeLessThan(4 * window.sdMs / Math.sqrt(trials));
+    expect(Math.abs(mean - (window.meanMs + d))).toBeLessThan((4 * window.sdMs) / Math.sqrt(trials));
     // The scenario runs exactly these trials (same config, same seed).
-    const report = await runSystemScenario('mongodb', { set: [...exact, 'write_rate_per_ms=0'], trials, seed: 6 });
+    const report = await runSystemScenario('mongodb', {
+      set: [...exact, 'write_rate_per_ms=0'],
+      trials,
+      seed: 6,
+    });
     const r = durations(report, 'detection_ms');
     expect(r.mean as number).toBeCloseTo(mean, 6);
     expect(durations(report, 'recovery_ms').p50 as number).toBeLessThanOrEqual(12000); // MongoDB manual: median <= 12 s

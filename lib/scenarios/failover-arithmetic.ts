@@ -34,10 +34,16 @@ export interface FailoverWindow {
  * checkPatroniRule({ ttlMs: 30000, loopWaitMs: 10000, retryTimeoutMs: 10000 }); // ok: 10 + 20 <= 30
  * checkPatroniRule({ ttlMs: 20000, loopWaitMs: 10000, retryTimeoutMs: 10000 }); // throws on ttl
  */
-export function checkPatroniRule(t: PatroniTiming, names = { ttl: 'ttl', loopWait: 'loop_wait', retryTimeout: 'retry_timeout' }): void {
+export function checkPatroniRule(
+  t: PatroniTiming,
+  names = { ttl: 'ttl', loopWait: 'loop_wait', retryTimeout: 'retry_timeout' },
+): void {
   if (t.loopWaitMs + 2 * t.retryTimeoutMs > t.ttlMs) {
-    throw new ParameterError(names.ttl, `${t.ttlMs / 1000} s with ${names.loopWait} ${t.loopWaitMs / 1000} s and ${names.retryTimeout} ${t.retryTimeoutMs / 1000} s`,
-      `ttl >= loop_wait + 2 * retry_timeout (Patroni's rule), here >= ${(t.loopWaitMs + 2 * t.retryTimeoutMs) / 1000} s`);
+    throw new ParameterError(
+      names.ttl,
+      `${t.ttlMs / 1000} s with ${names.loopWait} ${t.loopWaitMs / 1000} s and ${names.retryTimeout} ${t.retryTimeoutMs / 1000} s`,
+      `ttl >= loop_wait + 2 * retry_timeout (Patroni's rule), here >= ${(t.loopWaitMs + 2 * t.retryTimeoutMs) / 1000} s`,
+    );
   }
 }
 
@@ -54,7 +60,12 @@ export function checkPatroniRule(t: PatroniTiming, names = { ttl: 'ttl', loopWai
  * // { minMs: 20000, maxMs: 40000, meanMs: 30000, sdMs: 4082.5 }
  */
 export function patroniDetectionWindow(t: PatroniTiming): FailoverWindow {
-  return { minMs: t.ttlMs - t.loopWaitMs, maxMs: t.ttlMs + t.loopWaitMs, meanMs: t.ttlMs, sdMs: t.loopWaitMs / Math.sqrt(6) };
+  return {
+    minMs: t.ttlMs - t.loopWaitMs,
+    maxMs: t.ttlMs + t.loopWaitMs,
+    meanMs: t.ttlMs,
+    sdMs: t.loopWaitMs / Math.sqrt(6),
+  };
 }
 
 /** The stream cell of the HA-loop notice draws (the failover model uses cells 0 to 2). */
@@ -101,5 +112,10 @@ export function raftDetectionWindow(t: ElectionTiming): FailoverWindow {
   const spread = max - min;
   // Variance of the minimum of k uniforms on [0, s]: k s^2 / ((k + 1)^2 (k + 2)); of the phase: h^2 / 12.
   const variance = (k * spread ** 2) / ((k + 1) ** 2 * (k + 2)) + t.heartbeatMs ** 2 / 12;
-  return { minMs: min - t.heartbeatMs, maxMs: max, meanMs: min + spread / (k + 1) - t.heartbeatMs / 2, sdMs: Math.sqrt(variance) };
+  return {
+    minMs: min - t.heartbeatMs,
+    maxMs: max,
+    meanMs: min + spread / (k + 1) - t.heartbeatMs / 2,
+    sdMs: Math.sqrt(variance),
+  };
 }

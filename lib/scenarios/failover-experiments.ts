@@ -4,8 +4,17 @@
  * (MongoDB, etcd, the Raft paper), each reported with the documented arithmetic beside it.
  */
 import { parseLatency } from '../latency/index.js';
-import { validateFailoverConfig, type FailoverConfig } from '../strategies/leader-follower/failover-config.js';
-import { patroniDetectionWindow, patroniNoticeMs, raftDetectionWindow, type FailoverWindow, type PatroniTiming } from './failover-arithmetic.js';
+import {
+  validateFailoverConfig,
+  type FailoverConfig,
+} from '../strategies/leader-follower/failover-config.js';
+import {
+  patroniDetectionWindow,
+  patroniNoticeMs,
+  raftDetectionWindow,
+  type FailoverWindow,
+  type PatroniTiming,
+} from './failover-arithmetic.js';
 import { failoverClusterConfig } from './failover-parameters.js';
 import { failoverMetrics, runFailoverTrials, type PerTrialConfig } from './failover-trials.js';
 import { valueMetric, type ScenarioMetric } from './scenario-metric.js';
@@ -14,14 +23,22 @@ import type { ScenarioExperiment, ScenarioRunSize } from './system-scenario.js';
 
 /** Means of the one-way delay and of the disk write of a failover scenario's values, ms. */
 function meanDelays(values: ScenarioValues): { d: number; disk: number } {
-  return { d: parseLatency(String(values.latency), 'latency').mean(), disk: parseLatency(String(values.disk), 'disk').mean() };
+  return {
+    d: parseLatency(String(values.latency), 'latency').mean(),
+    disk: parseLatency(String(values.disk), 'disk').mean(),
+  };
 }
 
 function windowMetrics(window: FailoverWindow, what: string, recoveryMeanMs: number): ScenarioMetric[] {
   return [
     valueMetric('arithmetic_window_min_ms', `documented arithmetic: ${what}, earliest`, window.minMs, 'ms'),
     valueMetric('arithmetic_window_max_ms', `documented arithmetic: ${what}, latest`, window.maxMs, 'ms'),
-    valueMetric('arithmetic_recovery_mean_ms', 'documented arithmetic: mean recovery (window mean + the model\'s message and disk steps)', recoveryMeanMs, 'ms'),
+    valueMetric(
+      'arithmetic_recovery_mean_ms',
+      "documented arithmetic: mean recovery (window mean + the model's message and disk steps)",
+      recoveryMeanMs,
+      'ms',
+    ),
   ];
 }
 
@@ -32,11 +49,20 @@ function windowMetrics(window: FailoverWindow, what: string, recoveryMeanMs: num
  * @example
  * failoverExperiment('coordinator failover', { election: 'coordinator', timeoutMs: 1000 }, { trials: 100, seed: 1 });
  */
-export function failoverExperiment(name: string, base: Partial<FailoverConfig>, size: ScenarioRunSize, extra: ScenarioMetric[] = [], perTrial?: PerTrialConfig): ScenarioExperiment {
+export function failoverExperiment(
+  name: string,
+  base: Partial<FailoverConfig>,
+  size: ScenarioRunSize,
+  extra: ScenarioMetric[] = [],
+  perTrial?: PerTrialConfig,
+): ScenarioExperiment {
   return {
     name: `${name}, ${size.trials} trials`,
     validate: () => void validateFailoverConfig({ ...base, trials: size.trials }),
-    run: async () => [...failoverMetrics(runFailoverTrials(base, size.trials, size.seed, perTrial)), ...extra],
+    run: async () => [
+      ...failoverMetrics(runFailoverTrials(base, size.trials, size.seed, perTrial)),
+      ...extra,
+    ],
   };
 }
 
@@ -55,17 +81,31 @@ export function failoverExperiment(name: string, base: Partial<FailoverConfig>, 
  * const e = patroniFailoverExperiment(values, { ttlMs: 30000, loopWaitMs: 10000, retryTimeoutMs: 10000 }, 2, { trials: 200, seed: 1 });
  * await e.run(); // recovery_ms within [20 s, 40 s] + promotion
  */
-export function patroniFailoverExperiment(values: ScenarioValues, timing: PatroniTiming, asyncFollowers: number, size: ScenarioRunSize): ScenarioExperiment {
+export function patroniFailoverExperiment(
+  values: ScenarioValues,
+  timing: PatroniTiming,
+  asyncFollowers: number,
+  size: ScenarioRunSize,
+): ScenarioExperiment {
   const { ttlMs, loopWaitMs } = timing;
   const base: Partial<FailoverConfig> = {
-    ...failoverClusterConfig(values), election: 'coordinator', detector: 'timeout', heartbeatMs: loopWaitMs, timeoutMs: ttlMs,
-    fault: 'crash', faultDurationMs: 2 * (ttlMs + loopWaitMs), warmupHeartbeats: 2, observeMs: 2 * loopWaitMs + 1000, asyncFollowers,
+    ...failoverClusterConfig(values),
+    election: 'coordinator',
+    detector: 'timeout',
+    heartbeatMs: loopWaitMs,
+    timeoutMs: ttlMs,
+    fault: 'crash',
+    faultDurationMs: 2 * (ttlMs + loopWaitMs),
+    warmupHeartbeats: 2,
+    observeMs: 2 * loopWaitMs + 1000,
+    asyncFollowers,
   };
   const { d, disk } = meanDelays(values);
   const window = patroniDetectionWindow(timing);
   return failoverExperiment(
     `failover by Patroni (ttl ${ttlMs / 1000} s, loop_wait ${loopWaitMs / 1000} s), crash of the primary`,
-    base, size,
+    base,
+    size,
     windowMetrics(window, 'lease expiry + HA-loop notice after the crash', window.meanMs + d + 4 * d + disk),
     (trial) => ({ timeoutMs: ttlMs + patroniNoticeMs(loopWaitMs, size.seed, trial) }),
   );
@@ -87,16 +127,37 @@ export interface RaftSettings {
  * @example
  * raftFailoverExperiment(values, 'MongoDB election', { electionTimeoutMs: [10000, 11500], heartbeatMs: 2000, asyncFollowers: 1 }, { trials: 200, seed: 1 });
  */
-export function raftFailoverExperiment(values: ScenarioValues, label: string, s: RaftSettings, size: ScenarioRunSize): ScenarioExperiment {
+export function raftFailoverExperiment(
+  values: ScenarioValues,
+  label: string,
+  s: RaftSettings,
+  size: ScenarioRunSize,
+): ScenarioExperiment {
   const base: Partial<FailoverConfig> = {
-    ...failoverClusterConfig(values), election: 'raft', electionTimeoutMs: s.electionTimeoutMs, heartbeatMs: s.heartbeatMs,
-    fault: 'crash', faultDurationMs: 4 * s.electionTimeoutMs[1], warmupHeartbeats: 3, observeMs: 2 * s.heartbeatMs + 1000, asyncFollowers: s.asyncFollowers,
+    ...failoverClusterConfig(values),
+    election: 'raft',
+    electionTimeoutMs: s.electionTimeoutMs,
+    heartbeatMs: s.heartbeatMs,
+    fault: 'crash',
+    faultDurationMs: 4 * s.electionTimeoutMs[1],
+    warmupHeartbeats: 3,
+    observeMs: 2 * s.heartbeatMs + 1000,
+    asyncFollowers: s.asyncFollowers,
   };
   const { d, disk } = meanDelays(values);
-  const window = raftDetectionWindow({ electionTimeoutMs: s.electionTimeoutMs, heartbeatMs: s.heartbeatMs, followers: (values.nodes as number) - 1 });
+  const window = raftDetectionWindow({
+    electionTimeoutMs: s.electionTimeoutMs,
+    heartbeatMs: s.heartbeatMs,
+    followers: (values.nodes as number) - 1,
+  });
   return failoverExperiment(
     `${label} (election timeout ${s.electionTimeoutMs[0]}-${s.electionTimeoutMs[1]} ms, heartbeat ${s.heartbeatMs} ms), crash of the leader`,
-    base, size,
-    windowMetrics(window, 'first candidacy after the crash, timers reset by heartbeats only (write_rate_per_ms=0; appends reset them too)', window.meanMs + d + 3 * d + 2 * disk),
+    base,
+    size,
+    windowMetrics(
+      window,
+      'first candidacy after the crash, timers reset by heartbeats only (write_rate_per_ms=0; appends reset them too)',
+      window.meanMs + d + 3 * d + 2 * disk,
+    ),
   );
 }

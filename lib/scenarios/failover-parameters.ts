@@ -6,7 +6,7 @@ import { FAILOVER_DEFAULTS, type FailoverConfig } from '../strategies/leader-fol
 import { labDefault, type ScenarioParameter, type ScenarioValues } from './scenario-parameter.js';
 
 const D = FAILOVER_DEFAULTS;
-const MODEL = 'the failover model\'s default (FAILOVER_DEFAULTS)';
+const MODEL = "the failover model's default (FAILOVER_DEFAULTS)";
 const distribution = { type: 'distribution' as const, noneAllowed: false };
 
 /**
@@ -18,15 +18,44 @@ const distribution = { type: 'distribution' as const, noneAllowed: false };
  */
 export function failoverClusterParameters(): ScenarioParameter[] {
   return [
-    labDefault(3, 'a leader and two replicas: the smallest cluster that keeps a majority through one failure; no system in the reference fixes a count', {
-      key: 'nodes', description: 'nodes, the leader included', kind: { type: 'number', min: 2, max: 64, integer: true }, fields: ['nodes'],
+    labDefault(
+      3,
+      'a leader and two replicas: the smallest cluster that keeps a majority through one failure; no system in the reference fixes a count',
+      {
+        key: 'nodes',
+        description: 'nodes, the leader included',
+        kind: { type: 'number', min: 2, max: 64, integer: true },
+        fields: ['nodes'],
+      },
+    ),
+    labDefault(D.latency, `one-way delay mean 1 ms, a LAN: ${MODEL}`, {
+      key: 'latency',
+      description: 'one-way message delay, ms (distribution)',
+      kind: distribution,
+      fields: ['latency'],
     }),
-    labDefault(D.latency, `one-way delay mean 1 ms, a LAN: ${MODEL}`, { key: 'latency', description: 'one-way message delay, ms (distribution)', kind: distribution, fields: ['latency'] }),
-    labDefault(D.disk, `1 ms fsync: ${MODEL}`, { key: 'disk', description: 'time to persist a vote, term or log entry, ms (distribution)', kind: distribution, fields: ['disk'] }),
-    labDefault(D.replicationDelay, `mean 5 ms from append to shipping: ${MODEL}`, { key: 'replication_delay', description: 'delay from the leader\'s append to shipping the entry, ms (distribution)', kind: distribution, fields: ['replicationDelay'] }),
-    labDefault(0.01, '10 client writes per second: the lab\'s choice for second-scale failovers (the model\'s 0.1 per ms makes tens of thousands of writes per 30 s trial)', {
-      key: 'write_rate_per_ms', description: 'client writes per ms (Poisson)', kind: { type: 'number', min: 0 }, fields: ['writeRate'],
+    labDefault(D.disk, `1 ms fsync: ${MODEL}`, {
+      key: 'disk',
+      description: 'time to persist a vote, term or log entry, ms (distribution)',
+      kind: distribution,
+      fields: ['disk'],
     }),
+    labDefault(D.replicationDelay, `mean 5 ms from append to shipping: ${MODEL}`, {
+      key: 'replication_delay',
+      description: "delay from the leader's append to shipping the entry, ms (distribution)",
+      kind: distribution,
+      fields: ['replicationDelay'],
+    }),
+    labDefault(
+      0.01,
+      "10 client writes per second: the lab's choice for second-scale failovers (the model's 0.1 per ms makes tens of thousands of writes per 30 s trial)",
+      {
+        key: 'write_rate_per_ms',
+        description: 'client writes per ms (Poisson)',
+        kind: { type: 'number', min: 0 },
+        fields: ['writeRate'],
+      },
+    ),
   ];
 }
 

@@ -20,7 +20,12 @@ export type PerTrialConfig = (trial: number) => Partial<FailoverConfig>;
  * const outcomes = runFailoverTrials({ election: 'coordinator', timeoutMs: 1000 }, 100, 1);
  * outcomes[0].recoveryMs;
  */
-export function runFailoverTrials(base: Partial<FailoverConfig>, trials: number, seed: number, perTrial?: PerTrialConfig): FailoverTrialOutcome[] {
+export function runFailoverTrials(
+  base: Partial<FailoverConfig>,
+  trials: number,
+  seed: number,
+  perTrial?: PerTrialConfig,
+): FailoverTrialOutcome[] {
   const shared = validateFailoverConfig({ ...base, trials });
   const outcomes: FailoverTrialOutcome[] = [];
   for (let t = 0; t < trials; t++) {
@@ -63,13 +68,28 @@ export function failoverMetrics(outcomes: readonly FailoverTrialOutcome[]): Scen
     reused += o.reusedIds;
   }
   return [
-    durationMetric('recovery_ms', 'recovery time (failure to the new leader heard by the live followers)', recovery),
+    durationMetric(
+      'recovery_ms',
+      'recovery time (failure to the new leader heard by the live followers)',
+      recovery,
+    ),
     durationMetric('detection_ms', 'detection time (failure to the first suspicion or candidacy)', detection),
     proportionMetric('no_leader_trials', 'trials with no leader by the end', { count: noLeader, of: k }),
-    proportionMetric('unnecessary_failover_trials', 'trials with a failover of a live leader', { count: unnecessaryTrials, of: k }),
-    proportionMetric('split_brain_trials', 'trials with two nodes accepting writes', { count: splitTrials, of: k }),
+    proportionMetric('unnecessary_failover_trials', 'trials with a failover of a live leader', {
+      count: unnecessaryTrials,
+      of: k,
+    }),
+    proportionMetric('split_brain_trials', 'trials with two nodes accepting writes', {
+      count: splitTrials,
+      of: k,
+    }),
     proportionMetric('acked_writes_lost', 'acknowledged writes lost', { count: lost, of: acked }),
-    countMetric('discarded_writes', 'writes the old leader discarded when it rejoined (never replicated)', discarded, over),
+    countMetric(
+      'discarded_writes',
+      'writes the old leader discarded when it rejoined (never replicated)',
+      discarded,
+      over,
+    ),
     countMetric('reused_ids', 'autoincrement ids issued again after a client had them', reused, over),
   ];
 }

@@ -5,7 +5,8 @@ import { reportMetric, runSystemScenario, type ScenarioReport } from './run-scen
 import type { CountMetric, DurationMetric, ProportionMetric } from './scenario-metric.js';
 
 const count = (r: ScenarioReport, name: string): number => (reportMetric(r, name) as CountMetric).count;
-const lost = (r: ScenarioReport): number => (reportMetric(r, 'acked_writes_lost') as ProportionMetric).estimate.count;
+const lost = (r: ScenarioReport): number =>
+  (reportMetric(r, 'acked_writes_lost') as ProportionMetric).estimate.count;
 
 /** |observed - expected| within 4 standard deviations of a Poisson count with that mean. */
 function expectPoisson(observed: number, expected: number): void {
@@ -31,15 +32,27 @@ describe('GitHub 2012: promotion of an out-of-date replica, autoincrement ids sh
 
   it('control: up-to-date replicas lose only the shipping window, and as many ids are reissued', async () => {
     const trials = 200;
-    const r = await runSystemScenario('github-2012', { set: [...constant, 'stale_replicas=none'], trials, seed: 1 });
+    const r = await runSystemScenario('github-2012', {
+      set: [...constant, 'stale_replicas=none'],
+      trials,
+      seed: 1,
+    });
     expect(count(r, 'reused_ids')).toBe(lost(r));
     expectPoisson(lost(r), trials * rate * windowMs(0)); // 10 expected
   }, 60_000);
 
   it('the reissued ids grow with the lag: twice the lag, about twice the ids', async () => {
     const trials = 100;
-    const one = await runSystemScenario('github-2012', { set: [...constant, 'replica_lag_ms=1000'], trials, seed: 2 });
-    const two = await runSystemScenario('github-2012', { set: [...constant, 'replica_lag_ms=2000'], trials, seed: 2 });
+    const one = await runSystemScenario('github-2012', {
+      set: [...constant, 'replica_lag_ms=1000'],
+      trials,
+      seed: 2,
+    });
+    const two = await runSystemScenario('github-2012', {
+      set: [...constant, 'replica_lag_ms=2000'],
+      trials,
+      seed: 2,
+    });
     expectPoisson(count(one, 'reused_ids'), trials * rate * windowMs(1000));
     expectPoisson(count(two, 'reused_ids'), trials * rate * windowMs(2000));
   }, 60_000);
@@ -50,7 +63,11 @@ describe('GitHub 2018: a 43 s cut, promotion on the other side, unreplicated wri
 
   it('without fencing the cut-off primary takes every write of the cut: unreplicated writes are Poisson(rate x 43 s) per incident, all acknowledged and lost', async () => {
     const trials = 100;
-    const r = await runSystemScenario('github-2018', { set: ['replication_delay=const(5)', 'latency=const(1)'], trials, seed: 3 });
+    const r = await runSystemScenario('github-2018', {
+      set: ['replication_delay=const(5)', 'latency=const(1)'],
+      trials,
+      seed: 3,
+    });
     // Writes from the cut to the heal, plus those of the last ship + d ms before it, never reach the replicas.
     expectPoisson(count(r, 'discarded_writes'), trials * rate * (43000 + 5 + 1));
     expect(lost(r)).toBeLessThanOrEqual(count(r, 'discarded_writes'));
@@ -61,7 +78,11 @@ describe('GitHub 2018: a 43 s cut, promotion on the other side, unreplicated wri
 
   it('with fencing the old primary stops at the promotion: unreplicated writes are Poisson(rate x the time to promotion) instead', async () => {
     const trials = 100;
-    const r = await runSystemScenario('github-2018', { set: ['fencing=true', 'replication_delay=const(5)', 'latency=const(1)'], trials, seed: 3 });
+    const r = await runSystemScenario('github-2018', {
+      set: ['fencing=true', 'replication_delay=const(5)', 'latency=const(1)'],
+      trials,
+      seed: 3,
+    });
     const recovery = (reportMetric(r, 'recovery_ms') as DurationMetric).summary;
     // The old primary accepts writes from the cut until it is fenced at the promotion (recovery minus the new leader's first heartbeat, d).
     const exposedMs = trials * ((recovery.mean as number) - 1 + 5 + 1);
@@ -69,10 +90,14 @@ describe('GitHub 2018: a 43 s cut, promotion on the other side, unreplicated wri
     expect((reportMetric(r, 'split_brain_trials') as ProportionMetric).estimate.count).toBe(0);
   }, 60_000);
 
-  it('GitHub\'s 954 writes in 43 s: at that write rate the lab counts about 954 per incident', async () => {
+  it("GitHub's 954 writes in 43 s: at that write rate the lab counts about 954 per incident", async () => {
     const trials = 50;
     const perMs = 954 / 43000;
-    const r = await runSystemScenario('github-2018', { set: [`write_rate_per_ms=${perMs}`], trials, seed: 4 });
+    const r = await runSystemScenario('github-2018', {
+      set: [`write_rate_per_ms=${perMs}`],
+      trials,
+      seed: 4,
+    });
     expectPoisson(count(r, 'discarded_writes'), trials * 954);
   }, 60_000);
 });

@@ -9,7 +9,12 @@
  */
 import { failoverExperiment } from './failover-experiments.js';
 import { failoverClusterConfig, failoverClusterParameters } from './failover-parameters.js';
-import { mysqlAsyncFollowers, mysqlReplicationParameter, orchestratorConfig, orchestratorParameters } from './replication-systems.js';
+import {
+  mysqlAsyncFollowers,
+  mysqlReplicationParameter,
+  orchestratorConfig,
+  orchestratorParameters,
+} from './replication-systems.js';
 import { derived, documented, labDefault } from './scenario-parameter.js';
 import { systemReference } from './system-reference.js';
 import type { SystemScenario } from './system-scenario.js';
@@ -22,30 +27,57 @@ export const github2012Scenario: SystemScenario = {
   name: 'github-2012',
   system: 'mysql',
   family: 'leader-follower',
-  description: 'GitHub 2012: an out-of-date MySQL replica promoted; autoincrement ids shared with Redis reissued to other rows',
+  description:
+    'GitHub 2012: an out-of-date MySQL replica promoted; autoincrement ids shared with Redis reissued to other rows',
   source: mysqlRef.source,
-  observed: 'GitHub, 2012: primary-key counters fell out of step with Redis and private data was shown to the wrong users (no count published).',
+  observed:
+    'GitHub, 2012: primary-key counters fell out of step with Redis and private data was shown to the wrong users (no count published).',
   trials: TRIALS,
   parameters: [
     mysqlReplicationParameter(),
     ...orchestratorParameters(),
-    derived('all', 'mysql.incident (2012): "an out-of-date follower was promoted": every replica lags, so whichever is promoted is out of date', {
-      key: 'stale_replicas', description: 'all (every replica lags) or none', kind: { type: 'choice', allowed: ['all', 'none'] }, fields: ['staleFollowers'],
-    }),
-    labDefault(1000, 'the incident report gives no lag; the lab ships entries to the lagging replicas 1000 ms late', {
-      key: 'replica_lag_ms', description: 'extra delay before entries reach a lagging replica, ms', kind: { type: 'number', min: 0 }, fields: ['staleLagMs'],
-    }),
+    derived(
+      'all',
+      'mysql.incident (2012): "an out-of-date follower was promoted": every replica lags, so whichever is promoted is out of date',
+      {
+        key: 'stale_replicas',
+        description: 'all (every replica lags) or none',
+        kind: { type: 'choice', allowed: ['all', 'none'] },
+        fields: ['staleFollowers'],
+      },
+    ),
+    labDefault(
+      1000,
+      'the incident report gives no lag; the lab ships entries to the lagging replicas 1000 ms late',
+      {
+        key: 'replica_lag_ms',
+        description: 'extra delay before entries reach a lagging replica, ms',
+        kind: { type: 'number', min: 0 },
+        fields: ['staleLagMs'],
+      },
+    ),
     ...failoverClusterParameters(),
   ],
   plan(values, size) {
     const nodes = values.nodes as number;
-    return [failoverExperiment('failover to an out-of-date replica after a crash of the primary', {
-      ...failoverClusterConfig(values), ...orchestratorConfig(values), fault: 'crash', faultDurationMs: 60000,
-      asyncFollowers: mysqlAsyncFollowers(values), staleFollowers: values.stale_replicas === 'all' ? nodes - 1 : 0, staleLagMs: values.replica_lag_ms as number,
-    }, size)];
+    return [
+      failoverExperiment(
+        'failover to an out-of-date replica after a crash of the primary',
+        {
+          ...failoverClusterConfig(values),
+          ...orchestratorConfig(values),
+          fault: 'crash',
+          faultDurationMs: 60000,
+          asyncFollowers: mysqlAsyncFollowers(values),
+          staleFollowers: values.stale_replicas === 'all' ? nodes - 1 : 0,
+          staleLagMs: values.replica_lag_ms as number,
+        },
+        size,
+      ),
+    ];
   },
   assumptions: [
-    'Each acknowledged write\'s autoincrement id is its log position, handed to the client (and so to Redis); reused_ids counts positions a later leader gave to another write: outside references now naming the wrong row.',
+    "Each acknowledged write's autoincrement id is its log position, handed to the client (and so to Redis); reused_ids counts positions a later leader gave to another write: outside references now naming the wrong row.",
     'The expected loss per crash is the write rate times the window of acknowledged writes not yet shipped to the promoted replica: replica_lag + replication_delay - disk (means).',
   ],
 };
@@ -55,28 +87,57 @@ export const github2018Scenario: SystemScenario = {
   name: 'github-2018',
   system: 'mysql',
   family: 'leader-follower',
-  description: 'GitHub 2018: a 43 s network cut isolates the MySQL primary; Orchestrator promotes elsewhere; the old primary\'s writes are never replicated',
+  description:
+    "GitHub 2018: a 43 s network cut isolates the MySQL primary; Orchestrator promotes elsewhere; the old primary's writes are never replicated",
   source: mysqlRef.source,
-  observed: 'GitHub, 2018-10-21: a 43 s network cut led to cross-coast promotion; 954 writes on one cluster were never replicated.',
+  observed:
+    'GitHub, 2018-10-21: a 43 s network cut led to cross-coast promotion; 954 writes on one cluster were never replicated.',
   trials: TRIALS,
   parameters: [
-    documented('mysql', 'incident', { key: 'cut_s', description: 'length of the network cut around the primary, s', kind: { type: 'number', min: 0, minExclusive: true }, fields: ['faultDurationMs'] }, 43),
+    documented(
+      'mysql',
+      'incident',
+      {
+        key: 'cut_s',
+        description: 'length of the network cut around the primary, s',
+        kind: { type: 'number', min: 0, minExclusive: true },
+        fields: ['faultDurationMs'],
+      },
+      43,
+    ),
     mysqlReplicationParameter(),
     ...orchestratorParameters(),
-    labDefault(false, 'the reference does not say the old primary was fenced; without fencing it keeps taking its own clients\' writes through the cut', {
-      key: 'fencing', description: 'fence the old primary at the promotion', kind: { type: 'boolean' }, fields: ['fencing'],
-    }),
+    labDefault(
+      false,
+      "the reference does not say the old primary was fenced; without fencing it keeps taking its own clients' writes through the cut",
+      {
+        key: 'fencing',
+        description: 'fence the old primary at the promotion',
+        kind: { type: 'boolean' },
+        fields: ['fencing'],
+      },
+    ),
     ...failoverClusterParameters(),
   ],
   plan(values, size) {
-    return [failoverExperiment(`promotion across a ${values.cut_s} s network cut`, {
-      ...failoverClusterConfig(values), ...orchestratorConfig(values), fault: 'partition', faultDurationMs: 1000 * (values.cut_s as number),
-      asyncFollowers: mysqlAsyncFollowers(values), fencing: values.fencing as boolean,
-    }, size)];
+    return [
+      failoverExperiment(
+        `promotion across a ${values.cut_s} s network cut`,
+        {
+          ...failoverClusterConfig(values),
+          ...orchestratorConfig(values),
+          fault: 'partition',
+          faultDurationMs: 1000 * (values.cut_s as number),
+          asyncFollowers: mysqlAsyncFollowers(values),
+          fencing: values.fencing as boolean,
+        },
+        size,
+      ),
+    ];
   },
   assumptions: [
-    'The cut separates the primary from its replicas and from Orchestrator; its clients still reach it (the model\'s partition fault).',
-    'discarded_writes are the old primary\'s writes that never reached the new one (GitHub\'s unreplicated writes); without fencing about write_rate x cut per incident.',
+    "The cut separates the primary from its replicas and from Orchestrator; its clients still reach it (the model's partition fault).",
+    "discarded_writes are the old primary's writes that never reached the new one (GitHub's unreplicated writes); without fencing about write_rate x cut per incident.",
     'One latency for every link: the model has no per-datacenter delays.',
   ],
 };

@@ -56,20 +56,32 @@ export interface PreparedScenario {
 
 function checkTrials(scenario: SystemScenario, trials: number): number {
   if (!(Number.isSafeInteger(trials) && trials >= 1 && trials <= scenario.trials.max)) {
-    throw new ParameterError('--trials', String(trials), `an integer from 1 to ${scenario.trials.max} (${scenario.trials.unit})`);
+    throw new ParameterError(
+      '--trials',
+      String(trials),
+      `an integer from 1 to ${scenario.trials.max} (${scenario.trials.unit})`,
+    );
   }
   return trials;
 }
 
 /** Renames a model's refusal of a config field to the `--set` key that sets it. */
-function validateNamingKeys(scenario: SystemScenario, experiment: ScenarioExperiment, values: ScenarioValues): void {
+function validateNamingKeys(
+  scenario: SystemScenario,
+  experiment: ScenarioExperiment,
+  values: ScenarioValues,
+): void {
   try {
     experiment.validate();
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
     const p = scenario.parameters.find((q) => q.fields?.includes(error.parameter));
     if (p === undefined) throw error;
-    throw new ParameterError(setFlag(p.key), `${JSON.stringify(values[p.key])} (${error.parameter}: ${error.given})`, error.allowed);
+    throw new ParameterError(
+      setFlag(p.key),
+      `${JSON.stringify(values[p.key])} (${error.parameter}: ${error.given})`,
+      error.allowed,
+    );
   }
 }
 
@@ -87,12 +99,15 @@ export function prepareSystemScenario(name: string, options: ScenarioRunOptions 
   const values = scenarioValues(scenario, set);
   const trials = checkTrials(scenario, options.trials ?? scenario.trials.default);
   const seed = options.seed ?? 1;
-  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new ParameterError('--seed', String(seed), 'an integer >= 0');
+  if (!(Number.isSafeInteger(seed) && seed >= 0))
+    throw new ParameterError('--seed', String(seed), 'an integer >= 0');
   const experiments = scenario.plan(values, { trials, seed });
   for (const e of experiments) validateNamingKeys(scenario, e, values);
   const given = overriddenKeys(set);
   const parameters = scenario.parameters.map((p) => ({
-    key: p.key, value: values[p.key], description: p.description,
+    key: p.key,
+    value: values[p.key],
+    description: p.description,
     source: given.has(p.key) ? { kind: '--set' as const, text: `overrides ${p.value}` } : p.source,
   }));
   return { scenario, values, trials, seed, experiments, parameters };
@@ -107,7 +122,10 @@ export function prepareSystemScenario(name: string, options: ScenarioRunOptions 
  * report.metrics.find((m) => m.name === 'recovery_ms');
  * await runSystemScenario('cassandra', { set: ['read_consistency=ONE', 'clock_skew=uniform(0,20)'] });
  */
-export async function runSystemScenario(name: string, options: ScenarioRunOptions = {}): Promise<ScenarioReport> {
+export async function runSystemScenario(
+  name: string,
+  options: ScenarioRunOptions = {},
+): Promise<ScenarioReport> {
   const prepared = prepareSystemScenario(name, options);
   const { scenario, trials, seed, experiments, parameters } = prepared;
   const metrics: ScenarioMetric[] = [];
@@ -137,6 +155,9 @@ export async function runSystemScenario(name: string, options: ScenarioRunOption
  */
 export function reportMetric(report: ScenarioReport, name: string): ScenarioMetric {
   const m = report.metrics.find((x) => x.name === name);
-  if (m === undefined) throw new Error(`${report.scenario} reports no metric ${name} (it has ${report.metrics.map((x) => x.name).join(', ')})`);
+  if (m === undefined)
+    throw new Error(
+      `${report.scenario} reports no metric ${name} (it has ${report.metrics.map((x) => x.name).join(', ')})`,
+    );
   return m;
 }

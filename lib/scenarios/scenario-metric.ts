@@ -74,7 +74,8 @@ export function proportionMetric(name: string, label: string, count: Count): Pro
  * durationSummary([3, 1, 2]); // { mean: 2, min: 1, p50: 2, p90: 3, p99: 3, max: 3, samples: 3 }
  */
 export function durationSummary(values: readonly number[]): DurationSummary {
-  if (values.length === 0) return { mean: null, min: null, p50: null, p90: null, p99: null, max: null, samples: 0 };
+  if (values.length === 0)
+    return { mean: null, min: null, p50: null, p90: null, p99: null, max: null, samples: 0 };
   const sorted = [...values].sort((a, b) => a - b);
   return {
     mean: mean(sorted),
@@ -94,7 +95,13 @@ export function durationSummary(values: readonly number[]): DurationSummary {
  * durationMetric('recovery_ms', 'recovery time', [31200, 29800]).summary.samples; // 2
  */
 export function durationMetric(name: string, label: string, values: readonly number[]): DurationMetric {
-  return { kind: 'duration', name, label, summary: durationSummary(values), values: [...values].sort((a, b) => a - b) };
+  return {
+    kind: 'duration',
+    name,
+    label,
+    summary: durationSummary(values),
+    values: [...values].sort((a, b) => a - b),
+  };
 }
 
 /**
@@ -103,10 +110,32 @@ export function durationMetric(name: string, label: string, values: readonly num
  * @example
  * summaryMetric('commit_latency_ms', 'commit latency', runCommit({}, 1).commit_latency_ms);
  */
-export function summaryMetric(name: string, label: string, s: { mean: number | null; p50: number | null; p90?: number | null; p99: number | null; max?: number | null; samples?: number }, samples?: number): DurationMetric {
+export function summaryMetric(
+  name: string,
+  label: string,
+  s: {
+    mean: number | null;
+    p50: number | null;
+    p90?: number | null;
+    p99: number | null;
+    max?: number | null;
+    samples?: number;
+  },
+  samples?: number,
+): DurationMetric {
   return {
-    kind: 'duration', name, label,
-    summary: { mean: s.mean, min: null, p50: s.p50, p90: s.p90 ?? null, p99: s.p99, max: s.max ?? null, samples: s.samples ?? samples ?? 0 },
+    kind: 'duration',
+    name,
+    label,
+    summary: {
+      mean: s.mean,
+      min: null,
+      p50: s.p50,
+      p90: s.p90 ?? null,
+      p99: s.p99,
+      max: s.max ?? null,
+      samples: s.samples ?? samples ?? 0,
+    },
   };
 }
 

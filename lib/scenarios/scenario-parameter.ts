@@ -57,13 +57,28 @@ export type ParameterShape = Omit<ScenarioParameter, 'value' | 'source'>;
  * documented('patroni', 'ttl_s', { key: 'ttl_s', description: 'leader lease', kind: { type: 'number', min: 1 } });
  * // value 30, source { kind: 'reference', setting: 'patroni.ttl_s', text: 'Patroni documentation, ...' }
  */
-export function documented(system: string, setting: string, shape: ParameterShape, value?: ParameterValue): ScenarioParameter {
+export function documented(
+  system: string,
+  setting: string,
+  shape: ParameterShape,
+  value?: ParameterValue,
+): ScenarioParameter {
   const entry = systemReference(system);
   const documentedValue = value ?? entry[setting];
-  if (!(typeof documentedValue === 'number' || typeof documentedValue === 'string' || typeof documentedValue === 'boolean')) {
-    throw new Error(`system-defaults.json: ${system}.${setting} has no scalar value; pass the value it documents`);
+  if (!(
+    typeof documentedValue === 'number' ||
+    typeof documentedValue === 'string' ||
+    typeof documentedValue === 'boolean'
+  )) {
+    throw new Error(
+      `system-defaults.json: ${system}.${setting} has no scalar value; pass the value it documents`,
+    );
   }
-  return { ...shape, value: documentedValue, source: { kind: 'reference', setting: `${system}.${setting}`, text: entry.source } };
+  return {
+    ...shape,
+    value: documentedValue,
+    source: { kind: 'reference', setting: `${system}.${setting}`, text: entry.source },
+  };
 }
 
 /**

@@ -28,7 +28,9 @@ function percent(p: number): string {
 export function metricText(m: ScenarioMetric): string {
   if (m.kind === 'proportion') {
     const e = m.estimate;
-    return e.of === 0 ? `${m.label}: 0/0 (none to count)` : `${m.label}: ${e.count}/${e.of} = ${percent(e.p)} [${percent(e.low)}, ${percent(e.high)}]`;
+    return e.of === 0
+      ? `${m.label}: 0/0 (none to count)`
+      : `${m.label}: ${e.count}/${e.of} = ${percent(e.p)} [${percent(e.low)}, ${percent(e.high)}]`;
   }
   if (m.kind === 'duration') {
     const s = m.summary;
@@ -50,31 +52,47 @@ export function metricText(m: ScenarioMetric): string {
  */
 export function reportText(r: ScenarioReport): string {
   const width = Math.max(...r.parameters.map((p) => `${p.key} = ${p.value}`.length));
-  return [
-    `${r.scenario} (${r.family}): ${r.description}`,
-    `source: ${r.source}`,
-    `${r.trials} ${r.trials_unit}, seed ${r.seed}`,
-    'parameters:',
-    ...r.parameters.map((p) => `  ${`${p.key} = ${p.value}`.padEnd(width)}  ${sourceText(p.source)}`),
-    'experiments:',
-    ...r.experiments.map((e) => `  ${e}`),
-    'results (proportions with Wilson 95% intervals):',
-    ...r.metrics.map((m) => `  ${metricText(m)}`),
-    ...(r.observed === null ? [] : [`observed (reference): ${r.observed}`]),
-    'assumptions:',
-    ...r.assumptions.map((a) => `  - ${a}`),
-  ].join('\n') + '\n';
+  return (
+    [
+      `${r.scenario} (${r.family}): ${r.description}`,
+      `source: ${r.source}`,
+      `${r.trials} ${r.trials_unit}, seed ${r.seed}`,
+      'parameters:',
+      ...r.parameters.map((p) => `  ${`${p.key} = ${p.value}`.padEnd(width)}  ${sourceText(p.source)}`),
+      'experiments:',
+      ...r.experiments.map((e) => `  ${e}`),
+      'results (proportions with Wilson 95% intervals):',
+      ...r.metrics.map((m) => `  ${metricText(m)}`),
+      ...(r.observed === null ? [] : [`observed (reference): ${r.observed}`]),
+      'assumptions:',
+      ...r.assumptions.map((a) => `  - ${a}`),
+    ].join('\n') + '\n'
+  );
 }
 
 /** A metric's CSV cells, by column name. */
 function metricCells(m: ScenarioMetric): [string, CsvValue][] {
   if (m.kind === 'proportion') {
     const e = m.estimate;
-    return [[m.name, e.of === 0 ? null : e.p], [`${m.name}_ci_low`, e.low], [`${m.name}_ci_high`, e.high], [`${m.name}_count`, e.count], [`${m.name}_of`, e.of]];
+    return [
+      [m.name, e.of === 0 ? null : e.p],
+      [`${m.name}_ci_low`, e.low],
+      [`${m.name}_ci_high`, e.high],
+      [`${m.name}_count`, e.count],
+      [`${m.name}_of`, e.of],
+    ];
   }
   if (m.kind === 'duration') {
     const s = m.summary;
-    return [[`${m.name}_mean`, s.mean], [`${m.name}_min`, s.min], [`${m.name}_p50`, s.p50], [`${m.name}_p90`, s.p90], [`${m.name}_p99`, s.p99], [`${m.name}_max`, s.max], [`${m.name}_samples`, s.samples]];
+    return [
+      [`${m.name}_mean`, s.mean],
+      [`${m.name}_min`, s.min],
+      [`${m.name}_p50`, s.p50],
+      [`${m.name}_p90`, s.p90],
+      [`${m.name}_p99`, s.p99],
+      [`${m.name}_max`, s.max],
+      [`${m.name}_samples`, s.samples],
+    ];
   }
   if (m.kind === 'count') return [[m.name, m.count]];
   return [[m.name, m.value]];
@@ -89,7 +107,10 @@ function metricCells(m: ScenarioMetric): [string, CsvValue][] {
  * writeCsv('out.csv', columns, [row]);
  */
 export function reportCsvRow(r: ScenarioReport): { columns: string[]; row: Record<string, CsvValue> } {
-  const cells: [string, CsvValue][] = [['scenario', r.scenario], ...r.parameters.map((p): [string, CsvValue] => [p.key, p.value])];
+  const cells: [string, CsvValue][] = [
+    ['scenario', r.scenario],
+    ...r.parameters.map((p): [string, CsvValue] => [p.key, p.value]),
+  ];
   const seen = new Set(cells.map(([c]) => c));
   for (const m of r.metrics) {
     for (const [name, value] of metricCells(m)) {

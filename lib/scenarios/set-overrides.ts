@@ -16,8 +16,10 @@ function allowedText(p: ScenarioParameter): string {
   const k = p.kind;
   if (k.type === 'choice') return k.allowed.join(', ');
   if (k.type === 'boolean') return 'true or false';
-  if (k.type === 'latency') return `a latency preset (${latencyPresetNames().join(', ')}) or a distribution, e.g. exp(1)`;
-  if (k.type === 'distribution') return `a distribution in text form, e.g. exp(1), const(2), uniform(0,50)${k.noneAllowed ? ', or none' : ''}`;
+  if (k.type === 'latency')
+    return `a latency preset (${latencyPresetNames().join(', ')}) or a distribution, e.g. exp(1)`;
+  if (k.type === 'distribution')
+    return `a distribution in text form, e.g. exp(1), const(2), uniform(0,50)${k.noneAllowed ? ', or none' : ''}`;
   const what = k.integer ? 'an integer' : 'a number';
   const low = `${k.minExclusive ? '>' : '>='} ${k.min}`;
   return k.max === undefined ? `${what} ${low}` : `${what} ${low} and <= ${k.max}`;
@@ -54,7 +56,12 @@ export function parseParameterValue(p: ScenarioParameter, raw: string | Paramete
     parseLatency(raw, flag);
     return raw;
   }
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : Number.NaN;
+  const value =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && raw.trim() !== ''
+        ? Number(raw.trim())
+        : Number.NaN;
   if (!Number.isFinite(value) || (k.integer && !Number.isInteger(value))) return refuse();
   if (k.minExclusive ? value <= k.min : value < k.min) return refuse();
   if (k.max !== undefined && value > k.max) return refuse();
@@ -72,19 +79,27 @@ export function parseParameterValue(p: ScenarioParameter, raw: string | Paramete
  * scenarioValues(systemScenario('patroni'), { loop_wait_s: 5 });        // the same from code
  * scenarioValues(systemScenario('patroni'), ['tll_s=60']);              // throws "--set tll_s: got an unknown key; allowed: ttl_s, ..."
  */
-export function scenarioValues(scenario: SystemScenario, overrides: readonly string[] | Record<string, ParameterValue> = []): ScenarioValues {
+export function scenarioValues(
+  scenario: SystemScenario,
+  overrides: readonly string[] | Record<string, ParameterValue> = [],
+): ScenarioValues {
   const values: ScenarioValues = Object.fromEntries(scenario.parameters.map((p) => [p.key, p.value]));
   const pairs: [string, string | ParameterValue][] = Array.isArray(overrides)
     ? overrides.map((text) => {
-      const at = text.indexOf('=');
-      if (at <= 0) throw new ParameterError('--set', JSON.stringify(text), 'key=value, e.g. --set ttl_s=60');
-      return [text.slice(0, at).trim(), text.slice(at + 1).trim()];
-    })
+        const at = text.indexOf('=');
+        if (at <= 0)
+          throw new ParameterError('--set', JSON.stringify(text), 'key=value, e.g. --set ttl_s=60');
+        return [text.slice(0, at).trim(), text.slice(at + 1).trim()];
+      })
     : Object.entries(overrides);
   for (const [key, raw] of pairs) {
     const p = scenario.parameters.find((q) => q.key === key);
     if (p === undefined) {
-      throw new ParameterError(setFlag(key), 'an unknown key', `a parameter of ${scenario.name}: ${scenario.parameters.map((q) => q.key).join(', ')}`);
+      throw new ParameterError(
+        setFlag(key),
+        'an unknown key',
+        `a parameter of ${scenario.name}: ${scenario.parameters.map((q) => q.key).join(', ')}`,
+      );
     }
     values[key] = parseParameterValue(p, raw);
   }
@@ -94,5 +109,9 @@ export function scenarioValues(scenario: SystemScenario, overrides: readonly str
 
 /** The keys given by overrides (to mark their source as `--set`). */
 export function overriddenKeys(overrides: readonly string[] | Record<string, ParameterValue>): Set<string> {
-  return new Set(Array.isArray(overrides) ? overrides.map((t) => t.slice(0, Math.max(0, t.indexOf('='))).trim()) : Object.keys(overrides));
+  return new Set(
+    Array.isArray(overrides)
+      ? overrides.map((t) => t.slice(0, Math.max(0, t.indexOf('='))).trim())
+      : Object.keys(overrides),
+  );
 }

@@ -37,7 +37,10 @@ export const SYSTEM_REFERENCE_NAMES: readonly string[] = Object.freeze(Object.ke
  */
 export function systemReference(name: string): SystemReference {
   const entry = SYSTEMS[name];
-  if (entry === undefined) throw new Error(`system-defaults.json has no system "${name}" (it has ${SYSTEM_REFERENCE_NAMES.join(', ')})`);
+  if (entry === undefined)
+    throw new Error(
+      `system-defaults.json has no system "${name}" (it has ${SYSTEM_REFERENCE_NAMES.join(', ')})`,
+    );
   return entry;
 }
 
@@ -50,6 +53,7 @@ export function systemReference(name: string): SystemReference {
  */
 export function referenceNumber(system: string, setting: string): number {
   const value = systemReference(system)[setting];
-  if (typeof value !== 'number') throw new Error(`system-defaults.json: ${system}.${setting} is not a number (${JSON.stringify(value)})`);
+  if (typeof value !== 'number')
+    throw new Error(`system-defaults.json: ${system}.${setting} is not a number (${JSON.stringify(value)})`);
   return value;
 }

@@ -5,21 +5,23 @@ import { Clocks } from './clock.js';
 
 describe('Clocks', () => {
   it('maps true time to local time and back', () => {
-    fc.assert(fc.property(
-      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
-      fc.double({ min: -0.5, max: 0.5, noNaN: true }),
-      fc.double({ min: 0, max: 1e7, noNaN: true }),
-      (offset, drift, t) => {
-        const clocks = new Clocks(2);
-        clocks.set(1, offset, drift);
-        const local = clocks.local(1, t);
-        expect(local).toBeCloseTo(offset + (1 + drift) * t, 6);
-        expect(clocks.toTrue(1, local)).toBeCloseTo(t, 4);
-        expect(clocks.localDuration(1, clocks.trueDuration(1, t))).toBeCloseTo(t, 4);
-        // Node 0 keeps the perfect clock.
-        expect(clocks.local(0, t)).toBe(t);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+        fc.double({ min: 0, max: 1e7, noNaN: true }),
+        (offset, drift, t) => {
+          const clocks = new Clocks(2);
+          clocks.set(1, offset, drift);
+          const local = clocks.local(1, t);
+          expect(local).toBeCloseTo(offset + (1 + drift) * t, 6);
+          expect(clocks.toTrue(1, local)).toBeCloseTo(t, 4);
+          expect(clocks.localDuration(1, clocks.trueDuration(1, t))).toBeCloseTo(t, 4);
+          // Node 0 keeps the perfect clock.
+          expect(clocks.local(0, t)).toBe(t);
+        },
+      ),
+    );
   });
 
   it('computes a worked example', () => {

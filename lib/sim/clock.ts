@@ -40,7 +40,8 @@ export class Clocks {
   set(node: number, offsetMs: number, drift = 0): void {
     this.check(node);
     if (!Number.isFinite(offsetMs)) throw new RangeError(`clock offset must be finite, got ${offsetMs}`);
-    if (!(drift > -1 && drift < Infinity)) throw new RangeError(`clock drift must be finite and > -1, got ${drift}`);
+    if (!(drift > -1 && drift < Infinity))
+      throw new RangeError(`clock drift must be finite and > -1, got ${drift}`);
     this.offsets[node] = offsetMs;
     this.rates[node] = 1 + drift;
   }
@@ -85,7 +86,8 @@ export class Clocks {
     if (!(maxOffsetMs >= 0 && maxOffsetMs < Infinity)) {
       throw new RangeError(`maximum clock offset must be finite and >= 0, got ${maxOffsetMs}`);
     }
-    if (!(maxDrift >= 0 && maxDrift < 1)) throw new RangeError(`maximum drift must be in [0, 1), got ${maxDrift}`);
+    if (!(maxDrift >= 0 && maxDrift < 1))
+      throw new RangeError(`maximum drift must be in [0, 1), got ${maxDrift}`);
     for (let node = 0; node < this.size; node++) {
       this.offsets[node] = (2 * rng.nextDouble() - 1) * maxOffsetMs;
       this.rates[node] = 1 + (2 * rng.nextDouble() - 1) * maxDrift;

@@ -56,15 +56,19 @@ describe('Faults', () => {
     const horizon = 2000;
     const downSince = new Float64Array(n);
     const downTotal = new Float64Array(n);
-    nodes.onCrash((node, t) => { downSince[node] = t; });
-    nodes.onRecover((node, t) => { downTotal[node] += Math.min(t, horizon) - downSince[node]; });
+    nodes.onCrash((node, t) => {
+      downSince[node] = t;
+    });
+    nodes.onRecover((node, t) => {
+      downTotal[node] += Math.min(t, horizon) - downSince[node];
+    });
     for (let node = 0; node < n; node++) faults.churn(node, exponential(1 / 40), exponential(1 / 10));
     sim.run(horizon);
     for (let node = 0; node < n; node++) if (!nodes.isUp(node)) downTotal[node] += horizon - downSince[node];
     const fractions = Array.from(downTotal, (d) => d / horizon);
     const mean = fractions.reduce((s, x) => s + x, 0) / n;
     const sd = Math.sqrt(fractions.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
-    expect(Math.abs(mean - 0.2)).toBeLessThan(4.5 * sd / Math.sqrt(n) + 0.005); // + start-up bias (all start up)
+    expect(Math.abs(mean - 0.2)).toBeLessThan((4.5 * sd) / Math.sqrt(n) + 0.005); // + start-up bias (all start up)
   });
 
   it('random partitions: one cut at a time, of the given size, from its own stream, stopping when inactive', () => {
@@ -81,15 +85,21 @@ describe('Faults', () => {
         const cut = faults.partitionsInForce > 0;
         if (cut && !wasCut) {
           // Nodes 0..4 are candidates; 5 stands for a client and is never cut.
-          const isolated = [0, 1, 2, 3, 4].filter((node) => [0, 1, 2, 3, 4].some((other) => net.isCut(node, other)));
+          const isolated = [0, 1, 2, 3, 4].filter((node) =>
+            [0, 1, 2, 3, 4].some((other) => net.isCut(node, other)),
+          );
           cuts.push({ at: sim.now, isolated, inForce: faults.partitionsInForce });
         }
         wasCut = cut;
       });
       for (let t = 0; t <= 400; t++) sim.scheduleAt(t + 0.5, PROBE, 0);
       faults.randomPartitions({
-        nodes: [0, 1, 2, 3, 4], isolate: 2, every: constant(20), duration: constant(10),
-        rng: deriveStream(77), active: () => sim.now < stopAt,
+        nodes: [0, 1, 2, 3, 4],
+        isolate: 2,
+        every: constant(20),
+        duration: constant(10),
+        rng: deriveStream(77),
+        active: () => sim.now < stopAt,
       });
       sim.run();
       return { cuts, faults, net };
@@ -118,11 +128,18 @@ describe('Faults', () => {
     const PROBE = 0;
     sim.on(PROBE, () => {
       // With one node isolated, it is the one whose links to both others are cut.
-      for (let node = 0; node < 4; node++) if (net.isCut(node, (node + 1) % 4) && net.isCut(node, (node + 2) % 4)) counts[node]++;
+      for (let node = 0; node < 4; node++)
+        if (net.isCut(node, (node + 1) % 4) && net.isCut(node, (node + 2) % 4)) counts[node]++;
     });
     const rounds = 4000;
     for (let i = 0; i < rounds; i++) sim.scheduleAt(10 * i + 5.5, PROBE, 0);
-    faults.randomPartitions({ nodes: [0, 1, 2, 3], isolate: 1, every: constant(5), duration: constant(5), rng: deriveStream(3) });
+    faults.randomPartitions({
+      nodes: [0, 1, 2, 3],
+      isolate: 1,
+      every: constant(5),
+      duration: constant(5),
+      rng: deriveStream(3),
+    });
     sim.run(10 * rounds);
     // Each node is isolated with probability 1/4 per round: binomial 4.5-sigma band.
     const sd = Math.sqrt(rounds * 0.25 * 0.75);
@@ -134,7 +151,9 @@ describe('Faults', () => {
     const { faults } = world();
     const base = { every: constant(1), duration: constant(1), rng: deriveStream(1) };
     expect(() => faults.randomPartitions({ ...base, nodes: [0], isolate: 1 })).toThrow('at least 2 nodes');
-    expect(() => faults.randomPartitions({ ...base, nodes: [0, 1, 2], isolate: 3 })).toThrow('isolate 1 to 2 nodes');
+    expect(() => faults.randomPartitions({ ...base, nodes: [0, 1, 2], isolate: 3 })).toThrow(
+      'isolate 1 to 2 nodes',
+    );
     expect(() => faults.randomPartitions({ ...base, nodes: [0, 0, 1], isolate: 1 })).toThrow('distinct');
   });
 

@@ -143,7 +143,8 @@ export class Faults {
    */
   partitionAt(startMs: number, endMs: number, groupA: readonly number[], groupB: readonly number[]): void {
     this.requireNetwork();
-    if (!(endMs >= startMs)) throw new RangeError(`partition end (${endMs} ms) is before its start (${startMs} ms)`);
+    if (!(endMs >= startMs))
+      throw new RangeError(`partition end (${endMs} ms) is before its start (${startMs} ms)`);
     for (const node of groupA) this.checkNode(node);
     for (const node of groupB) this.checkNode(node);
     const index = this.plans.length;
@@ -165,9 +166,11 @@ export class Faults {
   randomPartitions(options: RandomPartitionOptions): void {
     this.requireNetwork();
     const { nodes: candidates, isolate } = options;
-    if (candidates.length < 2) throw new RangeError(`random partitions need at least 2 nodes, got ${candidates.length}`);
+    if (candidates.length < 2)
+      throw new RangeError(`random partitions need at least 2 nodes, got ${candidates.length}`);
     for (const node of candidates) this.checkNode(node);
-    if (new Set(candidates).size !== candidates.length) throw new RangeError('random partitions: nodes must be distinct');
+    if (new Set(candidates).size !== candidates.length)
+      throw new RangeError('random partitions: nodes must be distinct');
     if (!(Number.isInteger(isolate) && isolate >= 1 && isolate < candidates.length)) {
       throw new RangeError(`random partitions isolate 1 to ${candidates.length - 1} nodes, got ${isolate}`);
     }
@@ -192,8 +195,12 @@ export class Faults {
    * from the simulation's stream. While a node churns, the churn process owns its state: combine it
    * with manual crashes of the same node at your own risk.
    */
-  churn(node: number, timeToFailure: LatencyDistribution, timeToRepair: LatencyDistribution,
-    options: ChurnOptions = {}): void {
+  churn(
+    node: number,
+    timeToFailure: LatencyDistribution,
+    timeToRepair: LatencyDistribution,
+    options: ChurnOptions = {},
+  ): void {
     this.checkNode(node);
     const start = options.startMs ?? this.sim.now;
     const until = options.untilMs ?? Infinity;
@@ -237,7 +244,8 @@ export class Faults {
   }
 
   private requireNetwork(): Network {
-    if (this.network === null) throw new Error('partitions need a network: pass one to new Faults(sim, nodes, network)');
+    if (this.network === null)
+      throw new Error('partitions need a network: pass one to new Faults(sim, nodes, network)');
     return this.network;
   }
 

@@ -5,11 +5,19 @@
  */
 export { EventQueue, NO_EVENT, type EventId } from './event-queue.js';
 export {
-  Simulation, MAX_EVENT_KIND, FIRST_ALLOCATED_KIND, type EventHandler, type EventTracer,
+  Simulation,
+  MAX_EVENT_KIND,
+  FIRST_ALLOCATED_KIND,
+  type EventHandler,
+  type EventTracer,
 } from './simulation.js';
 export { Nodes, type LocalHandler, type NodeListener } from './nodes.js';
 export {
-  Network, NetworkCounters, type NetworkOptions, type MessageHandler, type DropReason,
+  Network,
+  NetworkCounters,
+  type NetworkOptions,
+  type MessageHandler,
+  type DropReason,
 } from './network.js';
 export { Clocks } from './clock.js';
 export { Faults, type ChurnOptions } from './faults.js';

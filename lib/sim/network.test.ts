@@ -57,7 +57,11 @@ describe('Network', () => {
     net.send(0, 2, PING, 43);
     net.send(2, 0, DATA, 44);
     sim.run();
-    expect(log).toEqual([[1, 2, 0, PING, 43], [1, 0, 2, DATA, 44], [7, 2, 0, DATA, 42]]);
+    expect(log).toEqual([
+      [1, 2, 0, PING, 43],
+      [1, 0, 2, DATA, 44],
+      [7, 2, 0, DATA, 42],
+    ]);
     expect(net.counters.delivered).toBe(3);
     expect(net.counters.inFlight).toBe(0);
   });
@@ -95,14 +99,14 @@ describe('Network', () => {
 
   it('drops messages to a node that is down on arrival, and from a down sender', () => {
     const { sim, net, log, nodes } = world({ nodes: true });
-    net.send(0, 1, PING, 1);          // arrives at 1, node 1 down from 0.5 to 1.5
+    net.send(0, 1, PING, 1); // arrives at 1, node 1 down from 0.5 to 1.5
     sim.scheduleAt(0.5, 9, 1);
     sim.on(9, (node) => nodes!.crash(node));
     sim.run(1.2);
     nodes!.recover(1);
-    net.send(0, 1, PING, 2);          // arrives at 2.2: delivered
+    net.send(0, 1, PING, 2); // arrives at 2.2: delivered
     nodes!.crash(0);
-    net.send(0, 2, PING, 3);          // sender down
+    net.send(0, 2, PING, 3); // sender down
     sim.run();
     expect(log.map((entry) => entry[4])).toEqual([2]);
     expect(net.counters.receiverDown).toBe(1);
@@ -116,7 +120,12 @@ describe('Network', () => {
     const nodes = new Nodes(sim, 2);
     const net = new Network(sim, { size: 2, delay: constant(1), nodes });
     const got: string[] = [];
-    net.on(5, (to, from, a) => got.push(`handled ${from}->${to} ${a}`), 'ping', (to, from, a) => got.push(`dropped ${from}->${to} ${a}`));
+    net.on(
+      5,
+      (to, from, a) => got.push(`handled ${from}->${to} ${a}`),
+      'ping',
+      (to, from, a) => got.push(`dropped ${from}->${to} ${a}`),
+    );
     net.send(0, 1, 5, 7);
     nodes.crash(1);
     sim.run();
@@ -128,7 +137,10 @@ describe('Network', () => {
 
   it('loses messages at the configured rate (binomial 4.5-sigma band)', () => {
     const trials = 40000;
-    for (const [global, link] of [[0.1, undefined], [0.3, 0.02]] as const) {
+    for (const [global, link] of [
+      [0.1, undefined],
+      [0.3, 0.02],
+    ] as const) {
       const { sim, net } = world({ loss: global });
       if (link !== undefined) net.setLinkLoss(0, 1, link);
       for (let i = 0; i < trials; i++) net.send(0, 1, PING);
@@ -150,7 +162,11 @@ describe('Network', () => {
     net.send(2, 0, DATA, 2);
     net.send(0, 1, PING, 3);
     sim.run();
-    expect(log).toEqual([[1, 0, 2, DATA, 2], [1, 1, 0, PING, 3], [6, 2, 0, DATA, 1]]);
+    expect(log).toEqual([
+      [1, 0, 2, DATA, 2],
+      [1, 1, 0, PING, 3],
+      [6, 2, 0, DATA, 1],
+    ]);
     net.setNodeDelay(2, undefined);
     net.send(0, 2, DATA, 4);
     sim.run();

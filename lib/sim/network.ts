@@ -142,7 +142,9 @@ export class Network {
     this.defaultDelay = delay;
     this.defaultLoss = loss;
     this.linkDelay = new Array<LatencyDistribution | undefined>(size * size).fill(undefined);
-    this.linkKindDelay = new Array<(LatencyDistribution | undefined)[] | undefined>(size * size).fill(undefined);
+    this.linkKindDelay = new Array<(LatencyDistribution | undefined)[] | undefined>(size * size).fill(
+      undefined,
+    );
     this.linkLoss = new Float64Array(size * size).fill(NaN);
     this.cuts = new Uint16Array(size * size);
     sim.onReset(() => this.reset());
@@ -156,15 +158,19 @@ export class Network {
   on(kind: number, handler: MessageHandler, name?: string, dropped?: MessageHandler): void {
     const nodes = this.nodes;
     const counters = this.counters;
-    this.sim.on(kind, (to, a, b, c, from) => {
-      if (nodes !== null && !nodes.isUp(to)) {
-        counters.receiverDown++;
-        if (dropped !== undefined) dropped(to, from, a, b, c);
-        return;
-      }
-      counters.delivered++;
-      handler(to, from, a, b, c);
-    }, name);
+    this.sim.on(
+      kind,
+      (to, a, b, c, from) => {
+        if (nodes !== null && !nodes.isUp(to)) {
+          counters.receiverDown++;
+          if (dropped !== undefined) dropped(to, from, a, b, c);
+          return;
+        }
+        counters.delivered++;
+        handler(to, from, a, b, c);
+      },
+      name,
+    );
   }
 
   /**
@@ -221,7 +227,8 @@ export class Network {
    */
   setNodeDelay(node: number, dist: LatencyDistribution | undefined): void {
     this.checkNode(node);
-    if ((this.nodeDelay[node] === undefined) !== (dist === undefined)) this.nodeDelayCount += dist === undefined ? -1 : 1;
+    if ((this.nodeDelay[node] === undefined) !== (dist === undefined))
+      this.nodeDelayCount += dist === undefined ? -1 : 1;
     this.nodeDelay[node] = dist;
   }
 

@@ -6,7 +6,7 @@ import { Simulation } from './simulation.js';
 const TIMER = 0;
 
 describe('Nodes', () => {
-  it('kills a crashed node\'s timers, also after it recovers', () => {
+  it("kills a crashed node's timers, also after it recovers", () => {
     const sim = new Simulation();
     const nodes = new Nodes(sim, 3);
     const fired: string[] = [];
@@ -20,7 +20,7 @@ describe('Nodes', () => {
     expect(nodes.schedule(1, 1, TIMER, 4)).toBe(NO_EVENT); // a dead process sets no timers
     sim.run(20);
     expect(nodes.recover(1)).toBe(true);
-    nodes.schedule(1, 5, TIMER, 5);            // the new incarnation's timer fires
+    nodes.schedule(1, 5, TIMER, 5); // the new incarnation's timer fires
     sim.run();
     expect(fired).toEqual(['10:0:1', '25:1:5']);
     expect(nodes.discarded).toBe(2);

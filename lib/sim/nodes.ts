@@ -121,13 +121,17 @@ export class Nodes {
    * incarnation as when the event was scheduled; the kind is taken on the simulation.
    */
   on(kind: number, handler: LocalHandler, name?: string): void {
-    this.sim.on(kind, (node, a, b, c, incarnation) => {
-      if (incarnation !== this.incarnations[node]) {
-        this.discardedCount++;
-        return;
-      }
-      handler(node, a, b, c);
-    }, name);
+    this.sim.on(
+      kind,
+      (node, a, b, c, incarnation) => {
+        if (incarnation !== this.incarnations[node]) {
+          this.discardedCount++;
+          return;
+        }
+        handler(node, a, b, c);
+      },
+      name,
+    );
   }
 
   /**

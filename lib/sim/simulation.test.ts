@@ -88,7 +88,9 @@ describe('Simulation', () => {
    */
   function gossipTrace(sim: Simulation, net: Network, seed: number): string[] {
     const trace: string[] = [];
-    sim.setTracer((time, kind, target, a, b, c, d) => trace.push(`${time}|${kind}|${target}|${a}|${b}|${c}|${d}`));
+    sim.setTracer((time, kind, target, a, b, c, d) =>
+      trace.push(`${time}|${kind}|${target}|${a}|${b}|${c}|${d}`),
+    );
     sim.reset(deriveStream(seed));
     const faults = faultsBySim.get(sim)!;
     faults.outage(2, 3, 4);

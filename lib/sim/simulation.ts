@@ -13,7 +13,13 @@ export type EventHandler = (target: number, a: number, b: number, c: number, d: 
  * checking that two runs are the same (a trace is asked for, never kept by default).
  */
 export type EventTracer = (
-  timeMs: number, kind: number, target: number, a: number, b: number, c: number, d: number,
+  timeMs: number,
+  kind: number,
+  target: number,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
 ) => void;
 
 /** Largest event kind accepted: kinds index a plain array of handlers. */

@@ -11,17 +11,21 @@ function exactOrderStatistic(sorted: number[], p: number): number {
 
 describe('LogHistogram', () => {
   it('reports every quantile within its relative error of the exact order statistic', () => {
-    fc.assert(fc.property(
-      fc.array(fc.double({ min: 1e-4, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 500 }),
-      fc.double({ min: 0, max: 1, noNaN: true }),
-      (values, p) => {
-        const h = new LogHistogram();
-        values.forEach((v) => h.record(v));
-        const sorted = [...values].sort((a, b) => a - b);
-        const exact = exactOrderStatistic(sorted, p);
-        expect(Math.abs(h.quantile(p) - exact)).toBeLessThanOrEqual(exact * LOG_HISTOGRAM_RELATIVE_ERROR * 1.0001);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1e-4, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 500 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, p) => {
+          const h = new LogHistogram();
+          values.forEach((v) => h.record(v));
+          const sorted = [...values].sort((a, b) => a - b);
+          const exact = exactOrderStatistic(sorted, p);
+          expect(Math.abs(h.quantile(p) - exact)).toBeLessThanOrEqual(
+            exact * LOG_HISTOGRAM_RELATIVE_ERROR * 1.0001,
+          );
+        },
+      ),
+    );
   });
 
   it('agrees with simple-statistics on a large sample', () => {
@@ -58,7 +62,10 @@ describe('LogHistogram', () => {
 
   it('quantileInterval covers the true quantile about 95% of the time', () => {
     // Exp(1): the 0.9-quantile is ln 10 and the 0.99-quantile ln 100.
-    for (const [p, truth] of [[0.9, Math.log(10)], [0.99, Math.log(100)]]) {
+    for (const [p, truth] of [
+      [0.9, Math.log(10)],
+      [0.99, Math.log(100)],
+    ]) {
       const repetitions = 400;
       let covered = 0;
       for (let k = 0; k < repetitions; k++) {

@@ -19,12 +19,19 @@ describe('wilsonInterval', () => {
   });
 
   it('always contains the estimate and stays in [0, 1]', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))), ([k, n]) => {
-      const { p, low, high } = wilsonInterval(k, n);
-      expect(low).toBeGreaterThanOrEqual(0);
-      expect(high).toBeLessThanOrEqual(1);
-      expect(low).toBeLessThanOrEqual(p);
-      expect(high).toBeGreaterThanOrEqual(p);
-    }));
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 1e9 })
+          .chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
+        ([k, n]) => {
+          const { p, low, high } = wilsonInterval(k, n);
+          expect(low).toBeGreaterThanOrEqual(0);
+          expect(high).toBeLessThanOrEqual(1);
+          expect(low).toBeLessThanOrEqual(p);
+          expect(high).toBeGreaterThanOrEqual(p);
+        },
+      ),
+    );
   });
 });

@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { ParameterError } from '../errors.js';
 import type { CsvValue } from './csv-output.js';
-import { fixedBatchPlan, type ExperimentParameter, type SweepExperiment, type SweepValue } from './experiment.js';
+import {
+  fixedBatchPlan,
+  type ExperimentParameter,
+  type SweepExperiment,
+  type SweepValue,
+} from './experiment.js';
 import { ResultPool, type PoolRules, type ResultBatchSummary } from './result-pool.js';
 
 /** Flags of a command that are never sweep parameters: the run's seed, its outputs, its input file, its modes. */
@@ -31,7 +36,12 @@ export interface CommandExperimentSpec<C, R extends object> {
   /** The main proportion: a name in the result's `intervals`; adaptive precision (`ci_width`) watches its width. */
   mainInterval: string;
   /** The command's `--out` row: result -> CSV row (the cell's row is the pooled result's). */
-  row: (result: R, seed: number, config: Partial<C>, trials: number) => { columns: string[]; row: Record<string, CsvValue> };
+  row: (
+    result: R,
+    seed: number,
+    config: Partial<C>,
+    trials: number,
+  ) => { columns: string[]; row: Record<string, CsvValue> };
   /** A small, quick run whose row gives the columns (the same for every cell and run). */
   template: () => { result: R; config: Partial<C> };
 }
@@ -66,7 +76,11 @@ function parameterFlags(command: Command, exclude: readonly string[]): Parameter
 function booleanValue(field: string, value: SweepValue): boolean {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
-  throw new ParameterError(field, JSON.stringify(value), 'true or false (a flag without a value on the command line)');
+  throw new ParameterError(
+    field,
+    JSON.stringify(value),
+    'true or false (a flag without a value on the command line)',
+  );
 }
 
 /**
@@ -80,7 +94,9 @@ function booleanValue(field: string, value: SweepValue): boolean {
  * @example
  * export const lagExperiment = commandExperiment({ name: 'lag', command: lagCommand, fromFlags: lagRunFromFlags, model: 'lag', batchTrials: 1, ... });
  */
-export function commandExperiment<C, R extends object>(spec: CommandExperimentSpec<C, R>): SweepExperiment<CommandCellOptions<C>, ResultBatchSummary<R>> {
+export function commandExperiment<C, R extends object>(
+  spec: CommandExperimentSpec<C, R>,
+): SweepExperiment<CommandCellOptions<C>, ResultBatchSummary<R>> {
   let flags: ParameterFlag[] | undefined;
   const flagList = () => (flags ??= parameterFlags(spec.command(), spec.exclude ?? []));
   let columns: string[] | undefined;
@@ -114,12 +130,20 @@ export function commandExperiment<C, R extends object>(spec: CommandExperimentSp
       } catch (error) {
         if (!(error instanceof ParameterError)) throw error;
         // The command names its flags (`--timeout`, `--crash-mtbf (crash.ttf)`); a sweep names where the value came from.
-        const rename = (text: string) => text.replace(/--([a-z][a-z0-9-]*)/g, (flag, name: string) => (names.has(name) ? field(name) : flag));
+        const rename = (text: string) =>
+          text.replace(/--([a-z][a-z0-9-]*)/g, (flag, name: string) =>
+            names.has(name) ? field(name) : flag,
+          );
         throw new ParameterError(rename(error.parameter), error.given, rename(error.allowed));
       }
     },
     plan(options, context) {
-      return fixedBatchPlan(spec.model, { config: options.config } satisfies CommandBatchParams<C>, context, spec.batchTrials);
+      return fixedBatchPlan(
+        spec.model,
+        { config: options.config } satisfies CommandBatchParams<C>,
+        context,
+        spec.batchTrials,
+      );
     },
     accumulator(options, context) {
       const pool = new ResultPool<R>(spec.pool);

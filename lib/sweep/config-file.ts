@@ -25,14 +25,19 @@ export function readConfigFile(path: string, names: ConfigFileNames): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ParameterError(names.unreadable, JSON.stringify(path), `a readable YAML or JSON file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new ParameterError(
+      names.unreadable,
+      JSON.stringify(path),
+      `a readable YAML or JSON file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
   try {
     return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    const message = error instanceof YAMLParseError
-      ? `malformed YAML at line ${error.linePos?.[0].line ?? '?'}, column ${error.linePos?.[0].col ?? '?'} (${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '')})`
-      : `malformed JSON (${(error as Error).message.split('\n')[0]})`;
+    const message =
+      error instanceof YAMLParseError
+        ? `malformed YAML at line ${error.linePos?.[0].line ?? '?'}, column ${error.linePos?.[0].col ?? '?'} (${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '')})`
+        : `malformed JSON (${(error as Error).message.split('\n')[0]})`;
     throw new ParameterError(names.malformed, message, names.allowed);
   }
 }

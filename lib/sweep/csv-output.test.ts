@@ -13,11 +13,13 @@ describe('plainDecimal', () => {
     expect(plainDecimal(NaN)).toBe('');
   });
   it('round-trips every finite double', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
-      const text = plainDecimal(x);
-      expect(text).not.toMatch(/e/i);
-      expect(Number(text)).toBe(x === 0 ? 0 : x);
-    }));
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        const text = plainDecimal(x);
+        expect(text).not.toMatch(/e/i);
+        expect(Number(text)).toBe(x === 0 ? 0 : x);
+      }),
+    );
   });
 });
 
@@ -30,6 +32,8 @@ describe('toCsv', () => {
   });
 
   it('writes booleans as true and false (csv-stringify alone writes 1 and an empty cell)', () => {
-    expect(toCsv(['sloppy', 'fencing', 'note'], [{ sloppy: true, fencing: false, note: null }])).toBe('sloppy,fencing,note\ntrue,false,\n');
+    expect(toCsv(['sloppy', 'fencing', 'note'], [{ sloppy: true, fencing: false, note: null }])).toBe(
+      'sloppy,fencing,note\ntrue,false,\n',
+    );
   });
 });

@@ -52,20 +52,34 @@ export function csvRows(columns: readonly string[], rows: readonly Record<string
 
 const ROWS_ONLY = { record_delimiter: '\n' } as const;
 
-function stringifyRows(columns: readonly string[], rows: readonly Record<string, CsvValue>[], header: boolean): string {
+function stringifyRows(
+  columns: readonly string[],
+  rows: readonly Record<string, CsvValue>[],
+  header: boolean,
+): string {
   if (!header && rows.length === 0) return '';
   return stringify(
-    rows.map((row) => columns.map((column) => {
-      const value = row[column];
-      // csv-stringify would write a boolean as 1 or an empty cell: write the word.
-      return typeof value === 'number' ? plainDecimal(value) : typeof value === 'boolean' ? String(value) : value ?? '';
-    })),
+    rows.map((row) =>
+      columns.map((column) => {
+        const value = row[column];
+        // csv-stringify would write a boolean as 1 or an empty cell: write the word.
+        return typeof value === 'number'
+          ? plainDecimal(value)
+          : typeof value === 'boolean'
+            ? String(value)
+            : (value ?? '');
+      }),
+    ),
     // The records are already arrays in column order: the columns are only needed for a header.
     header ? { header, columns: [...columns], record_delimiter: '\n' } : ROWS_ONLY,
   );
 }
 
 /** Writes rows as a CSV file atomically (see {@link toCsv}). */
-export function writeCsv(path: string, columns: readonly string[], rows: readonly Record<string, CsvValue>[]): void {
+export function writeCsv(
+  path: string,
+  columns: readonly string[],
+  rows: readonly Record<string, CsvValue>[],
+): void {
   writeFileAtomic(path, toCsv(columns, rows));
 }

@@ -78,12 +78,24 @@ export interface SweepExperiment<O = any, S = any> {
  * const plan = fixedBatchPlan('selftest', params, { seed: 1, cell: 0, trials: 100000 }, 16384);
  * plan.tasks; // 7
  */
-export function fixedBatchPlan<P>(model: string, params: P, context: CellContext, batchTrials: number): CellPlan {
+export function fixedBatchPlan<P>(
+  model: string,
+  params: P,
+  context: CellContext,
+  batchTrials: number,
+): CellPlan {
   const tasks = Math.ceil(context.trials / batchTrials);
   return {
     tasks,
     trials: context.trials,
-    task: (b) => ({ model, params, seed: context.seed, cell: context.cell, batch: b, trials: Math.min(batchTrials, context.trials - b * batchTrials) }),
+    task: (b) => ({
+      model,
+      params,
+      seed: context.seed,
+      cell: context.cell,
+      batch: b,
+      trials: Math.min(batchTrials, context.trials - b * batchTrials),
+    }),
     checkpoint: () => true,
   };
 }

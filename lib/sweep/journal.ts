@@ -33,7 +33,11 @@ export interface JournalEntry {
 }
 
 /** The fingerprint of a sweep run with these precision settings. */
-export function sweepFingerprint(sweep: ResolvedSweep, ciWidth: number | undefined, maxTrials: number | undefined): SweepFingerprint {
+export function sweepFingerprint(
+  sweep: ResolvedSweep,
+  ciWidth: number | undefined,
+  maxTrials: number | undefined,
+): SweepFingerprint {
   return {
     format: 1,
     version: packageVersion(),
@@ -51,14 +55,25 @@ export function sweepFingerprint(sweep: ResolvedSweep, ciWidth: number | undefin
  * (`seed: the journal has 1, now 2`), or null when they are the same.
  */
 export function fingerprintDifference(journal: SweepFingerprint, now: SweepFingerprint): string | null {
-  for (const field of ['format', 'version', 'experiment', 'seed', 'trials', 'ci_width', 'max_trials'] as const) {
-    if (journal[field] !== now[field]) return `${field}: the journal has ${JSON.stringify(journal[field])}, now ${JSON.stringify(now[field])}`;
+  for (const field of [
+    'format',
+    'version',
+    'experiment',
+    'seed',
+    'trials',
+    'ci_width',
+    'max_trials',
+  ] as const) {
+    if (journal[field] !== now[field])
+      return `${field}: the journal has ${JSON.stringify(journal[field])}, now ${JSON.stringify(now[field])}`;
   }
-  if (journal.cells.length !== now.cells.length) return `grid: the journal has ${journal.cells.length} cells, now ${now.cells.length}`;
+  if (journal.cells.length !== now.cells.length)
+    return `grid: the journal has ${journal.cells.length} cells, now ${now.cells.length}`;
   for (let i = 0; i < now.cells.length; i++) {
     const a = journal.cells[i];
     const b = now.cells[i];
-    if (a.replicate !== b.replicate) return `replicates: cell ${i} is replicate ${a.replicate} in the journal, now ${b.replicate}`;
+    if (a.replicate !== b.replicate)
+      return `replicates: cell ${i} is replicate ${a.replicate} in the journal, now ${b.replicate}`;
     for (const name of new Set([...Object.keys(a.values), ...Object.keys(b.values)])) {
       if (a.values[name] !== b.values[name]) {
         return `grid/fixed ${name}: cell ${i} has ${name}=${JSON.stringify(a.values[name])} in the journal, now ${JSON.stringify(b.values[name])}`;
@@ -78,7 +93,9 @@ export function journalPaths(outPath: string): { journal: string; partialCsv: st
  * Reads a journal: the fingerprint line, then the finished cells. A torn last line (a kill in
  * the middle of a write) is ignored; null when the file is missing or has no whole first line.
  */
-export function readJournal(path: string): { fingerprint: SweepFingerprint; entries: Map<number, JournalEntry> } | null {
+export function readJournal(
+  path: string,
+): { fingerprint: SweepFingerprint; entries: Map<number, JournalEntry> } | null {
   if (!existsSync(path)) return null;
   const lines = readFileSync(path, 'utf8').split('\n');
   lines.pop(); // after the last newline: empty, or a torn line
@@ -98,7 +115,8 @@ export function readJournal(path: string): { fingerprint: SweepFingerprint; entr
     } catch {
       break; // only a torn line can be malformed; nothing after it is trusted
     }
-    if (Number.isInteger(entry.cell) && typeof entry.csv === 'string' && typeof entry.trials === 'number') entries.set(entry.cell, entry);
+    if (Number.isInteger(entry.cell) && typeof entry.csv === 'string' && typeof entry.trials === 'number')
+      entries.set(entry.cell, entry);
   }
   return { fingerprint: header.fingerprint, entries };
 }
@@ -111,7 +129,11 @@ export function readJournal(path: string): { fingerprint: SweepFingerprint; entr
 export class JournalWriter {
   private fd: number | null;
 
-  constructor(readonly path: string, fingerprint: SweepFingerprint, carried: Iterable<JournalEntry> = []) {
+  constructor(
+    readonly path: string,
+    fingerprint: SweepFingerprint,
+    carried: Iterable<JournalEntry> = [],
+  ) {
     let text = JSON.stringify({ journal: 'replilab-sweep', fingerprint }) + '\n';
     for (const entry of carried) text += JSON.stringify(entry) + '\n';
     writeFileAtomic(path, text);

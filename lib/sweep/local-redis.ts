@@ -12,7 +12,8 @@ export const REDIS_SERVER = '/usr/bin/redis-server';
 /** Whether redis-server is installed; throws under CI=true when it is not (CI must never skip the distributed tests). */
 export function redisAvailable(): boolean {
   if (existsSync(REDIS_SERVER)) return true;
-  if (process.env.CI === 'true') throw new Error(`${REDIS_SERVER} is missing; .ci/run must install redis-server`);
+  if (process.env.CI === 'true')
+    throw new Error(`${REDIS_SERVER} is missing; .ci/run must install redis-server`);
   return false;
 }
 
@@ -43,10 +44,15 @@ export interface RedisFixture {
  */
 export async function startRedis(): Promise<RedisFixture> {
   const port = await freePort();
-  const child: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
     const ping = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
-    if (ping.stdout?.trim() === 'PONG') return { url: `redis://127.0.0.1:${port}`, port, stop: () => child.kill('SIGKILL') };
+    if (ping.stdout?.trim() === 'PONG')
+      return { url: `redis://127.0.0.1:${port}`, port, stop: () => child.kill('SIGKILL') };
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');

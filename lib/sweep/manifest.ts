@@ -30,8 +30,14 @@ let cachedVersion: string | undefined;
 export function packageVersion(): string {
   if (cachedVersion === undefined) {
     // dist/lib/sweep/manifest.js is three levels below the root, lib/sweep/manifest.ts (tests) two.
-    const candidates = ['../../../package.json', '../../package.json'].map((path) => new URL(path, import.meta.url));
-    const url = candidates.find((candidate) => existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'replilab');
+    const candidates = ['../../../package.json', '../../package.json'].map(
+      (path) => new URL(path, import.meta.url),
+    );
+    const url = candidates.find(
+      (candidate) =>
+        existsSync(candidate) &&
+        (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'replilab',
+    );
     if (!url) throw new Error(`replilab's package.json not found above ${fileURLToPath(import.meta.url)}`);
     cachedVersion = (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
   }
@@ -40,15 +46,27 @@ export function packageVersion(): string {
 
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    return (
+      execFileSync('git', ['rev-parse', 'HEAD'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || null
+    );
   } catch {
     return null;
   }
 }
 
 /** Fills the environment fields of a manifest (version, commit, Node) from the running process. */
-export function describeRun(fields: Omit<Manifest, 'packageVersion' | 'gitCommit' | 'nodeVersion'>): Manifest {
-  return { ...fields, packageVersion: packageVersion(), gitCommit: gitCommit(), nodeVersion: process.version };
+export function describeRun(
+  fields: Omit<Manifest, 'packageVersion' | 'gitCommit' | 'nodeVersion'>,
+): Manifest {
+  return {
+    ...fields,
+    packageVersion: packageVersion(),
+    gitCommit: gitCommit(),
+    nodeVersion: process.version,
+  };
 }
 
 /** `data/x.csv` -> `data/x.manifest.json`. */

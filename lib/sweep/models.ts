@@ -59,7 +59,9 @@ export function runTask(task: BatchTask): unknown {
   const model = loaded.get(task.model);
   if (!model) {
     if (!loaders[task.model]) throw unknownModel(task.model);
-    throw new Error(`model "${task.model}" is not loaded in this thread: await loadBatchModel("${task.model}") first`);
+    throw new Error(
+      `model "${task.model}" is not loaded in this thread: await loadBatchModel("${task.model}") first`,
+    );
   }
   return model.runBatch(task.params, task.trials, deriveStream(task.seed, task.cell, task.batch));
 }

@@ -11,9 +11,13 @@ function seconds(x: number | null): string {
 /** One line describing a sweep's progress: cells done, trials per second and ETA. */
 export function describeProgress(p: SweepProgress): string {
   const percent = p.cells > 0 ? Math.round((100 * p.cellsDone) / p.cells) : 100;
-  const rate = p.trialsPerSecond >= 1e6 ? `${(p.trialsPerSecond / 1e6).toFixed(2)} M` : `${Math.round(p.trialsPerSecond)}`;
+  const rate =
+    p.trialsPerSecond >= 1e6
+      ? `${(p.trialsPerSecond / 1e6).toFixed(2)} M`
+      : `${Math.round(p.trialsPerSecond)}`;
   const failed = p.cellsFailed > 0 ? ` (${p.cellsFailed} failed)` : '';
-  const tail = p.cellsDone >= p.cells ? `done in ${seconds(p.elapsedSeconds)}` : `eta ${seconds(p.etaSeconds)}`;
+  const tail =
+    p.cellsDone >= p.cells ? `done in ${seconds(p.elapsedSeconds)}` : `eta ${seconds(p.etaSeconds)}`;
   return `sweep: ${p.cellsDone}/${p.cells} cells${failed} (${percent}%), ${rate} trials/s, ${tail}`;
 }
 
@@ -28,7 +32,9 @@ export function describeProgress(p: SweepProgress): string {
  * import { runSweep, notebookProgress } from '../dist/lib/index.js';
  * const result = await runSweep(spec, { threads: 2, onProgress: notebookProgress() });
  */
-export function notebookProgress(options: { fallback?: 'console' | 'throw'; env?: DisplayEnvironment } = {}): (p: SweepProgress) => void {
+export function notebookProgress(
+  options: { fallback?: 'console' | 'throw'; env?: DisplayEnvironment } = {},
+): (p: SweepProgress) => void {
   let route: ReturnType<typeof findDisplayRoute> | null = null;
   try {
     route = findDisplayRoute(options.env);
@@ -46,7 +52,10 @@ export function notebookProgress(options: { fallback?: 'console' | 'throw'; env?
       return;
     }
     const html = `<div style="font-family: monospace"><progress max="${p.cells}" value="${p.cellsDone}" style="width: 20em"></progress> ${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</div>`;
-    write({ data: { 'text/plain': text, 'text/html': html }, metadata: {}, transient: { display_id: displayId } }, shown);
+    write(
+      { data: { 'text/plain': text, 'text/html': html }, metadata: {}, transient: { display_id: displayId } },
+      shown,
+    );
     shown = true;
   };
 }

@@ -73,14 +73,17 @@ export class BatchPool implements BatchRunner {
   constructor(options: BatchPoolOptions) {
     const threads = Math.max(1, Math.min(options.threads, options.maxTasks ?? Number.MAX_SAFE_INTEGER));
     this.concurrency = threads;
-    this.piscina = threads <= 1 && !options.alwaysWorkerThreads ? null : new Piscina({
-      filename: workerFilename(),
-      // Start every thread at once: a sweep keeps them all busy, and a lazily started second
-      // thread would sit out the first batches.
-      minThreads: threads,
-      maxThreads: threads,
-      resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
-    });
+    this.piscina =
+      threads <= 1 && !options.alwaysWorkerThreads
+        ? null
+        : new Piscina({
+            filename: workerFilename(),
+            // Start every thread at once: a sweep keeps them all busy, and a lazily started second
+            // thread would sit out the first batches.
+            minThreads: threads,
+            maxThreads: threads,
+            resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB },
+          });
   }
 
   /** Whether tasks run in this thread. */
@@ -142,10 +145,12 @@ export async function runBatches<S>(
   }
   const pool = new BatchPool({ threads, maxTasks: tasks.length });
   try {
-    await Promise.all(tasks.map(async (task, index) => {
-      results[index] = await pool.run<S>(task);
-      onResult?.(index, results[index]);
-    }));
+    await Promise.all(
+      tasks.map(async (task, index) => {
+        results[index] = await pool.run<S>(task);
+        onResult?.(index, results[index]);
+      }),
+    );
   } finally {
     await pool.close();
   }

@@ -14,7 +14,12 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'replilab-redis-'));
 
 describe('redis backend: pieces', () => {
   it('summaries survive the trip through Redis exactly (typed arrays, nested objects)', () => {
-    const summary = { trials: 3, consistent: Float64Array.from([1, 2.5, -0]), counts: new Uint32Array([7]), h: { bins: [1, 2] } };
+    const summary = {
+      trials: 3,
+      consistent: Float64Array.from([1, 2.5, -0]),
+      counts: new Uint32Array([7]),
+      h: { bins: [1, 2] },
+    };
     const back = decodeSummary<typeof summary>(encodeSummary(summary));
     expect(back.consistent).toBeInstanceOf(Float64Array);
     expect([...back.consistent]).toEqual([1, 2.5, -0]);
@@ -23,7 +28,9 @@ describe('redis backend: pieces', () => {
 
   it('refuses a backend that is not a Redis URL, naming the flag', () => {
     expect(parseBackendUrl('redis://127.0.0.1:6379', '--backend')).toBe('redis://127.0.0.1:6379');
-    expect(() => parseBackendUrl('http://127.0.0.1:6379', '--backend')).toThrow('--backend: got "http://127.0.0.1:6379"');
+    expect(() => parseBackendUrl('http://127.0.0.1:6379', '--backend')).toThrow(
+      '--backend: got "http://127.0.0.1:6379"',
+    );
     expect(() => parseBackendUrl('127.0.0.1:6379', '--backend')).toThrow('allowed: a Redis URL');
     expect(() => parseBackendUrl('redis://h:99999', '--backend')).toThrow('--backend');
   });
@@ -44,7 +51,13 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
   });
   afterAll(() => redis?.stop());
 
-  const spec: SweepSpec = { experiment: 'selftest', seed: 5, trials: 40_000, grid: { k: [2, 3, 4], x: [0.7, 1.4] }, fixed: { work: 2 } };
+  const spec: SweepSpec = {
+    experiment: 'selftest',
+    seed: 5,
+    trials: 40_000,
+    grid: { k: [2, 3, 4], x: [0.7, 1.4] },
+    fixed: { work: 2 },
+  };
 
   it('library: the CSV through an in-process worker is byte-identical to a local run (fixed and adaptive precision)', async () => {
     const worker = await runRedisWorker({ url: redis.url, queue: 'lib', threads: 2, stallMs: 2000 });
@@ -65,7 +78,12 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
   it('library: a throwing cell is reported with its replay command; the others finish', async () => {
     const worker = await runRedisWorker({ url: redis.url, queue: 'fail', threads: 1, stallMs: 2000 });
     try {
-      const failing: SweepSpec = { experiment: 'selftest', seed: 1, trials: 20_000, cells: [{ k: 2 }, { k: 3, fail: true }, { k: 4 }] };
+      const failing: SweepSpec = {
+        experiment: 'selftest',
+        seed: 1,
+        trials: 20_000,
+        cells: [{ k: 2 }, { k: 3, fail: true }, { k: 4 }],
+      };
       const result = await runSweep(failing, { backend: redis.url, queue: 'fail' });
       expect(result.cells.map((c) => c.cell)).toEqual([0, 2]);
       expect(result.failures).toHaveLength(1);
@@ -80,29 +98,45 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
   it('an unreachable Redis fails the run before any file is written', async () => {
     const dir = tempDir();
     const out = join(dir, 'x.csv');
-    await expect(runSweep(spec, { backend: 'redis://127.0.0.1:1', outPath: out, connectTimeoutMs: 500 })).rejects.toThrow(/cannot reach Redis at redis:\/\/127.0.0.1:1/);
+    await expect(
+      runSweep(spec, { backend: 'redis://127.0.0.1:1', outPath: out, connectTimeoutMs: 500 }),
+    ).rejects.toThrow(/cannot reach Redis at redis:\/\/127.0.0.1:1/);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   /** A sweep of 36 batches of about 40 ms each on one core: long enough to kill things mid-run. */
   const slowSweep = (dir: string) => {
     const file = join(dir, 'slow.yaml');
-    writeFileSync(file, 'experiment: selftest\nseed: 9\ntrials: 65536\ngrid:\n  k: [2, 3, 4]\n  x: [0.5, 1, 1.5]\nfixed:\n  work: 24\n');
+    writeFileSync(
+      file,
+      'experiment: selftest\nseed: 9\ntrials: 65536\ngrid:\n  k: [2, 3, 4]\n  x: [0.5, 1, 1.5]\nfixed:\n  work: 24\n',
+    );
     return file;
   };
   const startWorker = (queue: string, log: string[]): ChildProcess => {
-    const child = spawn(process.execPath, [CLI, 'worker', '--backend', redis.url, '--queue', queue, '--threads', '1', '--stall-ms', '1000'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => log.push(...text.split('\n').filter(Boolean)));
+    const child = spawn(
+      process.execPath,
+      [CLI, 'worker', '--backend', redis.url, '--queue', queue, '--threads', '1', '--stall-ms', '1000'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    child
+      .stderr!.setEncoding('utf8')
+      .on('data', (text: string) => log.push(...text.split('\n').filter(Boolean)));
     return child;
   };
   const stopAll = async (children: ChildProcess[]) => {
-    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }
-    })));
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) resolve();
+            else {
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }
+          }),
+      ),
+    );
   };
   const waitFor = async (condition: () => boolean, ms: number) => {
     const deadline = Date.now() + ms;
@@ -112,14 +146,34 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
   it('CLI: three worker processes, one killed mid-run: the CSV equals the local one byte for byte', async () => {
     const dir = tempDir();
     const file = slowSweep(dir);
-    const local = spawnSync(process.execPath, [CLI, 'sweep', file, '--out', join(dir, 'local.csv'), '--threads', '1'], { encoding: 'utf8' });
+    const local = spawnSync(
+      process.execPath,
+      [CLI, 'sweep', file, '--out', join(dir, 'local.csv'), '--threads', '1'],
+      { encoding: 'utf8' },
+    );
     expect(local.status, local.stderr).toBe(0);
     const logs: string[][] = [[], [], []];
     const workers = logs.map((log) => startWorker('kill-worker', log));
     try {
-      const coordinator = spawn(process.execPath, [CLI, 'sweep', file, '--out', join(dir, 'dist.csv'), '--backend', redis.url, '--queue', 'kill-worker'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const coordinator = spawn(
+        process.execPath,
+        [
+          CLI,
+          'sweep',
+          file,
+          '--out',
+          join(dir, 'dist.csv'),
+          '--backend',
+          redis.url,
+          '--queue',
+          'kill-worker',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let coordinatorErr = '';
-      coordinator.stderr!.setEncoding('utf8').on('data', (text: string) => { coordinatorErr += text; });
+      coordinator.stderr!.setEncoding('utf8').on('data', (text: string) => {
+        coordinatorErr += text;
+      });
       const exited = new Promise<number | null>((resolve) => coordinator.on('exit', (code) => resolve(code)));
       // Kill worker 0 once it has finished a job and taken the next (kill -9: no clean-up).
       await waitFor(() => logs[0].some((line) => line.includes(' done ')), 20_000);
@@ -140,7 +194,11 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
   it('CLI: a coordinator killed mid-run and rerun with --resume ends byte-identical, reusing finished jobs', async () => {
     const dir = tempDir();
     const file = slowSweep(dir);
-    const local = spawnSync(process.execPath, [CLI, 'sweep', file, '--out', join(dir, 'local.csv'), '--threads', '1'], { encoding: 'utf8' });
+    const local = spawnSync(
+      process.execPath,
+      [CLI, 'sweep', file, '--out', join(dir, 'local.csv'), '--threads', '1'],
+      { encoding: 'utf8' },
+    );
     expect(local.status).toBe(0);
     const logs: string[][] = [[], []];
     const workers = logs.map((log) => startWorker('kill-coordinator', log));
@@ -168,8 +226,14 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
     const dir = tempDir();
     const file = slowSweep(dir);
     const out = join(dir, 'x.csv');
-    for (const [args, flag] of [[['--backend', 'localhost'], '--backend'], [['--queue', 'q'], '--queue'], [['--backend', redis.url, '--queue', 'a b'], '--queue']] as const) {
-      const run = spawnSync(process.execPath, [CLI, 'sweep', file, '--out', out, ...args], { encoding: 'utf8' });
+    for (const [args, flag] of [
+      [['--backend', 'localhost'], '--backend'],
+      [['--queue', 'q'], '--queue'],
+      [['--backend', redis.url, '--queue', 'a b'], '--queue'],
+    ] as const) {
+      const run = spawnSync(process.execPath, [CLI, 'sweep', file, '--out', out, ...args], {
+        encoding: 'utf8',
+      });
       expect(run.status).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toContain(flag);

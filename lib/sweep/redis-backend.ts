@@ -56,8 +56,17 @@ export function parseBackendUrl(text: string, flag = 'backend'): string {
     throw new ParameterError(flag, JSON.stringify(text), 'a Redis URL, e.g. redis://127.0.0.1:6379');
   }
   const port = url.port === '' ? 6379 : Number(url.port);
-  if (url.protocol !== 'redis:' || url.hostname === '' || !(port >= 1 && port <= 65535) || !/^(\/\d*)?$/.test(url.pathname)) {
-    throw new ParameterError(flag, JSON.stringify(text), 'a Redis URL redis://HOST:PORT[/DB], e.g. redis://127.0.0.1:6379');
+  if (
+    url.protocol !== 'redis:' ||
+    url.hostname === '' ||
+    !(port >= 1 && port <= 65535) ||
+    !/^(\/\d*)?$/.test(url.pathname)
+  ) {
+    throw new ParameterError(
+      flag,
+      JSON.stringify(text),
+      'a Redis URL redis://HOST:PORT[/DB], e.g. redis://127.0.0.1:6379',
+    );
   }
   return text;
 }
@@ -69,7 +78,8 @@ export function parseBackendUrl(text: string, flag = 'backend'): string {
  * parseQueueName('replilab', '--queue'); // 'replilab'
  */
 export function parseQueueName(text: string, flag = 'queue'): string {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(text)) throw new ParameterError(flag, JSON.stringify(text), 'letters, digits, ".", "_" and "-" (at most 64)');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(text))
+    throw new ParameterError(flag, JSON.stringify(text), 'letters, digits, ".", "_" and "-" (at most 64)');
   return text;
 }
 
@@ -87,7 +97,10 @@ function connect(url: string, log: (line: string) => void, role: string): Redis 
   const redis = new Redis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => {
-      if (attempt === 1 || attempt % 20 === 0) log(`redis (${role}): connection lost; retrying with backoff (attempt ${attempt}, next in ${reconnectDelayMs(attempt)} ms)`);
+      if (attempt === 1 || attempt % 20 === 0)
+        log(
+          `redis (${role}): connection lost; retrying with backoff (attempt ${attempt}, next in ${reconnectDelayMs(attempt)} ms)`,
+        );
       down = true;
       return reconnectDelayMs(attempt);
     },
@@ -106,7 +119,9 @@ async function ready(redis: Redis, url: string, timeoutMs: number): Promise<void
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       redis.off('ready', onReady);
-      reject(new Error(`cannot reach Redis at ${url} within ${timeoutMs / 1000} s (is redis-server running?)`));
+      reject(
+        new Error(`cannot reach Redis at ${url} within ${timeoutMs / 1000} s (is redis-server running?)`),
+      );
     }, timeoutMs);
     const onReady = () => {
       clearTimeout(timer);
@@ -134,7 +149,10 @@ export function decodeSummary<S>(text: string): S {
  * sweepKey({ seed: 1, cells: [] }); // e.g. '3f2a9c0d1b7e4a65'
  */
 export function sweepKey(fingerprint: unknown): string {
-  return createHash('sha256').update(JSON.stringify({ fingerprint, version: packageVersion() })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ fingerprint, version: packageVersion() }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** How a coordinator reaches the workers. */
@@ -185,10 +203,14 @@ export class RedisBatchPool implements BatchRunner {
     // Adding an id that exists returns the existing job (a resumed coordinator reuses its
     // predecessor's jobs, finished or not).
     await this.queue.add('batch', data, {
-      jobId, attempts: 1, removeOnComplete: { age: KEEP_FINISHED_S }, removeOnFail: { age: KEEP_FINISHED_S },
+      jobId,
+      attempts: 1,
+      removeOnComplete: { age: KEEP_FINISHED_S },
+      removeOnFail: { age: KEEP_FINISHED_S },
     });
     const job = (await this.queue.getJob(jobId)) as Job<BatchJobData, string>;
-    if ((await job.getState()) === 'failed' && /stalled/i.test(job.failedReason ?? '')) await job.retry('failed');
+    if ((await job.getState()) === 'failed' && /stalled/i.test(job.failedReason ?? ''))
+      await job.retry('failed');
     const encoded = (await job.waitUntilFinished(this.events)) as string;
     await job.remove().catch(() => {}); // collected: the key space holds only work in progress
     return decodeSummary<S>(encoded);
@@ -267,18 +289,32 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
     connection.disconnect();
     throw error;
   });
-  const pool = new BatchPool({ threads: options.threads, workerMemoryMb: options.workerMemoryMb, alwaysWorkerThreads: true });
+  const pool = new BatchPool({
+    threads: options.threads,
+    workerMemoryMb: options.workerMemoryMb,
+    alwaysWorkerThreads: true,
+  });
   const version = packageVersion();
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   let done = 0;
-  const worker = new Worker<BatchJobData, string>(options.queue ?? DEFAULT_QUEUE, async (job) => {
-    if (job.data.version !== version) {
-      throw new Error(`job ${job.id} is for replilab ${job.data.version}; this worker runs ${version}: run the same version everywhere`);
-    }
-    return encodeSummary(await pool.run(job.data.task));
-  }, {
-    connection, concurrency: options.threads, lockDuration: stallMs, stalledInterval: stallMs, maxStalledCount: 10,
-  });
+  const worker = new Worker<BatchJobData, string>(
+    options.queue ?? DEFAULT_QUEUE,
+    async (job) => {
+      if (job.data.version !== version) {
+        throw new Error(
+          `job ${job.id} is for replilab ${job.data.version}; this worker runs ${version}: run the same version everywhere`,
+        );
+      }
+      return encodeSummary(await pool.run(job.data.task));
+    },
+    {
+      connection,
+      concurrency: options.threads,
+      lockDuration: stallMs,
+      stalledInterval: stallMs,
+      maxStalledCount: 10,
+    },
+  );
   worker.on('error', () => {}); // connection errors are reported by the connection's retry strategy
   worker.on('completed', (job) => {
     done++;

@@ -28,7 +28,9 @@ export function seedFromStream(rng: RandomStream): number {
  * @example
  * export const lagBatchModel = oneRunBatchModel((params: { config: Partial<LagConfig> }, seed) => lagBatchSummary(params.config, seed));
  */
-export function oneRunBatchModel<P, R extends object>(run: (params: P, seed: number) => ResultBatchSummary<R>): BatchModel<P, ResultBatchSummary<R>> {
+export function oneRunBatchModel<P, R extends object>(
+  run: (params: P, seed: number) => ResultBatchSummary<R>,
+): BatchModel<P, ResultBatchSummary<R>> {
   return {
     runBatch(params, trials, rng) {
       if (trials !== 1) throw new Error(`a batch of this model is one run, got ${trials} trials`);

@@ -15,14 +15,40 @@ function batch(result: Record<string, unknown>, latencies: number[], weight: num
 }
 
 const RULES = {
-  sum: ['reads', 'by_dc'], max: ['worst'], every: ['converged'], weighted: ['mean_size'], meanOfSet: ['convergence_ms'],
+  sum: ['reads', 'by_dc'],
+  max: ['worst'],
+  every: ['converged'],
+  weighted: ['mean_size'],
+  meanOfSet: ['convergence_ms'],
   histograms: { latency: (h: LogHistogram) => ({ p50: h.quantile(0.5), samples: h.total }) },
   derived: { stale_fraction: pooledRate('stale') },
 };
 
 describe('ResultPool', () => {
-  const first = { reads: 10, by_dc: [1, 2], worst: 3, converged: true, mean_size: 1.5, convergence_ms: null, series: [1, 2], stale_fraction: 0.1, latency: { p50: 0, samples: 0 }, intervals: { stale: { count: 1, of: 10 } } };
-  const second = { reads: 30, by_dc: [0, 5], worst: 7, converged: false, mean_size: 1, convergence_ms: 40, series: [3], stale_fraction: 0.1, latency: { p50: 0, samples: 0 }, intervals: { stale: { count: 3, of: 30 } } };
+  const first = {
+    reads: 10,
+    by_dc: [1, 2],
+    worst: 3,
+    converged: true,
+    mean_size: 1.5,
+    convergence_ms: null,
+    series: [1, 2],
+    stale_fraction: 0.1,
+    latency: { p50: 0, samples: 0 },
+    intervals: { stale: { count: 1, of: 10 } },
+  };
+  const second = {
+    reads: 30,
+    by_dc: [0, 5],
+    worst: 7,
+    converged: false,
+    mean_size: 1,
+    convergence_ms: 40,
+    series: [3],
+    stale_fraction: 0.1,
+    latency: { p50: 0, samples: 0 },
+    intervals: { stale: { count: 3, of: 30 } },
+  };
 
   it('pools by rule: sums (elementwise for arrays), maxima, every, weighted means, means of set values, merged histograms, pooled intervals', () => {
     const pool = new ResultPool(RULES);
@@ -55,7 +81,10 @@ describe('ResultPool', () => {
   });
 
   it('a fold rule pools its field its own way, in batch order (one batch: the value it folds to alone)', () => {
-    const concat = { add: (s: number[] | undefined, v: unknown) => [...(s ?? []), ...(v as number[])], result: (s: number[]) => s.join('|') };
+    const concat = {
+      add: (s: number[] | undefined, v: unknown) => [...(s ?? []), ...(v as number[])],
+      result: (s: number[]) => s.join('|'),
+    };
     const pool = new ResultPool({ ...RULES, fold: { series: concat } });
     pool.add(batch(first, [1], 1));
     expect((pool.result() as Record<string, any>).series).toBe('1|2');

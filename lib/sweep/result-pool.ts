@@ -79,8 +79,14 @@ export function pooledRate(name: string): (pooled: Record<string, any>) => numbe
  * @example
  * const rules: PoolRules = { histograms: { write_latency_ms: medianAndTail } };
  */
-export function medianAndTail(h: LogHistogram): { p50: number | null; p99: number | null; p999: number | null } {
-  return h.total === 0 ? { p50: null, p99: null, p999: null } : { p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999) };
+export function medianAndTail(h: LogHistogram): {
+  p50: number | null;
+  p99: number | null;
+  p999: number | null;
+} {
+  return h.total === 0
+    ? { p50: null, p99: null, p999: null }
+    : { p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -146,16 +152,22 @@ export class ResultPool<R extends object = Record<string, unknown>> {
       const before = this.sums.get(path);
       if (Array.isArray(value)) {
         const total = Array.isArray(before) ? before : [];
-        value.forEach((x: number, i) => { total[i] = (total[i] ?? 0) + x; });
+        value.forEach((x: number, i) => {
+          total[i] = (total[i] ?? 0) + x;
+        });
         this.sums.set(path, total);
       } else this.sums.set(path, ((before as number | undefined) ?? 0) + (value as number));
     }
     for (const path of rules.max ?? []) {
       const value = at(result, path) as number | null | undefined;
       const before = this.maxima.get(path) ?? null;
-      this.maxima.set(path, value === null || value === undefined ? before : before === null ? value : Math.max(before, value));
+      this.maxima.set(
+        path,
+        value === null || value === undefined ? before : before === null ? value : Math.max(before, value),
+      );
     }
-    for (const path of rules.every ?? []) this.everys.set(path, (this.everys.get(path) ?? true) && at(result, path) === true);
+    for (const path of rules.every ?? [])
+      this.everys.set(path, (this.everys.get(path) ?? true) && at(result, path) === true);
     for (const path of rules.weighted ?? []) {
       const value = at(result, path) as number | null | undefined;
       const weight = summary.weights[path] ?? 0;
@@ -182,7 +194,8 @@ export class ResultPool<R extends object = Record<string, unknown>> {
       if (merged) merged.merge(data);
       else this.histograms.set(path, LogHistogram.from(data));
     }
-    for (const [path, fold] of Object.entries(rules.fold ?? {})) this.folds.set(path, fold.add(this.folds.get(path), at(result, path)));
+    for (const [path, fold] of Object.entries(rules.fold ?? {}))
+      this.folds.set(path, fold.add(this.folds.get(path), at(result, path)));
     const intervals = (result as Record<string, unknown>).intervals;
     if (isPlainObject(intervals)) {
       for (const [name, estimate] of Object.entries(intervals)) {
@@ -207,7 +220,8 @@ export class ResultPool<R extends object = Record<string, unknown>> {
   result(): R {
     if (this.first === undefined) throw new Error('ResultPool.result: no batch merged yet');
     const pooled = this.pool(this.first, '') as Record<string, unknown>;
-    for (const [path, derive] of Object.entries(this.rules.derived ?? {})) setAt(pooled, path, derive(pooled));
+    for (const [path, derive] of Object.entries(this.rules.derived ?? {}))
+      setAt(pooled, path, derive(pooled));
     return pooled as R;
   }
 
@@ -230,7 +244,12 @@ export class ResultPool<R extends object = Record<string, unknown>> {
     const setMean = this.setMeans.get(path);
     if (setMean !== undefined) return setMean.n === 0 ? null : setMean.sum / setMean.n;
     if (isPlainObject(node)) {
-      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, this.pool(value, path === '' ? key : `${path}.${key}`)]));
+      return Object.fromEntries(
+        Object.entries(node).map(([key, value]) => [
+          key,
+          this.pool(value, path === '' ? key : `${path}.${key}`),
+        ]),
+      );
     }
     return this.batches === 1 ? node : null;
   }

@@ -39,15 +39,21 @@ const TRAILING = new Set(['trials', 'seed']);
  * @example
  * parameterCells({ timeoutMs: 100, electionTimeoutMs: [150, 300] }); // { timeout_ms: 100, election_timeout_ms: '[150,300]' }
  */
-export function parameterCells(config: Readonly<Record<string, unknown>>, options: RowPartOptions = {}): Record<string, CsvValue> {
+export function parameterCells(
+  config: Readonly<Record<string, unknown>>,
+  options: RowPartOptions = {},
+): Record<string, CsvValue> {
   return cells(config, options, (field, value, row) => {
-    row[snakeCase(field)] = value === null || typeof value !== 'object' ? (value as CsvValue) : JSON.stringify(value);
+    row[snakeCase(field)] =
+      value === null || typeof value !== 'object' ? (value as CsvValue) : JSON.stringify(value);
   });
 }
 
 /** Each field's cells: left out, its special form, or `generic`'s; the row's trailing columns never come from here. */
 function cells(
-  object: Readonly<Record<string, unknown>>, options: RowPartOptions, generic: (name: string, value: unknown, row: Record<string, CsvValue>) => void,
+  object: Readonly<Record<string, unknown>>,
+  options: RowPartOptions,
+  generic: (name: string, value: unknown, row: Record<string, CsvValue>) => void,
 ): Record<string, CsvValue> {
   const row: Record<string, CsvValue> = {};
   for (const [name, value] of Object.entries(object)) {
@@ -76,13 +82,18 @@ function flatten(prefix: string, value: unknown, row: Record<string, CsvValue>):
  * metricCells({ stale: 0.1, intervals: { stale: { count: 1, of: 10, p: 0.1, low: 0.02, high: 0.4 } } });
  * // { stale: 0.1, stale_ci_low: 0.02, stale_ci_high: 0.4 }
  */
-export function metricCells(result: Readonly<Record<string, unknown>>, options: RowPartOptions = {}): Record<string, CsvValue> {
+export function metricCells(
+  result: Readonly<Record<string, unknown>>,
+  options: RowPartOptions = {},
+): Record<string, CsvValue> {
   return cells(result, options, (name, value, row) => {
     if (name !== 'intervals' || !isPlainObject(value)) {
       flatten(name, value, row);
       return;
     }
-    for (const [metric, estimate] of Object.entries(value as Record<string, { count: number; of: number; low: number; high: number }>)) {
+    for (const [metric, estimate] of Object.entries(
+      value as Record<string, { count: number; of: number; low: number; high: number }>,
+    )) {
       if (!Object.hasOwn(result, metric)) {
         row[metric] = estimate.count;
         row[`${metric}_of`] = estimate.of;

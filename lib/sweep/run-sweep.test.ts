@@ -44,11 +44,25 @@ describe('runSweep: selftest', () => {
   });
 
   it('the CSV is the same at 1 and 3 threads, and runs only the requested cell on demand', async () => {
-    const spec = { experiment: 'selftest', seed: 9, trials: 50_000, grid: { k: [1, 2, 3] }, fixed: { x: 0.7 }, replicates: 2 };
+    const spec = {
+      experiment: 'selftest',
+      seed: 9,
+      trials: 50_000,
+      grid: { k: [1, 2, 3] },
+      fixed: { x: 0.7 },
+      replicates: 2,
+    };
     const one = await runSweep(spec, { threads: 1 });
     const three = await runSweep(spec, { threads: 3 });
     expect(three.csv).toBe(one.csv);
-    expect(one.cells.map((c) => [c.cell, c.replicate])).toEqual([[0, 0], [1, 1], [2, 0], [3, 1], [4, 0], [5, 1]]);
+    expect(one.cells.map((c) => [c.cell, c.replicate])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 0],
+      [3, 1],
+      [4, 0],
+      [5, 1],
+    ]);
     // Replicates draw from their own streams.
     expect(one.cells[0].csv.split(',').slice(2)).not.toEqual(one.cells[1].csv.split(',').slice(2));
     const only = await runSweep(spec, { threads: 1, cell: 4 });
@@ -58,23 +72,39 @@ describe('runSweep: selftest', () => {
 
   it('adaptive precision stops each cell once its interval is narrow enough, or at the cap; 1 and 2 threads agree', async () => {
     // Wilson width ~ 3.92 sqrt(p(1-p)/n): below 0.005 after 10 batches at p=0.5, 4 at p=0.1, 1 at p=0.01.
-    const spec = { experiment: 'selftest', seed: 1, trials: 100_000, grid: { x: [0.5, 0.1, 0.01] }, fixed: { k: 1 } };
+    const spec = {
+      experiment: 'selftest',
+      seed: 1,
+      trials: 100_000,
+      grid: { x: [0.5, 0.1, 0.01] },
+      fixed: { k: 1 },
+    };
     const progress: SweepProgress[] = [];
     const one = await runSweep(spec, { threads: 1, ciWidth: 0.005, onProgress: (p) => progress.push(p) });
     const two = await runSweep(spec, { threads: 2, ciWidth: 0.005 });
     expect(two.csv).toBe(one.csv);
     // p = 0.5 hits the cap (100000, the spec's trials); the others stop at whole batches.
-    expect(one.cells.map((c) => c.trials)).toEqual([100_000, 4 * SELFTEST_BATCH_TRIALS, SELFTEST_BATCH_TRIALS]);
+    expect(one.cells.map((c) => c.trials)).toEqual([
+      100_000,
+      4 * SELFTEST_BATCH_TRIALS,
+      SELFTEST_BATCH_TRIALS,
+    ]);
     const widths = one.cells.map((c) => (c.rows![0].ci_high as number) - (c.rows![0].ci_low as number));
     expect(widths[0]).toBeGreaterThan(0.005);
     expect(widths[1]).toBeLessThan(0.005);
     expect(widths[2]).toBeLessThan(0.005);
     // Stopping after batch j used only batches 0..j: one batch fewer would not have been narrow enough.
-    const capped = await runSweep({ ...spec, grid: { x: [0.1] } }, { threads: 1, ciWidth: 0.005, maxTrials: 3 * SELFTEST_BATCH_TRIALS });
+    const capped = await runSweep(
+      { ...spec, grid: { x: [0.1] } },
+      { threads: 1, ciWidth: 0.005, maxTrials: 3 * SELFTEST_BATCH_TRIALS },
+    );
     const w3 = (capped.cells[0].rows![0].ci_high as number) - (capped.cells[0].rows![0].ci_low as number);
     expect(w3).toBeGreaterThanOrEqual(0.005);
     // A larger cap lets the p = 0.5 cell reach the width.
-    const more = await runSweep({ ...spec, grid: { x: [0.5] } }, { threads: 2, ciWidth: 0.005, maxTrials: 1_000_000 });
+    const more = await runSweep(
+      { ...spec, grid: { x: [0.5] } },
+      { threads: 2, ciWidth: 0.005, maxTrials: 1_000_000 },
+    );
     expect(more.cells[0].trials).toBe(10 * SELFTEST_BATCH_TRIALS);
     // Progress reached every cell and ended with an up-to-date count.
     expect(progress.at(-1)).toMatchObject({ cellsDone: 3, cells: 3, cellsFailed: 0 });
@@ -89,7 +119,10 @@ describe('runSweep: selftest', () => {
       { threads: 2, outPath: out },
     );
     expect(result.cells.map((c) => c.cell)).toEqual([0, 2]);
-    expect(result.failures.map((f) => [f.cell, f.seed, f.values.fail, f.batch])).toEqual([[1, 5, true, 0], [3, 5, true, 0]]);
+    expect(result.failures.map((f) => [f.cell, f.seed, f.values.fail, f.batch])).toEqual([
+      [1, 5, true, 0],
+      [3, 5, true, 0],
+    ]);
     expect(result.failures[0].message).toContain('fails on purpose');
     expect(result.failures[0].replay).toBe('runSweep(spec, { cell: 1, threads: 1 })');
     const manifest = JSON.parse(readFileSync(join(dir, 'fail.manifest.json'), 'utf8'));
@@ -116,21 +149,43 @@ describe('runSweep: selftest', () => {
 describe('runSweep: staleness', () => {
   it('a cell gives the same rows as runStaleness with that cell index', async () => {
     const result = await runSweep(
-      { experiment: 'staleness', seed: 2, trials: 70_000, grid: { r: [1, 2] }, fixed: { latency: 'lnkd-disk', t: '0,2,10' } },
+      {
+        experiment: 'staleness',
+        seed: 2,
+        trials: 70_000,
+        grid: { r: [1, 2] },
+        fixed: { latency: 'lnkd-disk', t: '0,2,10' },
+      },
       { threads: 2 },
     );
     const direct = await runStaleness({
-      n: 3, r: 2, w: 1, legs: resolveLatency('lnkd-disk'), latencyLabel: 'lnkd-disk', tGridMs: [0, 2, 10],
-      trials: 70_000, seed: 2, cell: 1, threads: 1,
+      n: 3,
+      r: 2,
+      w: 1,
+      legs: resolveLatency('lnkd-disk'),
+      latencyLabel: 'lnkd-disk',
+      tGridMs: [0, 2, 10],
+      trials: 70_000,
+      seed: 2,
+      cell: 1,
+      threads: 1,
     });
     const { stalenessRows } = await import('../strategies/leaderless/staleness-rows.js');
-    const expected = toCsv(['cell', 'replicate', ...STALENESS_COLUMNS], stalenessRows(direct).map((row) => ({ cell: 1, replicate: 0, ...row })));
+    const expected = toCsv(
+      ['cell', 'replicate', ...STALENESS_COLUMNS],
+      stalenessRows(direct).map((row) => ({ cell: 1, replicate: 0, ...row })),
+    );
     expect(toCsv(result.columns, []) + result.cells[1].csv).toBe(expected);
   });
 
   it('adaptive precision on the event engine stops whole rounds (every t point alike)', async () => {
     const result = await runSweep(
-      { experiment: 'staleness', seed: 2, trials: 40_000, fixed: { latency: 'lnkd-ssd', engine: 'event', t: '0,1' } },
+      {
+        experiment: 'staleness',
+        seed: 2,
+        trials: 40_000,
+        fixed: { latency: 'lnkd-ssd', engine: 'event', t: '0,1' },
+      },
       { threads: 2, ciWidth: 0.02 },
     );
     const rows = result.cells[0].rows!;

@@ -5,12 +5,26 @@ import { ParameterError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { csvRows, toCsv, type CsvValue } from './csv-output.js';
 import type { CellAccumulator, CellContext, SweepValue } from './experiment.js';
-import { JournalWriter, fingerprintDifference, journalPaths, readJournal, sweepFingerprint, type JournalEntry } from './journal.js';
+import {
+  JournalWriter,
+  fingerprintDifference,
+  journalPaths,
+  readJournal,
+  sweepFingerprint,
+  type JournalEntry,
+} from './journal.js';
 import { describeRun, manifestPathFor, writeManifest, type Manifest } from './manifest.js';
 import { BatchPool, defaultThreads, type BatchRunner } from './pool.js';
 import { openRedisBatchPool, parseBackendUrl, parseQueueName, sweepKey } from './redis-backend.js';
 import { runCellPlans, type CellRun } from './scheduler.js';
-import { describeValues, validatePrecision, validateSweepSpec, type ResolvedSweep, type SweepCell, type SweepSpec } from './spec.js';
+import {
+  describeValues,
+  validatePrecision,
+  validateSweepSpec,
+  type ResolvedSweep,
+  type SweepCell,
+  type SweepSpec,
+} from './spec.js';
 
 /** Progress of a running sweep, as {@link RunSweepOptions.onProgress} receives it. */
 export interface SweepProgress {
@@ -78,7 +92,13 @@ export interface SweepManifest extends Manifest {
   cellsComputed: number;
   cellsResumed: number;
   /** Every cell in the CSV with the trials it used. */
-  cells: { cell: number; replicate: number; parameters: Record<string, SweepValue>; trials: number; resumed: boolean }[];
+  cells: {
+    cell: number;
+    replicate: number;
+    parameters: Record<string, SweepValue>;
+    trials: number;
+    resumed: boolean;
+  }[];
   failures: SweepFailure[];
 }
 
@@ -141,12 +161,23 @@ export interface RunSweepOptions {
 }
 
 const CLI_NAMES: Record<string, string> = {
-  threads: '--threads', outPath: '--out', resume: '--resume', ciWidth: '--ci-width', maxTrials: '--max-trials', cell: '--cell',
-  backend: '--backend', queue: '--queue', jobsInFlight: '--jobs-in-flight',
+  threads: '--threads',
+  outPath: '--out',
+  resume: '--resume',
+  ciWidth: '--ci-width',
+  maxTrials: '--max-trials',
+  cell: '--cell',
+  backend: '--backend',
+  queue: '--queue',
+  jobsInFlight: '--jobs-in-flight',
 };
 
 function isResolved(sweep: SweepSpec | ResolvedSweep): sweep is ResolvedSweep {
-  return typeof (sweep as ResolvedSweep).experiment === 'object' && Array.isArray((sweep as ResolvedSweep).cells) && 'spec' in sweep;
+  return (
+    typeof (sweep as ResolvedSweep).experiment === 'object' &&
+    Array.isArray((sweep as ResolvedSweep).cells) &&
+    'spec' in sweep
+  );
 }
 
 function shellQuote(text: string): string {
@@ -154,7 +185,10 @@ function shellQuote(text: string): string {
 }
 
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  const text =
+    error instanceof Error
+      ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`
+      : String(error);
   return text.split('\n')[0];
 }
 
@@ -170,7 +204,12 @@ class ComputedCell implements SweepCellResult {
   readonly resumed = false;
   private text: string | undefined;
 
-  constructor(cell: SweepCell, readonly trials: number, readonly rows: Record<string, CsvValue>[], private readonly columns: readonly string[]) {
+  constructor(
+    cell: SweepCell,
+    readonly trials: number,
+    readonly rows: Record<string, CsvValue>[],
+    private readonly columns: readonly string[],
+  ) {
     this.cell = cell.index;
     this.replicate = cell.replicate;
     this.values = cell.values;
@@ -221,71 +260,135 @@ function wholeCsv(columns: readonly string[], ordered: readonly SweepCellResult[
  * const result = await runSweep({ experiment: 'selftest', seed: 1, trials: 100000, grid: { k: [1, 2, 3] } }, { threads: 2 });
  * result.cells.map((c) => c.rows![0].p_estimate);
  */
-export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSweepOptions = {}): Promise<SweepResult> {
+export async function runSweep(
+  sweep: SweepSpec | ResolvedSweep,
+  options: RunSweepOptions = {},
+): Promise<SweepResult> {
   const name = (key: string) => (options.cliNames ? CLI_NAMES[key] : key);
   const resolved = isResolved(sweep) ? sweep : validateSweepSpec(sweep);
   const { spec, experiment } = resolved;
   const threads = options.threads ?? defaultThreads();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new ParameterError(name('threads'), String(threads), 'an integer from 1 to 1024');
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
+    throw new ParameterError(name('threads'), String(threads), 'an integer from 1 to 1024');
   const ciWidth = options.ciWidth ?? spec.ci_width;
   const maxTrials = options.maxTrials ?? spec.max_trials;
   validatePrecision(ciWidth, maxTrials, { ciWidth: name('ciWidth'), maxTrials: name('maxTrials') });
-  const cap = ciWidth !== undefined ? maxTrials ?? spec.trials : spec.trials;
-  if (options.cell !== undefined && (!Number.isInteger(options.cell) || options.cell < 0 || options.cell >= resolved.cells.length)) {
-    throw new ParameterError(name('cell'), String(options.cell), `a cell index from 0 to ${resolved.cells.length - 1}`);
+  const cap = ciWidth !== undefined ? (maxTrials ?? spec.trials) : spec.trials;
+  if (
+    options.cell !== undefined &&
+    (!Number.isInteger(options.cell) || options.cell < 0 || options.cell >= resolved.cells.length)
+  ) {
+    throw new ParameterError(
+      name('cell'),
+      String(options.cell),
+      `a cell index from 0 to ${resolved.cells.length - 1}`,
+    );
   }
   const outPath = options.outPath;
-  if (outPath !== undefined && !/\.csv$/i.test(outPath)) throw new ParameterError(name('outPath'), JSON.stringify(outPath), 'a file name ending in .csv');
-  if (options.resume && options.cell !== undefined) throw new ParameterError(name('resume'), 'with a single cell', 'resume a whole sweep, or replay one cell without it');
-  const backend = options.backend === undefined ? undefined : parseBackendUrl(options.backend, name('backend'));
+  if (outPath !== undefined && !/\.csv$/i.test(outPath))
+    throw new ParameterError(name('outPath'), JSON.stringify(outPath), 'a file name ending in .csv');
+  if (options.resume && options.cell !== undefined)
+    throw new ParameterError(
+      name('resume'),
+      'with a single cell',
+      'resume a whole sweep, or replay one cell without it',
+    );
+  const backend =
+    options.backend === undefined ? undefined : parseBackendUrl(options.backend, name('backend'));
   if (options.queue !== undefined) parseQueueName(options.queue, name('queue'));
-  if (options.jobsInFlight !== undefined && !(Number.isInteger(options.jobsInFlight) && options.jobsInFlight >= 1 && options.jobsInFlight <= 100_000)) {
-    throw new ParameterError(name('jobsInFlight'), String(options.jobsInFlight), 'an integer from 1 to 100000');
+  if (
+    options.jobsInFlight !== undefined &&
+    !(Number.isInteger(options.jobsInFlight) && options.jobsInFlight >= 1 && options.jobsInFlight <= 100_000)
+  ) {
+    throw new ParameterError(
+      name('jobsInFlight'),
+      String(options.jobsInFlight),
+      'an integer from 1 to 100000',
+    );
   }
 
   // The journal: refuse a mismatch before anything is written.
   const journaling = outPath !== undefined && options.cell === undefined;
   const paths = outPath !== undefined ? journalPaths(outPath) : null;
   // Only a journaled or distributed run needs the fingerprint (it covers every cell's values: not free for big sweeps).
-  const fingerprint = journaling || backend !== undefined ? sweepFingerprint(resolved, ciWidth, ciWidth !== undefined ? cap : undefined) : null;
+  const fingerprint =
+    journaling || backend !== undefined
+      ? sweepFingerprint(resolved, ciWidth, ciWidth !== undefined ? cap : undefined)
+      : null;
   let carried = new Map<number, JournalEntry>();
   if (journaling && paths) {
     if (!options.resume && existsSync(paths.journal)) {
-      throw new ParameterError(name('resume'), `no ${name('resume')}, but ${paths.journal} exists (an unfinished run of this output)`, `${name('resume')} to continue it, or delete that file to start over`);
+      throw new ParameterError(
+        name('resume'),
+        `no ${name('resume')}, but ${paths.journal} exists (an unfinished run of this output)`,
+        `${name('resume')} to continue it, or delete that file to start over`,
+      );
     }
     const journal = options.resume ? readJournal(paths.journal) : null;
     if (journal) {
       const difference = fingerprintDifference(journal.fingerprint, fingerprint!);
       if (difference) {
-        throw new ParameterError(name('resume'), `a changed sweep (${difference})`, `the sweep that wrote ${paths.journal}; restore it, or delete that file to start over`);
+        throw new ParameterError(
+          name('resume'),
+          `a changed sweep (${difference})`,
+          `the sweep that wrote ${paths.journal}; restore it, or delete that file to start over`,
+        );
       }
       carried = journal.entries;
     }
   }
 
   const columns = ['cell', 'replicate', ...experiment.columns];
-  const runCells: SweepCell[] = options.cell !== undefined
-    ? [resolved.cells[options.cell]]
-    : resolved.cells.filter((cell) => !carried.has(cell.index));
+  const runCells: SweepCell[] =
+    options.cell !== undefined
+      ? [resolved.cells[options.cell]]
+      : resolved.cells.filter((cell) => !carried.has(cell.index));
   const cellsTotal = options.cell !== undefined ? 1 : resolved.cells.length;
   const finished = new Map<number, SweepCellResult>();
   for (const entry of carried.values()) {
     const cell = resolved.cells[entry.cell];
-    finished.set(entry.cell, { cell: entry.cell, replicate: cell.replicate, values: cell.values, trials: entry.trials, csv: entry.csv, resumed: true });
+    finished.set(entry.cell, {
+      cell: entry.cell,
+      replicate: cell.replicate,
+      values: cell.values,
+      trials: entry.trials,
+      csv: entry.csv,
+      resumed: true,
+    });
   }
-  if (carried.size > 0) options.log?.(`resuming: ${carried.size} of ${cellsTotal} cells already done, computing ${runCells.length}`);
+  if (carried.size > 0)
+    options.log?.(
+      `resuming: ${carried.size} of ${cellsTotal} cells already done, computing ${runCells.length}`,
+    );
 
   const startedAt = new Date();
   const contexts = runCells.map((cell): CellContext => ({ seed: spec.seed, cell: cell.index, trials: cap }));
   let trialsPlanned = 0;
-  runCells.forEach((cell, i) => { trialsPlanned += experiment.plan(cell.options, contexts[i]).trials; });
+  runCells.forEach((cell, i) => {
+    trialsPlanned += experiment.plan(cell.options, contexts[i]).trials;
+  });
 
   // The runner first: an unreachable backend fails the run before any file is written.
-  const pool: BatchRunner = backend !== undefined
-    ? await openRedisBatchPool({ url: backend, key: sweepKey(fingerprint), queue: options.queue, jobsInFlight: options.jobsInFlight, log: options.log, connectTimeoutMs: options.connectTimeoutMs })
-    : new BatchPool({ threads, workerMemoryMb: options.workerMemoryMb });
+  const pool: BatchRunner =
+    backend !== undefined
+      ? await openRedisBatchPool({
+          url: backend,
+          key: sweepKey(fingerprint),
+          queue: options.queue,
+          jobsInFlight: options.jobsInFlight,
+          log: options.log,
+          connectTimeoutMs: options.connectTimeoutMs,
+        })
+      : new BatchPool({ threads, workerMemoryMb: options.workerMemoryMb });
 
-  const journal = journaling && paths ? new JournalWriter(paths.journal, fingerprint!, [...carried.values()].sort((a, b) => a.cell - b.cell)) : null;
+  const journal =
+    journaling && paths
+      ? new JournalWriter(
+          paths.journal,
+          fingerprint!,
+          [...carried.values()].sort((a, b) => a.cell - b.cell),
+        )
+      : null;
   // The readable CSV that grows in cell order while the sweep runs.
   let flushed = 0;
   const failedCells = new Set<number>();
@@ -331,8 +434,12 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
       options.ciWidth !== undefined ? ` --ci-width ${options.ciWidth}` : '',
       options.maxTrials !== undefined ? ` --max-trials ${options.maxTrials}` : '',
     ].join('');
-    if (resolved.source !== undefined) return `replilab sweep ${shellQuote(resolved.source)} --cell ${cell.index} --threads 1${precision}`;
-    const extra = [options.ciWidth !== undefined ? `, ciWidth: ${options.ciWidth}` : '', options.maxTrials !== undefined ? `, maxTrials: ${options.maxTrials}` : ''].join('');
+    if (resolved.source !== undefined)
+      return `replilab sweep ${shellQuote(resolved.source)} --cell ${cell.index} --threads 1${precision}`;
+    const extra = [
+      options.ciWidth !== undefined ? `, ciWidth: ${options.ciWidth}` : '',
+      options.maxTrials !== undefined ? `, maxTrials: ${options.maxTrials}` : '',
+    ].join('');
     return `runSweep(spec, { cell: ${cell.index}, threads: 1${extra} })`;
   };
 
@@ -362,7 +469,9 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
         const cell = runCells[position];
         const accumulator = accumulators.get(position)!;
         accumulators.delete(position);
-        const rows = accumulator.rows().map((row) => ({ cell: cell.index, replicate: cell.replicate, ...row }));
+        const rows = accumulator
+          .rows()
+          .map((row) => ({ cell: cell.index, replicate: cell.replicate, ...row }));
         const result = new ComputedCell(cell, accumulator.trials(), rows, columns);
         journal?.append({ cell: result.cell, trials: result.trials, csv: result.csv });
         finished.set(cell.index, result);
@@ -374,8 +483,12 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
         const cell = runCells[position];
         accumulators.delete(position);
         const failure: SweepFailure = {
-          cell: cell.index, replicate: cell.replicate, values: cell.values, seed: spec.seed,
-          batch: task?.batch ?? null, message: firstLine(error),
+          cell: cell.index,
+          replicate: cell.replicate,
+          values: cell.values,
+          seed: spec.seed,
+          batch: task?.batch ?? null,
+          message: firstLine(error),
           ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
           replay: replayCommand(cell),
         };
@@ -428,7 +541,13 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
       maxTrials: ciWidth !== undefined ? cap : null,
       cellsComputed: runCells.length - failures.length,
       cellsResumed: carried.size,
-      cells: ordered.map((cell) => ({ cell: cell.cell, replicate: cell.replicate, parameters: cell.values, trials: cell.trials, resumed: cell.resumed })),
+      cells: ordered.map((cell) => ({
+        cell: cell.cell,
+        replicate: cell.replicate,
+        parameters: cell.values,
+        trials: cell.trials,
+        resumed: cell.resumed,
+      })),
       failures,
     });
     writeManifest(manifestPath, manifest);
@@ -439,7 +558,12 @@ export async function runSweep(sweep: SweepSpec | ResolvedSweep, options: RunSwe
     }
   }
   return {
-    experiment: experiment.name, columns, cells: ordered, failures, written, manifest,
+    experiment: experiment.name,
+    columns,
+    cells: ordered,
+    failures,
+    written,
+    manifest,
     get csv() {
       return csv();
     },

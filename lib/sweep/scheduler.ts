@@ -223,14 +223,37 @@ export async function runCellPlans(
             run = open(cursor);
           } catch (error) {
             const placeholder: CellState = {
-              position: cursor, run: { plan: { tasks: 0, trials: 0, task: () => { throw error; }, checkpoint: () => false }, add() {} },
-              next: 0, merged: 0, mergedTrials: 0, waiting: new Map(), finished: false,
+              position: cursor,
+              run: {
+                plan: {
+                  tasks: 0,
+                  trials: 0,
+                  task: () => {
+                    throw error;
+                  },
+                  checkpoint: () => false,
+                },
+                add() {},
+              },
+              next: 0,
+              merged: 0,
+              mergedTrials: 0,
+              waiting: new Map(),
+              finished: false,
             };
             fail(placeholder, error, undefined);
             cursor++;
             continue;
           }
-          state = { position: cursor, run, next: 0, merged: 0, mergedTrials: 0, waiting: new Map(), finished: false };
+          state = {
+            position: cursor,
+            run,
+            next: 0,
+            merged: 0,
+            mergedTrials: 0,
+            waiting: new Map(),
+            finished: false,
+          };
           states.set(cursor, state);
           if (run.plan.tasks === 0) {
             finish(state);

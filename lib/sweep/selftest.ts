@@ -33,8 +33,14 @@ export function irwinHallCdf(k: number, x: number): number {
 }
 
 function integerValue(field: string, value: SweepValue, low: number, high: number): number {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  if (!Number.isInteger(number) || number < low || number > high) throw new ParameterError(field, JSON.stringify(value), `an integer from ${low} to ${high}`);
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : Number.NaN;
+  if (!Number.isInteger(number) || number < low || number > high)
+    throw new ParameterError(field, JSON.stringify(value), `an integer from ${low} to ${high}`);
   return number;
 }
 
@@ -52,14 +58,23 @@ function booleanValue(field: string, value: SweepValue): boolean {
  */
 export const selftestExperiment: SweepExperiment<SelftestParams, SelftestSummary> = {
   name: 'selftest',
-  description: 'diagnostic: Monte Carlo of P(sum of k uniforms <= x) beside its closed form (for tests and benchmarks)',
+  description:
+    'diagnostic: Monte Carlo of P(sum of k uniforms <= x) beside its closed form (for tests and benchmarks)',
   trialsUnit: 'trials per cell',
   parameters: [
     { name: 'k', default: 2, doc: `uniforms summed per trial, 1..${SELFTEST_MAX_K}` },
     { name: 'x', default: 1, doc: 'the threshold: a trial succeeds when the sum is <= x (a finite number)' },
     { name: 'work', default: 1, doc: 'CPU cost per trial: the sum is drawn this many times (1..1000000)' },
-    { name: 'fail', default: false, doc: 'true: the cell throws inside the worker (to test failure reports)' },
-    { name: 'hold-mb', default: 0, doc: 'MB of JS heap each batch holds (0..4096), to test the workers\' memory limit' },
+    {
+      name: 'fail',
+      default: false,
+      doc: 'true: the cell throws inside the worker (to test failure reports)',
+    },
+    {
+      name: 'hold-mb',
+      default: 0,
+      doc: "MB of JS heap each batch holds (0..4096), to test the workers' memory limit",
+    },
   ],
   columns: ['k', 'x', 'work', 'p_estimate', 'ci_low', 'ci_high', 'successes', 'p_exact', 'trials', 'seed'],
   resolve(values, field) {
@@ -94,11 +109,20 @@ export const selftestExperiment: SweepExperiment<SelftestParams, SelftestSummary
       },
       rows() {
         const interval = wilsonInterval(successes, trials);
-        return [{
-          k: params.k, x: params.x, work: params.work,
-          p_estimate: interval.p, ci_low: interval.low, ci_high: interval.high, successes,
-          p_exact: irwinHallCdf(params.k, params.x), trials, seed: context.seed,
-        }];
+        return [
+          {
+            k: params.k,
+            x: params.x,
+            work: params.work,
+            p_estimate: interval.p,
+            ci_low: interval.low,
+            ci_high: interval.high,
+            successes,
+            p_exact: irwinHallCdf(params.k, params.x),
+            trials,
+            seed: context.seed,
+          },
+        ];
       },
     };
   },

@@ -19,25 +19,60 @@ function refusal(input: unknown): ParameterError {
 
 describe('validateSweepSpec: cells', () => {
   it('a grid is the cartesian product in key order, the last key fastest; defaults fill the rest', () => {
-    const sweep = validateSweepSpec({ ...base, grid: { latency: ['lnkd-ssd', 'lnkd-disk'], r: [1, 2], w: [1, 2] }, fixed: { t: '0:50:5' } });
+    const sweep = validateSweepSpec({
+      ...base,
+      grid: { latency: ['lnkd-ssd', 'lnkd-disk'], r: [1, 2], w: [1, 2] },
+      fixed: { t: '0:50:5' },
+    });
     expect(sweep.cells.map((c) => [c.index, c.values.latency, c.values.r, c.values.w])).toEqual([
-      [0, 'lnkd-ssd', 1, 1], [1, 'lnkd-ssd', 1, 2], [2, 'lnkd-ssd', 2, 1], [3, 'lnkd-ssd', 2, 2],
-      [4, 'lnkd-disk', 1, 1], [5, 'lnkd-disk', 1, 2], [6, 'lnkd-disk', 2, 1], [7, 'lnkd-disk', 2, 2],
+      [0, 'lnkd-ssd', 1, 1],
+      [1, 'lnkd-ssd', 1, 2],
+      [2, 'lnkd-ssd', 2, 1],
+      [3, 'lnkd-ssd', 2, 2],
+      [4, 'lnkd-disk', 1, 1],
+      [5, 'lnkd-disk', 1, 2],
+      [6, 'lnkd-disk', 2, 1],
+      [7, 'lnkd-disk', 2, 2],
     ]);
-    expect(sweep.cells[0].values).toEqual({ latency: 'lnkd-ssd', n: 3, r: 1, w: 1, t: '0:50:5', engine: 'fast' });
+    expect(sweep.cells[0].values).toEqual({
+      latency: 'lnkd-ssd',
+      n: 3,
+      r: 1,
+      w: 1,
+      t: '0:50:5',
+      engine: 'fast',
+    });
   });
 
   it('replicates repeat each grid point with their own cell index', () => {
-    const sweep = validateSweepSpec({ experiment: 'selftest', seed: 1, trials: 10, grid: { k: [1, 2] }, replicates: 3 });
+    const sweep = validateSweepSpec({
+      experiment: 'selftest',
+      seed: 1,
+      trials: 10,
+      grid: { k: [1, 2] },
+      replicates: 3,
+    });
     expect(sweep.cells.map((c) => [c.index, c.values.k, c.replicate])).toEqual([
-      [0, 1, 0], [1, 1, 1], [2, 1, 2], [3, 2, 0], [4, 2, 1], [5, 2, 2],
+      [0, 1, 0],
+      [1, 1, 1],
+      [2, 1, 2],
+      [3, 2, 0],
+      [4, 2, 1],
+      [5, 2, 2],
     ]);
   });
 
   it('an explicit cells list, and no grid at all (one cell)', () => {
-    const sweep = validateSweepSpec({ experiment: 'selftest', seed: 1, trials: 10, cells: [{ k: 3, x: 1.5 }, { k: 1 }], fixed: { work: 2 } });
+    const sweep = validateSweepSpec({
+      experiment: 'selftest',
+      seed: 1,
+      trials: 10,
+      cells: [{ k: 3, x: 1.5 }, { k: 1 }],
+      fixed: { work: 2 },
+    });
     expect(sweep.cells.map((c) => c.values)).toEqual([
-      { k: 3, x: 1.5, work: 2, fail: false, 'hold-mb': 0 }, { k: 1, x: 1, work: 2, fail: false, 'hold-mb': 0 },
+      { k: 3, x: 1.5, work: 2, fail: false, 'hold-mb': 0 },
+      { k: 1, x: 1, work: 2, fail: false, 'hold-mb': 0 },
     ]);
     expect(validateSweepSpec({ experiment: 'selftest', seed: 1, trials: 10 }).cells).toHaveLength(1);
   });
@@ -45,7 +80,12 @@ describe('validateSweepSpec: cells', () => {
 
 describe('validateSweepSpec: refusals name the field', () => {
   const cases: [string, unknown, string, RegExp?][] = [
-    ['unknown experiment', { ...base, experiment: 'raft' }, 'experiment', /staleness, failover, leaderless, lag, conflicts, selftest/],
+    [
+      'unknown experiment',
+      { ...base, experiment: 'raft' },
+      'experiment',
+      /staleness, failover, leaderless, lag, conflicts, selftest/,
+    ],
     ['missing experiment', { seed: 1, trials: 1 }, 'experiment'],
     ['missing seed', { experiment: 'staleness', trials: 1000 }, 'seed'],
     ['seed not a number', { ...base, seed: 'one' }, 'seed'],
@@ -53,7 +93,12 @@ describe('validateSweepSpec: refusals name the field', () => {
     ['fractional trials', { ...base, trials: 1.5 }, 'trials'],
     ['unknown top-level field', { ...base, seeds: [1, 2] }, 'seeds', /experiment, seed, trials, grid/],
     ['unknown parameter', { ...base, grid: { quorum: [2] } }, 'grid.quorum', /latency, w-latency/],
-    ['snake_case parameter name', { ...base, fixed: { w_latency: 'exp(1)' } }, 'fixed.w_latency', /"w-latency"/],
+    [
+      'snake_case parameter name',
+      { ...base, fixed: { w_latency: 'exp(1)' } },
+      'fixed.w_latency',
+      /"w-latency"/,
+    ],
     ['W > N', { ...base, grid: { n: [3], w: [4] } }, 'grid.w', /cell 0: .*w=4/],
     ['bad latency', { ...base, grid: { latency: ['lnkd-ssd', 'lnkd-tape'] } }, 'grid.latency', /cell 1/],
     ['bad t', { ...base, fixed: { t: '0:10' } }, 'fixed.t'],
@@ -67,7 +112,11 @@ describe('validateSweepSpec: refusals name the field', () => {
     ['ci_width out of range', { ...base, ci_width: 2 }, 'ci_width'],
     ['max_trials without ci_width', { ...base, max_trials: 10 }, 'max_trials'],
     ['selftest k out of range', { experiment: 'selftest', seed: 1, trials: 1, grid: { k: [0] } }, 'grid.k'],
-    ['selftest fail not boolean', { experiment: 'selftest', seed: 1, trials: 1, fixed: { fail: 'maybe' } }, 'fixed.fail'],
+    [
+      'selftest fail not boolean',
+      { experiment: 'selftest', seed: 1, trials: 1, fixed: { fail: 'maybe' } },
+      'fixed.fail',
+    ],
     ['not a mapping', [1, 2], 'sweep'],
   ];
   for (const [name, input, field, extra] of cases) {
@@ -84,8 +133,20 @@ describe('loadSweepSpec', () => {
   const dir = mkdtempSync(join(tmpdir(), 'replilab-spec-'));
 
   it('reads YAML (1e6 is a number, 0:50:5 a string) and JSON alike', () => {
-    writeFileSync(join(dir, 'a.yaml'), 'experiment: staleness\nseed: 1\ntrials: 1e6\ngrid:\n  r: [1, 2]\nfixed:\n  t: 0:50:5\n');
-    writeFileSync(join(dir, 'a.json'), JSON.stringify({ experiment: 'staleness', seed: 1, trials: 1e6, grid: { r: [1, 2] }, fixed: { t: '0:50:5' } }));
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      'experiment: staleness\nseed: 1\ntrials: 1e6\ngrid:\n  r: [1, 2]\nfixed:\n  t: 0:50:5\n',
+    );
+    writeFileSync(
+      join(dir, 'a.json'),
+      JSON.stringify({
+        experiment: 'staleness',
+        seed: 1,
+        trials: 1e6,
+        grid: { r: [1, 2] },
+        fixed: { t: '0:50:5' },
+      }),
+    );
     const yaml = loadSweepSpec(join(dir, 'a.yaml'));
     const json = loadSweepSpec(join(dir, 'a.json'));
     expect(yaml.spec).toEqual(json.spec);

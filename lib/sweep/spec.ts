@@ -71,7 +71,18 @@ export interface ResolvedSweep {
 /** The most cells one sweep may have. */
 export const MAX_SWEEP_CELLS = 1_000_000;
 
-const TOP_LEVEL = ['experiment', 'seed', 'trials', 'grid', 'cells', 'fixed', 'replicates', 'ci_width', 'max_trials', 'description'] as const;
+const TOP_LEVEL = [
+  'experiment',
+  'seed',
+  'trials',
+  'grid',
+  'cells',
+  'fixed',
+  'replicates',
+  'ci_width',
+  'max_trials',
+  'description',
+] as const;
 
 function describe(value: unknown): string {
   if (value === undefined) return '(missing)';
@@ -97,7 +108,12 @@ function wholeNumber(field: string, value: unknown, low: number, high = Number.M
 }
 
 function scalar(field: string, value: unknown): SweepValue {
-  if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
+  if (
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  )
+    return value;
   throw new ParameterError(field, describe(value), 'a string, a finite number or true/false');
 }
 
@@ -112,13 +128,26 @@ function parameterName(experiment: SweepExperiment, field: string, name: string)
 }
 
 /** Validates the ciWidth / maxTrials pair; `field` names them as the caller's user wrote them. */
-export function validatePrecision(ciWidth: unknown, maxTrials: unknown, fields = { ciWidth: 'ci_width', maxTrials: 'max_trials' }): void {
+export function validatePrecision(
+  ciWidth: unknown,
+  maxTrials: unknown,
+  fields = { ciWidth: 'ci_width', maxTrials: 'max_trials' },
+): void {
   if (ciWidth !== undefined && (typeof ciWidth !== 'number' || !(ciWidth > 0 && ciWidth < 1))) {
-    throw new ParameterError(fields.ciWidth, describe(ciWidth), 'a number between 0 and 1 (the width of a 95% interval), e.g. 0.002');
+    throw new ParameterError(
+      fields.ciWidth,
+      describe(ciWidth),
+      'a number between 0 and 1 (the width of a 95% interval), e.g. 0.002',
+    );
   }
   if (maxTrials !== undefined) {
     wholeNumber(fields.maxTrials, maxTrials, 1);
-    if (ciWidth === undefined) throw new ParameterError(fields.maxTrials, describe(maxTrials), `only together with ${fields.ciWidth} (the cap of adaptive precision)`);
+    if (ciWidth === undefined)
+      throw new ParameterError(
+        fields.maxTrials,
+        describe(maxTrials),
+        `only together with ${fields.ciWidth} (the cap of adaptive precision)`,
+      );
   }
 }
 
@@ -133,23 +162,34 @@ export function validatePrecision(ciWidth: unknown, maxTrials: unknown, fields =
  * sweep.cells.length; // 3
  */
 export function validateSweepSpec(input: unknown, source?: string): ResolvedSweep {
-  if (!isRecord(input)) throw new ParameterError('sweep', describe(input), `a mapping with the fields ${TOP_LEVEL.join(', ')}`);
+  if (!isRecord(input))
+    throw new ParameterError('sweep', describe(input), `a mapping with the fields ${TOP_LEVEL.join(', ')}`);
   for (const key of Object.keys(input)) {
-    if (!(TOP_LEVEL as readonly string[]).includes(key)) throw new ParameterError(key, 'an unknown field', `the fields ${TOP_LEVEL.join(', ')}`);
+    if (!(TOP_LEVEL as readonly string[]).includes(key))
+      throw new ParameterError(key, 'an unknown field', `the fields ${TOP_LEVEL.join(', ')}`);
   }
-  if (input.experiment === undefined) throw new ParameterError('experiment', '(missing)', `one of ${sweepExperimentNames().join(', ')}`);
+  if (input.experiment === undefined)
+    throw new ParameterError('experiment', '(missing)', `one of ${sweepExperimentNames().join(', ')}`);
   const experiment = sweepExperiment(input.experiment as string);
   const seed = wholeNumber('seed', input.seed, 0);
   const trials = wholeNumber('trials', input.trials, 1);
-  const replicates = input.replicates === undefined ? 1 : wholeNumber('replicates', input.replicates, 1, MAX_SWEEP_CELLS);
+  const replicates =
+    input.replicates === undefined ? 1 : wholeNumber('replicates', input.replicates, 1, MAX_SWEEP_CELLS);
   validatePrecision(input.ci_width, input.max_trials);
-  if (input.description !== undefined && typeof input.description !== 'string') throw new ParameterError('description', describe(input.description), 'text');
-  if (input.grid !== undefined && input.cells !== undefined) throw new ParameterError('cells', 'both grid and cells', 'one of grid (a cartesian product) or cells (an explicit list)');
+  if (input.description !== undefined && typeof input.description !== 'string')
+    throw new ParameterError('description', describe(input.description), 'text');
+  if (input.grid !== undefined && input.cells !== undefined)
+    throw new ParameterError(
+      'cells',
+      'both grid and cells',
+      'one of grid (a cartesian product) or cells (an explicit list)',
+    );
 
   // Where each parameter's value comes from, for error messages.
   const fixed: Record<string, SweepValue> = {};
   if (input.fixed !== undefined) {
-    if (!isRecord(input.fixed)) throw new ParameterError('fixed', describe(input.fixed), 'a mapping of parameter names to values');
+    if (!isRecord(input.fixed))
+      throw new ParameterError('fixed', describe(input.fixed), 'a mapping of parameter names to values');
     for (const [name, value] of Object.entries(input.fixed)) {
       parameterName(experiment, `fixed.${name}`, name);
       fixed[name] = scalar(`fixed.${name}`, value);
@@ -158,36 +198,66 @@ export function validateSweepSpec(input: unknown, source?: string): ResolvedSwee
 
   let points: { values: Record<string, SweepValue>; origin: Record<string, string> }[];
   if (input.grid !== undefined) {
-    if (!isRecord(input.grid)) throw new ParameterError('grid', describe(input.grid), 'a mapping of parameter names to lists of values');
+    if (!isRecord(input.grid))
+      throw new ParameterError(
+        'grid',
+        describe(input.grid),
+        'a mapping of parameter names to lists of values',
+      );
     const axes: [string, SweepValue[]][] = [];
     let count = 1;
     for (const [name, list] of Object.entries(input.grid)) {
       const field = `grid.${name}`;
       parameterName(experiment, field, name);
-      if (Object.hasOwn(fixed, name)) throw new ParameterError(field, 'also set in fixed', 'each parameter in grid or fixed, not both');
-      if (!Array.isArray(list) || list.length === 0) throw new ParameterError(field, describe(list), 'a non-empty list of values, e.g. [1, 2] (a single value goes under fixed)');
+      if (Object.hasOwn(fixed, name))
+        throw new ParameterError(field, 'also set in fixed', 'each parameter in grid or fixed, not both');
+      if (!Array.isArray(list) || list.length === 0)
+        throw new ParameterError(
+          field,
+          describe(list),
+          'a non-empty list of values, e.g. [1, 2] (a single value goes under fixed)',
+        );
       axes.push([name, list.map((value, i) => scalar(`${field}[${i}]`, value))]);
       count *= list.length;
-      if (count * replicates > MAX_SWEEP_CELLS) throw new ParameterError(field, `${count * replicates}+ cells`, `at most ${MAX_SWEEP_CELLS} cells in one sweep`);
+      if (count * replicates > MAX_SWEEP_CELLS)
+        throw new ParameterError(
+          field,
+          `${count * replicates}+ cells`,
+          `at most ${MAX_SWEEP_CELLS} cells in one sweep`,
+        );
     }
     points = [{ values: {}, origin: {} }];
     for (const [name, list] of axes) {
-      points = points.flatMap((point) => list.map((value) => ({
-        values: { ...point.values, [name]: value },
-        origin: { ...point.origin, [name]: `grid.${name}` },
-      })));
+      points = points.flatMap((point) =>
+        list.map((value) => ({
+          values: { ...point.values, [name]: value },
+          origin: { ...point.origin, [name]: `grid.${name}` },
+        })),
+      );
     }
   } else if (input.cells !== undefined) {
-    if (!Array.isArray(input.cells) || input.cells.length === 0) throw new ParameterError('cells', describe(input.cells), 'a non-empty list of mappings of parameter values');
-    if (input.cells.length * replicates > MAX_SWEEP_CELLS) throw new ParameterError('cells', `${input.cells.length * replicates} cells`, `at most ${MAX_SWEEP_CELLS} cells in one sweep`);
+    if (!Array.isArray(input.cells) || input.cells.length === 0)
+      throw new ParameterError(
+        'cells',
+        describe(input.cells),
+        'a non-empty list of mappings of parameter values',
+      );
+    if (input.cells.length * replicates > MAX_SWEEP_CELLS)
+      throw new ParameterError(
+        'cells',
+        `${input.cells.length * replicates} cells`,
+        `at most ${MAX_SWEEP_CELLS} cells in one sweep`,
+      );
     points = input.cells.map((cell, i) => {
-      if (!isRecord(cell)) throw new ParameterError(`cells[${i}]`, describe(cell), 'a mapping of parameter names to values');
+      if (!isRecord(cell))
+        throw new ParameterError(`cells[${i}]`, describe(cell), 'a mapping of parameter names to values');
       const values: Record<string, SweepValue> = {};
       const origin: Record<string, string> = {};
       for (const [name, value] of Object.entries(cell)) {
         const field = `cells[${i}].${name}`;
         parameterName(experiment, field, name);
-        if (Object.hasOwn(fixed, name)) throw new ParameterError(field, 'also set in fixed', 'each parameter in cells or fixed, not both');
+        if (Object.hasOwn(fixed, name))
+          throw new ParameterError(field, 'also set in fixed', 'each parameter in cells or fixed, not both');
         values[name] = scalar(field, value);
         origin[name] = field;
       }
@@ -222,14 +292,20 @@ export function validateSweepSpec(input: unknown, source?: string): ResolvedSwee
       // Name the cell only when a value is refused: describing every cell up front costs more
       // than resolving it.
       if (!(error instanceof ParameterError)) throw error;
-      throw new ParameterError(`${error.parameter} (cell ${index}: ${describeValues(values)})`, error.given, error.allowed);
+      throw new ParameterError(
+        `${error.parameter} (cell ${index}: ${describeValues(values)})`,
+        error.given,
+        error.allowed,
+      );
     }
     for (let replicate = 0; replicate < replicates; replicate++) {
       cells.push({ index: cells.length, replicate, values, options });
     }
   }
   const spec: SweepSpec = {
-    experiment: experiment.name, seed, trials,
+    experiment: experiment.name,
+    seed,
+    trials,
     ...(input.grid !== undefined ? { grid: input.grid as SweepSpec['grid'] } : {}),
     ...(input.cells !== undefined ? { cells: input.cells as SweepSpec['cells'] } : {}),
     ...(input.fixed !== undefined ? { fixed } : {}),
@@ -243,7 +319,12 @@ export function validateSweepSpec(input: unknown, source?: string): ResolvedSwee
 
 /** `latency=lnkd-ssd n=3 r=1`: a cell's values on one line. */
 export function describeValues(values: Record<string, SweepValue>): string {
-  return Object.entries(values).map(([name, value]) => `${name}=${typeof value === 'string' && /[\s=]/.test(value) ? JSON.stringify(value) : String(value)}`).join(' ');
+  return Object.entries(values)
+    .map(
+      ([name, value]) =>
+        `${name}=${typeof value === 'string' && /[\s=]/.test(value) ? JSON.stringify(value) : String(value)}`,
+    )
+    .join(' ');
 }
 
 /**
@@ -255,6 +336,10 @@ export function describeValues(values: Record<string, SweepValue>): string {
  * const sweep = loadSweepSpec('experiments/sweeps/staleness-quorums.yaml');
  */
 export function loadSweepSpec(path: string): ResolvedSweep {
-  const parsed = readConfigFile(path, { unreadable: 'sweep file', malformed: path, allowed: 'a YAML or JSON sweep file' });
+  const parsed = readConfigFile(path, {
+    unreadable: 'sweep file',
+    malformed: path,
+    allowed: 'a YAML or JSON sweep file',
+  });
   return validateSweepSpec(parsed, path);
 }

@@ -32,10 +32,14 @@ export async function writeExperimentOutputs(outputs: ExperimentOutputs): Promis
   writeCsv(outputs.csvPath, outputs.columns, outputs.rows);
   const formats = outputs.formats ?? [];
   if (formats.length > 0) {
-    for (const figure of outputs.figures ?? []) written.push(...(await writeFigure(figure.spec, figure.basePath, formats)));
+    for (const figure of outputs.figures ?? [])
+      written.push(...(await writeFigure(figure.spec, figure.basePath, formats)));
   }
   const manifestPath = manifestPathFor(outputs.csvPath);
-  writeManifest(manifestPath, describeRun({ ...outputs.run, outputs: written.map((p) => relative(process.cwd(), p)) }));
+  writeManifest(
+    manifestPath,
+    describeRun({ ...outputs.run, outputs: written.map((p) => relative(process.cwd(), p)) }),
+  );
   written.push(manifestPath);
   return written;
 }

@@ -47,6 +47,7 @@ export function requireKeys(keys: number, parameter = 'keys'): number {
  * requireZipfExponent(-1);   // throws "zipf: got -1; allowed: a finite number >= 0 (0 is uniform)"
  */
 export function requireZipfExponent(s: number, parameter = 'zipf'): number {
-  if (!(Number.isFinite(s) && s >= 0)) throw new ParameterError(parameter, String(s), 'a finite number >= 0 (0 is uniform)');
+  if (!(Number.isFinite(s) && s >= 0))
+    throw new ParameterError(parameter, String(s), 'a finite number >= 0 (0 is uniform)');
   return s;
 }

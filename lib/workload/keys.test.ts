@@ -18,7 +18,12 @@ function chiSquareCritical(df: number, z = 4.5): number {
  * >= 20 inside a 4.5 sigma binomial band; then a chi-square test over bins pooled to expected >= 10
  * (the tail beyond `ranks` pooled into one bin), at the 4.5 sigma critical value.
  */
-function expectMatchesPmf(chooser: KeyChooser, n: number, seed: number, ranks = Math.min(chooser.keys, 2000)): void {
+function expectMatchesPmf(
+  chooser: KeyChooser,
+  n: number,
+  seed: number,
+  ranks = Math.min(chooser.keys, 2000),
+): void {
   const rng = deriveStream(seed, 0, 0);
   const counts = new Float64Array(ranks + 1); // the last bin: keys >= ranks
   let outside = 0;
@@ -58,7 +63,8 @@ function expectMatchesPmf(chooser: KeyChooser, n: number, seed: number, ranks = 
     chi += (o - e) ** 2 / e; // a small leftover still counts (conservative)
     bins++;
   }
-  if (bins >= 2) expect(chi, `${label}: chi-square over ${bins} bins`).toBeLessThanOrEqual(chiSquareCritical(bins - 1));
+  if (bins >= 2)
+    expect(chi, `${label}: chi-square over ${bins} bins`).toBeLessThanOrEqual(chiSquareCritical(bins - 1));
 }
 
 describe('uniformKeys', () => {
@@ -123,7 +129,12 @@ describe('zipfKeys', () => {
   it('the check has power: draws at s = 1.05 fail against the pmf at s = 1', () => {
     const drawn = zipfKeys(100, 1.05);
     const claimed = zipfKeys(100, 1);
-    const impostor: KeyChooser = { keys: 100, zipf: 1, next: (rng) => drawn.next(rng), probability: (k) => claimed.probability(k) };
+    const impostor: KeyChooser = {
+      keys: 100,
+      zipf: 1,
+      next: (rng) => drawn.next(rng),
+      probability: (k) => claimed.probability(k),
+    };
     expect(() => expectMatchesPmf(impostor, 100_000, 3)).toThrow();
   });
 

@@ -119,7 +119,10 @@ describe('createWorkload: open loop', () => {
 
 describe('createWorkload: closed loop', () => {
   it('issues each client its next operation one think time after the previous ended', () => {
-    const wl = createWorkload({ clients: 3, arrivals: { kind: 'closed', think: 'exp(0.1)' }, writeRatio: 0.5, keys: 10 }, deriveStream(8));
+    const wl = createWorkload(
+      { clients: 3, arrivals: { kind: 'closed', think: 'exp(0.1)' }, writeRatio: 0.5, keys: 10 },
+      deriveStream(8),
+    );
     expect(wl.kind).toBe('closed');
     const n = 100_000;
     let sum = 0;
@@ -135,7 +138,17 @@ describe('createWorkload: closed loop', () => {
 
   it('accepts a distribution object and is deterministic', () => {
     const run = () => {
-      const wl = createWorkload({ clients: 2, arrivals: { kind: 'closed', think: exponential(1) }, writeRatio: 0.5, keys: 1000, zipf: 1.2, sessionLength: 3 }, deriveStream(9));
+      const wl = createWorkload(
+        {
+          clients: 2,
+          arrivals: { kind: 'closed', think: exponential(1) },
+          writeRatio: 0.5,
+          keys: 1000,
+          zipf: 1.2,
+          sessionLength: 3,
+        },
+        deriveStream(9),
+      );
       return Array.from({ length: 200 }, (_, i) => copy(wl.nextAfter(i % 2, i)));
     };
     expect(run()).toEqual(run());
@@ -143,7 +156,10 @@ describe('createWorkload: closed loop', () => {
 
   it('next() and nextAfter() refuse the wrong loop kind', () => {
     expect(() => createWorkload(open(), deriveStream(1)).nextAfter(0, 0)).toThrow(/open-loop/);
-    const cl = createWorkload({ clients: 2, arrivals: { kind: 'closed', think: 'const(1)' }, writeRatio: 0, keys: 1 }, deriveStream(1));
+    const cl = createWorkload(
+      { clients: 2, arrivals: { kind: 'closed', think: 'const(1)' }, writeRatio: 0, keys: 1 },
+      deriveStream(1),
+    );
     expect(() => cl.next()).toThrow(/closed-loop/);
     expect(() => cl.nextAfter(2, 0)).toThrow(ParameterError);
   });
@@ -177,6 +193,8 @@ describe('createWorkload: validation', () => {
       expect((error as ParameterError).parameter, JSON.stringify(over)).toBe(field);
       expect((error as Error).message).not.toContain('\n');
     }
-    expect(() => createWorkload(open({ writeRatio: 2 }), deriveStream(1))).toThrow('writeRatio: got 2; allowed: a number from 0 to 1');
+    expect(() => createWorkload(open({ writeRatio: 2 }), deriveStream(1))).toThrow(
+      'writeRatio: got 2; allowed: a number from 0 to 1',
+    );
   });
 });

@@ -99,16 +99,30 @@ class WorkloadGenerator implements Workload {
   private sessions = 0;
   /** Each client's current session, -1 before its first operation. */
   private readonly session: Float64Array;
-  private readonly op: WorkloadOp = { seq: 0, timeMs: 0, client: 0, session: 0, op: 'read', key: 0, writeId: -1 };
+  private readonly op: WorkloadOp = {
+    seq: 0,
+    timeMs: 0,
+    client: 0,
+    session: 0,
+    op: 'read',
+    key: 0,
+    writeId: -1,
+  };
 
-  constructor(config: WorkloadConfig, private readonly rng: RandomStream) {
-    if (config === null || typeof config !== 'object') throw new ParameterError('workload', String(config), 'a workload config object');
+  constructor(
+    config: WorkloadConfig,
+    private readonly rng: RandomStream,
+  ) {
+    if (config === null || typeof config !== 'object')
+      throw new ParameterError('workload', String(config), 'a workload config object');
     this.clients = requireWhole('clients', config.clients, 1, 2 ** 26);
     const w = config.writeRatio;
-    if (!(typeof w === 'number' && w >= 0 && w <= 1)) throw new ParameterError('writeRatio', String(w), 'a number from 0 to 1');
+    if (!(typeof w === 'number' && w >= 0 && w <= 1))
+      throw new ParameterError('writeRatio', String(w), 'a number from 0 to 1');
     this.writeRatio = w;
     const length = config.sessionLength ?? Infinity;
-    if (!(typeof length === 'number' && length >= 1)) throw new ParameterError('sessionLength', String(length), 'a number >= 1, or Infinity');
+    if (!(typeof length === 'number' && length >= 1))
+      throw new ParameterError('sessionLength', String(length), 'a number >= 1, or Infinity');
     this.endSession = length === Infinity ? 0 : 1 / length;
     const start = config.startMs ?? 0;
     if (!Number.isFinite(start)) throw new ParameterError('startMs', String(start), 'a finite number');
@@ -117,7 +131,11 @@ class WorkloadGenerator implements Workload {
     const arrivals = config.arrivals;
     if (arrivals?.kind === 'open') {
       if (!(Number.isFinite(arrivals.ratePerMs) && arrivals.ratePerMs > 0)) {
-        throw new ParameterError('arrivals.ratePerMs', String(arrivals.ratePerMs), 'a finite number > 0 (operations per ms per client)');
+        throw new ParameterError(
+          'arrivals.ratePerMs',
+          String(arrivals.ratePerMs),
+          'a finite number > 0 (operations per ms per client)',
+        );
       }
       this.kind = 'open';
       this.totalRate = arrivals.ratePerMs * this.clients;
@@ -125,18 +143,30 @@ class WorkloadGenerator implements Workload {
     } else if (arrivals?.kind === 'closed') {
       this.kind = 'closed';
       this.totalRate = 0;
-      this.think = typeof arrivals.think === 'string' ? parseLatency(arrivals.think, 'arrivals.think') : arrivals.think;
+      this.think =
+        typeof arrivals.think === 'string' ? parseLatency(arrivals.think, 'arrivals.think') : arrivals.think;
       if (this.think === null || typeof this.think?.sample !== 'function') {
-        throw new ParameterError('arrivals.think', String(arrivals.think), 'a latency distribution or its text form, e.g. exp(0.1)');
+        throw new ParameterError(
+          'arrivals.think',
+          String(arrivals.think),
+          'a latency distribution or its text form, e.g. exp(0.1)',
+        );
       }
     } else {
-      throw new ParameterError('arrivals.kind', String((arrivals as { kind?: unknown } | undefined)?.kind), "'open' or 'closed'");
+      throw new ParameterError(
+        'arrivals.kind',
+        String((arrivals as { kind?: unknown } | undefined)?.kind),
+        "'open' or 'closed'",
+      );
     }
     this.session = new Float64Array(this.clients).fill(-1);
   }
 
   next(): WorkloadOp {
-    if (this.kind !== 'open') throw new Error('next() is for open-loop workloads; a closed-loop workload uses nextAfter(client, nowMs)');
+    if (this.kind !== 'open')
+      throw new Error(
+        'next() is for open-loop workloads; a closed-loop workload uses nextAfter(client, nowMs)',
+      );
     // Superposition: C Poisson processes of rate r are one of rate C r, each arrival belonging to
     // a uniformly chosen client.
     this.timeMs += -Math.log(this.rng.nextOpenDouble()) / this.totalRate;
@@ -145,7 +175,8 @@ class WorkloadGenerator implements Workload {
   }
 
   nextAfter(client: number, nowMs: number): WorkloadOp {
-    if (this.kind !== 'closed') throw new Error('nextAfter() is for closed-loop workloads; an open-loop workload uses next()');
+    if (this.kind !== 'closed')
+      throw new Error('nextAfter() is for closed-loop workloads; an open-loop workload uses next()');
     if (!(Number.isInteger(client) && client >= 0 && client < this.clients)) {
       throw new ParameterError('client', String(client), `a whole number from 0 to ${this.clients - 1}`);
     }

@@ -52,7 +52,10 @@ function harmonic(keys: number, s: number): number {
 abstract class ZipfBase implements KeyChooser {
   private normaliser = 0;
 
-  constructor(readonly keys: number, readonly zipf: number) {}
+  constructor(
+    readonly keys: number,
+    readonly zipf: number,
+  ) {}
 
   abstract next(rng: RandomStream): number;
 

@@ -56,7 +56,14 @@ export interface BootstrapResult {
   /** Entries written during the copy: the backlog at the start of catch-up, mean over trials. */
   backlog_entries: number;
   /** Catch-up time after the copy, s, over trials that caught up: mean, its 95% interval (normal approximation), and the extremes. */
-  catch_up_s: { mean: number | null; ci_low: number | null; ci_high: number | null; min: number | null; max: number | null; samples: number };
+  catch_up_s: {
+    mean: number | null;
+    ci_low: number | null;
+    ci_high: number | null;
+    min: number | null;
+    max: number | null;
+    samples: number;
+  };
   /** The closed form lambda C / (mu - lambda), s (null when the write rate reaches the apply rate: never). */
   catch_up_closed_form_s: number | null;
   /** Copy plus catch-up, s (mean). */
@@ -83,7 +90,8 @@ export function runBootstrap(config: Partial<BootstrapConfig>, seed: number): Bo
   positiveField('bandwidthMbPerS', c.bandwidthMbPerS, 'MB per second');
   positiveField('writeRatePerS', c.writeRatePerS, 'entries per second', true);
   positiveField('applyRatePerS', c.applyRatePerS, 'entries per second');
-  if (c.arrivals !== 'poisson' && c.arrivals !== 'constant') throw new ParameterError('arrivals', String(c.arrivals), "'poisson' or 'constant'");
+  if (c.arrivals !== 'poisson' && c.arrivals !== 'constant')
+    throw new ParameterError('arrivals', String(c.arrivals), "'poisson' or 'constant'");
   wholeField('trials', c.trials, 1, 1_000_000);
   positiveField('horizonS', c.horizonS, 's');
 
@@ -96,7 +104,8 @@ export function runBootstrap(config: Partial<BootstrapConfig>, seed: number): Bo
   let never = 0;
   for (let trial = 0; trial < c.trials; trial++) {
     const rng = deriveStream(seed, 0, trial);
-    const gap = () => (lambda === 0 ? Infinity : poisson ? -Math.log(rng.nextOpenDouble()) / lambda : 1 / lambda);
+    const gap = () =>
+      lambda === 0 ? Infinity : poisson ? -Math.log(rng.nextOpenDouble()) / lambda : 1 / lambda;
     const service = () => (poisson ? -Math.log(rng.nextOpenDouble()) / mu : 1 / mu);
     // Writes from the snapshot's position on, at times measured from the snapshot.
     let nextWrite = gap();
@@ -123,13 +132,17 @@ export function runBootstrap(config: Partial<BootstrapConfig>, seed: number): Bo
   const n = times.length;
   const mean = n === 0 ? null : times.reduce((a, b) => a + b, 0) / n;
   const sd = n < 2 || mean === null ? 0 : Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const half = 1.959963984540054 * sd / Math.sqrt(Math.max(n, 1));
+  const half = (1.959963984540054 * sd) / Math.sqrt(Math.max(n, 1));
   return {
     copy_s: copyS,
     backlog_entries: backlogSum / c.trials,
     catch_up_s: {
-      mean, ci_low: mean === null ? null : mean - half, ci_high: mean === null ? null : mean + half,
-      min: n === 0 ? null : times.reduce((a, b) => Math.min(a, b)), max: n === 0 ? null : times.reduce((a, b) => Math.max(a, b)), samples: n,
+      mean,
+      ci_low: mean === null ? null : mean - half,
+      ci_high: mean === null ? null : mean + half,
+      min: n === 0 ? null : times.reduce((a, b) => Math.min(a, b)),
+      max: n === 0 ? null : times.reduce((a, b) => Math.max(a, b)),
+      samples: n,
     },
     catch_up_closed_form_s: lambda < mu ? (lambda * copyS) / (mu - lambda) : null,
     total_s: mean === null ? null : copyS + mean,

@@ -13,7 +13,14 @@
 import type { LatencyDistribution } from '../../latency/index.js';
 import { Network, Nodes, Simulation } from '../../sim/index.js';
 import {
-  APPEND, APPEND_ACK, DISK_DONE, HEARTBEAT, HEARTBEAT_TICK, MONITOR_HEARTBEAT, SEMI_SYNC_CHECK, SHIP,
+  APPEND,
+  APPEND_ACK,
+  DISK_DONE,
+  HEARTBEAT,
+  HEARTBEAT_TICK,
+  MONITOR_HEARTBEAT,
+  SEMI_SYNC_CHECK,
+  SHIP,
 } from './message-kinds.js';
 import { PauseGate } from './pause-gate.js';
 import { ReplicationLog } from './replication-log.js';
@@ -167,20 +174,60 @@ export class ReplicationCluster {
     this.gate = new PauseGate(settings.endpoints);
     const gate = this.gate;
 
-    net.on(APPEND, gate.message((to: number, from: number, payload: number, term: number) => this.onAppend(to, from, payload, term, false)), 'append');
-    net.on(HEARTBEAT, gate.message((to: number, from: number, payload: number, term: number) => this.onAppend(to, from, payload, term, true)), 'heartbeat');
-    net.on(APPEND_ACK, gate.message((to: number, from: number, term: number, ok: number, index: number) => this.onAck(to, from, term, ok, index)), 'append ack');
-    net.on(MONITOR_HEARTBEAT, gate.message((_to: number, from: number, payload: number, term: number) => {
-      this.hooks.onMonitorHeartbeat?.(from, term, this.payloads[payload].sentAtMs);
-    }), 'monitor heartbeat');
-    nodes.on(DISK_DONE, gate.message((node: number, index: number, term: number) => this.onDiskDone(node, index, term)), 'disk done');
-    nodes.on(HEARTBEAT_TICK, gate.message((node: number, term: number) => {
-      if (this.role[node] !== 'leader' || this.currentTerm[node] !== term) return;
-      this.sendHeartbeats(node);
-      nodes.schedule(node, settings.heartbeatMs, HEARTBEAT_TICK, term);
-    }), 'heartbeat tick');
-    nodes.on(SHIP, gate.message((node: number, to: number, index: number, term: number) => this.shipEntry(node, to, index, term)), 'ship');
-    nodes.on(SEMI_SYNC_CHECK, gate.message((node: number, index: number, term: number) => this.onSemiSyncCheck(node, index, term)), 'semi-sync check');
+    net.on(
+      APPEND,
+      gate.message((to: number, from: number, payload: number, term: number) =>
+        this.onAppend(to, from, payload, term, false),
+      ),
+      'append',
+    );
+    net.on(
+      HEARTBEAT,
+      gate.message((to: number, from: number, payload: number, term: number) =>
+        this.onAppend(to, from, payload, term, true),
+      ),
+      'heartbeat',
+    );
+    net.on(
+      APPEND_ACK,
+      gate.message((to: number, from: number, term: number, ok: number, index: number) =>
+        this.onAck(to, from, term, ok, index),
+      ),
+      'append ack',
+    );
+    net.on(
+      MONITOR_HEARTBEAT,
+      gate.message((_to: number, from: number, payload: number, term: number) => {
+        this.hooks.onMonitorHeartbeat?.(from, term, this.payloads[payload].sentAtMs);
+      }),
+      'monitor heartbeat',
+    );
+    nodes.on(
+      DISK_DONE,
+      gate.message((node: number, index: number, term: number) => this.onDiskDone(node, index, term)),
+      'disk done',
+    );
+    nodes.on(
+      HEARTBEAT_TICK,
+      gate.message((node: number, term: number) => {
+        if (this.role[node] !== 'leader' || this.currentTerm[node] !== term) return;
+        this.sendHeartbeats(node);
+        nodes.schedule(node, settings.heartbeatMs, HEARTBEAT_TICK, term);
+      }),
+      'heartbeat tick',
+    );
+    nodes.on(
+      SHIP,
+      gate.message((node: number, to: number, index: number, term: number) =>
+        this.shipEntry(node, to, index, term),
+      ),
+      'ship',
+    );
+    nodes.on(
+      SEMI_SYNC_CHECK,
+      gate.message((node: number, index: number, term: number) => this.onSemiSyncCheck(node, index, term)),
+      'semi-sync check',
+    );
     nodes.onRecover((node) => this.onRecover(node));
   }
 
@@ -193,8 +240,14 @@ export class ReplicationCluster {
 
   /** Whether `node` would accept a client write now: up, not paused, leader, not fenced. */
   isAccepting(node: number): boolean {
-    return node >= 0 && node < this.n && this.nodes.isUp(node) && !this.gate.isPaused(node)
-      && this.role[node] === 'leader' && this.fenced[node] === 0;
+    return (
+      node >= 0 &&
+      node < this.n &&
+      this.nodes.isUp(node) &&
+      !this.gate.isPaused(node) &&
+      this.role[node] === 'leader' &&
+      this.fenced[node] === 0
+    );
   }
 
   /**
@@ -241,7 +294,12 @@ export class ReplicationCluster {
 
   /** Ships the entry at `index` to follower `to`, or (-1) to every follower without a ship lag. */
   private shipEntry(leader: number, to: number, index: number, term: number): void {
-    if (this.role[leader] !== 'leader' || this.currentTerm[leader] !== term || this.logs[leader].termAt(index) !== term) return;
+    if (
+      this.role[leader] !== 'leader' ||
+      this.currentTerm[leader] !== term ||
+      this.logs[leader].termAt(index) !== term
+    )
+      return;
     for (let f = 0; f < this.n; f++) {
       if (f === leader || (to >= 0 ? f !== to : this.settings.shipLagMs[f] > 0)) continue;
       const slot = leader * this.n + f;
@@ -261,7 +319,8 @@ export class ReplicationCluster {
     this.shippedTo.fill(this.logs[node].lastIndex, node * this.n, node * this.n + this.n);
     // Entries from earlier terms count as settled: their clients were answered (or not) by their own leader.
     this.commitIndex[node] = this.logs[node].lastIndex;
-    this.semiSyncFollower[node] = this.settings.semiSyncTimeoutMs === null ? -1 : this.firstSyncFollower(node);
+    this.semiSyncFollower[node] =
+      this.settings.semiSyncTimeoutMs === null ? -1 : this.firstSyncFollower(node);
     this.hooks.onBecomeLeader?.(node, term);
     this.hooks.onRoleChange?.(node);
     this.sendHeartbeats(node);
@@ -312,7 +371,8 @@ export class ReplicationCluster {
       this.appendMessages++;
       this.net.send(leader, f, HEARTBEAT, payload, term);
     }
-    if (this.settings.monitor !== null) this.net.send(leader, this.settings.monitor, MONITOR_HEARTBEAT, payload, term);
+    if (this.settings.monitor !== null)
+      this.net.send(leader, this.settings.monitor, MONITOR_HEARTBEAT, payload, term);
   }
 
   /** Sends entries (prevIndex, toIndex] of the leader's log to f. */
@@ -324,7 +384,13 @@ export class ReplicationCluster {
     this.net.send(leader, f, APPEND, payload, this.currentTerm[leader]);
   }
 
-  private payload(prevIndex: number, prevTerm: number, terms: number[], writeIds: number[], sentAtMs: number): number {
+  private payload(
+    prevIndex: number,
+    prevTerm: number,
+    terms: number[],
+    writeIds: number[],
+    sentAtMs: number,
+  ): number {
     this.payloads.push({ prevIndex, prevTerm, terms, writeIds, sentAtMs });
     return this.payloads.length - 1;
   }
@@ -346,7 +412,8 @@ export class ReplicationCluster {
       return;
     }
     const leader = this.knownLeader[node];
-    if (leader >= 0 && leader !== node) this.net.send(node, leader, APPEND_ACK, this.currentTerm[node], REPLY_OK, index);
+    if (leader >= 0 && leader !== node)
+      this.net.send(node, leader, APPEND_ACK, this.currentTerm[node], REPLY_OK, index);
   }
 
   private onAppend(f: number, leader: number, payloadId: number, term: number, heartbeat: boolean): void {
@@ -386,7 +453,14 @@ export class ReplicationCluster {
     }
     if (changed && log.lastIndex > 0) this.persist(f, log.lastIndex, log.lastTerm);
     else if (heartbeat || log.lastIndex === before) {
-      this.net.send(f, leader, APPEND_ACK, term, REPLY_OK, Math.min(this.durableIndex[f], p.prevIndex + p.terms.length));
+      this.net.send(
+        f,
+        leader,
+        APPEND_ACK,
+        term,
+        REPLY_OK,
+        Math.min(this.durableIndex[f], p.prevIndex + p.terms.length),
+      );
     }
   }
 
@@ -469,7 +543,12 @@ export class ReplicationCluster {
   }
 
   private onSemiSyncCheck(leader: number, index: number, term: number): void {
-    if (this.role[leader] !== 'leader' || this.currentTerm[leader] !== term || this.commitIndex[leader] >= index) return;
+    if (
+      this.role[leader] !== 'leader' ||
+      this.currentTerm[leader] !== term ||
+      this.commitIndex[leader] >= index
+    )
+      return;
     const base = leader * this.n;
     const current = this.semiSyncFollower[leader];
     if (current >= 0 && this.matchIndex[base + current] >= index) return;

@@ -1,6 +1,12 @@
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/index.js';
-import { choiceField, distributionField, positiveField, refuseUnknownFields, wholeField } from './validate.js';
+import {
+  choiceField,
+  distributionField,
+  positiveField,
+  refuseUnknownFields,
+  wholeField,
+} from './validate.js';
 
 /**
  * How the leader acknowledges writes (Kleppmann, Designing Data-Intensive Applications, 2017, ch. 5):
@@ -94,18 +100,30 @@ export function validateCommitConfig(config: Partial<CommitConfig> = {}): Resolv
   positiveField('semiSyncTimeoutMs', c.semiSyncTimeoutMs);
   const latencyDist = distributionField('latency', c.latency);
   if (!Array.isArray(c.followerLatency) || c.followerLatency.length > c.followers) {
-    throw new ParameterError('followerLatency', JSON.stringify(c.followerLatency), `a list of at most ${c.followers} distributions or nulls`);
+    throw new ParameterError(
+      'followerLatency',
+      JSON.stringify(c.followerLatency),
+      `a list of at most ${c.followers} distributions or nulls`,
+    );
   }
-  const followerLatencyDist = c.followerLatency.map((s, i) => (s === null ? null : distributionField(`followerLatency[${i}]`, s)));
+  const followerLatencyDist = c.followerLatency.map((s, i) =>
+    s === null ? null : distributionField(`followerLatency[${i}]`, s),
+  );
   const diskDist = distributionField('disk', c.disk);
   positiveField('writeRate', c.writeRate, 'writes per ms');
   wholeField('writes', c.writes, 1);
   positiveField('heartbeatMs', c.heartbeatMs);
-  if (!Array.isArray(c.outages)) throw new ParameterError('outages', String(c.outages), 'a list of { follower, startMs, endMs }');
+  if (!Array.isArray(c.outages))
+    throw new ParameterError('outages', String(c.outages), 'a list of { follower, startMs, endMs }');
   c.outages.forEach((o, i) => {
     wholeField(`outages[${i}].follower`, o?.follower, 1, c.followers);
     positiveField(`outages[${i}].startMs`, o.startMs, 'ms', true);
-    if (!(typeof o.endMs === 'number' && o.endMs > o.startMs)) throw new ParameterError(`outages[${i}].endMs`, String(o.endMs), `a number of ms > startMs (${o.startMs}), or Infinity`);
+    if (!(typeof o.endMs === 'number' && o.endMs > o.startMs))
+      throw new ParameterError(
+        `outages[${i}].endMs`,
+        String(o.endMs),
+        `a number of ms > startMs (${o.startMs}), or Infinity`,
+      );
   });
   wholeField('probes', c.probes, 1, 1e7);
   return { ...c, latencyDist, followerLatencyDist, diskDist };

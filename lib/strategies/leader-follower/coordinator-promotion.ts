@@ -10,7 +10,14 @@
 import type { Network, Nodes, Simulation } from '../../sim/index.js';
 import type { ReplicationCluster } from './cluster.js';
 import type { FailureDetector } from './failure-detector.js';
-import { DETECTOR_FIRE, POSITION, POSITION_QUERY, PROMOTE, QUERY_DEADLINE, TERM_PERSISTED } from './message-kinds.js';
+import {
+  DETECTOR_FIRE,
+  POSITION,
+  POSITION_QUERY,
+  PROMOTE,
+  QUERY_DEADLINE,
+  TERM_PERSISTED,
+} from './message-kinds.js';
 import type { LatencyDistribution } from '../../latency/index.js';
 
 /** What the coordinator reports. */
@@ -47,30 +54,52 @@ export class CoordinatorPromotion {
     private readonly options: { queryTimeoutMs: number; disk: LatencyDistribution },
     private readonly listener: CoordinatorListener = {},
   ) {
-    if (cluster.settings.monitor === null) throw new Error('CoordinatorPromotion needs the cluster\'s monitor endpoint');
+    if (cluster.settings.monitor === null)
+      throw new Error("CoordinatorPromotion needs the cluster's monitor endpoint");
     this.self = cluster.settings.monitor;
     const gate = cluster.gate;
     sim.on(DETECTOR_FIRE, (_target, generation) => this.onDetectorFire(generation), 'coordinator detector');
-    sim.on(QUERY_DEADLINE, (_target, round) => {
-      if (round === this.queryRound && this.inProgress) this.decide();
-    }, 'coordinator query deadline');
-    net.on(POSITION_QUERY, gate.message((to: number, from: number) => {
-      const log = cluster.logs[to];
-      net.send(to, from, POSITION, log.lastIndex, log.lastTerm, cluster.currentTerm[to]);
-    }), 'position query');
-    net.on(POSITION, (_to, from, lastIndex, lastTerm, term) => {
-      if (!this.inProgress) return;
-      this.replies.set(from, { lastIndex, lastTerm, term });
-      if (this.replies.size === cluster.settings.nodes - 1) this.decide();
-    }, 'position');
-    net.on(PROMOTE, gate.message((to: number, _from: number, term: number) => {
-      if (term <= cluster.currentTerm[to]) return;
-      cluster.stepDown(to, term);
-      nodes.schedule(to, options.disk.sample(sim.rng), TERM_PERSISTED, term);
-    }), 'promote');
-    nodes.on(TERM_PERSISTED, gate.message((node: number, term: number) => {
-      if (cluster.currentTerm[node] === term && cluster.role[node] !== 'leader') cluster.becomeLeader(node, term);
-    }), 'term persisted');
+    sim.on(
+      QUERY_DEADLINE,
+      (_target, round) => {
+        if (round === this.queryRound && this.inProgress) this.decide();
+      },
+      'coordinator query deadline',
+    );
+    net.on(
+      POSITION_QUERY,
+      gate.message((to: number, from: number) => {
+        const log = cluster.logs[to];
+        net.send(to, from, POSITION, log.lastIndex, log.lastTerm, cluster.currentTerm[to]);
+      }),
+      'position query',
+    );
+    net.on(
+      POSITION,
+      (_to, from, lastIndex, lastTerm, term) => {
+        if (!this.inProgress) return;
+        this.replies.set(from, { lastIndex, lastTerm, term });
+        if (this.replies.size === cluster.settings.nodes - 1) this.decide();
+      },
+      'position',
+    );
+    net.on(
+      PROMOTE,
+      gate.message((to: number, _from: number, term: number) => {
+        if (term <= cluster.currentTerm[to]) return;
+        cluster.stepDown(to, term);
+        nodes.schedule(to, options.disk.sample(sim.rng), TERM_PERSISTED, term);
+      }),
+      'promote',
+    );
+    nodes.on(
+      TERM_PERSISTED,
+      gate.message((node: number, term: number) => {
+        if (cluster.currentTerm[node] === term && cluster.role[node] !== 'leader')
+          cluster.becomeLeader(node, term);
+      }),
+      'term persisted',
+    );
   }
 
   /** A heartbeat from `leader` of `term` reached the coordinator. */

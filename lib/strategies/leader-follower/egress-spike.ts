@@ -42,7 +42,10 @@ export class EgressSpikeNetwork extends Network {
   private spikingNode = -1;
   private extraMs = 0;
   private nextHeld = 0;
-  private readonly held = new Map<number, [from: number, to: number, kind: number, a: number, b: number, c: number]>();
+  private readonly held = new Map<
+    number,
+    [from: number, to: number, kind: number, a: number, b: number, c: number]
+  >();
   private readonly clock: Simulation;
 
   constructor(sim: Simulation, options: NetworkOptions) {
@@ -57,7 +60,8 @@ export class EgressSpikeNetwork extends Network {
 
   /** From now on every message `node` sends leaves `extraMs` later (one spike at a time). */
   startSpike(node: number, extraMs: number): void {
-    if (!(extraMs >= 0 && extraMs < Infinity)) throw new RangeError(`spike delay must be a finite number >= 0 ms, got ${extraMs}`);
+    if (!(extraMs >= 0 && extraMs < Infinity))
+      throw new RangeError(`spike delay must be a finite number >= 0 ms, got ${extraMs}`);
     this.spikingNode = node;
     this.extraMs = extraMs;
   }

@@ -19,7 +19,11 @@ export interface FailoverBatchParams {
  * const summary = failoverBatchSummary({ election: 'raft' }, 25, 7);
  * summary.result.recovery_ms.p50 === LogHistogram.from(summary.histograms.recovery_ms).quantile(0.5); // true
  */
-export function failoverBatchSummary(config: Partial<FailoverConfig>, trials: number, seed: number): ResultBatchSummary<FailoverResult> {
+export function failoverBatchSummary(
+  config: Partial<FailoverConfig>,
+  trials: number,
+  seed: number,
+): ResultBatchSummary<FailoverResult> {
   const run = runFailoverWithTrials({ ...config, trials }, seed);
   const recovery = new LogHistogram();
   const detection = new LogHistogram();

@@ -1,7 +1,13 @@
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/index.js';
 import type { EgressSpikeNetwork } from './egress-spike.js';
-import { choiceField, distributionField, positiveField, refuseUnknownFields, wholeField } from './validate.js';
+import {
+  choiceField,
+  distributionField,
+  positiveField,
+  refuseUnknownFields,
+  wholeField,
+} from './validate.js';
 
 /**
  * How a new leader is chosen (issue 5, item 5):
@@ -165,20 +171,42 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   wholeField('nodes', c.nodes, 2, 64);
   const election = choiceField('election', c.election, ['raft', 'coordinator'] as const);
   const range = c.electionTimeoutMs;
-  if (!(Array.isArray(range) && range.length === 2 && range.every((x) => typeof x === 'number' && Number.isFinite(x)) && range[0] > 0 && range[0] <= range[1])) {
-    throw new ParameterError('electionTimeoutMs', JSON.stringify(range), '[min, max] with 0 < min <= max (ms)');
+  if (!(
+    Array.isArray(range) &&
+    range.length === 2 &&
+    range.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
+    range[0] > 0 &&
+    range[0] <= range[1]
+  )) {
+    throw new ParameterError(
+      'electionTimeoutMs',
+      JSON.stringify(range),
+      '[min, max] with 0 < min <= max (ms)',
+    );
   }
   positiveField('heartbeatMs', c.heartbeatMs);
   const detector = choiceField('detector', c.detector, ['timeout', 'phi'] as const);
   positiveField('timeoutMs', c.timeoutMs);
   if (election === 'raft' && detector === 'phi') {
-    throw new ParameterError('detector', 'phi', "'timeout' with election 'raft' (its randomized election timeout is the detector); phi needs election 'coordinator'");
+    throw new ParameterError(
+      'detector',
+      'phi',
+      "'timeout' with election 'raft' (its randomized election timeout is the detector); phi needs election 'coordinator'",
+    );
   }
   if (election === 'raft' && c.heartbeatMs >= range[0]) {
-    throw new ParameterError('heartbeatMs', String(c.heartbeatMs), `less than the minimum election timeout (${range[0]} ms)`);
+    throw new ParameterError(
+      'heartbeatMs',
+      String(c.heartbeatMs),
+      `less than the minimum election timeout (${range[0]} ms)`,
+    );
   }
   if (election === 'coordinator' && detector === 'timeout' && c.heartbeatMs >= c.timeoutMs) {
-    throw new ParameterError('heartbeatMs', String(c.heartbeatMs), `less than the timeout (${c.timeoutMs} ms)`);
+    throw new ParameterError(
+      'heartbeatMs',
+      String(c.heartbeatMs),
+      `less than the timeout (${c.timeoutMs} ms)`,
+    );
   }
   positiveField('phiThreshold', c.phiThreshold, 'phi');
   wholeField('phiWindow', c.phiWindow, 1, 100000);
@@ -192,7 +220,8 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   const spikeDurationDist = distributionField('spikeDuration', c.spikeDuration);
   const spikeDelayDist = distributionField('spikeDelay', c.spikeDelay);
   positiveField('faultDurationMs', c.faultDurationMs);
-  const asyncCount = c.asyncFollowers === null ? c.nodes - 1 : wholeField('asyncFollowers', c.asyncFollowers, 0, c.nodes - 1);
+  const asyncCount =
+    c.asyncFollowers === null ? c.nodes - 1 : wholeField('asyncFollowers', c.asyncFollowers, 0, c.nodes - 1);
   positiveField('writeRate', c.writeRate, 'writes per ms', true);
   if (typeof c.fencing !== 'boolean') throw new ParameterError('fencing', String(c.fencing), 'true or false');
   wholeField('trials', c.trials, 1, 1_000_000);
@@ -200,5 +229,15 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   if (c.observeMs !== null) positiveField('observeMs', c.observeMs);
   const scale = election === 'raft' ? range[1] : detector === 'timeout' ? c.timeoutMs : 10 * c.heartbeatMs;
   const observeWindowMs = c.observeMs ?? Math.max(1000, 4 * scale);
-  return { ...c, latencyDist, diskDist, replicationDelayDist, pauseDist, spikeDurationDist, spikeDelayDist, asyncCount, observeWindowMs };
+  return {
+    ...c,
+    latencyDist,
+    diskDist,
+    replicationDelayDist,
+    pauseDist,
+    spikeDurationDist,
+    spikeDelayDist,
+    asyncCount,
+    observeWindowMs,
+  };
 }

@@ -1,18 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { failoverCsvRow, failoverRunFromFlags } from '../../cli/failover-command.js';
 import { LogHistogram } from '../../stats/index.js';
-import { batchSeed, expectRefusedNaming, expectRowsAgree, expectSameAtAnyThreads } from '../../sweep/command-experiment.testkit.js';
+import {
+  batchSeed,
+  expectRefusedNaming,
+  expectRowsAgree,
+  expectSameAtAnyThreads,
+} from '../../sweep/command-experiment.testkit.js';
 import { runSweep } from '../../sweep/run-sweep.js';
 import { FAILOVER_BATCH_TRIALS } from './failover-experiment.js';
 import { runFailover, runFailoverWithTrials } from './run-failover.js';
 
 const FLAGS = { election: 'coordinator', timeout: '300', fault: 'pause', pause: 'uniform(0,600)' };
-const SPEC = { experiment: 'failover', seed: 5, fixed: { election: 'coordinator', timeout: 300, fault: 'pause', pause: 'uniform(0,600)' } };
+const SPEC = {
+  experiment: 'failover',
+  seed: 5,
+  fixed: { election: 'coordinator', timeout: 300, fault: 'pause', pause: 'uniform(0,600)' },
+};
 
 describe('sweep experiment failover', () => {
   it('the CSV is byte-identical at 1, 2 and 8 threads (two batches per cell), with the columns of replilab failover --out', async () => {
     const result = await expectSameAtAnyThreads({
-      experiment: 'failover', seed: 2, trials: FAILOVER_BATCH_TRIALS + 5, grid: { timeout: [300, 1000] }, fixed: { election: 'coordinator', fault: 'pause' },
+      experiment: 'failover',
+      seed: 2,
+      trials: FAILOVER_BATCH_TRIALS + 5,
+      grid: { timeout: [300, 1000] },
+      fixed: { election: 'coordinator', fault: 'pause' },
     });
     expect(result.cells.map((c) => c.rows![0].trials)).toEqual([30, 30]);
     const { columns } = failoverCsvRow(runFailover({ trials: 1 }, 1), 1, {});
@@ -32,16 +45,21 @@ describe('sweep experiment failover', () => {
     const result = await runSweep({ ...SPEC, trials: 2 * FAILOVER_BATCH_TRIALS + 7 }, { threads: 1 });
     const row = result.cells[0].rows![0] as Record<string, number>;
     const config = failoverRunFromFlags(FLAGS).config;
-    const runs = [FAILOVER_BATCH_TRIALS, FAILOVER_BATCH_TRIALS, 7].map((trials, b) => runFailoverWithTrials({ ...config, trials }, batchSeed(5, 0, b)));
+    const runs = [FAILOVER_BATCH_TRIALS, FAILOVER_BATCH_TRIALS, 7].map((trials, b) =>
+      runFailoverWithTrials({ ...config, trials }, batchSeed(5, 0, b)),
+    );
     const sum = (f: (r: (typeof runs)[number]) => number) => runs.reduce((total, r) => total + f(r), 0);
     expect(row.trials).toBe(57);
     expect(row.unnecessary_failovers).toBe(sum((r) => r.result.unnecessary_failovers));
-    expect(row.unnecessary_failover_trials).toBe(sum((r) => r.result.intervals.unnecessary_failover_trials.count));
+    expect(row.unnecessary_failover_trials).toBe(
+      sum((r) => r.result.intervals.unnecessary_failover_trials.count),
+    );
     expect(row.unnecessary_failover_trials_of).toBe(57);
     expect(row.acked_writes).toBe(sum((r) => r.result.acked_writes));
     expect(row.election_rounds_max).toBe(Math.max(...runs.map((r) => r.result.election_rounds.max)));
     const recovery = new LogHistogram();
-    for (const run of runs) for (const trial of run.trials) if (trial.recoveryMs !== null) recovery.record(trial.recoveryMs);
+    for (const run of runs)
+      for (const trial of run.trials) if (trial.recoveryMs !== null) recovery.record(trial.recoveryMs);
     expect(row.recovery_ms_samples).toBe(recovery.total);
     expect(row.recovery_ms_p90).toBe(recovery.quantile(0.9));
     expect(row.recovery_ms_max).toBe(recovery.max);
@@ -53,9 +71,16 @@ describe('sweep experiment failover', () => {
     // timeout counted from that heartbeat: P = E[P(pause > T - phase)] = (1000 - T + h/2) / 1000
     // for T >= h. Message delays (exp(1), mean 1 ms) shift it by about 1 ms (0.001): the check
     // allows 0.005 beside the interval.
-    const result = await runSweep({
-      experiment: 'failover', seed: 11, trials: 400, grid: { timeout: [500, 800] }, fixed: { election: 'coordinator', fault: 'pause', pause: 'uniform(0,1000)' },
-    }, { threads: 2 });
+    const result = await runSweep(
+      {
+        experiment: 'failover',
+        seed: 11,
+        trials: 400,
+        grid: { timeout: [500, 800] },
+        fixed: { election: 'coordinator', fault: 'pause', pause: 'uniform(0,1000)' },
+      },
+      { threads: 2 },
+    );
     for (const cell of result.cells) {
       const row = cell.rows![0] as Record<string, number>;
       const expected = (1000 - row.timeout_ms + 25) / 1000;
@@ -66,10 +91,25 @@ describe('sweep experiment failover', () => {
   }, 60_000);
 
   it('bad values are refused before any work, naming the sweep field', () => {
-    expectRefusedNaming({ experiment: 'failover', seed: 1, trials: 10, grid: { timeout: [500, -3] } }, 'grid.timeout');
-    expectRefusedNaming({ experiment: 'failover', seed: 1, trials: 10, fixed: { fault: 'melt' } }, 'fixed.fault');
-    expectRefusedNaming({ experiment: 'failover', seed: 1, trials: 10, cells: [{ election: 'raft' }, { election: 'vote' }] }, 'cells[1].election');
-    expectRefusedNaming({ experiment: 'failover', seed: 1, trials: 10, fixed: { fencing: 'maybe' } }, 'fixed.fencing');
-    expectRefusedNaming({ experiment: 'failover', seed: 1, trials: 10, fixed: { trials: 5 } }, 'fixed.trials');
+    expectRefusedNaming(
+      { experiment: 'failover', seed: 1, trials: 10, grid: { timeout: [500, -3] } },
+      'grid.timeout',
+    );
+    expectRefusedNaming(
+      { experiment: 'failover', seed: 1, trials: 10, fixed: { fault: 'melt' } },
+      'fixed.fault',
+    );
+    expectRefusedNaming(
+      { experiment: 'failover', seed: 1, trials: 10, cells: [{ election: 'raft' }, { election: 'vote' }] },
+      'cells[1].election',
+    );
+    expectRefusedNaming(
+      { experiment: 'failover', seed: 1, trials: 10, fixed: { fencing: 'maybe' } },
+      'fixed.fencing',
+    );
+    expectRefusedNaming(
+      { experiment: 'failover', seed: 1, trials: 10, fixed: { trials: 5 } },
+      'fixed.trials',
+    );
   });
 });

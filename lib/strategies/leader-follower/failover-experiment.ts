@@ -26,7 +26,8 @@ function trialQuantiles(h: Parameters<typeof latencySummary>[0]): TrialQuantiles
  */
 export const failoverExperiment = commandExperiment<FailoverConfig, FailoverResult>({
   name: 'failover',
-  description: 'leader failure, detection and promotion or Raft election: recovery time, unnecessary failovers, split brain, lost writes (replilab failover)',
+  description:
+    'leader failure, detection and promotion or Raft election: recovery time, unnecessary failovers, split brain, lost writes (replilab failover)',
   trialsUnit: 'failover trials per cell',
   command: failoverCommand,
   exclude: ['trials'],
@@ -34,7 +35,16 @@ export const failoverExperiment = commandExperiment<FailoverConfig, FailoverResu
   model: 'failover',
   batchTrials: FAILOVER_BATCH_TRIALS,
   pool: {
-    sum: ['trials', 'no_leader_trials', 'unnecessary_failovers', 'acked_writes_lost', 'discarded_writes', 'reused_ids', 'writes', 'acked_writes'],
+    sum: [
+      'trials',
+      'no_leader_trials',
+      'unnecessary_failovers',
+      'acked_writes_lost',
+      'discarded_writes',
+      'reused_ids',
+      'writes',
+      'acked_writes',
+    ],
     max: ['election_rounds.max', 'split_brain_ms.max'],
     weighted: ['election_rounds.mean', 'split_brain_ms.mean'],
     histograms: { recovery_ms: trialQuantiles, detection_ms: trialQuantiles },

@@ -26,31 +26,87 @@ function spikeSilenceMs(t: FailoverTrialOutcome): number {
   return k1 - k0 >= 2 ? Math.min(h + (t.spikeDelayMs as number), (k1 - k0) * h) : h;
 }
 
-describe('latency spikes on the leader\'s outgoing link', () => {
+describe("latency spikes on the leader's outgoing link", () => {
   it('a spike shorter than the detection slack never triggers a failover, whatever its delay', () => {
     // Coordinator with timeout T: the slack is T - 2h (a spike of D ms silences less than D + 2h).
     const T = 300;
-    const coordinator = runFailoverWithTrials({ ...exact, election: 'coordinator', timeoutMs: T, spikeDuration: `uniform(0,${T - 2 * h})`, spikeDelay: 'uniform(0,3000)', trials: 200 }, 31);
+    const coordinator = runFailoverWithTrials(
+      {
+        ...exact,
+        election: 'coordinator',
+        timeoutMs: T,
+        spikeDuration: `uniform(0,${T - 2 * h})`,
+        spikeDelay: 'uniform(0,3000)',
+        trials: 200,
+      },
+      31,
+    );
     expect(coordinator.result.unnecessary_failovers).toBe(0);
     expect(coordinator.result.detection_ms.samples).toBe(0);
     // Nor does a spike of any length whose extra delay is within the slack (the silence is h + ds).
-    const small = runFailover({ ...exact, election: 'coordinator', timeoutMs: T, spikeDuration: 'uniform(0,3000)', spikeDelay: `uniform(0,${T - h})`, trials: 200 }, 32);
+    const small = runFailover(
+      {
+        ...exact,
+        election: 'coordinator',
+        timeoutMs: T,
+        spikeDuration: 'uniform(0,3000)',
+        spikeDelay: `uniform(0,${T - h})`,
+        trials: 200,
+      },
+      32,
+    );
     expect(small.unnecessary_failovers).toBe(0);
     // Raft: the slack is the minimum election timeout minus 2h; appends (writes) only add contact.
-    const raft = runFailover({ ...exact, election: 'raft', electionTimeoutMs: [150, 300], spikeDuration: `uniform(0,${150 - 2 * h})`, spikeDelay: 'uniform(0,3000)', trials: 200 }, 33);
+    const raft = runFailover(
+      {
+        ...exact,
+        election: 'raft',
+        electionTimeoutMs: [150, 300],
+        spikeDuration: `uniform(0,${150 - 2 * h})`,
+        spikeDelay: 'uniform(0,3000)',
+        trials: 200,
+      },
+      33,
+    );
     expect(raft.unnecessary_failovers).toBe(0);
     expect(raft.election_rounds.max).toBe(0);
     // The same spikes, longer: they do trigger failovers.
-    expect(runFailover({ ...exact, election: 'coordinator', timeoutMs: T, spikeDuration: 'uniform(300,3000)', spikeDelay: 'uniform(300,3000)', trials: 50 }, 31).unnecessary_failovers).toBe(50);
+    expect(
+      runFailover(
+        {
+          ...exact,
+          election: 'coordinator',
+          timeoutMs: T,
+          spikeDuration: 'uniform(300,3000)',
+          spikeDelay: 'uniform(300,3000)',
+          trials: 50,
+        },
+        31,
+      ).unnecessary_failovers,
+    ).toBe(50);
   }, 60_000);
 
   it('coordinator, timeout T: a spike triggers a failover exactly when the silence around it reaches T, over random phases, lengths and delays', () => {
     const T = 300;
-    const { result, trials } = runFailoverWithTrials({ ...exact, election: 'coordinator', timeoutMs: T, spikeDuration: 'uniform(0,600)', spikeDelay: 'uniform(0,500)', trials: 400, writeRate: 0.1 }, 34);
+    const { result, trials } = runFailoverWithTrials(
+      {
+        ...exact,
+        election: 'coordinator',
+        timeoutMs: T,
+        spikeDuration: 'uniform(0,600)',
+        spikeDelay: 'uniform(0,500)',
+        trials: 400,
+        writeRate: 0.1,
+      },
+      34,
+    );
     let triggered = 0;
     for (const t of trials) {
       const silence = spikeSilenceMs(t);
-      expect(t.unnecessaryFailovers, `trial at ${t.failureAtMs} ms, spike ${t.faultMs} ms +${t.spikeDelayMs} ms`).toBe(silence >= T ? 1 : 0);
+      expect(
+        t.unnecessaryFailovers,
+        `trial at ${t.failureAtMs} ms, spike ${t.faultMs} ms +${t.spikeDelayMs} ms`,
+      ).toBe(silence >= T ? 1 : 0);
       if (silence >= T) {
         triggered++;
         // As for a crash: T after the last heartbeat received before the spike.
@@ -74,11 +130,25 @@ describe('latency spikes on the leader\'s outgoing link', () => {
     // it fires iff it is below the silence h + ds. Below min never, above max always.
     const [min, max] = [150, 300];
     const n = 5;
-    const spike = (ds: number, trials: number) => runFailoverWithTrials({ ...exact, election: 'raft', electionTimeoutMs: [min, max], nodes: n, spikeDuration: 'const(1000)', spikeDelay: `const(${ds})`, trials, writeRate: 0 }, 1);
+    const spike = (ds: number, trials: number) =>
+      runFailoverWithTrials(
+        {
+          ...exact,
+          election: 'raft',
+          electionTimeoutMs: [min, max],
+          nodes: n,
+          spikeDuration: 'const(1000)',
+          spikeDelay: `const(${ds})`,
+          trials,
+          writeRate: 0,
+        },
+        1,
+      );
     expect(spike(min - h - 5, 200).result.unnecessary_failovers).toBe(0);
     const always = spike(max - h + 5, 200);
     expect(always.result.intervals.unnecessary_failover_trials.count).toBe(200);
-    for (const t of always.trials) expect(t.detectionMs as number).toBeLessThanOrEqual(max + d - t.phaseMs + 1e-9);
+    for (const t of always.trials)
+      expect(t.detectionMs as number).toBeLessThanOrEqual(max + d - t.phaseMs + 1e-9);
     for (const ds of [125, 175]) {
       const p = 1 - ((max - h - ds) / (max - min)) ** (n - 1); // 0.518, 0.938
       const started = spike(ds, 1000).result.intervals.unnecessary_failover_trials;
@@ -90,7 +160,20 @@ describe('latency spikes on the leader\'s outgoing link', () => {
   it('no acknowledged write is lost in a spike-triggered failover with synchronous followers, fenced or not', () => {
     for (const election of ['coordinator', 'raft'] as const) {
       for (const fencing of [false, true]) {
-        const { result, trials } = runFailoverWithTrials({ election, timeoutMs: 300, asyncFollowers: 0, fencing, fault: 'spike', spikeDuration: 'uniform(300,1000)', spikeDelay: 'uniform(250,600)', trials: 150, writeRate: 0.2 }, 35);
+        const { result, trials } = runFailoverWithTrials(
+          {
+            election,
+            timeoutMs: 300,
+            asyncFollowers: 0,
+            fencing,
+            fault: 'spike',
+            spikeDuration: 'uniform(300,1000)',
+            spikeDelay: 'uniform(250,600)',
+            trials: 150,
+            writeRate: 0.2,
+          },
+          35,
+        );
         expect(result.unnecessary_failovers, `${election} fencing ${fencing}`).toBeGreaterThan(100);
         expect(result.acked_writes).toBeGreaterThan(20000);
         expect(result.acked_writes_lost, `${election} fencing ${fencing}`).toBe(0);
@@ -105,7 +188,19 @@ describe('latency spikes on the leader\'s outgoing link', () => {
   it('one sync follower: no loss when it is promoted; an async follower ahead at the query loses what the live old leader still commits through the sync one', () => {
     // Unlike a crash, the old leader is alive: the sync follower keeps acknowledging its entries
     // until it hears of the new term, and the promoted async follower never had them.
-    const { result, trials } = runFailoverWithTrials({ election: 'coordinator', timeoutMs: 300, asyncFollowers: 3, fault: 'spike', spikeDuration: 'uniform(300,1000)', spikeDelay: 'uniform(250,320)', trials: 400, writeRate: 0.5 }, 21);
+    const { result, trials } = runFailoverWithTrials(
+      {
+        election: 'coordinator',
+        timeoutMs: 300,
+        asyncFollowers: 3,
+        fault: 'spike',
+        spikeDuration: 'uniform(300,1000)',
+        spikeDelay: 'uniform(250,320)',
+        trials: 400,
+        writeRate: 0.5,
+      },
+      21,
+    );
     expect(result.unnecessary_failovers).toBeGreaterThan(380);
     for (const t of trials) {
       expect(t.ackedWritesLost).toBe(t.ackedWritesLostDirect);
@@ -121,9 +216,15 @@ describe('latency spikes on the leader\'s outgoing link', () => {
   });
 
   it('refuses bad spike input naming the field', () => {
-    expect(refusedParameter(() => runFailover({ fault: 'spike', spikeDelay: 'exp(-1)' }, 1))).toBe('spikeDelay');
-    expect(refusedParameter(() => runFailover({ fault: 'spike', spikeDuration: 'soon' }, 1))).toBe('spikeDuration');
-    expect(refusedParameter(() => runFailover({ spikeDuration: 3 as unknown as string }, 1))).toBe('spikeDuration');
+    expect(refusedParameter(() => runFailover({ fault: 'spike', spikeDelay: 'exp(-1)' }, 1))).toBe(
+      'spikeDelay',
+    );
+    expect(refusedParameter(() => runFailover({ fault: 'spike', spikeDuration: 'soon' }, 1))).toBe(
+      'spikeDuration',
+    );
+    expect(refusedParameter(() => runFailover({ spikeDuration: 3 as unknown as string }, 1))).toBe(
+      'spikeDuration',
+    );
     expect(refusedParameter(() => runFailover({ fault: 'spikes' as 'spike' }, 1))).toBe('fault');
   });
 });

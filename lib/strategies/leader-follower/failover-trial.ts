@@ -66,7 +66,11 @@ export interface FailoverTrialOutcome {
  * const t = runFailoverTrial(validateFailoverConfig({ election: 'coordinator' }), 1, 0);
  * t.recoveryMs; // detection + promotion
  */
-export function runFailoverTrial(cfg: ResolvedFailoverConfig, seed: number, trial: number): FailoverTrialOutcome {
+export function runFailoverTrial(
+  cfg: ResolvedFailoverConfig,
+  seed: number,
+  trial: number,
+): FailoverTrialOutcome {
   const n = cfg.nodes;
   const coordinatorMode = cfg.election === 'coordinator';
   const endpoints = coordinatorMode ? n + 1 : n;
@@ -77,8 +81,12 @@ export function runFailoverTrial(cfg: ResolvedFailoverConfig, seed: number, tria
   const faultRng = deriveStream(seed, 2, trial);
   const writeRng = deriveStream(seed, 1, trial);
   const failureAt = cfg.warmupHeartbeats * h + faultRng.nextDouble() * h;
-  const faultMs = cfg.fault === 'pause' ? cfg.pauseDist.sample(faultRng)
-    : cfg.fault === 'spike' ? cfg.spikeDurationDist.sample(faultRng) : cfg.faultDurationMs;
+  const faultMs =
+    cfg.fault === 'pause'
+      ? cfg.pauseDist.sample(faultRng)
+      : cfg.fault === 'spike'
+        ? cfg.spikeDurationDist.sample(faultRng)
+        : cfg.faultDurationMs;
   const spikeDelayMs = cfg.fault === 'spike' ? cfg.spikeDelayDist.sample(faultRng) : null;
   const faultEnd = failureAt + faultMs;
   const end = faultEnd + cfg.observeWindowMs;
@@ -131,104 +139,169 @@ export function runFailoverTrial(cfg: ResolvedFailoverConfig, seed: number, tria
     recoveredBy = leader;
   };
 
-  const cluster: ReplicationCluster = new ReplicationCluster(sim, nodes, net, {
-    nodes: n, endpoints, latency: cfg.latencyDist, disk: cfg.diskDist, modes, semiSyncTimeoutMs: null,
-    heartbeatMs: h, monitor: coordinatorMode ? n : null, gapResendMs: 2 * h, shipDelay: cfg.replicationDelayDist, shipLagMs,
-  }, {
-    onLeaderContact(node) {
-      election?.resetTimer(node);
+  const cluster: ReplicationCluster = new ReplicationCluster(
+    sim,
+    nodes,
+    net,
+    {
+      nodes: n,
+      endpoints,
+      latency: cfg.latencyDist,
+      disk: cfg.diskDist,
+      modes,
+      semiSyncTimeoutMs: null,
+      heartbeatMs: h,
+      monitor: coordinatorMode ? n : null,
+      gapResendMs: 2 * h,
+      shipDelay: cfg.replicationDelayDist,
+      shipLagMs,
     },
-    onHeartbeatAccepted(node, leader, term, sentAtMs) {
-      hbLeader[node] = leader;
-      hbTerm[node] = term;
-      hbSentAt[node] = sentAtMs;
-      checkRecovered(leader);
+    {
+      onLeaderContact(node) {
+        election?.resetTimer(node);
+      },
+      onHeartbeatAccepted(node, leader, term, sentAtMs) {
+        hbLeader[node] = leader;
+        hbTerm[node] = term;
+        hbSentAt[node] = sentAtMs;
+        checkRecovered(leader);
+      },
+      onMonitorHeartbeat(leader, term) {
+        coordinator?.heartbeat(leader, term);
+      },
+      onBecomeLeader(node, term) {
+        if (term >= newestTerm) {
+          newestTerm = term;
+          newestLeader = node;
+        }
+        episodeOpen = false;
+        if (cfg.fencing)
+          for (let x = 0; x < n; x++)
+            if (x !== node && cluster.role[x] === 'leader' && cluster.currentTerm[x] < term) cluster.fence(x);
+        checkRecovered(node); // with no other live follower, leading is recovering
+      },
+      onRoleChange: () => track(),
+      onTruncate(node, ids) {
+        if (node === 0 && sim.now >= failureAt) discarded += ids.length;
+      },
+      onAppend(_leader, index, writeId) {
+        const owner = idGivenTo.get(index);
+        if (owner !== undefined && owner !== writeId) reused++;
+      },
+      onCommit(_leader, index, writeId) {
+        history.ack(writeId, sim.now);
+        idGivenTo.set(index, writeId);
+        acked++;
+      },
     },
-    onMonitorHeartbeat(leader, term) {
-      coordinator?.heartbeat(leader, term);
-    },
-    onBecomeLeader(node, term) {
-      if (term >= newestTerm) {
-        newestTerm = term;
-        newestLeader = node;
-      }
-      episodeOpen = false;
-      if (cfg.fencing) for (let x = 0; x < n; x++) if (x !== node && cluster.role[x] === 'leader' && cluster.currentTerm[x] < term) cluster.fence(x);
-      checkRecovered(node); // with no other live follower, leading is recovering
-    },
-    onRoleChange: () => track(),
-    onTruncate(node, ids) {
-      if (node === 0 && sim.now >= failureAt) discarded += ids.length;
-    },
-    onAppend(_leader, index, writeId) {
-      const owner = idGivenTo.get(index);
-      if (owner !== undefined && owner !== writeId) reused++;
-    },
-    onCommit(_leader, index, writeId) {
-      history.ack(writeId, sim.now);
-      idGivenTo.set(index, writeId);
-      acked++;
-    },
-  });
+  );
 
   const onFailoverStart = (leader: number): void => {
     if (leaderAlive(leader)) unnecessary++;
     if (sim.now >= failureAt && detectedAt === null) detectedAt = sim.now;
   };
-  const election = coordinatorMode ? null : new RaftElection(sim, nodes, net, cluster, {
-    minMs: cfg.electionTimeoutMs[0], maxMs: cfg.electionTimeoutMs[1], disk: cfg.diskDist,
-  }, (_node, term) => {
-    if (!episodeOpen) {
-      episodeOpen = true;
-      onFailoverStart(newestLeader);
-    }
-    if (sim.now >= failureAt && recoveredAt === null) roundTerms.add(term);
-  });
-  const coordinator = !coordinatorMode ? null : new CoordinatorPromotion(sim, nodes, net, cluster,
-    cfg.detector === 'phi'
-      ? new PhiAccrualDetector({ threshold: cfg.phiThreshold, window: cfg.phiWindow, minStdDevMs: h / 10, firstIntervalMs: h })
-      : new TimeoutDetector(cfg.timeoutMs),
-    { queryTimeoutMs: h, disk: cfg.diskDist },
-    {
-      onSuspect(leader) {
-        onFailoverStart(leader);
-        if (sim.now >= failureAt && recoveredAt === null) promotionsAfterFailure++;
-      },
-    });
+  const election = coordinatorMode
+    ? null
+    : new RaftElection(
+        sim,
+        nodes,
+        net,
+        cluster,
+        {
+          minMs: cfg.electionTimeoutMs[0],
+          maxMs: cfg.electionTimeoutMs[1],
+          disk: cfg.diskDist,
+        },
+        (_node, term) => {
+          if (!episodeOpen) {
+            episodeOpen = true;
+            onFailoverStart(newestLeader);
+          }
+          if (sim.now >= failureAt && recoveredAt === null) roundTerms.add(term);
+        },
+      );
+  const coordinator = !coordinatorMode
+    ? null
+    : new CoordinatorPromotion(
+        sim,
+        nodes,
+        net,
+        cluster,
+        cfg.detector === 'phi'
+          ? new PhiAccrualDetector({
+              threshold: cfg.phiThreshold,
+              window: cfg.phiWindow,
+              minStdDevMs: h / 10,
+              firstIntervalMs: h,
+            })
+          : new TimeoutDetector(cfg.timeoutMs),
+        { queryTimeoutMs: h, disk: cfg.diskDist },
+        {
+          onSuspect(leader) {
+            onFailoverStart(leader);
+            if (sim.now >= failureAt && recoveredAt === null) promotionsAfterFailure++;
+          },
+        },
+      );
   nodes.onCrash(track);
   nodes.onRecover(track);
 
   // The leader's failure and its end.
   let partition = 0;
-  sim.on(FAULT_START, () => {
-    if (cfg.fault === 'crash') nodes.crash(0);
-    else if (cfg.fault === 'pause') cluster.gate.pause(0);
-    else if (spikeDelayMs !== null) net.startSpike(0, spikeDelayMs);
-    else partition = net.partition([0], Array.from({ length: endpoints - 1 }, (_, i) => i + 1));
-    track();
-  }, 'fault start');
-  sim.on(FAULT_END, () => {
-    if (cfg.fault === 'crash') nodes.recover(0);
-    else if (cfg.fault === 'pause') cluster.gate.resume(0);
-    else if (cfg.fault === 'spike') net.endSpike();
-    else net.heal(partition);
-    track();
-  }, 'fault end');
+  sim.on(
+    FAULT_START,
+    () => {
+      if (cfg.fault === 'crash') nodes.crash(0);
+      else if (cfg.fault === 'pause') cluster.gate.pause(0);
+      else if (spikeDelayMs !== null) net.startSpike(0, spikeDelayMs);
+      else
+        partition = net.partition(
+          [0],
+          Array.from({ length: endpoints - 1 }, (_, i) => i + 1),
+        );
+      track();
+    },
+    'fault start',
+  );
+  sim.on(
+    FAULT_END,
+    () => {
+      if (cfg.fault === 'crash') nodes.recover(0);
+      else if (cfg.fault === 'pause') cluster.gate.resume(0);
+      else if (cfg.fault === 'spike') net.endSpike();
+      else net.heal(partition);
+      track();
+    },
+    'fault end',
+  );
   sim.scheduleAt(failureAt, FAULT_START, 0);
   sim.scheduleAt(faultEnd, FAULT_END, 0);
 
   // Client writes: Poisson arrivals until writesEnd.
   const refusedRetry = (writeId: number) => () => {
     clientLeader = newestLeader;
-    if (!cluster.submitWrite(clientLeader, writeId)) { /* failed: stays unacknowledged */ }
+    if (!cluster.submitWrite(clientLeader, writeId)) {
+      /* failed: stays unacknowledged */
+    }
   };
-  sim.on(CLIENT_WRITE, (writeId) => {
-    history.write({ id: writeId, client: 0, session: 0, key: writeId, invokeMs: sim.now, timestamp: writeId });
-    writes++;
-    if (!cluster.submitWrite(clientLeader, writeId, refusedRetry(writeId))) refusedRetry(writeId)();
-    const next = sim.now + -Math.log(writeRng.nextOpenDouble()) / cfg.writeRate;
-    if (next < writesEnd) sim.scheduleAt(next, CLIENT_WRITE, writeId + 1);
-  }, 'client write');
+  sim.on(
+    CLIENT_WRITE,
+    (writeId) => {
+      history.write({
+        id: writeId,
+        client: 0,
+        session: 0,
+        key: writeId,
+        invokeMs: sim.now,
+        timestamp: writeId,
+      });
+      writes++;
+      if (!cluster.submitWrite(clientLeader, writeId, refusedRetry(writeId))) refusedRetry(writeId)();
+      const next = sim.now + -Math.log(writeRng.nextOpenDouble()) / cfg.writeRate;
+      if (next < writesEnd) sim.scheduleAt(next, CLIENT_WRITE, writeId + 1);
+    },
+    'client write',
+  );
   if (cfg.writeRate > 0) {
     const first = -Math.log(writeRng.nextOpenDouble()) / cfg.writeRate;
     if (first < writesEnd) sim.scheduleAt(first, CLIENT_WRITE, 0);
@@ -243,12 +316,19 @@ export function runFailoverTrial(cfg: ResolvedFailoverConfig, seed: number, tria
   let finalNode = -1;
   for (let x = 0; x < n; x++) {
     if (!nodes.isUp(x)) continue;
-    if (finalNode < 0) { finalNode = x; continue; }
-    const better = (cluster.role[x] === 'leader') !== (cluster.role[finalNode] === 'leader')
-      ? cluster.role[x] === 'leader'
-      : cluster.role[x] === 'leader'
-        ? cluster.currentTerm[x] > cluster.currentTerm[finalNode]
-        : !cluster.logs[x].isBehindOrEqual(cluster.logs[finalNode].lastTerm, cluster.logs[finalNode].lastIndex);
+    if (finalNode < 0) {
+      finalNode = x;
+      continue;
+    }
+    const better =
+      (cluster.role[x] === 'leader') !== (cluster.role[finalNode] === 'leader')
+        ? cluster.role[x] === 'leader'
+        : cluster.role[x] === 'leader'
+          ? cluster.currentTerm[x] > cluster.currentTerm[finalNode]
+          : !cluster.logs[x].isBehindOrEqual(
+              cluster.logs[finalNode].lastTerm,
+              cluster.logs[finalNode].lastIndex,
+            );
     if (better) finalNode = x;
   }
   const survivors = new Set(finalNode < 0 ? [] : cluster.logs[finalNode].writes());

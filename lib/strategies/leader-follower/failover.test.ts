@@ -30,7 +30,10 @@ describe('failure detectors', () => {
 describe('failover: detection and recovery against their analytic forms', () => {
   it('coordinator, timeout detector: detection = T + d - phase; recovery = detection + 4d + disk', () => {
     const T = 300;
-    const { trials } = runFailoverWithTrials({ ...exact, election: 'coordinator', timeoutMs: T, heartbeatMs: 50, trials: 60, writeRate: 0.05 }, 1);
+    const { trials } = runFailoverWithTrials(
+      { ...exact, election: 'coordinator', timeoutMs: T, heartbeatMs: 50, trials: 60, writeRate: 0.05 },
+      1,
+    );
     for (const t of trials) {
       expect(t.detectionMs).toBeCloseTo(T + d - t.phaseMs, 6);
       // query out and back (2d), promote (d), persist the term (disk), first heartbeat (d)
@@ -44,13 +47,19 @@ describe('failover: detection and recovery against their analytic forms', () => 
   it('coordinator, phi detector with steady heartbeats: detection = h + z (h/10) + d - phase', () => {
     const h = 50;
     const z = -normalQuantile(1e-8);
-    const { trials } = runFailoverWithTrials({ ...exact, election: 'coordinator', detector: 'phi', heartbeatMs: h, trials: 30, writeRate: 0 }, 2);
+    const { trials } = runFailoverWithTrials(
+      { ...exact, election: 'coordinator', detector: 'phi', heartbeatMs: h, trials: 30, writeRate: 0 },
+      2,
+    );
     for (const t of trials) expect(t.detectionMs).toBeCloseTo(h + z * (h / 10) + d - t.phaseMs, 6);
   });
 
   it('raft: detection within [min + d - phase, max + d - phase]; a one-round election recovers after disk + d + disk + d + d', () => {
     const [min, max] = [150, 300];
-    const { trials } = runFailoverWithTrials({ ...exact, election: 'raft', electionTimeoutMs: [min, max], trials: 80, writeRate: 0 }, 3);
+    const { trials } = runFailoverWithTrials(
+      { ...exact, election: 'raft', electionTimeoutMs: [min, max], trials: 80, writeRate: 0 },
+      3,
+    );
     let oneRound = 0;
     for (const t of trials) {
       const detection = t.detectionMs as number;
@@ -65,8 +74,15 @@ describe('failover: detection and recovery against their analytic forms', () => 
   });
 
   it('raft: recovery is never shorter than the minimum election timeout minus the heartbeat interval', () => {
-    for (const [range, seed] of [[[150, 151], 4], [[150, 300], 5], [[100, 400], 6]] as [[number, number], number][]) {
-      const { trials } = runFailoverWithTrials({ election: 'raft', electionTimeoutMs: range, heartbeatMs: 50, trials: 100 }, seed);
+    for (const [range, seed] of [
+      [[150, 151], 4],
+      [[150, 300], 5],
+      [[100, 400], 6],
+    ] as [[number, number], number][]) {
+      const { trials } = runFailoverWithTrials(
+        { election: 'raft', electionTimeoutMs: range, heartbeatMs: 50, trials: 100 },
+        seed,
+      );
       const recovered = trials.filter((t) => t.recoveryMs !== null);
       expect(recovered.length).toBeGreaterThan(90);
       for (const t of recovered) expect(t.recoveryMs as number).toBeGreaterThanOrEqual(range[0] - 50);
@@ -90,12 +106,18 @@ describe('failover: acknowledged writes', () => {
   it('sync replication to the promoted follower loses no acknowledged write; async loses some, as the history checker counts them', () => {
     for (const asyncFollowers of [0, 3]) {
       // 5 nodes: asyncFollowers 3 leaves one sync follower; the coordinator promotes the most up-to-date.
-      const { result, trials } = runFailoverWithTrials({ election: 'coordinator', asyncFollowers, trials: 150, writeRate: 0.2 }, 8);
+      const { result, trials } = runFailoverWithTrials(
+        { election: 'coordinator', asyncFollowers, trials: 150, writeRate: 0.2 },
+        8,
+      );
       expect(result.acked_writes).toBeGreaterThan(10000);
       expect(result.acked_writes_lost).toBe(0);
       for (const t of trials) expect(t.ackedWritesLostDirect).toBe(0);
     }
-    const { result, trials } = runFailoverWithTrials({ election: 'coordinator', asyncFollowers: 4, trials: 150, writeRate: 0.2 }, 8);
+    const { result, trials } = runFailoverWithTrials(
+      { election: 'coordinator', asyncFollowers: 4, trials: 150, writeRate: 0.2 },
+      8,
+    );
     expect(result.acked_writes_lost).toBeGreaterThan(0);
     for (const t of trials) expect(t.ackedWritesLost).toBe(t.ackedWritesLostDirect);
     // Each lost write's autoincrement id is reissued by the new leader (GitHub, 2012).
@@ -103,7 +125,9 @@ describe('failover: acknowledged writes', () => {
   }, 60_000);
 
   it('raft with all followers sync loses nothing; async loses, checker and direct count agree', () => {
-    expect(runFailover({ election: 'raft', asyncFollowers: 0, trials: 100, writeRate: 0.2 }, 9).acked_writes_lost).toBe(0);
+    expect(
+      runFailover({ election: 'raft', asyncFollowers: 0, trials: 100, writeRate: 0.2 }, 9).acked_writes_lost,
+    ).toBe(0);
     const { result, trials } = runFailoverWithTrials({ election: 'raft', trials: 150, writeRate: 0.2 }, 9);
     expect(result.acked_writes_lost).toBeGreaterThan(0);
     for (const t of trials) expect(t.ackedWritesLost).toBe(t.ackedWritesLostDirect);
@@ -111,7 +135,10 @@ describe('failover: acknowledged writes', () => {
 
   it('stale followers never win against up-to-date ones, with the coordinator or an election', () => {
     for (const election of ['coordinator', 'raft'] as const) {
-      const { trials } = runFailoverWithTrials({ election, staleFollowers: 2, staleLagMs: 200, trials: 50 }, 10);
+      const { trials } = runFailoverWithTrials(
+        { election, staleFollowers: 2, staleLagMs: 200, trials: 50 },
+        10,
+      );
       for (const t of trials) expect([1, 2]).toContain(t.newLeader);
     }
   }, 30_000);
@@ -119,7 +146,12 @@ describe('failover: acknowledged writes', () => {
 
 describe('failover: split brain, unnecessary failovers, rejoin', () => {
   it('a partitioned async leader keeps accepting writes until the partition heals: split brain, lost and discarded writes; fencing ends it at the takeover', () => {
-    const base = { election: 'coordinator' as const, fault: 'partition' as const, faultDurationMs: 2000, trials: 40 };
+    const base = {
+      election: 'coordinator' as const,
+      fault: 'partition' as const,
+      faultDurationMs: 2000,
+      trials: 40,
+    };
     const open = runFailoverWithTrials(base, 11);
     const fenced = runFailoverWithTrials({ ...base, fencing: true }, 11);
     for (const t of open.trials) {
@@ -134,7 +166,12 @@ describe('failover: split brain, unnecessary failovers, rejoin', () => {
   }, 30_000);
 
   it('pauses: a longer timeout means fewer unnecessary failovers and longer recovery from crashes', () => {
-    const pause = { election: 'coordinator' as const, fault: 'pause' as const, pause: 'uniform(0,2000)', trials: 100 };
+    const pause = {
+      election: 'coordinator' as const,
+      fault: 'pause' as const,
+      pause: 'uniform(0,2000)',
+      trials: 100,
+    };
     const short = runFailover({ ...pause, timeoutMs: 300 }, 12);
     const long = runFailover({ ...pause, timeoutMs: 1500 }, 12);
     expect(short.unnecessary_failovers).toBeGreaterThan(long.unnecessary_failovers + 30);
@@ -143,7 +180,9 @@ describe('failover: split brain, unnecessary failovers, rejoin', () => {
     expect(short.intervals.unnecessary_failover_trials.high).toBeGreaterThan(1 - 300 / 2000 - 0.05);
     const crashShort = runFailover({ election: 'coordinator', timeoutMs: 300, trials: 50 }, 13);
     const crashLong = runFailover({ election: 'coordinator', timeoutMs: 1500, trials: 50 }, 13);
-    expect(crashLong.recovery_ms.mean as number).toBeGreaterThan((crashShort.recovery_ms.mean as number) + 1000);
+    expect(crashLong.recovery_ms.mean as number).toBeGreaterThan(
+      (crashShort.recovery_ms.mean as number) + 1000,
+    );
   }, 60_000);
 
   it('is a pure function of (config, seed)', () => {
@@ -152,9 +191,17 @@ describe('failover: split brain, unnecessary failovers, rejoin', () => {
   });
 
   it('refuses bad input naming the field', () => {
-    expect(refusedParameter(() => runFailover({ electionTimeoutMs: [300, 150] }, 1))).toBe('electionTimeoutMs');
-    expect(refusedParameter(() => runFailover({ election: 'coordinator', heartbeatMs: 500, timeoutMs: 500 }, 1))).toBe('heartbeatMs');
-    expect(refusedParameter(() => runFailover({ election: 'raft', heartbeatMs: 200, electionTimeoutMs: [150, 300] }, 1))).toBe('heartbeatMs');
+    expect(refusedParameter(() => runFailover({ electionTimeoutMs: [300, 150] }, 1))).toBe(
+      'electionTimeoutMs',
+    );
+    expect(
+      refusedParameter(() => runFailover({ election: 'coordinator', heartbeatMs: 500, timeoutMs: 500 }, 1)),
+    ).toBe('heartbeatMs');
+    expect(
+      refusedParameter(() =>
+        runFailover({ election: 'raft', heartbeatMs: 200, electionTimeoutMs: [150, 300] }, 1),
+      ),
+    ).toBe('heartbeatMs');
     expect(refusedParameter(() => runFailover({ nodes: 3, staleFollowers: 3 }, 1))).toBe('staleFollowers');
     expect(refusedParameter(() => runFailover({ writeRate: -0.1 }, 1))).toBe('writeRate');
     expect(refusedParameter(() => runFailover({ detector: 'phi' }, 1))).toBe('detector');

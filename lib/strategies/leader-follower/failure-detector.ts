@@ -90,7 +90,8 @@ export class PhiAccrualDetector implements FailureDetector {
   /** Mean and standard deviation of the inter-arrival times (a bootstrap interval before the first). */
   fit(): { mean: number; sd: number } {
     const xs = this.intervals;
-    if (xs.length === 0) return { mean: this.firstIntervalMs, sd: Math.max(this.minStdDevMs, this.firstIntervalMs / 4) };
+    if (xs.length === 0)
+      return { mean: this.firstIntervalMs, sd: Math.max(this.minStdDevMs, this.firstIntervalMs / 4) };
     let sum = 0;
     for (const x of xs) sum += x;
     const mean = sum / xs.length;

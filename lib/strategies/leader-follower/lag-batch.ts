@@ -22,4 +22,6 @@ export function lagBatchSummary(config: Partial<LagConfig>, seed: number): Resul
 }
 
 /** The lag model as the sweep pool runs it: one run per batch. */
-export const lagBatchModel = oneRunBatchModel((params: LagBatchParams, seed) => lagBatchSummary(params.config, seed));
+export const lagBatchModel = oneRunBatchModel((params: LagBatchParams, seed) =>
+  lagBatchSummary(params.config, seed),
+);

@@ -1,6 +1,12 @@
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/index.js';
-import { choiceField, distributionField, positiveField, refuseUnknownFields, wholeField } from './validate.js';
+import {
+  choiceField,
+  distributionField,
+  positiveField,
+  refuseUnknownFields,
+  wholeField,
+} from './validate.js';
 
 /**
  * Read-routing policies, in issue 5's order (item 4; Kleppmann, Designing Data-Intensive
@@ -16,10 +22,18 @@ import { choiceField, distributionField, positiveField, refuseUnknownFields, who
  * - `'lag-bounded'`: a random follower among those lagging at most `maxLagMs` (monitoring's view
  *   of the oldest unapplied entry's age); the leader if there is none.
  */
-export type ReadRouting = 'random' | 'sticky' | 'leader-for-own' | 'leader-window' | 'client-position' | 'lag-bounded';
+export type ReadRouting =
+  'random' | 'sticky' | 'leader-for-own' | 'leader-window' | 'client-position' | 'lag-bounded';
 
 /** The policies in issue 5's order. */
-export const READ_ROUTINGS: readonly ReadRouting[] = ['random', 'sticky', 'leader-for-own', 'leader-window', 'client-position', 'lag-bounded'];
+export const READ_ROUTINGS: readonly ReadRouting[] = [
+  'random',
+  'sticky',
+  'leader-for-own',
+  'leader-window',
+  'client-position',
+  'lag-bounded',
+];
 
 /**
  * Replication lag and read routing (issue 5, item 4): keys spread over partitions, each with a
@@ -96,7 +110,8 @@ export interface ResolvedLagConfig extends LagConfig {
 }
 
 function probability(field: string, value: unknown): number {
-  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new ParameterError(field, String(value), 'a number from 0 to 1');
+  if (!(typeof value === 'number' && value >= 0 && value <= 1))
+    throw new ParameterError(field, String(value), 'a number from 0 to 1');
   return value;
 }
 
@@ -117,7 +132,8 @@ export function validateLagConfig(config: Partial<LagConfig> = {}): ResolvedLagC
   const clientDist = distributionField('clientLatency', c.clientLatency);
   positiveField('windowMs', c.windowMs, 'ms', true);
   positiveField('maxLagMs', c.maxLagMs, 'ms', true);
-  if (typeof c.positionWait !== 'boolean') throw new ParameterError('positionWait', String(c.positionWait), 'true or false');
+  if (typeof c.positionWait !== 'boolean')
+    throw new ParameterError('positionWait', String(c.positionWait), 'true or false');
   wholeField('clients', c.clients, 1, 10000);
   wholeField('keys', c.keys, 1, 2 ** 24);
   positiveField('zipf', c.zipf, 'exponent', true);
@@ -127,8 +143,16 @@ export function validateLagConfig(config: Partial<LagConfig> = {}): ResolvedLagC
   probability('replyRatio', c.replyRatio);
   let crashDists: ResolvedLagConfig['crashDists'] = null;
   if (c.followerCrash !== null) {
-    if (typeof c.followerCrash !== 'object') throw new ParameterError('followerCrash', String(c.followerCrash), '{ ttf, ttr } distributions, or null');
-    crashDists = { ttf: distributionField('followerCrash.ttf', c.followerCrash.ttf), ttr: distributionField('followerCrash.ttr', c.followerCrash.ttr) };
+    if (typeof c.followerCrash !== 'object')
+      throw new ParameterError(
+        'followerCrash',
+        String(c.followerCrash),
+        '{ ttf, ttr } distributions, or null',
+      );
+    crashDists = {
+      ttf: distributionField('followerCrash.ttf', c.followerCrash.ttf),
+      ttr: distributionField('followerCrash.ttr', c.followerCrash.ttr),
+    };
   }
   return { ...c, replicationDist, clientDist, crashDists };
 }

@@ -19,7 +19,8 @@ import { runLag, type LagResult, type LagRun } from './run-lag.js';
  */
 export const lagExperiment = commandExperiment<LagConfig, LagResult>({
   name: 'lag',
-  description: 'asynchronous followers and read routing: read-your-writes, monotonic-read and consistent-prefix violations, replication lag (replilab lag)',
+  description:
+    'asynchronous followers and read routing: read-your-writes, monotonic-read and consistent-prefix violations, replication lag (replilab lag)',
   trialsUnit: 'independent runs of ops operations per cell',
   command: lagCommand,
   fromFlags: lagRunFromFlags,

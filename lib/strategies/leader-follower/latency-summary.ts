@@ -25,5 +25,13 @@ export interface LatencySummaryMs {
 export function latencySummary(h: LogHistogram): LatencySummaryMs {
   const none = h.total === 0;
   const q = (p: number): number | null => (none ? null : h.quantile(p));
-  return { mean: none ? null : h.mean(), p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: none ? null : h.max, samples: h.total };
+  return {
+    mean: none ? null : h.mean(),
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    p999: q(0.999),
+    max: none ? null : h.max,
+    samples: h.total,
+  };
 }

@@ -138,9 +138,18 @@ function validate(config: Partial<LogFormatConfig>): ResolvedLogFormatConfig {
   const kinds = ['insert', 'now', 'rand', 'update'] as const;
   const mix = c.mix as Partial<StatementMix> | null;
   const shares = kinds.map((k) => mix?.[k]);
-  if (mix === null || typeof mix !== 'object' || shares.some((x) => !(typeof x === 'number' && x >= 0))
-    || Math.abs((shares as number[]).reduce((a, b) => a + b, 0) - 1) > 1e-9 || Object.keys(mix).some((k) => !(kinds as readonly string[]).includes(k))) {
-    throw new ParameterError('mix', JSON.stringify(c.mix), '{ insert, now, rand, update }: shares >= 0 summing to 1');
+  if (
+    mix === null ||
+    typeof mix !== 'object' ||
+    shares.some((x) => !(typeof x === 'number' && x >= 0)) ||
+    Math.abs((shares as number[]).reduce((a, b) => a + b, 0) - 1) > 1e-9 ||
+    Object.keys(mix).some((k) => !(kinds as readonly string[]).includes(k))
+  ) {
+    throw new ParameterError(
+      'mix',
+      JSON.stringify(c.mix),
+      '{ insert, now, rand, update }: shares >= 0 summing to 1',
+    );
   }
   wholeField('rowsPerUpdate', c.rowsPerUpdate, 1);
   positiveField('clockResolutionMs', c.clockResolutionMs);
@@ -174,9 +183,23 @@ export function runLogFormats(config: Partial<LogFormatConfig>, seed: number): L
     t += -Math.log(rng.nextOpenDouble()) / cfg.ratePerMs;
     const durationMs = cfg.durationDist.sample(rng);
     const u = rng.nextDouble();
-    const kind = u < cfg.mix.insert ? 'insert' : u < cfg.mix.insert + cfg.mix.now ? 'now' : u < cfg.mix.insert + cfg.mix.now + cfg.mix.rand ? 'rand' : 'update';
+    const kind =
+      u < cfg.mix.insert
+        ? 'insert'
+        : u < cfg.mix.insert + cfg.mix.now
+          ? 'now'
+          : u < cfg.mix.insert + cfg.mix.now + cfg.mix.rand
+            ? 'rand'
+            : 'update';
     const randValue = kind === 'rand' ? rng.nextDouble() : 0;
-    txs.push({ startMs: t, randValue, commitMs: t + durationMs, durationMs, kind, rows: kind === 'update' ? cfg.rowsPerUpdate : 1 });
+    txs.push({
+      startMs: t,
+      randValue,
+      commitMs: t + durationMs,
+      durationMs,
+      kind,
+      rows: kind === 'update' ? cfg.rowsPerUpdate : 1,
+    });
   }
   // Autoincrement ids at the leader: in execution (start) order among inserts.
   const leaderId = new Map<Transaction, number>();
@@ -191,8 +214,12 @@ export function runLogFormats(config: Partial<LogFormatConfig>, seed: number): L
   for (const tx of txs) statements[tx.kind]++;
 
   return LOG_FORMATS.map((format) => {
-    const cost = (tx: Transaction): number => (format === 'statement' ? tx.durationMs
-      : format === 'row' ? tx.rows * cfg.rowApplyMs : (tx.rows * cfg.walBytesPerRow) / cfg.walApplyBytesPerMs);
+    const cost = (tx: Transaction): number =>
+      format === 'statement'
+        ? tx.durationMs
+        : format === 'row'
+          ? tx.rows * cfg.rowApplyMs
+          : (tx.rows * cfg.walBytesPerRow) / cfg.walApplyBytesPerMs;
     const lag = new LogHistogram();
     const cause = { autoincrement: 0, now: 0, rand: 0 };
     let free = 0;
@@ -205,11 +232,20 @@ export function runLogFormats(config: Partial<LogFormatConfig>, seed: number): L
       const applyStart = Math.max(free, arrival[i]);
       free = applyStart + c;
       lag.record(free - tx.commitMs);
-      bytes += format === 'statement' ? cfg.statementBytes : format === 'row' ? tx.rows * cfg.rowBytes : tx.rows * cfg.walBytesPerRow;
+      bytes +=
+        format === 'statement'
+          ? cfg.statementBytes
+          : format === 'row'
+            ? tx.rows * cfg.rowBytes
+            : tx.rows * cfg.walBytesPerRow;
       if (format !== 'statement') return;
       // Naive replay: the follower's own counter, clock and random numbers.
       if (tx.kind === 'insert' && followerNext++ !== leaderId.get(tx)) cause.autoincrement++;
-      if (tx.kind === 'now' && Math.floor(tx.startMs / cfg.clockResolutionMs) !== Math.floor(applyStart / cfg.clockResolutionMs)) cause.now++;
+      if (
+        tx.kind === 'now' &&
+        Math.floor(tx.startMs / cfg.clockResolutionMs) !== Math.floor(applyStart / cfg.clockResolutionMs)
+      )
+        cause.now++;
       if (tx.kind === 'rand' && followerRng.nextDouble() !== tx.randValue) cause.rand++;
     });
     const perTx = costSum / log.length;

@@ -43,13 +43,37 @@ export class RaftElection {
     this.votes = new Int32Array(n);
     this.majority = Math.floor(n / 2) + 1;
     const gate = cluster.gate;
-    nodes.on(ELECTION_TIMER, gate.message((node: number, generation: number) => this.onTimer(node, generation)), 'election timer');
-    nodes.on(CANDIDACY_PERSISTED, gate.message((node: number, term: number) => this.onCandidacyPersisted(node, term)), 'candidacy persisted');
-    nodes.on(VOTE_PERSISTED, gate.message((node: number, candidate: number, term: number) => {
-      net.send(node, candidate, VOTE, term, 1);
-    }), 'vote persisted');
-    net.on(REQUEST_VOTE, gate.message((to: number, from: number, term: number, lastIndex: number, lastTerm: number) => this.onRequestVote(to, from, term, lastIndex, lastTerm)), 'request vote');
-    net.on(VOTE, gate.message((to: number, from: number, term: number, granted: number) => this.onVote(to, from, term, granted)), 'vote');
+    nodes.on(
+      ELECTION_TIMER,
+      gate.message((node: number, generation: number) => this.onTimer(node, generation)),
+      'election timer',
+    );
+    nodes.on(
+      CANDIDACY_PERSISTED,
+      gate.message((node: number, term: number) => this.onCandidacyPersisted(node, term)),
+      'candidacy persisted',
+    );
+    nodes.on(
+      VOTE_PERSISTED,
+      gate.message((node: number, candidate: number, term: number) => {
+        net.send(node, candidate, VOTE, term, 1);
+      }),
+      'vote persisted',
+    );
+    net.on(
+      REQUEST_VOTE,
+      gate.message((to: number, from: number, term: number, lastIndex: number, lastTerm: number) =>
+        this.onRequestVote(to, from, term, lastIndex, lastTerm),
+      ),
+      'request vote',
+    );
+    net.on(
+      VOTE,
+      gate.message((to: number, from: number, term: number, granted: number) =>
+        this.onVote(to, from, term, granted),
+      ),
+      'vote',
+    );
     nodes.onRecover((node) => {
       if (node < n) this.resetTimer(node);
     });
@@ -87,10 +111,17 @@ export class RaftElection {
       return;
     }
     const log = c.logs[node];
-    for (let v = 0; v < this.n; v++) if (v !== node) this.net.send(node, v, REQUEST_VOTE, term, log.lastIndex, log.lastTerm);
+    for (let v = 0; v < this.n; v++)
+      if (v !== node) this.net.send(node, v, REQUEST_VOTE, term, log.lastIndex, log.lastTerm);
   }
 
-  private onRequestVote(voter: number, candidate: number, term: number, lastIndex: number, lastTerm: number): void {
+  private onRequestVote(
+    voter: number,
+    candidate: number,
+    term: number,
+    lastIndex: number,
+    lastTerm: number,
+  ): void {
     const c = this.cluster;
     if (term > c.currentTerm[voter]) c.stepDown(voter, term);
     const free = c.votedFor[voter] === -1 || c.votedFor[voter] === candidate;

@@ -28,7 +28,10 @@ function maxErlang2Moments(k: number, rate: number): { mean: number; sd: number 
 
 describe('runCommit', () => {
   it('sync with constant delays: every commit takes exactly 2d + disk', () => {
-    const r = runCommit({ mode: 'sync', followers: 3, latency: 'const(2)', disk: 'const(0.5)', writes: 500, writeRate: 0.01 }, 1);
+    const r = runCommit(
+      { mode: 'sync', followers: 3, latency: 'const(2)', disk: 'const(0.5)', writes: 500, writeRate: 0.01 },
+      1,
+    );
     expect(r.acked_writes).toBe(500);
     expect(r.commit_latency_ms.p50).toBeCloseTo(4.5, 2);
     expect(r.commit_latency_ms.max).toBeCloseTo(4.5, 9);
@@ -36,8 +39,11 @@ describe('runCommit', () => {
     expect(r.acked_writes_at_risk.max).toBe(0);
   });
 
-  it('async with constant delays: a commit takes the leader\'s disk write only, and writes are at risk for 1 ms + disk', () => {
-    const r = runCommit({ mode: 'async', followers: 2, latency: 'const(1)', disk: 'const(0.5)', writes: 4000, writeRate: 0.5 }, 2);
+  it("async with constant delays: a commit takes the leader's disk write only, and writes are at risk for 1 ms + disk", () => {
+    const r = runCommit(
+      { mode: 'async', followers: 2, latency: 'const(1)', disk: 'const(0.5)', writes: 4000, writeRate: 0.5 },
+      2,
+    );
     expect(r.commit_latency_ms.max).toBeCloseTo(0.5, 9);
     expect(r.copies_at_commit).toBe(1);
     // A write is acknowledged at arrival + 0.5 and durable on a follower at arrival + 1.5: each is
@@ -49,35 +55,91 @@ describe('runCommit', () => {
   for (const k of [1, 2, 4]) {
     it(`sync with exponential delays (k=${k}): mean commit = E[max of ${k} Erlang-2 round trips]`, () => {
       const writes = 20000;
-      const r = runCommit({ mode: 'sync', followers: k, latency: 'exp(1)', disk: 'const(0)', writes, writeRate: 0.01, heartbeatMs: 1000 }, 3 + k);
+      const r = runCommit(
+        {
+          mode: 'sync',
+          followers: k,
+          latency: 'exp(1)',
+          disk: 'const(0)',
+          writes,
+          writeRate: 0.01,
+          heartbeatMs: 1000,
+        },
+        3 + k,
+      );
       const { mean, sd } = maxErlang2Moments(k, 1);
       expect(r.acked_writes).toBe(writes);
       // The histogram's mean is the exact sample mean; 4 standard errors.
-      expect(Math.abs((r.commit_latency_ms.mean as number) - mean)).toBeLessThan(4 * sd / Math.sqrt(writes));
+      expect(Math.abs((r.commit_latency_ms.mean as number) - mean)).toBeLessThan(
+        (4 * sd) / Math.sqrt(writes),
+      );
     }, 30_000);
   }
 
   it('sync waits for the sync followers only: 1 of 3 sync matches k = 1', () => {
     const writes = 20000;
-    const r = runCommit({ mode: 'sync', followers: 3, syncFollowers: 1, latency: 'exp(1)', disk: 'const(0)', writes, writeRate: 0.01, heartbeatMs: 1000 }, 9);
+    const r = runCommit(
+      {
+        mode: 'sync',
+        followers: 3,
+        syncFollowers: 1,
+        latency: 'exp(1)',
+        disk: 'const(0)',
+        writes,
+        writeRate: 0.01,
+        heartbeatMs: 1000,
+      },
+      9,
+    );
     const { mean, sd } = maxErlang2Moments(1, 1);
-    expect(Math.abs((r.commit_latency_ms.mean as number) - mean)).toBeLessThan(4 * sd / Math.sqrt(writes));
+    expect(Math.abs((r.commit_latency_ms.mean as number) - mean)).toBeLessThan((4 * sd) / Math.sqrt(writes));
   });
 
-  it('semi-sync: a slow sync follower is replaced after the timeout, and commits return to the fast follower\'s latency', () => {
-    const slow = runCommit({ mode: 'semi-sync', followers: 2, latency: 'const(1)', followerLatency: ['const(50)'], disk: 'const(0)', semiSyncTimeoutMs: 10, writes: 2000, writeRate: 0.1 }, 4);
+  it("semi-sync: a slow sync follower is replaced after the timeout, and commits return to the fast follower's latency", () => {
+    const slow = runCommit(
+      {
+        mode: 'semi-sync',
+        followers: 2,
+        latency: 'const(1)',
+        followerLatency: ['const(50)'],
+        disk: 'const(0)',
+        semiSyncTimeoutMs: 10,
+        writes: 2000,
+        writeRate: 0.1,
+      },
+      4,
+    );
     expect(slow.semi_sync_switches).toBe(1);
     expect(slow.commit_latency_ms.p50).toBeCloseTo(2, 2);
     expect(slow.commit_latency_ms.max).toBeLessThanOrEqual(10 + 1e-9);
     expect(slow.acked_writes_at_risk.max).toBe(0);
     // Plain sync with the same slow follower pays its 100 ms round trip on every write.
-    const sync = runCommit({ mode: 'sync', followers: 2, syncFollowers: 1, latency: 'const(1)', followerLatency: ['const(50)'], disk: 'const(0)', writes: 200, writeRate: 0.1 }, 4);
+    const sync = runCommit(
+      {
+        mode: 'sync',
+        followers: 2,
+        syncFollowers: 1,
+        latency: 'const(1)',
+        followerLatency: ['const(50)'],
+        disk: 'const(0)',
+        writes: 200,
+        writeRate: 0.1,
+      },
+      4,
+    );
     expect(sync.commit_latency_ms.p50).toBeCloseTo(100, 1);
   });
 
   it('semi-sync: a sync follower that crashes is replaced; sync stops committing until it returns', () => {
     const outage = [{ follower: 1, startMs: 1000, endMs: 3000 }];
-    const base = { followers: 2, latency: 'const(1)', disk: 'const(0)', writes: 1000, writeRate: 0.2, outages: outage };
+    const base = {
+      followers: 2,
+      latency: 'const(1)',
+      disk: 'const(0)',
+      writes: 1000,
+      writeRate: 0.2,
+      outages: outage,
+    };
     const semi = runCommit({ ...base, mode: 'semi-sync', semiSyncTimeoutMs: 10 }, 5);
     expect(semi.semi_sync_switches).toBeGreaterThanOrEqual(1);
     expect(semi.commit_latency_ms.max).toBeLessThanOrEqual(10 + 1e-9);
@@ -97,7 +159,9 @@ describe('runCommit', () => {
   it('refuses bad input naming the field', () => {
     expect(refusedParameter(() => runCommit({ followers: 0 }, 1))).toBe('followers');
     expect(refusedParameter(() => runCommit({ writeRate: -1 }, 1))).toBe('writeRate');
-    expect(refusedParameter(() => runCommit({ mode: 'sync', syncFollowers: 3, followers: 2 }, 1))).toBe('syncFollowers');
+    expect(refusedParameter(() => runCommit({ mode: 'sync', syncFollowers: 3, followers: 2 }, 1))).toBe(
+      'syncFollowers',
+    );
     expect(refusedParameter(() => runCommit({ latency: 'exp(-1)' }, 1))).toBe('latency');
     expect(refusedParameter(() => runCommit({ bogus: 1 } as never, 1))).toBe('bogus');
   });

@@ -81,27 +81,45 @@ export function runCommit(config: Partial<CommitConfig>, seed: number): CommitRe
   let acked = 0;
   let copies = 0;
 
-  const cluster: ReplicationCluster = new ReplicationCluster(sim, nodes, net, {
-    nodes: n, endpoints: n, latency: cfg.latencyDist, disk: cfg.diskDist, modes: followerModes(cfg),
-    semiSyncTimeoutMs: cfg.mode === 'semi-sync' ? cfg.semiSyncTimeoutMs : null,
-    heartbeatMs: cfg.heartbeatMs, monitor: null, shipDelay: null, shipLagMs: new Array<number>(n).fill(0), gapResendMs: cfg.heartbeatMs,
-  }, {
-    onDurable(node, index) {
-      const times = durableAt[node];
-      while (times.length < index) times.push(sim.now);
+  const cluster: ReplicationCluster = new ReplicationCluster(
+    sim,
+    nodes,
+    net,
+    {
+      nodes: n,
+      endpoints: n,
+      latency: cfg.latencyDist,
+      disk: cfg.diskDist,
+      modes: followerModes(cfg),
+      semiSyncTimeoutMs: cfg.mode === 'semi-sync' ? cfg.semiSyncTimeoutMs : null,
+      heartbeatMs: cfg.heartbeatMs,
+      monitor: null,
+      shipDelay: null,
+      shipLagMs: new Array<number>(n).fill(0),
+      gapResendMs: cfg.heartbeatMs,
     },
-    onCommit(_leader, index, writeId) {
-      commitMs[writeId] = sim.now;
-      commitAtIndex[index] = sim.now;
-      latency.record(sim.now - arrivals[writeId]);
-      acked++;
-      for (let node = 0; node < n; node++) if (cluster.durableIndex[node] >= index) copies++;
-      if (acked === cfg.writes) sim.stop();
+    {
+      onDurable(node, index) {
+        const times = durableAt[node];
+        while (times.length < index) times.push(sim.now);
+      },
+      onCommit(_leader, index, writeId) {
+        commitMs[writeId] = sim.now;
+        commitAtIndex[index] = sim.now;
+        latency.record(sim.now - arrivals[writeId]);
+        acked++;
+        for (let node = 0; node < n; node++) if (cluster.durableIndex[node] >= index) copies++;
+        if (acked === cfg.writes) sim.stop();
+      },
     },
-  });
-  sim.on(CLIENT_WRITE, (writeId) => {
-    cluster.submitWrite(0, writeId);
-  }, 'client write');
+  );
+  sim.on(
+    CLIENT_WRITE,
+    (writeId) => {
+      cluster.submitWrite(0, writeId);
+    },
+    'client write',
+  );
   for (let w = 0; w < cfg.writes; w++) sim.scheduleAt(arrivals[w], CLIENT_WRITE, w);
   cluster.start();
   const last = arrivals[cfg.writes - 1];
@@ -150,7 +168,11 @@ function durableBy(times: readonly number[], t: number): number {
 }
 
 function exposure(
-  cfg: ResolvedCommitConfig, arrivals: Float64Array, commitAtIndex: Float64Array, durableAt: number[][], rng: ReturnType<typeof deriveStream>,
+  cfg: ResolvedCommitConfig,
+  arrivals: Float64Array,
+  commitAtIndex: Float64Array,
+  durableAt: number[][],
+  rng: ReturnType<typeof deriveStream>,
 ): CommitResult['acked_writes_at_risk'] {
   const start = arrivals[0];
   const end = arrivals[arrivals.length - 1];

@@ -4,7 +4,11 @@
  */
 import { proportion, type CountEstimate } from '../../check/index.js';
 import { LogHistogram } from '../../stats/index.js';
-import { validateFailoverConfig, type FailoverConfig, type ResolvedFailoverConfig } from './failover-config.js';
+import {
+  validateFailoverConfig,
+  type FailoverConfig,
+  type ResolvedFailoverConfig,
+} from './failover-config.js';
 import { runFailoverTrial, type FailoverTrialOutcome } from './failover-trial.js';
 
 /** Mean, quantiles and maximum over trials, ms (null when no trial had a value), and how many trials had one. */
@@ -62,7 +66,14 @@ export interface FailoverRun {
 function quantiles(h: LogHistogram): TrialQuantilesMs {
   const none = h.total === 0;
   const q = (p: number) => (none ? null : h.quantile(p));
-  return { mean: none ? null : h.mean(), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: none ? null : h.max, samples: h.total };
+  return {
+    mean: none ? null : h.mean(),
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: none ? null : h.max,
+    samples: h.total,
+  };
 }
 
 /**

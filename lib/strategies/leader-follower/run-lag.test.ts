@@ -27,11 +27,16 @@ describe('runLag: routing policies against the history checkers', () => {
   });
 
   it('client-position (redirect or wait): no read-your-writes and no monotonic-read violation, few leader reads', () => {
-    for (const r of [results['client-position'], runLag({ routing: 'client-position', positionWait: true, ops }, 1)]) {
+    for (const r of [
+      results['client-position'],
+      runLag({ routing: 'client-position', positionWait: true, ops }, 1),
+    ]) {
       expect(r.intervals.ryw_violations.count).toBe(0);
       expect(r.intervals.monotonic_read_violations.count).toBe(0);
     }
-    expect(results['client-position'].leader_read_share).toBeLessThan(results['leader-for-own'].leader_read_share);
+    expect(results['client-position'].leader_read_share).toBeLessThan(
+      results['leader-for-own'].leader_read_share,
+    );
   });
 
   it('sticky followers: no monotonic-read violation while followers do not fail, though consistent prefix across partitions still breaks', () => {
@@ -40,31 +45,53 @@ describe('runLag: routing policies against the history checkers', () => {
     expect(sticky.intervals.monotonic_read_violations.of).toBeGreaterThan(1000);
     expect(sticky.intervals.consistent_prefix_violations.count).toBeGreaterThan(0);
     // When a sticky follower fails, its clients move to another, possibly older, follower.
-    const crashing = runLag({ routing: 'sticky', ops: 30000, followerCrash: { ttf: 'exp(0.002)', ttr: 'exp(0.01)' } }, 2);
+    const crashing = runLag(
+      { routing: 'sticky', ops: 30000, followerCrash: { ttf: 'exp(0.002)', ttr: 'exp(0.01)' } },
+      2,
+    );
     expect(crashing.intervals.monotonic_read_violations.count).toBeGreaterThan(0);
   });
 
   it('leader-window and lag-bounded trade leader reads against anomalies', () => {
     const wide = runLag({ routing: 'leader-window', windowMs: 2000, ops }, 1);
-    expect(wide.intervals.ryw_violations.count).toBeLessThanOrEqual(results['leader-window'].intervals.ryw_violations.count);
+    expect(wide.intervals.ryw_violations.count).toBeLessThanOrEqual(
+      results['leader-window'].intervals.ryw_violations.count,
+    );
     expect(wide.leader_read_share).toBeGreaterThan(results['leader-window'].leader_read_share);
     expect(runLag({ routing: 'lag-bounded', maxLagMs: 1e9, ops }, 1).leader_read_share).toBe(0);
     const strict = runLag({ routing: 'lag-bounded', maxLagMs: 0, ops }, 1);
     expect(strict.leader_read_share).toBeGreaterThan(results['lag-bounded'].leader_read_share);
-    expect(strict.intervals.ryw_violations.count).toBeLessThanOrEqual(results['lag-bounded'].intervals.ryw_violations.count);
+    expect(strict.intervals.ryw_violations.count).toBeLessThanOrEqual(
+      results['lag-bounded'].intervals.ryw_violations.count,
+    );
   });
 
-  it('the result\'s counts are the checkers\' on the returned history', () => {
+  it("the result's counts are the checkers' on the returned history", () => {
     const { result, history, dependsOn } = runLagWithHistory({ routing: 'random', ops: 4000 }, 3);
     expect(result.intervals.ryw_violations).toMatchObject(readYourWrites(history, timestampOrder).violations);
-    expect(result.intervals.monotonic_read_violations).toMatchObject(monotonicReads(history, timestampOrder).violations);
-    expect(result.intervals.consistent_prefix_violations).toMatchObject(consistentPrefix(history, dependsOn, timestampOrder).violations);
+    expect(result.intervals.monotonic_read_violations).toMatchObject(
+      monotonicReads(history, timestampOrder).violations,
+    );
+    expect(result.intervals.consistent_prefix_violations).toMatchObject(
+      consistentPrefix(history, dependsOn, timestampOrder).violations,
+    );
   });
 }, 60_000);
 
 describe('runLag: lag distribution', () => {
   it('at a low write rate (no entry overtaken in flight) the lag is the replication delay: exp(0.1) quantiles', () => {
-    const r = runLag({ replicationLatency: 'exp(0.1)', writeRatio: 1, clients: 1, ratePerMs: 0.001, ops: 20000, followers: 2, partitions: 1 }, 4);
+    const r = runLag(
+      {
+        replicationLatency: 'exp(0.1)',
+        writeRatio: 1,
+        clients: 1,
+        ratePerMs: 0.001,
+        ops: 20000,
+        followers: 2,
+        partitions: 1,
+      },
+      4,
+    );
     const n = r.lag_ms.samples;
     expect(n).toBeGreaterThan(39990); // 2 followers x 20000 writes, but for the last few still in flight at the end
     // Quantiles of exp(0.1): ln(2)/0.1 and ln(100)/0.1; tolerance: ~4 standard errors of the sample quantile.
@@ -76,7 +103,10 @@ describe('runLag: lag distribution', () => {
   });
 
   it('the run hands out the samples of its summaries: lag per apply, and read latency as the history records it', () => {
-    const { result, histograms, history } = runLagWithHistory({ routing: 'random', ops: 3000, followers: 2, followerCrash: { ttf: 'exp(0.002)', ttr: 'exp(0.01)' } }, 7);
+    const { result, histograms, history } = runLagWithHistory(
+      { routing: 'random', ops: 3000, followers: 2, followerCrash: { ttf: 'exp(0.002)', ttr: 'exp(0.01)' } },
+      7,
+    );
     expect(latencySummary(LogHistogram.from(histograms.lag_ms))).toEqual(result.lag_ms);
     expect(result.lag_ms.samples).toBeGreaterThan(result.writes); // one sample per (entry, follower) applied
     expect(result.lag_ms.samples).toBeLessThanOrEqual(2 * result.writes);
@@ -93,7 +123,9 @@ describe('runLag: lag distribution', () => {
   });
 
   it('is a pure function of (config, seed) and refuses bad input naming the field', () => {
-    expect(runLag({ ops: 1000, routing: 'lag-bounded' }, 6)).toEqual(runLag({ ops: 1000, routing: 'lag-bounded' }, 6));
+    expect(runLag({ ops: 1000, routing: 'lag-bounded' }, 6)).toEqual(
+      runLag({ ops: 1000, routing: 'lag-bounded' }, 6),
+    );
     expect(refusedParameter(() => runLag({ routing: 'nearest' as never }, 1))).toBe('routing');
     expect(refusedParameter(() => runLag({ ratePerMs: -1 }, 1))).toBe('ratePerMs');
     expect(refusedParameter(() => runLag({ followers: 0 }, 1))).toBe('followers');

@@ -4,8 +4,14 @@
  * policy sends them; session anomalies counted by lib/check on the recorded history.
  */
 import {
-  consistentPrefix, HistoryRecorder, monotonicReads, proportion, readYourWrites, timestampOrder,
-  type CountEstimate, type History,
+  consistentPrefix,
+  HistoryRecorder,
+  monotonicReads,
+  proportion,
+  readYourWrites,
+  timestampOrder,
+  type CountEstimate,
+  type History,
 } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
 import { Faults, Network, Nodes, Simulation } from '../../sim/index.js';
@@ -91,16 +97,28 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
   const nodes = new Nodes(sim, size);
   const net = new Network(sim, { size, delay: cfg.replicationDist, nodes });
   const routeRng = deriveStream(seed, 0, 3);
-  const workload = createWorkload({
-    clients: cfg.clients, arrivals: { kind: 'open', ratePerMs: cfg.ratePerMs }, writeRatio: cfg.writeRatio, keys: cfg.keys, zipf: cfg.zipf,
-  }, deriveStream(seed, 0, 1));
+  const workload = createWorkload(
+    {
+      clients: cfg.clients,
+      arrivals: { kind: 'open', ratePerMs: cfg.ratePerMs },
+      writeRatio: cfg.writeRatio,
+      keys: cfg.keys,
+      zipf: cfg.zipf,
+    },
+    deriveStream(seed, 0, 1),
+  );
   if (cfg.crashDists !== null) {
     const faults = new Faults(sim, nodes, net);
-    for (let p = 0; p < P; p++) for (let f = 1; f <= F; f++) faults.churn(p * group + f, cfg.crashDists.ttf, cfg.crashDists.ttr);
+    for (let p = 0; p < P; p++)
+      for (let f = 1; f <= F; f++) faults.churn(p * group + f, cfg.crashDists.ttf, cfg.crashDists.ttr);
   }
 
   // Leaders' logs (append-only here) and every node's state.
-  const logs = Array.from({ length: P }, () => ({ writeIds: [] as number[], keys: [] as number[], appendMs: [] as number[] }));
+  const logs = Array.from({ length: P }, () => ({
+    writeIds: [] as number[],
+    keys: [] as number[],
+    appendMs: [] as number[],
+  }));
   const applied = new Int32Array(size);
   const values = Array.from({ length: size }, () => new Map<number, number>());
   const pending = Array.from({ length: size }, () => new Map<number, number>());
@@ -116,7 +134,15 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
   const lastReadWrite = new Int32Array(cfg.clients).fill(-1);
 
   // Reads in flight: client, session, key, invoke time, node.
-  const reads: { client: number; session: number; key: number; invokeMs: number; node: number; returned: number; position: number }[] = [];
+  const reads: {
+    client: number;
+    session: number;
+    key: number;
+    invokeMs: number;
+    node: number;
+    returned: number;
+    position: number;
+  }[] = [];
   const writeInfo: { client: number; key: number; position: number }[] = [];
   const history = new HistoryRecorder();
   const dependsOn = new Map<number, number[]>();
@@ -144,7 +170,8 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
   const route = (client: number, key: number): number => {
     const p = partitionOf(key);
     switch (cfg.routing) {
-      case 'random': return randomUpFollower(p);
+      case 'random':
+        return randomUpFollower(p);
       case 'sticky': {
         for (let i = 0; i < F; i++) {
           const node = p * group + 1 + ((client + i) % F);
@@ -152,14 +179,17 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
         }
         return leaderOf(p);
       }
-      case 'leader-for-own': return written[client].has(key) ? leaderOf(p) : randomUpFollower(p);
-      case 'leader-window': return sim.now - lastWriteAck[client] < cfg.windowMs ? leaderOf(p) : randomUpFollower(p);
+      case 'leader-for-own':
+        return written[client].has(key) ? leaderOf(p) : randomUpFollower(p);
+      case 'leader-window':
+        return sim.now - lastWriteAck[client] < cfg.windowMs ? leaderOf(p) : randomUpFollower(p);
       case 'client-position': {
         const node = randomUpFollower(p);
         const need = Math.max(writePos[client * P + p], readPos[client * P + p]);
         return cfg.positionWait || applied[node] >= need || node === leaderOf(p) ? node : leaderOf(p);
       }
-      case 'lag-bounded': return randomUpFollower(p, (node) => lagOf(node, p) <= cfg.maxLagMs);
+      case 'lag-bounded':
+        return randomUpFollower(p, (node) => lagOf(node, p) <= cfg.maxLagMs);
     }
   };
 
@@ -185,15 +215,23 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
       }
     }
   };
-  net.on(REPLICATE, (to, _from, position) => {
-    if (position <= applied[to]) return;
-    pending[to].set(position, 1);
-    drain(to, Math.floor(to / group));
-  }, 'replicate');
-  net.on(CATCH_UP, (to, _from, fromPosition, toPosition) => {
-    for (let i = Math.max(fromPosition, applied[to] + 1); i <= toPosition; i++) pending[to].set(i, 1);
-    drain(to, Math.floor(to / group));
-  }, 'catch up');
+  net.on(
+    REPLICATE,
+    (to, _from, position) => {
+      if (position <= applied[to]) return;
+      pending[to].set(position, 1);
+      drain(to, Math.floor(to / group));
+    },
+    'replicate',
+  );
+  net.on(
+    CATCH_UP,
+    (to, _from, fromPosition, toPosition) => {
+      for (let i = Math.max(fromPosition, applied[to] + 1); i <= toPosition; i++) pending[to].set(i, 1);
+      drain(to, Math.floor(to / group));
+    },
+    'catch up',
+  );
   nodes.onCrash((node) => {
     pending[node].clear();
     for (let i = 0; i < waiting[node].length; i++) lostRead(); // reads waiting there are lost with it
@@ -217,79 +255,107 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
   function scheduleNext(): void {
     sim.scheduleAt(Math.max(sim.now, next.timeMs), ISSUE, 0);
   }
-  sim.on(ISSUE, () => {
-    const op = next;
-    if (issued + 1 < cfg.ops) next = { ...workload.next() };
-    const { client, session, key } = op;
-    if (op.op === 'write') {
-      const id = op.writeId;
-      history.write({ id, client, session, key, invokeMs: op.timeMs });
-      if (lastReadWrite[client] >= 0 && routeRng.nextDouble() < cfg.replyRatio) {
-        const question = lastReadWrite[client];
-        if (writeInfo[question].key !== key) dependsOn.set(id, [question]);
+  sim.on(
+    ISSUE,
+    () => {
+      const op = next;
+      if (issued + 1 < cfg.ops) next = { ...workload.next() };
+      const { client, session, key } = op;
+      if (op.op === 'write') {
+        const id = op.writeId;
+        history.write({ id, client, session, key, invokeMs: op.timeMs });
+        if (lastReadWrite[client] >= 0 && routeRng.nextDouble() < cfg.replyRatio) {
+          const question = lastReadWrite[client];
+          if (writeInfo[question].key !== key) dependsOn.set(id, [question]);
+        }
+        writeInfo[id] = { client, key, position: 0 };
+        sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, id, 1);
+      } else {
+        const node = route(client, key);
+        if (node % group === 0) leaderReads++;
+        reads.push({ client, session, key, invokeMs: op.timeMs, node, returned: -1, position: 0 });
+        sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, reads.length - 1, 0);
       }
-      writeInfo[id] = { client, key, position: 0 };
-      sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, id, 1);
-    } else {
-      const node = route(client, key);
-      if (node % group === 0) leaderReads++;
-      reads.push({ client, session, key, invokeMs: op.timeMs, node, returned: -1, position: 0 });
-      sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, reads.length - 1, 0);
-    }
-    if (++issued < cfg.ops) scheduleNext();
-  }, 'issue');
+      if (++issued < cfg.ops) scheduleNext();
+    },
+    'issue',
+  );
 
-  sim.on(ARRIVE, (index, isWrite) => {
-    if (isWrite === 1) {
-      const info = writeInfo[index];
-      const p = partitionOf(info.key);
-      const log = logs[p];
-      log.writeIds.push(index);
-      log.keys.push(info.key);
-      log.appendMs.push(sim.now);
-      const position = log.writeIds.length;
-      info.position = position;
-      const leader = leaderOf(p);
-      values[leader].set(info.key, index);
-      applied[leader] = position;
-      history.version(index, { timestamp: position });
-      for (let f = 1; f <= F; f++) net.send(leader, leader + f, REPLICATE, position);
-      sim.schedule(cfg.clientDist.sample(sim.rng), RETURN, index, 1);
-      return;
-    }
-    const r = reads[index];
-    if (!nodes.isUp(r.node)) { // lost: the client never hears back
-      lostRead();
-      return;
-    }
-    const need = Math.max(writePos[r.client * P + partitionOf(r.key)], readPos[r.client * P + partitionOf(r.key)]);
-    if (cfg.routing === 'client-position' && cfg.positionWait && applied[r.node] < need && r.node % group !== 0) {
-      waiting[r.node].push({ position: need, read: index });
-      return;
-    }
-    serveRead(index);
-  }, 'arrive');
-
-  sim.on(RETURN, (index, isWrite) => {
-    if (isWrite === 1) {
-      const info = writeInfo[index];
-      history.ack(index, sim.now);
-      const slot = info.client * P + partitionOf(info.key);
-      writePos[slot] = Math.max(writePos[slot], info.position);
-      written[info.client].add(info.key);
-      lastWriteAck[info.client] = sim.now;
-      writesDone++;
-    } else {
+  sim.on(
+    ARRIVE,
+    (index, isWrite) => {
+      if (isWrite === 1) {
+        const info = writeInfo[index];
+        const p = partitionOf(info.key);
+        const log = logs[p];
+        log.writeIds.push(index);
+        log.keys.push(info.key);
+        log.appendMs.push(sim.now);
+        const position = log.writeIds.length;
+        info.position = position;
+        const leader = leaderOf(p);
+        values[leader].set(info.key, index);
+        applied[leader] = position;
+        history.version(index, { timestamp: position });
+        for (let f = 1; f <= F; f++) net.send(leader, leader + f, REPLICATE, position);
+        sim.schedule(cfg.clientDist.sample(sim.rng), RETURN, index, 1);
+        return;
+      }
       const r = reads[index];
-      history.read({ client: r.client, session: r.session, key: r.key, invokeMs: r.invokeMs, returnMs: sim.now, returned: r.returned < 0 ? [] : [r.returned] });
-      readLatency.record(sim.now - r.invokeMs);
-      const slot = r.client * P + partitionOf(r.key);
-      readPos[slot] = Math.max(readPos[slot], r.position);
-      if (r.returned >= 0) lastReadWrite[r.client] = r.returned;
-      readsDone++;
-    }
-    if (readsDone + writesDone + readsLost === cfg.ops) sim.stop();
-  }, 'return');
+      if (!nodes.isUp(r.node)) {
+        // lost: the client never hears back
+        lostRead();
+        return;
+      }
+      const need = Math.max(
+        writePos[r.client * P + partitionOf(r.key)],
+        readPos[r.client * P + partitionOf(r.key)],
+      );
+      if (
+        cfg.routing === 'client-position' &&
+        cfg.positionWait &&
+        applied[r.node] < need &&
+        r.node % group !== 0
+      ) {
+        waiting[r.node].push({ position: need, read: index });
+        return;
+      }
+      serveRead(index);
+    },
+    'arrive',
+  );
+
+  sim.on(
+    RETURN,
+    (index, isWrite) => {
+      if (isWrite === 1) {
+        const info = writeInfo[index];
+        history.ack(index, sim.now);
+        const slot = info.client * P + partitionOf(info.key);
+        writePos[slot] = Math.max(writePos[slot], info.position);
+        written[info.client].add(info.key);
+        lastWriteAck[info.client] = sim.now;
+        writesDone++;
+      } else {
+        const r = reads[index];
+        history.read({
+          client: r.client,
+          session: r.session,
+          key: r.key,
+          invokeMs: r.invokeMs,
+          returnMs: sim.now,
+          returned: r.returned < 0 ? [] : [r.returned],
+        });
+        readLatency.record(sim.now - r.invokeMs);
+        const slot = r.client * P + partitionOf(r.key);
+        readPos[slot] = Math.max(readPos[slot], r.position);
+        if (r.returned >= 0) lastReadWrite[r.client] = r.returned;
+        readsDone++;
+      }
+      if (readsDone + writesDone + readsLost === cfg.ops) sim.stop();
+    },
+    'return',
+  );
   function lostRead(): void {
     readsLost++;
     if (readsDone + writesDone + readsLost === cfg.ops) sim.stop();
@@ -322,7 +388,13 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
       leader_read_share: proportion(share),
     },
   };
-  return { result, histograms: { lag_ms: lag, read_latency_ms: readLatency }, history: h, dependsOn, config: cfg };
+  return {
+    result,
+    histograms: { lag_ms: lag, read_latency_ms: readLatency },
+    history: h,
+    dependsOn,
+    config: cfg,
+  };
 }
 
 /**

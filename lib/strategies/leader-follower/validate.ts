@@ -8,7 +8,11 @@ import { parseLatency, type LatencyDistribution } from '../../latency/index.js';
 /** An integer in [min, max]. */
 export function wholeField(field: string, value: unknown, min: number, max = 2 ** 31 - 1): number {
   if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max)) {
-    throw new ParameterError(field, String(value), max === 2 ** 31 - 1 ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
+    throw new ParameterError(
+      field,
+      String(value),
+      max === 2 ** 31 - 1 ? `an integer >= ${min}` : `an integer from ${min} to ${max}`,
+    );
   }
   return value;
 }
@@ -16,27 +20,35 @@ export function wholeField(field: string, value: unknown, min: number, max = 2 *
 /** A finite number > 0 (`allowZero`: >= 0). */
 export function positiveField(field: string, value: unknown, what = 'ms', allowZero = false): number {
   if (!(typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0))) {
-    throw new ParameterError(field, String(value), `a finite number of ${what} ${allowZero ? '>= 0' : '> 0'}`);
+    throw new ParameterError(
+      field,
+      String(value),
+      `a finite number of ${what} ${allowZero ? '>= 0' : '> 0'}`,
+    );
   }
   return value;
 }
 
 /** A distribution in text form. */
 export function distributionField(field: string, value: unknown): LatencyDistribution {
-  if (typeof value !== 'string') throw new ParameterError(field, String(value), 'a distribution in text form, e.g. exp(1) or const(2)');
+  if (typeof value !== 'string')
+    throw new ParameterError(field, String(value), 'a distribution in text form, e.g. exp(1) or const(2)');
   return parseLatency(value, field);
 }
 
 /** One of the allowed strings. */
 export function choiceField<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new ParameterError(field, String(value), allowed.map((a) => `'${a}'`).join(', '));
+  if (!allowed.includes(value as T))
+    throw new ParameterError(field, String(value), allowed.map((a) => `'${a}'`).join(', '));
   return value as T;
 }
 
 /** Refuses fields the defaults do not know. */
 export function refuseUnknownFields(config: object, defaults: object): void {
-  if (config === null || typeof config !== 'object') throw new ParameterError('config', String(config), 'a config object');
+  if (config === null || typeof config !== 'object')
+    throw new ParameterError('config', String(config), 'a config object');
   for (const key of Object.keys(config)) {
-    if (!Object.hasOwn(defaults, key)) throw new ParameterError(key, 'an unknown field', Object.keys(defaults).join(', '));
+    if (!Object.hasOwn(defaults, key))
+      throw new ParameterError(key, 'an unknown field', Object.keys(defaults).join(', '));
   }
 }

@@ -52,7 +52,8 @@ export interface AntiEntropy {
  * and, when on, schedules the first round.
  */
 export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
-  const { cfg, sim, nodes, net, stores, prefs, faults, ledger, workloadDone, workloadEndMs, maybeStop } = deps;
+  const { cfg, sim, nodes, net, stores, prefs, faults, ledger, workloadDone, workloadEndMs, maybeStop } =
+    deps;
   const { nodes: nodeCount, n, keys } = cfg;
   const siblingsMode = cfg.conflict === 'siblings';
   const { lwwTs, lwwWid, sibStore } = stores;
@@ -81,7 +82,10 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
   let keysRepairedAE = 0;
   let aeDrain = 0;
   let convergedAt = -1;
-  const finitePartitionEnd = cfg.partitions.reduce((t, p) => (Number.isFinite(p.endMs) ? Math.max(t, p.endMs) : t), 0);
+  const finitePartitionEnd = cfg.partitions.reduce(
+    (t, p) => (Number.isFinite(p.endMs) ? Math.max(t, p.endMs) : t),
+    0,
+  );
   const partitionsHeal = cfg.partitions.every((p) => Number.isFinite(p.endMs));
   // Down intervals per node (crash time, recovery time; NaN while down), for the heal moment.
   const downs: number[][] = Array.from({ length: aeOn ? nodeCount : 0 }, () => []);
@@ -127,7 +131,10 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
       h = murmurMix(murmurMix(h, actor), counter);
       words += 2;
     }
-    const dots = store.read().versions.map((v) => [v.dot.actor, v.dot.counter]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const dots = store
+      .read()
+      .versions.map((v) => [v.dot.actor, v.dot.counter])
+      .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     for (const [actor, counter] of dots) {
       h = murmurMix(murmurMix(h, actor + 0x10000), counter);
       words += 2;
@@ -148,7 +155,12 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
       const s0 = prefs[k * n] * keys + k;
       for (let i = 1; i < n; i++) {
         const s = prefs[k * n + i] * keys + k;
-        if (siblingsMode ? !sibSame(sibStore[s0], sibStore[s]) : (lwwWid[s] !== lwwWid[s0] || lwwTs[s] !== lwwTs[s0])) return false;
+        if (
+          siblingsMode
+            ? !sibSame(sibStore[s0], sibStore[s])
+            : lwwWid[s] !== lwwWid[s0] || lwwTs[s] !== lwwTs[s0]
+        )
+          return false;
       }
     }
     return true;
@@ -206,7 +218,8 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
       const heal = healMs();
       if (heal !== null && replicasEqual()) convergedAt = sim.now - heal;
     }
-    if (!(workloadDone() && (convergedAt >= 0 || aeDrain >= AE_DRAIN_ROUNDS))) sim.schedule(cfg.antiEntropyIntervalMs as number, AE_TICK, 0);
+    if (!(workloadDone() && (convergedAt >= 0 || aeDrain >= AE_DRAIN_ROUNDS)))
+      sim.schedule(cfg.antiEntropyIntervalMs as number, AE_TICK, 0);
     maybeStop();
   });
   if (aeOn) sim.schedule(cfg.antiEntropyIntervalMs as number, AE_TICK, 0);

@@ -270,15 +270,26 @@ export interface ResolvedLeaderlessConfig extends LeaderlessConfig {
   slowDelay: LatencyDistribution | null;
 }
 
-function whole(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, maxText = ''): number {
+function whole(
+  field: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+  maxText = '',
+): number {
   if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max)) {
-    throw new ParameterError(field, String(value), maxText === '' ? `an integer >= ${min}` : `an integer from ${min} to ${maxText}`);
+    throw new ParameterError(
+      field,
+      String(value),
+      maxText === '' ? `an integer >= ${min}` : `an integer from ${min} to ${maxText}`,
+    );
   }
   return value;
 }
 
 function probability(field: string, value: unknown): number {
-  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new ParameterError(field, String(value), 'a number from 0 to 1');
+  if (!(typeof value === 'number' && value >= 0 && value <= 1))
+    throw new ParameterError(field, String(value), 'a number from 0 to 1');
   return value;
 }
 
@@ -292,10 +303,12 @@ function probability(field: string, value: unknown): number {
  * validateLeaderlessConfig({ n: 3, w: 4 });              // throws: w: got 4; allowed: an integer from 1 to n (3)
  */
 export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {}): ResolvedLeaderlessConfig {
-  if (config === null || typeof config !== 'object') throw new ParameterError('config', String(config), 'a config object');
+  if (config === null || typeof config !== 'object')
+    throw new ParameterError('config', String(config), 'a config object');
   const c: LeaderlessConfig = { ...LEADERLESS_DEFAULTS, ...config };
   for (const key of Object.keys(config)) {
-    if (!Object.hasOwn(LEADERLESS_DEFAULTS, key)) throw new ParameterError(key, 'an unknown field', Object.keys(LEADERLESS_DEFAULTS).join(', '));
+    if (!Object.hasOwn(LEADERLESS_DEFAULTS, key))
+      throw new ParameterError(key, 'an unknown field', Object.keys(LEADERLESS_DEFAULTS).join(', '));
   }
   whole('nodes', c.nodes, 1, 4096, '4096');
   whole('n', c.n, 1, c.nodes, `nodes (${c.nodes})`);
@@ -304,104 +317,196 @@ export function validateLeaderlessConfig(config: Partial<LeaderlessConfig> = {})
   whole('vnodes', c.vnodes, 1, 65536, '65536');
   whole('ringSeed', c.ringSeed, 0, 0xffffffff, '4294967295');
   whole('keys', c.keys, 1, 2 ** 24, '16777216');
-  if (!(typeof c.zipf === 'number' && Number.isFinite(c.zipf) && c.zipf >= 0)) throw new ParameterError('zipf', String(c.zipf), 'a finite number >= 0 (0: uniform)');
+  if (!(typeof c.zipf === 'number' && Number.isFinite(c.zipf) && c.zipf >= 0))
+    throw new ParameterError('zipf', String(c.zipf), 'a finite number >= 0 (0: uniform)');
   probability('writeRatio', c.writeRatio);
   whole('clients', c.clients, 1, 2 ** 20, '1048576');
   const arrivals = c.arrivals as OpenLoopArrivals | ClosedLoopArrivals | undefined;
   if (arrivals?.kind === 'open') {
-    if (!(typeof arrivals.ratePerMs === 'number' && Number.isFinite(arrivals.ratePerMs) && arrivals.ratePerMs > 0)) {
-      throw new ParameterError('arrivals.ratePerMs', String(arrivals.ratePerMs), 'a finite number > 0 (operations per ms per client)');
+    if (!(
+      typeof arrivals.ratePerMs === 'number' &&
+      Number.isFinite(arrivals.ratePerMs) &&
+      arrivals.ratePerMs > 0
+    )) {
+      throw new ParameterError(
+        'arrivals.ratePerMs',
+        String(arrivals.ratePerMs),
+        'a finite number > 0 (operations per ms per client)',
+      );
     }
   } else if (arrivals?.kind === 'closed') {
     if (typeof arrivals.think === 'string') parseLatency(arrivals.think, 'arrivals.think');
-    else if (typeof arrivals.think?.sample !== 'function') throw new ParameterError('arrivals.think', String(arrivals.think), 'a distribution, e.g. exp(0.1)');
+    else if (typeof arrivals.think?.sample !== 'function')
+      throw new ParameterError('arrivals.think', String(arrivals.think), 'a distribution, e.g. exp(0.1)');
   } else {
-    throw new ParameterError('arrivals.kind', String((arrivals as { kind?: unknown } | undefined)?.kind), "'open' or 'closed'");
+    throw new ParameterError(
+      'arrivals.kind',
+      String((arrivals as { kind?: unknown } | undefined)?.kind),
+      "'open' or 'closed'",
+    );
   }
-  if (!(typeof c.sessionLength === 'number' && c.sessionLength >= 1)) throw new ParameterError('sessionLength', String(c.sessionLength), 'a number >= 1, or Infinity');
+  if (!(typeof c.sessionLength === 'number' && c.sessionLength >= 1))
+    throw new ParameterError('sessionLength', String(c.sessionLength), 'a number >= 1, or Infinity');
   whole('ops', c.ops, 1, 2 ** 31 - 1, '2147483647');
-  if (c.probeReadAfterMs !== null && !(typeof c.probeReadAfterMs === 'number' && Number.isFinite(c.probeReadAfterMs) && c.probeReadAfterMs >= 0)) {
-    throw new ParameterError('probeReadAfterMs', String(c.probeReadAfterMs), 'a finite number of ms >= 0, or null (no probe reads)');
+  if (
+    c.probeReadAfterMs !== null &&
+    !(
+      typeof c.probeReadAfterMs === 'number' &&
+      Number.isFinite(c.probeReadAfterMs) &&
+      c.probeReadAfterMs >= 0
+    )
+  ) {
+    throw new ParameterError(
+      'probeReadAfterMs',
+      String(c.probeReadAfterMs),
+      'a finite number of ms >= 0, or null (no probe reads)',
+    );
   }
   const legs = resolveLatency(c.latency, 'latency');
-  if (legs.wan !== undefined) throw new ParameterError('latency', c.latency, 'a preset or distribution without a WAN layout');
-  if (!(typeof c.timeoutMs === 'number' && Number.isFinite(c.timeoutMs) && c.timeoutMs > 0)) throw new ParameterError('timeoutMs', String(c.timeoutMs), 'a finite number of ms > 0');
+  if (legs.wan !== undefined)
+    throw new ParameterError('latency', c.latency, 'a preset or distribution without a WAN layout');
+  if (!(typeof c.timeoutMs === 'number' && Number.isFinite(c.timeoutMs) && c.timeoutMs > 0))
+    throw new ParameterError('timeoutMs', String(c.timeoutMs), 'a finite number of ms > 0');
   if (c.coordinator !== 'random-node' && c.coordinator !== 'first-replica' && c.coordinator !== 'client') {
-    throw new ParameterError('coordinator', String(c.coordinator), "'random-node', 'first-replica' or 'client'");
+    throw new ParameterError(
+      'coordinator',
+      String(c.coordinator),
+      "'random-node', 'first-replica' or 'client'",
+    );
   }
-  if (c.conflict !== 'lww' && c.conflict !== 'siblings') throw new ParameterError('conflict', String(c.conflict), "'lww' or 'siblings'");
+  if (c.conflict !== 'lww' && c.conflict !== 'siblings')
+    throw new ParameterError('conflict', String(c.conflict), "'lww' or 'siblings'");
   const skew = c.clockSkew === null ? null : parseLatency(c.clockSkew, 'clockSkew');
-  if (!(typeof c.clockDrift === 'number' && c.clockDrift >= 0 && c.clockDrift < 1)) throw new ParameterError('clockDrift', String(c.clockDrift), 'a number in [0, 1)');
+  if (!(typeof c.clockDrift === 'number' && c.clockDrift >= 0 && c.clockDrift < 1))
+    throw new ParameterError('clockDrift', String(c.clockDrift), 'a number in [0, 1)');
   let churn: ResolvedLeaderlessConfig['churn'] = null;
   if (c.crash !== null) {
-    if (typeof c.crash !== 'object') throw new ParameterError('crash', String(c.crash), '{ ttf, ttr } distributions, or null');
+    if (typeof c.crash !== 'object')
+      throw new ParameterError('crash', String(c.crash), '{ ttf, ttr } distributions, or null');
     churn = { ttf: parseLatency(c.crash.ttf, 'crash.ttf'), ttr: parseLatency(c.crash.ttr, 'crash.ttr') };
   }
   probability('storeLoss', c.storeLoss);
-  if (c.storeLoss > 0 && c.crash === null) throw new ParameterError('storeLoss', String(c.storeLoss), '0 without crash churn (a store is lost in a crash): set crash too');
-  if (c.storeLoss > 0 && c.conflict === 'siblings') throw new ParameterError('storeLoss', String(c.storeLoss), "0 with conflict 'siblings' (restoring a version-vector store is not modelled)");
+  if (c.storeLoss > 0 && c.crash === null)
+    throw new ParameterError(
+      'storeLoss',
+      String(c.storeLoss),
+      '0 without crash churn (a store is lost in a crash): set crash too',
+    );
+  if (c.storeLoss > 0 && c.conflict === 'siblings')
+    throw new ParameterError(
+      'storeLoss',
+      String(c.storeLoss),
+      "0 with conflict 'siblings' (restoring a version-vector store is not modelled)",
+    );
   probability('loss', c.loss);
   validatePartitions(c.partitions, c.nodes);
   const randomCuts = validateRandomPartitions(c.randomPartitions, c.nodes);
   const slowDelay = validateSlowNodes(c.slowNodes, c.nodes);
   if (typeof c.sloppy !== 'boolean') throw new ParameterError('sloppy', String(c.sloppy), 'true or false');
-  if (!(typeof c.hintedHandoffIntervalMs === 'number' && Number.isFinite(c.hintedHandoffIntervalMs) && c.hintedHandoffIntervalMs > 0)) {
-    throw new ParameterError('hintedHandoffIntervalMs', String(c.hintedHandoffIntervalMs), 'a finite number of ms > 0');
+  if (!(
+    typeof c.hintedHandoffIntervalMs === 'number' &&
+    Number.isFinite(c.hintedHandoffIntervalMs) &&
+    c.hintedHandoffIntervalMs > 0
+  )) {
+    throw new ParameterError(
+      'hintedHandoffIntervalMs',
+      String(c.hintedHandoffIntervalMs),
+      'a finite number of ms > 0',
+    );
   }
   if (c.readRepair !== 'off' && c.readRepair !== 'background' && c.readRepair !== 'blocking') {
     throw new ParameterError('readRepair', String(c.readRepair), "'off', 'background' or 'blocking'");
   }
-  if (c.antiEntropyIntervalMs !== null
-    && !(typeof c.antiEntropyIntervalMs === 'number' && Number.isFinite(c.antiEntropyIntervalMs) && c.antiEntropyIntervalMs > 0)) {
-    throw new ParameterError('antiEntropyIntervalMs', String(c.antiEntropyIntervalMs), 'a finite number of ms > 0, or null (none)');
+  if (
+    c.antiEntropyIntervalMs !== null &&
+    !(
+      typeof c.antiEntropyIntervalMs === 'number' &&
+      Number.isFinite(c.antiEntropyIntervalMs) &&
+      c.antiEntropyIntervalMs > 0
+    )
+  ) {
+    throw new ParameterError(
+      'antiEntropyIntervalMs',
+      String(c.antiEntropyIntervalMs),
+      'a finite number of ms > 0, or null (none)',
+    );
   }
   return { ...c, legs, skew, churn, randomCuts, slowDelay };
 }
 
 function validateRandomPartitions(p: unknown, nodes: number): ResolvedLeaderlessConfig['randomCuts'] {
   if (p === null) return null;
-  if (typeof p !== 'object' || Array.isArray(p)) throw new ParameterError('randomPartitions', String(p), '{ every, duration, isolate }, or null');
+  if (typeof p !== 'object' || Array.isArray(p))
+    throw new ParameterError('randomPartitions', String(p), '{ every, duration, isolate }, or null');
   const { every, duration, isolate = 1 } = p as RandomPartitionConfig;
   const everyDist = parseLatency(every, 'randomPartitions.every');
   const durationDist = parseLatency(duration, 'randomPartitions.duration');
-  if (nodes < 2) throw new ParameterError('randomPartitions', 'with one node', 'at least 2 nodes to partition');
+  if (nodes < 2)
+    throw new ParameterError('randomPartitions', 'with one node', 'at least 2 nodes to partition');
   whole('randomPartitions.isolate', isolate, 1, nodes - 1, `nodes - 1 (${nodes - 1})`);
   return { every: everyDist, duration: durationDist, isolate };
 }
 
 function validateSlowNodes(p: unknown, nodes: number): LatencyDistribution | null {
   if (p === null) return null;
-  if (typeof p !== 'object' || Array.isArray(p)) throw new ParameterError('slowNodes', String(p), '{ nodes: [ids], delay: SPEC }, or null');
+  if (typeof p !== 'object' || Array.isArray(p))
+    throw new ParameterError('slowNodes', String(p), '{ nodes: [ids], delay: SPEC }, or null');
   const { nodes: ids, delay } = p as SlowNodesConfig;
   const seen = new Set<number>();
-  const ok = Array.isArray(ids) && ids.length >= 1 && ids.every((id) => {
-    const fine = Number.isInteger(id) && id >= 0 && id < nodes && !seen.has(id);
-    seen.add(id);
-    return fine;
-  });
-  if (!ok) throw new ParameterError('slowNodes.nodes', JSON.stringify(ids), `a non-empty list of distinct node ids from 0 to ${nodes - 1}`);
+  const ok =
+    Array.isArray(ids) &&
+    ids.length >= 1 &&
+    ids.every((id) => {
+      const fine = Number.isInteger(id) && id >= 0 && id < nodes && !seen.has(id);
+      seen.add(id);
+      return fine;
+    });
+  if (!ok)
+    throw new ParameterError(
+      'slowNodes.nodes',
+      JSON.stringify(ids),
+      `a non-empty list of distinct node ids from 0 to ${nodes - 1}`,
+    );
   return parseLatency(delay, 'slowNodes.delay');
 }
 
 function validatePartitions(partitions: unknown, nodes: number): void {
-  if (!Array.isArray(partitions)) throw new ParameterError('partitions', String(partitions), 'a list of { startMs, endMs, groups }');
+  if (!Array.isArray(partitions))
+    throw new ParameterError('partitions', String(partitions), 'a list of { startMs, endMs, groups }');
   partitions.forEach((p: unknown, i: number) => {
     const field = `partitions[${i}]`;
-    if (p === null || typeof p !== 'object') throw new ParameterError(field, String(p), '{ startMs, endMs, groups }');
+    if (p === null || typeof p !== 'object')
+      throw new ParameterError(field, String(p), '{ startMs, endMs, groups }');
     const { startMs, endMs, groups } = p as Partial<PartitionConfig>;
     if (!(typeof startMs === 'number' && Number.isFinite(startMs) && startMs >= 0)) {
       throw new ParameterError(`${field}.startMs`, String(startMs), 'a finite number of ms >= 0');
     }
-    if (!(typeof endMs === 'number' && endMs >= startMs)) throw new ParameterError(`${field}.endMs`, String(endMs), `a number of ms >= startMs (${startMs}), or Infinity`);
+    if (!(typeof endMs === 'number' && endMs >= startMs))
+      throw new ParameterError(
+        `${field}.endMs`,
+        String(endMs),
+        `a number of ms >= startMs (${startMs}), or Infinity`,
+      );
     const seen = new Set<number>();
-    const ok = Array.isArray(groups) && groups.length >= 2 && groups.every((g) => Array.isArray(g) && g.length >= 1
-      && g.every((node) => {
-        const fine = Number.isInteger(node) && node >= 0 && node < nodes && !seen.has(node as number);
-        seen.add(node as number);
-        return fine;
-      }));
+    const ok =
+      Array.isArray(groups) &&
+      groups.length >= 2 &&
+      groups.every(
+        (g) =>
+          Array.isArray(g) &&
+          g.length >= 1 &&
+          g.every((node) => {
+            const fine = Number.isInteger(node) && node >= 0 && node < nodes && !seen.has(node as number);
+            seen.add(node as number);
+            return fine;
+          }),
+      );
     if (!ok) {
-      throw new ParameterError(`${field}.groups`, JSON.stringify(groups), `two or more disjoint, non-empty lists of node ids from 0 to ${nodes - 1}`);
+      throw new ParameterError(
+        `${field}.groups`,
+        JSON.stringify(groups),
+        `two or more disjoint, non-empty lists of node ids from 0 to ${nodes - 1}`,
+      );
     }
   });
 }

@@ -37,28 +37,46 @@ describe('random partitions (issue 4, item 4)', () => {
   });
 
   it('property: with anti-entropy on, replicas converge after the last cut heals (random cuts, slow nodes, crashes)', () => {
-    fc.assert(fc.property(
-      fc.record({
-        nodes: fc.integer({ min: 3, max: 5 }),
-        conflict: fc.constantFrom('lww' as const, 'siblings' as const),
-        sloppy: fc.boolean(),
-        crash: fc.boolean(),
-        slow: fc.boolean(),
-        isolate: fc.integer({ min: 1, max: 2 }),
-      }),
-      fc.integer({ min: 1, max: 1000 }),
-      (p, seed) => {
-        const result = runLeaderless({
-          nodes: p.nodes, n: 3, r: 1, w: 1, keys: 12, clients: 3, ops: 150, conflict: p.conflict, sloppy: p.sloppy,
-          crash: p.crash ? { ttf: 'exp(0.005)', ttr: 'exp(0.05)' } : null,
-          randomPartitions: { every: 'exp(0.02)', duration: 'exp(0.02)', isolate: Math.min(p.isolate, p.nodes - 1) },
-          slowNodes: p.slow ? { nodes: [0], delay: 'exp(0.1)' } : null,
-          antiEntropyIntervalMs: 25,
-        }, seed);
-        expect(result.replicas_converged).toBe(true);
-        expect(Number.isFinite(result.convergence_ms)).toBe(true);
-      },
-    ), { numRuns: 40 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          nodes: fc.integer({ min: 3, max: 5 }),
+          conflict: fc.constantFrom('lww' as const, 'siblings' as const),
+          sloppy: fc.boolean(),
+          crash: fc.boolean(),
+          slow: fc.boolean(),
+          isolate: fc.integer({ min: 1, max: 2 }),
+        }),
+        fc.integer({ min: 1, max: 1000 }),
+        (p, seed) => {
+          const result = runLeaderless(
+            {
+              nodes: p.nodes,
+              n: 3,
+              r: 1,
+              w: 1,
+              keys: 12,
+              clients: 3,
+              ops: 150,
+              conflict: p.conflict,
+              sloppy: p.sloppy,
+              crash: p.crash ? { ttf: 'exp(0.005)', ttr: 'exp(0.05)' } : null,
+              randomPartitions: {
+                every: 'exp(0.02)',
+                duration: 'exp(0.02)',
+                isolate: Math.min(p.isolate, p.nodes - 1),
+              },
+              slowNodes: p.slow ? { nodes: [0], delay: 'exp(0.1)' } : null,
+              antiEntropyIntervalMs: 25,
+            },
+            seed,
+          );
+          expect(result.replicas_converged).toBe(true);
+          expect(Number.isFinite(result.convergence_ms)).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 
@@ -96,11 +114,17 @@ describe('fault config validation', () => {
   };
 
   it('names the bad field of random partitions and slow nodes', () => {
-    refuse({ randomPartitions: { every: 'exp(0.01)', duration: 'exp(0.01)', isolate: 5 } }, 'randomPartitions.isolate: got 5; allowed: an integer from 1 to nodes - 1 (4)');
+    refuse(
+      { randomPartitions: { every: 'exp(0.01)', duration: 'exp(0.01)', isolate: 5 } },
+      'randomPartitions.isolate: got 5; allowed: an integer from 1 to nodes - 1 (4)',
+    );
     refuse({ randomPartitions: { every: 'fast', duration: 'exp(0.01)' } }, 'randomPartitions.every');
     refuse({ randomPartitions: { every: 'exp(0.01)', duration: '' } }, 'randomPartitions.duration');
     refuse({ nodes: 1, n: 1, r: 1, w: 1, randomPartitions: CUTS }, 'randomPartitions: got with one node');
-    refuse({ slowNodes: { nodes: [5], delay: 'const(1)' } }, 'slowNodes.nodes: got [5]; allowed: a non-empty list of distinct node ids from 0 to 4');
+    refuse(
+      { slowNodes: { nodes: [5], delay: 'const(1)' } },
+      'slowNodes.nodes: got [5]; allowed: a non-empty list of distinct node ids from 0 to 4',
+    );
     refuse({ slowNodes: { nodes: [1, 1], delay: 'const(1)' } }, 'slowNodes.nodes');
     refuse({ slowNodes: { nodes: [1], delay: 'slow' } }, 'slowNodes.delay');
   });

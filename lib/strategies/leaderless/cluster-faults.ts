@@ -8,7 +8,13 @@
 import { deriveStream } from '../../random/index.js';
 import { Faults, type Network, type Nodes, type Simulation } from '../../sim/index.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
-import { CHURN_CRASH, CHURN_RECOVER, CHURN_STREAMS, PARTITION_STREAM, STORE_LOSS_STREAMS } from './message-kinds.js';
+import {
+  CHURN_CRASH,
+  CHURN_RECOVER,
+  CHURN_STREAMS,
+  PARTITION_STREAM,
+  STORE_LOSS_STREAMS,
+} from './message-kinds.js';
 
 /** What {@link planClusterFaults} needs from the run. */
 export interface ClusterFaultDeps {
@@ -42,24 +48,39 @@ export function planClusterFaults(deps: ClusterFaultDeps): Faults {
   const nodeCount = cfg.nodes;
   if (cfg.churn !== null) {
     const { ttf, ttr } = cfg.churn;
-    const churnRng = Array.from({ length: nodeCount }, (_, node) => deriveStream(seed, 0, CHURN_STREAMS + node));
-    const lossRng = cfg.storeLoss > 0 ? Array.from({ length: nodeCount }, (_, node) => deriveStream(seed, 0, STORE_LOSS_STREAMS + node)) : [];
+    const churnRng = Array.from({ length: nodeCount }, (_, node) =>
+      deriveStream(seed, 0, CHURN_STREAMS + node),
+    );
+    const lossRng =
+      cfg.storeLoss > 0
+        ? Array.from({ length: nodeCount }, (_, node) => deriveStream(seed, 0, STORE_LOSS_STREAMS + node))
+        : [];
     // Event argument a = 1: the crash destroyed the store (drawn at the crash, restored at recovery).
-    sim.on(CHURN_CRASH, (node) => {
-      nodes.crash(node);
-      const storeLost = cfg.storeLoss > 0 && lossRng[node].nextDouble() < cfg.storeLoss ? 1 : 0;
-      sim.schedule(ttr.sample(churnRng[node]), CHURN_RECOVER, node, storeLost);
-    }, 'churn: crash');
-    sim.on(CHURN_RECOVER, (node, storeLost) => {
-      if (storeLost === 1) restoreStore(node);
-      nodes.recover(node);
-      sim.schedule(ttf.sample(churnRng[node]), CHURN_CRASH, node);
-    }, 'churn: recover');
-    for (let node = 0; node < nodeCount; node++) sim.scheduleAt(ttf.sample(churnRng[node]), CHURN_CRASH, node);
+    sim.on(
+      CHURN_CRASH,
+      (node) => {
+        nodes.crash(node);
+        const storeLost = cfg.storeLoss > 0 && lossRng[node].nextDouble() < cfg.storeLoss ? 1 : 0;
+        sim.schedule(ttr.sample(churnRng[node]), CHURN_RECOVER, node, storeLost);
+      },
+      'churn: crash',
+    );
+    sim.on(
+      CHURN_RECOVER,
+      (node, storeLost) => {
+        if (storeLost === 1) restoreStore(node);
+        nodes.recover(node);
+        sim.schedule(ttf.sample(churnRng[node]), CHURN_CRASH, node);
+      },
+      'churn: recover',
+    );
+    for (let node = 0; node < nodeCount; node++)
+      sim.scheduleAt(ttf.sample(churnRng[node]), CHURN_CRASH, node);
   }
   for (const p of cfg.partitions) {
     for (let i = 0; i < p.groups.length; i++) {
-      for (let j = i + 1; j < p.groups.length; j++) faults.partitionAt(p.startMs, p.endMs, p.groups[i], p.groups[j]);
+      for (let j = i + 1; j < p.groups.length; j++)
+        faults.partitionAt(p.startMs, p.endMs, p.groups[i], p.groups[j]);
     }
   }
   if (cfg.randomCuts !== null) {

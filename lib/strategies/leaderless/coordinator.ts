@@ -11,7 +11,16 @@ import type { Workload, WorkloadOp } from '../../workload/index.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { HintedHandoff } from './hinted-handoff.js';
 import type { HashRing } from './ring.js';
-import { ISSUE, IS_PROBE, IS_WRITE, READ_REQ, READ_RESP, TIMEOUT, WRITE_ACK, WRITE_REQ } from './message-kinds.js';
+import {
+  ISSUE,
+  IS_PROBE,
+  IS_WRITE,
+  READ_REQ,
+  READ_RESP,
+  TIMEOUT,
+  WRITE_ACK,
+  WRITE_REQ,
+} from './message-kinds.js';
 import type { RunMetrics } from './leaderless-metrics.js';
 import { OpTable, type WriteBook } from './op-table.js';
 import { createReadRepair, type ReadRepair } from './read-repair.js';
@@ -64,7 +73,23 @@ export interface Coordinator {
 
 /** Builds the coordinator and registers the operation, timeout and request/reply handlers. */
 export function createCoordinator(deps: CoordinatorDeps): Coordinator {
-  const { cfg, sim, nodes, net, clocks, ring, prefs, coordRng, workload, metrics, stores, payloads, writes, hints, maybeStop } = deps;
+  const {
+    cfg,
+    sim,
+    nodes,
+    net,
+    clocks,
+    ring,
+    prefs,
+    coordRng,
+    workload,
+    metrics,
+    stores,
+    payloads,
+    writes,
+    hints,
+    maybeStop,
+  } = deps;
   const { nodes: nodeCount, n, r, w, keys, ops } = cfg;
   const siblingsMode = cfg.conflict === 'siblings';
   const { lwwTs, lwwWid } = stores;
@@ -131,7 +156,9 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
       stores.mergeLww(slot, t.ts[op], id);
       return;
     }
-    const version = stores.siblingsAt(slot).put(writes.value[id] as SetValue, writes.context[id] as VersionVector, replica);
+    const version = stores
+      .siblingsAt(slot)
+      .put(writes.value[id] as SetValue, writes.context[id] as VersionVector, replica);
     writes.addDot(id, version.dot.actor, version.dot.counter);
   };
   const mergeLww = (op: number, wid: number, ts: number) => {
@@ -189,11 +216,24 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
       }
       metrics.readReturned(t, op, now, returned, t.readBestTs[op]);
     } else failedReads++;
-    if (workload.kind === 'closed' && issued < ops && !(t.flags[op] & IS_PROBE)) scheduleOp(workload.nextAfter(t.client[op], now));
+    if (workload.kind === 'closed' && issued < ops && !(t.flags[op] & IS_PROBE))
+      scheduleOp(workload.nextAfter(t.client[op], now));
     maybeStop();
   };
 
-  const rr = createReadRepair({ cfg, net, nodes, stores, payloads, op: t, send, hintOf, live, finish, maybeStop });
+  const rr = createReadRepair({
+    cfg,
+    net,
+    nodes,
+    stores,
+    payloads,
+    op: t,
+    send,
+    hintOf,
+    live,
+    finish,
+    maybeStop,
+  });
   const rrOn = rr.on;
 
   const scheduleOp = (o: WorkloadOp) => {
@@ -292,8 +332,8 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
             mergeResponse(op, copy);
           } else {
             const held = hint >= 0 ? ledger.get(replica, hint, key) : undefined;
-            const wid = hint >= 0 ? held?.data.wid ?? -1 : lwwWid[replica * keys + key];
-            const ts = hint >= 0 ? held?.data.ts ?? -Infinity : lwwTs[replica * keys + key];
+            const wid = hint >= 0 ? (held?.data.wid ?? -1) : lwwWid[replica * keys + key];
+            const ts = hint >= 0 ? (held?.data.ts ?? -Infinity) : lwwTs[replica * keys + key];
             rr.record(op, replica, wid, ts, undefined);
             mergeLww(op, wid, ts);
           }
@@ -323,68 +363,88 @@ export function createCoordinator(deps: CoordinatorDeps): Coordinator {
   const dropped = (_to: number, _from: number, op: number) => t.release(op);
 
   // Message argument b of a request is the home replica a stand-in acts for, plus 1 (0: a home replica itself).
-  net.on(WRITE_REQ, (replica, from, op, hintPlus1) => {
-    if (hintPlus1 === 0) applyWrite(replica, op);
-    else {
-      applyHinted(replica, hintPlus1 - 1, t.key[op], t.writeId[op], t.ts[op]);
-      metrics.writeLanded(t, op);
-    }
-    send(replica, from, WRITE_ACK, op);
-    t.release(op);
-  }, 'write request', dropped);
-  net.on(WRITE_ACK, (_coord, from, op) => {
-    if (live(op) && tally(op, from) >= w) finish(op, true);
-    t.release(op);
-    maybeStop();
-  }, 'write ack', dropped);
-  net.on(READ_REQ, (replica, from, op, hintPlus1) => {
-    const key = t.key[op];
-    if (hintPlus1 !== 0) {
-      const home = hintPlus1 - 1;
-      if (siblingsMode) sendCopy(replica, from, op, hintSnapshot(replica, home, key));
+  net.on(
+    WRITE_REQ,
+    (replica, from, op, hintPlus1) => {
+      if (hintPlus1 === 0) applyWrite(replica, op);
       else {
-        const held = ledger.get(replica, home, key);
-        send(replica, from, READ_RESP, op, held?.data.wid ?? -1, held?.data.ts ?? -Infinity);
+        applyHinted(replica, hintPlus1 - 1, t.key[op], t.writeId[op], t.ts[op]);
+        metrics.writeLanded(t, op);
       }
-    } else if (siblingsMode) sendCopy(replica, from, op, stores.snapshot(replica, key));
-    else {
-      const s = replica * keys + key;
-      send(replica, from, READ_RESP, op, lwwWid[s], lwwTs[s]);
-    }
-    t.release(op);
-  }, 'read request', dropped);
-  net.on(READ_RESP, (_coord, from, op, b, c) => {
-    if (rrOn) {
-      let copy: Siblings<SetValue> | undefined;
-      if (siblingsMode) copy = payloads.take(b);
-      const wid = siblingsMode ? -1 : b;
-      const ts = siblingsMode ? -Infinity : c;
-      if (live(op)) {
-        if (t.repairWait[op] < 0) {
-          rr.record(op, from, wid, ts, copy);
-          if (copy !== undefined) mergeResponse(op, copy);
-          else mergeLww(op, wid, ts);
-          if (tally(op, from) >= r) rr.quorum(op);
-        }
-      } else if (t.repairOpen[op] === 1) {
-        rr.record(op, from, wid, ts, copy);
-        if (++t.count[op] >= t.targetCount[op]) rr.flush(op);
-      }
+      send(replica, from, WRITE_ACK, op);
+      t.release(op);
+    },
+    'write request',
+    dropped,
+  );
+  net.on(
+    WRITE_ACK,
+    (_coord, from, op) => {
+      if (live(op) && tally(op, from) >= w) finish(op, true);
       t.release(op);
       maybeStop();
-      return;
-    }
-    if (siblingsMode) {
-      const copy = payloads.take(b);
-      if (live(op)) mergeResponse(op, copy);
-    } else if (live(op)) mergeLww(op, b, c);
-    if (live(op) && tally(op, from) >= r) finish(op, true);
-    t.release(op);
-    maybeStop();
-  }, 'read response', (_to, _from, op, b) => {
-    if (siblingsMode) payloads.take(b);
-    t.release(op);
-  });
+    },
+    'write ack',
+    dropped,
+  );
+  net.on(
+    READ_REQ,
+    (replica, from, op, hintPlus1) => {
+      const key = t.key[op];
+      if (hintPlus1 !== 0) {
+        const home = hintPlus1 - 1;
+        if (siblingsMode) sendCopy(replica, from, op, hintSnapshot(replica, home, key));
+        else {
+          const held = ledger.get(replica, home, key);
+          send(replica, from, READ_RESP, op, held?.data.wid ?? -1, held?.data.ts ?? -Infinity);
+        }
+      } else if (siblingsMode) sendCopy(replica, from, op, stores.snapshot(replica, key));
+      else {
+        const s = replica * keys + key;
+        send(replica, from, READ_RESP, op, lwwWid[s], lwwTs[s]);
+      }
+      t.release(op);
+    },
+    'read request',
+    dropped,
+  );
+  net.on(
+    READ_RESP,
+    (_coord, from, op, b, c) => {
+      if (rrOn) {
+        let copy: Siblings<SetValue> | undefined;
+        if (siblingsMode) copy = payloads.take(b);
+        const wid = siblingsMode ? -1 : b;
+        const ts = siblingsMode ? -Infinity : c;
+        if (live(op)) {
+          if (t.repairWait[op] < 0) {
+            rr.record(op, from, wid, ts, copy);
+            if (copy !== undefined) mergeResponse(op, copy);
+            else mergeLww(op, wid, ts);
+            if (tally(op, from) >= r) rr.quorum(op);
+          }
+        } else if (t.repairOpen[op] === 1) {
+          rr.record(op, from, wid, ts, copy);
+          if (++t.count[op] >= t.targetCount[op]) rr.flush(op);
+        }
+        t.release(op);
+        maybeStop();
+        return;
+      }
+      if (siblingsMode) {
+        const copy = payloads.take(b);
+        if (live(op)) mergeResponse(op, copy);
+      } else if (live(op)) mergeLww(op, b, c);
+      if (live(op) && tally(op, from) >= r) finish(op, true);
+      t.release(op);
+      maybeStop();
+    },
+    'read response',
+    (_to, _from, op, b) => {
+      if (siblingsMode) payloads.take(b);
+      t.release(op);
+    },
+  );
 
   return {
     readRepair: rr,

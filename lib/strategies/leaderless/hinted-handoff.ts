@@ -66,10 +66,15 @@ export function createHintedHandoff(deps: HintedHandoffDeps): HintedHandoff {
   const handoffs = new Map<number, Handoff>();
   let tickPending = false;
   let drainRounds = 0;
-  const reachable = (from: number, node: number) => nodes.isUp(node) && (from === node || !net.isCut(from, node));
+  const reachable = (from: number, node: number) =>
+    nodes.isUp(node) && (from === node || !net.isCut(from, node));
 
   const applyHinted = (holder: number, home: number, key: number, id: number, ts: number) => {
-    const store = ledger.store(holder, home, key, () => ({ ts: -Infinity, wid: -1, sib: siblingsMode ? new Siblings<SetValue>() : undefined }));
+    const store = ledger.store(holder, home, key, () => ({
+      ts: -Infinity,
+      wid: -1,
+      sib: siblingsMode ? new Siblings<SetValue>() : undefined,
+    }));
     const data = store.data;
     if (!siblingsMode) {
       if (ts > data.ts || (ts === data.ts && id > data.wid)) {
@@ -79,7 +84,11 @@ export function createHintedHandoff(deps: HintedHandoffDeps): HintedHandoff {
     } else {
       // Each hint store is its own actor (nodeCount + store id, never reused), so its dots never
       // collide with a replica's or with an earlier store's (as Riak's fresh vnode ids after state loss).
-      const version = (data.sib as Siblings<SetValue>).put(writes.value[id] as SetValue, writes.context[id] as VersionVector, nodeCount + store.id);
+      const version = (data.sib as Siblings<SetValue>).put(
+        writes.value[id] as SetValue,
+        writes.context[id] as VersionVector,
+        nodeCount + store.id,
+      );
       writes.addDot(id, version.dot.actor, version.dot.counter);
     }
     if (!tickPending) {
@@ -107,7 +116,14 @@ export function createHintedHandoff(deps: HintedHandoffDeps): HintedHandoff {
         sib = new Siblings<SetValue>();
         sib.sync(data.sib);
       }
-      handoffs.set(slot, { store: store.id, mutations: store.mutations, key: store.key, ts: data.ts, wid: data.wid, sib });
+      handoffs.set(slot, {
+        store: store.id,
+        mutations: store.mutations,
+        key: store.key,
+        ts: data.ts,
+        wid: data.wid,
+        sib,
+      });
       if (net.send(store.holder, store.home, HANDOFF, slot) === NO_EVENT) handoffs.delete(slot);
     }
     if (ledger.size > 0 && drainRounds < DRAIN_ROUNDS) {
@@ -116,22 +132,31 @@ export function createHintedHandoff(deps: HintedHandoffDeps): HintedHandoff {
     }
     maybeStop();
   });
-  net.on(HANDOFF, (home, from, slot) => {
-    const h = handoffs.get(slot) as Handoff;
-    handoffs.delete(slot);
-    const s = stores.slot(home, h.key);
-    if (!siblingsMode) stores.mergeLww(s, h.ts, h.wid);
-    else {
-      // Whole-store sync (never `apply` of single versions: see siblings.ts).
-      stores.siblingsAt(s).sync(h.sib as Siblings<SetValue>);
-    }
-    net.send(home, from, HANDOFF_ACK, h.store, h.mutations);
-    maybeStop();
-  }, 'hinted handoff', (_home, _from, slot) => handoffs.delete(slot));
-  net.on(HANDOFF_ACK, (_holder, _from, store, mutations) => {
-    ledger.acknowledge(store, mutations);
-    maybeStop();
-  }, 'handoff ack');
+  net.on(
+    HANDOFF,
+    (home, from, slot) => {
+      const h = handoffs.get(slot) as Handoff;
+      handoffs.delete(slot);
+      const s = stores.slot(home, h.key);
+      if (!siblingsMode) stores.mergeLww(s, h.ts, h.wid);
+      else {
+        // Whole-store sync (never `apply` of single versions: see siblings.ts).
+        stores.siblingsAt(s).sync(h.sib as Siblings<SetValue>);
+      }
+      net.send(home, from, HANDOFF_ACK, h.store, h.mutations);
+      maybeStop();
+    },
+    'hinted handoff',
+    (_home, _from, slot) => handoffs.delete(slot),
+  );
+  net.on(
+    HANDOFF_ACK,
+    (_holder, _from, store, mutations) => {
+      ledger.acknowledge(store, mutations);
+      maybeStop();
+    },
+    'handoff ack',
+  );
 
   return {
     ledger,

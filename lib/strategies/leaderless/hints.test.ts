@@ -28,22 +28,24 @@ describe('HintLedger', () => {
       fc.record({ t: fc.constant('crash' as const), holder: fc.nat(3) }),
       fc.record({ t: fc.constant('ack' as const), pick: fc.nat(20), stale: fc.boolean() }),
     );
-    fc.assert(fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
-      const ledger = new HintLedger<null>(4, 5);
-      for (const a of actions) {
-        if (a.t === 'store') ledger.store(a.holder, a.home, a.key, () => null);
-        else if (a.t === 'crash') ledger.crash(a.holder);
-        else {
-          const stores = ledger.stores();
-          if (stores.length > 0) {
-            const s = stores[a.pick % stores.length];
-            ledger.acknowledge(s.id, s.mutations - (a.stale ? 1 : 0));
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
+        const ledger = new HintLedger<null>(4, 5);
+        for (const a of actions) {
+          if (a.t === 'store') ledger.store(a.holder, a.home, a.key, () => null);
+          else if (a.t === 'crash') ledger.crash(a.holder);
+          else {
+            const stores = ledger.stores();
+            if (stores.length > 0) {
+              const s = stores[a.pick % stores.length];
+              ledger.acknowledge(s.id, s.mutations - (a.stale ? 1 : 0));
+            }
           }
+          const c = ledger.counts;
+          expect(c.stored).toBe(c.handedOff + c.lost + c.held);
+          expect(c.held).toBe(ledger.stores().reduce((sum, s) => sum + s.hints, 0));
         }
-        const c = ledger.counts;
-        expect(c.stored).toBe(c.handedOff + c.lost + c.held);
-        expect(c.held).toBe(ledger.stores().reduce((sum, s) => sum + s.hints, 0));
-      }
-    }));
+      }),
+    );
   });
 });

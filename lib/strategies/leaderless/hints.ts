@@ -60,7 +60,10 @@ export class HintLedger<T> {
    * @param nodes - number of nodes (holder and home ids are 0..nodes-1)
    * @param keys - number of keys (0..keys-1)
    */
-  constructor(private readonly nodes: number, private readonly keys: number) {}
+  constructor(
+    private readonly nodes: number,
+    private readonly keys: number,
+  ) {}
 
   /** The counters now. */
   get counts(): HintCounts {

@@ -18,8 +18,14 @@ export interface LeaderlessBatchParams {
  * const summary = leaderlessBatchSummary({ ops: 2000 }, 3);
  * summary.result.latency_ms.read.p99 === LogHistogram.from(summary.histograms['latency_ms.read']).quantile(0.99); // true
  */
-export function leaderlessBatchSummary(config: Partial<LeaderlessConfig>, seed: number): ResultBatchSummary<LeaderlessResult> {
-  const { result, latencyHistograms: { read, write } } = runLeaderlessTimed(config, seed);
+export function leaderlessBatchSummary(
+  config: Partial<LeaderlessConfig>,
+  seed: number,
+): ResultBatchSummary<LeaderlessResult> {
+  const {
+    result,
+    latencyHistograms: { read, write },
+  } = runLeaderlessTimed(config, seed);
   return {
     trials: 1,
     result,
@@ -29,4 +35,6 @@ export function leaderlessBatchSummary(config: Partial<LeaderlessConfig>, seed: 
 }
 
 /** The leaderless model as the sweep pool runs it: one run per batch. */
-export const leaderlessBatchModel = oneRunBatchModel((params: LeaderlessBatchParams, seed) => leaderlessBatchSummary(params.config, seed));
+export const leaderlessBatchModel = oneRunBatchModel((params: LeaderlessBatchParams, seed) =>
+  leaderlessBatchSummary(params.config, seed),
+);

@@ -1,4 +1,9 @@
-import { leaderlessCommand, leaderlessCsvRow, leaderlessRunFromFlags, type LeaderlessFlags } from '../../cli/leaderless-command.js';
+import {
+  leaderlessCommand,
+  leaderlessCsvRow,
+  leaderlessRunFromFlags,
+  type LeaderlessFlags,
+} from '../../cli/leaderless-command.js';
 import { commandExperiment } from '../../sweep/command-experiment.js';
 import { medianAndTail, pooledRate } from '../../sweep/result-pool.js';
 import type { LeaderlessConfig } from './cluster-config.js';
@@ -19,7 +24,8 @@ import { runLeaderless, type LeaderlessResult } from './run-leaderless.js';
  */
 export const leaderlessExperiment = commandExperiment<LeaderlessConfig, LeaderlessResult>({
   name: 'leaderless',
-  description: 'Dynamo-style leaderless cluster under a client workload: stale reads, lost writes, session anomalies, siblings, availability (replilab leaderless)',
+  description:
+    'Dynamo-style leaderless cluster under a client workload: stale reads, lost writes, session anomalies, siblings, availability (replilab leaderless)',
   trialsUnit: 'independent runs of ops operations per cell',
   command: leaderlessCommand,
   fromFlags: (flags) => leaderlessRunFromFlags(flags as LeaderlessFlags),
@@ -27,17 +33,40 @@ export const leaderlessExperiment = commandExperiment<LeaderlessConfig, Leaderle
   batchTrials: 1,
   pool: {
     sum: [
-      'ops', 'reads', 'writes', 'acked_writes', 'acked_writes_lost', 'failed_writes', 'failed_writes_landed', 'failed_reads',
-      'ryw_violations', 'monotonic_read_violations', 'hints_stored', 'hints_handed_off', 'hints_lost', 'hints_held',
-      'non_overlapping_reads', 'non_overlapping_stale_reads', 'acked_writes_under_replicated', 'read_repairs',
-      'keys_repaired_by_read_repair', 'anti_entropy_messages', 'anti_entropy_bytes', 'keys_repaired_by_anti_entropy', 'events', 'sim_time_ms',
+      'ops',
+      'reads',
+      'writes',
+      'acked_writes',
+      'acked_writes_lost',
+      'failed_writes',
+      'failed_writes_landed',
+      'failed_reads',
+      'ryw_violations',
+      'monotonic_read_violations',
+      'hints_stored',
+      'hints_handed_off',
+      'hints_lost',
+      'hints_held',
+      'non_overlapping_reads',
+      'non_overlapping_stale_reads',
+      'acked_writes_under_replicated',
+      'read_repairs',
+      'keys_repaired_by_read_repair',
+      'anti_entropy_messages',
+      'anti_entropy_bytes',
+      'keys_repaired_by_anti_entropy',
+      'events',
+      'sim_time_ms',
     ],
     max: ['max_siblings'],
     every: ['replicas_converged'],
     meanOfSet: ['convergence_ms'],
     weighted: ['mean_siblings', 'messages_per_op'],
     histograms: { 'latency_ms.read': medianAndTail, 'latency_ms.write': medianAndTail },
-    derived: { stale_read_fraction: pooledRate('stale_read_fraction'), availability: pooledRate('availability') },
+    derived: {
+      stale_read_fraction: pooledRate('stale_read_fraction'),
+      availability: pooledRate('availability'),
+    },
   },
   mainInterval: 'stale_read_fraction',
   row: leaderlessCsvRow,

@@ -6,9 +6,27 @@
  * replicas' final merged state and the assembly of {@link LeaderlessResult}.
  */
 import {
-  AsOf, HistoryRecorder, MonotonicReadTracker, NO_VERSIONS, proportion, ReadYourWritesTracker, SiblingCounter, StaleReadTracker,
-  monotonicReads, readYourWrites, siblingsPerRead, staleReads, timestampOrder,
-  type Count, type CountEstimate, type History, type OwnWrite, type ReadRecord, type SiblingSummary, type Version, type VersionOrder,
+  AsOf,
+  HistoryRecorder,
+  MonotonicReadTracker,
+  NO_VERSIONS,
+  proportion,
+  ReadYourWritesTracker,
+  SiblingCounter,
+  StaleReadTracker,
+  monotonicReads,
+  readYourWrites,
+  siblingsPerRead,
+  staleReads,
+  timestampOrder,
+  type Count,
+  type CountEstimate,
+  type History,
+  type OwnWrite,
+  type ReadRecord,
+  type SiblingSummary,
+  type Version,
+  type VersionOrder,
 } from '../../check/index.js';
 import type { Network, Simulation } from '../../sim/index.js';
 import type { LogHistogram } from '../../stats/index.js';
@@ -238,13 +256,15 @@ export class RunMetrics {
     this.siblingsMode = cfg.conflict === 'siblings';
     this.order = this.siblingsMode ? causalOrder(writes.context, writes.dots) : timestampOrder;
     this.history = recordHistory ? new HistoryRecorder() : null;
-    this.live = recordHistory ? null : {
-      stale: new StaleReadTracker(this.order),
-      ryw: new ReadYourWritesTracker(this.order),
-      mono: new MonotonicReadTracker(this.order),
-      siblings: new SiblingCounter(),
-      nonOverlapStale: 0,
-    };
+    this.live = recordHistory
+      ? null
+      : {
+          stale: new StaleReadTracker(this.order),
+          ryw: new ReadYourWritesTracker(this.order),
+          mono: new MonotonicReadTracker(this.order),
+          siblings: new SiblingCounter(),
+          nonOverlapStale: 0,
+        };
     this.durable = cfg.storeLoss === 0;
     this.lwwLoss = this.siblingsMode ? null : new LwwLossCount(stores, prefs, cfg.n, this.durable);
     this.written = new Uint8Array(cfg.keys);
@@ -320,7 +340,14 @@ export class RunMetrics {
   private ackedLive(t: OpTable, op: number, now: number): void {
     if (this.live === null) return;
     const key = t.key[op];
-    const v = new WrittenVersion(t.writeId[op], t.client[op], t.session[op], key, t.start[op], this.siblingsMode ? undefined : t.ts[op]);
+    const v = new WrittenVersion(
+      t.writeId[op],
+      t.client[op],
+      t.session[op],
+      key,
+      t.start[op],
+      this.siblingsMode ? undefined : t.ts[op],
+    );
     this.live.stale.commit(key, v, now);
     this.live.ryw.acked(v, now);
   }
@@ -374,8 +401,11 @@ export class RunMetrics {
     const live = this.live;
     if (live === null) return;
     let versions: readonly Version[];
-    if (this.siblingsMode) versions = returned.map((id) => new WrittenVersion(id, -1, -1, key, Number.NaN, undefined));
-    else versions = returned.length === 0 ? NO_VERSIONS : [new WrittenVersion(returned[0], -1, -1, key, Number.NaN, ts)];
+    if (this.siblingsMode)
+      versions = returned.map((id) => new WrittenVersion(id, -1, -1, key, Number.NaN, undefined));
+    else
+      versions =
+        returned.length === 0 ? NO_VERSIONS : [new WrittenVersion(returned[0], -1, -1, key, Number.NaN, ts)];
     if (live.stale.judge(op, versions) && nonOverlap) live.nonOverlapStale++;
     live.ryw.judge(op, versions);
     live.mono.judge(op, versions);
@@ -473,8 +503,13 @@ export class RunMetrics {
       ryw = readYourWrites(h, this.order).violations;
       mono = monotonicReads(h, this.order).violations;
       sib = siblingsPerRead(h);
-      nonOverlapStale = this.nonOverlapReads.length === 0 ? 0
-        : staleReads({ writes: h.writes, reads: this.nonOverlapReads, finalState: h.finalState }, this.order).stale.count;
+      nonOverlapStale =
+        this.nonOverlapReads.length === 0
+          ? 0
+          : staleReads(
+              { writes: h.writes, reads: this.nonOverlapReads, finalState: h.finalState },
+              this.order,
+            ).stale.count;
     } else {
       const live = this.live as LiveChecks;
       stale = live.stale.counts;
@@ -487,9 +522,10 @@ export class RunMetrics {
     const hintCounts = hh.ledger.counts;
     const acked = this.acked;
     const succeeded = ops - failedWrites - failedReads;
-    const q = (hist: LogHistogram): OperationLatencyMs => hist.total === 0
-      ? { p50: null, p99: null, p999: null }
-      : { p50: hist.quantile(0.5), p99: hist.quantile(0.99), p999: hist.quantile(0.999) };
+    const q = (hist: LogHistogram): OperationLatencyMs =>
+      hist.total === 0
+        ? { p50: null, p99: null, p999: null }
+        : { p50: hist.quantile(0.5), p99: hist.quantile(0.99), p999: hist.quantile(0.999) };
     const result: LeaderlessResult = {
       ops: coordinator.issued(),
       reads: coordinator.readsIssued(),
@@ -551,7 +587,8 @@ export class RunMetrics {
         const store = sibStore[s];
         const dots = this.writes.dots[id] ?? [];
         let seen = false;
-        for (let d = 0; d < dots.length && !seen && store !== undefined; d += 2) seen = store.context.covers(dots[d], dots[d + 1]);
+        for (let d = 0; d < dots.length && !seen && store !== undefined; d += 2)
+          seen = store.context.covers(dots[d], dots[d + 1]);
         if (seen) homes++;
       }
     }
@@ -614,7 +651,10 @@ function ratio(count: number, of: number): number {
  * concurrent (NaN) otherwise. Plain vector comparison (`vectorOrder`) would misorder writes whose
  * context has gaps, as dotted version vectors exist to avoid.
  */
-function causalOrder(contexts: readonly (VersionVector | undefined)[], dots: readonly (number[] | undefined)[]): VersionOrder {
+function causalOrder(
+  contexts: readonly (VersionVector | undefined)[],
+  dots: readonly (number[] | undefined)[],
+): VersionOrder {
   const sees = (later: number, earlier: number): boolean => {
     const ctx = contexts[later];
     const d = dots[earlier];

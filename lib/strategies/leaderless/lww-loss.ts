@@ -54,7 +54,12 @@ export class LwwLossCount {
    * @param n - replicas per key
    * @param durable - whether home stores only ever move to newer registers (no store loss)
    */
-  constructor(private readonly stores: ReplicaStores, private readonly prefs: Int32Array, private readonly n: number, private readonly durable: boolean) {
+  constructor(
+    private readonly stores: ReplicaStores,
+    private readonly prefs: Int32Array,
+    private readonly n: number,
+    private readonly durable: boolean,
+  ) {
     this.head = new Int32Array(stores.keys).fill(-1);
     this.ackedPerKey = new Float64Array(stores.keys);
   }

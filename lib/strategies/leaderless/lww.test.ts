@@ -14,29 +14,36 @@ describe('last-write-wins', () => {
     expect(lwwWins({ timestamp: 10, writer: 0 }, { timestamp: 10, writer: 5 })).toBe(false);
     expect(lwwWins({ timestamp: 10, writer: 5 }, { timestamp: 10, writer: 0 })).toBe(true);
     expect(lwwWins({ timestamp: 10, writer: 5 }, { timestamp: 10, writer: 5 })).toBe(false);
-    fc.assert(fc.property(stamp, stamp, stamp, (a, b, c) => {
-      expect(lwwCompare(a, b)).toBe(-lwwCompare(b, a) || 0);
-      expect(lwwCompare(a, b) === 0).toBe(a.timestamp === b.timestamp && a.writer === b.writer);
-      if (lwwWins(a, b) && lwwWins(b, c)) expect(lwwWins(a, c)).toBe(true);
-      expect(lwwWins(a, b) || lwwWins(b, a) || lwwCompare(a, b) === 0).toBe(true);
-    }));
+    fc.assert(
+      fc.property(stamp, stamp, stamp, (a, b, c) => {
+        expect(lwwCompare(a, b)).toBe(-lwwCompare(b, a) || 0);
+        expect(lwwCompare(a, b) === 0).toBe(a.timestamp === b.timestamp && a.writer === b.writer);
+        if (lwwWins(a, b) && lwwWins(b, c)) expect(lwwWins(a, c)).toBe(true);
+        expect(lwwWins(a, b) || lwwWins(b, a) || lwwCompare(a, b) === 0).toBe(true);
+      }),
+    );
   });
 
   it('converges whatever order replicas receive the writes in', () => {
-    fc.assert(fc.property(fc.uniqueArray(stamp, { selector: (s) => `${s.timestamp}/${s.writer}`, minLength: 1 }),
-      fc.nat(), (stamps, rot) => {
-        const forward = new LwwRegister<number>();
-        const shuffled = new LwwRegister<number>();
-        stamps.forEach((s, i) => forward.set(i, s));
-        const order = stamps.map((_, i) => (i + rot) % stamps.length).reverse();
-        for (const i of order) shuffled.set(i, stamps[i]);
-        expect(shuffled.value).toBe(forward.value);
-        const best = stamps.reduce((m, s) => (lwwWins(s, m) ? s : m));
-        expect(forward.stamp).toEqual(best);
-      }));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(stamp, { selector: (s) => `${s.timestamp}/${s.writer}`, minLength: 1 }),
+        fc.nat(),
+        (stamps, rot) => {
+          const forward = new LwwRegister<number>();
+          const shuffled = new LwwRegister<number>();
+          stamps.forEach((s, i) => forward.set(i, s));
+          const order = stamps.map((_, i) => (i + rot) % stamps.length).reverse();
+          for (const i of order) shuffled.set(i, stamps[i]);
+          expect(shuffled.value).toBe(forward.value);
+          const best = stamps.reduce((m, s) => (lwwWins(s, m) ? s : m));
+          expect(forward.stamp).toEqual(best);
+        },
+      ),
+    );
   });
 
-  it('stamps writes with the accepting node\'s local clock', () => {
+  it("stamps writes with the accepting node's local clock", () => {
     const clocks = new Clocks(2);
     clocks.set(1, 20, 1e-4);
     expect(lwwStamp(clocks, 1, 1000)).toEqual({ timestamp: clocks.local(1, 1000), writer: 1 });

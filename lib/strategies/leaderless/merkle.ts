@@ -183,7 +183,8 @@ export class MerkleTree {
     const keys = new Float64Array(pairs.length);
     const digests = new Uint32Array(pairs.length);
     pairs.forEach(([key, digest], i) => {
-      if (i > 0 && key === pairs[i - 1][0]) throw new ParameterError('key', String(key), 'each key at most once');
+      if (i > 0 && key === pairs[i - 1][0])
+        throw new ParameterError('key', String(key), 'each key at most once');
       keys[i] = key;
       digests[i] = digest;
     });
@@ -258,14 +259,19 @@ export class MerkleTree {
    */
   leafEntries(leaf: number): [number, number][] {
     const out: [number, number][] = [];
-    for (let e = this.leafStart[leaf]; e < this.leafStart[leaf + 1]; e++) out.push([this.keys[e], this.digests[e]]);
+    for (let e = this.leafStart[leaf]; e < this.leafStart[leaf + 1]; e++)
+      out.push([this.keys[e], this.digests[e]]);
     return out;
   }
 
   /** Whether another tree has the same range and shape. */
   sameShape(other: MerkleTree): boolean {
-    return this.start === other.start && this.end === other.end && this.fanout === other.fanout
-      && this.depth === other.depth;
+    return (
+      this.start === other.start &&
+      this.end === other.end &&
+      this.fanout === other.fanout &&
+      this.depth === other.depth
+    );
   }
 }
 
@@ -289,8 +295,11 @@ export class MerkleTree {
  */
 export function merkleDiff(a: MerkleTree, b: MerkleTree): MerkleDiff {
   if (!a.sameShape(b)) {
-    throw new ParameterError('tree', `[${b.start}, ${b.end}) fanout ${b.fanout} depth ${b.depth}`,
-      `the same range and shape as the other tree ([${a.start}, ${a.end}) fanout ${a.fanout} depth ${a.depth})`);
+    throw new ParameterError(
+      'tree',
+      `[${b.start}, ${b.end}) fanout ${b.fanout} depth ${b.depth}`,
+      `the same range and shape as the other tree ([${a.start}, ${a.end}) fanout ${a.fanout} depth ${a.depth})`,
+    );
   }
   const cost: MerkleDiffCost = { messages: 1, bytes: HASH_BYTES, hashes: 1, levels: 1 };
   const keys: number[] = [];
@@ -352,8 +361,11 @@ function checkConfig(config: MerkleConfig): Required<MerkleConfig> {
   }
   if (!Number.isSafeInteger(start)) throw new ParameterError('start', String(start), 'a safe integer');
   if (!Number.isSafeInteger(end) || end <= start || (end - start) * fanout ** depth > 2 ** 53) {
-    throw new ParameterError('end', String(end),
-      `a safe integer > start (${start}) with (end - start) x fanout^depth <= 2^53`);
+    throw new ParameterError(
+      'end',
+      String(end),
+      `a safe integer > start (${start}) with (end - start) x fanout^depth <= 2^53`,
+    );
   }
   return { start, end, fanout, depth };
 }

@@ -77,7 +77,10 @@ export class OpTable {
    * @param n - replicas per key (quorum slots per operation)
    * @param initialCapacity - slots allocated up front
    */
-  constructor(private readonly n: number, initialCapacity = 256) {
+  constructor(
+    private readonly n: number,
+    initialCapacity = 256,
+  ) {
     this.resize(Math.max(1, initialCapacity));
   }
 

@@ -66,7 +66,12 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
 
   /** Merges a read's kept responses: the LWW winner, or all siblings synced. */
   const rrMerged = (list: readonly RepairResponse[]): RepairResponse => {
-    const m: RepairResponse = { node: -1, wid: -1, ts: -Infinity, sib: siblingsMode ? new Siblings<SetValue>() : undefined };
+    const m: RepairResponse = {
+      node: -1,
+      wid: -1,
+      ts: -Infinity,
+      sib: siblingsMode ? new Siblings<SetValue>() : undefined,
+    };
     for (const x of list) {
       if (siblingsMode) (m.sib as Siblings<SetValue>).sync(x.sib as Siblings<SetValue>);
       else if (x.wid >= 0 && (x.ts > m.ts || (x.ts === m.ts && x.wid > m.wid))) {
@@ -77,11 +82,18 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
     return m;
   };
   /** Whether a response is older than the merge: an older LWW register, or (siblings) other write ids than the merge shows. */
-  const rrStale = (x: RepairResponse, m: RepairResponse): boolean => siblingsMode
-    ? idsOf(x.sib) !== idsOf(m.sib)
-    : m.wid >= 0 && (x.ts < m.ts || (x.ts === m.ts && x.wid < m.wid));
+  const rrStale = (x: RepairResponse, m: RepairResponse): boolean =>
+    siblingsMode
+      ? idsOf(x.sib) !== idsOf(m.sib)
+      : m.wid >= 0 && (x.ts < m.ts || (x.ts === m.ts && x.wid < m.wid));
   /** Applies a repair of `key` at `replica`; counts it when it changed the replica's state. */
-  const applyRepair = (replica: number, key: number, wid: number, ts: number, sib: Siblings<SetValue> | undefined) => {
+  const applyRepair = (
+    replica: number,
+    key: number,
+    wid: number,
+    ts: number,
+    sib: Siblings<SetValue> | undefined,
+  ) => {
     const s = replica * keys + key;
     if (!siblingsMode) {
       if (wid >= 0 && (ts > lwwTs[s] || (ts === lwwTs[s] && wid > lwwWid[s]))) {
@@ -96,7 +108,13 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
     store.sync(sib as Siblings<SetValue>);
     if (idsOf(store) !== before) keysRepairedRR++;
   };
-  const rrRecord = (op: number, from: number, wid: number, ts: number, copy: Siblings<SetValue> | undefined) => {
+  const rrRecord = (
+    op: number,
+    from: number,
+    wid: number,
+    ts: number,
+    copy: Siblings<SetValue> | undefined,
+  ) => {
     let sib: Siblings<SetValue> | undefined;
     if (copy !== undefined) {
       sib = new Siblings<SetValue>();
@@ -130,7 +148,11 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
       readRepairs++;
       sent++;
       // a: 2 op, plus 1 when an ack is wanted; b: the wid or payload slot; c: the timestamp.
-      if (net.send(coord, x.node, REPAIR, 2 * op + (ack ? 1 : 0), siblingsMode ? slot : m.wid, m.ts) !== NO_EVENT) t.hold(op);
+      if (
+        net.send(coord, x.node, REPAIR, 2 * op + (ack ? 1 : 0), siblingsMode ? slot : m.wid, m.ts) !==
+        NO_EVENT
+      )
+        t.hold(op);
       else if (siblingsMode) payloads.take(slot); // dropped at send time: nothing will take the copy
     }
     return sent;
@@ -153,23 +175,33 @@ export function createReadRepair(deps: ReadRepairDeps): ReadRepair {
     if (t.repairOpen[op] === 1 && t.count[op] >= t.targetCount[op]) rrFlush(op);
   };
 
-  net.on(REPAIR, (replica, from, a, b, c) => {
-    const op = a >> 1;
-    let sib: Siblings<SetValue> | undefined;
-    if (siblingsMode) sib = payloads.take(b);
-    applyRepair(replica, t.key[op], b, c, sib);
-    if ((a & 1) === 1) send(replica, from, REPAIR_ACK, op);
-    t.release(op);
-    maybeStop();
-  }, 'read repair', (_to, _from, a, b) => {
-    if (siblingsMode) payloads.take(b);
-    t.release(a >> 1);
-  });
-  net.on(REPAIR_ACK, (_coord, _from, op) => {
-    if (live(op) && t.repairWait[op] > 0 && --t.repairWait[op] === 0) finish(op, true);
-    t.release(op);
-    maybeStop();
-  }, 'read repair ack', (_to, _from, op) => t.release(op));
+  net.on(
+    REPAIR,
+    (replica, from, a, b, c) => {
+      const op = a >> 1;
+      let sib: Siblings<SetValue> | undefined;
+      if (siblingsMode) sib = payloads.take(b);
+      applyRepair(replica, t.key[op], b, c, sib);
+      if ((a & 1) === 1) send(replica, from, REPAIR_ACK, op);
+      t.release(op);
+      maybeStop();
+    },
+    'read repair',
+    (_to, _from, a, b) => {
+      if (siblingsMode) payloads.take(b);
+      t.release(a >> 1);
+    },
+  );
+  net.on(
+    REPAIR_ACK,
+    (_coord, _from, op) => {
+      if (live(op) && t.repairWait[op] > 0 && --t.repairWait[op] === 0) finish(op, true);
+      t.release(op);
+      maybeStop();
+    },
+    'read repair ack',
+    (_to, _from, op) => t.release(op),
+  );
 
   return {
     on: rrOn,

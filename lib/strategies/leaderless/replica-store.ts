@@ -23,12 +23,16 @@ export function sibSame(a: Siblings<SetValue> | undefined, b: Siblings<SetValue>
   if (ea || eb) return ea && eb;
   if (a.size !== b.size || !a.context.equals(b.context)) return false;
   const bv = b.read().versions;
-  return a.read().versions.every((v) => bv.some((x) => x.dot.actor === v.dot.actor && x.dot.counter === v.dot.counter));
+  return a
+    .read()
+    .versions.every((v) => bv.some((x) => x.dot.actor === v.dot.actor && x.dot.counter === v.dot.counter));
 }
 
 /** The distinct write ids a siblings store shows a read, sorted, as text (each replica's copy of a write has its own dot, so stores compare by what a read sees). */
 export function idsOf(sib: Siblings<SetValue> | undefined): string {
-  return sib === undefined ? '' : [...new Set(sib.read().values.map((v) => v.id))].sort((a, b) => a - b).join(',');
+  return sib === undefined
+    ? ''
+    : [...new Set(sib.read().values.map((v) => v.id))].sort((a, b) => a - b).join(',');
 }
 
 /**
@@ -43,7 +47,11 @@ export class ReplicaStores {
   /** Siblings stores per slot (undefined: never written); empty in LWW mode. */
   readonly sibStore: (Siblings<SetValue> | undefined)[];
 
-  constructor(readonly nodeCount: number, readonly keys: number, readonly siblingsMode: boolean) {
+  constructor(
+    readonly nodeCount: number,
+    readonly keys: number,
+    readonly siblingsMode: boolean,
+  ) {
     this.lwwTs = siblingsMode ? new Float64Array(0) : new Float64Array(nodeCount * keys).fill(-Infinity);
     this.lwwWid = siblingsMode ? new Int32Array(0) : new Int32Array(nodeCount * keys).fill(-1);
     this.sibStore = siblingsMode ? new Array<undefined>(nodeCount * keys).fill(undefined) : [];

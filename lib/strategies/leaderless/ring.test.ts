@@ -19,14 +19,18 @@ describe('MurmurHash3_x86_32 over words', () => {
   });
 
   it('has allocation-free forms equal to the array form', () => {
-    fc.assert(fc.property(fc.integer(), fc.integer(), fc.integer({ min: 0, max: 0xffffffff }), (a, b, seed) => {
-      expect(hashPair(a, b, seed)).toBe(murmur3Words([a, b], seed));
-      expect(murmurFinish(murmurMix(seed, a), 1)).toBe(murmur3Words([a], seed));
-    }));
-    fc.assert(fc.property(fc.maxSafeInteger(), fc.integer({ min: 0, max: 0xffffffff }), (key, seed) => {
-      const hi = Math.floor(key / 4294967296);
-      expect(hashInteger(key, seed)).toBe(murmur3Words([key | 0, hi | 0], seed));
-    }));
+    fc.assert(
+      fc.property(fc.integer(), fc.integer(), fc.integer({ min: 0, max: 0xffffffff }), (a, b, seed) => {
+        expect(hashPair(a, b, seed)).toBe(murmur3Words([a, b], seed));
+        expect(murmurFinish(murmurMix(seed, a), 1)).toBe(murmur3Words([a], seed));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.integer({ min: 0, max: 0xffffffff }), (key, seed) => {
+        const hi = Math.floor(key / 4294967296);
+        expect(hashInteger(key, seed)).toBe(murmur3Words([key | 0, hi | 0], seed));
+      }),
+    );
     expect(fmix32(0)).toBe(0);
   });
 });
@@ -45,24 +49,31 @@ describe('HashRing', () => {
     expect(field(() => ring.preferenceList(1, 0))).toBe('n');
     expect(field(() => ring.sloppyPreferenceList(1, 4, () => true))).toBe('n');
     expect(field(() => ring.preferenceList(1.5, 2))).toBe('key');
-    expect(() => ring.preferenceList(1, 4)).toThrow('n: got 4; allowed: an integer from 1 to the number of nodes (3)');
+    expect(() => ring.preferenceList(1, 4)).toThrow(
+      'n: got 4; allowed: an integer from 1 to the number of nodes (3)',
+    );
   });
 
   it('gives n distinct nodes, the first being the owner of the first token clockwise', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 0xffffffff }),
-      fc.maxSafeInteger(), fc.integer({ min: 1, max: 12 }),
-      (nodes, vnodes, seed, key, nRaw) => {
-        const n = Math.min(nRaw, nodes);
-        const ring = new HashRing({ nodes, vnodesPerNode: vnodes, seed });
-        const list = ring.preferenceList(key, n);
-        expect(list).toHaveLength(n);
-        expect(new Set(list).size).toBe(n);
-        for (const node of list) expect(node >= 0 && node < nodes).toBe(true);
-        // Prefix property: a shorter list is a prefix of a longer one.
-        expect(ring.preferenceList(key, nodes).slice(0, n)).toEqual(list);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.maxSafeInteger(),
+        fc.integer({ min: 1, max: 12 }),
+        (nodes, vnodes, seed, key, nRaw) => {
+          const n = Math.min(nRaw, nodes);
+          const ring = new HashRing({ nodes, vnodesPerNode: vnodes, seed });
+          const list = ring.preferenceList(key, n);
+          expect(list).toHaveLength(n);
+          expect(new Set(list).size).toBe(n);
+          for (const node of list) expect(node >= 0 && node < nodes).toBe(true);
+          // Prefix property: a shorter list is a prefix of a longer one.
+          expect(ring.preferenceList(key, nodes).slice(0, n)).toEqual(list);
+        },
+      ),
+    );
   });
 
   it('agrees with a naive walk over an explicitly sorted token list', () => {
@@ -101,13 +112,18 @@ describe('HashRing', () => {
     expect(differ).toBeGreaterThan(500);
     // Fixed values: a change of hash or token order shows up here.
     expect(a.position(0)).toBe(murmur3Words([0, 0], (3 ^ 0x9e3779b9) >>> 0));
-    expect(new HashRing({ nodes: [0, 1, 2, 3, 4, 5], vnodesPerNode: 16, seed: 3 }).preferenceList(17, 3))
-      .toEqual(a.preferenceList(17, 3));
+    expect(
+      new HashRing({ nodes: [0, 1, 2, 3, 4, 5], vnodesPerNode: 16, seed: 3 }).preferenceList(17, 3),
+    ).toEqual(a.preferenceList(17, 3));
   });
 
   it('moves about 1/(nodes+1) of keys when a node joins, all of them to the new node', () => {
     const keys = 20000;
-    for (const [nodes, vnodes] of [[10, 100], [4, 256], [20, 32]] as const) {
+    for (const [nodes, vnodes] of [
+      [10, 100],
+      [4, 256],
+      [20, 32],
+    ] as const) {
       const before = new HashRing({ nodes, vnodesPerNode: vnodes, seed: 11 });
       const after = new HashRing({ nodes: nodes + 1, vnodesPerNode: vnodes, seed: 11 });
       let moved = 0;
@@ -131,7 +147,7 @@ describe('HashRing', () => {
     }
   });
 
-  it('moves only the leaving node\'s keys when a node leaves', () => {
+  it("moves only the leaving node's keys when a node leaves", () => {
     const full = new HashRing({ nodes: 8, vnodesPerNode: 64, seed: 5 });
     const without = new HashRing({ nodes: [0, 1, 2, 4, 5, 6, 7], vnodesPerNode: 64, seed: 5 });
     for (let key = 0; key < 5000; key++) {
@@ -157,34 +173,42 @@ describe('HashRing', () => {
     for (let i = 0; i < nodes; i++) expect(Math.abs(counts[i] / keys - shares[i].share)).toBeLessThan(0.01);
     // With one token per node the spread is far wider: the point of virtual nodes.
     const coarse = new HashRing({ nodes, vnodesPerNode: 1, seed: 2 }).ownership().map((s) => s.share);
-    expect(Math.max(...coarse) / Math.min(...coarse)).toBeGreaterThan(Math.max(...shares.map((s) => s.share))
-      / Math.min(...shares.map((s) => s.share)));
+    expect(Math.max(...coarse) / Math.min(...coarse)).toBeGreaterThan(
+      Math.max(...shares.map((s) => s.share)) / Math.min(...shares.map((s) => s.share)),
+    );
   });
 
   it('sloppy lists skip down nodes and map each stand-in to the right home replica', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 16 }), fc.nat(1000),
-      fc.integer({ min: 1, max: 10 }), fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
-      (nodes, vnodes, key, nRaw, upFlags) => {
-        const n = Math.min(nRaw, nodes);
-        const ring = new HashRing({ nodes, vnodesPerNode: vnodes, seed: 9 });
-        const isUp = (node: number): boolean => upFlags[node];
-        const sloppy = ring.sloppyPreferenceList(key, n, isUp);
-        const walk = ring.preferenceList(key, nodes); // every node in clockwise order
-        const homes = walk.slice(0, n);
-        const downHomes = homes.filter((x) => !isUp(x));
-        const upBeyond = walk.slice(n).filter(isUp);
-        const expected = [
-          ...homes.filter(isUp).map((node) => ({ node, home: true, hintFor: null })),
-          ...upBeyond.slice(0, downHomes.length).map((node, i) => ({ node, home: false, hintFor: downHomes[i] })),
-        ];
-        expect(sloppy).toEqual(expected);
-        for (const r of sloppy) expect(isUp(r.node)).toBe(true);
-        expect(sloppy.length).toBe(Math.min(n, walk.filter(isUp).length));
-        // All up: the sloppy list is the strict one.
-        expect(ring.sloppyPreferenceList(key, n, () => true).map((r) => r.node)).toEqual(homes);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.nat(1000),
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
+        (nodes, vnodes, key, nRaw, upFlags) => {
+          const n = Math.min(nRaw, nodes);
+          const ring = new HashRing({ nodes, vnodesPerNode: vnodes, seed: 9 });
+          const isUp = (node: number): boolean => upFlags[node];
+          const sloppy = ring.sloppyPreferenceList(key, n, isUp);
+          const walk = ring.preferenceList(key, nodes); // every node in clockwise order
+          const homes = walk.slice(0, n);
+          const downHomes = homes.filter((x) => !isUp(x));
+          const upBeyond = walk.slice(n).filter(isUp);
+          const expected = [
+            ...homes.filter(isUp).map((node) => ({ node, home: true, hintFor: null })),
+            ...upBeyond
+              .slice(0, downHomes.length)
+              .map((node, i) => ({ node, home: false, hintFor: downHomes[i] })),
+          ];
+          expect(sloppy).toEqual(expected);
+          for (const r of sloppy) expect(isUp(r.node)).toBe(true);
+          expect(sloppy.length).toBe(Math.min(n, walk.filter(isUp).length));
+          // All up: the sloppy list is the strict one.
+          expect(ring.sloppyPreferenceList(key, n, () => true).map((r) => r.node)).toEqual(homes);
+        },
+      ),
+    );
   });
 
   it('works through a worked example: one home replica down', () => {

@@ -104,8 +104,11 @@ export class HashRing {
     const nodes = checkNodes(config.nodes);
     const { vnodesPerNode } = config;
     if (!Number.isInteger(vnodesPerNode) || vnodesPerNode < 1 || vnodesPerNode * nodes.length > MAX_TOKENS) {
-      throw new ParameterError('vnodesPerNode', String(vnodesPerNode),
-        `an integer >= 1 with nodes x vnodesPerNode <= ${MAX_TOKENS}`);
+      throw new ParameterError(
+        'vnodesPerNode',
+        String(vnodesPerNode),
+        `an integer >= 1 with nodes x vnodesPerNode <= ${MAX_TOKENS}`,
+      );
     }
     const seed = config.seed ?? 0;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -266,7 +269,11 @@ export class HashRing {
 
   private checkN(n: number): void {
     if (!Number.isInteger(n) || n < 1 || n > this.nodes.length) {
-      throw new ParameterError('n', String(n), `an integer from 1 to the number of nodes (${this.nodes.length})`);
+      throw new ParameterError(
+        'n',
+        String(n),
+        `an integer from 1 to the number of nodes (${this.nodes.length})`,
+      );
     }
   }
 }
@@ -274,16 +281,26 @@ export class HashRing {
 function checkNodes(nodes: number | readonly number[]): number[] {
   if (typeof nodes === 'number') {
     if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_TOKENS) {
-      throw new ParameterError('nodes', String(nodes), `an integer from 1 to ${MAX_TOKENS}, or a list of node ids`);
+      throw new ParameterError(
+        'nodes',
+        String(nodes),
+        `an integer from 1 to ${MAX_TOKENS}, or a list of node ids`,
+      );
     }
     return Array.from({ length: nodes }, (_, i) => i);
   }
   const ids = [...nodes].sort((a, b) => a - b);
-  const ok = ids.length >= 1
-    && ids.every((id, i) => Number.isInteger(id) && id >= 0 && id <= 0xffffffff && (i === 0 || id !== ids[i - 1]));
+  const ok =
+    ids.length >= 1 &&
+    ids.every(
+      (id, i) => Number.isInteger(id) && id >= 0 && id <= 0xffffffff && (i === 0 || id !== ids[i - 1]),
+    );
   if (!ok) {
-    throw new ParameterError('nodes', `[${nodes.join(', ')}]`,
-      'a non-empty list of distinct integer node ids from 0 to 4294967295, or a count >= 1');
+    throw new ParameterError(
+      'nodes',
+      `[${nodes.join(', ')}]`,
+      'a non-empty list of distinct integer node ids from 0 to 4294967295, or a count >= 1',
+    );
   }
   return ids;
 }

@@ -8,13 +8,19 @@ import { runLeaderless, runLeaderlessTimed, runLeaderlessWithHistory } from './r
 
 /** Small runs keep the property tests fast; failures print the config and seed that replay them. */
 const small = (extra: Partial<LeaderlessConfig>): Partial<LeaderlessConfig> => ({
-  keys: 20, clients: 4, ops: 400, arrivals: { kind: 'open', ratePerMs: 0.2 }, ...extra,
+  keys: 20,
+  clients: 4,
+  ops: 400,
+  arrivals: { kind: 'open', ratePerMs: 0.2 },
+  ...extra,
 });
 
 describe('validateLeaderlessConfig', () => {
   it('fills the defaults', () => {
     const c = validateLeaderlessConfig();
-    expect([c.nodes, c.n, c.r, c.w, c.vnodes, c.keys, c.zipf, c.writeRatio, c.clients, c.ops]).toEqual([5, 3, 2, 2, 64, 1000, 0, 0.5, 10, 10000]);
+    expect([c.nodes, c.n, c.r, c.w, c.vnodes, c.keys, c.zipf, c.writeRatio, c.clients, c.ops]).toEqual([
+      5, 3, 2, 2, 64, 1000, 0, 0.5, 10, 10000,
+    ]);
     expect(c.latency).toBe('lnkd-ssd');
     expect(c.conflict).toBe('lww');
   });
@@ -39,7 +45,21 @@ describe('validateLeaderlessConfig', () => {
     [{ partitions: [{ startMs: -1, endMs: 5, groups: [[0], [1]] }] }, 'partitions[0].startMs'],
     [{ partitions: [{ startMs: 10, endMs: 5, groups: [[0], [1]] }] }, 'partitions[0].endMs'],
     [{ partitions: [{ startMs: 0, endMs: 5, groups: [[0, 1]] }] }, 'partitions[0].groups'],
-    [{ partitions: [{ startMs: 0, endMs: 5, groups: [[0, 1], [1, 2]] }] }, 'partitions[0].groups'],
+    [
+      {
+        partitions: [
+          {
+            startMs: 0,
+            endMs: 5,
+            groups: [
+              [0, 1],
+              [1, 2],
+            ],
+          },
+        ],
+      },
+      'partitions[0].groups',
+    ],
     [{ partitions: [{ startMs: 0, endMs: 5, groups: [[0], [5]] }] }, 'partitions[0].groups'],
     [{ partitions: [{ startMs: 0, endMs: 5, groups: [[0], []] }] }, 'partitions[0].groups'],
   ] as [Partial<LeaderlessConfig>, string][])('refuses %j naming %s', (config, field) => {
@@ -68,60 +88,100 @@ describe('runLeaderless', () => {
     expect(r.messages_per_op).toBeGreaterThan(2);
     expect(r.messages_per_op).toBeLessThanOrEqual(6);
     expect(r.hints_stored).toBe(0);
-    expect([r.hints_handed_off, r.hints_lost, r.hints_held, r.non_overlapping_reads, r.acked_writes_under_replicated]).toEqual([0, 0, 0, 0, 0]);
+    expect([
+      r.hints_handed_off,
+      r.hints_lost,
+      r.hints_held,
+      r.non_overlapping_reads,
+      r.acked_writes_under_replicated,
+    ]).toEqual([0, 0, 0, 0, 0]);
     expect(r.convergence_ms).toBeNull();
   });
 
   it('strict quorums without faults and with perfect clocks: no stale read, no session violation, no lost write (property)', () => {
-    const config = fc.integer({ min: 3, max: 6 }).chain((nodes) => fc.integer({ min: 1, max: nodes }).chain((n) => fc.record({
-      nodes: fc.constant(nodes),
-      n: fc.constant(n),
-      w: fc.integer({ min: 1, max: n }),
-      rShift: fc.nat(n),
-      coordinator: fc.constantFrom('random-node' as const, 'first-replica' as const, 'client' as const),
-      zipf: fc.constantFrom(0, 0.99),
-      writeRatio: fc.constantFrom(0.2, 0.5, 0.8),
-      seed: fc.nat(1000),
-    })));
-    fc.assert(fc.property(config, ({ nodes, n, w, rShift, coordinator, zipf, writeRatio, seed }) => {
-      const r = Math.min(n, n - w + 1 + (rShift % (w)));
-      const cfg = small({ nodes, n, w, r, coordinator, zipf, writeRatio, timeoutMs: 1e6 });
-      const res = runLeaderless(cfg, seed);
-      expect(res.availability).toBe(1);
-      expect(res.stale_read_fraction).toBe(0);
-      expect(res.ryw_violations).toBe(0);
-      expect(res.monotonic_read_violations).toBe(0);
-      expect(res.acked_writes_lost).toBe(0);
-    }), { numRuns: 40 });
+    const config = fc.integer({ min: 3, max: 6 }).chain((nodes) =>
+      fc.integer({ min: 1, max: nodes }).chain((n) =>
+        fc.record({
+          nodes: fc.constant(nodes),
+          n: fc.constant(n),
+          w: fc.integer({ min: 1, max: n }),
+          rShift: fc.nat(n),
+          coordinator: fc.constantFrom('random-node' as const, 'first-replica' as const, 'client' as const),
+          zipf: fc.constantFrom(0, 0.99),
+          writeRatio: fc.constantFrom(0.2, 0.5, 0.8),
+          seed: fc.nat(1000),
+        }),
+      ),
+    );
+    fc.assert(
+      fc.property(config, ({ nodes, n, w, rShift, coordinator, zipf, writeRatio, seed }) => {
+        const r = Math.min(n, n - w + 1 + (rShift % w));
+        const cfg = small({ nodes, n, w, r, coordinator, zipf, writeRatio, timeoutMs: 1e6 });
+        const res = runLeaderless(cfg, seed);
+        expect(res.availability).toBe(1);
+        expect(res.stale_read_fraction).toBe(0);
+        expect(res.ryw_violations).toBe(0);
+        expect(res.monotonic_read_violations).toBe(0);
+        expect(res.acked_writes_lost).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('partial quorums with skewed clocks: stale reads and lost acknowledged writes, counted as the checker counts them', () => {
-    const { result, history } = runLeaderlessWithHistory({ r: 1, w: 1, clockSkew: 'uniform(0,50)', keys: 5, ops: 5000 }, 1);
+    const { result, history } = runLeaderlessWithHistory(
+      { r: 1, w: 1, clockSkew: 'uniform(0,50)', keys: 5, ops: 5000 },
+      1,
+    );
     expect(result.stale_read_fraction).toBeGreaterThan(0);
     expect(result.acked_writes_lost).toBeGreaterThan(0);
     expect(result.acked_writes_lost).toBe(lostWrites(history, timestampOrder).lost.count);
-    expect(result.stale_read_fraction).toBe(staleReads(history, timestampOrder).stale.count / history.reads.length);
+    expect(result.stale_read_fraction).toBe(
+      staleReads(history, timestampOrder).stale.count / history.reads.length,
+    );
   });
 
-  it('LWW: the model\'s lost-write count equals the checker\'s (property over skew, quorums and loss)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, 10, 100),
-      fc.constantFrom(0, 0.05), fc.nat(1000), (r, w, skew, loss, seed) => {
-        const { result, history } = runLeaderlessWithHistory(
-          small({ r, w, loss, clockSkew: skew === 0 ? null : `uniform(0,${skew})`, timeoutMs: 20 }), seed);
-        expect(result.acked_writes_lost).toBe(lostWrites(history, timestampOrder).lost.count);
-      }), { numRuns: 30 });
+  it("LWW: the model's lost-write count equals the checker's (property over skew, quorums and loss)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(0, 10, 100),
+        fc.constantFrom(0, 0.05),
+        fc.nat(1000),
+        (r, w, skew, loss, seed) => {
+          const { result, history } = runLeaderlessWithHistory(
+            small({ r, w, loss, clockSkew: skew === 0 ? null : `uniform(0,${skew})`, timeoutMs: 20 }),
+            seed,
+          );
+          expect(result.acked_writes_lost).toBe(lostWrites(history, timestampOrder).lost.count);
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('siblings with a union merge lose no acknowledged write (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(null, 'uniform(0,100)'),
-      fc.constantFrom(0, 0.1), fc.constantFrom('random-node' as const, 'client' as const), fc.nat(1000),
-      (r, w, clockSkew, loss, coordinator, seed) => {
-        const { result, history, order } = runLeaderlessWithHistory(
-          small({ conflict: 'siblings', r, w, clockSkew, loss, coordinator, keys: 5, timeoutMs: 20 }), seed);
-        expect(result.acked_writes).toBeGreaterThan(0);
-        expect(result.acked_writes_lost).toBe(0);
-        expect(lostWrites(history, order).lost.count).toBe(0);
-      }), { numRuns: 25 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(null, 'uniform(0,100)'),
+        fc.constantFrom(0, 0.1),
+        fc.constantFrom('random-node' as const, 'client' as const),
+        fc.nat(1000),
+        (r, w, clockSkew, loss, coordinator, seed) => {
+          const { result, history, order } = runLeaderlessWithHistory(
+            small({ conflict: 'siblings', r, w, clockSkew, loss, coordinator, keys: 5, timeoutMs: 20 }),
+            seed,
+          );
+          expect(result.acked_writes).toBeGreaterThan(0);
+          expect(result.acked_writes_lost).toBe(0);
+          expect(lostWrites(history, order).lost.count).toBe(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('siblings appear under concurrent writes, and LWW on the same workload loses writes', () => {
@@ -143,7 +203,9 @@ describe('runLeaderless', () => {
 
   it('faults (loss, crashes) with partial quorums produce counted stale reads', () => {
     const { result, history } = runLeaderlessWithHistory(
-      { r: 1, w: 1, loss: 0.05, keys: 50, ops: 5000, crash: { ttf: 'exp(0.001)', ttr: 'exp(0.005)' } }, 4);
+      { r: 1, w: 1, loss: 0.05, keys: 50, ops: 5000, crash: { ttf: 'exp(0.001)', ttr: 'exp(0.005)' } },
+      4,
+    );
     expect(result.stale_read_fraction).toBeGreaterThan(0);
     expect(result.ryw_violations).toBe(readYourWrites(history, timestampOrder).violations.count);
     expect(result.monotonic_read_violations).toBe(monotonicReads(history, timestampOrder).violations.count);
@@ -156,9 +218,18 @@ describe('runLeaderless', () => {
   });
 
   it('is deterministic: same seed, same JSON; another seed differs', () => {
-    const cfg: Partial<LeaderlessConfig> = { ops: 2000, r: 1, w: 1, loss: 0.02, clockSkew: 'uniform(0,20)', crash: { ttf: 'exp(0.001)', ttr: 'exp(0.01)' } };
+    const cfg: Partial<LeaderlessConfig> = {
+      ops: 2000,
+      r: 1,
+      w: 1,
+      loss: 0.02,
+      clockSkew: 'uniform(0,20)',
+      crash: { ttf: 'exp(0.001)', ttr: 'exp(0.01)' },
+    };
     expect(JSON.stringify(runLeaderless(cfg, 9))).toBe(JSON.stringify(runLeaderless(cfg, 9)));
-    expect(JSON.stringify(runLeaderless({ ...cfg, conflict: 'siblings' }, 9))).toBe(JSON.stringify(runLeaderless({ ...cfg, conflict: 'siblings' }, 9)));
+    expect(JSON.stringify(runLeaderless({ ...cfg, conflict: 'siblings' }, 9))).toBe(
+      JSON.stringify(runLeaderless({ ...cfg, conflict: 'siblings' }, 9)),
+    );
     expect(JSON.stringify(runLeaderless(cfg, 10))).not.toBe(JSON.stringify(runLeaderless(cfg, 9)));
   });
 });
@@ -171,52 +242,77 @@ describe('runLeaderless (streaming metrics) against runLeaderlessWithHistory (hi
     let lost = 0;
     let nonOverlap = 0;
     let siblings = 0;
-    fc.assert(fc.property(
-      fc.record({
-        nodes: fc.integer({ min: 3, max: 6 }),
-        n: fc.integer({ min: 1, max: 3 }),
-        rw: fc.integer({ min: 0, max: 8 }),
-        conflict: fc.constantFrom('lww' as const, 'siblings' as const),
-        skew: fc.constantFrom(null, 'uniform(0,20)', 'uniform(0,200)'),
-        drift: fc.constantFrom(0, 0.001),
-        loss: fc.constantFrom(0, 0.05),
-        crash: fc.boolean(),
-        storeLoss: fc.constantFrom(0, 0.5),
-        partition: fc.constantFrom('none' as const, 'scheduled' as const, 'random' as const),
-        slow: fc.boolean(),
-        sloppy: fc.boolean(),
-        readRepair: fc.constantFrom('off' as const, 'background' as const, 'blocking' as const),
-        antiEntropy: fc.constantFrom(null, 50),
-        coordinator: fc.constantFrom('random-node' as const, 'first-replica' as const, 'client' as const),
-        closed: fc.boolean(),
-        sessions: fc.constantFrom(Infinity, 5),
-        zipf: fc.constantFrom(0, 1.1),
-        timeoutMs: fc.constantFrom(5, 20, 1000),
-      }),
-      fc.nat(1000),
-      (p, seed) => {
-        const n = Math.min(p.n, p.nodes);
-        const config = small({
-          nodes: p.nodes, n, r: 1 + (p.rw % n), w: 1 + (Math.floor(p.rw / 3) % n), conflict: p.conflict, clockSkew: p.skew,
-          clockDrift: p.drift, loss: p.loss, crash: p.crash ? { ttf: 'exp(0.01)', ttr: 'exp(0.05)' } : null,
-          storeLoss: p.crash && p.conflict === 'lww' ? p.storeLoss : 0,
-          partitions: p.partition === 'scheduled' ? [{ startMs: 20, endMs: 200, groups: [[0], Array.from({ length: p.nodes - 1 }, (_, i) => i + 1)] }] : [],
-          randomPartitions: p.partition === 'random' ? { every: 'exp(0.02)', duration: 'exp(0.05)' } : null,
-          slowNodes: p.slow ? { nodes: [1], delay: 'exp(0.2)' } : null,
-          sloppy: p.sloppy, readRepair: p.readRepair, antiEntropyIntervalMs: p.antiEntropy, coordinator: p.coordinator,
-          arrivals: p.closed ? { kind: 'closed', think: 'exp(0.5)' } : { kind: 'open', ratePerMs: 0.5 },
-          sessionLength: p.sessions, zipf: p.zipf, timeoutMs: p.timeoutMs, keys: 8,
-        });
-        const summary = runLeaderless(config, seed);
-        expect(summary).toEqual(runLeaderlessWithHistory(config, seed).result);
-        stale += summary.intervals.stale_read_fraction.count;
-        ryw += summary.ryw_violations;
-        mono += summary.monotonic_read_violations;
-        lost += summary.acked_writes_lost;
-        nonOverlap += summary.non_overlapping_stale_reads;
-        siblings += summary.intervals.reads_with_siblings.count;
-      },
-    ), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          nodes: fc.integer({ min: 3, max: 6 }),
+          n: fc.integer({ min: 1, max: 3 }),
+          rw: fc.integer({ min: 0, max: 8 }),
+          conflict: fc.constantFrom('lww' as const, 'siblings' as const),
+          skew: fc.constantFrom(null, 'uniform(0,20)', 'uniform(0,200)'),
+          drift: fc.constantFrom(0, 0.001),
+          loss: fc.constantFrom(0, 0.05),
+          crash: fc.boolean(),
+          storeLoss: fc.constantFrom(0, 0.5),
+          partition: fc.constantFrom('none' as const, 'scheduled' as const, 'random' as const),
+          slow: fc.boolean(),
+          sloppy: fc.boolean(),
+          readRepair: fc.constantFrom('off' as const, 'background' as const, 'blocking' as const),
+          antiEntropy: fc.constantFrom(null, 50),
+          coordinator: fc.constantFrom('random-node' as const, 'first-replica' as const, 'client' as const),
+          closed: fc.boolean(),
+          sessions: fc.constantFrom(Infinity, 5),
+          zipf: fc.constantFrom(0, 1.1),
+          timeoutMs: fc.constantFrom(5, 20, 1000),
+        }),
+        fc.nat(1000),
+        (p, seed) => {
+          const n = Math.min(p.n, p.nodes);
+          const config = small({
+            nodes: p.nodes,
+            n,
+            r: 1 + (p.rw % n),
+            w: 1 + (Math.floor(p.rw / 3) % n),
+            conflict: p.conflict,
+            clockSkew: p.skew,
+            clockDrift: p.drift,
+            loss: p.loss,
+            crash: p.crash ? { ttf: 'exp(0.01)', ttr: 'exp(0.05)' } : null,
+            storeLoss: p.crash && p.conflict === 'lww' ? p.storeLoss : 0,
+            partitions:
+              p.partition === 'scheduled'
+                ? [
+                    {
+                      startMs: 20,
+                      endMs: 200,
+                      groups: [[0], Array.from({ length: p.nodes - 1 }, (_, i) => i + 1)],
+                    },
+                  ]
+                : [],
+            randomPartitions: p.partition === 'random' ? { every: 'exp(0.02)', duration: 'exp(0.05)' } : null,
+            slowNodes: p.slow ? { nodes: [1], delay: 'exp(0.2)' } : null,
+            sloppy: p.sloppy,
+            readRepair: p.readRepair,
+            antiEntropyIntervalMs: p.antiEntropy,
+            coordinator: p.coordinator,
+            arrivals: p.closed ? { kind: 'closed', think: 'exp(0.5)' } : { kind: 'open', ratePerMs: 0.5 },
+            sessionLength: p.sessions,
+            zipf: p.zipf,
+            timeoutMs: p.timeoutMs,
+            keys: 8,
+          });
+          const summary = runLeaderless(config, seed);
+          expect(summary).toEqual(runLeaderlessWithHistory(config, seed).result);
+          stale += summary.intervals.stale_read_fraction.count;
+          ryw += summary.ryw_violations;
+          mono += summary.monotonic_read_violations;
+          lost += summary.acked_writes_lost;
+          nonOverlap += summary.non_overlapping_stale_reads;
+          siblings += summary.intervals.reads_with_siblings.count;
+        },
+      ),
+      { numRuns: 200 },
+    );
     // The configs exercised every metric.
     for (const count of [stale, ryw, mono, lost, nonOverlap, siblings]) expect(count).toBeGreaterThan(0);
   }, 120_000); // 400 small runs: seconds, more on a busy machine
@@ -224,7 +320,13 @@ describe('runLeaderless (streaming metrics) against runLeaderlessWithHistory (hi
   it('the streaming path hands out the latency samples the history records: every returned read, every acknowledged write', () => {
     const configs: Partial<LeaderlessConfig>[] = [
       small({ r: 1, w: 1, clockSkew: 'uniform(0,50)' }),
-      small({ conflict: 'siblings', timeoutMs: 5, crash: { ttf: 'exp(0.01)', ttr: 'exp(0.05)' }, sloppy: true, readRepair: 'background' }),
+      small({
+        conflict: 'siblings',
+        timeoutMs: 5,
+        crash: { ttf: 'exp(0.01)', ttr: 'exp(0.05)' },
+        sloppy: true,
+        readRepair: 'background',
+      }),
       small({ probeReadAfterMs: 2, arrivals: { kind: 'closed', think: 'exp(0.5)' } }),
     ];
     for (const config of configs) {
@@ -235,7 +337,14 @@ describe('runLeaderless (streaming metrics) against runLeaderlessWithHistory (hi
       for (const r of history.reads) reads.record(r.returnMs - r.invokeMs);
       for (const w of history.writes) if (w.ackMs !== null) writes.record(w.ackMs - w.invokeMs);
       // The same samples (the sums may differ in the last bits: the history lists writes by id, not by acknowledgement).
-      const samples = ({ counts, zeroCount, overflowCount, total, min, max }: LogHistogramData) => ({ counts, zeroCount, overflowCount, total, min, max });
+      const samples = ({ counts, zeroCount, overflowCount, total, min, max }: LogHistogramData) => ({
+        counts,
+        zeroCount,
+        overflowCount,
+        total,
+        min,
+        max,
+      });
       expect(samples(latencyHistograms.read), JSON.stringify(config)).toEqual(samples(reads));
       expect(samples(latencyHistograms.write), JSON.stringify(config)).toEqual(samples(writes));
       expect(writes.total).toBe(result.acked_writes);

@@ -13,11 +13,24 @@ import { createWorkload } from '../../workload/index.js';
 import { createAntiEntropy } from './anti-entropy.js';
 import { planClusterFaults } from './cluster-faults.js';
 import { createStoreRestore } from './store-restore.js';
-import { validateLeaderlessConfig, type LeaderlessConfig, type ResolvedLeaderlessConfig } from './cluster-config.js';
+import {
+  validateLeaderlessConfig,
+  type LeaderlessConfig,
+  type ResolvedLeaderlessConfig,
+} from './cluster-config.js';
 import { createCoordinator } from './coordinator.js';
 import { createHintedHandoff } from './hinted-handoff.js';
 import { RunMetrics, type LeaderlessResult } from './leaderless-metrics.js';
-import { HANDOFF, HANDOFF_ACK, READ_REQ, READ_RESP, REPAIR, REPAIR_ACK, WRITE_ACK, WRITE_REQ } from './message-kinds.js';
+import {
+  HANDOFF,
+  HANDOFF_ACK,
+  READ_REQ,
+  READ_RESP,
+  REPAIR,
+  REPAIR_ACK,
+  WRITE_ACK,
+  WRITE_REQ,
+} from './message-kinds.js';
 import { WriteBook } from './op-table.js';
 import { Payloads, ReplicaStores } from './replica-store.js';
 import { HashRing } from './ring.js';
@@ -138,7 +151,11 @@ export function runLeaderlessTimed(config: Partial<LeaderlessConfig>, seed: numb
 }
 
 /** One run; with `recordHistory`, the checker metrics come from the recorded history, else from streaming trackers. */
-function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory: boolean): Omit<LeaderlessRun, 'history'> & { history: History | null } {
+function simulate(
+  config: Partial<LeaderlessConfig>,
+  seed: number,
+  recordHistory: boolean,
+): Omit<LeaderlessRun, 'history'> & { history: History | null } {
   const cfg = validateLeaderlessConfig(config);
   const { nodes: nodeCount, n, keys, clients } = cfg;
   const siblingsMode = cfg.conflict === 'siblings';
@@ -162,7 +179,13 @@ function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory
   }
   // Crashes, partitions and slow nodes, each drawing from its own stream (cluster-faults.ts).
   const faults = planClusterFaults({
-    cfg, sim, nodes, net, seed, workloadDone: () => workloadDone(), restoreStore: (node) => storeRestore.restore(node),
+    cfg,
+    sim,
+    nodes,
+    net,
+    seed,
+    workloadDone: () => workloadDone(),
+    restoreStore: (node) => storeRestore.restore(node),
   });
   net.setKindDelay(REPAIR, cfg.legs.W);
   net.setKindDelay(REPAIR_ACK, cfg.legs.A);
@@ -176,9 +199,17 @@ function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory
   const prefs = new Int32Array(keys * n);
   for (let k = 0; k < keys; k++) prefs.set(ring.preferenceList(k, n), k * n);
   const coordRng = deriveStream(seed, 0, 3);
-  const workload = createWorkload({
-    clients, arrivals: cfg.arrivals, writeRatio: cfg.writeRatio, keys, zipf: cfg.zipf, sessionLength: cfg.sessionLength,
-  }, deriveStream(seed, 0, 1));
+  const workload = createWorkload(
+    {
+      clients,
+      arrivals: cfg.arrivals,
+      writeRatio: cfg.writeRatio,
+      keys,
+      zipf: cfg.zipf,
+      sessionLength: cfg.sessionLength,
+    },
+    deriveStream(seed, 0, 1),
+  );
 
   const stores = new ReplicaStores(nodeCount, keys, siblingsMode);
   const storeRestore = createStoreRestore({ n, keys, nodes, stores, prefs });
@@ -189,21 +220,61 @@ function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory
   // The parts call each other through these (the run is over only when every part is).
   const workloadDone = () => coordinator.finished() === coordinator.expected();
   const maybeStop = () => {
-    if (workloadDone() && net.counters.inFlight === 0 && hints.drained()
-      && coordinator.readRepair.openRepairs() === 0 && antiEntropy.settled()) sim.stop();
+    if (
+      workloadDone() &&
+      net.counters.inFlight === 0 &&
+      hints.drained() &&
+      coordinator.readRepair.openRepairs() === 0 &&
+      antiEntropy.settled()
+    )
+      sim.stop();
   };
-  const hints = createHintedHandoff({ cfg, sim, nodes, net, stores, payloads, writes, workloadDone, maybeStop });
+  const hints = createHintedHandoff({
+    cfg,
+    sim,
+    nodes,
+    net,
+    stores,
+    payloads,
+    writes,
+    workloadDone,
+    maybeStop,
+  });
   // Crash listeners keep the original order: anti-entropy's down intervals (registered inside),
   // then the hint ledger's, then maybeStop (which must see the hints a crash lost).
   const antiEntropy = createAntiEntropy({
-    cfg, sim, nodes, net, stores, prefs, faults, ledger: hints.ledger, workloadDone, workloadEndMs: () => coordinator.workloadEndMs(), maybeStop,
+    cfg,
+    sim,
+    nodes,
+    net,
+    stores,
+    prefs,
+    faults,
+    ledger: hints.ledger,
+    workloadDone,
+    workloadEndMs: () => coordinator.workloadEndMs(),
+    maybeStop,
   });
   // Hints are volatile: a stand-in's crash loses every hint it holds.
   if (cfg.sloppy) nodes.onCrash((node) => hints.ledger.crash(node));
   nodes.onCrash(maybeStop);
   nodes.onRecover(maybeStop);
   const coordinator = createCoordinator({
-    cfg, sim, nodes, net, clocks, ring, prefs, coordRng, workload, metrics, stores, payloads, writes, hints, maybeStop,
+    cfg,
+    sim,
+    nodes,
+    net,
+    clocks,
+    ring,
+    prefs,
+    coordRng,
+    workload,
+    metrics,
+    stores,
+    payloads,
+    writes,
+    hints,
+    maybeStop,
   });
 
   // Start the workload.
@@ -214,5 +285,12 @@ function simulate(config: Partial<LeaderlessConfig>, seed: number, recordHistory
 
   const { result, history } = metrics.finish({ sim, net, hints, coordinator, antiEntropy });
   const latencyHistograms = { read: coordinator.readLatency, write: coordinator.writeLatency };
-  return { result, history, order: metrics.order, config: cfg, wallMs: { simulate: simEnd - simStart, metrics: performance.now() - simEnd }, latencyHistograms };
+  return {
+    result,
+    history,
+    order: metrics.order,
+    config: cfg,
+    wallMs: { simulate: simEnd - simStart, metrics: performance.now() - simEnd },
+    latencyHistograms,
+  };
 }

@@ -5,7 +5,12 @@ import { countFailedWritesRead, countReadInversions, leaderlessScenarios, runSce
 
 /** Failures print the scenario and seed; `runScenario(name, seed)` (or with its `control`) replays them. */
 const SEED = 1;
-const names = ['sloppy-non-overlap', 'concurrent-read-inversion', 'failed-write-read', 'stale-restore-under-w'];
+const names = [
+  'sloppy-non-overlap',
+  'concurrent-read-inversion',
+  'failed-write-read',
+  'stale-restore-under-w',
+];
 
 describe('leaderless quorum edge-case scenarios', () => {
   it('registers the four edge cases of issue 4 item 9, each citing Dynamo', () => {
@@ -26,12 +31,13 @@ describe('leaderless quorum edge-case scenarios', () => {
   });
 
   it.each(names)('%s never occurs on its control config, where it cannot happen (seed 1)', (name) => {
-    const control = (leaderlessScenarios.get(name) as NonNullable<ReturnType<typeof leaderlessScenarios.get>>).control;
+    const control = (leaderlessScenarios.get(name) as NonNullable<ReturnType<typeof leaderlessScenarios.get>>)
+      .control;
     const r = runScenario(name, SEED, control);
     expect(r.occurrences.count, `${name} control seed ${SEED}: ${r.note}`).toBe(0);
   });
 
-  it('(a) the control is a strict quorum; the sloppy run\'s stale non-overlapping reads are among its non-overlapping reads', () => {
+  it("(a) the control is a strict quorum; the sloppy run's stale non-overlapping reads are among its non-overlapping reads", () => {
     const s = leaderlessScenarios.get('sloppy-non-overlap');
     expect(s?.control.sloppy).toBe(false);
     const r = runScenario('sloppy-non-overlap', SEED);
@@ -92,6 +98,10 @@ describe('the counters on hand-built histories', () => {
     h.read({ client: 1, session: 1, key: 0, invokeMs: 160, returnMs: 161, returned: [1] });
     h.read({ client: 1, session: 1, key: 1, invokeMs: 50, returnMs: 51, returned: [2] });
     h.read({ client: 1, session: 1, key: 2, invokeMs: 150, returnMs: 151, returned: [3] });
-    expect(countFailedWritesRead({ history: h.history() }, 100)).toEqual({ read: 1, failed: 2, readsReturningThem: 2 });
+    expect(countFailedWritesRead({ history: h.history() }, 100)).toEqual({
+      read: 1,
+      failed: 2,
+      readsReturningThem: 2,
+    });
   });
 });

@@ -71,44 +71,49 @@ describe('Siblings', () => {
       replica: fc.nat(2),
       other: fc.nat(2),
     });
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.array(step, { maxLength: 60 }),
-      (replicaCount, clientCount, steps) => {
-        const replicas: Key[] = Array.from({ length: replicaCount }, () => new Siblings<Set<number>>());
-        const pending: (SiblingsRead<Set<number>> | null)[] = new Array(clientCount).fill(null);
-        const acknowledged: number[] = [];
-        let nextElement = 0;
-        for (const s of steps) {
-          const r = s.replica % replicaCount;
-          if (s.kind === 'sync') {
-            replicas[r].sync(replicas[s.other % replicaCount]);
-            checkInvariant(replicas[r]);
-            continue;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(step, { maxLength: 60 }),
+        (replicaCount, clientCount, steps) => {
+          const replicas: Key[] = Array.from({ length: replicaCount }, () => new Siblings<Set<number>>());
+          const pending: (SiblingsRead<Set<number>> | null)[] = new Array(clientCount).fill(null);
+          const acknowledged: number[] = [];
+          let nextElement = 0;
+          for (const s of steps) {
+            const r = s.replica % replicaCount;
+            if (s.kind === 'sync') {
+              replicas[r].sync(replicas[s.other % replicaCount]);
+              checkInvariant(replicas[r]);
+              continue;
+            }
+            const c = s.client % clientCount;
+            const held = pending[c];
+            if (held === null) {
+              pending[c] = replicas[r].read();
+            } else {
+              const element = nextElement++;
+              const value = unionMerge([...held.values, new Set([element])]);
+              replicas[r].put(value, held.context, r);
+              acknowledged.push(element);
+              pending[c] = null;
+              checkInvariant(replicas[r]);
+            }
           }
-          const c = s.client % clientCount;
-          const held = pending[c];
-          if (held === null) {
-            pending[c] = replicas[r].read();
-          } else {
-            const element = nextElement++;
-            const value = unionMerge([...held.values, new Set([element])]);
-            replicas[r].put(value, held.context, r);
-            acknowledged.push(element);
-            pending[c] = null;
-            checkInvariant(replicas[r]);
+          // Converge: everyone into replica 0, then replica 0 into everyone.
+          for (const rep of replicas) replicas[0].sync(rep);
+          for (const rep of replicas) rep.sync(replicas[0]);
+          for (const rep of replicas) {
+            checkInvariant(rep);
+            const final = rep.resolve(unionMerge) ?? new Set<number>();
+            for (const e of acknowledged) expect(final.has(e)).toBe(true);
+            expect(rep.read().values.length).toBe(replicas[0].read().values.length);
           }
-        }
-        // Converge: everyone into replica 0, then replica 0 into everyone.
-        for (const rep of replicas) replicas[0].sync(rep);
-        for (const rep of replicas) rep.sync(replicas[0]);
-        for (const rep of replicas) {
-          checkInvariant(rep);
-          const final = rep.resolve(unionMerge) ?? new Set<number>();
-          for (const e of acknowledged) expect(final.has(e)).toBe(true);
-          expect(rep.read().values.length).toBe(replicas[0].read().values.length);
-        }
-      },
-    ), { numRuns: 300 });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('would lose writes if it ordered siblings by plain vectors (why dots)', () => {

@@ -63,7 +63,10 @@ export function versionVectorOf<T>(version: Version<T>): VersionVector {
  * supersedes(sameContext, old); // false: concurrent, although {0:2} > {0:1}
  */
 export function supersedes<T>(a: Version<T>, b: Version<T>): boolean {
-  return (a.dot.actor === b.dot.actor && a.dot.counter === b.dot.counter) || a.context.covers(b.dot.actor, b.dot.counter);
+  return (
+    (a.dot.actor === b.dot.actor && a.dot.counter === b.dot.counter) ||
+    a.context.covers(b.dot.actor, b.dot.counter)
+  );
 }
 
 /**
@@ -199,8 +202,9 @@ export class Siblings<T> {
    */
   sync(other: Siblings<T>): void {
     const theirs = other.versionList;
-    const kept = this.versionList.filter((v) => theirs.some((w) => sameDot(v, w))
-      || !other.causal.covers(v.dot.actor, v.dot.counter));
+    const kept = this.versionList.filter(
+      (v) => theirs.some((w) => sameDot(v, w)) || !other.causal.covers(v.dot.actor, v.dot.counter),
+    );
     for (const w of theirs) {
       if (!this.causal.covers(w.dot.actor, w.dot.counter)) kept.push(w);
     }

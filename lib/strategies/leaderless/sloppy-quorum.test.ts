@@ -8,22 +8,35 @@ import { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult } from '
 const churn = { ttf: 'exp(0.0005)', ttr: 'exp(0.002)' }; // MTTF 2 s, MTTR 500 ms: each node down ~20% of the time
 const base: Partial<LeaderlessConfig> = { ops: 5000, keys: 50, crash: churn };
 /** Nodes 0 and 1 cut off from 2, 3, 4 from 1 s to 3 s. */
-const split: PartitionConfig[] = [{ startMs: 1000, endMs: 3000, groups: [[0, 1], [2, 3, 4]] }];
+const split: PartitionConfig[] = [
+  {
+    startMs: 1000,
+    endMs: 3000,
+    groups: [
+      [0, 1],
+      [2, 3, 4],
+    ],
+  },
+];
 
-const conserved = (r: LeaderlessResult) => r.hints_stored === r.hints_handed_off + r.hints_lost + r.hints_held;
+const conserved = (r: LeaderlessResult) =>
+  r.hints_stored === r.hints_handed_off + r.hints_lost + r.hints_held;
 
 describe('sloppy quorum with hinted handoff', () => {
-  it.each([1, 2, 3])('with crashes, more operations succeed than with strict quorums (same crash schedule), seed %i', (seed) => {
-    const strict = runLeaderless(base, seed);
-    const sloppy = runLeaderless({ ...base, sloppy: true }, seed);
-    expect(sloppy.writes).toBe(strict.writes); // the same workload
-    expect(sloppy.failed_writes).toBeLessThan(strict.failed_writes);
-    expect(sloppy.availability).toBeGreaterThan(strict.availability);
-    expect(sloppy.hints_stored).toBeGreaterThan(0);
-    expect(sloppy.hints_handed_off).toBeGreaterThan(0);
-    expect(sloppy.hints_lost).toBeGreaterThan(0); // holders crash too
-    expect(conserved(sloppy)).toBe(true);
-  });
+  it.each([1, 2, 3])(
+    'with crashes, more operations succeed than with strict quorums (same crash schedule), seed %i',
+    (seed) => {
+      const strict = runLeaderless(base, seed);
+      const sloppy = runLeaderless({ ...base, sloppy: true }, seed);
+      expect(sloppy.writes).toBe(strict.writes); // the same workload
+      expect(sloppy.failed_writes).toBeLessThan(strict.failed_writes);
+      expect(sloppy.availability).toBeGreaterThan(strict.availability);
+      expect(sloppy.hints_stored).toBeGreaterThan(0);
+      expect(sloppy.hints_handed_off).toBeGreaterThan(0);
+      expect(sloppy.hints_lost).toBeGreaterThan(0); // holders crash too
+      expect(conserved(sloppy)).toBe(true);
+    },
+  );
 
   it('W = N with client coordinators: sloppy quorums keep writes available through crashes', () => {
     const cfg: Partial<LeaderlessConfig> = { ...base, w: 3, r: 1, coordinator: 'client' };
@@ -59,7 +72,9 @@ describe('sloppy quorum with hinted handoff', () => {
     expect(result.failed_writes).toBe(0);
     expect(result.availability).toBe(1);
     expect(result.non_overlapping_stale_reads).toBeGreaterThan(0);
-    expect(result.stale_read_fraction).toBe(staleReads(history, timestampOrder).stale.count / history.reads.length);
+    expect(result.stale_read_fraction).toBe(
+      staleReads(history, timestampOrder).stale.count / history.reads.length,
+    );
     // No crash: every hint is handed off after the heal, and every acknowledged write is on at least W home replicas.
     expect(result.hints_stored).toBeGreaterThan(0);
     expect(result.hints_lost).toBe(0);
@@ -70,8 +85,25 @@ describe('sloppy quorum with hinted handoff', () => {
   });
 
   it('a partition that never heals: hints stay held after the bounded drain, and those writes are under-replicated', () => {
-    const { result } = runLeaderlessWithHistory({ ops: 2000, keys: 20, sloppy: true, hintedHandoffIntervalMs: 50,
-      partitions: [{ startMs: 500, endMs: Infinity, groups: [[0, 1], [2, 3, 4]] }] }, 1);
+    const { result } = runLeaderlessWithHistory(
+      {
+        ops: 2000,
+        keys: 20,
+        sloppy: true,
+        hintedHandoffIntervalMs: 50,
+        partitions: [
+          {
+            startMs: 500,
+            endMs: Infinity,
+            groups: [
+              [0, 1],
+              [2, 3, 4],
+            ],
+          },
+        ],
+      },
+      1,
+    );
     expect(result.hints_held).toBeGreaterThan(0);
     expect(conserved(result)).toBe(true);
     expect(result.acked_writes_under_replicated).toBeGreaterThan(0);
@@ -89,38 +121,69 @@ describe('sloppy quorum with hinted handoff', () => {
       interval: fc.constantFrom(20, 200),
       seed: fc.nat(1000),
     });
-    fc.assert(fc.property(arb, ({ r, w, conflict, coordinator, loss, partitioned, interval, seed }) => {
-      const cfg: Partial<LeaderlessConfig> = {
-        keys: 10, clients: 4, ops: 400, arrivals: { kind: 'open', ratePerMs: 0.2 }, r, w, conflict, coordinator, loss,
-        timeoutMs: 20, crash: { ttf: 'exp(0.002)', ttr: 'exp(0.01)' }, hintedHandoffIntervalMs: interval,
-        partitions: partitioned ? [{ startMs: 100, endMs: 300, groups: [[0, 1], [2, 3, 4]] }] : [],
-      };
-      const strict = runLeaderlessWithHistory(cfg, seed);
-      expect(strict.result.hints_stored).toBe(0);
-      expect(strict.result.acked_writes_under_replicated).toBe(0);
-      if (r + w > 3) {
-        expect(strict.result.non_overlapping_reads).toBe(0);
-        expect(strict.result.stale_read_fraction).toBe(0);
-      }
-      const { result, history, order } = runLeaderlessWithHistory({ ...cfg, sloppy: true }, seed);
-      expect(conserved(result)).toBe(true);
-      const checked = lostWrites(history, order).lost.count;
-      if (conflict === 'lww') expect(result.acked_writes_lost).toBe(checked);
-      else {
-        // The model sees elements: a lost hint's write can vanish while a concurrent write survives,
-        // which the checker (survivors all acknowledged before the write began) cannot call lost.
-        expect(result.acked_writes_lost).toBeGreaterThanOrEqual(checked);
-        expect(result.acked_writes_lost).toBeLessThanOrEqual(result.acked_writes_under_replicated);
-      }
-      if (result.hints_lost === 0 && result.hints_held === 0) {
-        expect(result.acked_writes_under_replicated).toBe(0);
-        if (conflict === 'siblings') expect(result.acked_writes_lost).toBe(0);
-      }
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(arb, ({ r, w, conflict, coordinator, loss, partitioned, interval, seed }) => {
+        const cfg: Partial<LeaderlessConfig> = {
+          keys: 10,
+          clients: 4,
+          ops: 400,
+          arrivals: { kind: 'open', ratePerMs: 0.2 },
+          r,
+          w,
+          conflict,
+          coordinator,
+          loss,
+          timeoutMs: 20,
+          crash: { ttf: 'exp(0.002)', ttr: 'exp(0.01)' },
+          hintedHandoffIntervalMs: interval,
+          partitions: partitioned
+            ? [
+                {
+                  startMs: 100,
+                  endMs: 300,
+                  groups: [
+                    [0, 1],
+                    [2, 3, 4],
+                  ],
+                },
+              ]
+            : [],
+        };
+        const strict = runLeaderlessWithHistory(cfg, seed);
+        expect(strict.result.hints_stored).toBe(0);
+        expect(strict.result.acked_writes_under_replicated).toBe(0);
+        if (r + w > 3) {
+          expect(strict.result.non_overlapping_reads).toBe(0);
+          expect(strict.result.stale_read_fraction).toBe(0);
+        }
+        const { result, history, order } = runLeaderlessWithHistory({ ...cfg, sloppy: true }, seed);
+        expect(conserved(result)).toBe(true);
+        const checked = lostWrites(history, order).lost.count;
+        if (conflict === 'lww') expect(result.acked_writes_lost).toBe(checked);
+        else {
+          // The model sees elements: a lost hint's write can vanish while a concurrent write survives,
+          // which the checker (survivors all acknowledged before the write began) cannot call lost.
+          expect(result.acked_writes_lost).toBeGreaterThanOrEqual(checked);
+          expect(result.acked_writes_lost).toBeLessThanOrEqual(result.acked_writes_under_replicated);
+        }
+        if (result.hints_lost === 0 && result.hints_held === 0) {
+          expect(result.acked_writes_under_replicated).toBe(0);
+          if (conflict === 'siblings') expect(result.acked_writes_lost).toBe(0);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('is deterministic with sloppy quorums and partitions', () => {
-    const cfg: Partial<LeaderlessConfig> = { ...base, ops: 2000, sloppy: true, loss: 0.02, conflict: 'siblings', partitions: split };
+    const cfg: Partial<LeaderlessConfig> = {
+      ...base,
+      ops: 2000,
+      sloppy: true,
+      loss: 0.02,
+      conflict: 'siblings',
+      partitions: split,
+    };
     expect(JSON.stringify(runLeaderless(cfg, 9))).toBe(JSON.stringify(runLeaderless(cfg, 9)));
   });
 });

@@ -42,7 +42,12 @@ export interface StalenessBatchSummary {
 
 /** WarsLegs -> text form. */
 export function legsToText(legs: WarsLegs): WarsLegsText {
-  const text: WarsLegsText = { W: legs.W.toString(), A: legs.A.toString(), R: legs.R.toString(), S: legs.S.toString() };
+  const text: WarsLegsText = {
+    W: legs.W.toString(),
+    A: legs.A.toString(),
+    R: legs.R.toString(),
+    S: legs.S.toString(),
+  };
   if (legs.wan) text.wan = { ...legs.wan };
   return text;
 }
@@ -59,13 +64,27 @@ function distribution(text: string): LatencyDistribution {
 
 /** Text form -> WarsLegs (parsed distributions are cached per thread). */
 export function legsFromText(text: WarsLegsText): WarsLegs {
-  const legs: WarsLegs = { W: distribution(text.W), A: distribution(text.A), R: distribution(text.R), S: distribution(text.S) };
+  const legs: WarsLegs = {
+    W: distribution(text.W),
+    A: distribution(text.A),
+    R: distribution(text.R),
+    S: distribution(text.S),
+  };
   if (text.wan) legs.wan = { ...text.wan };
   return legs;
 }
 
-function runEventBatch(params: StalenessBatchParams, trials: number, rng: RandomStream): StalenessBatchSummary {
-  const model = new WarsEventModel({ n: params.n, r: params.r, w: params.w, legs: legsFromText(params.legs) });
+function runEventBatch(
+  params: StalenessBatchParams,
+  trials: number,
+  rng: RandomStream,
+): StalenessBatchSummary {
+  const model = new WarsEventModel({
+    n: params.n,
+    r: params.r,
+    w: params.w,
+    legs: legsFromText(params.legs),
+  });
   const tIndex = params.tIndex ?? 0;
   const t = params.tGridMs[tIndex];
   const consistent = new Float64Array(params.tGridMs.length);

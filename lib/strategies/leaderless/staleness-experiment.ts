@@ -3,7 +3,12 @@ import { parseLatency, resolveLatency, type WarsLegs } from '../../latency/index
 import { parseTGrid, parseWholeNumber } from '../../cli/parse-values.js';
 import type { SweepExperiment, SweepValue } from '../../sweep/experiment.js';
 import type { StalenessBatchParams, StalenessBatchSummary, StalenessEngine } from './staleness-batch.js';
-import { StalenessAccumulator, planStaleness, validateStalenessOptions, type StalenessOptions } from './staleness.js';
+import {
+  StalenessAccumulator,
+  planStaleness,
+  validateStalenessOptions,
+  type StalenessOptions,
+} from './staleness.js';
 import { STALENESS_COLUMNS, stalenessRows } from './staleness-rows.js';
 
 /**
@@ -24,7 +29,10 @@ export interface StalenessValues {
 }
 
 /** The staleness options a cell fixes (trials, seed and threads are the run's). */
-export type StalenessCellOptions = Omit<StalenessOptions, 'trials' | 'seed' | 'threads' | 'cell' | 'onProgress'>;
+export type StalenessCellOptions = Omit<
+  StalenessOptions,
+  'trials' | 'seed' | 'threads' | 'cell' | 'onProgress'
+>;
 
 /**
  * Parses and validates the staleness parameters; every error names `field(parameter)`
@@ -33,18 +41,27 @@ export type StalenessCellOptions = Omit<StalenessOptions, 'trials' | 'seed' | 't
  * @example
  * stalenessOptionsFromValues({ latency: 'lnkd-ssd', n: '3', r: '1', w: '2', t: '0:10:1', engine: 'fast' }, (p) => `--${p}`);
  */
-export function stalenessOptionsFromValues(values: StalenessValues, field: (parameter: string) => string): StalenessCellOptions {
+export function stalenessOptionsFromValues(
+  values: StalenessValues,
+  field: (parameter: string) => string,
+): StalenessCellOptions {
   const n = parseWholeNumber(field('n'), values.n, 1, 1000);
   const legs: WarsLegs = { ...resolveLatency(values.latency, field('latency')) };
   const overrides: string[] = [];
-  for (const [leg, name] of [['W', 'w-latency'], ['A', 'a-latency'], ['R', 'r-latency'], ['S', 's-latency']] as const) {
+  for (const [leg, name] of [
+    ['W', 'w-latency'],
+    ['A', 'a-latency'],
+    ['R', 'r-latency'],
+    ['S', 's-latency'],
+  ] as const) {
     const text = values[name];
     if (text === undefined) continue;
     legs[leg] = parseLatency(text, field(name));
     overrides.push(`${leg}=${legs[leg].toString()}`);
   }
   const engine = values.engine;
-  if (engine !== 'fast' && engine !== 'event') throw new ParameterError(field('engine'), JSON.stringify(engine), 'fast or event');
+  if (engine !== 'fast' && engine !== 'event')
+    throw new ParameterError(field('engine'), JSON.stringify(engine), 'fast or event');
   return {
     n,
     r: parseWholeNumber(field('r'), values.r, 1, n),
@@ -57,7 +74,12 @@ export function stalenessOptionsFromValues(values: StalenessValues, field: (para
 }
 
 /** Trials, seed and cell for a sweep cell's full options (validated the same way as runStaleness). */
-function cellOptions(options: StalenessCellOptions, seed: number, cell: number, trials: number): StalenessOptions {
+function cellOptions(
+  options: StalenessCellOptions,
+  seed: number,
+  cell: number,
+  trials: number,
+): StalenessOptions {
   const full: StalenessOptions = { ...options, seed, cell, trials };
   validateStalenessOptions(full);
   return full;
@@ -81,22 +103,39 @@ export const stalenessExperiment: SweepExperiment<StalenessCellOptions, Stalenes
     { name: 'r', default: 1, doc: 'read quorum (R), 1..n' },
     { name: 'w', default: 1, doc: 'write quorum (W), 1..n' },
     { name: 't', default: '0:200:1', doc: 'read start after commit, ms: start:stop:step or a comma list' },
-    { name: 'engine', default: 'fast', doc: 'fast (direct Monte Carlo) or event (the discrete-event kernel)' },
+    {
+      name: 'engine',
+      default: 'fast',
+      doc: 'fast (direct Monte Carlo) or event (the discrete-event kernel)',
+    },
   ],
   columns: STALENESS_COLUMNS,
   resolve(values, field) {
-    const text = (name: string): string | undefined => (values[name] === undefined ? undefined : String(values[name] as SweepValue));
-    return stalenessOptionsFromValues({
-      latency: text('latency')!, 'w-latency': text('w-latency'), 'a-latency': text('a-latency'),
-      'r-latency': text('r-latency'), 's-latency': text('s-latency'),
-      n: text('n')!, r: text('r')!, w: text('w')!, t: text('t')!, engine: text('engine')!,
-    }, field);
+    const text = (name: string): string | undefined =>
+      values[name] === undefined ? undefined : String(values[name] as SweepValue);
+    return stalenessOptionsFromValues(
+      {
+        latency: text('latency')!,
+        'w-latency': text('w-latency'),
+        'a-latency': text('a-latency'),
+        'r-latency': text('r-latency'),
+        's-latency': text('s-latency'),
+        n: text('n')!,
+        r: text('r')!,
+        w: text('w')!,
+        t: text('t')!,
+        engine: text('engine')!,
+      },
+      field,
+    );
   },
   plan(options, context) {
     return planStaleness(cellOptions(options, context.seed, context.cell, context.trials));
   },
   accumulator(options, context) {
-    const accumulator = new StalenessAccumulator(cellOptions(options, context.seed, context.cell, context.trials));
+    const accumulator = new StalenessAccumulator(
+      cellOptions(options, context.seed, context.cell, context.trials),
+    );
     return {
       add: (summary, task) => accumulator.add(summary, task.params as StalenessBatchParams),
       trials: () => accumulator.trials(),

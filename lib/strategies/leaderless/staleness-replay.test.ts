@@ -9,7 +9,14 @@ import { deriveStream } from '../../random/index.js';
 import { LogHistogram } from '../../stats/index.js';
 import { EVENT_BATCH_TRIALS, runStaleness, type StalenessOptions } from './staleness.js';
 import { legsFromText, legsToText } from './staleness-batch.js';
-import { parseTraceJsonl, readTraceJsonl, replayStalenessTrial, TRACE_FORMAT, writeTraceJsonl, type StalenessTrace } from './staleness-replay.js';
+import {
+  parseTraceJsonl,
+  readTraceJsonl,
+  replayStalenessTrial,
+  TRACE_FORMAT,
+  writeTraceJsonl,
+  type StalenessTrace,
+} from './staleness-replay.js';
 import { WarsEventModel, type WarsTrialOutcome } from './wars-event.js';
 
 /**
@@ -19,7 +26,12 @@ import { WarsEventModel, type WarsTrialOutcome } from './wars-event.js';
  */
 function outcomesAt(options: StalenessOptions, tIndex: number): WarsTrialOutcome[] {
   const batchesPerPoint = Math.ceil(options.trials / EVENT_BATCH_TRIALS);
-  const model = new WarsEventModel({ n: options.n, r: options.r, w: options.w, legs: legsFromText(legsToText(options.legs)) });
+  const model = new WarsEventModel({
+    n: options.n,
+    r: options.r,
+    w: options.w,
+    legs: legsFromText(legsToText(options.legs)),
+  });
   const out: WarsTrialOutcome[] = [];
   for (let b = 0; b < batchesPerPoint; b++) {
     const rng = deriveStream(options.seed, options.cell ?? 0, tIndex * batchesPerPoint + b);
@@ -30,8 +42,17 @@ function outcomesAt(options: StalenessOptions, tIndex: number): WarsTrialOutcome
 }
 
 const base: StalenessOptions = {
-  n: 3, r: 1, w: 1, legs: resolveLatency('lnkd-disk'), latencyLabel: 'lnkd-disk',
-  tGridMs: [0, 1, 5], trials: 5000, seed: 11, cell: 3, engine: 'event', threads: 1,
+  n: 3,
+  r: 1,
+  w: 1,
+  legs: resolveLatency('lnkd-disk'),
+  latencyLabel: 'lnkd-disk',
+  tGridMs: [0, 1, 5],
+  trials: 5000,
+  seed: 11,
+  cell: 3,
+  engine: 'event',
+  threads: 1,
 };
 
 /** Causal checks every replayed trace must pass. */
@@ -39,10 +60,12 @@ function expectCausal(trace: StalenessTrace): void {
   const { n, r, w } = trace.parameters;
   const coordinator = n;
   const events = trace.events;
-  for (let i = 1; i < events.length; i++) expect(events[i].timeMs).toBeGreaterThanOrEqual(events[i - 1].timeMs);
+  for (let i = 1; i < events.length; i++)
+    expect(events[i].timeMs).toBeGreaterThanOrEqual(events[i - 1].timeMs);
   const byKind = (kind: string) => events.filter((e) => e.kind === kind);
   const index = (e: object) => events.indexOf(e as (typeof events)[number]);
-  for (const kind of ['write-request', 'write-ack', 'read-request', 'read-response']) expect(byKind(kind)).toHaveLength(n);
+  for (const kind of ['write-request', 'write-ack', 'read-request', 'read-response'])
+    expect(byKind(kind)).toHaveLength(n);
   for (const m of events.filter((e) => e.from !== undefined)) {
     expect(m.sentMs!).toBeLessThanOrEqual(m.timeMs);
     expect(Number.isFinite(m.sentMs!)).toBe(true);
@@ -105,7 +128,17 @@ describe('replayStalenessTrial', () => {
       const outcomes = outcomesAt(base, tIndex);
       const stale = outcomes.findIndex((o) => !o.consistent);
       const fresh = outcomes.findIndex((o) => o.consistent);
-      for (const trial of [0, 1, 37, EVENT_BATCH_TRIALS - 1, EVENT_BATCH_TRIALS, EVENT_BATCH_TRIALS + 5, base.trials - 1, stale, fresh]) {
+      for (const trial of [
+        0,
+        1,
+        37,
+        EVENT_BATCH_TRIALS - 1,
+        EVENT_BATCH_TRIALS,
+        EVENT_BATCH_TRIALS + 5,
+        base.trials - 1,
+        stale,
+        fresh,
+      ]) {
         if (trial < 0) continue;
         const trace = replayStalenessTrial(base, { tIndex, trial });
         const { versionRead, ...outcome } = trace.outcome;
@@ -152,7 +185,9 @@ describe('replayStalenessTrial', () => {
     expect(parameter(() => replayStalenessTrial(base, { tIndex: -1, trial: 0 }))).toBe('tIndex');
     expect(parameter(() => replayStalenessTrial(base, { tIndex: 0, trial: 5000 }))).toBe('trial');
     expect(parameter(() => replayStalenessTrial(base, { tIndex: 0, trial: 1.5 }))).toBe('trial');
-    expect(parameter(() => replayStalenessTrial({ ...base, cell: -1 }, { tIndex: 0, trial: 0 }))).toBe('cell');
+    expect(parameter(() => replayStalenessTrial({ ...base, cell: -1 }, { tIndex: 0, trial: 0 }))).toBe(
+      'cell',
+    );
     expect(parameter(() => replayStalenessTrial({ ...base, w: 4 }, { tIndex: 0, trial: 0 }))).toBe('w');
   });
 });
@@ -161,7 +196,9 @@ describe('WarsEventModel.traceTrial', () => {
   it('gives the untraced outcome for the same stream state, and leaves trial() untraced after', () => {
     const model = new WarsEventModel({ n: 5, r: 2, w: 3, legs: resolveLatency('ymmr') });
     for (let i = 0; i < 50; i++) {
-      expect(model.traceTrial(i % 4, deriveStream(5, 0, i)).outcome).toEqual(model.trial(i % 4, deriveStream(5, 0, i)));
+      expect(model.traceTrial(i % 4, deriveStream(5, 0, i)).outcome).toEqual(
+        model.trial(i % 4, deriveStream(5, 0, i)),
+      );
     }
   });
 });
@@ -176,7 +213,14 @@ describe('trace JSON lines', () => {
     expect(lines).toHaveLength(1 + trace.events.length);
     const header = JSON.parse(lines[0]);
     expect(header).toMatchObject({
-      format: TRACE_FORMAT, experiment: 'staleness', engine: 'event', seed: 11, cell: 3, tIndex: 1, trial: 42, tMs: 1,
+      format: TRACE_FORMAT,
+      experiment: 'staleness',
+      engine: 'event',
+      seed: 11,
+      cell: 3,
+      tIndex: 1,
+      trial: 42,
+      tMs: 1,
       parameters: { n: 3, r: 1, w: 1, latency: 'lnkd-disk', tGridMs: [0, 1, 5], trials: 5000 },
       eventCount: trace.events.length,
     });

@@ -75,7 +75,8 @@ export interface ReplayAt {
 }
 
 function integerIn(name: string, value: number, low: number, high: number, allowed: string): void {
-  if (!Number.isSafeInteger(value) || value < low || value > high) throw new ParameterError(name, String(value), allowed);
+  if (!Number.isSafeInteger(value) || value < low || value > high)
+    throw new ParameterError(name, String(value), allowed);
 }
 
 /**
@@ -102,8 +103,20 @@ export function replayStalenessTrial(options: StalenessOptions, at: ReplayAt): S
   const cell = options.cell ?? 0;
   integerIn('cell', cell, 0, Number.MAX_SAFE_INTEGER, 'a whole number >= 0');
   const grid = options.tGridMs;
-  integerIn('tIndex', at.tIndex, 0, grid.length - 1, `a whole number from 0 to ${grid.length - 1} (the t grid has ${grid.length} points)`);
-  integerIn('trial', at.trial, 0, options.trials - 1, `a whole number from 0 to ${options.trials - 1} (trials per t point: ${options.trials})`);
+  integerIn(
+    'tIndex',
+    at.tIndex,
+    0,
+    grid.length - 1,
+    `a whole number from 0 to ${grid.length - 1} (the t grid has ${grid.length} points)`,
+  );
+  integerIn(
+    'trial',
+    at.trial,
+    0,
+    options.trials - 1,
+    `a whole number from 0 to ${options.trials - 1} (trials per t point: ${options.trials})`,
+  );
 
   // The event engine's plan (staleness.ts): per t point, ceil(trials / EVENT_BATCH_TRIALS)
   // batches of EVENT_BATCH_TRIALS, numbered tIndex * batchesPerPoint + b; trials in order.
@@ -114,7 +127,12 @@ export function replayStalenessTrial(options: StalenessOptions, at: ReplayAt): S
 
   // The legs go through their text form, as they do on the way to a worker.
   const legsText = legsToText(options.legs);
-  const model = new WarsEventModel({ n: options.n, r: options.r, w: options.w, legs: legsFromText(legsText) });
+  const model = new WarsEventModel({
+    n: options.n,
+    r: options.r,
+    w: options.w,
+    legs: legsFromText(legsText),
+  });
   const tMs = grid[at.tIndex];
   const rng = deriveStream(options.seed, cell, batch);
   for (let i = 0; i < trialInBatch; i++) model.trial(tMs, rng);
@@ -123,7 +141,11 @@ export function replayStalenessTrial(options: StalenessOptions, at: ReplayAt): S
   const returned = traced.events.find((e) => e.kind === 'read-return');
   const nodes: TraceNode[] = [
     { id: options.n, role: 'coordinator', label: 'coordinator' },
-    ...Array.from({ length: options.n }, (_, i): TraceNode => ({ id: i, role: 'replica', label: `replica ${i}` })),
+    ...Array.from({ length: options.n }, (_, i): TraceNode => ({
+      id: i,
+      role: 'replica',
+      label: `replica ${i}`,
+    })),
   ];
   return {
     format: TRACE_FORMAT,
@@ -176,14 +198,23 @@ export function writeTraceJsonl(path: string, trace: StalenessTrace): void {
 /** Parses JSON lines written by {@link traceToJsonl} back into a trace. */
 export function parseTraceJsonl(text: string): StalenessTrace {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
-  if (lines.length === 0) throw new ParameterError('trace', '(empty)', `a JSON lines trace (${TRACE_FORMAT})`);
+  if (lines.length === 0)
+    throw new ParameterError('trace', '(empty)', `a JSON lines trace (${TRACE_FORMAT})`);
   const header = JSON.parse(lines[0]) as StalenessTraceHeader;
   if (header.format !== TRACE_FORMAT) {
-    throw new ParameterError('trace', JSON.stringify(String(header.format)), `a header with format "${TRACE_FORMAT}"`);
+    throw new ParameterError(
+      'trace',
+      JSON.stringify(String(header.format)),
+      `a header with format "${TRACE_FORMAT}"`,
+    );
   }
   const events = lines.slice(1).map((line) => JSON.parse(line) as WarsTraceEvent);
   if (events.length !== header.eventCount) {
-    throw new ParameterError('trace', `${events.length} events`, `${header.eventCount} events, as its header says`);
+    throw new ParameterError(
+      'trace',
+      `${events.length} events`,
+      `${header.eventCount} events, as its header says`,
+    );
   }
   return { ...header, events };
 }

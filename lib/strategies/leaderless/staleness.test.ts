@@ -5,12 +5,25 @@ import { pbsStaleProbabilityLimit } from '../../fast/pbs-closed-form.js';
 import { wilsonInterval } from '../../stats/index.js';
 import { runStaleness, stalenessJson } from './staleness.js';
 
-const legsOf = (w: string, ars: string): WarsLegs => ({ W: parseLatency(w), A: parseLatency(ars), R: parseLatency(ars), S: parseLatency(ars) });
+const legsOf = (w: string, ars: string): WarsLegs => ({
+  W: parseLatency(w),
+  A: parseLatency(ars),
+  R: parseLatency(ars),
+  S: parseLatency(ars),
+});
 
 describe('PBS closed form: write propagation far slower than reads', () => {
   // W ~ exp mean 1000 ms, A/R/S ~ exp mean 0.01 ms: at commit only the W ackers hold the write.
   const legs = legsOf('exp(0.001)', 'exp(100)');
-  const cases: [number, number, number][] = [[3, 1, 1], [3, 1, 2], [3, 2, 1], [5, 1, 1], [5, 2, 2], [5, 1, 3], [7, 2, 3]];
+  const cases: [number, number, number][] = [
+    [3, 1, 1],
+    [3, 1, 2],
+    [3, 2, 1],
+    [5, 1, 1],
+    [5, 2, 2],
+    [5, 1, 3],
+    [7, 2, 3],
+  ];
   for (const [n, r, w] of cases) {
     it(`N=${n} R=${r} W=${w}: P(stale at t=0) -> C(N-W,R)/C(N,R) = ${pbsStaleProbabilityLimit(n, r, w).toFixed(4)}`, async () => {
       const trials = 200_000;
@@ -34,31 +47,68 @@ describe('PBS closed form: write propagation far slower than reads', () => {
 
 describe('strict quorums never read stale data', () => {
   it('P(stale) = 0 at every t whenever R + W > N (fast and event engines)', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.integer({ min: 1, max: 6 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n }), fc.integer({ min: 1, max: n })))
-        .filter(([n, r, w]) => r + w > n),
-      fc.constantFrom('exp(0.01)', 'pareto(1.05,1.51)', 'lognormal(0,2)', 'mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))'),
-      fc.constantFrom('fast', 'event') as fc.Arbitrary<'fast' | 'event'>,
-      fc.nat(1000),
-      async ([n, r, w], wLeg, engine, seed) => {
-        const trials = engine === 'fast' ? 5000 : 300;
-        const result = await runStaleness({ n, r, w, legs: legsOf(wLeg, 'exp(1)'), tGridMs: [0, 1], trials, seed, engine });
-        for (const point of result.curve) expect(point.consistent).toBe(trials);
-      },
-    ), { numRuns: 25 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((n) =>
+            fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n }), fc.integer({ min: 1, max: n })),
+          )
+          .filter(([n, r, w]) => r + w > n),
+        fc.constantFrom(
+          'exp(0.01)',
+          'pareto(1.05,1.51)',
+          'lognormal(0,2)',
+          'mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))',
+        ),
+        fc.constantFrom('fast', 'event') as fc.Arbitrary<'fast' | 'event'>,
+        fc.nat(1000),
+        async ([n, r, w], wLeg, engine, seed) => {
+          const trials = engine === 'fast' ? 5000 : 300;
+          const result = await runStaleness({
+            n,
+            r,
+            w,
+            legs: legsOf(wLeg, 'exp(1)'),
+            tGridMs: [0, 1],
+            trials,
+            seed,
+            engine,
+          });
+          for (const point of result.curve) expect(point.consistent).toBe(trials);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });
 
 describe('PBS synthetic check (Bailis et al. 2012, Section 5.1): N=3, R=W=1, A=R=S ~ exp mean 1 ms', () => {
   it('W mean 0.25 ms: about 94% consistent at t=0, 99.9% by about t=1 ms', async () => {
-    const result = await runStaleness({ n: 3, r: 1, w: 1, legs: { ...legsOf('exp(4)', 'exp(1)') }, tGridMs: [0, 1], trials: 500_000, seed: 1 });
+    const result = await runStaleness({
+      n: 3,
+      r: 1,
+      w: 1,
+      legs: { ...legsOf('exp(4)', 'exp(1)') },
+      tGridMs: [0, 1],
+      trials: 500_000,
+      seed: 1,
+    });
     expect(result.curve[0].p_consistent).toBeGreaterThan(0.935);
     expect(result.curve[0].p_consistent).toBeLessThan(0.945);
     expect(result.tVisibilityMs['0.999']).toBeGreaterThan(0.8);
     expect(result.tVisibilityMs['0.999']).toBeLessThan(1.2);
   });
   it('W mean 10 ms: about 41% consistent at t=0, 99.9% only by about t=65 ms', async () => {
-    const result = await runStaleness({ n: 3, r: 1, w: 1, legs: legsOf('exp(0.1)', 'exp(1)'), tGridMs: [0, 65], trials: 500_000, seed: 1 });
+    const result = await runStaleness({
+      n: 3,
+      r: 1,
+      w: 1,
+      legs: legsOf('exp(0.1)', 'exp(1)'),
+      tGridMs: [0, 65],
+      trials: 500_000,
+      seed: 1,
+    });
     expect(result.curve[0].p_consistent).toBeGreaterThan(0.405);
     expect(result.curve[0].p_consistent).toBeLessThan(0.43);
     expect(result.tVisibilityMs['0.999']).toBeGreaterThan(58);
@@ -87,14 +137,24 @@ describe('two roads: the event kernel and the fast Monte Carlo agree', () => {
       });
       for (const op of ['read', 'write'] as const) {
         const relative = Math.abs(fast.latencyMs[op].p50 - event.latencyMs[op].p50) / fast.latencyMs[op].p50;
-        expect(relative, `${op} p50 ${fast.latencyMs[op].p50} vs ${event.latencyMs[op].p50}`).toBeLessThan(0.05);
+        expect(relative, `${op} p50 ${fast.latencyMs[op].p50} vs ${event.latencyMs[op].p50}`).toBeLessThan(
+          0.05,
+        );
       }
     });
   }
 });
 
 describe('determinism and the output contract', () => {
-  const options = { n: 3, r: 1, w: 1, legs: resolveLatency('lnkd-ssd'), tGridMs: [0, 0.5, 1], trials: 150_000, seed: 3 };
+  const options = {
+    n: 3,
+    r: 1,
+    w: 1,
+    legs: resolveLatency('lnkd-ssd'),
+    tGridMs: [0, 0.5, 1],
+    trials: 150_000,
+    seed: 3,
+  };
 
   it('the same seed gives identical results; another seed differs', async () => {
     const a = await runStaleness(options);
@@ -112,7 +172,16 @@ describe('determinism and the output contract', () => {
 
   it('the JSON has exactly the documented names', async () => {
     const json = stalenessJson(await runStaleness({ ...options, trials: 1000 }));
-    expect(Object.keys(json)).toEqual(['n', 'r', 'w', 'trials', 'seed', 'curve', 't_visibility', 'latency_ms']);
+    expect(Object.keys(json)).toEqual([
+      'n',
+      'r',
+      'w',
+      'trials',
+      'seed',
+      'curve',
+      't_visibility',
+      'latency_ms',
+    ]);
     expect(Object.keys((json.curve as object[])[0])).toEqual(['t', 'p_consistent', 'ci_low', 'ci_high']);
     expect(Object.keys(json.t_visibility as object)).toEqual(['0.9', '0.99', '0.999']);
     expect(json.latency_ms).toEqual({
@@ -126,7 +195,11 @@ describe('determinism and the output contract', () => {
     const result = await runStaleness({ ...options, legs: resolveLatency('lnkd-disk'), tGridMs: grid });
     for (const point of result.curve) {
       const interval = wilsonInterval(point.consistent, point.trials);
-      expect([point.p_consistent, point.ci_low, point.ci_high]).toEqual([interval.p, interval.low, interval.high]);
+      expect([point.p_consistent, point.ci_low, point.ci_high]).toEqual([
+        interval.p,
+        interval.low,
+        interval.high,
+      ]);
       expect(point.ci_low).toBeLessThanOrEqual(point.p_consistent);
       expect(point.ci_high).toBeGreaterThanOrEqual(point.p_consistent);
     }

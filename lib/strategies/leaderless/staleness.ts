@@ -93,7 +93,8 @@ export interface StalenessResult {
 }
 
 function integerIn(name: string, value: number, low: number, high: number, allowed: string): void {
-  if (!Number.isInteger(value) || value < low || value > high) throw new ParameterError(name, String(value), allowed);
+  if (!Number.isInteger(value) || value < low || value > high)
+    throw new ParameterError(name, String(value), allowed);
 }
 
 /**
@@ -107,12 +108,15 @@ export function validateStalenessOptions(options: StalenessOptions, prefix = '')
   integerIn(name('w'), options.w, 1, options.n, `an integer from 1 to n (${options.n})`);
   integerIn(name('trials'), options.trials, 1, Number.MAX_SAFE_INTEGER, 'a whole number >= 1');
   integerIn(name('seed'), options.seed, 0, Number.MAX_SAFE_INTEGER, 'a whole number from 0 to 2^53-1');
-  if (options.threads !== undefined) integerIn(name('threads'), options.threads, 1, 1024, 'an integer from 1 to 1024');
+  if (options.threads !== undefined)
+    integerIn(name('threads'), options.threads, 1, 1024, 'an integer from 1 to 1024');
   const grid = options.tGridMs;
   if (grid.length === 0) throw new ParameterError(name('t'), '(empty)', 'at least one read offset in ms');
   grid.forEach((t, i) => {
-    if (!Number.isFinite(t) || t < 0) throw new ParameterError(name('t'), String(t), 'finite offsets >= 0 ms');
-    if (i > 0 && t <= grid[i - 1]) throw new ParameterError(name('t'), grid.join(','), 'strictly ascending offsets');
+    if (!Number.isFinite(t) || t < 0)
+      throw new ParameterError(name('t'), String(t), 'finite offsets >= 0 ms');
+    if (i > 0 && t <= grid[i - 1])
+      throw new ParameterError(name('t'), grid.join(','), 'strictly ascending offsets');
   });
   if (options.engine !== undefined && options.engine !== 'fast' && options.engine !== 'event') {
     throw new ParameterError(name('engine'), String(options.engine), 'fast or event');
@@ -128,10 +132,22 @@ export function validateStalenessOptions(options: StalenessOptions, prefix = '')
  */
 export function planStaleness(options: StalenessOptions, trials = options.trials): CellPlan {
   const engine = options.engine ?? 'fast';
-  const base = { n: options.n, r: options.r, w: options.w, legs: legsToText(options.legs), tGridMs: options.tGridMs, engine };
+  const base = {
+    n: options.n,
+    r: options.r,
+    w: options.w,
+    legs: legsToText(options.legs),
+    tGridMs: options.tGridMs,
+    engine,
+  };
   const cell = options.cell ?? 0;
   if (engine === 'fast') {
-    return fixedBatchPlan<StalenessBatchParams>('staleness', base, { seed: options.seed, cell, trials }, FAST_BATCH_TRIALS);
+    return fixedBatchPlan<StalenessBatchParams>(
+      'staleness',
+      base,
+      { seed: options.seed, cell, trials },
+      FAST_BATCH_TRIALS,
+    );
   }
   const points = options.tGridMs.length;
   const batchesPerPoint = Math.ceil(trials / EVENT_BATCH_TRIALS);
@@ -143,7 +159,14 @@ export function planStaleness(options: StalenessOptions, trials = options.trials
       const b = Math.floor(index / points);
       const point = index % points;
       const batchTrials = Math.min(EVENT_BATCH_TRIALS, trials - b * EVENT_BATCH_TRIALS);
-      return { model: 'staleness', params: params[point], seed: options.seed, cell, batch: point * batchesPerPoint + b, trials: batchTrials };
+      return {
+        model: 'staleness',
+        params: params[point],
+        seed: options.seed,
+        cell,
+        batch: point * batchesPerPoint + b,
+        trials: batchTrials,
+      };
     },
     checkpoint: (index) => index % points === points - 1,
   };
@@ -206,7 +229,14 @@ export class StalenessAccumulator {
     const { options, engine, threshold } = this;
     const curve = options.tGridMs.map((t, k): StalenessPoint => {
       const interval = wilsonInterval(this.consistent[k], this.trialsAt[k]);
-      return { t, p_consistent: interval.p, ci_low: interval.low, ci_high: interval.high, consistent: this.consistent[k], trials: this.trialsAt[k] };
+      return {
+        t,
+        p_consistent: interval.p,
+        ci_low: interval.low,
+        ci_high: interval.high,
+        consistent: this.consistent[k],
+        trials: this.trialsAt[k],
+      };
     });
     const tVisibility = (level: number): number | null => {
       if (engine === 'fast') {
@@ -229,7 +259,11 @@ export class StalenessAccumulator {
       latencyLabel: options.latencyLabel ?? options.legs.W.toString(),
       curve,
       tVisibilityMs: { '0.9': tVisibility(0.9), '0.99': tVisibility(0.99), '0.999': tVisibility(0.999) },
-      tVisibilityCiMs: { '0.9': tVisibilityInterval(0.9), '0.99': tVisibilityInterval(0.99), '0.999': tVisibilityInterval(0.999) },
+      tVisibilityCiMs: {
+        '0.9': tVisibilityInterval(0.9),
+        '0.99': tVisibilityInterval(0.99),
+        '0.999': tVisibilityInterval(0.999),
+      },
       latencyMs: { read: quantiles(this.readLatency), write: quantiles(this.writeLatency) },
     };
   }
@@ -256,13 +290,21 @@ export async function runStaleness(options: StalenessOptions): Promise<Staleness
   let done = 0;
   let failure: { error: unknown } | undefined;
   try {
-    await runCellPlans(1, () => ({
-      plan,
-      add: (summary: StalenessBatchSummary, index: number) => accumulator.add(summary, plan.task(index).params as StalenessBatchParams),
-    }), pool, {
-      onMerged: () => options.onProgress?.(++done, plan.tasks),
-      onCellFailed: (_, error) => { failure = { error }; },
-    });
+    await runCellPlans(
+      1,
+      () => ({
+        plan,
+        add: (summary: StalenessBatchSummary, index: number) =>
+          accumulator.add(summary, plan.task(index).params as StalenessBatchParams),
+      }),
+      pool,
+      {
+        onMerged: () => options.onProgress?.(++done, plan.tasks),
+        onCellFailed: (_, error) => {
+          failure = { error };
+        },
+      },
+    );
   } finally {
     await pool.close();
   }

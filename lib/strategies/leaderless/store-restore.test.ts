@@ -18,7 +18,8 @@ describe('restoring a destroyed store from other replicas', () => {
 
   it('copies each key from the first other home replica that is up, and counts the copies older than what was lost', () => {
     const { nodes, stores, restore } = world();
-    const put = (node: number, key: number, ts: number, wid: number) => stores.mergeLww(stores.slot(node, key), ts, wid);
+    const put = (node: number, key: number, ts: number, wid: number) =>
+      stores.mergeLww(stores.slot(node, key), ts, wid);
     put(2, 0, 20, 7); // node 2 held the newest write of key 0 ...
     put(0, 0, 10, 3); // ... which its first other home (node 0) lacks
     put(1, 0, 20, 7);
@@ -28,7 +29,10 @@ describe('restoring a destroyed store from other replicas', () => {
     nodes.crash(2);
     nodes.crash(3);
     restore.restore(2);
-    const at = (node: number, key: number) => [stores.lwwTs[stores.slot(node, key)], stores.lwwWid[stores.slot(node, key)]];
+    const at = (node: number, key: number) => [
+      stores.lwwTs[stores.slot(node, key)],
+      stores.lwwWid[stores.slot(node, key)],
+    ];
     expect(at(2, 0)).toEqual([10, 3]); // from node 0: older than what was lost
     expect(at(2, 1)).toEqual([5, 1]); // from node 1: the same
     expect(at(2, 2)).toEqual([-Infinity, -1]); // from node 0 (node 3 is down): nothing
@@ -36,7 +40,7 @@ describe('restoring a destroyed store from other replicas', () => {
     expect(restore.keysRestoredStale()).toBe(2);
   });
 
-  it('is a no-op on a node that is nobody\'s home replica', () => {
+  it("is a no-op on a node that is nobody's home replica", () => {
     const sim = new Simulation(deriveStream(1));
     const nodes = new Nodes(sim, 4);
     const stores = new ReplicaStores(4, 1, false);
@@ -66,8 +70,14 @@ describe('storeLoss in a run', () => {
   });
 
   it('is refused without churn, with siblings, and out of [0, 1]', () => {
-    expect(() => validateLeaderlessConfig({ storeLoss: 0.5 })).toThrow('storeLoss: got 0.5; allowed: 0 without crash churn');
-    expect(() => validateLeaderlessConfig({ storeLoss: 0.5, crash: churn, conflict: 'siblings' })).toThrow("storeLoss: got 0.5; allowed: 0 with conflict 'siblings'");
-    expect(() => validateLeaderlessConfig({ storeLoss: 2, crash: churn })).toThrow('storeLoss: got 2; allowed: a number from 0 to 1');
+    expect(() => validateLeaderlessConfig({ storeLoss: 0.5 })).toThrow(
+      'storeLoss: got 0.5; allowed: 0 without crash churn',
+    );
+    expect(() => validateLeaderlessConfig({ storeLoss: 0.5, crash: churn, conflict: 'siblings' })).toThrow(
+      "storeLoss: got 0.5; allowed: 0 with conflict 'siblings'",
+    );
+    expect(() => validateLeaderlessConfig({ storeLoss: 2, crash: churn })).toThrow(
+      'storeLoss: got 2; allowed: a number from 0 to 1',
+    );
   });
 });

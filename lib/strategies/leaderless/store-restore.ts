@@ -29,7 +29,13 @@ export interface StoreRestore {
  * const restore = createStoreRestore({ n: 3, keys: 1000, nodes, stores, prefs });
  * restore.restore(2); // node 2 comes back with its neighbours' copies
  */
-export function createStoreRestore(deps: { n: number; keys: number; nodes: Nodes; stores: ReplicaStores; prefs: Int32Array }): StoreRestore {
+export function createStoreRestore(deps: {
+  n: number;
+  keys: number;
+  nodes: Nodes;
+  stores: ReplicaStores;
+  prefs: Int32Array;
+}): StoreRestore {
   const { n, keys, nodes, stores, prefs } = deps;
   const { lwwTs, lwwWid } = stores;
   let restores = 0;

@@ -44,11 +44,14 @@ export class VersionVector {
    * VersionVector.from({ 0: 2, 3: 1 }).get(3);       // 1
    * VersionVector.from([[1, 4], [0, 1]]).toString(); // '{0:1, 1:4}'
    */
-  static from(entries: Iterable<readonly [number, number]> | Readonly<Record<number, number>>): VersionVector {
+  static from(
+    entries: Iterable<readonly [number, number]> | Readonly<Record<number, number>>,
+  ): VersionVector {
     const pairs: [number, number][] = [];
-    const iterable = Symbol.iterator in (entries as object)
-      ? (entries as Iterable<readonly [number, number]>)
-      : Object.entries(entries).map(([k, v]) => [Number(k), v] as const);
+    const iterable =
+      Symbol.iterator in (entries as object)
+        ? (entries as Iterable<readonly [number, number]>)
+        : Object.entries(entries).map(([k, v]) => [Number(k), v] as const);
     for (const [id, counter] of iterable) {
       checkActor(id);
       if (!Number.isSafeInteger(counter) || counter < 0) {
@@ -259,7 +262,9 @@ export class VersionVector {
    */
   toJSON(): Record<string, number> {
     const out: Record<string, number> = {};
-    this.ids.forEach((id, i) => { out[id] = this.counters[i]; });
+    this.ids.forEach((id, i) => {
+      out[id] = this.counters[i];
+    });
     return out;
   }
 

@@ -42,19 +42,39 @@ const spread: WarsLegs = { W: exponential(0.05), A: exponential(1), R: exponenti
 describe('WarsEventModel', () => {
   it('refuses bad quorums before any work, naming the parameter', () => {
     const cases: [Partial<{ n: number; r: number; w: number }>, string][] = [
-      [{ n: 0 }, '--n'], [{ n: 2.5 }, '--n'], [{ r: 0 }, '--r'], [{ r: 4 }, '--r'],
-      [{ w: 0 }, '--w'], [{ w: 4 }, '--w'], [{ w: 1.5 }, '--w'],
+      [{ n: 0 }, '--n'],
+      [{ n: 2.5 }, '--n'],
+      [{ r: 0 }, '--r'],
+      [{ r: 4 }, '--r'],
+      [{ w: 0 }, '--w'],
+      [{ w: 4 }, '--w'],
+      [{ w: 1.5 }, '--w'],
     ];
     for (const [override, parameter] of cases) {
       const config = { n: 3, r: 1, w: 1, legs: spread, ...override };
-      const error = (() => { try { new WarsEventModel(config); } catch (e) { return e; } return null; })();
+      const error = (() => {
+        try {
+          new WarsEventModel(config);
+        } catch (e) {
+          return e;
+        }
+        return null;
+      })();
       expect(error).toBeInstanceOf(ParameterError);
       expect((error as ParameterError).parameter).toBe(parameter);
     }
-    expect(() => new WarsEventModel({ n: 3, r: 1, w: 1, legs: { ...spread, wan: { remoteOneWayMs: 5, localReplicas: 4 } } }))
-      .toThrow(ParameterError);
-    expect(() => new WarsEventModel({ n: 3, r: 1, w: 1, legs: spread }).trial(-1, deriveStream(1)))
-      .toThrow(ParameterError);
+    expect(
+      () =>
+        new WarsEventModel({
+          n: 3,
+          r: 1,
+          w: 1,
+          legs: { ...spread, wan: { remoteOneWayMs: 5, localReplicas: 4 } },
+        }),
+    ).toThrow(ParameterError);
+    expect(() => new WarsEventModel({ n: 3, r: 1, w: 1, legs: spread }).trial(-1, deriveStream(1))).toThrow(
+      ParameterError,
+    );
   });
 
   it('always reads the write when R + W > N', () => {
@@ -99,7 +119,13 @@ describe('WarsEventModel', () => {
     // replica; the R=1 read hears its own local replica first (latency 2). That replica holds the
     // write iff it is also the write's local one (probability 1/3) or the read reaches it after
     // the remote write lands at 11, i.e. 2 + t + 1 >= 11, t >= 8.
-    const legs: WarsLegs = { W: constant(1), A: constant(1), R: constant(1), S: constant(1), wan: { remoteOneWayMs: 10, localReplicas: 1 } };
+    const legs: WarsLegs = {
+      W: constant(1),
+      A: constant(1),
+      R: constant(1),
+      S: constant(1),
+      wan: { remoteOneWayMs: 10, localReplicas: 1 },
+    };
     const model = new WarsEventModel({ n: 3, r: 1, w: 1, legs });
     const rng = deriveStream(4);
     const trials = 3000;
@@ -113,12 +139,26 @@ describe('WarsEventModel', () => {
     expect(Math.abs(consistent - trials / 3)).toBeLessThan(4.5 * sd);
     expect(countConsistent(model, 8, 500, 5)).toBe(500);
     // No local replica: every leg is remote.
-    const far = new WarsEventModel({ n: 3, r: 2, w: 2, legs: { ...legs, wan: { remoteOneWayMs: 10, localReplicas: 0 } } });
-    expect(far.trial(0, deriveStream(6))).toEqual({ consistent: true, writeLatencyMs: 22, readLatencyMs: 22 });
+    const far = new WarsEventModel({
+      n: 3,
+      r: 2,
+      w: 2,
+      legs: { ...legs, wan: { remoteOneWayMs: 10, localReplicas: 0 } },
+    });
+    expect(far.trial(0, deriveStream(6))).toEqual({
+      consistent: true,
+      writeLatencyMs: 22,
+      readLatencyMs: 22,
+    });
   });
 
   it('is a pure function of the stream state, whatever ran before on the same model', () => {
-    const used = new WarsEventModel({ n: 5, r: 2, w: 2, legs: { ...spread, wan: { remoteOneWayMs: 20, localReplicas: 2 } } });
+    const used = new WarsEventModel({
+      n: 5,
+      r: 2,
+      w: 2,
+      legs: { ...spread, wan: { remoteOneWayMs: 20, localReplicas: 2 } },
+    });
     countConsistent(used, 3, 50, 99); // leave state behind
     const fresh = new WarsEventModel(used.config);
     const a = deriveStream(17);
@@ -129,14 +169,28 @@ describe('WarsEventModel', () => {
   it('P(stale at t = 0) is C(N-W, R) / C(N, R) when writes are far slower than everything else', () => {
     // With W ~ exp(mean 1000 ms) and A, R, S ~ exp(mean 0.01 ms), exactly W replicas hold the write
     // at commit and the read's R fastest responders are a uniformly random R-subset.
-    const legs: WarsLegs = { W: exponential(0.001), A: exponential(100), R: exponential(100), S: exponential(100) };
+    const legs: WarsLegs = {
+      W: exponential(0.001),
+      A: exponential(100),
+      R: exponential(100),
+      S: exponential(100),
+    };
     const trials = 20000;
-    for (const [n, r, w] of [[3, 1, 1], [5, 2, 2], [5, 1, 3], [7, 2, 3]]) {
+    for (const [n, r, w] of [
+      [3, 1, 1],
+      [5, 2, 2],
+      [5, 1, 3],
+      [7, 2, 3],
+    ]) {
       const expected = binomial(n - w, r) / binomial(n, r);
-      const stale = trials - countConsistent(new WarsEventModel({ n, r, w, legs }), 0, trials, 1000 + n * 100 + r * 10 + w);
+      const stale =
+        trials -
+        countConsistent(new WarsEventModel({ n, r, w, legs }), 0, trials, 1000 + n * 100 + r * 10 + w);
       const sd = Math.sqrt(trials * expected * (1 - expected));
-      expect(Math.abs(stale - trials * expected), `N=${n} R=${r} W=${w}: ${stale}/${trials} stale, expected ${expected}`)
-        .toBeLessThan(4.5 * sd);
+      expect(
+        Math.abs(stale - trials * expected),
+        `N=${n} R=${r} W=${w}: ${stale}/${trials} stale, expected ${expected}`,
+      ).toBeLessThan(4.5 * sd);
     }
   });
 });

@@ -127,7 +127,12 @@ export class WarsEventModel {
   private readonly pool: Int32Array;
   private readonly remoteMs: number;
   private readonly localCount: number;
-  private readonly remoteLegs: { W: LatencyDistribution; A: LatencyDistribution; R: LatencyDistribution; S: LatencyDistribution } | null;
+  private readonly remoteLegs: {
+    W: LatencyDistribution;
+    A: LatencyDistribution;
+    R: LatencyDistribution;
+    S: LatencyDistribution;
+  } | null;
   private readAfterMs = 0;
   private acks = 0;
   private responses = 0;
@@ -140,15 +145,25 @@ export class WarsEventModel {
   constructor(config: WarsConfig) {
     const { n, r, w, legs } = config;
     if (!Number.isInteger(n) || n < 1) throw new ParameterError('--n', String(n), 'an integer >= 1');
-    if (!Number.isInteger(r) || r < 1 || r > n) throw new ParameterError('--r', String(r), `an integer from 1 to n (${n})`);
-    if (!Number.isInteger(w) || w < 1 || w > n) throw new ParameterError('--w', String(w), `an integer from 1 to n (${n})`);
+    if (!Number.isInteger(r) || r < 1 || r > n)
+      throw new ParameterError('--r', String(r), `an integer from 1 to n (${n})`);
+    if (!Number.isInteger(w) || w < 1 || w > n)
+      throw new ParameterError('--w', String(w), `an integer from 1 to n (${n})`);
     const wan = legs.wan;
     if (wan !== undefined) {
       if (!(wan.remoteOneWayMs >= 0 && wan.remoteOneWayMs < Infinity)) {
-        throw new ParameterError('wan.remoteOneWayMs', String(wan.remoteOneWayMs), 'a finite number of ms >= 0');
+        throw new ParameterError(
+          'wan.remoteOneWayMs',
+          String(wan.remoteOneWayMs),
+          'a finite number of ms >= 0',
+        );
       }
       if (!Number.isInteger(wan.localReplicas) || wan.localReplicas < 0 || wan.localReplicas > n) {
-        throw new ParameterError('wan.localReplicas', String(wan.localReplicas), `an integer from 0 to n (${n})`);
+        throw new ParameterError(
+          'wan.localReplicas',
+          String(wan.localReplicas),
+          `an integer from 0 to n (${n})`,
+        );
       }
     }
     this.config = { n, r, w, legs };
@@ -159,14 +174,15 @@ export class WarsEventModel {
     this.pool = new Int32Array(n);
     this.remoteMs = wan?.remoteOneWayMs ?? 0;
     this.localCount = wan?.localReplicas ?? n;
-    this.remoteLegs = this.remoteMs > 0
-      ? {
-        W: shifted(this.remoteMs, legs.W),
-        A: shifted(this.remoteMs, legs.A),
-        R: shifted(this.remoteMs, legs.R),
-        S: shifted(this.remoteMs, legs.S),
-      }
-      : null;
+    this.remoteLegs =
+      this.remoteMs > 0
+        ? {
+            W: shifted(this.remoteMs, legs.W),
+            A: shifted(this.remoteMs, legs.A),
+            R: shifted(this.remoteMs, legs.R),
+            S: shifted(this.remoteMs, legs.S),
+          }
+        : null;
 
     this.sim = new Simulation(undefined, 8 * n + 16);
     this.net = new Network(this.sim, { size: n + 1, delay: legs.W });
@@ -182,7 +198,8 @@ export class WarsEventModel {
    * `rng`, so the same stream state gives the same outcome; the simulation is reset and reused.
    */
   trial(tMs: number, rng: RandomStream): WarsTrialOutcome {
-    if (!(tMs >= 0 && tMs < Infinity)) throw new ParameterError('--t', String(tMs), 'a finite number of ms >= 0');
+    if (!(tMs >= 0 && tMs < Infinity))
+      throw new ParameterError('--t', String(tMs), 'a finite number of ms >= 0');
     const { n } = this.config;
     this.sim.reset(rng);
     this.readAfterMs = tMs;
@@ -195,11 +212,14 @@ export class WarsEventModel {
     this.readLatencyMs = NaN;
     if (this.remoteLegs !== null) this.placeReplicas(rng);
 
-    for (let replica = 0; replica < n; replica++) this.net.send(this.coordinator, replica, WRITE, WRITTEN_VERSION);
+    for (let replica = 0; replica < n; replica++)
+      this.net.send(this.coordinator, replica, WRITE, WRITTEN_VERSION);
     this.sim.run();
     if (this.responses < this.config.r) {
       // Unreachable without loss or crashes; guards against a silent half-trial if those are added.
-      throw new Error(`WARS trial ended with ${this.responses} of ${this.config.r} read responses (t = ${tMs} ms)`);
+      throw new Error(
+        `WARS trial ended with ${this.responses} of ${this.config.r} read responses (t = ${tMs} ms)`,
+      );
     }
     return {
       consistent: this.newest >= WRITTEN_VERSION,
@@ -273,8 +293,18 @@ export class WarsEventModel {
           break;
         case ACK:
           acks++;
-          events.push({ timeMs, kind: name(kind), node, from, sentMs: writeArrived[from], version: a, rank: acks, ...lateFlag });
-          if (acks === w) events.push({ timeMs, kind: 'commit', node: c, version: WRITTEN_VERSION, ...lateFlag });
+          events.push({
+            timeMs,
+            kind: name(kind),
+            node,
+            from,
+            sentMs: writeArrived[from],
+            version: a,
+            rank: acks,
+            ...lateFlag,
+          });
+          if (acks === w)
+            events.push({ timeMs, kind: 'commit', node: c, version: WRITTEN_VERSION, ...lateFlag });
           break;
         case READ_START:
           readStart = timeMs;
@@ -286,9 +316,19 @@ export class WarsEventModel {
           break;
         case RESPONSE:
           responses++;
-          events.push({ timeMs, kind: name(kind), node, from, sentMs: readArrived[from], version: a, rank: responses, ...lateFlag });
+          events.push({
+            timeMs,
+            kind: name(kind),
+            node,
+            from,
+            sentMs: readArrived[from],
+            version: a,
+            rank: responses,
+            ...lateFlag,
+          });
           if (responses <= r && a > newest) newest = a;
-          if (responses === r) events.push({ timeMs, kind: 'read-return', node: c, version: newest, ...lateFlag });
+          if (responses === r)
+            events.push({ timeMs, kind: 'read-return', node: c, version: newest, ...lateFlag });
           break;
         default:
           throw new Error(`unexpected event kind ${kind} (${this.sim.kindName(kind)}) in a WARS trace`);
@@ -305,30 +345,50 @@ export class WarsEventModel {
   private registerHandlers(): void {
     const { sim, net, stored, coordinator } = this;
     const { n, r, w } = this.config;
-    net.on(WRITE, (replica, from, version) => {
-      if (version > stored[replica]) stored[replica] = version;
-      net.send(replica, from, ACK, version);
-    }, 'write-request');
-    net.on(ACK, () => {
-      if (++this.acks === w) {
-        this.commitMs = sim.now;
-        sim.schedule(this.readAfterMs, READ_START, coordinator);
-      }
-    }, 'write-ack');
-    sim.on(READ_START, () => {
-      this.readStartMs = sim.now;
-      for (let replica = 0; replica < n; replica++) net.send(coordinator, replica, READ);
-    }, 'read-start');
-    net.on(READ, (replica, from) => {
-      net.send(replica, from, RESPONSE, stored[replica]);
-    }, 'read-request');
-    net.on(RESPONSE, (_coordinator, _replica, version) => {
-      if (version > this.newest) this.newest = version;
-      if (++this.responses === r) {
-        this.readLatencyMs = sim.now - this.readStartMs;
-        sim.stop(); // the outcome is known; late writes and responses cannot change it
-      }
-    }, 'read-response');
+    net.on(
+      WRITE,
+      (replica, from, version) => {
+        if (version > stored[replica]) stored[replica] = version;
+        net.send(replica, from, ACK, version);
+      },
+      'write-request',
+    );
+    net.on(
+      ACK,
+      () => {
+        if (++this.acks === w) {
+          this.commitMs = sim.now;
+          sim.schedule(this.readAfterMs, READ_START, coordinator);
+        }
+      },
+      'write-ack',
+    );
+    sim.on(
+      READ_START,
+      () => {
+        this.readStartMs = sim.now;
+        for (let replica = 0; replica < n; replica++) net.send(coordinator, replica, READ);
+      },
+      'read-start',
+    );
+    net.on(
+      READ,
+      (replica, from) => {
+        net.send(replica, from, RESPONSE, stored[replica]);
+      },
+      'read-request',
+    );
+    net.on(
+      RESPONSE,
+      (_coordinator, _replica, version) => {
+        if (version > this.newest) this.newest = version;
+        if (++this.responses === r) {
+          this.readLatencyMs = sim.now - this.readStartMs;
+          sim.stop(); // the outcome is known; late writes and responses cannot change it
+        }
+      },
+      'read-response',
+    );
   }
 
   /** Chooses this trial's local replicas for the write, then for the read, and routes the legs. */

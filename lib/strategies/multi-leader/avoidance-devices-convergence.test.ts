@@ -4,7 +4,14 @@ import type { MultiLeaderConfig } from './multi-leader-config.js';
 import { runMultiLeader } from './run-multi-leader.js';
 
 describe('conflict avoidance: home-datacenter routing (item 5)', () => {
-  const base: Partial<MultiLeaderConfig> = { datacenters: 3, keys: 30, writeRatePerSec: 100, durationMs: 5000, interDcLatency: 'const(50)', resolution: 'lww' };
+  const base: Partial<MultiLeaderConfig> = {
+    datacenters: 3,
+    keys: 30,
+    writeRatePerSec: 100,
+    durationMs: 5000,
+    interDcLatency: 'const(50)',
+    resolution: 'lww',
+  };
 
   it('every key written at one leader: no conflict at all, at the price of a round trip for remote keys', () => {
     const without = runMultiLeader(base, 1);
@@ -29,19 +36,31 @@ describe('conflict avoidance: home-datacenter routing (item 5)', () => {
     expect(noRouting.conflicts).toBeGreaterThan(r.conflicts);
   });
 
-  it('an outage that never ends: the failed leader\'s unshipped writes never arrive, replicas never converge', () => {
-    const r = runMultiLeader({ ...base, homeRouting: true, dcFailure: { dc: 2, atMs: 2500, durationMs: Infinity } }, 1);
+  it("an outage that never ends: the failed leader's unshipped writes never arrive, replicas never converge", () => {
+    const r = runMultiLeader(
+      { ...base, homeRouting: true, dcFailure: { dc: 2, atMs: 2500, durationMs: Infinity } },
+      1,
+    );
     expect(r.converged).toBe(false);
     expect(r.convergence_ms).toBeNull();
   });
 });
 
 describe('convergence time and divergence (item 6)', () => {
-  const base: Partial<MultiLeaderConfig> = { datacenters: 4, keys: 20, writeRatePerSec: 50, durationMs: 3000, interDcLatency: 'const(40)', resolution: 'merge' };
+  const base: Partial<MultiLeaderConfig> = {
+    datacenters: 4,
+    keys: 20,
+    writeRatePerSec: 50,
+    durationMs: 3000,
+    interDcLatency: 'const(40)',
+    resolution: 'merge',
+  };
   it('equals the longest path of the last write: 1 hop all-to-all, D - 1 hops on a ring, 1 or 2 through a star', () => {
     expect(runMultiLeader({ ...base, topology: 'all' }, 2).convergence_ms).toBeCloseTo(40, 9);
     expect(runMultiLeader({ ...base, topology: 'ring' }, 2).convergence_ms).toBeCloseTo(120, 9);
-    expect([40, 80]).toContain(Math.round(runMultiLeader({ ...base, topology: 'star' }, 2).convergence_ms as number));
+    expect([40, 80]).toContain(
+      Math.round(runMultiLeader({ ...base, topology: 'star' }, 2).convergence_ms as number),
+    );
   });
   it('divergence is sampled over time: keys differ while writes flow, none at the end', () => {
     const r = runMultiLeader({ ...base, topology: 'ring' }, 2);
@@ -59,12 +78,16 @@ describe('convergence time and divergence (item 6)', () => {
 
 describe('clients as leaders: offline devices (item 2)', () => {
   const devices = (offline: string) => ({
-    datacenters: 2, keys: 5, writeRatePerSec: 1, durationMs: 20000, resolution: 'siblings' as const,
+    datacenters: 2,
+    keys: 5,
+    writeRatePerSec: 1,
+    durationMs: 20000,
+    resolution: 'siblings' as const,
     devices: { count: 6, writeRatePerSec: 1, online: 'exp(0.001)', offline, syncLatency: 'const(30)' },
   });
   it('longer offline periods mean more conflicts; siblings keep every write; devices converge once back online', () => {
-    const short = runMultiLeader(devices('exp(0.01)'), 4);   // offline 100 ms on average
-    const long = runMultiLeader(devices('exp(0.0002)'), 4);  // offline 5 s on average
+    const short = runMultiLeader(devices('exp(0.01)'), 4); // offline 100 ms on average
+    const long = runMultiLeader(devices('exp(0.0002)'), 4); // offline 5 s on average
     expect(long.intervals.conflicts.low).toBeGreaterThan(short.intervals.conflicts.high);
     for (const r of [short, long]) {
       expect(r.acked_writes_lost).toBe(0);
@@ -76,9 +99,20 @@ describe('clients as leaders: offline devices (item 2)', () => {
 
 describe('compareResolutions', () => {
   it('runs every policy on the same history: same writes and conflicts, losses only where the policy drops', () => {
-    const rows = compareResolutions({ datacenters: 3, keys: 10, durationMs: 3000, clockSkew: 'uniform(0,50)' }, 1, undefined,
-      (versions) => versions[0].elements);
-    expect(rows.map((r) => r.policy)).toEqual(['lww', 'replica-id', 'merge', 'merge-concat', 'siblings', 'custom']);
+    const rows = compareResolutions(
+      { datacenters: 3, keys: 10, durationMs: 3000, clockSkew: 'uniform(0,50)' },
+      1,
+      undefined,
+      (versions) => versions[0].elements,
+    );
+    expect(rows.map((r) => r.policy)).toEqual([
+      'lww',
+      'replica-id',
+      'merge',
+      'merge-concat',
+      'siblings',
+      'custom',
+    ]);
     for (const r of rows) {
       expect(r.writes).toBe(rows[0].writes);
       expect(r.conflicts).toBe(rows[0].conflicts);

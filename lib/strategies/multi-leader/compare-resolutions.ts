@@ -40,12 +40,18 @@ export interface ResolutionComparisonRow {
  * // [['lww', 312, true], ['replica-id', 330, true], ['merge', 0, true], ['merge-concat', 0, true], ['siblings', 0, true]]
  */
 export function compareResolutions(
-  config: Partial<MultiLeaderConfig>, seed: number, policies?: readonly ResolutionPolicy[], handler?: ConflictHandler,
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  policies?: readonly ResolutionPolicy[],
+  handler?: ConflictHandler,
 ): ResolutionComparisonRow[] {
   const list = policies ?? RESOLUTION_POLICIES.filter((p) => p !== 'custom' || handler !== undefined);
   return list.map((policy) => {
     const { onConflict: _ignored, ...rest } = config;
-    const r = runMultiLeader({ ...rest, resolution: policy, ...(policy === 'custom' ? { onConflict: handler } : {}) }, seed);
+    const r = runMultiLeader(
+      { ...rest, resolution: policy, ...(policy === 'custom' ? { onConflict: handler } : {}) },
+      seed,
+    );
     return {
       policy,
       writes: r.writes,

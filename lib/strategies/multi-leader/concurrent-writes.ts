@@ -43,7 +43,8 @@ export function concurrentWrites(writes: readonly CausalWrite[]): Uint8Array {
     if (actors === undefined) byKeyActor.set(w.key, (actors = new Map()));
     let list = actors.get(w.actor);
     if (list === undefined) actors.set(w.actor, (list = []));
-    if (list[w.counter - 1] !== undefined) throw new Error(`concurrentWrites: dot (${w.actor}, ${w.counter}) of key ${w.key} appears twice`);
+    if (list[w.counter - 1] !== undefined)
+      throw new Error(`concurrentWrites: dot (${w.actor}, ${w.counter}) of key ${w.key} appears twice`);
     list[w.counter - 1] = index;
   });
   const flags = new Uint8Array(writes.length);

@@ -42,17 +42,23 @@ function check(name: string, value: number, min: number, strict: boolean): void 
  * twoDatacenterConflictProbability(0.01, 50);        // 1 - e^-1 = 0.632...
  * twoDatacenterConflictProbability(0.001, 50, 1e5);  // 0.09514..., a little under 1 - e^-0.1 = 0.09516
  */
-export function twoDatacenterConflictProbability(lambdaPerMs: number, delayMs: number, durationMs?: number): number {
+export function twoDatacenterConflictProbability(
+  lambdaPerMs: number,
+  delayMs: number,
+  durationMs?: number,
+): number {
   check('lambdaPerMs', lambdaPerMs, 0, true);
   check('delayMs', delayMs, 0, false);
   const steady = -Math.expm1(-2 * lambdaPerMs * delayMs);
   if (durationMs === undefined) return steady;
   check('durationMs', durationMs, 0, true);
-  if (durationMs < 2 * delayMs) throw new ParameterError('durationMs', String(durationMs), `a duration >= 2 delayMs (${2 * delayMs})`);
+  if (durationMs < 2 * delayMs)
+    throw new ParameterError('durationMs', String(durationMs), `a duration >= 2 delayMs (${2 * delayMs})`);
   const T = durationMs;
   const d = delayMs;
   const l = lambdaPerMs;
-  const noConflict = ((T - 2 * d) * Math.exp(-2 * l * d) + (2 * (Math.exp(-l * d) - Math.exp(-2 * l * d))) / l) / T;
+  const noConflict =
+    ((T - 2 * d) * Math.exp(-2 * l * d) + (2 * (Math.exp(-l * d) - Math.exp(-2 * l * d))) / l) / T;
   return 1 - noConflict;
 }
 
@@ -86,7 +92,10 @@ export interface IndependentConflictSample {
  * independentConflictSample([10, 60, 200, 330], [1, 0, 0, 1], 50, 1000); // { count: 1, of: 3 }: 10 is too early, 60, 200 and 330 are taken
  */
 export function independentConflictSample(
-  times: readonly number[], conflicting: ArrayLike<number>, delayMs: number, durationMs: number,
+  times: readonly number[],
+  conflicting: ArrayLike<number>,
+  delayMs: number,
+  durationMs: number,
 ): IndependentConflictSample {
   let count = 0;
   let of = 0;

@@ -18,7 +18,10 @@ export interface ConflictsBatchParams {
  * const summary = conflictsBatchSummary({ datacenters: 2, localFollowers: 1 }, 3);
  * summary.result.follower_lag_ms.p99 === LogHistogram.from(summary.histograms.follower_lag_ms).quantile(0.99); // true
  */
-export function conflictsBatchSummary(config: Partial<MultiLeaderConfig>, seed: number): ResultBatchSummary<MultiLeaderResult> {
+export function conflictsBatchSummary(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+): ResultBatchSummary<MultiLeaderResult> {
   const run = runMultiLeaderWithHistory(config, seed);
   const sibling = run.config.resolution === 'siblings';
   return {
@@ -30,4 +33,6 @@ export function conflictsBatchSummary(config: Partial<MultiLeaderConfig>, seed: 
 }
 
 /** The multi-leader model as the sweep pool runs it: one run per batch. */
-export const conflictsBatchModel = oneRunBatchModel((params: ConflictsBatchParams, seed) => conflictsBatchSummary(params.config, seed));
+export const conflictsBatchModel = oneRunBatchModel((params: ConflictsBatchParams, seed) =>
+  conflictsBatchSummary(params.config, seed),
+);

@@ -26,7 +26,8 @@ import { runMultiLeader, type MultiLeaderResult } from './run-multi-leader.js';
  */
 export const conflictsExperiment = commandExperiment<MultiLeaderConfig, MultiLeaderResult>({
   name: 'conflicts',
-  description: 'multi-leader replication across datacenters: write conflicts, lost writes under a resolution policy, convergence (replilab conflicts)',
+  description:
+    'multi-leader replication across datacenters: write conflicts, lost writes under a resolution policy, convergence (replilab conflicts)',
   trialsUnit: 'independent runs of duration ms of writes per cell',
   command: conflictsCommand,
   fromFlags: (flags) => conflictsRunFromFlags(flags as ConflictsFlags),
@@ -34,9 +35,21 @@ export const conflictsExperiment = commandExperiment<MultiLeaderConfig, MultiLea
   batchTrials: 1,
   pool: {
     sum: [
-      'writes', 'acked_writes', 'conflicts', 'conflict_detections', 'acked_writes_lost', 'acked_writes_lost_by_datacenter',
-      'unacked_writes_surviving', 'out_of_order_applies', 'replication_messages', 'handler_calls', 'events', 'sim_time_ms',
-      'local_reads', 'follower_reads', 'follower_stale_reads',
+      'writes',
+      'acked_writes',
+      'conflicts',
+      'conflict_detections',
+      'acked_writes_lost',
+      'acked_writes_lost_by_datacenter',
+      'unacked_writes_surviving',
+      'out_of_order_applies',
+      'replication_messages',
+      'handler_calls',
+      'events',
+      'sim_time_ms',
+      'local_reads',
+      'follower_reads',
+      'follower_stale_reads',
     ],
     max: ['max_siblings'],
     every: ['converged'],
@@ -44,7 +57,10 @@ export const conflictsExperiment = commandExperiment<MultiLeaderConfig, MultiLea
     weighted: ['mean_siblings'],
     histograms: { write_latency_ms: medianAndTail, follower_lag_ms: followerLagSummary },
     fold: { divergence: meanDivergence },
-    derived: { conflicts_per_1000_writes: (pooled) => (pooled.writes === 0 ? 0 : (1000 * pooled.conflicts) / pooled.writes) },
+    derived: {
+      conflicts_per_1000_writes: (pooled) =>
+        pooled.writes === 0 ? 0 : (1000 * pooled.conflicts) / pooled.writes,
+    },
   },
   mainInterval: 'conflicts',
   row: conflictsCsvRow,

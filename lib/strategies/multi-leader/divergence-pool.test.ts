@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { meanDivergence } from './divergence-pool.js';
 import type { DivergenceSample } from './multi-leader-metrics.js';
 
-const series = (...keys: number[]): DivergenceSample[] => keys.map((divergent_keys, i) => ({ t_ms: 100 * i, divergent_keys }));
+const series = (...keys: number[]): DivergenceSample[] =>
+  keys.map((divergent_keys, i) => ({ t_ms: 100 * i, divergent_keys }));
 
 function pool(...runs: DivergenceSample[][]): DivergenceSample[] {
   let state;
@@ -23,6 +24,11 @@ describe('meanDivergence', () => {
   });
 
   it('refuses runs sampled at different times', () => {
-    expect(() => pool(series(1, 2), [{ t_ms: 0, divergent_keys: 1 }, { t_ms: 50, divergent_keys: 0 }])).toThrow(/different times/);
+    expect(() =>
+      pool(series(1, 2), [
+        { t_ms: 0, divergent_keys: 1 },
+        { t_ms: 50, divergent_keys: 0 },
+      ]),
+    ).toThrow(/different times/);
   });
 });

@@ -36,7 +36,9 @@ export const meanDivergence: FieldFold<DivergenceSums> = {
         s.sums.push(s.lastSum + series[i].divergent_keys);
       } else {
         if (i < series.length && series[i].t_ms !== s.t_ms[i]) {
-          throw new Error(`meanDivergence: runs sampled at different times (sample ${i}: ${series[i].t_ms} and ${s.t_ms[i]} ms)`);
+          throw new Error(
+            `meanDivergence: runs sampled at different times (sample ${i}: ${series[i].t_ms} and ${s.t_ms[i]} ms)`,
+          );
         }
         s.sums[i] += i < series.length ? series[i].divergent_keys : last;
       }

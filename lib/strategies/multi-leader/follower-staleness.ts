@@ -71,7 +71,11 @@ export function followerStaleReadProbability(lambdaPerMs: number, delayMs: numbe
  * independentReadSample([60, 70, 80], [1, 0, 1], 50, 50, [0, 1, 0]); // { count: 1, of: 2 }: 60 (key 0) and 70 (key 1)
  */
 export function independentReadSample(
-  times: readonly number[], stale: ArrayLike<number>, delayMs: number, fromMs: number, keys?: ArrayLike<number>,
+  times: readonly number[],
+  stale: ArrayLike<number>,
+  delayMs: number,
+  fromMs: number,
+  keys?: ArrayLike<number>,
 ): Count {
   let count = 0;
   let of = 0;

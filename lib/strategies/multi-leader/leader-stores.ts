@@ -1,5 +1,11 @@
 import { Siblings } from '../leaderless/siblings.js';
-import { resolveValue, type ConflictHandler, type ResolutionPolicy, type StoredWrite, type ValueNode } from './resolution.js';
+import {
+  resolveValue,
+  type ConflictHandler,
+  type ResolutionPolicy,
+  type StoredWrite,
+  type ValueNode,
+} from './resolution.js';
 
 /**
  * Every replica's (leader's) versions of every key it holds, and the value its clients see.
@@ -86,7 +92,11 @@ export class LeaderStores {
    * it already, through a later version), `applied`, or `conflict` (applied, and concurrent with a
    * version the node holds).
    */
-  apply(node: number, key: number, version: Parameters<Siblings<StoredWrite>['apply']>[0]): 'stale' | 'applied' | 'conflict' {
+  apply(
+    node: number,
+    key: number,
+    version: Parameters<Siblings<StoredWrite>['apply']>[0],
+  ): 'stale' | 'applied' | 'conflict' {
     const store = this.store(node, key);
     const before = seenCount(store);
     if (!store.apply(version)) return 'stale';

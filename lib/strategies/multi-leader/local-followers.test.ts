@@ -14,17 +14,26 @@ describe('local followers: stale reads against the closed form 1 - exp(-lambda d
   // delay L), stationary from L on. Datacenter 0's reads are thinned to disjoint windows
   // (independentReadSample), so the indicators are independent and the Wilson interval is valid.
   const cells = [
-    { datacenters: 1, keys: 1, ratePerSec: 10, delayMs: 50, linkMs: 50 },  // lambda d = 0.5
-    { datacenters: 2, keys: 1, ratePerSec: 5, delayMs: 20, linkMs: 30 },   // 0.2, with the other leader's versions
-    { datacenters: 1, keys: 4, ratePerSec: 40, delayMs: 25, linkMs: 50 },  // 0.25 per key, keys uniform
+    { datacenters: 1, keys: 1, ratePerSec: 10, delayMs: 50, linkMs: 50 }, // lambda d = 0.5
+    { datacenters: 2, keys: 1, ratePerSec: 5, delayMs: 20, linkMs: 30 }, // 0.2, with the other leader's versions
+    { datacenters: 1, keys: 4, ratePerSec: 40, delayMs: 25, linkMs: 50 }, // 0.25 per key, keys uniform
   ];
   for (const cell of cells) {
     it(`${cell.datacenters} datacenter(s), ${cell.keys} key(s), ${cell.ratePerSec} writes/s each, d = ${cell.delayMs} ms: within the Wilson 95% interval`, () => {
-      const run = runMultiLeaderWithHistory({
-        datacenters: cell.datacenters, keys: cell.keys, writeRatePerSec: cell.ratePerSec, durationMs: 6e5,
-        interDcLatency: `const(${cell.linkMs})`, resolution: 'merge',
-        localFollowers: 2, localReplicationLatency: `const(${cell.delayMs})`, localReadRatePerSec: 50,
-      }, 11);
+      const run = runMultiLeaderWithHistory(
+        {
+          datacenters: cell.datacenters,
+          keys: cell.keys,
+          writeRatePerSec: cell.ratePerSec,
+          durationMs: 6e5,
+          interDcLatency: `const(${cell.linkMs})`,
+          resolution: 'merge',
+          localFollowers: 2,
+          localReplicationLatency: `const(${cell.delayMs})`,
+          localReadRatePerSec: 50,
+        },
+        11,
+      );
       const times: number[] = [];
       const stale: number[] = [];
       const keys: number[] = [];
@@ -36,7 +45,10 @@ describe('local followers: stale reads against the closed form 1 - exp(-lambda d
       });
       // Thinned per key: the keys' write streams are independent Poisson processes.
       const sample = independentReadSample(times, stale, cell.delayMs, cell.linkMs + cell.delayMs, keys);
-      const expected = followerStaleReadProbability((cell.datacenters * cell.ratePerSec) / 1000 / cell.keys, cell.delayMs);
+      const expected = followerStaleReadProbability(
+        (cell.datacenters * cell.ratePerSec) / 1000 / cell.keys,
+        cell.delayMs,
+      );
       const ci = wilsonInterval(sample.count, sample.of);
       expect(sample.of).toBeGreaterThan(8000);
       expect(expected).toBeGreaterThanOrEqual(ci.low);
@@ -52,10 +64,21 @@ describe('local followers: stale reads against the closed form 1 - exp(-lambda d
   }
 
   it('the stale fraction grows with the follower delay', () => {
-    const fractions = [2, 10, 50].map((d) => runMultiLeader({
-      datacenters: 2, keys: 5, writeRatePerSec: 50, durationMs: 20000, localFollowers: 1,
-      localReplicationLatency: `const(${d})`, localReadRatePerSec: 100,
-    }, 4).intervals.follower_stale_reads);
+    const fractions = [2, 10, 50].map(
+      (d) =>
+        runMultiLeader(
+          {
+            datacenters: 2,
+            keys: 5,
+            writeRatePerSec: 50,
+            durationMs: 20000,
+            localFollowers: 1,
+            localReplicationLatency: `const(${d})`,
+            localReadRatePerSec: 100,
+          },
+          4,
+        ).intervals.follower_stale_reads,
+    );
     expect(fractions[1].low).toBeGreaterThan(fractions[0].high);
     expect(fractions[2].low).toBeGreaterThan(fractions[1].high);
   });
@@ -64,15 +87,48 @@ describe('local followers: stale reads against the closed form 1 - exp(-lambda d
 describe('local followers: zero delay, leaders without followers, convergence', () => {
   const scenarios: [string, Partial<MultiLeaderConfig>][] = [
     ['all-to-all, LWW with skew', { datacenters: 3, clockSkew: 'uniform(0,50)' }],
-    ['ring, siblings, per-datacenter counts', { datacenters: 3, topology: 'ring', resolution: 'siblings', localFollowers: [2, 0, 1] }],
-    ['star, an outage, home routing', { datacenters: 4, topology: 'star', homeRouting: true, dcFailure: { dc: 2, atMs: 1000, durationMs: 1500 } }],
-    ['devices', { datacenters: 2, resolution: 'merge', devices: { count: 4, writeRatePerSec: 5, online: 'exp(0.005)', offline: 'exp(0.002)', syncLatency: 'const(20)' } }],
+    [
+      'ring, siblings, per-datacenter counts',
+      { datacenters: 3, topology: 'ring', resolution: 'siblings', localFollowers: [2, 0, 1] },
+    ],
+    [
+      'star, an outage, home routing',
+      {
+        datacenters: 4,
+        topology: 'star',
+        homeRouting: true,
+        dcFailure: { dc: 2, atMs: 1000, durationMs: 1500 },
+      },
+    ],
+    [
+      'devices',
+      {
+        datacenters: 2,
+        resolution: 'merge',
+        devices: {
+          count: 4,
+          writeRatePerSec: 5,
+          online: 'exp(0.005)',
+          offline: 'exp(0.002)',
+          syncLatency: 'const(20)',
+        },
+      },
+    ],
   ];
   for (const [name, extra] of scenarios) {
     it(`${name}: with const(0) no follower read is stale, and followers converge`, () => {
-      const r = runMultiLeader({
-        keys: 5, writeRatePerSec: 50, durationMs: 4000, localFollowers: 2, localReplicationLatency: 'const(0)', localReadRatePerSec: 200, ...extra,
-      }, 9);
+      const r = runMultiLeader(
+        {
+          keys: 5,
+          writeRatePerSec: 50,
+          durationMs: 4000,
+          localFollowers: 2,
+          localReplicationLatency: 'const(0)',
+          localReadRatePerSec: 200,
+          ...extra,
+        },
+        9,
+      );
       expect(r.follower_reads).toBeGreaterThan(500);
       expect(r.follower_stale_reads).toBe(0);
       expect(r.follower_lag_ms.max).toBe(0);
@@ -81,12 +137,27 @@ describe('local followers: zero delay, leaders without followers, convergence', 
   }
 
   it('followers are passive: the write history, conflicts and losses are those of the run without them', () => {
-    const base: Partial<MultiLeaderConfig> = { datacenters: 3, keys: 10, durationMs: 3000, clockSkew: 'uniform(0,40)', interDcLatency: 'uniform(20,80)' };
+    const base: Partial<MultiLeaderConfig> = {
+      datacenters: 3,
+      keys: 10,
+      durationMs: 3000,
+      clockSkew: 'uniform(0,40)',
+      interDcLatency: 'uniform(20,80)',
+    };
     const without = runMultiLeaderWithHistory(base, 5);
-    const withFollowers = runMultiLeaderWithHistory({ ...base, localFollowers: 3, localReplicationLatency: 'exp(0.2)', localReadRatePerSec: 100 }, 5);
+    const withFollowers = runMultiLeaderWithHistory(
+      { ...base, localFollowers: 3, localReplicationLatency: 'exp(0.2)', localReadRatePerSec: 100 },
+      5,
+    );
     expect(withFollowers.log.applyMs).toEqual(without.log.applyMs);
     expect(withFollowers.log.node).toEqual(without.log.node);
-    for (const field of ['writes', 'conflicts', 'acked_writes_lost', 'out_of_order_applies', 'replication_messages'] as const) {
+    for (const field of [
+      'writes',
+      'conflicts',
+      'acked_writes_lost',
+      'out_of_order_applies',
+      'replication_messages',
+    ] as const) {
       expect(withFollowers.result[field], field).toBe(without.result[field]);
     }
     expect(without.result.local_reads).toBe(0);
@@ -101,8 +172,15 @@ describe('local followers: zero delay, leaders without followers, convergence', 
     expect(r.intervals.follower_stale_reads.of).toBe(0);
   });
 
-  it('convergence waits for the followers: the last write\'s one hop (L) plus the follower delay (d)', () => {
-    const base: Partial<MultiLeaderConfig> = { datacenters: 3, keys: 20, writeRatePerSec: 50, durationMs: 3000, interDcLatency: 'const(40)', resolution: 'merge' };
+  it("convergence waits for the followers: the last write's one hop (L) plus the follower delay (d)", () => {
+    const base: Partial<MultiLeaderConfig> = {
+      datacenters: 3,
+      keys: 20,
+      writeRatePerSec: 50,
+      durationMs: 3000,
+      interDcLatency: 'const(40)',
+      resolution: 'merge',
+    };
     expect(runMultiLeader(base, 2).convergence_ms).toBeCloseTo(40, 9);
     const r = runMultiLeader({ ...base, localFollowers: 2, localReplicationLatency: 'const(15)' }, 2);
     expect(r.convergence_ms).toBeCloseTo(55, 9);
@@ -110,7 +188,17 @@ describe('local followers: zero delay, leaders without followers, convergence', 
   });
 
   it('a jittered stream: every version reaches every follower, lag quantiles are ordered, replicas converge', () => {
-    const r = runMultiLeader({ datacenters: 2, keys: 10, durationMs: 5000, localFollowers: 2, localReplicationLatency: 'exp(0.1)', localReadRatePerSec: 50 }, 3);
+    const r = runMultiLeader(
+      {
+        datacenters: 2,
+        keys: 10,
+        durationMs: 5000,
+        localFollowers: 2,
+        localReplicationLatency: 'exp(0.1)',
+        localReadRatePerSec: 50,
+      },
+      3,
+    );
     const lag = r.follower_lag_ms;
     expect(lag.samples).toBe(2 * 2 * r.writes);
     expect(lag.p50 as number).toBeGreaterThan(0);
@@ -131,7 +219,11 @@ describe('local followers: zero delay, leaders without followers, convergence', 
       [{ localReadRatePerSec: -1 }, 'localReadRatePerSec'],
       [{ localReadRatePerSec: Infinity }, 'localReadRatePerSec'],
     ];
-    for (const [config, field] of bad) expect(refusedParameter(() => runMultiLeader(config, 1)), field).toBe(field);
+    for (const [config, field] of bad)
+      expect(
+        refusedParameter(() => runMultiLeader(config, 1)),
+        field,
+      ).toBe(field);
   });
 });
 

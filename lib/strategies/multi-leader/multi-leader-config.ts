@@ -169,24 +169,49 @@ export const MAX_LOCAL_FOLLOWERS = 64;
 
 function whole(field: string, value: unknown, min: number, max: number): number {
   if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max)) {
-    throw new ParameterError(field, JSON.stringify(value) ?? String(value), `a whole number from ${min} to ${max}`);
+    throw new ParameterError(
+      field,
+      JSON.stringify(value) ?? String(value),
+      `a whole number from ${min} to ${max}`,
+    );
   }
   return value;
 }
 
-function finiteAtLeast(field: string, value: unknown, min: number, strict: boolean, allowInfinity = false): number {
-  const ok = typeof value === 'number' && !Number.isNaN(value) && (allowInfinity || Number.isFinite(value)) && (strict ? value > min : value >= min);
-  if (!ok) throw new ParameterError(field, JSON.stringify(value) ?? String(value), `a ${allowInfinity ? '' : 'finite '}number ${strict ? '>' : '>='} ${min}`);
+function finiteAtLeast(
+  field: string,
+  value: unknown,
+  min: number,
+  strict: boolean,
+  allowInfinity = false,
+): number {
+  const ok =
+    typeof value === 'number' &&
+    !Number.isNaN(value) &&
+    (allowInfinity || Number.isFinite(value)) &&
+    (strict ? value > min : value >= min);
+  if (!ok)
+    throw new ParameterError(
+      field,
+      JSON.stringify(value) ?? String(value),
+      `a ${allowInfinity ? '' : 'finite '}number ${strict ? '>' : '>='} ${min}`,
+    );
   return value as number;
 }
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new ParameterError(field, JSON.stringify(value) ?? String(value), allowed.join(', '));
+  if (!allowed.includes(value as T))
+    throw new ParameterError(field, JSON.stringify(value) ?? String(value), allowed.join(', '));
   return value as T;
 }
 
 function distribution(field: string, value: unknown): LatencyDistribution {
-  if (typeof value !== 'string') throw new ParameterError(field, JSON.stringify(value) ?? String(value), 'a distribution in text form, e.g. const(50) or uniform(40,60)');
+  if (typeof value !== 'string')
+    throw new ParameterError(
+      field,
+      JSON.stringify(value) ?? String(value),
+      'a distribution in text form, e.g. const(50) or uniform(40,60)',
+    );
   return parseLatency(value, field);
 }
 
@@ -201,10 +226,15 @@ function distribution(field: string, value: unknown): LatencyDistribution {
  * validateMultiLeaderConfig({ topology: 'mesh' as never }); // throws "topology: got "mesh"; allowed: all, ring, star"
  */
 export function validateMultiLeaderConfig(config: Partial<MultiLeaderConfig>): ResolvedMultiLeaderConfig {
-  if (config === null || typeof config !== 'object') throw new ParameterError('config', String(config), 'a MultiLeaderConfig object');
+  if (config === null || typeof config !== 'object')
+    throw new ParameterError('config', String(config), 'a MultiLeaderConfig object');
   for (const key of Object.keys(config)) {
     if (!(key in MULTI_LEADER_DEFAULTS) && key !== 'onConflict') {
-      throw new ParameterError(key, 'an unknown field', `the fields ${[...Object.keys(MULTI_LEADER_DEFAULTS), 'onConflict'].join(', ')}`);
+      throw new ParameterError(
+        key,
+        'an unknown field',
+        `the fields ${[...Object.keys(MULTI_LEADER_DEFAULTS), 'onConflict'].join(', ')}`,
+      );
     }
   }
   const c: MultiLeaderConfig = { ...MULTI_LEADER_DEFAULTS, ...dropUndefined(config) };
@@ -212,17 +242,28 @@ export function validateMultiLeaderConfig(config: Partial<MultiLeaderConfig>): R
   oneOf('topology', c.topology, TOPOLOGIES);
   oneOf('resolution', c.resolution, RESOLUTION_POLICIES);
   if (c.resolution === 'custom' && typeof c.onConflict !== 'function') {
-    throw new ParameterError('onConflict', String(c.onConflict), "a function (versions) => elements, required by resolution 'custom'");
+    throw new ParameterError(
+      'onConflict',
+      String(c.onConflict),
+      "a function (versions) => elements, required by resolution 'custom'",
+    );
   }
   if (c.resolution !== 'custom' && c.onConflict !== undefined) {
-    throw new ParameterError('onConflict', 'a handler', `no handler unless resolution is 'custom' (resolution is ${JSON.stringify(c.resolution)})`);
+    throw new ParameterError(
+      'onConflict',
+      'a handler',
+      `no handler unless resolution is 'custom' (resolution is ${JSON.stringify(c.resolution)})`,
+    );
   }
-  if (typeof c.fifoLinks !== 'boolean') throw new ParameterError('fifoLinks', String(c.fifoLinks), 'true or false');
-  if (typeof c.homeRouting !== 'boolean') throw new ParameterError('homeRouting', String(c.homeRouting), 'true or false');
+  if (typeof c.fifoLinks !== 'boolean')
+    throw new ParameterError('fifoLinks', String(c.fifoLinks), 'true or false');
+  if (typeof c.homeRouting !== 'boolean')
+    throw new ParameterError('homeRouting', String(c.homeRouting), 'true or false');
   const localLatency = distribution('localWriteLatency', c.localWriteLatency);
   const skew = c.clockSkew === null ? null : distribution('clockSkew', c.clockSkew);
   const drift = c.clockDrift;
-  if (!(typeof drift === 'number' && drift >= 0 && drift < 1)) throw new ParameterError('clockDrift', String(drift), 'a number in [0, 1)');
+  if (!(typeof drift === 'number' && drift >= 0 && drift < 1))
+    throw new ParameterError('clockDrift', String(drift), 'a number in [0, 1)');
   requireKeys(c.keys, 'keys');
   requireZipfExponent(c.zipf, 'zipf');
   finiteAtLeast('writeRatePerSec', c.writeRatePerSec, 0, false);
@@ -238,7 +279,12 @@ export function validateMultiLeaderConfig(config: Partial<MultiLeaderConfig>): R
   let sync: LatencyDistribution | null = null;
   if (c.devices !== null) {
     const dv = c.devices;
-    if (typeof dv !== 'object') throw new ParameterError('devices', String(dv), '{ count, writeRatePerSec, online, offline, syncLatency }, or null');
+    if (typeof dv !== 'object')
+      throw new ParameterError(
+        'devices',
+        String(dv),
+        '{ count, writeRatePerSec, online, offline, syncLatency }, or null',
+      );
     deviceCount = whole('devices.count', dv.count, 1, MAX_DEVICES);
     finiteAtLeast('devices.writeRatePerSec', dv.writeRatePerSec, 0, false);
     online = distribution('devices.online', dv.online);
@@ -246,32 +292,53 @@ export function validateMultiLeaderConfig(config: Partial<MultiLeaderConfig>): R
     sync = distribution('devices.syncLatency', dv.syncLatency);
   }
   if (c.writeRatePerSec === 0 && (c.devices === null || c.devices.writeRatePerSec === 0)) {
-    throw new ParameterError('writeRatePerSec', '0', 'a rate > 0 (or devices with a write rate > 0): the run would have no writes');
+    throw new ParameterError(
+      'writeRatePerSec',
+      '0',
+      'a rate > 0 (or devices with a write rate > 0): the run would have no writes',
+    );
   }
   if (c.dcFailure !== null) {
     const f = c.dcFailure;
-    if (typeof f !== 'object') throw new ParameterError('dcFailure', String(f), '{ dc, atMs, durationMs }, or null');
+    if (typeof f !== 'object')
+      throw new ParameterError('dcFailure', String(f), '{ dc, atMs, durationMs }, or null');
     whole('dcFailure.dc', f.dc, 0, dcs - 1);
     finiteAtLeast('dcFailure.atMs', f.atMs, 0, false);
     finiteAtLeast('dcFailure.durationMs', f.durationMs, 0, true, true);
-    if (dcs < 2) throw new ParameterError('dcFailure', JSON.stringify(f), 'an outage needs at least 2 datacenters (its users are rerouted to another)');
+    if (dcs < 2)
+      throw new ParameterError(
+        'dcFailure',
+        JSON.stringify(f),
+        'an outage needs at least 2 datacenters (its users are rerouted to another)',
+      );
   }
 
   const nodes = dcs + deviceCount;
-  const links: (LatencyDistribution | null)[] = new Array<LatencyDistribution | null>(nodes * nodes).fill(null);
+  const links: (LatencyDistribution | null)[] = new Array<LatencyDistribution | null>(nodes * nodes).fill(
+    null,
+  );
   const m = c.interDcLatency;
   if (typeof m === 'string') {
     const d = distribution('interDcLatency', m);
     for (let i = 0; i < dcs; i++) for (let j = 0; j < dcs; j++) if (i !== j) links[i * nodes + j] = d;
   } else if (Array.isArray(m)) {
     if (m.length !== dcs || m.some((row) => !Array.isArray(row) || row.length !== dcs)) {
-      throw new ParameterError('interDcLatency', JSON.stringify(m), `one distribution, or a ${dcs} x ${dcs} matrix of them (row = sender)`);
+      throw new ParameterError(
+        'interDcLatency',
+        JSON.stringify(m),
+        `one distribution, or a ${dcs} x ${dcs} matrix of them (row = sender)`,
+      );
     }
     for (let i = 0; i < dcs; i++) {
-      for (let j = 0; j < dcs; j++) if (i !== j) links[i * nodes + j] = distribution(`interDcLatency[${i}][${j}]`, m[i][j]);
+      for (let j = 0; j < dcs; j++)
+        if (i !== j) links[i * nodes + j] = distribution(`interDcLatency[${i}][${j}]`, m[i][j]);
     }
   } else {
-    throw new ParameterError('interDcLatency', JSON.stringify(m) ?? String(m), 'a distribution in text form, or a D x D matrix of them');
+    throw new ParameterError(
+      'interDcLatency',
+      JSON.stringify(m) ?? String(m),
+      'a distribution in text form, or a D x D matrix of them',
+    );
   }
   for (let k = 0; k < deviceCount; k++) {
     const device = dcs + k;
@@ -285,7 +352,12 @@ export function validateMultiLeaderConfig(config: Partial<MultiLeaderConfig>): R
 /** `localFollowers` as one count per datacenter. */
 function localFollowerCounts(value: unknown, dcs: number): number[] {
   if (Array.isArray(value)) {
-    if (value.length !== dcs) throw new ParameterError('localFollowers', JSON.stringify(value), `one count, or an array of ${dcs} counts (one per datacenter)`);
+    if (value.length !== dcs)
+      throw new ParameterError(
+        'localFollowers',
+        JSON.stringify(value),
+        `one count, or an array of ${dcs} counts (one per datacenter)`,
+      );
     return value.map((n, dc) => whole(`localFollowers[${dc}]`, n, 0, MAX_LOCAL_FOLLOWERS));
   }
   return new Array<number>(dcs).fill(whole('localFollowers', value, 0, MAX_LOCAL_FOLLOWERS));

@@ -3,8 +3,14 @@
  * and what it lost (lib/check `lostWrites`), convergence, ordering hazards, latency and divergence.
  */
 import {
-  lostWrites, proportion, siblingsPerRead, timestampOrder,
-  type CountEstimate, type History, type HistoryRecorder, type WriteRecord,
+  lostWrites,
+  proportion,
+  siblingsPerRead,
+  timestampOrder,
+  type CountEstimate,
+  type History,
+  type HistoryRecorder,
+  type WriteRecord,
 } from '../../check/index.js';
 import type { Simulation } from '../../sim/index.js';
 import type { LogHistogram, LogHistogramData } from '../../stats/index.js';
@@ -191,7 +197,13 @@ export interface MultiLeaderMetricsInput {
   log: WriteLog;
   writeLatency: LogHistogram;
   samples: DivergenceSample[];
-  counters: { outOfOrder: number; detections: number; deliveries: number; lastWriteMs: number; convergedAtMs: number };
+  counters: {
+    outOfOrder: number;
+    detections: number;
+    deliveries: number;
+    lastWriteMs: number;
+    convergedAtMs: number;
+  };
   followers: LocalFollowers;
   reads: LocalReadLog;
 }
@@ -224,7 +236,12 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
     const elements = valueElements(value);
     finalValues.set(key, { elements, text: valueText(value) });
   }
-  if (stores.divergentKeys !== 0 || followers.inFlight !== 0 || !followersMatchLeaders(cfg, stores, followers, keys)) converged = false;
+  if (
+    stores.divergentKeys !== 0 ||
+    followers.inFlight !== 0 ||
+    !followersMatchLeaders(cfg, stores, followers, keys)
+  )
+    converged = false;
 
   // Lost writes: each element is its own record, present in the final state or not.
   const h = history.history();
@@ -238,14 +255,20 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
   const lost = lostWrites(elementView, timestampOrder);
   const lostByDc = new Array<number>(D).fill(0);
   for (const w of h.writes) {
-    if (w.ackMs !== null && !surviving.has(w.id)) lostByDc[log.node[w.id] >= D ? (log.node[w.id] - D) % D : log.node[w.id]]++;
+    if (w.ackMs !== null && !surviving.has(w.id))
+      lostByDc[log.node[w.id] >= D ? (log.node[w.id] - D) % D : log.node[w.id]]++;
   }
   for (const [key, { elements }] of finalValues) history.final(key, elements);
 
   // Conflicts: concurrency of every pair of writes, by version vectors.
   const causal: CausalWrite[] = log.versions.map((v, id) => {
     const version = v as Version<StoredWrite>;
-    return { key: log.key[id], actor: version.dot.actor, counter: version.dot.counter, context: version.context };
+    return {
+      key: log.key[id],
+      actor: version.dot.actor,
+      counter: version.dot.counter,
+      context: version.context,
+    };
   });
   const conflicting = concurrentWrites(causal);
   let conflicts = 0;
@@ -263,7 +286,13 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
     staleReads += reads.stale[i];
   });
   // No write at all: nothing to converge on (0).
-  const convergence = !converged ? null : log.key.length === 0 ? 0 : counters.convergedAtMs >= 0 ? Math.max(0, counters.convergedAtMs - counters.lastWriteMs) : null;
+  const convergence = !converged
+    ? null
+    : log.key.length === 0
+      ? 0
+      : counters.convergedAtMs >= 0
+        ? Math.max(0, counters.convergedAtMs - counters.lastWriteMs)
+        : null;
   const result: MultiLeaderResult = {
     writes,
     acked_writes: acked,
@@ -279,7 +308,14 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
     replication_messages: counters.deliveries,
     handler_calls: handlerCalls,
     max_siblings: cfg.resolution === 'siblings' ? siblings.max : writes > 0 ? 1 : 0,
-    mean_siblings: cfg.resolution === 'siblings' ? (Number.isNaN(siblings.mean) ? null : siblings.mean) : writes > 0 ? 1 : null,
+    mean_siblings:
+      cfg.resolution === 'siblings'
+        ? Number.isNaN(siblings.mean)
+          ? null
+          : siblings.mean
+        : writes > 0
+          ? 1
+          : null,
     write_latency_ms: { p50: q(0.5), p99: q(0.99), p999: q(0.999) },
     divergence: samples,
     events: sim.eventsProcessed,
@@ -296,7 +332,17 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
     },
   };
   const histograms = { write_latency_ms: writeLatency, follower_lag_ms: followers.lag };
-  return { result, histograms, history: h, conflicting, log, finalValues, reads, config: cfg, wallMs: { simulate: 0, metrics: 0 } };
+  return {
+    result,
+    histograms,
+    history: h,
+    conflicting,
+    log,
+    finalValues,
+    reads,
+    config: cfg,
+    wallMs: { simulate: 0, metrics: 0 },
+  };
 }
 
 /**
@@ -304,8 +350,17 @@ export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderR
  * resolves them to the same value. The follower's versions come from its own applies of the
  * stream, so this checks the stream, not a copy of the leader.
  */
-function followersMatchLeaders(cfg: ResolvedMultiLeaderConfig, stores: LeaderStores, followers: LocalFollowers, keys: ReadonlySet<number>): boolean {
-  const dots = (versions: readonly Version<StoredWrite>[]): string => versions.map((v) => `${v.dot.actor}:${v.dot.counter}`).sort().join(',');
+function followersMatchLeaders(
+  cfg: ResolvedMultiLeaderConfig,
+  stores: LeaderStores,
+  followers: LocalFollowers,
+  keys: ReadonlySet<number>,
+): boolean {
+  const dots = (versions: readonly Version<StoredWrite>[]): string =>
+    versions
+      .map((v) => `${v.dot.actor}:${v.dot.counter}`)
+      .sort()
+      .join(',');
   const asText = cfg.resolution === 'merge-concat';
   for (let f = 0; f < followers.count; f++) {
     const leader = followers.datacenterOf(f);

@@ -20,12 +20,19 @@ interface RefWrite {
  * - the final value is the resolution of the maxima of all writes.
  * Quadratic per key: for tests with a few hundred writes.
  */
-export function referenceFinalElements(run: MultiLeaderRun, policy: 'lww' | 'replica-id' | 'merge'): Map<number, number[]> {
+export function referenceFinalElements(
+  run: MultiLeaderRun,
+  policy: 'lww' | 'replica-id' | 'merge',
+): Map<number, number[]> {
   const byKey = new Map<number, RefWrite[]>();
   run.log.versions.forEach((v, id) => {
     if (v === null) throw new Error(`write ${id} was never accepted`);
     const w: RefWrite = {
-      id, key: run.log.key[id], actor: v.dot.actor, counter: v.dot.counter, timestamp: v.value.timestamp,
+      id,
+      key: run.log.key[id],
+      actor: v.dot.actor,
+      counter: v.dot.counter,
+      timestamp: v.value.timestamp,
       covers: (a, c) => v.context.covers(a, c),
     };
     const list = byKey.get(w.key);
@@ -35,7 +42,8 @@ export function referenceFinalElements(run: MultiLeaderRun, policy: 'lww' | 'rep
   const out = new Map<number, number[]>();
   for (const [key, writes] of byKey) {
     const memo = new Map<number, Set<number>>();
-    const maxima = (set: RefWrite[]): RefWrite[] => set.filter((x) => !set.some((y) => y !== x && y.covers(x.actor, x.counter)));
+    const maxima = (set: RefWrite[]): RefWrite[] =>
+      set.filter((x) => !set.some((y) => y !== x && y.covers(x.actor, x.counter)));
     const resolve = (versions: RefWrite[]): Set<number> => {
       if (versions.length === 0) return new Set();
       if (policy === 'merge') {
@@ -45,9 +53,12 @@ export function referenceFinalElements(run: MultiLeaderRun, policy: 'lww' | 'rep
       }
       let best = versions[0];
       for (const v of versions) {
-        const wins = policy === 'lww'
-          ? v.timestamp > best.timestamp || (v.timestamp === best.timestamp && (v.actor > best.actor || (v.actor === best.actor && v.id > best.id)))
-          : v.actor > best.actor || (v.actor === best.actor && v.counter > best.counter);
+        const wins =
+          policy === 'lww'
+            ? v.timestamp > best.timestamp ||
+              (v.timestamp === best.timestamp &&
+                (v.actor > best.actor || (v.actor === best.actor && v.id > best.id)))
+            : v.actor > best.actor || (v.actor === best.actor && v.counter > best.counter);
         if (wins) best = v;
       }
       return valueOf(best);
@@ -62,8 +73,12 @@ export function referenceFinalElements(run: MultiLeaderRun, policy: 'lww' | 'rep
       return value;
     };
     // Resolve in acceptance order so the memo fills bottom-up (no deep recursion).
-    for (const w of [...writes].sort((a, b) => run.log.applyMs[a.id] - run.log.applyMs[b.id] || a.id - b.id)) valueOf(w);
-    out.set(key, [...resolve(maxima(writes))].sort((a, b) => a - b));
+    for (const w of [...writes].sort((a, b) => run.log.applyMs[a.id] - run.log.applyMs[b.id] || a.id - b.id))
+      valueOf(w);
+    out.set(
+      key,
+      [...resolve(maxima(writes))].sort((a, b) => a - b),
+    );
   }
   return out;
 }

@@ -18,7 +18,14 @@ import type { Version } from '../leaderless/siblings.js';
 export type ResolutionPolicy = 'lww' | 'replica-id' | 'merge' | 'merge-concat' | 'siblings' | 'custom';
 
 /** Every policy, in the order the CLI and charts list them. */
-export const RESOLUTION_POLICIES: readonly ResolutionPolicy[] = ['lww', 'replica-id', 'merge', 'merge-concat', 'siblings', 'custom'];
+export const RESOLUTION_POLICIES: readonly ResolutionPolicy[] = [
+  'lww',
+  'replica-id',
+  'merge',
+  'merge-concat',
+  'siblings',
+  'custom',
+];
 
 /**
  * A key's value as a lineage: the write that made it (`id`, or -1 for a merge) on top of the
@@ -133,15 +140,21 @@ function lwwWinner(versions: readonly Version<StoredWrite>[]): Version<StoredWri
   for (const v of versions) {
     const a = v.value;
     const b = best.value;
-    if (a.timestamp > b.timestamp || (a.timestamp === b.timestamp
-      && (v.dot.actor > best.dot.actor || (v.dot.actor === best.dot.actor && a.writeId > b.writeId)))) best = v;
+    if (
+      a.timestamp > b.timestamp ||
+      (a.timestamp === b.timestamp &&
+        (v.dot.actor > best.dot.actor || (v.dot.actor === best.dot.actor && a.writeId > b.writeId)))
+    )
+      best = v;
   }
   return best;
 }
 
 function replicaIdWinner(versions: readonly Version<StoredWrite>[]): Version<StoredWrite> {
   let best = versions[0];
-  for (const v of versions) if (v.dot.actor > best.dot.actor || (v.dot.actor === best.dot.actor && v.dot.counter > best.dot.counter)) best = v;
+  for (const v of versions)
+    if (v.dot.actor > best.dot.actor || (v.dot.actor === best.dot.actor && v.dot.counter > best.dot.counter))
+      best = v;
   return best;
 }
 
@@ -154,7 +167,11 @@ function replicaIdWinner(versions: readonly Version<StoredWrite>[]): Version<Sto
  */
 export function conflictVersions(versions: readonly Version<StoredWrite>[]): ConflictVersion[] {
   return versions.map((v) => ({
-    writeId: v.value.writeId, origin: v.dot.actor, counter: v.dot.counter, timestamp: v.value.timestamp, elements: valueElements(v.value.value),
+    writeId: v.value.writeId,
+    origin: v.dot.actor,
+    counter: v.dot.counter,
+    timestamp: v.value.timestamp,
+    elements: valueElements(v.value.value),
   }));
 }
 
@@ -189,7 +206,11 @@ export const unionHandler: ConflictHandler = (versions) => {
  * valueElements(resolveValue('lww', key.read().versions));   // [1]: the larger timestamp
  * valueElements(resolveValue('merge', key.read().versions)); // [0, 1]
  */
-export function resolveValue(policy: ResolutionPolicy, versions: readonly Version<StoredWrite>[], handler?: ConflictHandler): ValueNode {
+export function resolveValue(
+  policy: ResolutionPolicy,
+  versions: readonly Version<StoredWrite>[],
+  handler?: ConflictHandler,
+): ValueNode {
   if (versions.length === 0) return EMPTY_VALUE;
   if (versions.length === 1) return versions[0].value.value;
   switch (policy) {
@@ -214,10 +235,12 @@ function handled(versions: readonly Version<StoredWrite>[], handler: ConflictHan
   const offered = new Set<number>();
   for (const v of input) for (const e of v.elements) offered.add(e);
   const result = handler(input);
-  if (!Array.isArray(result)) throw new Error(`onConflict must return an array of elements, got ${String(result)}`);
+  if (!Array.isArray(result))
+    throw new Error(`onConflict must return an array of elements, got ${String(result)}`);
   const elements = [...new Set(result as number[])].sort((a, b) => a - b);
   for (const e of elements) {
-    if (!offered.has(e)) throw new Error(`onConflict returned element ${e}, which none of the conflicting versions holds`);
+    if (!offered.has(e))
+      throw new Error(`onConflict returned element ${e}, which none of the conflicting versions holds`);
   }
   return { id: -1, parents: elements.map((id) => ({ id, parents: [] })) };
 }

@@ -16,16 +16,24 @@ describe('conflicts: the two-datacenter analytic check', () => {
   // datacenter 0's writes thinned to disjoint windows (independentConflictSample), so the
   // indicators are independent and the Wilson interval is valid.
   const cells = [
-    { ratePerSec: 2, delayMs: 50, durationMs: 1e7 },   // 2 lambda d = 0.2
-    { ratePerSec: 10, delayMs: 50, durationMs: 2e6 },  // 1
+    { ratePerSec: 2, delayMs: 50, durationMs: 1e7 }, // 2 lambda d = 0.2
+    { ratePerSec: 10, delayMs: 50, durationMs: 2e6 }, // 1
     { ratePerSec: 20, delayMs: 10, durationMs: 1.5e6 }, // 0.4, another delay
   ];
   for (const cell of cells) {
     it(`rate ${cell.ratePerSec}/s per datacenter, d = ${cell.delayMs} ms: expected within the Wilson 95% interval of the measured fraction`, () => {
-      const run = runMultiLeaderWithHistory({
-        datacenters: 2, keys: 1, writeRatePerSec: cell.ratePerSec, durationMs: cell.durationMs,
-        interDcLatency: `const(${cell.delayMs})`, localWriteLatency: 'const(0)', resolution: 'merge',
-      }, 7);
+      const run = runMultiLeaderWithHistory(
+        {
+          datacenters: 2,
+          keys: 1,
+          writeRatePerSec: cell.ratePerSec,
+          durationMs: cell.durationMs,
+          interDcLatency: `const(${cell.delayMs})`,
+          localWriteLatency: 'const(0)',
+          resolution: 'merge',
+        },
+        7,
+      );
       const times: number[] = [];
       const flags: number[] = [];
       run.log.node.forEach((node, id) => {
@@ -43,17 +51,30 @@ describe('conflicts: the two-datacenter analytic check', () => {
       expect(run.result.conflict_detections).toBeGreaterThan(0);
     });
   }
-  it('the finite-run form matches all of datacenter 0\'s writes in a short run, and tends to the steady form', () => {
+  it("the finite-run form matches all of datacenter 0's writes in a short run, and tends to the steady form", () => {
     const l = 0.002;
-    expect(twoDatacenterConflictProbability(l, 50, 1e9)).toBeCloseTo(twoDatacenterConflictProbability(l, 50), 6);
-    expect(twoDatacenterConflictProbability(l, 50, 100)).toBeCloseTo(1 - (2 * (Math.exp(-l * 50) - Math.exp(-2 * l * 50)) / l) / 100, 12);
-    expect(twoDatacenterConflictProbability(l, 50, 1000)).toBeLessThan(twoDatacenterConflictProbability(l, 50));
+    expect(twoDatacenterConflictProbability(l, 50, 1e9)).toBeCloseTo(
+      twoDatacenterConflictProbability(l, 50),
+      6,
+    );
+    expect(twoDatacenterConflictProbability(l, 50, 100)).toBeCloseTo(
+      1 - (2 * (Math.exp(-l * 50) - Math.exp(-2 * l * 50))) / l / 100,
+      12,
+    );
+    expect(twoDatacenterConflictProbability(l, 50, 1000)).toBeLessThan(
+      twoDatacenterConflictProbability(l, 50),
+    );
   });
 });
 
 describe('resolution policies on the same history', () => {
   const base: Partial<MultiLeaderConfig> = {
-    datacenters: 3, keys: 5, writeRatePerSec: 20, durationMs: 4000, interDcLatency: 'uniform(20,80)', clockSkew: 'uniform(0,100)',
+    datacenters: 3,
+    keys: 5,
+    writeRatePerSec: 20,
+    durationMs: 4000,
+    interDcLatency: 'uniform(20,80)',
+    clockSkew: 'uniform(0,100)',
   };
   const policies: ResolutionPolicy[] = ['lww', 'replica-id', 'merge', 'merge-concat', 'siblings'];
   const runs = new Map(policies.map((p) => [p, runMultiLeaderWithHistory({ ...base, resolution: p }, 3)]));
@@ -63,8 +84,9 @@ describe('resolution policies on the same history', () => {
     for (const run of runs.values()) {
       expect(run.log.invokeMs).toEqual(lww.log.invokeMs);
       expect(run.log.node).toEqual(lww.log.node);
-      expect(run.log.versions.map((v) => `${v!.dot.actor}:${v!.dot.counter} ${v!.context.toString()}`))
-        .toEqual(lww.log.versions.map((v) => `${v!.dot.actor}:${v!.dot.counter} ${v!.context.toString()}`));
+      expect(
+        run.log.versions.map((v) => `${v!.dot.actor}:${v!.dot.counter} ${v!.context.toString()}`),
+      ).toEqual(lww.log.versions.map((v) => `${v!.dot.actor}:${v!.dot.counter} ${v!.context.toString()}`));
       expect(run.result.conflicts).toBe(lww.result.conflicts);
     }
     expect(lww.result.conflicts).toBeGreaterThan(50);
@@ -100,7 +122,11 @@ describe('resolution policies on the same history', () => {
 
   it('LWW with skewed clocks: the datacenter whose clock is furthest ahead loses (almost) nothing', () => {
     const run = runs.get('lww')!;
-    const offsets = [0, 1, 2].map((dc) => run.log.versions.find((v) => v!.dot.actor === dc)!.value.timestamp - run.log.applyMs[run.log.versions.find((v) => v!.dot.actor === dc)!.value.writeId]);
+    const offsets = [0, 1, 2].map(
+      (dc) =>
+        run.log.versions.find((v) => v!.dot.actor === dc)!.value.timestamp -
+        run.log.applyMs[run.log.versions.find((v) => v!.dot.actor === dc)!.value.writeId],
+    );
     const ahead = offsets.indexOf(Math.max(...offsets));
     const lostBy = run.result.acked_writes_lost_by_datacenter;
     expect(lostBy.reduce((a, b) => a + b, 0)).toBe(run.result.acked_writes_lost);
@@ -116,7 +142,9 @@ describe('resolution policies on the same history', () => {
       finalState: new Map([...finals].map((e) => [e, [e]])),
     };
     const lost = lostWrites(view, timestampOrder);
-    expect(lost.lost.count).toBe(run.history.writes.filter((w) => w.ackMs !== null && !finals.has(w.id)).length);
+    expect(lost.lost.count).toBe(
+      run.history.writes.filter((w) => w.ackMs !== null && !finals.has(w.id)).length,
+    );
   });
 });
 
@@ -138,7 +166,14 @@ describe('convergence (property): every policy converges after writes stop', () 
     durationMs: fc.integer({ min: 200, max: 1500 }),
     latency: fc.constantFrom('const(30)', 'uniform(5,100)', 'exp(0.05)'),
     skew: fc.constantFrom(null, 'uniform(0,40)'),
-    resolution: fc.constantFrom<ResolutionPolicy>('lww', 'replica-id', 'merge', 'merge-concat', 'siblings', 'custom'),
+    resolution: fc.constantFrom<ResolutionPolicy>(
+      'lww',
+      'replica-id',
+      'merge',
+      'merge-concat',
+      'siblings',
+      'custom',
+    ),
     homeRouting: fc.boolean(),
     outage: fc.boolean(),
     devices: fc.integer({ min: 0, max: 3 }),
@@ -146,46 +181,85 @@ describe('convergence (property): every policy converges after writes stop', () 
     localLatency: fc.constantFrom('const(0)', 'exp(0.5)', 'uniform(0,60)'),
   });
   it('replicas (local followers included) end equal, convergence is measured, merge and siblings lose nothing', () => {
-    fc.assert(fc.property(configs, (c) => {
-      const config: Partial<MultiLeaderConfig> = {
-        datacenters: c.datacenters, topology: c.topology, fifoLinks: c.fifoLinks, keys: c.keys, zipf: c.zipf,
-        writeRatePerSec: c.writeRatePerSec, durationMs: c.durationMs, interDcLatency: c.latency, clockSkew: c.skew,
-        resolution: c.resolution, homeRouting: c.homeRouting,
-        ...(c.resolution === 'custom' ? { onConflict: keepLargest } : {}),
-        ...(c.outage && c.datacenters > 1 ? { dcFailure: { dc: 1, atMs: c.durationMs / 3, durationMs: c.durationMs / 2 } } : {}),
-        ...(c.devices > 0 ? { devices: { count: c.devices, writeRatePerSec: 5, online: 'exp(0.01)', offline: 'exp(0.005)', syncLatency: 'const(10)' } } : {}),
-        localFollowers: c.localFollowers, localReplicationLatency: c.localLatency, localReadRatePerSec: 20,
-      };
-      const run = runMultiLeaderWithHistory(config, c.seed);
-      const r = run.result;
-      expect(r.converged).toBe(true);
-      expect(r.convergence_ms).not.toBeNull();
-      expect(r.divergence.at(-1)?.divergent_keys ?? 0).toBe(0);
-      expect(r.acked_writes_lost).toBeLessThanOrEqual(r.acked_writes);
-      if (['merge', 'merge-concat', 'siblings'].includes(c.resolution)) expect(r.acked_writes_lost).toBe(0);
-      if (c.resolution === 'lww' || c.resolution === 'replica-id' || c.resolution === 'merge') {
-        expect(new Map([...run.finalValues].map(([k, v]) => [k, v.elements]))).toEqual(referenceFinalElements(run, c.resolution));
-      }
-      // Loop prevention: every version reaches every other replica exactly once.
-      expect(r.replication_messages).toBe(r.writes * (run.config.nodes - 1));
-      // Followers (checked version by version in `converged`): at most every write at every
-      // follower (a leader skips versions it already saw through a later one); with no lag no read
-      // is stale; without followers the leaders serve every read.
-      expect(r.follower_lag_ms.samples).toBeLessThanOrEqual(c.localFollowers * c.datacenters * r.writes);
-      if (c.localFollowers === 0) expect(r.follower_reads).toBe(0);
-      else if (r.writes > 0) expect(r.follower_lag_ms.samples).toBeGreaterThan(0);
-      if (c.localLatency === 'const(0)') expect(r.follower_stale_reads).toBe(0);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(configs, (c) => {
+        const config: Partial<MultiLeaderConfig> = {
+          datacenters: c.datacenters,
+          topology: c.topology,
+          fifoLinks: c.fifoLinks,
+          keys: c.keys,
+          zipf: c.zipf,
+          writeRatePerSec: c.writeRatePerSec,
+          durationMs: c.durationMs,
+          interDcLatency: c.latency,
+          clockSkew: c.skew,
+          resolution: c.resolution,
+          homeRouting: c.homeRouting,
+          ...(c.resolution === 'custom' ? { onConflict: keepLargest } : {}),
+          ...(c.outage && c.datacenters > 1
+            ? { dcFailure: { dc: 1, atMs: c.durationMs / 3, durationMs: c.durationMs / 2 } }
+            : {}),
+          ...(c.devices > 0
+            ? {
+                devices: {
+                  count: c.devices,
+                  writeRatePerSec: 5,
+                  online: 'exp(0.01)',
+                  offline: 'exp(0.005)',
+                  syncLatency: 'const(10)',
+                },
+              }
+            : {}),
+          localFollowers: c.localFollowers,
+          localReplicationLatency: c.localLatency,
+          localReadRatePerSec: 20,
+        };
+        const run = runMultiLeaderWithHistory(config, c.seed);
+        const r = run.result;
+        expect(r.converged).toBe(true);
+        expect(r.convergence_ms).not.toBeNull();
+        expect(r.divergence.at(-1)?.divergent_keys ?? 0).toBe(0);
+        expect(r.acked_writes_lost).toBeLessThanOrEqual(r.acked_writes);
+        if (['merge', 'merge-concat', 'siblings'].includes(c.resolution)) expect(r.acked_writes_lost).toBe(0);
+        if (c.resolution === 'lww' || c.resolution === 'replica-id' || c.resolution === 'merge') {
+          expect(new Map([...run.finalValues].map(([k, v]) => [k, v.elements]))).toEqual(
+            referenceFinalElements(run, c.resolution),
+          );
+        }
+        // Loop prevention: every version reaches every other replica exactly once.
+        expect(r.replication_messages).toBe(r.writes * (run.config.nodes - 1));
+        // Followers (checked version by version in `converged`): at most every write at every
+        // follower (a leader skips versions it already saw through a later one); with no lag no read
+        // is stale; without followers the leaders serve every read.
+        expect(r.follower_lag_ms.samples).toBeLessThanOrEqual(c.localFollowers * c.datacenters * r.writes);
+        if (c.localFollowers === 0) expect(r.follower_reads).toBe(0);
+        else if (r.writes > 0) expect(r.follower_lag_ms.samples).toBeGreaterThan(0);
+        if (c.localLatency === 'const(0)') expect(r.follower_stale_reads).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
 describe('ordering hazards: an update overtaking what it depends on', () => {
-  const base: Partial<MultiLeaderConfig> = { datacenters: 3, keys: 3, writeRatePerSec: 50, durationMs: 5000, resolution: 'merge' };
+  const base: Partial<MultiLeaderConfig> = {
+    datacenters: 3,
+    keys: 3,
+    writeRatePerSec: 50,
+    durationMs: 5000,
+    resolution: 'merge',
+  };
   it('all-to-all with equal constant links and FIFO streams: none', () => {
-    expect(runMultiLeader({ ...base, topology: 'all', interDcLatency: 'const(50)' }, 1).out_of_order_applies).toBe(0);
+    expect(
+      runMultiLeader({ ...base, topology: 'all', interDcLatency: 'const(50)' }, 1).out_of_order_applies,
+    ).toBe(0);
   });
   it('all-to-all with one slow link: updates overtake inserts on it', () => {
-    const slow = [['const(0)', 'const(10)', 'const(200)'], ['const(10)', 'const(0)', 'const(10)'], ['const(10)', 'const(10)', 'const(0)']];
+    const slow = [
+      ['const(0)', 'const(10)', 'const(200)'],
+      ['const(10)', 'const(0)', 'const(10)'],
+      ['const(10)', 'const(10)', 'const(0)'],
+    ];
     const r = runMultiLeader({ ...base, topology: 'all', interDcLatency: slow }, 1);
     expect(r.out_of_order_applies).toBeGreaterThan(0);
   });
@@ -193,7 +267,10 @@ describe('ordering hazards: an update overtaking what it depends on', () => {
     for (const topology of ['ring', 'star'] as const) {
       const fifo = runMultiLeader({ ...base, topology, interDcLatency: 'uniform(10,90)' }, 1);
       expect(fifo.out_of_order_applies, topology).toBe(0);
-      const jitter = runMultiLeader({ ...base, topology, interDcLatency: 'uniform(10,90)', fifoLinks: false }, 1);
+      const jitter = runMultiLeader(
+        { ...base, topology, interDcLatency: 'uniform(10,90)', fifoLinks: false },
+        1,
+      );
       expect(jitter.out_of_order_applies, topology).toBeGreaterThan(0);
     }
   });
@@ -217,9 +294,24 @@ describe('determinism and validation', () => {
       [{ writeRatePerSec: 0 }, 'writeRatePerSec'],
       [{ durationMs: 0 }, 'durationMs'],
       [{ dcFailure: { dc: 5, atMs: 0, durationMs: 10 } }, 'dcFailure.dc'],
-      [{ devices: { count: 1, writeRatePerSec: 1, online: 'nope', offline: 'exp(1)', syncLatency: 'const(1)' } }, 'devices.online'],
+      [
+        {
+          devices: {
+            count: 1,
+            writeRatePerSec: 1,
+            online: 'nope',
+            offline: 'exp(1)',
+            syncLatency: 'const(1)',
+          },
+        },
+        'devices.online',
+      ],
       [{ bogus: 1 } as never, 'bogus'],
     ];
-    for (const [config, field] of bad) expect(refusedParameter(() => runMultiLeader(config, 1)), field).toBe(field);
+    for (const [config, field] of bad)
+      expect(
+        refusedParameter(() => runMultiLeader(config, 1)),
+        field,
+      ).toBe(field);
   });
 });

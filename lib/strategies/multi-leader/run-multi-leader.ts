@@ -13,12 +13,22 @@ import type { Version } from '../leaderless/siblings.js';
 import { LeaderStores } from './leader-stores.js';
 import { LocalFollowers } from './local-followers.js';
 import { validateMultiLeaderConfig, type MultiLeaderConfig } from './multi-leader-config.js';
-import { multiLeaderMetrics, type LocalReadLog, type MultiLeaderRun, type WriteLog } from './multi-leader-metrics.js';
+import {
+  multiLeaderMetrics,
+  type LocalReadLog,
+  type MultiLeaderRun,
+  type WriteLog,
+} from './multi-leader-metrics.js';
 import { ReplicationLinks } from './replication-links.js';
 import { EMPTY_VALUE, type StoredWrite } from './resolution.js';
 import { replicationGraph } from './topology.js';
 
-export type { MultiLeaderResult, MultiLeaderRun, DivergenceSample, LocalReadLog } from './multi-leader-metrics.js';
+export type {
+  MultiLeaderResult,
+  MultiLeaderRun,
+  DivergenceSample,
+  LocalReadLog,
+} from './multi-leader-metrics.js';
 
 // Event kinds (the links register DELIVER).
 const DELIVER = 0;
@@ -107,31 +117,62 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
   }
   const stores = new LeaderStores(N, cfg.resolution, cfg.onConflict);
   const history = new HistoryRecorder();
-  const log: WriteLog = { key: [], node: [], arrivalNode: [], invokeMs: [], applyMs: [], ackMs: [], versions: [] };
+  const log: WriteLog = {
+    key: [],
+    node: [],
+    arrivalNode: [],
+    invokeMs: [],
+    applyMs: [],
+    ackMs: [],
+    versions: [],
+  };
   const versions: Version<StoredWrite>[] = [];
   const roots: number[] = [];
   const writeLatency = new LogHistogram();
   const down = new Uint8Array(N);
-  const counters = { outOfOrder: 0, detections: 0, stale: 0, deliveries: 0, lastWriteMs: -1, convergedAtMs: -1, writes: 0 };
+  const counters = {
+    outOfOrder: 0,
+    detections: 0,
+    stale: 0,
+    deliveries: 0,
+    lastWriteMs: -1,
+    convergedAtMs: -1,
+    writes: 0,
+  };
   const samples: { t_ms: number; divergent_keys: number }[] = [];
   const chooser = keyChooser({ keys: cfg.keys, zipf: cfg.zipf });
-  const followers = new LocalFollowers(sim, cfg.followersPerDc, cfg.followerLatency, FOLLOWER_APPLY,
-    deriveStream(seed, 0, FOLLOWER_STREAM), () => noteConvergence());
+  const followers = new LocalFollowers(
+    sim,
+    cfg.followersPerDc,
+    cfg.followerLatency,
+    FOLLOWER_APPLY,
+    deriveStream(seed, 0, FOLLOWER_STREAM),
+    () => noteConvergence(),
+  );
   const reads: LocalReadLog = { dc: [], follower: [], key: [], atMs: [], stale: [] };
 
-  const links = new ReplicationLinks(sim, N, cfg.links, cfg.fifoLinks, DELIVER, (to, from, index) => {
-    const v = versions[index];
-    const key = log.key[v.value.writeId];
-    const store = stores.store(to, key);
-    counters.deliveries++;
-    if (!store.context.covers(v.dot.actor, v.dot.counter) && !store.context.descends(v.context)) counters.outOfOrder++;
-    const outcome = stores.apply(to, key, v);
-    if (outcome === 'stale') counters.stale++;
-    else if (outcome === 'conflict') counters.detections++;
-    if (outcome !== 'stale' && !graph.isDevice(to)) followers.stream(to, key, v);
-    for (const target of graph.targets(to, roots[index], from)) links.send(to, target, index);
-    noteConvergence();
-  }, deriveStream(seed, 0, LINK_STREAM));
+  const links = new ReplicationLinks(
+    sim,
+    N,
+    cfg.links,
+    cfg.fifoLinks,
+    DELIVER,
+    (to, from, index) => {
+      const v = versions[index];
+      const key = log.key[v.value.writeId];
+      const store = stores.store(to, key);
+      counters.deliveries++;
+      if (!store.context.covers(v.dot.actor, v.dot.counter) && !store.context.descends(v.context))
+        counters.outOfOrder++;
+      const outcome = stores.apply(to, key, v);
+      if (outcome === 'stale') counters.stale++;
+      else if (outcome === 'conflict') counters.detections++;
+      if (outcome !== 'stale' && !graph.isDevice(to)) followers.stream(to, key, v);
+      for (const target of graph.targets(to, roots[index], from)) links.send(to, target, index);
+      noteConvergence();
+    },
+    deriveStream(seed, 0, LINK_STREAM),
+  );
 
   // Converged: the leaders and devices agree, and every follower has applied its leader's stream.
   const noteConvergence = (): void => {
@@ -146,7 +187,8 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     for (let i = 0; i < D && down[dc] === 1; i++) dc = (dc + 1) % D;
     return dc;
   };
-  const hop = (from: number, to: number): number => (from === to ? 0 : (cfg.links[from * N + to] as NonNullable<typeof cfg.links[0]>).sample(localRng));
+  const hop = (from: number, to: number): number =>
+    from === to ? 0 : (cfg.links[from * N + to] as NonNullable<(typeof cfg.links)[0]>).sample(localRng);
 
   /** A client's write arriving at node `at` (a datacenter, or a device itself). */
   const arrive = (at: number, key: number): void => {
@@ -171,17 +213,38 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     const key = log.key[id];
     const base = stores.value(node, key);
     if (cfg.resolution === 'siblings') {
-      const frontier = stores.store(node, key).read().versions.map((v) => v.value.writeId);
-      history.read({ client: log.arrivalNode[id], session: log.arrivalNode[id], key, invokeMs: sim.now, returnMs: sim.now, returned: frontier });
+      const frontier = stores
+        .store(node, key)
+        .read()
+        .versions.map((v) => v.value.writeId);
+      history.read({
+        client: log.arrivalNode[id],
+        session: log.arrivalNode[id],
+        key,
+        invokeMs: sim.now,
+        returnMs: sim.now,
+        returned: frontier,
+      });
     }
     const timestamp = clocks.local(node, sim.now);
-    const write: StoredWrite = { writeId: id, timestamp, value: { id, parents: base === EMPTY_VALUE ? [] : [base] } };
+    const write: StoredWrite = {
+      writeId: id,
+      timestamp,
+      value: { id, parents: base === EMPTY_VALUE ? [] : [base] },
+    };
     const version = stores.put(node, key, write);
     if (!graph.isDevice(node)) followers.stream(node, key, version);
     log.node[id] = node;
     log.applyMs[id] = sim.now;
     log.versions[id] = version;
-    history.write({ id, client: log.arrivalNode[id], session: log.arrivalNode[id], key, invokeMs: log.invokeMs[id], timestamp });
+    history.write({
+      id,
+      client: log.arrivalNode[id],
+      session: log.arrivalNode[id],
+      key,
+      invokeMs: log.invokeMs[id],
+      timestamp,
+    });
     const index = versions.length;
     versions.push(version);
     roots.push(graph.homeOf(node));
@@ -191,36 +254,56 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     sim.schedule(cfg.localLatency.sample(localRng) + backMs, ACK, node, id);
   };
 
-  sim.on(APPLY, (dc, id, at) => {
-    if (down[dc] === 1) {
-      // The chosen datacenter failed while the request travelled: on to the next live one.
-      let next = (dc + 1) % D;
-      for (let i = 0; i < D && down[next] === 1; i++) next = (next + 1) % D;
-      sim.schedule(hop(dc, next), APPLY, next, id, at);
-      return;
-    }
-    accept(dc, id, hop(dc, at));
-  }, 'write: apply');
-  sim.on(ACK, (node, id) => {
-    if (down[node] === 1) return; // the leader failed before acknowledging
-    log.ackMs[id] = sim.now;
-    history.ack(id, sim.now);
-    writeLatency.record(sim.now - log.invokeMs[id]);
-  }, 'write: ack');
+  sim.on(
+    APPLY,
+    (dc, id, at) => {
+      if (down[dc] === 1) {
+        // The chosen datacenter failed while the request travelled: on to the next live one.
+        let next = (dc + 1) % D;
+        for (let i = 0; i < D && down[next] === 1; i++) next = (next + 1) % D;
+        sim.schedule(hop(dc, next), APPLY, next, id, at);
+        return;
+      }
+      accept(dc, id, hop(dc, at));
+    },
+    'write: apply',
+  );
+  sim.on(
+    ACK,
+    (node, id) => {
+      if (down[node] === 1) return; // the leader failed before acknowledging
+      log.ackMs[id] = sim.now;
+      history.ack(id, sim.now);
+      writeLatency.record(sim.now - log.invokeMs[id]);
+    },
+    'write: ack',
+  );
 
   /** The next arrival of a Poisson process of `ratePerMs` after `fromMs` (exponential gap), if it falls in the workload. */
-  const nextArrival = (kind: number, target: number, rng: RandomStream, ratePerMs: number, fromMs: number): void => {
+  const nextArrival = (
+    kind: number,
+    target: number,
+    rng: RandomStream,
+    ratePerMs: number,
+    fromMs: number,
+  ): void => {
     const at = fromMs - Math.log(rng.nextOpenDouble()) / ratePerMs;
     if (at < cfg.durationMs) sim.scheduleAt(at, kind, target);
   };
 
   // Datacenter workloads: one Poisson stream per datacenter.
   const dcRate = cfg.writeRatePerSec / 1000;
-  const dcRngs: RandomStream[] = Array.from({ length: D }, (_, dc) => deriveStream(seed, 0, DC_ARRIVAL_STREAMS + dc));
-  sim.on(ARRIVE, (dc) => {
-    arrive(dc, chooser.next(dcRngs[dc]));
-    nextArrival(ARRIVE, dc, dcRngs[dc], dcRate, sim.now);
-  }, 'write: arrive');
+  const dcRngs: RandomStream[] = Array.from({ length: D }, (_, dc) =>
+    deriveStream(seed, 0, DC_ARRIVAL_STREAMS + dc),
+  );
+  sim.on(
+    ARRIVE,
+    (dc) => {
+      arrive(dc, chooser.next(dcRngs[dc]));
+      nextArrival(ARRIVE, dc, dcRngs[dc], dcRate, sim.now);
+    },
+    'write: arrive',
+  );
   if (dcRate > 0) for (let dc = 0; dc < D; dc++) nextArrival(ARRIVE, dc, dcRngs[dc], dcRate, 0);
 
   // Devices: own write streams, online/offline periods.
@@ -230,22 +313,30 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     const rngs = Array.from({ length: deviceCount }, (_, i) => deriveStream(seed, 0, DEVICE_STREAMS + i));
     const onlineDist = cfg.online as NonNullable<typeof cfg.online>;
     const offlineDist = cfg.offline as NonNullable<typeof cfg.offline>;
-    sim.on(DEVICE_WRITE, (device) => {
-      const rng = rngs[device - D];
-      arrive(device, chooser.next(rng));
-      nextArrival(DEVICE_WRITE, device, rng, rate, sim.now);
-    }, 'device: write');
-    sim.on(TOGGLE, (device) => {
-      const rng = rngs[device - D];
-      if (links.isUp(device)) {
-        links.setUp(device, false);
-        sim.schedule(offlineDist.sample(rng), TOGGLE, device);
-      } else {
-        links.setUp(device, true);
-        // After the workload, devices come back and stay online, so that replicas converge.
-        if (sim.now < cfg.durationMs) sim.schedule(onlineDist.sample(rng), TOGGLE, device);
-      }
-    }, 'device: online/offline');
+    sim.on(
+      DEVICE_WRITE,
+      (device) => {
+        const rng = rngs[device - D];
+        arrive(device, chooser.next(rng));
+        nextArrival(DEVICE_WRITE, device, rng, rate, sim.now);
+      },
+      'device: write',
+    );
+    sim.on(
+      TOGGLE,
+      (device) => {
+        const rng = rngs[device - D];
+        if (links.isUp(device)) {
+          links.setUp(device, false);
+          sim.schedule(offlineDist.sample(rng), TOGGLE, device);
+        } else {
+          links.setUp(device, true);
+          // After the workload, devices come back and stay online, so that replicas converge.
+          if (sim.now < cfg.durationMs) sim.schedule(onlineDist.sample(rng), TOGGLE, device);
+        }
+      },
+      'device: online/offline',
+    );
     for (let i = 0; i < deviceCount; i++) {
       const device = D + i;
       sim.scheduleAt(onlineDist.sample(rngs[i]), TOGGLE, device);
@@ -256,49 +347,78 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
   // A datacenter outage.
   if (cfg.dcFailure !== null) {
     const f = cfg.dcFailure;
-    sim.on(DC_FAIL, (dc) => {
-      down[dc] = 1;
-      links.setUp(dc, false);
-    }, 'datacenter: fail');
-    sim.on(DC_RECOVER, (dc) => {
-      down[dc] = 0;
-      links.setUp(dc, true);
-    }, 'datacenter: recover');
+    sim.on(
+      DC_FAIL,
+      (dc) => {
+        down[dc] = 1;
+        links.setUp(dc, false);
+      },
+      'datacenter: fail',
+    );
+    sim.on(
+      DC_RECOVER,
+      (dc) => {
+        down[dc] = 0;
+        links.setUp(dc, true);
+      },
+      'datacenter: recover',
+    );
     sim.scheduleAt(f.atMs, DC_FAIL, f.dc);
     if (Number.isFinite(f.durationMs)) sim.scheduleAt(f.atMs + f.durationMs, DC_RECOVER, f.dc);
   }
 
   // Local reads: one Poisson stream per datacenter, served by a random local follower or the leader.
   const readRate = cfg.localReadRatePerSec / 1000;
-  const readRngs: RandomStream[] = Array.from({ length: D }, (_, dc) => deriveStream(seed, 0, DC_READ_STREAMS + dc));
-  sim.on(LOCAL_READ, (dc) => {
-    const rng = readRngs[dc];
-    const key = chooser.next(rng);
-    const local = followers.followersOf(dc);
-    const follower = local.length === 0 ? -1 : local[Math.floor(rng.nextDouble() * local.length)];
-    if (follower >= 0 || down[dc] === 0) {
-      reads.dc.push(dc);
-      reads.follower.push(follower);
-      reads.key.push(key);
-      reads.atMs.push(sim.now);
-      reads.stale.push(follower >= 0 && followers.isStale(follower, key) ? 1 : 0);
-    }
-    nextArrival(LOCAL_READ, dc, rng, readRate, sim.now);
-  }, 'read: local');
+  const readRngs: RandomStream[] = Array.from({ length: D }, (_, dc) =>
+    deriveStream(seed, 0, DC_READ_STREAMS + dc),
+  );
+  sim.on(
+    LOCAL_READ,
+    (dc) => {
+      const rng = readRngs[dc];
+      const key = chooser.next(rng);
+      const local = followers.followersOf(dc);
+      const follower = local.length === 0 ? -1 : local[Math.floor(rng.nextDouble() * local.length)];
+      if (follower >= 0 || down[dc] === 0) {
+        reads.dc.push(dc);
+        reads.follower.push(follower);
+        reads.key.push(key);
+        reads.atMs.push(sim.now);
+        reads.stale.push(follower >= 0 && followers.isStale(follower, key) ? 1 : 0);
+      }
+      nextArrival(LOCAL_READ, dc, rng, readRate, sim.now);
+    },
+    'read: local',
+  );
   if (readRate > 0) for (let dc = 0; dc < D; dc++) nextArrival(LOCAL_READ, dc, readRngs[dc], readRate, 0);
 
   // Divergence over time: sampled while anything else is still to happen.
-  sim.on(SAMPLE, () => {
-    samples.push({ t_ms: sim.now, divergent_keys: stores.divergentKeys });
-    if ((sim.now < cfg.durationMs || sim.pending > 0) && samples.length < MAX_SAMPLES) sim.schedule(cfg.divergenceSampleMs, SAMPLE, 0);
-  }, 'divergence: sample');
+  sim.on(
+    SAMPLE,
+    () => {
+      samples.push({ t_ms: sim.now, divergent_keys: stores.divergentKeys });
+      if ((sim.now < cfg.durationMs || sim.pending > 0) && samples.length < MAX_SAMPLES)
+        sim.schedule(cfg.divergenceSampleMs, SAMPLE, 0);
+    },
+    'divergence: sample',
+  );
   sim.scheduleAt(0, SAMPLE, 0);
 
   const t0 = performance.now();
   sim.run();
   const t1 = performance.now();
   const run = multiLeaderMetrics({
-    cfg, sim, stores, links, history, log, writeLatency, samples, counters, followers, reads,
+    cfg,
+    sim,
+    stores,
+    links,
+    history,
+    log,
+    writeLatency,
+    samples,
+    counters,
+    followers,
+    reads,
   });
   run.wallMs = { simulate: t1 - t0, metrics: performance.now() - t1 };
   return run;
