@@ -338,6 +338,7 @@ export async function runSweep(
     }
   }
 
+  await experiment.prepare?.();
   const columns = ['cell', 'replicate', ...experiment.columns];
   const runCells: SweepCell[] =
     options.cell !== undefined
