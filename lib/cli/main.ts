@@ -2,30 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { ParameterError } from '../errors.js';
 import { packageVersion } from '../sweep/manifest.js';
+import { COMMANDS } from './commands.js';
 
 /** Exit code for bad input (a usage error), as the project's rules require. */
 const EXIT_BAD_INPUT = 2;
-
-/**
- * Every command, loaded only when it runs (or when the top-level help lists them all), so
- * `replilab --version` and `replilab staleness --help` load neither the models nor the chart
- * renderer nor the Redis client.
- */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  staleness: async () => (await import('./staleness-command.js')).stalenessCommand(),
-  replay: async () => (await import('./replay-command.js')).replayCommand(),
-  sweep: async () => (await import('./sweep-command.js')).sweepCommand(),
-  worker: async () => (await import('./worker-command.js')).workerCommand(),
-  leaderless: async () => (await import('./leaderless-command.js')).leaderlessCommand(),
-  failover: async () =>
-    (await import('./experiment-command.js')).experimentCommand(
-      (await import('../experiments/failover.js')).failover,
-    ),
-  lag: async () => (await import('./lag-command.js')).lagCommand(),
-  conflicts: async () => (await import('./conflicts-command.js')).conflictsCommand(),
-  scenario: async () => (await import('./scenario-command.js')).scenarioCommand(),
-  chart: async () => (await import('./chart-command.js')).chartCommand(),
-};
 
 const program = new Command('replilab')
   .description('A lab for database replication strategies: simulate, sweep and chart replication trade-offs.')
@@ -47,6 +27,7 @@ Examples:
   $ replilab scenario run patroni --set ttl_s=60 --trials 500 --json
   $ replilab replay --latency lnkd-disk --t 0:10:1 --t-index 2 --trial 17 --out trial.jsonl --figures svg
   $ replilab chart data/staleness/wan.csv --kind staleness --series "R={r} W={w}" --format svg,pdf --theme paper
+  $ replilab params failover --json
   $ replilab COMMAND --help`,
   );
 

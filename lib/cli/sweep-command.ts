@@ -8,6 +8,7 @@ import { parseWholeNumber } from './parse-values.js';
 import { sweepProgressReporter } from './progress.js';
 
 interface SweepFlags {
+  schema?: boolean;
   out?: string;
   threads?: string;
   resume?: boolean;
@@ -100,7 +101,8 @@ export function sweepCommand(): Command {
     .description(
       'run an experiment over a grid of parameters from a YAML or JSON sweep file, on worker threads, into one CSV',
     )
-    .argument('<file>', 'the sweep file (.yaml, .yml or .json)')
+    .argument('[file]', 'the sweep file (.yaml, .yml or .json)')
+    .option('--schema', 'print the JSON Schema of sweep files (for editors) and exit')
     .option('--out <file.csv>', 'the CSV to write (with FILE.manifest.json); required unless --cell')
     .option(
       '--threads <count>',
@@ -126,7 +128,14 @@ export function sweepCommand(): Command {
       'with --backend: jobs enqueued and not yet merged, at most (default 64)',
     )
     .addHelpText('after', HELP)
-    .action(async (file: string, flags: SweepFlags) => {
+    .action(async (file: string | undefined, flags: SweepFlags) => {
+      if (flags.schema) {
+        const { sweepFileSchema } = await import('../sweep/sweep-schema.js');
+        process.stdout.write(`${JSON.stringify(sweepFileSchema(), null, 2)}\n`);
+        return;
+      }
+      if (file === undefined)
+        throw new ParameterError('file', '(missing)', 'a sweep file (.yaml, .yml or .json), or --schema');
       const threads =
         flags.threads === undefined
           ? defaultThreads()
