@@ -7,10 +7,9 @@ import { Command, Option } from 'commander';
 import { ParameterError } from '../errors.js';
 import { flagOf, type Experiment } from '../experiments/define.js';
 import { describeValue, fromText, type ParamMeta } from '../experiments/param.js';
-import { readConfigFile } from '../sweep/config-file.js';
 import { parseWholeNumber } from './parse-values.js';
 import { runProgressReporter } from './progress.js';
-import { checkOutPath, writeRunOutput } from './run-output.js';
+import { checkOutPath } from './check-out-path.js';
 
 /** A parameter's default as help shows it. */
 export function defaultText(meta: ParamMeta): string {
@@ -65,16 +64,17 @@ function valuesFromFlags(
  * Resolves the command's flags (and `--config` file) to validated values and a seed; a refusal
  * names the flag, or the file's key, as the user wrote it.
  */
-export function valuesFromCommand(
+export async function valuesFromCommand(
   experiment: Experiment,
   flags: Record<string, unknown>,
-): { values: Record<string, unknown>; seed: number } {
+): Promise<{ values: Record<string, unknown>; seed: number }> {
   let fileValues: Record<string, unknown> = {};
   let fileNames = new Map<string, string>();
   let fileGiven: Record<string, unknown> = {};
   let seed = 1;
   const file = typeof flags.config === 'string' ? flags.config : undefined;
   if (file !== undefined) {
+    const { readConfigFile } = await import('../sweep/config-file.js');
     const data = readConfigFile(file, {
       unreadable: '--config',
       malformed: `--config ${file}`,
@@ -127,7 +127,7 @@ export function experimentCommand(experiment: Experiment): Command {
   command.action(async (flags: Record<string, unknown>) => {
     const out = flags.out as string | undefined;
     checkOutPath(out);
-    const { values, seed } = valuesFromCommand(experiment, flags);
+    const { values, seed } = await valuesFromCommand(experiment, flags);
     const progress = runProgressReporter(experiment.name, { quiet: flags.quiet === true });
     const started = new Date();
     let result: object;
@@ -139,6 +139,7 @@ export function experimentCommand(experiment: Experiment): Command {
     const finished = new Date();
     const trials = experiment.trials?.(result, values as never) ?? 1;
     if (out !== undefined) {
+      const { writeRunOutput } = await import('./run-output.js');
       const written = await writeRunOutput({
         out,
         experiment: experiment.name,

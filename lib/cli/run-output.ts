@@ -2,17 +2,9 @@ import { ParameterError } from '../errors.js';
 import type { CsvValue } from '../sweep/csv-output.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 
-/**
- * Refuses an `--out` that is not a CSV file name, before any work (DESIGN.md: bad input is
- * refused before anything runs, and no partial output is left).
- *
- * @example
- * checkOutPath('data/run.csv'); // fine; checkOutPath('run.txt') throws naming --out
- */
-export function checkOutPath(out: string | undefined): void {
-  if (out !== undefined && !/\.csv$/i.test(out))
-    throw new ParameterError('--out', JSON.stringify(out), 'a file name ending in .csv');
-}
+import { checkOutPath } from './check-out-path.js';
+
+export { checkOutPath };
 
 /** One model run of a command, as `--out` writes it. */
 export interface RunOutput {

@@ -2,9 +2,8 @@
  * An experiment's parameters described for people and tools: `replilab params`, the JSON Schema
  * of sweep and config files, and the option tables of docs/cli.md, all from the schema.
  */
-import * as z from 'zod';
 import { flagOf, type Experiment } from './define.js';
-import { snakeCase, type ParamMeta } from './param.js';
+import { snakeCase, zodLibrary, type ParamMeta } from './param.js';
 
 /** One parameter as `replilab params --json` lists it. */
 export interface ParamDescription {
@@ -61,7 +60,7 @@ export type JsonSchema = Record<string, unknown>;
  */
 export function paramJsonSchema(experiment: Experiment, key: string): JsonSchema {
   const { schema, meta } = experiment.params[key];
-  const { $schema: _, ...base } = z.toJSONSchema(schema, {
+  const { $schema: _, ...base } = zodLibrary().toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
   }) as JsonSchema;

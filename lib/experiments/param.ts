@@ -8,9 +8,22 @@
  * its typed registry carries our metadata, and `z.toJSONSchema` emits the JSON Schema that
  * editors use to check sweep files, so the one declaration serves all three.
  */
-import * as z from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { ParameterError } from '../errors.js';
 import { parseLatency } from '../latency/index.js';
+
+const requireHere = createRequire(import.meta.url);
+let zod: typeof Zod | undefined;
+
+/**
+ * zod, loaded when a schema is first needed (to validate, or for the JSON Schema), so that
+ * `--help` and `--version`, which need only the metadata, start fast. Every use goes through
+ * here, so schemas and `toJSONSchema` come from one copy of the library.
+ */
+export function zodLibrary(): typeof Zod {
+  return (zod ??= requireHere('zod') as typeof Zod);
+}
 
 /** How a parameter's value is written and read. */
 export type ParamKind = 'integer' | 'number' | 'choice' | 'distribution' | 'text' | 'boolean' | 'range';
@@ -36,9 +49,9 @@ export interface ParamMeta {
   sweep: boolean;
 }
 
-/** A parameter: its zod type (default applied) and its metadata. */
+/** A parameter: its zod type (built on first use) and its metadata. */
 export interface Param<T = unknown> {
-  schema: z.ZodType<T>;
+  readonly schema: Zod.ZodType<T>;
   meta: ParamMeta;
 }
 
@@ -57,8 +70,14 @@ interface Common<T> {
   sweep?: boolean;
 }
 
-function param<T>(schema: z.ZodType<T>, meta: ParamMeta): Param<T> {
-  return { schema, meta };
+function param<T>(build: (z: typeof Zod) => Zod.ZodType<T>, meta: ParamMeta): Param<T> {
+  let schema: Zod.ZodType<T> | undefined;
+  return {
+    get schema() {
+      return (schema ??= build(zodLibrary()));
+    },
+    meta,
+  };
 }
 
 function rangeWords(min: number | undefined, max: number | undefined, gt?: number): string {
@@ -81,13 +100,15 @@ export function integer(
 export function integer(
   options: Common<number | null> & { min: number; max?: number; nullText?: string },
 ): Param<number | null> {
-  let base = z.number().int().min(options.min);
-  if (options.max !== undefined) base = base.max(options.max);
   const allowed =
     withUnit(`a whole number ${rangeWords(options.min, options.max)}`, options.unit) +
     (options.nullText ? `, or ${options.nullText}` : '');
-  const schema = options.nullText ? base.nullable() : base;
-  return param(schema as z.ZodType<number | null>, {
+  const build = (z: typeof Zod) => {
+    let base = z.number().int().min(options.min);
+    if (options.max !== undefined) base = base.max(options.max);
+    return (options.nullText ? base.nullable() : base) as Zod.ZodType<number | null>;
+  };
+  return param(build, {
     kind: 'integer',
     doc: options.doc,
     unit: options.unit,
@@ -115,16 +136,18 @@ export function number(
     nullText?: string;
   },
 ): Param<number | null> {
-  let base = z.number();
-  if (options.min !== undefined) base = base.min(options.min);
-  if (options.gt !== undefined) base = base.gt(options.gt);
-  if (options.max !== undefined) base = base.max(options.max);
-  if (options.lt !== undefined) base = base.lt(options.lt);
   let words = `a number ${rangeWords(options.min, options.max, options.gt)}`.trim();
   if (options.lt !== undefined) words += ` and < ${options.lt}`;
   const allowed = withUnit(words, options.unit) + (options.nullText ? `, or ${options.nullText}` : '');
-  const schema = options.nullText ? base.nullable() : base;
-  return param(schema as z.ZodType<number | null>, {
+  const build = (z: typeof Zod) => {
+    let base = z.number();
+    if (options.min !== undefined) base = base.min(options.min);
+    if (options.gt !== undefined) base = base.gt(options.gt);
+    if (options.max !== undefined) base = base.max(options.max);
+    if (options.lt !== undefined) base = base.lt(options.lt);
+    return (options.nullText ? base.nullable() : base) as Zod.ZodType<number | null>;
+  };
+  return param(build, {
     kind: 'number',
     doc: options.doc,
     unit: options.unit,
@@ -138,7 +161,7 @@ export function number(
 
 /** One of a fixed list of words. */
 export function choice<const T extends string>(choices: readonly T[], options: Common<T>): Param<T> {
-  return param(z.enum(choices as unknown as [T, ...T[]]) as unknown as z.ZodType<T>, {
+  return param((z) => z.enum(choices as unknown as [T, ...T[]]) as unknown as Zod.ZodType<T>, {
     kind: 'choice',
     doc: options.doc,
     unit: options.unit,
@@ -163,8 +186,11 @@ function parses(text: string): boolean {
 export function distribution(options: Common<string>): Param<string>;
 export function distribution(options: Common<string | null> & { nullText: string }): Param<string | null>;
 export function distribution(options: Common<string | null> & { nullText?: string }): Param<string | null> {
-  const base = z.string().refine(parses);
-  return param((options.nullText ? base.nullable() : base) as z.ZodType<string | null>, {
+  const build = (z: typeof Zod) => {
+    const base = z.string().refine(parses);
+    return (options.nullText ? base.nullable() : base) as Zod.ZodType<string | null>;
+  };
+  return param(build, {
     kind: 'distribution',
     doc: options.doc,
     unit: options.unit ?? 'ms',
@@ -182,7 +208,7 @@ export function distribution(options: Common<string | null> & { nullText?: strin
 export function text(
   options: Common<string> & { allowed: string; check: (value: string) => boolean },
 ): Param<string> {
-  return param(z.string().refine(options.check), {
+  return param((z) => z.string().refine(options.check), {
     kind: 'text',
     doc: options.doc,
     unit: options.unit,
@@ -195,7 +221,7 @@ export function text(
 
 /** A switch: a flag without a value on the command line, true or false in files. */
 export function boolean(options: Common<boolean>): Param<boolean> {
-  return param(z.boolean(), {
+  return param((z) => z.boolean(), {
     kind: 'boolean',
     doc: options.doc,
     valueName: '',
@@ -207,10 +233,11 @@ export function boolean(options: Common<boolean>): Param<boolean> {
 
 /** A [min, max] pair with 0 < min <= max, written `MIN-MAX` on the command line. */
 export function range(options: Common<[number, number]>): Param<[number, number]> {
-  const schema = z
-    .tuple([z.number().gt(0), z.number().gt(0)])
-    .refine(([low, high]) => low <= high) as unknown as z.ZodType<[number, number]>;
-  return param(schema, {
+  const build = (z: typeof Zod) =>
+    z
+      .tuple([z.number().gt(0), z.number().gt(0)])
+      .refine(([low, high]) => low <= high) as unknown as Zod.ZodType<[number, number]>;
+  return param(build, {
     kind: 'range',
     doc: options.doc,
     unit: options.unit,
