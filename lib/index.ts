@@ -362,6 +362,15 @@ export {
   type RedisWorkerOptions,
   type RedisWorker,
 } from './sweep/redis-backend.js';
+export {
+  resolveBackend,
+  backendAddress,
+  redactUrl,
+  type RedisBackend,
+  type RedisTls,
+  type ResolvedBackend,
+  type BackendNames,
+} from './sweep/redis-connection.js';
 export { startRedis, type RedisFixture } from './sweep/local-redis.js';
 export { type BatchRunner } from './sweep/pool.js';
 

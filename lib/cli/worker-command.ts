@@ -70,7 +70,7 @@ export function workerCommand(): Command {
         return;
       }
       log(
-        `serving queue ${queue ?? 'replilab'} at ${url} with ${threads} thread${threads === 1 ? '' : 's'} (Ctrl-C to stop)`,
+        `serving queue ${queue ?? 'replilab'} at ${worker.address} with ${threads} thread${threads === 1 ? '' : 's'} (Ctrl-C to stop)`,
       );
       const running = worker;
       await new Promise<void>((resolve) => {
