@@ -371,6 +371,13 @@ export {
   type ResolvedBackend,
   type BackendNames,
 } from './sweep/redis-connection.js';
+export {
+  checkBatchJob,
+  MAX_JOB_BYTES,
+  MAX_BATCH_TRIALS,
+  type BatchJobData,
+  type BatchJobCheck,
+} from './sweep/batch-job.js';
 export { startRedis, type RedisFixture } from './sweep/local-redis.js';
 export { type BatchRunner } from './sweep/pool.js';
 

@@ -16,7 +16,9 @@ const HELP = `
 A worker takes batch jobs from the queue of a distributed sweep and runs them on this machine's
 worker threads, until Ctrl-C (it finishes the jobs in hand) or kill. Start one per machine, before
 or after the coordinator (replilab sweep FILE --out X.csv --backend URL). Every machine must run
-the same replilab version: a job from another version fails with a message saying so.
+the same replilab version. Every job is checked before it runs: a malformed or oversized job, or
+one from another version, fails with a message saying why (the coordinator reports it) and the
+worker goes on.
 
 Examples:
   $ replilab worker --backend redis://127.0.0.1:6379
@@ -63,6 +65,7 @@ export function workerCommand(): Command {
           stallMs,
           log,
           onJobDone: flags.quiet ? undefined : (id) => log(`done ${id}`),
+          onJobRefused: (id, reason) => log(`refused ${id}: ${reason}`),
         });
       } catch (error) {
         process.stderr.write(`replilab worker: ${(error as Error).message}\n`);

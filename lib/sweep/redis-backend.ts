@@ -13,15 +13,18 @@
  * and Maps exactly as structured clone does between threads.
  *
  * The backend's credentials stay in the connection options (see redis-connection.ts): logs and
- * errors name it by its address.
+ * errors name it by its address. A worker checks every job it takes (batch-job.ts) and refuses,
+ * without running it, one that is malformed, oversized or for another version; the refusal is
+ * the job's failure, so the coordinator reports it as the cell's.
  *
  * Reference: BullMQ documentation, "Stalled Jobs" and "Job Ids" (https://docs.bullmq.io).
  */
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ParameterError } from '../errors.js';
+import { checkBatchJob, type BatchJobData } from './batch-job.js';
 import type { BatchTask } from './batch-task.js';
 import { packageVersion } from './manifest.js';
 import { BatchPool, type BatchRunner } from './pool.js';
@@ -40,12 +43,6 @@ export const DEFAULT_STALL_MS = 30_000;
 
 /** Finished jobs nobody collected (a coordinator that died, batches adaptive precision discarded) expire after this, s. */
 const KEEP_FINISHED_S = 24 * 3600;
-
-/** A job's payload: the task, and the package version that must run it. */
-interface BatchJobData {
-  version: string;
-  task: BatchTask;
-}
 
 /**
  * A queue name: letters, digits, `.`, `_` and `-` (BullMQ keys are `bull:NAME:...`).
@@ -276,6 +273,8 @@ export interface RedisWorkerOptions extends RedisBackend {
   log?: (line: string) => void;
   /** Called after each job this worker finished (for progress lines). */
   onJobDone?: (jobId: string) => void;
+  /** Called for each job this worker refused without running it (malformed, oversized, another version). */
+  onJobRefused?: (jobId: string, reason: string) => void;
   connectTimeoutMs?: number;
 }
 
@@ -289,9 +288,10 @@ export interface RedisWorker {
 }
 
 /**
- * Serves batch jobs from a queue on this machine's worker threads until closed. A job whose
- * package version differs from this worker's fails with a message saying so (the results would
- * not be the same code's).
+ * Serves batch jobs from a queue on this machine's worker threads until closed. Every job is
+ * checked first ({@link checkBatchJob}): one that is malformed, oversized or for another package
+ * version (its results would not be the same code's) fails with a message saying why, is not
+ * retried, and never reaches a thread.
  *
  * @example
  * const worker = await runRedisWorker({ url: 'redis://127.0.0.1:6379', threads: 2 });
@@ -313,15 +313,23 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   const version = packageVersion();
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   let done = 0;
-  const worker = new Worker<BatchJobData, string>(
+  const worker = new Worker<unknown, string>(
     options.queue ?? DEFAULT_QUEUE,
     async (job) => {
-      if (job.data.version !== version) {
-        throw new Error(
-          `job ${job.id} is for replilab ${job.data.version}; this worker runs ${version}: run the same version everywhere`,
-        );
+      const check =
+        job.name === 'batch'
+          ? checkBatchJob(job.data, version)
+          : ({
+              ok: false,
+              reason: `the job: named ${JSON.stringify(job.name.slice(0, 64))}, not "batch"`,
+            } as const);
+      if (!check.ok) {
+        const id = printable(job.id ?? '');
+        options.onJobRefused?.(id, check.reason);
+        // Unrecoverable: a refused job fails at once, whatever attempts it asked for.
+        throw new UnrecoverableError(`job ${id} refused by a worker: ${check.reason}`);
       }
-      return encodeSummary(await pool.run(job.data.task));
+      return encodeSummary(await pool.run(check.job.task));
     },
     {
       connection,
@@ -334,7 +342,7 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   worker.on('error', () => {}); // connection errors are reported by the connection's retry strategy
   worker.on('completed', (job) => {
     done++;
-    options.onJobDone?.(job.id ?? '');
+    options.onJobDone?.(printable(job.id ?? ''));
   });
   await worker.waitUntilReady();
   return {
@@ -346,4 +354,9 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
     },
     jobsDone: () => done,
   };
+}
+
+/** A job id or name as it may appear in a log line: as is when plain, else quoted and cut short. */
+function printable(text: string): string {
+  return /^[\w.:-]{1,128}$/.test(text) ? text : JSON.stringify(text.slice(0, 128));
 }
