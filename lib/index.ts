@@ -378,7 +378,7 @@ export {
   type BatchJobData,
   type BatchJobCheck,
 } from './sweep/batch-job.js';
-export { startRedis, type RedisFixture } from './sweep/local-redis.js';
+export { startRedis, type RedisFixture, type LocalRedisOptions } from './sweep/local-redis.js';
 export { type BatchRunner } from './sweep/pool.js';
 
 // Charts: Vega-Lite v5 specs, SVG/PNG export, notebook display.
