@@ -48,7 +48,8 @@ try {
   if (error instanceof CommanderError) {
     // --help and --version exit through here with code 0.
     if (error.exitCode === 0) process.exit(0);
-    process.stderr.write(`replilab: ${error.message.replace(/^error: /, '')}\n`);
+    // One line, with commander's suggestion ("Did you mean --window-ms?") on it.
+    process.stderr.write(`replilab: ${error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}\n`);
     process.exit(EXIT_BAD_INPUT);
   }
   if (error instanceof ParameterError) {
