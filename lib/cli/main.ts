@@ -21,7 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     (await import('./experiment-command.js')).experimentCommand(
       (await import('../experiments/failover.js')).failover,
     ),
-  lag: async () => (await import('./lag-command.js')).lagCommand(),
+  lag: async () =>
+    (await import('./experiment-command.js')).experimentCommand((await import('../experiments/lag.js')).lag),
   conflicts: async () => (await import('./conflicts-command.js')).conflictsCommand(),
   scenario: async () => (await import('./scenario-command.js')).scenarioCommand(),
   chart: async () => (await import('./chart-command.js')).chartCommand(),

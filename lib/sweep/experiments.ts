@@ -1,6 +1,6 @@
 import { ParameterError } from '../errors.js';
 import { failover } from '../experiments/failover.js';
-import { lagExperiment } from '../strategies/leader-follower/lag-experiment.js';
+import { lag } from '../experiments/lag.js';
 import { leaderlessExperiment } from '../strategies/leaderless/leaderless-experiment.js';
 import { conflictsExperiment } from '../strategies/multi-leader/conflicts-experiment.js';
 import { stalenessExperiment } from '../strategies/leaderless/staleness-experiment.js';
@@ -16,7 +16,7 @@ const experiments: Record<string, SweepExperiment> = {
   staleness: stalenessExperiment,
   failover: sweepExperimentOf(failover),
   leaderless: leaderlessExperiment,
-  lag: lagExperiment,
+  lag: sweepExperimentOf(lag),
   conflicts: conflictsExperiment,
   selftest: selftestExperiment,
 };
