@@ -13,7 +13,8 @@ import { ParameterError } from '../errors.js';
 import { parseLatency } from '../latency/index.js';
 
 /** How a parameter's value is written and read. */
-export type ParamKind = 'integer' | 'number' | 'choice' | 'distribution' | 'text' | 'boolean' | 'range';
+export type ParamKind =
+  'integer' | 'integers' | 'number' | 'choice' | 'distribution' | 'text' | 'boolean' | 'range';
 
 /** What every parameter carries besides its zod type. */
 export interface ParamMeta {
@@ -95,6 +96,28 @@ export function integer(
     allowed,
     default: options.default,
     nullText: options.nullText,
+    sweep: options.sweep ?? true,
+  });
+}
+
+/**
+ * A whole number in [min, max] for every member of a group, or a comma list of them, one per
+ * member (`2`, or `0,3` for two datacenters); a list's length is the experiment's to check.
+ */
+export function integers(
+  options: Common<number | number[]> & { min: number; max: number; listOf: string },
+): Param<number | number[]> {
+  const whole = z.number().int().min(options.min).max(options.max);
+  return param(z.union([whole, z.array(whole).min(1)]) as z.ZodType<number | number[]>, {
+    kind: 'integers',
+    doc: options.doc,
+    unit: options.unit,
+    valueName: options.valueName ?? 'count[,count...]',
+    allowed: withUnit(
+      `a whole number ${rangeWords(options.min, options.max)}, or a comma list of them (${options.listOf})`,
+      options.unit,
+    ),
+    default: options.default,
     sweep: options.sweep ?? true,
   });
 }
@@ -240,6 +263,11 @@ export function fromText(meta: ParamMeta, raw: string): unknown {
     case 'integer':
     case 'number':
       return NUMBER_TEXT.test(value) ? Number(value) : undefined;
+    case 'integers': {
+      const parts = value.split(',').map((part) => part.trim());
+      if (!parts.every((part) => NUMBER_TEXT.test(part))) return undefined;
+      return parts.length === 1 ? Number(parts[0]) : parts.map(Number);
+    }
     case 'boolean':
       return value === 'true' ? true : value === 'false' ? false : undefined;
     case 'range': {
