@@ -75,6 +75,7 @@ const UNIT_CHANGES: Record<string, Record<string, number>> = {
  */
 const RENAMED: Record<string, Record<string, string>> = {
   lag: { rate: 'ratePerMs' },
+  conflicts: { writeRate: 'writeRatePerSec', localReadRate: 'localReadRatePerSec' },
 };
 
 /**
@@ -84,6 +85,7 @@ const RENAMED: Record<string, Record<string, string>> = {
  */
 const LIBRARY_ONLY: Record<string, { key: string; after: string; value: unknown }[]> = {
   lag: [{ key: 'followerCrash', after: 'replyRatio', value: null }],
+  conflicts: [{ key: 'devices', after: 'dcFailure', value: null }],
 };
 
 /**
@@ -94,7 +96,17 @@ const LIBRARY_ONLY: Record<string, { key: string; after: string; value: unknown 
 const REGROUPED: Record<
   string,
   { keys: string[]; key: string; value: (values: Record<string, unknown>) => unknown }[]
-> = {};
+> = {
+  // The failing datacenter: --fail-dc, --fail-at-ms, --fail-for-ms (null: for good; the old JSON
+  // wrote Infinity as null too), one `dcFailure` object (or null) before.
+  conflicts: [
+    {
+      keys: ['failDc', 'failAtMs', 'failForMs'],
+      key: 'dcFailure',
+      value: (v) => (v.failDc === null ? null : { dc: v.failDc, atMs: v.failAtMs, durationMs: v.failForMs }),
+    },
+  ],
+};
 
 /** How a record names and holds values: `--json`'s config (camelCase, JSON values) or a CSV row (snake_case, text). */
 interface RecordStyle {

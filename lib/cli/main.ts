@@ -23,7 +23,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     ),
   lag: async () =>
     (await import('./experiment-command.js')).experimentCommand((await import('../experiments/lag.js')).lag),
-  conflicts: async () => (await import('./conflicts-command.js')).conflictsCommand(),
+  conflicts: async () =>
+    (await import('./experiment-command.js')).experimentCommand(
+      (await import('../experiments/conflicts.js')).conflicts,
+    ),
   scenario: async () => (await import('./scenario-command.js')).scenarioCommand(),
   chart: async () => (await import('./chart-command.js')).chartCommand(),
 };

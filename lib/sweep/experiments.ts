@@ -1,8 +1,8 @@
 import { ParameterError } from '../errors.js';
+import { conflicts } from '../experiments/conflicts.js';
 import { failover } from '../experiments/failover.js';
 import { lag } from '../experiments/lag.js';
 import { leaderlessExperiment } from '../strategies/leaderless/leaderless-experiment.js';
-import { conflictsExperiment } from '../strategies/multi-leader/conflicts-experiment.js';
 import { stalenessExperiment } from '../strategies/leaderless/staleness-experiment.js';
 import type { SweepExperiment } from './experiment.js';
 import { selftestExperiment } from './selftest.js';
@@ -17,7 +17,7 @@ const experiments: Record<string, SweepExperiment> = {
   failover: sweepExperimentOf(failover),
   leaderless: leaderlessExperiment,
   lag: sweepExperimentOf(lag),
-  conflicts: conflictsExperiment,
+  conflicts: sweepExperimentOf(conflicts),
   selftest: selftestExperiment,
 };
 
