@@ -314,7 +314,7 @@ columns per cell.`,
     mainInterval: 'conflicts',
     template: async () => {
       const { runMultiLeader } = await import('../strategies/multi-leader/run-multi-leader.js');
-      return { result: runMultiLeader({ durationMs: 10 }, 1), config: {} };
+      return { result: runMultiLeader({ durationMs: 10 }, 1), config: {} as Partial<MultiLeaderConfig> };
     },
   },
 });
