@@ -15,7 +15,7 @@ const d = LAG_DEFAULTS;
 
 const params = {
   routing: choice(READ_ROUTINGS, {
-    doc: 'where reads go (see below)',
+    doc: 'the read-routing policy: which replica serves each read',
     default: d.routing,
     valueName: 'policy',
   }),
