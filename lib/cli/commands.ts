@@ -15,8 +15,12 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
     (await import('./experiment-command.js')).experimentCommand(
       (await import('../experiments/failover.js')).failover,
     ),
-  lag: async () => (await import('./lag-command.js')).lagCommand(),
-  conflicts: async () => (await import('./conflicts-command.js')).conflictsCommand(),
+  lag: async () =>
+    (await import('./experiment-command.js')).experimentCommand((await import('../experiments/lag.js')).lag),
+  conflicts: async () =>
+    (await import('./experiment-command.js')).experimentCommand(
+      (await import('../experiments/conflicts.js')).conflicts,
+    ),
   scenario: async () => (await import('./scenario-command.js')).scenarioCommand(),
   chart: async () => (await import('./chart-command.js')).chartCommand(),
   params: async () => (await import('./params-command.js')).paramsCommand(),

@@ -81,11 +81,11 @@ describe('--out on the model commands', () => {
     const out = join(dir, 'c.csv');
     const run = runCli([
       'conflicts',
-      '--duration',
+      '--duration-ms',
       '500',
       '--clock-skew',
       'uniform(0,50)',
-      '--non-fifo',
+      '--no-fifo-links',
       '--out',
       out,
       '--json',

@@ -73,7 +73,7 @@ export interface ModelCommand<C, R> {
  * JSON object (`--json`) or the human summary.
  *
  * @example
- * .action((flags) => runModelCommand(flags, { experiment: 'lag', resolve: () => lagRunFromFlags(flags), run: runLag, ... }))
+ * .action((flags) => runModelCommand(flags, { experiment: 'leaderless', resolve: () => leaderlessRunFromFlags(flags), run: runLeaderless, ... }))
  */
 export async function runModelCommand<C, R>(
   flags: { out?: unknown; json?: unknown },

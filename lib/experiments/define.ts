@@ -60,6 +60,8 @@ export interface ExperimentSpec<S extends Record<string, Param>, C, R extends ob
   run: (config: C, seed: number, options: RunOptions) => R | Promise<R>;
   /** The metrics part of the result as CSV cells take it (default: the result itself). */
   metrics?: (result: R) => Record<string, unknown>;
+  /** The result's fields as `--json` prints them, before `seed` and `config` (default: the result itself). */
+  output?: (result: R) => Record<string, unknown>;
   /** Trials behind a result, in the experiment's unit (default 1). */
   trials?: (result: R, values: ParamValues<S>) => number;
   /** The human summary printed without `--json`. */
@@ -229,7 +231,7 @@ export function defineExperiment<S extends Record<string, Param>, C, R extends o
     json(result, seed, values) {
       const config: Record<string, unknown> = {};
       for (const key of keys) config[snakeCase(key)] = values[key];
-      return { ...result, seed, config };
+      return { ...(spec.output?.(result) ?? result), seed, config };
     },
   };
   return experiment;

@@ -26,7 +26,8 @@ export function zodLibrary(): typeof Zod {
 }
 
 /** How a parameter's value is written and read. */
-export type ParamKind = 'integer' | 'number' | 'choice' | 'distribution' | 'text' | 'boolean' | 'range';
+export type ParamKind =
+  'integer' | 'integers' | 'number' | 'choice' | 'distribution' | 'text' | 'boolean' | 'range';
 
 /** What every parameter carries besides its zod type. */
 export interface ParamMeta {
@@ -116,6 +117,31 @@ export function integer(
     allowed,
     default: options.default,
     nullText: options.nullText,
+    sweep: options.sweep ?? true,
+  });
+}
+
+/**
+ * A whole number in [min, max] for every member of a group, or a comma list of them, one per
+ * member (`2`, or `0,3` for two datacenters); a list's length is the experiment's to check.
+ */
+export function integers(
+  options: Common<number | number[]> & { min: number; max: number; listOf: string },
+): Param<number | number[]> {
+  const build = (z: typeof Zod) => {
+    const whole = z.number().int().min(options.min).max(options.max);
+    return z.union([whole, z.array(whole).min(1)]) as Zod.ZodType<number | number[]>;
+  };
+  return param(build, {
+    kind: 'integers',
+    doc: options.doc,
+    unit: options.unit,
+    valueName: options.valueName ?? 'count[,count...]',
+    allowed: withUnit(
+      `a whole number ${rangeWords(options.min, options.max)}, or a comma list of them (${options.listOf})`,
+      options.unit,
+    ),
+    default: options.default,
     sweep: options.sweep ?? true,
   });
 }
@@ -267,6 +293,11 @@ export function fromText(meta: ParamMeta, raw: string): unknown {
     case 'integer':
     case 'number':
       return NUMBER_TEXT.test(value) ? Number(value) : undefined;
+    case 'integers': {
+      const parts = value.split(',').map((part) => part.trim());
+      if (!parts.every((part) => NUMBER_TEXT.test(part))) return undefined;
+      return parts.length === 1 ? Number(parts[0]) : parts.map(Number);
+    }
     case 'boolean':
       return value === 'true' ? true : value === 'false' ? false : undefined;
     case 'range': {

@@ -4,9 +4,11 @@
  * models (each experiment imports its model when it runs).
  */
 import type { Experiment } from './define.js';
+import { conflicts } from './conflicts.js';
 import { failover } from './failover.js';
+import { lag } from './lag.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [failover];
+export const EXPERIMENTS: readonly Experiment[] = [failover, lag, conflicts];
 
 /** The experiment of that name, or undefined. */
 export function experimentNamed(name: string): Experiment | undefined {

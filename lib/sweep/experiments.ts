@@ -1,8 +1,8 @@
 import { ParameterError } from '../errors.js';
+import { conflicts } from '../experiments/conflicts.js';
 import { failover } from '../experiments/failover.js';
-import { lagExperiment } from '../strategies/leader-follower/lag-experiment.js';
+import { lag } from '../experiments/lag.js';
 import { leaderlessExperiment } from '../strategies/leaderless/leaderless-experiment.js';
-import { conflictsExperiment } from '../strategies/multi-leader/conflicts-experiment.js';
 import { stalenessExperiment } from '../strategies/leaderless/staleness-experiment.js';
 import type { SweepExperiment } from './experiment.js';
 import { selftestExperiment } from './selftest.js';
@@ -16,8 +16,8 @@ const experiments: Record<string, SweepExperiment> = {
   staleness: stalenessExperiment,
   failover: sweepExperimentOf(failover),
   leaderless: leaderlessExperiment,
-  lag: lagExperiment,
-  conflicts: conflictsExperiment,
+  lag: sweepExperimentOf(lag),
+  conflicts: sweepExperimentOf(conflicts),
   selftest: selftestExperiment,
 };
 
