@@ -247,7 +247,7 @@ FILE.manifest.json beside it; a sweep of failover writes these columns per cell.
     mainInterval: 'unnecessary_failover_trials',
     template: async () => {
       const { runFailover } = await import('../strategies/leader-follower/run-failover.js');
-      return { result: runFailover({ trials: 1 }, 1), config: {} };
+      return { result: runFailover({ trials: 1 }, 1), config: {} as Partial<FailoverConfig> };
     },
   },
 });
