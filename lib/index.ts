@@ -338,13 +338,13 @@ export {
   type ResultRowInput,
   type RowPartOptions,
 } from './sweep/result-row.js';
+export { stalenessExperiment } from './sweep/staleness-experiment.js';
+export { staleness, stalenessCellOptions, type StalenessValues } from './experiments/staleness.js';
 export {
-  stalenessExperiment,
-  stalenessOptionsFromValues,
-  type StalenessValues,
+  planStaleness,
+  StalenessAccumulator,
   type StalenessCellOptions,
-} from './strategies/leaderless/staleness-experiment.js';
-export { planStaleness, StalenessAccumulator } from './strategies/leaderless/staleness.js';
+} from './strategies/leaderless/staleness.js';
 
 // Sweeps across machines: BullMQ on Redis (a coordinator's runner, workers, a throwaway local server).
 export {

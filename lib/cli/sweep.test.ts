@@ -267,7 +267,7 @@ describe('replilab sweep: bad input is refused before any work (exit 2, one line
       'grid:',
       'fixed:',
       'selftest: diagnostic',
-      'w-latency',
+      'w_latency',
       'Examples:',
     ]) {
       expect(stdout).toContain(text);

@@ -5,8 +5,9 @@
  */
 import type { Experiment } from './define.js';
 import { failover } from './failover.js';
+import { staleness } from './staleness.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [failover];
+export const EXPERIMENTS: readonly Experiment[] = [staleness, failover];
 
 /** The experiment of that name, or undefined. */
 export function experimentNamed(name: string): Experiment | undefined {

@@ -32,6 +32,14 @@ const SMALL: Record<string, Record<string, number>> = {
 
 const sweepNames = (e: Experiment) => e.keys.filter((k) => e.params[k].meta.sweep).map(snakeCase);
 
+/**
+ * Sweep keys that have no CSV column of their own: staleness writes its leg overrides into the
+ * `latency` column's label (`lnkd-ssd;W=exp(4)`), as its CSV always has.
+ */
+const FOLDED: Record<string, readonly string[]> = {
+  staleness: ['w_latency', 'a_latency', 'r_latency', 's_latency'],
+};
+
 describe.each(EXPERIMENTS.map((e) => [e.name, e] as const))(
   'the faces of %s agree with its schema',
   (name, experiment) => {
@@ -67,7 +75,7 @@ describe.each(EXPERIMENTS.map((e) => [e.name, e] as const))(
       expect(Object.keys(rule.then.properties.fixed.properties)).toEqual(names);
       await sweep.prepare?.();
       const columns = sweep.columns.filter((c) => names.includes(c));
-      expect(columns).toEqual(names);
+      expect(columns).toEqual(names.filter((n) => !FOLDED[name]?.includes(n)));
     });
   },
 );

@@ -3,7 +3,7 @@ import { failover } from '../experiments/failover.js';
 import { lagExperiment } from '../strategies/leader-follower/lag-experiment.js';
 import { leaderlessExperiment } from '../strategies/leaderless/leaderless-experiment.js';
 import { conflictsExperiment } from '../strategies/multi-leader/conflicts-experiment.js';
-import { stalenessExperiment } from '../strategies/leaderless/staleness-experiment.js';
+import { stalenessExperiment } from './staleness-experiment.js';
 import type { SweepExperiment } from './experiment.js';
 import { selftestExperiment } from './selftest.js';
 import { sweepExperimentOf } from './schema-experiment.js';
