@@ -316,7 +316,14 @@ export {
   type JournalEntry,
 } from './sweep/journal.js';
 export { notebookProgress, describeProgress } from './sweep/notebook-progress.js';
-export { selftestExperiment, irwinHallCdf, SELFTEST_BATCH_TRIALS } from './sweep/selftest.js';
+export {
+  selftestExperiment,
+  irwinHallCdf,
+  runSelftest,
+  SELFTEST_BATCH_TRIALS,
+  type SelftestResult,
+} from './sweep/selftest.js';
+export { selftest } from './experiments/selftest.js';
 export {
   commandExperiment,
   type CommandExperimentSpec,

@@ -5,9 +5,10 @@
  */
 import type { Experiment } from './define.js';
 import { failover } from './failover.js';
+import { selftest } from './selftest.js';
 import { staleness } from './staleness.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [staleness, failover];
+export const EXPERIMENTS: readonly Experiment[] = [staleness, failover, selftest];
 
 /** The experiment of that name, or undefined. */
 export function experimentNamed(name: string): Experiment | undefined {

@@ -71,8 +71,8 @@ describe('validateSweepSpec: cells', () => {
       fixed: { work: 2 },
     });
     expect(sweep.cells.map((c) => c.values)).toEqual([
-      { k: 3, x: 1.5, work: 2, fail: false, 'hold-mb': 0 },
-      { k: 1, x: 1, work: 2, fail: false, 'hold-mb': 0 },
+      { k: 3, x: 1.5, work: 2, fail: false, hold_mb: 0 },
+      { k: 1, x: 1, work: 2, fail: false, hold_mb: 0 },
     ]);
     expect(validateSweepSpec({ experiment: 'selftest', seed: 1, trials: 10 }).cells).toHaveLength(1);
   });
