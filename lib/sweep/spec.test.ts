@@ -44,6 +44,13 @@ describe('validateSweepSpec: cells', () => {
     });
   });
 
+  it('staleness keys are snake_case; a leg override joins the latency label; a number for t is its text', () => {
+    const sweep = validateSweepSpec({ ...base, grid: { t: [5, '0,2'] }, fixed: { w_latency: 'exp(4)' } });
+    const options = sweep.cells.map((c) => c.options as { tGridMs: number[]; latencyLabel: string });
+    expect(options.map((o) => o.tGridMs)).toEqual([[5], [0, 2]]);
+    expect(options[0].latencyLabel).toMatch(/^lnkd-ssd;W=exp\(/);
+  });
+
   it('replicates repeat each grid point with their own cell index', () => {
     const sweep = validateSweepSpec({
       experiment: 'selftest',
@@ -117,6 +124,8 @@ describe('validateSweepSpec: refusals name the field', () => {
       { experiment: 'selftest', seed: 1, trials: 1, fixed: { fail: 'maybe' } },
       'fixed.fail',
     ],
+    ['bad leg override', { ...base, fixed: { w_latency: 'exp(-1)' } }, 'fixed.w_latency'],
+    ['trials is no sweep key', { ...base, fixed: { trials: 10 } }, 'fixed.trials'],
     ['not a mapping', [1, 2], 'sweep'],
   ];
   for (const [name, input, field, extra] of cases) {
