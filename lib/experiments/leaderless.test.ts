@@ -120,7 +120,12 @@ describe('sweep experiment leaderless', () => {
 
 describe('leaderless parameters', () => {
   it('the defaults give the model defaults; rate is per second here, per ms in the model', () => {
-    expect(leaderless.config(leaderless.defaults())).toEqual({ ...LEADERLESS_DEFAULTS });
+    const config = leaderless.config(leaderless.defaults());
+    expect({ ...LEADERLESS_DEFAULTS, ...config }).toEqual({ ...LEADERLESS_DEFAULTS });
+    // null (one session per client) is left out of the config: the model's default must be it.
+    expect(config).not.toHaveProperty('sessionLength');
+    expect(validateLeaderlessConfig(config).sessionLength).toBe(Infinity);
+    expect(JSON.parse(JSON.stringify(config))).toEqual(config);
     expect(leaderless.config(leaderless.resolve({ rate: 500 })).arrivals).toEqual({
       kind: 'open',
       ratePerMs: 0.5,

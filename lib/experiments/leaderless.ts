@@ -277,8 +277,12 @@ function paired<K extends keyof LeaderlessValues & string>(a: K, b: K, allowed: 
   };
 }
 
-/** The model's config of validated values (rates per ms, nested objects). */
-function config(v: LeaderlessValues): LeaderlessConfig {
+/**
+ * The model's config of validated values (rates per ms, nested objects). One session per client
+ * (null here, Infinity in the model, its default) is left out, so the config stays plain JSON
+ * (a batch crosses a Redis queue as JSON, which has no Infinity).
+ */
+function config(v: LeaderlessValues): Partial<LeaderlessConfig> {
   const slow = parseNodeIds(v.slowNodes);
   return {
     nodes: v.nodes,
@@ -295,7 +299,7 @@ function config(v: LeaderlessValues): LeaderlessConfig {
       v.arrivals === 'open'
         ? { kind: 'open', ratePerMs: v.rate / 1000 }
         : { kind: 'closed', think: v.think! },
-    sessionLength: v.sessionLength ?? Infinity,
+    ...(v.sessionLength === null ? {} : { sessionLength: v.sessionLength }),
     ops: v.ops,
     probeReadAfterMs: v.probeReadAfterMs,
     latency: v.latency,
@@ -597,7 +601,7 @@ and FILE.manifest.json beside it; a sweep of leaderless writes these columns per
     mainInterval: 'stale_read_fraction',
     template: async () => {
       const { runLeaderless } = await import('../strategies/leaderless/run-leaderless.js');
-      return { result: runLeaderless({ ops: 10 }, 1), config: {} as LeaderlessConfig };
+      return { result: runLeaderless({ ops: 10 }, 1), config: {} };
     },
   },
 });
