@@ -601,7 +601,7 @@ and FILE.manifest.json beside it; a sweep of leaderless writes these columns per
     mainInterval: 'stale_read_fraction',
     template: async () => {
       const { runLeaderless } = await import('../strategies/leaderless/run-leaderless.js');
-      return { result: runLeaderless({ ops: 10 }, 1), config: {} };
+      return { result: runLeaderless({ ops: 10 }, 1), config: {} as Partial<LeaderlessConfig> };
     },
   },
 });
