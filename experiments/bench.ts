@@ -19,14 +19,14 @@
 import { performance } from 'node:perf_hooks';
 import { resolveLatency } from '../lib/latency/index.js';
 import { runWarsFastBatch } from '../lib/fast/wars-fast.js';
-import { runStaleness } from '../lib/strategies/leaderless/staleness.js';
+import { runStaleness } from '../lib/experiments/staleness-run.js';
 import { deriveStream } from '../lib/random/index.js';
 import { availableParallelism } from 'node:os';
 import { runSweep } from '../lib/sweep/run-sweep.js';
 import type { SweepSpec } from '../lib/sweep/spec.js';
 import { SELFTEST_BATCH_TRIALS } from '../lib/sweep/selftest.js';
-import { selftestBatchModel } from '../lib/sweep/selftest-batch.js';
-import { loadBatchModels, runTask } from '../lib/sweep/models.js';
+import { selftestBatchModel } from '../lib/experiments/batch/selftest.js';
+import { loadBatchModels, runTask } from '../lib/experiments/batch-models.js';
 import {
   runLeaderless,
   runLeaderlessTimed,

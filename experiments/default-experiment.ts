@@ -5,8 +5,8 @@
  * its recipes, as `npm run figures` draws them again from the CSV alone.
  */
 import { join } from 'node:path';
-import type { CsvValue } from '../lib/sweep/csv-output.js';
-import type { SweepValue } from '../lib/sweep/experiment.js';
+import type { CsvValue } from '../lib/output/csv.js';
+import type { SweepValue } from '../lib/experiments/sweep-experiment.js';
 import { runSweep } from '../lib/sweep/run-sweep.js';
 import type { SweepSpec } from '../lib/sweep/spec.js';
 import { DEFAULT_FIGURE_STYLE, drawRecipes, type FigureRecipe } from './figure-recipes.js';

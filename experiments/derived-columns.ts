@@ -6,7 +6,7 @@
  */
 import type { TableRow } from '../lib/charts/index.js';
 import { parseLatency } from '../lib/latency/index.js';
-import type { CsvValue } from '../lib/sweep/csv-output.js';
+import type { CsvValue } from '../lib/output/csv.js';
 
 /**
  * A value of a sweep's CSV row as a number (for progress lines; NaN when it is not one).

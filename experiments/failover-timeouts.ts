@@ -15,7 +15,7 @@
  * Search of an Understandable Consensus Algorithm (Raft), USENIX ATC 2014, sections 5.2 and 9.3.
  */
 import type { TableRow } from '../lib/charts/index.js';
-import type { SweepValue } from '../lib/sweep/experiment.js';
+import type { SweepValue } from '../lib/experiments/sweep-experiment.js';
 import type { DefaultExperiment } from './default-experiment.js';
 import { cellNumber, csvNumber, withColumns } from './derived-columns.js';
 import type { FigureRecipe } from './figure-recipes.js';

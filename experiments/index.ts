@@ -9,7 +9,7 @@
  * 100,000; the cluster models: 10 times more runs or trials).
  */
 import { Command } from 'commander';
-import { defaultThreads } from '../lib/sweep/pool.js';
+import { defaultThreads } from '../lib/experiments/worker-pool.js';
 import { parseWholeNumber } from '../lib/cli/parse-values.js';
 import { ParameterError } from '../lib/errors.js';
 import { runDefaultExperiment } from './default-experiment.js';

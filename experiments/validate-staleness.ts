@@ -12,7 +12,7 @@
  */
 import { parseLatency, resolveLatency, type WarsLegs } from '../lib/latency/index.js';
 import { pbsStaleProbabilityLimit } from '../lib/fast/pbs-closed-form.js';
-import { runStaleness } from '../lib/strategies/leaderless/staleness.js';
+import { runStaleness } from '../lib/experiments/staleness-run.js';
 
 const legs = (w: string, ars: string): WarsLegs => ({
   W: parseLatency(w),

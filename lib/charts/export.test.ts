@@ -3,7 +3,7 @@
 // exports in their test files (cdf, failover, lww-loss, convergence).
 import { describe, expect, it } from 'vitest';
 import { resolveLatency } from '../latency/index.js';
-import { replayStalenessTrial } from '../strategies/leaderless/staleness-replay.js';
+import { replayStalenessTrial } from '../experiments/staleness-replay.js';
 import { heatmapSpec } from './heatmap.js';
 import { stalenessCurveSpec } from './staleness-curve.js';
 import { expectValidExports, sampleStalenessRows, sampleTradeoffRows } from './test-data.testkit.js';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Spec as VegaSpec } from 'vega';
 import { ParameterError } from '../errors.js';
-import { writeFileAtomic } from '../sweep/atomic-write.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
 import type { VegaLiteSpec } from './spec.js';
 import { svgToPdf } from './pdf.js';
 import { chartFontFaces, useChartTextMetrics } from './text-metrics.js';

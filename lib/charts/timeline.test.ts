@@ -2,7 +2,7 @@ import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { ParameterError } from '../errors.js';
 import { resolveLatency } from '../latency/index.js';
-import { replayStalenessTrial } from '../strategies/leaderless/staleness-replay.js';
+import { replayStalenessTrial } from '../experiments/staleness-replay.js';
 import { renderSvg, svgToPng } from './render.js';
 import { VEGA_LITE_SCHEMA } from './spec.js';
 import { compileWarnings } from './test-data.testkit.js';

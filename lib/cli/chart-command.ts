@@ -20,8 +20,8 @@ import {
   type VegaLiteSpec,
 } from '../charts/index.js';
 import { ParameterError } from '../errors.js';
-import { parseTraceJsonl } from '../strategies/leaderless/staleness-replay.js';
-import { writeFileAtomic } from '../sweep/atomic-write.js';
+import { parseTraceJsonl } from '../experiments/staleness-replay.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
 import { replayChartSpec } from './replay-command.js';
 
 /** Every kind `replilab chart` draws: the table kinds, and `timeline` from a replay trace (.jsonl). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngSize } from '../charts/test-data.testkit.js';
-import { toCsv } from '../sweep/csv-output.js';
+import { toCsv } from '../output/csv.js';
 import { expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'replilab-chart-'));

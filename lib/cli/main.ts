@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ParameterError } from '../errors.js';
-import { packageVersion } from '../sweep/manifest.js';
+import { packageVersion } from '../output/manifest.js';
 import { COMMANDS } from './commands.js';
 
 /** Exit code for bad input (a usage error), as the project's rules require. */

@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { ParameterError } from '../errors.js';
 import { latencyPresetNames } from '../latency/index.js';
-import type { StalenessCellOptions, StalenessOptions } from '../strategies/leaderless/staleness.js';
+import type { StalenessCellOptions, StalenessOptions } from '../experiments/staleness-run.js';
 import {
   replayStalenessTrial,
   traceToJsonl,
   type ReplayAt,
   type StalenessTrace,
-} from '../strategies/leaderless/staleness-replay.js';
-import { writeFileAtomic } from '../sweep/atomic-write.js';
+} from '../experiments/staleness-replay.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
 import {
   messageSequenceSpec,
   renderSvg,

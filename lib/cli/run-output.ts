@@ -1,5 +1,5 @@
 import { ParameterError } from '../errors.js';
-import type { CsvValue } from '../sweep/csv-output.js';
+import type { CsvValue } from '../output/csv.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 
 import { checkOutPath } from './check-out-path.js';

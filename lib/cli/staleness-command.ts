@@ -6,7 +6,7 @@ import {
   stalenessSummary,
   type StalenessValues,
 } from '../experiments/staleness.js';
-import type { StalenessOptions } from '../strategies/leaderless/staleness.js';
+import type { StalenessOptions } from '../experiments/staleness-run.js';
 import { addParamOptions, valuesFromCommand } from './experiment-command.js';
 import { parseFormats, parseWholeNumber } from './parse-values.js';
 import { progressBar } from './progress.js';
@@ -45,7 +45,7 @@ export function stalenessCommand(): Command {
   const examples = staleness.examples.map((line) => `  $ replilab ${line}`).join('\n');
   command.addHelpText('after', `\nExamples:\n${examples}\n\n${staleness.notes!.trim()}\n`);
   command.action(async (flags: Record<string, unknown>) => {
-    const { defaultThreads } = await import('../sweep/pool.js');
+    const { defaultThreads } = await import('../experiments/worker-pool.js');
     const threads =
       flags.threads === undefined
         ? defaultThreads()
@@ -59,7 +59,7 @@ export function stalenessCommand(): Command {
     if (out !== undefined && !/\.csv$/i.test(out))
       throw new ParameterError('--out', JSON.stringify(out), 'a file name ending in .csv');
 
-    const { runStaleness } = await import('../strategies/leaderless/staleness.js');
+    const { runStaleness } = await import('../experiments/staleness-run.js');
     const started = new Date();
     const progress = flags.quiet === true ? { update() {}, stop() {} } : progressBar('staleness');
     let result;
@@ -77,8 +77,8 @@ export function stalenessCommand(): Command {
       const [{ writeExperimentOutputs }, { stalenessCurveSpec }, rows, { legsToText }] = await Promise.all([
         import('../sweep/write-outputs.js'),
         import('../charts/index.js'),
-        import('../strategies/leaderless/staleness-rows.js'),
-        import('../strategies/leaderless/staleness-batch.js'),
+        import('../experiments/staleness-rows.js'),
+        import('../experiments/batch/staleness.js'),
       ]);
       const label = `N=${result.n} R=${result.r} W=${result.w}`;
       const written = await writeExperimentOutputs({

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ParameterError } from '../errors.js';
 import { sweepExperiment, sweepExperimentNames } from '../sweep/experiments.js';
-import { defaultThreads } from '../sweep/pool.js';
+import { defaultThreads } from '../experiments/worker-pool.js';
 import { runSweep, type SweepFailure } from '../sweep/run-sweep.js';
 import { describeValues, loadSweepSpec } from '../sweep/spec.js';
 import {

@@ -200,7 +200,7 @@ describe('replilab sweep: failures', () => {
     const replay = run(replays[0].split(' ').slice(1));
     expect(replay.code).not.toBe(0);
     expect(replay.stderr).toContain('selftest: this cell fails on purpose (fail: true, k: 1, x: 1)');
-    expect(replay.stderr).toMatch(/\n\s+at .*selftest-batch\.js/);
+    expect(replay.stderr).toMatch(/\n\s+at .*batch\/selftest\.js/);
     // The replay of a good cell prints that cell's CSV, identical to the sweep's rows.
     const good = run(['sweep', spec, '--cell', '2', '--threads', '1']);
     expect(good.code).toBe(0);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ParameterError } from '../errors.js';
-import { defaultThreads } from '../sweep/pool.js';
+import { defaultThreads } from '../experiments/worker-pool.js';
 import { DEFAULT_STALL_MS, parseQueueName, runRedisWorker } from '../sweep/redis-backend.js';
 import {
   BACKEND_URL_ENV,

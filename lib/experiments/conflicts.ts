@@ -10,12 +10,12 @@ import {
   MULTI_LEADER_DEFAULTS,
   type MultiLeaderConfig,
 } from '../strategies/multi-leader/multi-leader-config.js';
-import { meanDivergence } from '../strategies/multi-leader/divergence-pool.js';
+import { meanDivergence } from './divergence-pool.js';
 import { followerLagSummary } from '../strategies/multi-leader/multi-leader-metrics.js';
 import type { MultiLeaderResult } from '../strategies/multi-leader/run-multi-leader.js';
 import { TOPOLOGIES } from '../strategies/multi-leader/topology.js';
 import { MAX_KEYS } from '../workload/key-chooser.js';
-import { medianAndTail } from '../sweep/result-pool.js';
+import { medianAndTail } from './result-pool.js';
 import { defineExperiment } from './define.js';
 import { boolean, choice, distribution, integer, integers, number, type ParamValues } from './param.js';
 

@@ -5,9 +5,9 @@
  * {@link Experiment}, so a knob added to `params` reaches all of them.
  */
 import { ParameterError } from '../errors.js';
-import type { CsvValue } from '../sweep/csv-output.js';
-import type { PoolRules } from '../sweep/result-pool.js';
-import { metricCells, parameterCells } from '../sweep/result-row.js';
+import type { CsvValue } from '../output/csv.js';
+import type { PoolRules } from './result-pool.js';
+import { metricCells, parameterCells } from './row.js';
 import {
   camelCase,
   checkParam,

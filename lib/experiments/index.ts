@@ -36,3 +36,31 @@ export { failover, FAILOVER_BATCH_TRIALS } from './failover.js';
 export { lag } from './lag.js';
 export { conflicts } from './conflicts.js';
 export { selftest } from './selftest.js';
+
+// PBS staleness on the worker pool: the run, its rows, one trial replayed with its trace.
+export {
+  runStaleness,
+  stalenessJson,
+  validateStalenessOptions,
+  FAST_BATCH_TRIALS,
+  EVENT_BATCH_TRIALS,
+  T_VISIBILITY_LEVELS,
+  type StalenessOptions,
+  type StalenessResult,
+  type StalenessPoint,
+  type LatencyQuantiles,
+} from './staleness-run.js';
+export { type StalenessEngine } from './batch/staleness.js';
+export { STALENESS_COLUMNS, stalenessRows, type StalenessRow } from './staleness-rows.js';
+export {
+  replayStalenessTrial,
+  writeTraceJsonl,
+  readTraceJsonl,
+  parseTraceJsonl,
+  traceToJsonl,
+  TRACE_FORMAT,
+  type StalenessTrace,
+  type StalenessTraceHeader,
+  type TraceNode,
+  type ReplayAt,
+} from './staleness-replay.js';

@@ -6,7 +6,7 @@
 import { LAG_DEFAULTS, READ_ROUTINGS, type LagConfig } from '../strategies/leader-follower/lag-config.js';
 import { latencySummary } from '../strategies/leader-follower/latency-summary.js';
 import type { LagResult } from '../strategies/leader-follower/run-lag.js';
-import { pooledRate } from '../sweep/result-pool.js';
+import { pooledRate } from './result-pool.js';
 import { defineExperiment } from './define.js';
 import { msText } from './format.js';
 import { boolean, choice, distribution, integer, number, type ParamValues } from './param.js';

@@ -15,7 +15,7 @@ import {
   type PartitionConfig,
 } from '../strategies/leaderless/cluster-config.js';
 import type { LeaderlessResult, OperationLatencyMs } from '../strategies/leaderless/run-leaderless.js';
-import { medianAndTail, pooledRate } from '../sweep/result-pool.js';
+import { medianAndTail, pooledRate } from './result-pool.js';
 import { defineExperiment } from './define.js';
 import { boolean, choice, distribution, integer, number, text, type ParamValues } from './param.js';
 

@@ -6,14 +6,11 @@
  * Its knobs are declared here once; sweep files and `replilab params selftest` take them from
  * this schema. It has no command of its own: sweeps run it.
  */
-import type { SelftestResult } from '../sweep/selftest.js';
+import { SELFTEST_BATCH_TRIALS, SELFTEST_MAX_K } from './batch/selftest.js';
 import { defineExperiment } from './define.js';
-import { boolean, integer, number } from './param.js';
 
-/** Trials per selftest batch (fixed, so results never depend on the thread count). */
-export const SELFTEST_BATCH_TRIALS = 16384;
-/** The largest k: the alternating sum of the closed form loses precision beyond it. */
-export const SELFTEST_MAX_K = 20;
+export { SELFTEST_BATCH_TRIALS, SELFTEST_MAX_K };
+import { boolean, integer, number } from './param.js';
 
 const params = {
   k: integer({ doc: 'uniforms summed per trial', default: 2, min: 1, max: SELFTEST_MAX_K }),
@@ -50,7 +47,7 @@ export const selftest = defineExperiment({
   params,
   config: (v) => v,
   run: async (config, seed): Promise<SelftestResult> => {
-    const { runSelftest } = await import('../sweep/selftest.js');
+    const { runSelftest } = await import('./batch/selftest.js');
     return runSelftest(config, config.trials, seed);
   },
   trials: (result) => result.trials,
@@ -58,3 +55,13 @@ export const selftest = defineExperiment({
     `selftest: P(sum of ${v.k} uniforms <= ${v.x}) = ${r.p_estimate.toFixed(4)} [${r.ci_low.toFixed(4)}, ${r.ci_high.toFixed(4)}], exact ${r.p_exact.toFixed(4)}; ${r.trials} trials, seed ${seed}\n`,
   examples: ['sweep experiments/sweeps/selftest.yaml --out data/sweeps/selftest.csv'],
 });
+
+/** The metrics of a selftest cell (or run): the estimate with its Wilson 95% interval, and the exact value. */
+export interface SelftestResult {
+  p_estimate: number;
+  ci_low: number;
+  ci_high: number;
+  successes: number;
+  p_exact: number;
+  trials: number;
+}

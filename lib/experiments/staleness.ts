@@ -5,9 +5,9 @@
  * take them from this schema. A run gives a curve, one CSV row per read offset t.
  */
 import { latencyPresetNames, parseLatency, resolveLatency, type WarsLegs } from '../latency/index.js';
-import type { StalenessEngine } from '../strategies/leaderless/staleness-batch.js';
-import { stalenessJson } from '../strategies/leaderless/staleness-rows.js';
-import type { StalenessCellOptions, StalenessResult } from '../strategies/leaderless/staleness.js';
+import type { StalenessEngine } from './batch/staleness.js';
+import { stalenessJson } from './staleness-rows.js';
+import type { StalenessCellOptions, StalenessResult } from './staleness-run.js';
 import { defineExperiment, type Experiment } from './define.js';
 import { choice, distribution, integer, text, type ParamValues } from './param.js';
 import { MAX_T_POINTS, parseTGrid } from './t-grid.js';
@@ -144,7 +144,7 @@ const defined = defineExperiment({
   ],
   config: (v) => ({ ...stalenessCellOptions(v), trials: v.trials }),
   run: async (config, seed, options) => {
-    const { runStaleness } = await import('../strategies/leaderless/staleness.js');
+    const { runStaleness } = await import('./staleness-run.js');
     const onProgress = options.onProgress;
     return runStaleness({
       ...config,

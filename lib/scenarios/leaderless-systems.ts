@@ -8,7 +8,7 @@ import {
   runStaleness,
   validateStalenessOptions,
   type StalenessOptions,
-} from '../strategies/leaderless/staleness.js';
+} from '../experiments/staleness-run.js';
 import {
   checkQuorums,
   documentedQuorums,

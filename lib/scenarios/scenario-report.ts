@@ -2,7 +2,7 @@
  * A scenario report as text (the CLI's summary) and as one CSV row (parameters, then metrics,
  * then trials and seed, as DESIGN.md's CSV rule asks).
  */
-import type { CsvValue } from '../sweep/csv-output.js';
+import type { CsvValue } from '../output/csv.js';
 import type { ScenarioMetric } from './scenario-metric.js';
 import { sourceText } from './scenario-parameter.js';
 import type { ScenarioReport } from './run-scenario.js';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_TRIALS, MAX_JOB_BYTES, checkBatchJob } from './batch-job.js';
-import { packageVersion } from './manifest.js';
+import { packageVersion } from '../output/manifest.js';
 import { loadSweepSpec } from './spec.js';
 
 const VERSION = packageVersion();

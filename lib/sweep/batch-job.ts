@@ -5,8 +5,8 @@
  * same package version, before any of it reaches a model.
  */
 import { z } from 'zod';
-import type { BatchTask } from './batch-task.js';
-import { batchModelNames } from './models.js';
+import type { BatchTask } from '../experiments/batch-task.js';
+import { batchModelNames } from '../experiments/batch-models.js';
 
 /** A job's payload: the task, and the package version that must run it. */
 export interface BatchJobData {

@@ -1,10 +1,10 @@
 // Test support for the sweep experiments (those derived from a parameter schema, and leaderless,
-// which still wraps its CLI command). Worker threads run dist/lib/sweep/worker.js: npm test builds first.
+// which still wraps its CLI command). Worker threads run dist/lib/experiments/worker.js: npm test builds first.
 import { expect } from 'vitest';
 import { ParameterError } from '../errors.js';
 import { deriveStream } from '../random/index.js';
-import type { CsvValue } from './csv-output.js';
-import { seedFromStream } from './result-batch.js';
+import type { CsvValue } from '../output/csv.js';
+import { seedFromStream } from '../experiments/batch.js';
 import { runSweep, type SweepResult } from './run-sweep.js';
 import { validateSweepSpec, type SweepSpec } from './spec.js';
 

@@ -4,7 +4,7 @@ import { failover } from '../experiments/failover.js';
 import { lag } from '../experiments/lag.js';
 import { leaderless } from '../experiments/leaderless.js';
 import { stalenessExperiment } from './staleness-experiment.js';
-import type { SweepExperiment } from './experiment.js';
+import type { SweepExperiment } from '../experiments/sweep-experiment.js';
 import { selftestExperiment } from './selftest.js';
 import { sweepExperimentOf } from './schema-experiment.js';
 

@@ -23,15 +23,21 @@ export {
   type SweepCell,
 } from './spec.js';
 export { sweepExperiment, sweepExperimentNames } from './experiments.js';
-export type { SweepExperiment, SweepValue, ExperimentParameter } from './experiment.js';
+export type { SweepExperiment, SweepValue, ExperimentParameter } from '../experiments/sweep-experiment.js';
 export { sweepFileSchema } from './sweep-schema.js';
 export { notebookProgress, describeProgress } from './notebook-progress.js';
-export { defaultThreads } from './pool.js';
+export { defaultThreads } from '../experiments/worker-pool.js';
 export { irwinHallCdf, runSelftest, type SelftestResult } from './selftest.js';
 
 // Outputs: the CSV and manifest every run writes.
-export { writeCsv, type CsvValue } from './csv-output.js';
-export { describeRun, manifestPathFor, writeManifest, packageVersion, type Manifest } from './manifest.js';
+export { writeCsv, type CsvValue } from '../output/csv.js';
+export {
+  describeRun,
+  manifestPathFor,
+  writeManifest,
+  packageVersion,
+  type Manifest,
+} from '../output/manifest.js';
 export { writeExperimentOutputs, type ExperimentOutputs, type FigureRequest } from './write-outputs.js';
 
 // Across machines: a worker, the backend's address without credentials, a throwaway local server.

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-write.js';
-import type { SweepValue } from './experiment.js';
-import { packageVersion } from './manifest.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
+import type { SweepValue } from '../experiments/sweep-experiment.js';
+import { packageVersion } from '../output/manifest.js';
 import type { ResolvedSweep } from './spec.js';
 
 /**

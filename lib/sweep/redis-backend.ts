@@ -25,9 +25,9 @@ import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq
 import { Redis, type RedisOptions } from 'ioredis';
 import { ParameterError } from '../errors.js';
 import { checkBatchJob, type BatchJobData } from './batch-job.js';
-import type { BatchTask } from './batch-task.js';
-import { packageVersion } from './manifest.js';
-import { BatchPool, type BatchRunner } from './pool.js';
+import type { BatchTask } from '../experiments/batch-task.js';
+import { packageVersion } from '../output/manifest.js';
+import { BatchPool, type BatchRunner } from '../experiments/worker-pool.js';
 import { resolveBackend, type RedisBackend, type ResolvedBackend } from './redis-connection.js';
 
 export { parseBackendUrl } from './redis-connection.js';

@@ -9,7 +9,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH_TRIALS } from './batch-job.js';
 import { redisAvailable, startRedis, type RedisFixture } from './local-redis.js';
-import { packageVersion } from './manifest.js';
+import { packageVersion } from '../output/manifest.js';
 import { runSweep } from './run-sweep.js';
 import { loadSweepSpec } from './spec.js';
 import { makeTestCertificates, type TestCertificates } from './tls-certificates.testkit.js';

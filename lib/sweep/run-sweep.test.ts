@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStaleness } from '../strategies/leaderless/staleness.js';
-import { STALENESS_COLUMNS } from '../strategies/leaderless/staleness-rows.js';
+import { runStaleness } from '../experiments/staleness-run.js';
+import { STALENESS_COLUMNS } from '../experiments/staleness-rows.js';
 import { resolveLatency } from '../latency/index.js';
 import { runSweep, type SweepProgress } from './run-sweep.js';
 import { selftest } from '../experiments/selftest.js';
 import { irwinHallCdf, runSelftest, SELFTEST_BATCH_TRIALS } from './selftest.js';
-import { toCsv } from './csv-output.js';
+import { toCsv } from '../output/csv.js';
 
-// Worker threads run dist/lib/sweep/worker.js: npm test builds first.
+// Worker threads run dist/lib/experiments/worker.js: npm test builds first.
 
 describe('irwinHallCdf', () => {
   it('known values', () => {
@@ -183,7 +183,7 @@ describe('runSweep: staleness', () => {
       cell: 1,
       threads: 1,
     });
-    const { stalenessRows } = await import('../strategies/leaderless/staleness-rows.js');
+    const { stalenessRows } = await import('../experiments/staleness-rows.js');
     const expected = toCsv(
       ['cell', 'replicate', ...STALENESS_COLUMNS],
       stalenessRows(direct).map((row) => ({ cell: 1, replicate: 0, ...row })),

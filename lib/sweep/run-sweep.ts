@@ -2,9 +2,9 @@ import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ParameterError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { csvRows, toCsv, type CsvValue } from './csv-output.js';
-import type { CellAccumulator, CellContext, SweepValue } from './experiment.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
+import { csvRows, toCsv, type CsvValue } from '../output/csv.js';
+import type { CellAccumulator, CellContext, SweepValue } from '../experiments/sweep-experiment.js';
 import {
   JournalWriter,
   fingerprintDifference,
@@ -13,11 +13,11 @@ import {
   sweepFingerprint,
   type JournalEntry,
 } from './journal.js';
-import { describeRun, manifestPathFor, writeManifest, type Manifest } from './manifest.js';
-import { BatchPool, defaultThreads, type BatchRunner } from './pool.js';
+import { describeRun, manifestPathFor, writeManifest, type Manifest } from '../output/manifest.js';
+import { BatchPool, defaultThreads, type BatchRunner } from '../experiments/worker-pool.js';
 import { DEFAULT_QUEUE, openRedisBatchPool, parseQueueName, sweepKey } from './redis-backend.js';
 import { resolveBackend, type BackendNames, type RedisBackend } from './redis-connection.js';
-import { runCellPlans, type CellRun } from './scheduler.js';
+import { runCellPlans, type CellRun } from '../experiments/scheduler.js';
 import {
   describeValues,
   validatePrecision,

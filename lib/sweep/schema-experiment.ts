@@ -1,7 +1,11 @@
 import type { Experiment } from '../experiments/define.js';
 import { snakeCase } from '../experiments/param.js';
-import { fixedBatchPlan, type ExperimentParameter, type SweepExperiment } from './experiment.js';
-import { ResultPool, type ResultBatchSummary } from './result-pool.js';
+import {
+  fixedBatchPlan,
+  type ExperimentParameter,
+  type SweepExperiment,
+} from '../experiments/sweep-experiment.js';
+import { ResultPool, type ResultBatchSummary } from '../experiments/result-pool.js';
 
 /** One cell's options: its validated values and the model config they give (plain data for workers). */
 export interface SchemaCellOptions {

@@ -1,74 +1,27 @@
-import { selftest, SELFTEST_BATCH_TRIALS, SELFTEST_MAX_K } from '../experiments/selftest.js';
+import {
+  selftest,
+  SELFTEST_BATCH_TRIALS,
+  SELFTEST_MAX_K,
+  type SelftestResult,
+} from '../experiments/selftest.js';
+
+export type { SelftestResult } from '../experiments/selftest.js';
 import { deriveStream } from '../random/index.js';
 import { wilsonInterval } from '../stats/index.js';
-import type { CsvValue } from './csv-output.js';
-import { fixedBatchPlan, type SweepExperiment } from './experiment.js';
+import type { CsvValue } from '../output/csv.js';
+import { fixedBatchPlan, type SweepExperiment } from '../experiments/sweep-experiment.js';
 import { sweepParametersOf } from './schema-experiment.js';
-import { selftestBatchModel, type SelftestParams, type SelftestSummary } from './selftest-batch.js';
+import {
+  irwinHallCdf,
+  runSelftest,
+  selftestResult,
+  type SelftestParams,
+  type SelftestSummary,
+} from '../experiments/batch/selftest.js';
+
+export { irwinHallCdf, runSelftest };
 
 export { SELFTEST_BATCH_TRIALS, SELFTEST_MAX_K };
-
-/**
- * The Irwin-Hall CDF: P(U1 + ... + Uk <= x) for independent uniforms on [0, 1),
- * (1/k!) * sum over j = 0..floor(x) of (-1)^j C(k, j) (x - j)^k.
- * Reference: J. O. Irwin (1927), P. Hall (1927); see also Johnson, Kotz and Balakrishnan,
- * Continuous Univariate Distributions, Vol. 2, 2nd ed., Wiley 1995, Ch. 26.
- *
- * @example
- * irwinHallCdf(2, 1); // 0.5
- * irwinHallCdf(1, 0.3); // 0.3
- */
-export function irwinHallCdf(k: number, x: number): number {
-  if (x <= 0) return 0;
-  if (x >= k) return 1;
-  let sum = 0;
-  let binomial = 1;
-  let factorial = 1;
-  for (let i = 2; i <= k; i++) factorial *= i;
-  for (let j = 0; j <= Math.floor(x); j++) {
-    sum += (j % 2 === 0 ? 1 : -1) * binomial * (x - j) ** k;
-    binomial = (binomial * (k - j)) / (j + 1);
-  }
-  return Math.min(1, Math.max(0, sum / factorial));
-}
-
-/** The metrics of a selftest cell (or run): the estimate with its Wilson 95% interval, and the exact value. */
-export interface SelftestResult {
-  p_estimate: number;
-  ci_low: number;
-  ci_high: number;
-  successes: number;
-  p_exact: number;
-  trials: number;
-}
-
-function selftestResult(params: SelftestParams, successes: number, trials: number): SelftestResult {
-  const interval = wilsonInterval(successes, trials);
-  return {
-    p_estimate: interval.p,
-    ci_low: interval.low,
-    ci_high: interval.high,
-    successes,
-    p_exact: irwinHallCdf(params.k, params.x),
-    trials,
-  };
-}
-
-/**
- * `trials` selftest trials in this thread, in the batches a sweep would cut (cell 0): the same
- * result as a one-cell sweep with that seed.
- *
- * @example
- * runSelftest({ k: 2, x: 1, work: 1, fail: false }, 100000, 1).p_exact; // 0.5
- */
-export function runSelftest(params: SelftestParams, trials: number, seed: number): SelftestResult {
-  let successes = 0;
-  for (let b = 0; b * SELFTEST_BATCH_TRIALS < trials; b++) {
-    const size = Math.min(SELFTEST_BATCH_TRIALS, trials - b * SELFTEST_BATCH_TRIALS);
-    successes += selftestBatchModel.runBatch(params, size, deriveStream(seed, 0, b)).successes;
-  }
-  return selftestResult(params, successes, trials);
-}
 
 const METRICS = ['p_estimate', 'ci_low', 'ci_high', 'successes', 'p_exact'] as const;
 

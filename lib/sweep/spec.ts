@@ -1,6 +1,6 @@
 import { ParameterError } from '../errors.js';
 import { readConfigFile } from './config-file.js';
-import type { SweepExperiment, SweepValue } from './experiment.js';
+import type { SweepExperiment, SweepValue } from '../experiments/sweep-experiment.js';
 import { sweepExperiment, sweepExperimentNames } from './experiments.js';
 
 /**

@@ -5,13 +5,10 @@ import {
   validateStalenessOptions,
   type StalenessCellOptions,
   type StalenessOptions,
-} from '../strategies/leaderless/staleness.js';
-import type {
-  StalenessBatchParams,
-  StalenessBatchSummary,
-} from '../strategies/leaderless/staleness-batch.js';
-import { STALENESS_COLUMNS, stalenessRows } from '../strategies/leaderless/staleness-rows.js';
-import type { SweepExperiment, SweepValue } from './experiment.js';
+} from '../experiments/staleness-run.js';
+import type { StalenessBatchParams, StalenessBatchSummary } from '../experiments/batch/staleness.js';
+import { STALENESS_COLUMNS, stalenessRows } from '../experiments/staleness-rows.js';
+import type { SweepExperiment, SweepValue } from '../experiments/sweep-experiment.js';
 import { sweepParametersOf } from './schema-experiment.js';
 
 /** Trials, seed and cell for a sweep cell's full options (validated the same way as runStaleness). */

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { writeFigure, type FigureFormat, type VegaLiteSpec } from '../charts/index.js';
-import { writeCsv, type CsvValue } from './csv-output.js';
-import { describeRun, manifestPathFor, writeManifest, type Manifest } from './manifest.js';
+import { writeCsv, type CsvValue } from '../output/csv.js';
+import { describeRun, manifestPathFor, writeManifest, type Manifest } from '../output/manifest.js';
 
 /** A chart to write beside a CSV: a Vega-Lite spec and the base path (no extension). */
 export interface FigureRequest {

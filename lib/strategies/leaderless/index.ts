@@ -49,29 +49,3 @@ export {
 export { WarsEventModel, type WarsConfig, type WarsTrialOutcome } from './wars-event.js';
 export { runWarsFastBatch, type WarsBatchSummary } from '../../fast/wars-fast.js';
 export { pbsStaleProbabilityLimit } from '../../fast/pbs-closed-form.js';
-export {
-  runStaleness,
-  stalenessJson,
-  validateStalenessOptions,
-  FAST_BATCH_TRIALS,
-  EVENT_BATCH_TRIALS,
-  T_VISIBILITY_LEVELS,
-  type StalenessOptions,
-  type StalenessResult,
-  type StalenessPoint,
-  type LatencyQuantiles,
-} from './staleness.js';
-export { type StalenessEngine } from './staleness-batch.js';
-export { STALENESS_COLUMNS, stalenessRows, type StalenessRow } from './staleness-rows.js';
-export {
-  replayStalenessTrial,
-  writeTraceJsonl,
-  readTraceJsonl,
-  parseTraceJsonl,
-  traceToJsonl,
-  TRACE_FORMAT,
-  type StalenessTrace,
-  type StalenessTraceHeader,
-  type TraceNode,
-  type ReplayAt,
-} from './staleness-replay.js';

@@ -3,7 +3,7 @@ import { resolveLatency } from '../../latency/index.js';
 import { ParameterError } from '../../errors.js';
 import { validateLeaderlessConfig } from './cluster-config.js';
 import { runLeaderless, runLeaderlessWithHistory } from './run-leaderless.js';
-import { runStaleness } from './staleness.js';
+import { runStaleness } from '../../experiments/staleness-run.js';
 
 /**
  * Issue 4, "one model, two roads": in the spine's setting (one write, one read t ms after its

@@ -1,5 +1,5 @@
-import type { FieldFold } from '../../sweep/result-pool.js';
-import type { DivergenceSample } from './multi-leader-metrics.js';
+import type { FieldFold } from './result-pool.js';
+import type { DivergenceSample } from '../strategies/multi-leader/multi-leader-metrics.js';
 
 /** What {@link meanDivergence} keeps: the longest series' times, the running sums, the runs. */
 interface DivergenceSums {

@@ -1,7 +1,7 @@
-import { oneRunBatchModel } from '../../sweep/result-batch.js';
-import type { ResultBatchSummary } from '../../sweep/result-pool.js';
-import type { LeaderlessConfig } from './cluster-config.js';
-import { runLeaderlessTimed, type LeaderlessResult } from './run-leaderless.js';
+import { oneRunBatchModel } from '../batch.js';
+import type { ResultBatchSummary } from '../result-pool.js';
+import type { LeaderlessConfig } from '../../strategies/leaderless/cluster-config.js';
+import { runLeaderlessTimed, type LeaderlessResult } from '../../strategies/leaderless/run-leaderless.js';
 
 /** One batch of the leaderless sweep experiment: the cell's config (the seed is the batch's). */
 export interface LeaderlessBatchParams {

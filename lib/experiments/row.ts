@@ -1,4 +1,4 @@
-import type { CsvValue } from './csv-output.js';
+import type { CsvValue } from '../output/csv.js';
 
 /** How one side of a row (parameters or metrics) deviates from the generic rules. */
 export interface RowPartOptions {

@@ -2,8 +2,8 @@ import type { RandomStream } from '../../random/index.js';
 import { parseLatency, type LatencyDistribution, type WarsLegs } from '../../latency/index.js';
 import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
 import { runWarsFastBatch } from '../../fast/wars-fast.js';
-import type { BatchModel } from '../../sweep/models.js';
-import { WarsEventModel } from './wars-event.js';
+import type { BatchModel } from '../batch-task.js';
+import { WarsEventModel } from '../../strategies/leaderless/wars-event.js';
 
 /** Which road computes the staleness curve. */
 export type StalenessEngine = 'fast' | 'event';

@@ -29,7 +29,7 @@ let cachedVersion: string | undefined;
 /** This package's version, read from its package.json. */
 export function packageVersion(): string {
   if (cachedVersion === undefined) {
-    // dist/lib/sweep/manifest.js is three levels below the root, lib/sweep/manifest.ts (tests) two.
+    // dist/lib/output/manifest.js is three levels below the root, lib/output/manifest.ts (tests) two.
     const candidates = ['../../../package.json', '../../package.json'].map(
       (path) => new URL(path, import.meta.url),
     );

@@ -1,23 +1,19 @@
 import { deriveStream, type RandomStream } from '../random/index.js';
-import type { BatchTask } from './batch-task.js';
+import type { BatchModel, BatchTask } from './batch-task.js';
 
-/** A model the pool can run: one batch of trials in, one plain-data summary out. */
-export interface BatchModel<P = any, S = any> {
-  /** Runs `trials` trials drawing only from `rng`; returns counts and fixed-size summaries. */
-  runBatch(params: P, trials: number, rng: RandomStream): S;
-}
+export type { BatchModel } from './batch-task.js';
 
 /**
  * The registry: each model is loaded when first needed, so a worker thread imports only the code
  * of the models it runs (importing every family's model costs a new thread ~55 ms).
  */
 const loaders: Record<string, () => Promise<BatchModel>> = {
-  staleness: async () => (await import('../strategies/leaderless/staleness-batch.js')).stalenessBatchModel,
-  failover: async () => (await import('../strategies/leader-follower/failover-batch.js')).failoverBatchModel,
-  leaderless: async () => (await import('../strategies/leaderless/leaderless-batch.js')).leaderlessBatchModel,
-  lag: async () => (await import('../strategies/leader-follower/lag-batch.js')).lagBatchModel,
-  conflicts: async () => (await import('../strategies/multi-leader/conflicts-batch.js')).conflictsBatchModel,
-  selftest: async () => (await import('./selftest-batch.js')).selftestBatchModel,
+  staleness: async () => (await import('./batch/staleness.js')).stalenessBatchModel,
+  failover: async () => (await import('./batch/failover.js')).failoverBatchModel,
+  leaderless: async () => (await import('./batch/leaderless.js')).leaderlessBatchModel,
+  lag: async () => (await import('./batch/lag.js')).lagBatchModel,
+  conflicts: async () => (await import('./batch/conflicts.js')).conflictsBatchModel,
+  selftest: async () => (await import('./batch/selftest.js')).selftestBatchModel,
 };
 
 const loaded = new Map<string, BatchModel>();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseLatency, resolveLatency, type WarsLegs } from '../../latency/index.js';
-import { pbsStaleProbabilityLimit } from '../../fast/pbs-closed-form.js';
-import { wilsonInterval } from '../../stats/index.js';
-import { runStaleness, stalenessJson } from './staleness.js';
+import { parseLatency, resolveLatency, type WarsLegs } from '../latency/index.js';
+import { pbsStaleProbabilityLimit } from '../fast/pbs-closed-form.js';
+import { wilsonInterval } from '../stats/index.js';
+import { runStaleness, stalenessJson } from './staleness-run.js';
 
 const legsOf = (w: string, ars: string): WarsLegs => ({
   W: parseLatency(w),

@@ -1,5 +1,5 @@
 import { randomBits, type RandomStream } from '../random/index.js';
-import type { BatchModel } from './models.js';
+import type { BatchModel } from './batch-task.js';
 import type { ResultBatchSummary } from './result-pool.js';
 
 /**

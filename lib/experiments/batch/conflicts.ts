@@ -1,7 +1,10 @@
-import { oneRunBatchModel } from '../../sweep/result-batch.js';
-import type { ResultBatchSummary } from '../../sweep/result-pool.js';
-import type { MultiLeaderConfig } from './multi-leader-config.js';
-import { runMultiLeaderWithHistory, type MultiLeaderResult } from './run-multi-leader.js';
+import { oneRunBatchModel } from '../batch.js';
+import type { ResultBatchSummary } from '../result-pool.js';
+import type { MultiLeaderConfig } from '../../strategies/multi-leader/multi-leader-config.js';
+import {
+  runMultiLeaderWithHistory,
+  type MultiLeaderResult,
+} from '../../strategies/multi-leader/run-multi-leader.js';
 
 /** One batch of the conflicts sweep experiment: the cell's config (the seed is the batch's). */
 export interface ConflictsBatchParams {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricCells, parameterCells, resultCsvRow, snakeCase } from './result-row.js';
+import { metricCells, parameterCells, resultCsvRow, snakeCase } from './row.js';
 
 describe('resultCsvRow', () => {
   it('parameters first (snake_case, objects as JSON), metrics flattened with interval bounds, then trials and seed', () => {

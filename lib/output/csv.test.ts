@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { plainDecimal, toCsv } from './csv-output.js';
+import { plainDecimal, toCsv } from './csv.js';
 
 describe('plainDecimal', () => {
   it('writes exponent forms in plain decimal', () => {

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { ParameterError } from '../../errors.js';
-import { deriveStream } from '../../random/index.js';
-import { writeFileAtomic } from '../../sweep/atomic-write.js';
-import { EVENT_BATCH_TRIALS, validateStalenessOptions, type StalenessOptions } from './staleness.js';
-import { legsFromText, legsToText, type WarsLegsText } from './staleness-batch.js';
-import { WarsEventModel, type WarsTraceEvent, type WarsTrialOutcome } from './wars-event.js';
+import { ParameterError } from '../errors.js';
+import { deriveStream } from '../random/index.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
+import { EVENT_BATCH_TRIALS, validateStalenessOptions, type StalenessOptions } from './staleness-run.js';
+import { legsFromText, legsToText, type WarsLegsText } from './batch/staleness.js';
+import {
+  WarsEventModel,
+  type WarsTraceEvent,
+  type WarsTrialOutcome,
+} from '../strategies/leaderless/wars-event.js';
 
 /** The `format` field of a trace file's header line. */
 export const TRACE_FORMAT = 'replilab-trace/1';

@@ -1,4 +1,4 @@
-import type { LatencyQuantiles, StalenessResult } from './staleness.js';
+import type { LatencyQuantiles, StalenessResult } from './staleness-run.js';
 
 /** Columns of the staleness CSV: parameters, then metrics, then trials and seed (DESIGN.md). */
 export const STALENESS_COLUMNS = [

@@ -1,5 +1,5 @@
 import type { BatchTask } from './batch-task.js';
-import type { CsvValue } from './csv-output.js';
+import type { CsvValue } from '../output/csv.js';
 import type { CellPlan } from './scheduler.js';
 
 /** A parameter value as a sweep file writes it: a YAML/JSON scalar. */

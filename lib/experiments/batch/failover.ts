@@ -1,9 +1,9 @@
 import { LogHistogram } from '../../stats/index.js';
-import type { BatchModel } from '../../sweep/models.js';
-import { seedFromStream } from '../../sweep/result-batch.js';
-import type { ResultBatchSummary } from '../../sweep/result-pool.js';
-import type { FailoverConfig } from './failover-config.js';
-import { runFailoverWithTrials, type FailoverResult } from './run-failover.js';
+import type { BatchModel } from '../batch-task.js';
+import { seedFromStream } from '../batch.js';
+import type { ResultBatchSummary } from '../result-pool.js';
+import type { FailoverConfig } from '../../strategies/leader-follower/failover-config.js';
+import { runFailoverWithTrials, type FailoverResult } from '../../strategies/leader-follower/run-failover.js';
 
 /** One batch of the failover sweep experiment: the cell's config (trials and seed are the batch's). */
 export interface FailoverBatchParams {

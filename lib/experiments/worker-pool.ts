@@ -3,13 +3,13 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { BatchTask } from './batch-task.js';
-import { loadBatchModels, runTask, runTaskLoading } from './models.js';
+import { loadBatchModels, runTask, runTaskLoading } from './batch-models.js';
 
 /** The worker script: beside this module in dist/, or dist's copy when running from the sources. */
 function workerFilename(): string {
   const beside = fileURLToPath(new URL('./worker.js', import.meta.url));
   if (existsSync(beside)) return beside;
-  const built = fileURLToPath(new URL('../../dist/lib/sweep/worker.js', import.meta.url));
+  const built = fileURLToPath(new URL('../../dist/lib/experiments/worker.js', import.meta.url));
   if (existsSync(built)) return built;
   throw new Error(`worker script not found (${beside}); run "npm run build" first`);
 }

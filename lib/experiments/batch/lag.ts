@@ -1,7 +1,7 @@
-import { oneRunBatchModel } from '../../sweep/result-batch.js';
-import type { ResultBatchSummary } from '../../sweep/result-pool.js';
-import type { LagConfig } from './lag-config.js';
-import { runLagWithHistory, type LagResult } from './run-lag.js';
+import { oneRunBatchModel } from '../batch.js';
+import type { ResultBatchSummary } from '../result-pool.js';
+import type { LagConfig } from '../../strategies/leader-follower/lag-config.js';
+import { runLagWithHistory, type LagResult } from '../../strategies/leader-follower/run-lag.js';
 
 /** One batch of the lag sweep experiment: the cell's config (the seed is the batch's). */
 export interface LagBatchParams {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveStream } from '../random/index.js';
 import { LogHistogram, wilsonInterval } from '../stats/index.js';
-import { seedFromStream } from './result-batch.js';
+import { seedFromStream } from './batch.js';
 import { pooledRate, ResultPool, type ResultBatchSummary } from './result-pool.js';
 
 function histogram(values: number[]): LogHistogram {

@@ -1,5 +1,5 @@
 import type { BatchTask } from './batch-task.js';
-import type { BatchRunner } from './pool.js';
+import type { BatchRunner } from './worker-pool.js';
 
 /**
  * The batches of one cell, in their fixed merge order. Tasks are produced on demand, so a cell of

@@ -1,15 +1,15 @@
-import { ParameterError } from '../../errors.js';
-import type { WarsLegs } from '../../latency/index.js';
-import { LogHistogram, wilsonInterval } from '../../stats/index.js';
-import { fixedBatchPlan } from '../../sweep/experiment.js';
-import { BatchPool } from '../../sweep/pool.js';
-import { runCellPlans, type CellPlan } from '../../sweep/scheduler.js';
+import { ParameterError } from '../errors.js';
+import type { WarsLegs } from '../latency/index.js';
+import { LogHistogram, wilsonInterval } from '../stats/index.js';
+import { fixedBatchPlan } from './sweep-experiment.js';
+import { BatchPool } from './worker-pool.js';
+import { runCellPlans, type CellPlan } from './scheduler.js';
 import {
   legsToText,
   type StalenessBatchParams,
   type StalenessBatchSummary,
   type StalenessEngine,
-} from './staleness-batch.js';
+} from './batch/staleness.js';
 
 export { stalenessJson } from './staleness-rows.js';
 

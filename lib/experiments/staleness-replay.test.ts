@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ParameterError } from '../../errors.js';
-import { refusedParameter } from '../../errors.testkit.js';
-import { resolveLatency } from '../../latency/index.js';
-import { deriveStream } from '../../random/index.js';
-import { LogHistogram } from '../../stats/index.js';
-import { EVENT_BATCH_TRIALS, runStaleness, type StalenessOptions } from './staleness.js';
-import { legsFromText, legsToText } from './staleness-batch.js';
+import { ParameterError } from '../errors.js';
+import { refusedParameter } from '../errors.testkit.js';
+import { resolveLatency } from '../latency/index.js';
+import { deriveStream } from '../random/index.js';
+import { LogHistogram } from '../stats/index.js';
+import { EVENT_BATCH_TRIALS, runStaleness, type StalenessOptions } from './staleness-run.js';
+import { legsFromText, legsToText } from './batch/staleness.js';
 import {
   parseTraceJsonl,
   readTraceJsonl,
@@ -17,7 +17,7 @@ import {
   writeTraceJsonl,
   type StalenessTrace,
 } from './staleness-replay.js';
-import { WarsEventModel, type WarsTrialOutcome } from './wars-event.js';
+import { WarsEventModel, type WarsTrialOutcome } from '../strategies/leaderless/wars-event.js';
 
 /**
  * Every trial's outcome at one t point, computed independently of the replay: the event engine's

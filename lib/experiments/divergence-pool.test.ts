@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meanDivergence } from './divergence-pool.js';
-import type { DivergenceSample } from './multi-leader-metrics.js';
+import type { DivergenceSample } from '../strategies/multi-leader/multi-leader-metrics.js';
 
 const series = (...keys: number[]): DivergenceSample[] =>
   keys.map((divergent_keys, i) => ({ t_ms: 100 * i, divergent_keys }));
