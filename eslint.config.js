@@ -70,7 +70,7 @@ export default defineConfig(
       '@typescript-eslint/consistent-type-imports': [
         'error',
         // `require(...) as typeof import(...)` is how lib/charts loads its heavy dependencies lazily.
-        { fixStyle: 'separate-type-imports', disallowTypeAnnotations: false },
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
       // `any` is written only where it is meant: the generic defaults of heterogeneous registries
       // (BatchModel<P = any>, SweepExperiment<O = any>, result folds) and the tests that read into

@@ -38,7 +38,7 @@ function startWorkers(url: string, queue: string, count: number): Promise<ChildP
             [CLI, 'worker', '--backend', url, '--queue', queue, '--threads', '1', '--quiet'],
             { stdio: ['ignore', 'ignore', 'pipe'] },
           );
-          child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+          child.stderr.setEncoding('utf8').on('data', (text: string) => {
             if (text.includes('serving queue')) resolve(child);
           });
         }),

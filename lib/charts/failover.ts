@@ -101,7 +101,7 @@ export function failoverSpec(rows: readonly FailoverRow[], options: FailoverOpti
     rows.every((r) => typeof r.recovery_low_ms === 'number' && typeof r.recovery_high_ms === 'number');
   const recoveryTitle = options.recoveryTitle ?? 'recovery, median (ms)';
   const unnecessaryTitle = options.unnecessaryTitle ?? 'P(unnecessary failover)';
-  const [leftColor, rightColor] = [theme.palette[0]!, theme.palette[2] ?? theme.palette[1]!];
+  const [leftColor, rightColor] = [theme.palette[0], theme.palette[2] ?? theme.palette[1]];
   const solid = theme.dashes?.[0] ?? [1, 0];
   const dashed = theme.dashes?.[1] ?? [6, 3];
   const values = [...rows]

@@ -457,12 +457,12 @@ export function leaderlessRunFromFlags(
     flags.seed !== undefined ? parseWholeNumber('--seed', flags.seed, 0) : (file?.seed ?? DEFAULT_SEED);
 
   try {
-    validateLeaderlessConfig(config as Partial<LeaderlessConfig>);
+    validateLeaderlessConfig(config);
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
     throw renamed(error, source, given, file?.label);
   }
-  return { config: config as Partial<LeaderlessConfig>, seed };
+  return { config, seed };
 }
 
 /** The field's flag, for a default that does not fit (e.g. `--n 1` leaves r at its default 2). */

@@ -2,7 +2,7 @@
  * Latency summaries for results: mean and quantiles from the lab's quantile sketch, with the
  * sample count (DESIGN.md: a quantile carries its sample count).
  */
-import { LogHistogram } from '../../stats/index.js';
+import type { LogHistogram } from '../../stats/index.js';
 
 /** Mean, quantiles and maximum of a latency in ms (null: no sample), and the number of samples. */
 export interface LatencySummaryMs {

@@ -496,8 +496,8 @@ function validatePartitions(partitions: unknown, nodes: number): void {
           Array.isArray(g) &&
           g.length >= 1 &&
           g.every((node) => {
-            const fine = Number.isInteger(node) && node >= 0 && node < nodes && !seen.has(node as number);
-            seen.add(node as number);
+            const fine = Number.isInteger(node) && node >= 0 && node < nodes && !seen.has(node);
+            seen.add(node);
             return fine;
           }),
       );

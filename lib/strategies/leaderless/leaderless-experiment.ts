@@ -1,9 +1,4 @@
-import {
-  leaderlessCommand,
-  leaderlessCsvRow,
-  leaderlessRunFromFlags,
-  type LeaderlessFlags,
-} from '../../cli/leaderless-command.js';
+import { leaderlessCommand, leaderlessCsvRow, leaderlessRunFromFlags } from '../../cli/leaderless-command.js';
 import { commandExperiment } from '../../sweep/command-experiment.js';
 import { medianAndTail, pooledRate } from '../../sweep/result-pool.js';
 import type { LeaderlessConfig } from './cluster-config.js';
@@ -28,7 +23,7 @@ export const leaderlessExperiment = commandExperiment<LeaderlessConfig, Leaderle
     'Dynamo-style leaderless cluster under a client workload: stale reads, lost writes, session anomalies, siblings, availability (replilab leaderless)',
   trialsUnit: 'independent runs of ops operations per cell',
   command: leaderlessCommand,
-  fromFlags: (flags) => leaderlessRunFromFlags(flags as LeaderlessFlags),
+  fromFlags: (flags) => leaderlessRunFromFlags(flags),
   model: 'leaderless',
   batchTrials: 1,
   pool: {

@@ -1,8 +1,8 @@
 import { ParameterError } from '../../errors.js';
 import { parseLatency, resolveLatency, type WarsLegs } from '../../latency/index.js';
 import { parseTGrid, parseWholeNumber } from '../../cli/parse-values.js';
-import type { SweepExperiment, SweepValue } from '../../sweep/experiment.js';
-import type { StalenessBatchParams, StalenessBatchSummary, StalenessEngine } from './staleness-batch.js';
+import type { SweepExperiment } from '../../sweep/experiment.js';
+import type { StalenessBatchParams, StalenessBatchSummary } from './staleness-batch.js';
 import {
   StalenessAccumulator,
   planStaleness,
@@ -69,7 +69,7 @@ export function stalenessOptionsFromValues(
     legs,
     latencyLabel: [values.latency, ...overrides].join(';'),
     tGridMs: parseTGrid(field('t'), values.t),
-    engine: engine as StalenessEngine,
+    engine,
   };
 }
 
@@ -112,7 +112,7 @@ export const stalenessExperiment: SweepExperiment<StalenessCellOptions, Stalenes
   columns: STALENESS_COLUMNS,
   resolve(values, field) {
     const text = (name: string): string | undefined =>
-      values[name] === undefined ? undefined : String(values[name] as SweepValue);
+      values[name] === undefined ? undefined : String(values[name]);
     return stalenessOptionsFromValues(
       {
         latency: text('latency')!,

@@ -1,4 +1,4 @@
-import { conflictsCommand, conflictsRunFromFlags, type ConflictsFlags } from '../../cli/conflicts-command.js';
+import { conflictsCommand, conflictsRunFromFlags } from '../../cli/conflicts-command.js';
 import { conflictsCsvRow } from '../../cli/conflicts-row.js';
 import { commandExperiment } from '../../sweep/command-experiment.js';
 import { medianAndTail } from '../../sweep/result-pool.js';
@@ -30,7 +30,7 @@ export const conflictsExperiment = commandExperiment<MultiLeaderConfig, MultiLea
     'multi-leader replication across datacenters: write conflicts, lost writes under a resolution policy, convergence (replilab conflicts)',
   trialsUnit: 'independent runs of duration ms of writes per cell',
   command: conflictsCommand,
-  fromFlags: (flags) => conflictsRunFromFlags(flags as ConflictsFlags),
+  fromFlags: (flags) => conflictsRunFromFlags(flags),
   model: 'conflicts',
   batchTrials: 1,
   pool: {

@@ -196,7 +196,7 @@ function finiteAtLeast(
       JSON.stringify(value) ?? String(value),
       `a ${allowInfinity ? '' : 'finite '}number ${strict ? '>' : '>='} ${min}`,
     );
-  return value as number;
+  return value;
 }
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
