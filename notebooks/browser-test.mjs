@@ -21,7 +21,6 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
   rmSync,
   symlinkSync,
 } from 'node:fs';
@@ -213,6 +212,8 @@ process.on('exit', () => {
 });
 
 // ---------------------------------------------------------------- one notebook in the browser
+
+/* global window, document -- the functions handed to page.evaluate and page.waitForFunction run in Chromium */
 
 // In the page: the state of every code cell, once the kernel is idle and nothing is queued.
 const STATE = () => {

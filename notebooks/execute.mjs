@@ -254,6 +254,7 @@ function check(nb, status) {
     const outputs = cell.outputs ?? [];
     for (const out of outputs) {
       if (out.output_type === 'error') {
+        // eslint-disable-next-line no-control-regex -- ESC [ ... m: the colour codes in tslab's tracebacks
         const tb = (out.traceback ?? []).map((l) => text(l).replace(/\x1b\[[0-9;]*m/g, '')).slice(0, 12);
         const detail = tb.length > 0 && tb.join('\n') !== out.evalue ? `\n    ${tb.join('\n    ')}` : '';
         problems.push(`${where}: ${out.ename}: ${out.evalue}${detail}`);

@@ -367,7 +367,7 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       table.check('--y', y);
       table.check('--value', value);
       if (options.facet !== undefined) table.check('--facet', options.facet);
-      const key = (flag: string, column: string, i: number) => {
+      const key = (column: string, i: number) => {
         const text = rows[i][column];
         return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
       };
@@ -376,10 +376,10 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       const cells: HeatmapRow[] = [];
       for (const i of indices) {
         const cell = {
-          [x]: key('--x', x, i),
-          [y]: key('--y', y, i),
+          [x]: key(x, i),
+          [y]: key(y, i),
           [value]: table.number('--value', value, i),
-          ...(options.facet ? { [options.facet]: key('--facet', options.facet, i) } : {}),
+          ...(options.facet ? { [options.facet]: key(options.facet, i) } : {}),
         };
         const id = JSON.stringify([cell[x], cell[y], options.facet ? cell[options.facet] : null]);
         if (!seen.has(id)) cells.push(cell);

@@ -2,7 +2,6 @@ import { ParameterError } from '../errors.js';
 import { LogHistogram } from '../stats/index.js';
 import { Tally, type Count } from './count.js';
 import { groupSorted, KeyTable } from './group.js';
-import type { AsOf } from './as-of.js';
 import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
 import { versionColumns, type VersionColumns } from './version-columns.js';
 import { reflects, type Version, type VersionOrder } from './version-order.js';
@@ -71,7 +70,7 @@ class SuffixMinTree {
  * Feed acknowledgements in time order ({@link commit}); when a read starts, {@link start} takes
  * its reference into a read slot (a small integer of the caller's, free again once the read is
  * judged); {@link judge} it when it returns. The order of events within one instant does not
- * matter (see {@link AsOf}).
+ * matter (see `AsOf` in as-of.ts).
  *
  * References: P. Bailis et al., "Probabilistically bounded staleness for practical partial quorums",
  * VLDB 2012.

@@ -3,7 +3,7 @@ import { commandExperiment } from '../../sweep/command-experiment.js';
 import { pooledRate } from '../../sweep/result-pool.js';
 import type { LagConfig } from './lag-config.js';
 import { latencySummary } from './latency-summary.js';
-import { runLag, type LagResult, type LagRun } from './run-lag.js';
+import { runLag, type LagResult } from './run-lag.js';
 
 /**
  * `replilab lag` as a sweep experiment: parameters are its flags without dashes (`routing`,
