@@ -64,7 +64,7 @@ export {
   type MerkleDiffCost,
 } from './strategies/leaderless/merkle.js';
 
-// Leaderless cluster on the event kernel (issue 4, in progress).
+// Leaderless cluster on the event kernel.
 export {
   LEADERLESS_DEFAULTS,
   validateLeaderlessConfig,
@@ -88,7 +88,7 @@ export {
   type ScenarioResult,
 } from './strategies/leaderless/scenarios.js';
 
-// Leader-follower (issue 5): commit latency and durability per mode, failover, replication lag and
+// Leader-follower: commit latency and durability per mode, failover, replication lag and
 // read routing, replication log formats, new-follower bootstrap.
 export { ReplicationLog } from './strategies/leader-follower/replication-log.js';
 export {
@@ -202,7 +202,7 @@ export {
 } from './strategies/leaderless/staleness-replay.js';
 
 // Multi-leader: datacenter leaders over topologies, conflict detection with version vectors,
-// resolution policies, home routing and outages, offline devices (issue 6).
+// resolution policies, home routing and outages, offline devices.
 export {
   MULTI_LEADER_DEFAULTS,
   MAX_DATACENTERS,
@@ -258,7 +258,7 @@ export {
 } from './strategies/multi-leader/compare-resolutions.js';
 export { ReplicationLinks, type DeliveryHandler } from './strategies/multi-leader/replication-links.js';
 
-// Systems (issue 9): real systems as named scenarios built from system-defaults.json (Dynamo, Riak,
+// Systems: real systems as named scenarios built from system-defaults.json (Dynamo, Riak,
 // Cassandra, Voldemort, PostgreSQL, Patroni, MySQL, MongoDB, etcd, Raft, DynamoDB, collaborative
 // editing, offline calendars, GitHub's 2012 and 2018 incidents), each parameter with its source.
 export * from './scenarios/index.js';

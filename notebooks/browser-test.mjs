@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The real-browser test of the notebooks (issue 7, item 5): Debian's classic Jupyter Notebook
+// The real-browser test of the notebooks: Debian's classic Jupyter Notebook
 // server on loopback, each notebook opened in headless Chromium (Debian's /usr/bin/chromium,
 // driven by playwright-core), Cell > Run All, then checks that every cell ran, no cell shows an
 // error, and every chart rendered (SVG elements with non-empty path `d` attributes). Screenshots

@@ -348,7 +348,7 @@ for (const notebook of notebooks) {
   const name = path.relative(process.cwd(), notebook) || notebook;
   const { seconds, dst, problems } = runNotebook(py, notebook, opts);
   if (problems.length === 0) {
-    // DESIGN.md: each notebook runs in under a minute in its quick setting.
+    // Each notebook is meant to run in under a minute in its quick setting.
     console.log(
       `ok   ${name}  ${seconds.toFixed(1)} s${seconds > 60 ? '  (over a minute: check its quick setting)' : ''}`,
     );

@@ -9,7 +9,10 @@ import { checkRows } from './validate.js';
 export interface FailoverRow {
   /** The failure detector's timeout, ms. */
   timeout_ms: number;
-  /** Recovery time (DESIGN.md), ms: a quantile over trials, e.g. the median. */
+  /**
+   * Recovery time, ms (from the leader's failure to the moment a new leader's heartbeat has reached
+   * every live follower): a quantile over trials, e.g. the median.
+   */
   recovery_ms: number;
   /** Optional lower end of a recovery band (e.g. a quantile's interval, or a lower quantile). */
   recovery_low_ms?: number | null;

@@ -80,7 +80,7 @@ Each datacenter's leader accepts writes (a Poisson stream of --write-rate writes
 datacenter, keys uniform or Zipf) and replicates them asynchronously over the topology. Values are
 sets of write ids; a leader resolves concurrent versions (detected with version vectors) by the
 --resolution policy. A write is in conflict when it is concurrent with another write to its key.
-acked_writes_lost: acknowledged writes missing from the final merged value (DESIGN.md "lost write").
+acked_writes_lost: acknowledged writes missing from the final merged value.
 convergence_ms: from the last write until every leader has seen every write (null: never).
 out_of_order_applies: versions that reached a leader before something their writer had seen.
 Local followers (--local-followers) apply their leader's versions in its apply order after
@@ -182,7 +182,7 @@ export function conflictsRunFromFlags(flags: ConflictsFlags): {
 }
 
 /**
- * What `--json` prints: issue 6's names first, the rest of the result, then seed and config.
+ * What `--json` prints: the stable JSON names first, the rest of the result, then seed and config.
  *
  * @example
  * JSON.stringify(conflictsJson(runMultiLeader({}, 1), 1, {}));

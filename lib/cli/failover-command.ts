@@ -50,7 +50,7 @@ Examples:
 
 In each trial the leader (node 0) fails at a uniformly random moment within its heartbeat
 interval, after ${d.warmupHeartbeats} heartbeats. recovery_ms: from the failure to the moment a leader's
-heartbeat sent after it has reached every live follower (DESIGN.md). Distributions (SPEC) in ms:
+heartbeat sent after it has reached every live follower. Distributions (SPEC) in ms:
 exp(1) const(2) uniform(0,1000) lognormal(0,1) mix(0.99:exp(1),0.01:const(200)) file:PATH.csv
 (latency presets are for the quorum legs: ${latencyPresetNames().join(', ')}; give a distribution here).
 

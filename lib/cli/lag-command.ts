@@ -43,7 +43,7 @@ Examples:
   $ replilab lag --routing lag-bounded --max-lag 10 --clients 50 --rate 0.02
   $ replilab lag --routing sticky --out data/lag/sticky.csv
 
-Routing policies (issue 5, item 4, in order): random (any follower), sticky (one follower per
+Routing policies: random (any follower), sticky (one follower per
 client), leader-for-own (keys the client wrote from the leader), leader-window (everything from
 the leader for --window ms after the client's last write), client-position (only from a follower
 that has the client's last write and read positions; else the leader, or --wait there),

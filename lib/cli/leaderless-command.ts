@@ -505,7 +505,7 @@ function renamed(
   return error;
 }
 
-/** What `--json` prints: the model's result under issue 4's names, then the seed and the config that ran. */
+/** What `--json` prints: the model's result under its stable JSON names, then the seed and the config that ran. */
 export function leaderlessJson(
   result: LeaderlessResult,
   seed: number,
@@ -517,7 +517,7 @@ export function leaderlessJson(
   return { ...result, seed, config: full };
 }
 
-// CSV: parameters first, then metrics, then trials and seed (DESIGN.md "Output formats"), by
+// CSV: parameters first, then metrics, then trials and seed, by
 // lib/sweep/result-row.ts; the arrival process, crash churn and latency quantiles have columns of their own.
 
 const LEADERLESS_ROW = {

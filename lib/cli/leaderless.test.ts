@@ -11,8 +11,8 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'replilab-leaderless-cli-'));
 }
 
-/** Issue 4's JSON names (keep them). */
-const ISSUE_KEYS = [
+/** The stable JSON names (keep them). */
+const STABLE_KEYS = [
   'ops',
   'reads',
   'writes',
@@ -35,9 +35,9 @@ const ISSUE_KEYS = [
 const runJson = (args: string[]) => runCliJson(['leaderless', ...args, '--json']);
 
 describe('replilab leaderless --json', () => {
-  it("prints one object with issue 4's names and sane numbers (2000 ops)", () => {
+  it('prints one object with the stable names and sane numbers (2000 ops)', () => {
     const j = runJson(['--ops', '2000', '--r', '1', '--w', '1', '--clock-skew', 'uniform(0,50)']);
-    for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
+    for (const key of STABLE_KEYS) expect(j, key).toHaveProperty(key);
     // With R=1 or W=1 a coordinator that is a home replica answers locally: 0 ms is a valid latency.
     for (const kind of ['read', 'write'])
       for (const q of ['p50', 'p99', 'p999'])

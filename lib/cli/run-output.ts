@@ -3,7 +3,7 @@ import type { CsvValue } from '../sweep/csv-output.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 
 /**
- * Refuses an `--out` that is not a CSV file name, before any work (DESIGN.md: bad input is
+ * Refuses an `--out` that is not a CSV file name, before any work (the lab's rule: bad input is
  * refused before anything runs, and no partial output is left).
  *
  * @example

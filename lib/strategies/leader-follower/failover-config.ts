@@ -9,7 +9,7 @@ import {
 } from './validate.js';
 
 /**
- * How a new leader is chosen (issue 5, item 5):
+ * How a new leader is chosen:
  * - `'coordinator'`: an external coordinator (Orchestrator, Patroni style) watches the leader's
  *   heartbeats with its failure detector; on suspicion it asks every other node for its log
  *   position, promotes the most up-to-date one (latest last term, then longest log, then lowest

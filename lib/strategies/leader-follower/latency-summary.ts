@@ -1,6 +1,6 @@
 /**
  * Latency summaries for results: mean and quantiles from the lab's quantile sketch, with the
- * sample count (DESIGN.md: a quantile carries its sample count).
+ * sample count (every quantile the lab reports carries its sample count).
  */
 import type { LogHistogram } from '../../stats/index.js';
 
