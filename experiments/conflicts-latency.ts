@@ -75,18 +75,18 @@ export const conflictsLatency: DefaultExperiment = {
           'Write conflicts and LWW loss against the one-way inter-datacenter delay, 3 datacenters, all-to-all',
         seed,
         trials,
-        grid: { 'inter-dc-latency': INTER_DC_DELAYS_MS.map((d) => `const(${d})`) },
+        grid: { inter_dc_latency: INTER_DC_DELAYS_MS.map((d) => `const(${d})`) },
         fixed: {
           datacenters: 3,
           topology: 'all',
           resolution: 'lww',
           keys: 100,
-          'write-rate': 100,
-          duration: 10_000,
+          write_rate: 100,
+          duration_ms: 10_000,
         },
       },
       describe: (values, row) =>
-        `delay ${values['inter-dc-latency']}: ${csvNumber(row.conflicts_per_1000_writes).toFixed(1)} writes in conflict per 1000, ` +
+        `delay ${values.inter_dc_latency}: ${csvNumber(row.conflicts_per_1000_writes).toFixed(1)} writes in conflict per 1000, ` +
         `${row.acked_writes_lost} of ${row.acked_writes} acknowledged writes lost`,
     },
   ],

@@ -67,8 +67,8 @@ export const failoverFigures: readonly FigureRecipe[] = [
 /** One cell per election mode and timeout T. */
 function timeoutCells(): Record<string, SweepValue>[] {
   return [
-    ...FAILOVER_TIMEOUTS_MS.map((t) => ({ election: 'coordinator', timeout: t })),
-    ...FAILOVER_TIMEOUTS_MS.map((t) => ({ election: 'raft', 'election-timeout': `${t}-${2 * t}` })),
+    ...FAILOVER_TIMEOUTS_MS.map((t) => ({ election: 'coordinator', timeout_ms: t })),
+    ...FAILOVER_TIMEOUTS_MS.map((t) => ({ election: 'raft', election_timeout_ms: `${t}-${2 * t}` })),
   ];
 }
 
@@ -90,7 +90,7 @@ export const failoverTimeouts: DefaultExperiment = {
         fixed: { nodes: 5, fault: 'pause', pause: 'uniform(0,1000)' },
       },
       describe: (values, row) =>
-        `${values.election} ${values.election === 'raft' ? `election timeout ${values['election-timeout']}` : `timeout ${values.timeout}`} ms: ` +
+        `${values.election} ${values.election === 'raft' ? `election timeout ${values.election_timeout_ms}` : `timeout ${values.timeout_ms}`} ms: ` +
         `recovery p50 ${csvNumber(row.recovery_ms_p50).toFixed(1)} ms, unnecessary failovers in ${row.unnecessary_failover_trials} of ${row.trials} trials`,
     },
   ],

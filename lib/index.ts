@@ -362,7 +362,23 @@ export {
   type RedisWorkerOptions,
   type RedisWorker,
 } from './sweep/redis-backend.js';
-export { startRedis, type RedisFixture } from './sweep/local-redis.js';
+export {
+  resolveBackend,
+  backendAddress,
+  redactUrl,
+  type RedisBackend,
+  type RedisTls,
+  type ResolvedBackend,
+  type BackendNames,
+} from './sweep/redis-connection.js';
+export {
+  checkBatchJob,
+  MAX_JOB_BYTES,
+  MAX_BATCH_TRIALS,
+  type BatchJobData,
+  type BatchJobCheck,
+} from './sweep/batch-job.js';
+export { startRedis, type RedisFixture, type LocalRedisOptions } from './sweep/local-redis.js';
 export { type BatchRunner } from './sweep/pool.js';
 
 // Charts: Vega-Lite v5 specs, SVG/PNG export, notebook display.

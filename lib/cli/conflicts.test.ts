@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testkit.js';
 
@@ -22,7 +25,7 @@ describe('replilab conflicts --json', () => {
     const j = runJson([
       '--datacenters',
       '3',
-      '--duration',
+      '--duration-ms',
       '3000',
       '--keys',
       '20',
@@ -43,8 +46,8 @@ describe('replilab conflicts --json', () => {
       datacenters: 3,
       topology: 'all',
       resolution: 'lww',
-      clockSkew: 'uniform(0,50)',
-      durationMs: 3000,
+      clock_skew: 'uniform(0,50)',
+      duration_ms: 3000,
     });
   });
 
@@ -64,7 +67,7 @@ describe('replilab conflicts --json', () => {
       '0.9',
       '--write-rate',
       '50',
-      '--duration',
+      '--duration-ms',
       '2000',
       '--seed',
       '3',
@@ -77,8 +80,8 @@ describe('replilab conflicts --json', () => {
       topology: 'ring',
       keys: 50,
       zipf: 0.9,
-      writeRatePerSec: 50,
-      durationMs: 2000,
+      write_rate: 50,
+      duration_ms: 2000,
     });
     const routed = runJson([...args, '--resolution', 'replica-id', '--home-routing']);
     expect(routed.conflicts).toBe(0);
@@ -86,11 +89,41 @@ describe('replilab conflicts --json', () => {
     expect(runJson([...args, '--resolution', 'siblings']).max_siblings).toBeGreaterThan(1);
   });
 
-  it('an outage that never ends: not converged, convergence_ms null, durationMs null in the config', () => {
-    const j = runJson(['--duration', '2000', '--home-routing', '--fail-dc', '1', '--fail-at', '1000']);
+  it('an outage that never ends: not converged, convergence_ms null, fail_for_ms null in the config', () => {
+    const j = runJson(['--duration-ms', '2000', '--home-routing', '--fail-dc', '1', '--fail-at-ms', '1000']);
     expect(j.converged).toBe(false);
     expect(j.convergence_ms).toBeNull();
-    expect(j.config.dcFailure).toEqual({ dc: 1, atMs: 1000, durationMs: null });
+    expect(j.config).toMatchObject({ fail_dc: 1, fail_at_ms: 1000, fail_for_ms: null });
+    const back = runJson([
+      '--duration-ms',
+      '2000',
+      '--home-routing',
+      '--fail-dc',
+      '1',
+      '--fail-at-ms',
+      '1000',
+      '--fail-for-ms',
+      '500',
+    ]);
+    expect(back.converged).toBe(true);
+    expect(back.config.fail_for_ms).toBe(500);
+  });
+
+  it('--no-fifo-links, --divergence-sample-ms and --config (snake_case keys) reach the run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replilab-conflicts-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'duration_ms: 1000\nlocal_followers: "0,2,1"\nlocal_read_rate: 100\nseed: 5\n');
+    const j = runJson(['--config', file, '--no-fifo-links', '--divergence-sample-ms', '250']);
+    expect(j.seed).toBe(5);
+    expect(j.config).toMatchObject({
+      duration_ms: 1000,
+      fifo_links: false,
+      divergence_sample_ms: 250,
+      local_followers: [0, 2, 1],
+      local_read_rate: 100,
+    });
+    expect(j.divergence[1].t_ms).toBe(250);
+    expect(j.follower_reads).toBeLessThan(j.local_reads); // datacenter 0 has no follower
   });
 });
 
@@ -101,7 +134,7 @@ describe('replilab conflicts: local followers', () => {
       '2',
       '--keys',
       '10',
-      '--duration',
+      '--duration-ms',
       '3000',
       '--inter-dc-latency',
       'const(40)',
@@ -121,20 +154,20 @@ describe('replilab conflicts: local followers', () => {
     expect(j.follower_lag_ms.max).toBeCloseTo(25, 9);
     expect(j.convergence_ms).toBeCloseTo(65, 9); // the last write's hop, then its leader's stream
     expect(j.config).toMatchObject({
-      localFollowers: 2,
-      localReplicationLatency: 'const(25)',
-      localReadRatePerSec: 200,
+      local_followers: 2,
+      local_replication_latency: 'const(25)',
+      local_read_rate: 200,
     });
     const perDc = runJson([...args, '--local-followers', '0,3', '--local-replication-latency', 'const(0)']);
     expect(perDc.follower_stale_reads).toBe(0);
     expect(perDc.follower_reads).toBeLessThan(perDc.local_reads); // datacenter 0's reads go to its leader
-    expect(perDc.config.localFollowers).toEqual([0, 3]);
+    expect(perDc.config.local_followers).toEqual([0, 3]);
   });
 
   it('the text summary reports follower staleness and lag', () => {
     const run = runCli([
       'conflicts',
-      '--duration',
+      '--duration-ms',
       '1000',
       '--local-followers',
       '1',
@@ -157,11 +190,15 @@ describe('replilab conflicts: bad input', () => {
     [['--resolution', 'custom'], '--resolution'],
     [['--keys', '-3'], '--keys'],
     [['--zipf', '-1'], '--zipf'],
+    [['--zipf', '0x1'], '--zipf'],
+    [['--clock-drift', '1'], '--clock-drift'],
     [['--write-rate', 'fast'], '--write-rate'],
     [['--write-rate', '0'], '--write-rate'],
-    [['--duration', '0'], '--duration'],
+    [['--duration-ms', '0'], '--duration-ms'],
     [['--fail-dc', '9'], '--fail-dc'],
-    [['--fail-at', '10'], '--fail-dc'],
+    [['--fail-dc', '0', '--datacenters', '1'], '--fail-dc'],
+    [['--fail-at-ms', '10'], '--fail-dc'],
+    [['--fail-for-ms', '0', '--fail-dc', '1'], '--fail-for-ms'],
     [['--seed', '-1'], '--seed'],
     [['--local-followers', '-1'], '--local-followers'],
     [['--local-followers', '65'], '--local-followers'],

@@ -27,7 +27,7 @@ describe('replilab failover', () => {
       '30',
       '--election',
       'raft',
-      '--election-timeout',
+      '--election-timeout-ms',
       '150-300',
       '--seed',
       '3',
@@ -39,7 +39,7 @@ describe('replilab failover', () => {
     expect(j.election_rounds.mean).toBeGreaterThanOrEqual(1);
     expect(j.trials).toBe(30);
     expect(j.seed).toBe(3);
-    expect(j.config).toMatchObject({ election: 'raft', electionTimeoutMs: [150, 300], trials: 30 });
+    expect(j.config).toMatchObject({ election: 'raft', election_timeout_ms: [150, 300], trials: 30 });
   }, 30_000);
 
   it('every fault and fencing flag is accepted; partition without fencing shows split brain, with fencing none', () => {
@@ -48,11 +48,11 @@ describe('replilab failover', () => {
       '5',
       '--election',
       'coordinator',
-      '--heartbeat',
+      '--heartbeat-ms',
       '50',
       '--detector',
       'timeout',
-      '--timeout',
+      '--timeout-ms',
       '400',
       '--latency',
       'exp(1)',
@@ -67,7 +67,7 @@ describe('replilab failover', () => {
       '--async-followers',
       '4',
       '--write-rate',
-      '0.1',
+      '100',
       '--trials',
       '10',
       '--seed',
@@ -87,7 +87,7 @@ describe('replilab failover', () => {
     const args = [
       '--election',
       'coordinator',
-      '--timeout',
+      '--timeout-ms',
       '500',
       '--fault',
       'spike',
@@ -105,7 +105,11 @@ describe('replilab failover', () => {
     for (const key of STABLE_KEYS) expect(j, key).toHaveProperty(key);
     expect(j.unnecessary_failovers).toBe(20);
     expect(j.intervals.unnecessary_failover_trials.count).toBe(20);
-    expect(j.config).toMatchObject({ fault: 'spike', spikeDuration: 'const(800)', spikeDelay: 'const(600)' });
+    expect(j.config).toMatchObject({
+      fault: 'spike',
+      spike_duration: 'const(800)',
+      spike_delay: 'const(600)',
+    });
     // Within the slack (600 ms + 50 ms of silence against a 1000 ms timeout): none.
     expect(runJson([...args.slice(0, 3), '1000', ...args.slice(4)]).unnecessary_failovers).toBe(0);
   }, 30_000);
@@ -118,16 +122,16 @@ describe('replilab failover', () => {
   });
 
   it('refuses bad input with one line naming the flag, exit 2', () => {
-    expectRefused(runCli(['failover', '--election-timeout', '300-150']), '--election-timeout', []);
-    expectRefused(runCli(['failover', '--election-timeout', 'soon']), '--election-timeout', []);
+    expectRefused(runCli(['failover', '--election-timeout-ms', '300-150']), '--election-timeout-ms', []);
+    expectRefused(runCli(['failover', '--election-timeout-ms', 'soon']), '--election-timeout-ms', []);
     expectRefused(
-      runCli(['failover', '--election', 'coordinator', '--heartbeat', '500', '--timeout', '500']),
-      '--heartbeat',
+      runCli(['failover', '--election', 'coordinator', '--heartbeat-ms', '500', '--timeout-ms', '500']),
+      '--heartbeat-ms',
       [],
     );
-    expectRefused(runCli(['failover', '--heartbeat', '200']), '--heartbeat', []); // >= the minimum election timeout (150)
+    expectRefused(runCli(['failover', '--heartbeat-ms', '200']), '--heartbeat-ms', []); // >= the minimum election timeout (150)
     expectRefused(runCli(['failover', '--nodes', '3', '--stale-followers', '5']), '--stale-followers', []);
-    expectRefused(runCli(['failover', '--write-rate=-0.5']), '--write-rate', []);
+    expectRefused(runCli(['failover', '--write-rate=-500']), '--write-rate', []);
     expectRefused(runCli(['failover', '--election', 'paxos']), '--election', []);
     expectRefused(runCli(['failover', '--detector', 'phi']), '--detector', []);
     expectRefused(runCli(['failover', '--latency', 'exp(-1)']), '--latency', []);

@@ -116,3 +116,52 @@ export function sweepProgressReporter(
     },
   };
 }
+
+/**
+ * Progress of one model run on stderr, from the fraction done: a cli-progress bar with ETA on a
+ * terminal; otherwise a plain line at most every `intervalMs` (none for a run shorter than
+ * that), so logs and pipes stay readable. `quiet` silences it.
+ */
+export function runProgressReporter(
+  label: string,
+  options: { quiet?: boolean; intervalMs?: number } = {},
+): { update(fraction: number): void; stop(): void } {
+  if (options.quiet) return { update() {}, stop() {} };
+  const started = Date.now();
+  const eta = (fraction: number) =>
+    fraction > 0 ? formatSeconds(((Date.now() - started) / 1000) * ((1 - fraction) / fraction)) : '?';
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {percentage}% | eta {etaText}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let running = false;
+    return {
+      update(fraction) {
+        const value = Math.round(1000 * Math.min(1, Math.max(0, fraction)));
+        if (!running) {
+          bar.start(1000, value, { etaText: eta(fraction) });
+          running = true;
+        } else bar.update(value, { etaText: eta(fraction) });
+      },
+      stop() {
+        if (running) bar.stop();
+      },
+    };
+  }
+  const intervalMs = options.intervalMs ?? 5000;
+  let last = started;
+  return {
+    update(fraction) {
+      const now = Date.now();
+      if (now - last < intervalMs) return;
+      last = now;
+      process.stderr.write(`${label}: ${(100 * fraction).toFixed(1)}% done, eta ${eta(fraction)}\n`);
+    },
+    stop() {},
+  };
+}

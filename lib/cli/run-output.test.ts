@@ -81,11 +81,11 @@ describe('--out on the model commands', () => {
     const out = join(dir, 'c.csv');
     const run = runCli([
       'conflicts',
-      '--duration',
+      '--duration-ms',
       '500',
       '--clock-skew',
       'uniform(0,50)',
-      '--non-fifo',
+      '--no-fifo-links',
       '--out',
       out,
       '--json',
@@ -129,7 +129,7 @@ describe('replilab sweep of a family experiment (failover)', () => {
     const file = join(dir, 'failover.yaml');
     writeFileSync(
       file,
-      'experiment: failover\nseed: 1\ntrials: 30\ngrid: { timeout: [300, 1000], election: [raft, coordinator] }\nfixed: { fault: pause }\n',
+      'experiment: failover\nseed: 1\ntrials: 30\ngrid: { timeout_ms: [300, 1000], election: [raft, coordinator] }\nfixed: { fault: pause }\n',
     );
     const texts = [1, 2].map((threads) => {
       const out = join(dir, `t${threads}.csv`);
@@ -154,7 +154,7 @@ describe('replilab sweep of a family experiment (failover)', () => {
       'leaderless:',
       'lag:',
       'conflicts:',
-      'election-timeout',
+      'election_timeout_ms',
       'anti-entropy-interval',
     ])
       expect(help).toContain(name);
@@ -163,10 +163,10 @@ describe('replilab sweep of a family experiment (failover)', () => {
   it('a bad grid value is refused naming the field and the cell (exit 2, one line, no files)', () => {
     const dir = tempDir();
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'experiment: failover\nseed: 1\ntrials: 30\ngrid: { timeout: [300, -1] }\n');
+    writeFileSync(file, 'experiment: failover\nseed: 1\ntrials: 30\ngrid: { timeout_ms: [300, -1] }\n');
     const out = join(dir, 'bad.csv');
     const run = runCli(['sweep', file, '--out', out]);
-    expectRefused(run, 'grid.timeout (cell 1: timeout=-1)', [
+    expectRefused(run, 'grid.timeout_ms (cell 1: timeout_ms=-1)', [
       out,
       join(dir, 'bad.manifest.json'),
       join(dir, 'bad.csv.partial.jsonl'),

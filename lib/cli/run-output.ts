@@ -2,17 +2,9 @@ import { ParameterError } from '../errors.js';
 import type { CsvValue } from '../sweep/csv-output.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 
-/**
- * Refuses an `--out` that is not a CSV file name, before any work (the lab's rule: bad input is
- * refused before anything runs, and no partial output is left).
- *
- * @example
- * checkOutPath('data/run.csv'); // fine; checkOutPath('run.txt') throws naming --out
- */
-export function checkOutPath(out: string | undefined): void {
-  if (out !== undefined && !/\.csv$/i.test(out))
-    throw new ParameterError('--out', JSON.stringify(out), 'a file name ending in .csv');
-}
+import { checkOutPath } from './check-out-path.js';
+
+export { checkOutPath };
 
 /** One model run of a command, as `--out` writes it. */
 export interface RunOutput {
@@ -81,7 +73,7 @@ export interface ModelCommand<C, R> {
  * JSON object (`--json`) or the human summary.
  *
  * @example
- * .action((flags) => runModelCommand(flags, { experiment: 'lag', resolve: () => lagRunFromFlags(flags), run: runLag, ... }))
+ * .action((flags) => runModelCommand(flags, { experiment: 'leaderless', resolve: () => leaderlessRunFromFlags(flags), run: runLeaderless, ... }))
  */
 export async function runModelCommand<C, R>(
   flags: { out?: unknown; json?: unknown },

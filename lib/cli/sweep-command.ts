@@ -4,17 +4,26 @@ import { sweepExperiment, sweepExperimentNames } from '../sweep/experiments.js';
 import { defaultThreads } from '../sweep/pool.js';
 import { runSweep, type SweepFailure } from '../sweep/run-sweep.js';
 import { describeValues, loadSweepSpec } from '../sweep/spec.js';
+import {
+  backendCaOption,
+  backendCertOption,
+  backendFromFlags,
+  backendKeyOption,
+  backendPasswordFileOption,
+  backendUrlOption,
+  type BackendFlags,
+} from './backend-flags.js';
 import { parseWholeNumber } from './parse-values.js';
 import { sweepProgressReporter } from './progress.js';
 
-interface SweepFlags {
+interface SweepFlags extends BackendFlags {
+  schema?: boolean;
   out?: string;
   threads?: string;
   resume?: boolean;
   ciWidth?: string;
   maxTrials?: string;
   cell?: string;
-  backend?: string;
   queue?: string;
   jobsInFlight?: string;
 }
@@ -68,9 +77,12 @@ Examples:
   $ replilab sweep experiments/sweeps/failover-timeouts.yaml --out data/failover-timeouts.csv
   $ replilab sweep experiments/sweeps/lag-routing.yaml --out data/lag-routing.csv --ci-width 0.01 --max-trials 40
 
-Across machines (BullMQ on one Redis; start any number of workers, anywhere, any time):
-  $ replilab worker --backend redis://10.0.0.5:6379 --threads 8            # on each machine
-  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/quorums.csv --backend redis://10.0.0.5:6379
+Across machines (BullMQ on one Redis; start any number of workers, anywhere, any time), with the
+password out of the command line (REPLILAB_REDIS_URL stands for --backend) and TLS (rediss://):
+  $ export REPLILAB_REDIS_URL="$(cat ~/.replilab-redis-url)"    # rediss://:PASSWORD@10.0.0.5:6380
+  $ replilab worker --backend-ca ca.pem --threads 8                          # on each machine
+  $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/quorums.csv --backend-ca ca.pem
+  $ replilab sweep FILE --out X.csv --backend rediss://10.0.0.5:6380 --backend-password-file ~/.redis-pw
 The CSV is byte-identical to a local run. A worker killed mid-job leaves its job to another after
 its lock expires (replilab worker --stall-ms); a coordinator stopped and rerun with --resume
 reuses the jobs already done or in progress.`;
@@ -100,7 +112,8 @@ export function sweepCommand(): Command {
     .description(
       'run an experiment over a grid of parameters from a YAML or JSON sweep file, on worker threads, into one CSV',
     )
-    .argument('<file>', 'the sweep file (.yaml, .yml or .json)')
+    .argument('[file]', 'the sweep file (.yaml, .yml or .json)')
+    .option('--schema', 'print the JSON Schema of sweep files (for editors) and exit')
     .option('--out <file.csv>', 'the CSV to write (with FILE.manifest.json); required unless --cell')
     .option(
       '--threads <count>',
@@ -116,17 +129,29 @@ export function sweepCommand(): Command {
       '--cell <index>',
       'run only this cell, in order to replay a failure (prints its CSV unless --out)',
     )
-    .option(
-      '--backend <url>',
-      'run the batches on the workers of a Redis queue (redis://HOST:PORT) instead of local threads',
+    .addOption(
+      backendUrlOption(
+        'run the batches on the workers of a Redis queue (redis://HOST:PORT, rediss:// for TLS) instead of local threads',
+      ),
     )
+    .addOption(backendPasswordFileOption())
+    .addOption(backendCaOption())
+    .addOption(backendCertOption())
+    .addOption(backendKeyOption())
     .option('--queue <name>', 'with --backend: the queue name (default replilab)')
     .option(
       '--jobs-in-flight <count>',
       'with --backend: jobs enqueued and not yet merged, at most (default 64)',
     )
     .addHelpText('after', HELP)
-    .action(async (file: string, flags: SweepFlags) => {
+    .action(async (file: string | undefined, flags: SweepFlags, command: Command) => {
+      if (flags.schema) {
+        const { sweepFileSchema } = await import('../sweep/sweep-schema.js');
+        process.stdout.write(`${JSON.stringify(sweepFileSchema(), null, 2)}\n`);
+        return;
+      }
+      if (file === undefined)
+        throw new ParameterError('file', '(missing)', 'a sweep file (.yaml, .yml or .json), or --schema');
       const threads =
         flags.threads === undefined
           ? defaultThreads()
@@ -146,6 +171,7 @@ export function sweepCommand(): Command {
           'use it with --backend redis://HOST:PORT',
         );
       }
+      const backend = backendFromFlags(flags, command);
       if (flags.out === undefined && cell === undefined)
         throw new ParameterError('--out', '(missing)', 'FILE.csv (or --cell K to replay one cell to stdout)');
       const sweep = loadSweepSpec(file);
@@ -166,7 +192,7 @@ export function sweepCommand(): Command {
         ciWidth,
         maxTrials,
         cell,
-        backend: flags.backend,
+        backend,
         queue: flags.queue,
         jobsInFlight,
         cliNames: true,

@@ -1,11 +1,20 @@
 import { Command } from 'commander';
 import { ParameterError } from '../errors.js';
 import { defaultThreads } from '../sweep/pool.js';
-import { DEFAULT_STALL_MS, parseBackendUrl, parseQueueName, runRedisWorker } from '../sweep/redis-backend.js';
+import { DEFAULT_STALL_MS, parseQueueName, runRedisWorker } from '../sweep/redis-backend.js';
+import {
+  BACKEND_URL_ENV,
+  backendCaOption,
+  backendCertOption,
+  backendFromFlags,
+  backendKeyOption,
+  backendPasswordFileOption,
+  backendUrlOption,
+  type BackendFlags,
+} from './backend-flags.js';
 import { parseWholeNumber } from './parse-values.js';
 
-interface WorkerFlags {
-  backend?: string;
+interface WorkerFlags extends BackendFlags {
   threads?: string;
   queue?: string;
   stallMs?: string;
@@ -16,11 +25,17 @@ const HELP = `
 A worker takes batch jobs from the queue of a distributed sweep and runs them on this machine's
 worker threads, until Ctrl-C (it finishes the jobs in hand) or kill. Start one per machine, before
 or after the coordinator (replilab sweep FILE --out X.csv --backend URL). Every machine must run
-the same replilab version: a job from another version fails with a message saying so.
+the same replilab version. Every job is checked before it runs: a malformed or oversized job, or
+one from another version, fails with a message saying why (the coordinator reports it) and the
+worker goes on.
+
+Keep the password out of the command line, where ps shows it: put the URL in ${BACKEND_URL_ENV}
+or the password in a file (--backend-password-file). Across machines use TLS (rediss://).
 
 Examples:
-  $ replilab worker --backend redis://127.0.0.1:6379
-  $ replilab worker --backend redis://10.0.0.5:6379 --threads 8 --stall-ms 10000`;
+  $ ${BACKEND_URL_ENV}=rediss://:PASSWORD@10.0.0.5:6380 replilab worker --backend-ca ca.pem --threads 8
+  $ replilab worker --backend rediss://10.0.0.5:6380 --backend-password-file ~/.replilab-redis --backend-ca ca.pem
+  $ replilab worker --backend redis://127.0.0.1:6379 --stall-ms 10000`;
 
 /** `replilab worker`: serves a distributed sweep's jobs. */
 export function workerCommand(): Command {
@@ -28,7 +43,15 @@ export function workerCommand(): Command {
     .description(
       "serve the batch jobs of distributed sweeps (replilab sweep --backend) from a Redis queue on this machine's threads",
     )
-    .option('--backend <url>', 'the Redis the coordinator uses (redis://HOST:PORT); required')
+    .addOption(
+      backendUrlOption(
+        `the Redis the coordinator uses (redis://HOST:PORT, rediss:// for TLS); required, here or in ${BACKEND_URL_ENV}`,
+      ),
+    )
+    .addOption(backendPasswordFileOption())
+    .addOption(backendCaOption())
+    .addOption(backendCertOption())
+    .addOption(backendKeyOption())
     .option(
       '--threads <count>',
       'jobs run at once, each on its own worker thread (default: the number of cores)',
@@ -40,10 +63,14 @@ export function workerCommand(): Command {
     )
     .option('--quiet', 'no line per finished job')
     .addHelpText('after', HELP)
-    .action(async (flags: WorkerFlags) => {
-      if (flags.backend === undefined)
-        throw new ParameterError('--backend', '(missing)', 'a Redis URL, e.g. redis://127.0.0.1:6379');
-      const url = parseBackendUrl(flags.backend, '--backend');
+    .action(async (flags: WorkerFlags, command: Command) => {
+      const backend = backendFromFlags(flags, command);
+      if (backend === undefined)
+        throw new ParameterError(
+          '--backend',
+          '(missing)',
+          `a Redis URL, e.g. redis://127.0.0.1:6379 (or the URL in ${BACKEND_URL_ENV})`,
+        );
       const threads =
         flags.threads === undefined
           ? defaultThreads()
@@ -57,12 +84,13 @@ export function workerCommand(): Command {
       let worker;
       try {
         worker = await runRedisWorker({
-          url,
+          ...backend,
           queue,
           threads,
           stallMs,
           log,
           onJobDone: flags.quiet ? undefined : (id) => log(`done ${id}`),
+          onJobRefused: (id, reason) => log(`refused ${id}: ${reason}`),
         });
       } catch (error) {
         process.stderr.write(`replilab worker: ${(error as Error).message}\n`);
@@ -70,7 +98,7 @@ export function workerCommand(): Command {
         return;
       }
       log(
-        `serving queue ${queue ?? 'replilab'} at ${url} with ${threads} thread${threads === 1 ? '' : 's'} (Ctrl-C to stop)`,
+        `serving queue ${queue ?? 'replilab'} at ${worker.address} with ${threads} thread${threads === 1 ? '' : 's'} (Ctrl-C to stop)`,
       );
       const running = worker;
       await new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
-// Test support for the sweep experiments that wrap a model's CLI command (failover, lag,
-// leaderless, conflicts). Worker threads run dist/lib/sweep/worker.js: npm test builds first.
+// Test support for the sweep experiments (those derived from a parameter schema, and leaderless,
+// which still wraps its CLI command). Worker threads run dist/lib/sweep/worker.js: npm test builds first.
 import { expect } from 'vitest';
 import { ParameterError } from '../errors.js';
 import { deriveStream } from '../random/index.js';

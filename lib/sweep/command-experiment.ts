@@ -92,7 +92,7 @@ function booleanValue(field: string, value: SweepValue): boolean {
  * the pooled result, so a sweep and `--out` write the same columns.
  *
  * @example
- * export const lagExperiment = commandExperiment({ name: 'lag', command: lagCommand, fromFlags: lagRunFromFlags, model: 'lag', batchTrials: 1, ... });
+ * export const leaderlessExperiment = commandExperiment({ name: 'leaderless', command: leaderlessCommand, fromFlags: leaderlessRunFromFlags, model: 'leaderless', batchTrials: 1, ... });
  */
 export function commandExperiment<C, R extends object>(
   spec: CommandExperimentSpec<C, R>,

@@ -57,6 +57,8 @@ export interface SweepExperiment<O = any, S = any> {
   trialsUnit: string;
   /** Its parameters, in the order they appear in outputs and fingerprints. */
   parameters: readonly ExperimentParameter[];
+  /** Work to do once before `columns` is read (a quick template run, loading the model). */
+  prepare?(): Promise<void>;
   /** The CSV columns of its rows (the sweep adds `cell` and `replicate` in front). */
   columns: readonly string[];
   /**

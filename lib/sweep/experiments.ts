@@ -1,11 +1,12 @@
 import { ParameterError } from '../errors.js';
-import { failoverExperiment } from '../strategies/leader-follower/failover-experiment.js';
-import { lagExperiment } from '../strategies/leader-follower/lag-experiment.js';
+import { conflicts } from '../experiments/conflicts.js';
+import { failover } from '../experiments/failover.js';
+import { lag } from '../experiments/lag.js';
 import { leaderlessExperiment } from '../strategies/leaderless/leaderless-experiment.js';
-import { conflictsExperiment } from '../strategies/multi-leader/conflicts-experiment.js';
 import { stalenessExperiment } from '../strategies/leaderless/staleness-experiment.js';
 import type { SweepExperiment } from './experiment.js';
 import { selftestExperiment } from './selftest.js';
+import { sweepExperimentOf } from './schema-experiment.js';
 
 /**
  * The experiments a sweep can run, by name. To add one: implement {@link SweepExperiment} and add
@@ -13,10 +14,10 @@ import { selftestExperiment } from './selftest.js';
  */
 const experiments: Record<string, SweepExperiment> = {
   staleness: stalenessExperiment,
-  failover: failoverExperiment,
+  failover: sweepExperimentOf(failover),
   leaderless: leaderlessExperiment,
-  lag: lagExperiment,
-  conflicts: conflictsExperiment,
+  lag: sweepExperimentOf(lag),
+  conflicts: sweepExperimentOf(conflicts),
   selftest: selftestExperiment,
 };
 

@@ -71,3 +71,8 @@ export async function runTaskLoading(task: BatchTask): Promise<unknown> {
   await loadBatchModel(task.model);
   return runTask(task);
 }
+
+/** The names of the registered models (what a batch task's `model` may be). */
+export function batchModelNames(): string[] {
+  return Object.keys(loaders);
+}

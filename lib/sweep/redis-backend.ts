@@ -12,16 +12,25 @@
  * another worker. Summaries cross Redis as v8-serialized bytes (base64), which keep typed arrays
  * and Maps exactly as structured clone does between threads.
  *
+ * The backend's credentials stay in the connection options (see redis-connection.ts): logs and
+ * errors name it by its address. A worker checks every job it takes (batch-job.ts) and refuses,
+ * without running it, one that is malformed, oversized or for another version; the refusal is
+ * the job's failure, so the coordinator reports it as the cell's.
+ *
  * Reference: BullMQ documentation, "Stalled Jobs" and "Job Ids" (https://docs.bullmq.io).
  */
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { ParameterError } from '../errors.js';
+import { checkBatchJob, type BatchJobData } from './batch-job.js';
 import type { BatchTask } from './batch-task.js';
 import { packageVersion } from './manifest.js';
 import { BatchPool, type BatchRunner } from './pool.js';
+import { resolveBackend, type RedisBackend, type ResolvedBackend } from './redis-connection.js';
+
+export { parseBackendUrl } from './redis-connection.js';
 
 /** The queue name both sides use unless told otherwise. */
 export const DEFAULT_QUEUE = 'replilab';
@@ -34,42 +43,6 @@ export const DEFAULT_STALL_MS = 30_000;
 
 /** Finished jobs nobody collected (a coordinator that died, batches adaptive precision discarded) expire after this, s. */
 const KEEP_FINISHED_S = 24 * 3600;
-
-/** A job's payload: the task, and the package version that must run it. */
-interface BatchJobData {
-  version: string;
-  task: BatchTask;
-}
-
-/**
- * Checks a backend URL: `redis://HOST:PORT` (optionally `/DB`, user and password). Returns it.
- *
- * @throws ParameterError naming `flag` for anything else
- * @example
- * parseBackendUrl('redis://127.0.0.1:6379', '--backend'); // 'redis://127.0.0.1:6379'
- */
-export function parseBackendUrl(text: string, flag = 'backend'): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ParameterError(flag, JSON.stringify(text), 'a Redis URL, e.g. redis://127.0.0.1:6379');
-  }
-  const port = url.port === '' ? 6379 : Number(url.port);
-  if (
-    url.protocol !== 'redis:' ||
-    url.hostname === '' ||
-    !(port >= 1 && port <= 65535) ||
-    !/^(\/\d*)?$/.test(url.pathname)
-  ) {
-    throw new ParameterError(
-      flag,
-      JSON.stringify(text),
-      'a Redis URL redis://HOST:PORT[/DB], e.g. redis://127.0.0.1:6379',
-    );
-  }
-  return text;
-}
 
 /**
  * A queue name: letters, digits, `.`, `_` and `-` (BullMQ keys are `bull:NAME:...`).
@@ -88,46 +61,85 @@ function reconnectDelayMs(attempt: number): number {
   return Math.min(100 * 2 ** Math.min(attempt - 1, 6), 5000);
 }
 
+/** The last connection error of each connection, for the message when it never becomes ready. */
+const lastErrors = new WeakMap<Redis, Error>();
+
 /**
  * An ioredis connection that retries forever with backoff (BullMQ needs `maxRetriesPerRequest:
  * null`) and reports an outage once when it starts and once when it ends.
  */
-function connect(url: string, log: (line: string) => void, role: string): Redis {
+function connect(backend: ResolvedBackend, log: (line: string) => void, role: string): Redis {
   let down = false;
-  const redis = new Redis(url, {
+  const redis = new Redis({
+    ...backend.connection,
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => {
       if (attempt === 1 || attempt % 20 === 0)
         log(
-          `redis (${role}): connection lost; retrying with backoff (attempt ${attempt}, next in ${reconnectDelayMs(attempt)} ms)`,
+          `redis (${role}) at ${backend.address}: connection lost${describeError(lastErrors.get(redis))}; retrying with backoff (attempt ${attempt}, next in ${reconnectDelayMs(attempt)} ms)`,
         );
       down = true;
       return reconnectDelayMs(attempt);
     },
-  });
-  redis.on('error', () => {}); // reported through retryStrategy, not as unhandled errors
+  } satisfies RedisOptions);
+  // Reported through retryStrategy and ready(), not as unhandled errors. Only the message is
+  // ever shown: ioredis attaches the failed command, whose arguments can hold the password.
+  redis.on('error', (error: Error) => lastErrors.set(redis, error));
   redis.on('ready', () => {
-    if (down) log(`redis (${role}): reconnected`);
+    if (down) log(`redis (${role}) at ${backend.address}: reconnected`);
     down = false;
   });
   return redis;
 }
 
-/** Waits until `redis` is ready, or throws a clear error after `timeoutMs`. */
-async function ready(redis: Redis, url: string, timeoutMs: number): Promise<void> {
+function describeError(error: Error | undefined): string {
+  return error ? ` (${error.message.split('\n')[0]})` : '';
+}
+
+/**
+ * Errors that retrying cannot mend: a refused password, or a certificate that does not verify.
+ * At the start they fail the run at once instead of after the whole connect timeout.
+ */
+function isRefusal(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return (
+    /^(NOAUTH|WRONGPASS|NOPERM)\b/.test(error.message) ||
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code)
+  );
+}
+
+/**
+ * Waits until `redis` is ready, or throws a clear error naming the backend by its address: at
+ * once when Redis refuses the credentials or the certificate, else after `timeoutMs`.
+ */
+async function ready(redis: Redis, address: string, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      redis.off('ready', onReady);
-      reject(
-        new Error(`cannot reach Redis at ${url} within ${timeoutMs / 1000} s (is redis-server running?)`),
-      );
-    }, timeoutMs);
-    const onReady = () => {
+    const finish = (error?: Error) => {
       clearTimeout(timer);
-      resolve();
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(
+            `cannot reach Redis at ${address} within ${timeoutMs / 1000} s${describeError(lastErrors.get(redis))} (is redis-server running?)`,
+          ),
+        ),
+      timeoutMs,
+    );
+    const onReady = () => finish();
+    const onError = (error: Error) => {
+      if (isRefusal(error))
+        finish(
+          new Error(`cannot reach Redis at ${address}: it refused the connection${describeError(error)}`),
+        );
     };
     redis.once('ready', onReady);
+    redis.on('error', onError);
   });
 }
 
@@ -155,10 +167,8 @@ export function sweepKey(fingerprint: unknown): string {
     .slice(0, 16);
 }
 
-/** How a coordinator reaches the workers. */
-export interface RedisBatchPoolOptions {
-  /** `redis://HOST:PORT`. */
-  url: string;
+/** How a coordinator reaches the workers: the backend (URL, password, TLS) and the queue. */
+export interface RedisBatchPoolOptions extends RedisBackend {
   /** The sweep's key ({@link sweepKey}): names its jobs. */
   key: string;
   /** Queue name (default {@link DEFAULT_QUEUE}). */
@@ -231,10 +241,11 @@ export class RedisBatchPool implements BatchRunner {
 export async function openRedisBatchPool(options: RedisBatchPoolOptions): Promise<RedisBatchPool> {
   const log = options.log ?? (() => {});
   const queueName = options.queue ?? DEFAULT_QUEUE;
-  const queueConnection = connect(options.url, log, 'coordinator');
-  const eventsConnection = connect(options.url, log, 'coordinator events');
+  const backend = resolveBackend(options);
+  const queueConnection = connect(backend, log, 'coordinator');
+  const eventsConnection = connect(backend, log, 'coordinator events');
   try {
-    await ready(queueConnection, options.url, options.connectTimeoutMs ?? 10_000);
+    await ready(queueConnection, backend.address, options.connectTimeoutMs ?? 10_000);
     const queue = new Queue(queueName, { connection: queueConnection });
     const events = new QueueEvents(queueName, { connection: eventsConnection });
     // Every job in flight waits on these emitters.
@@ -250,9 +261,8 @@ export async function openRedisBatchPool(options: RedisBatchPoolOptions): Promis
   }
 }
 
-/** How a worker serves a queue. */
-export interface RedisWorkerOptions {
-  url: string;
+/** How a worker serves a queue: the backend (URL, password, TLS), the queue and its threads. */
+export interface RedisWorkerOptions extends RedisBackend {
   queue?: string;
   /** Worker threads: jobs run at once on this machine. */
   threads: number;
@@ -263,20 +273,25 @@ export interface RedisWorkerOptions {
   log?: (line: string) => void;
   /** Called after each job this worker finished (for progress lines). */
   onJobDone?: (jobId: string) => void;
+  /** Called for each job this worker refused without running it (malformed, oversized, another version). */
+  onJobRefused?: (jobId: string, reason: string) => void;
   connectTimeoutMs?: number;
 }
 
 /** A running worker: `close()` finishes the jobs in hand and disconnects. */
 export interface RedisWorker {
+  /** The backend's address, without user or password (for log lines). */
+  readonly address: string;
   close(): Promise<void>;
   /** Jobs finished by this worker so far. */
   jobsDone(): number;
 }
 
 /**
- * Serves batch jobs from a queue on this machine's worker threads until closed. A job whose
- * package version differs from this worker's fails with a message saying so (the results would
- * not be the same code's).
+ * Serves batch jobs from a queue on this machine's worker threads until closed. Every job is
+ * checked first ({@link checkBatchJob}): one that is malformed, oversized or for another package
+ * version (its results would not be the same code's) fails with a message saying why, is not
+ * retried, and never reaches a thread.
  *
  * @example
  * const worker = await runRedisWorker({ url: 'redis://127.0.0.1:6379', threads: 2 });
@@ -284,8 +299,9 @@ export interface RedisWorker {
  */
 export async function runRedisWorker(options: RedisWorkerOptions): Promise<RedisWorker> {
   const log = options.log ?? (() => {});
-  const connection = connect(options.url, log, 'worker');
-  await ready(connection, options.url, options.connectTimeoutMs ?? 10_000).catch((error) => {
+  const backend = resolveBackend(options);
+  const connection = connect(backend, log, 'worker');
+  await ready(connection, backend.address, options.connectTimeoutMs ?? 10_000).catch((error) => {
     connection.disconnect();
     throw error;
   });
@@ -297,15 +313,23 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   const version = packageVersion();
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   let done = 0;
-  const worker = new Worker<BatchJobData, string>(
+  const worker = new Worker<unknown, string>(
     options.queue ?? DEFAULT_QUEUE,
     async (job) => {
-      if (job.data.version !== version) {
-        throw new Error(
-          `job ${job.id} is for replilab ${job.data.version}; this worker runs ${version}: run the same version everywhere`,
-        );
+      const check =
+        job.name === 'batch'
+          ? checkBatchJob(job.data, version)
+          : ({
+              ok: false,
+              reason: `the job: named ${JSON.stringify(job.name.slice(0, 64))}, not "batch"`,
+            } as const);
+      if (!check.ok) {
+        const id = printable(job.id ?? '');
+        options.onJobRefused?.(id, check.reason);
+        // Unrecoverable: a refused job fails at once, whatever attempts it asked for.
+        throw new UnrecoverableError(`job ${id} refused by a worker: ${check.reason}`);
       }
-      return encodeSummary(await pool.run(job.data.task));
+      return encodeSummary(await pool.run(check.job.task));
     },
     {
       connection,
@@ -318,10 +342,11 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
   worker.on('error', () => {}); // connection errors are reported by the connection's retry strategy
   worker.on('completed', (job) => {
     done++;
-    options.onJobDone?.(job.id ?? '');
+    options.onJobDone?.(printable(job.id ?? ''));
   });
   await worker.waitUntilReady();
   return {
+    address: backend.address,
     async close() {
       await worker.close();
       await pool.close();
@@ -329,4 +354,9 @@ export async function runRedisWorker(options: RedisWorkerOptions): Promise<Redis
     },
     jobsDone: () => done,
   };
+}
+
+/** A job id or name as it may appear in a log line: as is when plain, else quoted and cut short. */
+function printable(text: string): string {
+  return /^[\w.:-]{1,128}$/.test(text) ? text : JSON.stringify(text.slice(0, 128));
 }

@@ -15,7 +15,8 @@ import {
 } from './journal.js';
 import { describeRun, manifestPathFor, writeManifest, type Manifest } from './manifest.js';
 import { BatchPool, defaultThreads, type BatchRunner } from './pool.js';
-import { openRedisBatchPool, parseBackendUrl, parseQueueName, sweepKey } from './redis-backend.js';
+import { DEFAULT_QUEUE, openRedisBatchPool, parseQueueName, sweepKey } from './redis-backend.js';
+import { resolveBackend, type BackendNames, type RedisBackend } from './redis-connection.js';
 import { runCellPlans, type CellRun } from './scheduler.js';
 import {
   describeValues,
@@ -85,7 +86,10 @@ export interface SweepManifest extends Manifest {
   complete: boolean;
   /** The sweep file, when the sweep came from one. */
   sweepFile: string | null;
-  /** The distributed backend the batches ran on (`threads` is then 0: they ran on the workers' threads), or null. */
+  /**
+   * The address of the distributed backend the batches ran on, without user or password
+   * (`threads` is then 0: they ran on the workers' threads), or null.
+   */
   backend: string | null;
   ciWidth: number | null;
   maxTrials: number | null;
@@ -147,11 +151,13 @@ export interface RunSweepOptions {
   /** Name the options as CLI flags in errors (`--ci-width` instead of `ciWidth`). */
   cliNames?: boolean;
   /**
-   * Run the batches on the workers of a BullMQ queue on Redis (`redis://HOST:PORT`) instead of
-   * this machine's threads: start workers with `replilab worker --backend URL` (or
-   * `runRedisWorker`) on any number of machines. The CSV is byte-identical to a local run.
+   * Run the batches on the workers of a BullMQ queue on Redis (`redis://HOST:PORT`, or
+   * `rediss://` for TLS) instead of this machine's threads: start workers with `replilab worker
+   * --backend URL` (or `runRedisWorker`) on any number of machines. The CSV is byte-identical to
+   * a local run. An object gives the password and TLS files apart from the URL; the manifest and
+   * the log show the backend's address only, never its credentials.
    */
-  backend?: string;
+  backend?: string | RedisBackend;
   /** With `backend`: the queue name (default `replilab`). */
   queue?: string;
   /** With `backend`: jobs enqueued and not yet merged, at most (default 64; more than the workers' threads in total). */
@@ -170,6 +176,15 @@ const CLI_NAMES: Record<string, string> = {
   backend: '--backend',
   queue: '--queue',
   jobsInFlight: '--jobs-in-flight',
+};
+
+/** The backend's parts as the CLI calls them (the URL may also come from REPLILAB_REDIS_URL). */
+const CLI_BACKEND_NAMES: BackendNames = {
+  url: '--backend',
+  password: '--backend-password-file',
+  ca: '--backend-ca',
+  cert: '--backend-cert',
+  key: '--backend-key',
 };
 
 function isResolved(sweep: SweepSpec | ResolvedSweep): sweep is ResolvedSweep {
@@ -293,8 +308,13 @@ export async function runSweep(
       'with a single cell',
       'resume a whole sweep, or replay one cell without it',
     );
-  const backend =
-    options.backend === undefined ? undefined : parseBackendUrl(options.backend, name('backend'));
+  // Checked here, before any work; the credentials stay in `backend`, the manifest gets the address.
+  const backendAddress =
+    options.backend === undefined
+      ? undefined
+      : resolveBackend(options.backend, options.cliNames ? CLI_BACKEND_NAMES : undefined).address;
+  const backend: RedisBackend | undefined =
+    typeof options.backend === 'string' ? { url: options.backend } : options.backend;
   if (options.queue !== undefined) parseQueueName(options.queue, name('queue'));
   if (
     options.jobsInFlight !== undefined &&
@@ -338,6 +358,7 @@ export async function runSweep(
     }
   }
 
+  await experiment.prepare?.();
   const columns = ['cell', 'replicate', ...experiment.columns];
   const runCells: SweepCell[] =
     options.cell !== undefined
@@ -372,7 +393,7 @@ export async function runSweep(
   const pool: BatchRunner =
     backend !== undefined
       ? await openRedisBatchPool({
-          url: backend,
+          ...backend,
           key: sweepKey(fingerprint),
           queue: options.queue,
           jobsInFlight: options.jobsInFlight,
@@ -380,6 +401,10 @@ export async function runSweep(
           connectTimeoutMs: options.connectTimeoutMs,
         })
       : new BatchPool({ threads, workerMemoryMb: options.workerMemoryMb });
+  if (backendAddress !== undefined)
+    options.log?.(
+      `batches go to the workers of queue ${options.queue ?? DEFAULT_QUEUE} at ${backendAddress}`,
+    );
 
   const journal =
     journaling && paths
@@ -536,7 +561,7 @@ export async function runSweep(
     Object.assign(manifest, {
       complete: failures.length === 0,
       sweepFile: resolved.source ?? null,
-      backend: backend ?? null,
+      backend: backendAddress ?? null,
       ciWidth: ciWidth ?? null,
       maxTrials: ciWidth !== undefined ? cap : null,
       cellsComputed: runCells.length - failures.length,

@@ -292,8 +292,12 @@ export function validateSweepSpec(input: unknown, source?: string): ResolvedSwee
       // Name the cell only when a value is refused: describing every cell up front costs more
       // than resolving it.
       if (!(error instanceof ParameterError)) throw error;
+      // The values the file set for this cell (defaults left out).
+      const given = Object.fromEntries(
+        Object.entries(values).filter(([name]) => !origin[name].endsWith('(default)')),
+      );
       throw new ParameterError(
-        `${error.parameter} (cell ${index}: ${describeValues(values)})`,
+        `${error.parameter} (cell ${index}: ${describeValues(given)})`,
         error.given,
         error.allowed,
       );

@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { lagCsvRow, lagRunFromFlags } from '../../cli/lag-command.js';
-import { LogHistogram } from '../../stats/index.js';
+import { LogHistogram } from '../stats/index.js';
+import { LAG_DEFAULTS } from '../strategies/leader-follower/lag-config.js';
+import { runLag, runLagWithHistory } from '../strategies/leader-follower/run-lag.js';
 import {
   batchSeed,
   expectRefusedNaming,
   expectRowsAgree,
   expectSameAtAnyThreads,
-} from '../../sweep/command-experiment.testkit.js';
-import { runSweep } from '../../sweep/run-sweep.js';
-import { runLag, runLagWithHistory } from './run-lag.js';
+} from '../sweep/command-experiment.testkit.js';
+import { runSweep } from '../sweep/run-sweep.js';
+import { lag } from './lag.js';
+
+describe('lag parameters', () => {
+  it("the defaults give the model's defaults (the rate converted from per second to per ms)", () => {
+    expect({ ...lag.config(lag.defaults()), followerCrash: null }).toEqual(LAG_DEFAULTS);
+    expect(lag.defaults().rate).toBe(100);
+    expect(lag.config(lag.resolve({ rate: 20 })).ratePerMs).toBe(0.02);
+  });
+});
 
 describe('sweep experiment lag', () => {
   it('the CSV is byte-identical at 1, 2 and 8 threads (two runs per cell), with the columns of replilab lag --out', async () => {
@@ -22,7 +31,7 @@ describe('sweep experiment lag', () => {
     expect(result.columns).toEqual([
       'cell',
       'replicate',
-      ...lagCsvRow(runLag({ ops: 20 }, 1), 1, {}).columns,
+      ...lag.row(runLag({ ops: 20 }, 1), 1, lag.defaults(), 1).columns,
     ]);
     expect(result.cells.map((c) => [c.rows![0].routing, c.rows![0].trials])).toEqual([
       ['random', 2],
@@ -40,10 +49,10 @@ describe('sweep experiment lag', () => {
       },
       { threads: 1 },
     );
-    const config = lagRunFromFlags({ routing: 'random', ops: '500' }).config;
-    const direct = runLag(config, batchSeed(8, 1, 0));
+    const values = lag.resolve({ routing: 'random', ops: 500 });
+    const direct = runLag(lag.config(values), batchSeed(8, 1, 0));
     expect(direct.intervals.ryw_violations.count).toBeGreaterThan(0);
-    expectRowsAgree(result.cells[1].rows![0], lagCsvRow(direct, 8, config).row);
+    expectRowsAgree(result.cells[1].rows![0], lag.row(direct, 8, values, 1).row);
   }, 30_000);
 
   it('runs pool: anomaly counts summed with intervals from them, read-latency quantiles from every read, replication-lag quantiles from every apply of every run', async () => {
@@ -52,12 +61,12 @@ describe('sweep experiment lag', () => {
         experiment: 'lag',
         seed: 3,
         trials: 3,
-        fixed: { routing: 'random', ops: 400, 'client-latency': 'exp(1)' },
+        fixed: { routing: 'random', ops: 400, client_latency: 'exp(1)' },
       },
       { threads: 1 },
     );
     const row = result.cells[0].rows![0] as Record<string, number | null>;
-    const config = lagRunFromFlags({ routing: 'random', ops: '400', clientLatency: 'exp(1)' }).config;
+    const config = lag.config(lag.resolve({ routing: 'random', ops: 400, clientLatency: 'exp(1)' }));
     const runs = [0, 1, 2].map((b) => runLagWithHistory(config, batchSeed(3, 0, b)));
     const ryw = runs.reduce(
       (t, r) => ({
@@ -73,14 +82,14 @@ describe('sweep experiment lag', () => {
     expect(row.read_latency_ms_p99).toBe(reads.quantile(0.99));
     expect(row.read_latency_ms_samples).toBe(reads.total);
     expect(row.lag_ms_max).toBe(Math.max(...runs.map((r) => r.result.lag_ms.max!)));
-    const lag = LogHistogram.from(runs[0].histograms.lag_ms);
-    for (const run of runs.slice(1)) lag.merge(run.histograms.lag_ms);
-    expect(lag.total).toBe(runs.reduce((t, r) => t + r.result.lag_ms.samples, 0));
+    const merged = LogHistogram.from(runs[0].histograms.lag_ms);
+    for (const run of runs.slice(1)) merged.merge(run.histograms.lag_ms);
+    expect(merged.total).toBe(runs.reduce((t, r) => t + r.result.lag_ms.samples, 0));
     expect([row.lag_ms_p50, row.lag_ms_p90, row.lag_ms_p99, row.lag_ms_p999]).toEqual(
-      [0.5, 0.9, 0.99, 0.999].map((p) => lag.quantile(p)),
+      [0.5, 0.9, 0.99, 0.999].map((p) => merged.quantile(p)),
     );
-    expect(row.lag_ms_mean).toBe(lag.mean());
-    expect(row.lag_ms_samples).toBe(lag.total);
+    expect(row.lag_ms_mean).toBe(merged.mean());
+    expect(row.lag_ms_samples).toBe(merged.total);
     expect(new Set(runs.map((r) => r.result.lag_ms.p99)).size).toBe(3); // three distinct runs, not one counted thrice
   }, 30_000);
 
@@ -94,8 +103,13 @@ describe('sweep experiment lag', () => {
       'fixed.followers',
     );
     expectRefusedNaming(
-      { experiment: 'lag', seed: 1, trials: 2, cells: [{ 'write-ratio': 1.5 }] },
-      'cells[0].write-ratio',
+      { experiment: 'lag', seed: 1, trials: 2, cells: [{ write_ratio: 1.5 }] },
+      'cells[0].write_ratio',
+    );
+    expectRefusedNaming({ experiment: 'lag', seed: 1, trials: 2, fixed: { zipf: '0x1' } }, 'fixed.zipf');
+    expectRefusedNaming(
+      { experiment: 'lag', seed: 1, trials: 2, fixed: { rate_per_ms: 0.1 } },
+      'rate_per_ms',
     );
   });
 });

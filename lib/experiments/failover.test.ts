@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { failoverCsvRow, failoverRunFromFlags } from '../../cli/failover-command.js';
-import { LogHistogram } from '../../stats/index.js';
+import { LogHistogram } from '../stats/index.js';
+import { runFailover, runFailoverWithTrials } from '../strategies/leader-follower/run-failover.js';
 import {
   batchSeed,
   expectRefusedNaming,
   expectRowsAgree,
   expectSameAtAnyThreads,
-} from '../../sweep/command-experiment.testkit.js';
-import { runSweep } from '../../sweep/run-sweep.js';
-import { FAILOVER_BATCH_TRIALS } from './failover-experiment.js';
-import { runFailover, runFailoverWithTrials } from './run-failover.js';
+} from '../sweep/command-experiment.testkit.js';
+import { runSweep } from '../sweep/run-sweep.js';
+import { FAILOVER_BATCH_TRIALS, failover } from './failover.js';
 
-const FLAGS = { election: 'coordinator', timeout: '300', fault: 'pause', pause: 'uniform(0,600)' };
+const VALUES = failover.resolve({
+  election: 'coordinator',
+  timeoutMs: 300,
+  fault: 'pause',
+  pause: 'uniform(0,600)',
+});
 const SPEC = {
   experiment: 'failover',
   seed: 5,
-  fixed: { election: 'coordinator', timeout: 300, fault: 'pause', pause: 'uniform(0,600)' },
+  fixed: { election: 'coordinator', timeout_ms: 300, fault: 'pause', pause: 'uniform(0,600)' },
 };
 
 describe('sweep experiment failover', () => {
@@ -24,27 +28,27 @@ describe('sweep experiment failover', () => {
       experiment: 'failover',
       seed: 2,
       trials: FAILOVER_BATCH_TRIALS + 5,
-      grid: { timeout: [300, 1000] },
+      grid: { timeout_ms: [300, 1000] },
       fixed: { election: 'coordinator', fault: 'pause' },
     });
     expect(result.cells.map((c) => c.rows![0].trials)).toEqual([30, 30]);
-    const { columns } = failoverCsvRow(runFailover({ trials: 1 }, 1), 1, {});
+    const { columns } = failover.row(runFailover({ trials: 1 }, 1), 1, failover.defaults(), 1);
     expect(result.columns).toEqual(['cell', 'replicate', ...columns]);
     expect(result.cells.map((c) => c.rows![0].timeout_ms)).toEqual([300, 1000]);
   }, 60_000);
 
   it('a one-batch cell is runFailover with the seed drawn from deriveStream(seed, cell, 0)', async () => {
     const result = await runSweep({ ...SPEC, trials: FAILOVER_BATCH_TRIALS }, { threads: 1 });
-    const config = failoverRunFromFlags(FLAGS).config;
+    const config = failover.config(VALUES);
     const direct = runFailover({ ...config, trials: FAILOVER_BATCH_TRIALS }, batchSeed(5, 0, 0));
     expect(direct.unnecessary_failovers).toBeGreaterThan(0); // the comparison covers a non-trivial count
-    expectRowsAgree(result.cells[0].rows![0], failoverCsvRow(direct, 5, config).row);
+    expectRowsAgree(result.cells[0].rows![0], failover.row(direct, 5, VALUES, direct.trials).row);
   }, 30_000);
 
   it('batches pool: counts summed, intervals from pooled counts, recovery quantiles from every trial', async () => {
     const result = await runSweep({ ...SPEC, trials: 2 * FAILOVER_BATCH_TRIALS + 7 }, { threads: 1 });
     const row = result.cells[0].rows![0] as Record<string, number>;
-    const config = failoverRunFromFlags(FLAGS).config;
+    const config = failover.config(VALUES);
     const runs = [FAILOVER_BATCH_TRIALS, FAILOVER_BATCH_TRIALS, 7].map((trials, b) =>
       runFailoverWithTrials({ ...config, trials }, batchSeed(5, 0, b)),
     );
@@ -76,7 +80,7 @@ describe('sweep experiment failover', () => {
         experiment: 'failover',
         seed: 11,
         trials: 400,
-        grid: { timeout: [500, 800] },
+        grid: { timeout_ms: [500, 800] },
         fixed: { election: 'coordinator', fault: 'pause', pause: 'uniform(0,1000)' },
       },
       { threads: 2 },
@@ -92,8 +96,8 @@ describe('sweep experiment failover', () => {
 
   it('bad values are refused before any work, naming the sweep field', () => {
     expectRefusedNaming(
-      { experiment: 'failover', seed: 1, trials: 10, grid: { timeout: [500, -3] } },
-      'grid.timeout',
+      { experiment: 'failover', seed: 1, trials: 10, grid: { timeout_ms: [500, -3] } },
+      'grid.timeout_ms',
     );
     expectRefusedNaming(
       { experiment: 'failover', seed: 1, trials: 10, fixed: { fault: 'melt' } },

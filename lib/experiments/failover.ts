@@ -1,0 +1,253 @@
+/**
+ * Leader failover: a leader-follower cluster whose leader fails (crash, pause, partition or a
+ * latency spike), detected by a coordinator's failure detector or by Raft-style election
+ * timeouts, and replaced; many independent trials.
+ */
+import type { FailoverConfig } from '../strategies/leader-follower/failover-config.js';
+import { FAILOVER_DEFAULTS } from '../strategies/leader-follower/failover-config.js';
+import type { FailoverResult } from '../strategies/leader-follower/run-failover.js';
+import { latencySummary } from '../strategies/leader-follower/latency-summary.js';
+import { defineExperiment } from './define.js';
+import { msText, pctText } from './format.js';
+import { boolean, choice, distribution, integer, number, range, type ParamValues } from './param.js';
+
+const d = FAILOVER_DEFAULTS;
+
+/** Trials per sweep batch: about 0.1 to 0.2 s of work, so batches spread over threads and adaptive precision can stop often. */
+export const FAILOVER_BATCH_TRIALS = 25;
+
+const params = {
+  nodes: integer({
+    doc: 'nodes in the cluster, the leader (node 0) included',
+    default: d.nodes,
+    min: 2,
+    max: 64,
+  }),
+  election: choice(['raft', 'coordinator'], {
+    doc: "how a new leader is chosen: Raft-style election, or a coordinator's failure detector and promotion",
+    default: d.election,
+    valueName: 'mode',
+  }),
+  electionTimeoutMs: range({
+    doc: 'raft: election timeout range, ms (Ongaro and Ousterhout 2014, section 9.3)',
+    default: [...d.electionTimeoutMs],
+    unit: 'ms',
+  }),
+  heartbeatMs: number({ doc: 'leader heartbeat interval, ms', default: d.heartbeatMs, gt: 0, unit: 'ms' }),
+  detector: choice(['timeout', 'phi'], {
+    doc: "coordinator's failure detector: a fixed timeout or phi accrual",
+    default: d.detector,
+  }),
+  timeoutMs: number({
+    doc: "coordinator: the timeout detector's timeout, ms",
+    default: d.timeoutMs,
+    gt: 0,
+    unit: 'ms',
+  }),
+  phiThreshold: number({
+    doc: "coordinator: phi-accrual threshold (Cassandra's default 8)",
+    default: d.phiThreshold,
+    gt: 0,
+    valueName: 'phi',
+  }),
+  phiWindow: integer({
+    doc: 'coordinator: inter-arrival times the phi detector keeps',
+    default: d.phiWindow,
+    min: 1,
+    max: 100000,
+  }),
+  latency: distribution({ doc: 'one-way message delay on every link, ms', default: d.latency }),
+  replicationDelay: distribution({
+    doc: "delay from the leader's append to shipping the entry, ms (unshipped entries die with a crashed leader)",
+    default: d.replicationDelay,
+  }),
+  disk: distribution({ doc: 'fsync latency of log entries, votes and terms, ms', default: d.disk }),
+  staleFollowers: integer({
+    doc: 'followers whose logs lag (entries shipped --stale-lag-ms later); 0 to nodes - 1',
+    default: d.staleFollowers,
+    min: 0,
+    max: 63,
+  }),
+  staleLagMs: number({
+    doc: 'how much later a stale follower is shipped entries, ms',
+    default: d.staleLagMs,
+    min: 0,
+    unit: 'ms',
+  }),
+  fault: choice(['crash', 'pause', 'partition', 'spike'], { doc: "the leader's failure", default: d.fault }),
+  pause: distribution({ doc: 'pause durations with --fault pause, ms', default: d.pause }),
+  spikeDuration: distribution({
+    doc: 'latency spike durations with --fault spike, ms',
+    default: d.spikeDuration,
+  }),
+  spikeDelay: distribution({
+    doc: "extra delay of the leader's messages during a spike, one draw per spike, ms",
+    default: d.spikeDelay,
+  }),
+  faultDurationMs: number({
+    doc: 'crash downtime or partition length, ms',
+    default: d.faultDurationMs,
+    gt: 0,
+    unit: 'ms',
+  }),
+  asyncFollowers: integer({
+    doc: 'followers that acknowledge asynchronously (the others are sync); all: every follower',
+    default: d.asyncFollowers,
+    min: 0,
+    max: 63,
+    nullText: 'all',
+  }),
+  writeRate: number({
+    doc: 'client writes reaching the cluster, per second (Poisson)',
+    default: d.writeRate * 1000,
+    min: 0,
+    unit: 'per second',
+    valueName: 'per-s',
+  }),
+  fencing: boolean({ doc: 'fence the old leader when a new one takes over', default: d.fencing }),
+  trials: integer({ doc: 'independent failovers', default: d.trials, min: 1, max: 1_000_000, sweep: false }),
+  warmupHeartbeats: integer({
+    doc: "heartbeat intervals before the failure (the detector's history)",
+    default: d.warmupHeartbeats,
+    min: 1,
+    max: 100000,
+  }),
+  observeMs: number({
+    doc: 'how long a trial goes on after the fault ends, ms; auto: max(1000, 4 x the detection scale)',
+    default: d.observeMs,
+    gt: 0,
+    unit: 'ms',
+    nullText: 'auto',
+  }),
+};
+
+/** The quantiles a failover result gives of a merged histogram (runFailover's own summary of its trials). */
+function trialQuantiles(h: Parameters<typeof latencySummary>[0]) {
+  const { p999: _, ...quantiles } = latencySummary(h);
+  return quantiles;
+}
+
+function summary(r: FailoverResult, seed: number, c: ParamValues<typeof params>): string {
+  const iv = r.intervals;
+  const asyncCount = c.asyncFollowers ?? c.nodes - 1;
+  const how =
+    c.election === 'raft'
+      ? `raft, election timeout ${c.electionTimeoutMs[0]}-${c.electionTimeoutMs[1]} ms`
+      : `coordinator, ${c.detector === 'phi' ? `phi >= ${c.phiThreshold}` : `timeout ${c.timeoutMs} ms`}`;
+  return (
+    [
+      `failover: ${c.nodes} nodes (${asyncCount} async followers, ${c.staleFollowers} stale), ${how}, heartbeat ${c.heartbeatMs} ms, fault ${c.fault}${c.fencing ? ', fencing' : ''}; ${r.trials} trials, seed ${seed}`,
+      `recovery:              mean ${msText(r.recovery_ms.mean)}, p50 ${msText(r.recovery_ms.p50)}, p90 ${msText(r.recovery_ms.p90)}, p99 ${msText(r.recovery_ms.p99)}, max ${msText(r.recovery_ms.max)}`,
+      `detection:             mean ${msText(r.detection_ms.mean)}, p50 ${msText(r.detection_ms.p50)}, max ${msText(r.detection_ms.max)}`,
+      `election rounds:       mean ${r.election_rounds.mean.toFixed(2)}, max ${r.election_rounds.max}`,
+      `no leader in trial:    ${pctText(iv.no_leader_trials)}`,
+      `unnecessary failovers: ${r.unnecessary_failovers} (trials with one: ${pctText(iv.unnecessary_failover_trials)})`,
+      `split brain:           mean ${msText(r.split_brain_ms.mean)}, max ${msText(r.split_brain_ms.max)} (trials with one: ${pctText(iv.split_brain_trials)})`,
+      `acked writes lost:     ${r.acked_writes_lost} of ${r.acked_writes} acknowledged (trials losing writes: ${pctText(iv.trials_losing_writes)})`,
+      `discarded at rejoin:   ${r.discarded_writes}; autoincrement ids reused: ${r.reused_ids}`,
+    ].join('\n') + '\n'
+  );
+}
+
+/**
+ * `replilab failover`: in each trial the leader (node 0) fails at a uniformly random moment
+ * within its heartbeat interval, after `warmupHeartbeats` heartbeats. A sweep runs `trials`
+ * failovers per cell in batches of {@link FAILOVER_BATCH_TRIALS}: counts summed, proportions
+ * (Wilson 95%) from the pooled counts, recovery and detection quantiles from the merged
+ * histograms of every trial, means weighted by trials. Main proportion (for `ci_width`):
+ * `unnecessary_failover_trials`, what a failover timeout trades against recovery time.
+ */
+export const failover = defineExperiment({
+  name: 'failover',
+  description:
+    'simulate leader failures in a leader-follower cluster: detection, promotion or Raft-style election, split brain, lost writes',
+  trialsUnit: 'failover trials per cell',
+  params,
+  checks: [
+    (v) =>
+      v.election === 'raft' && v.detector === 'phi'
+        ? {
+            param: 'detector',
+            allowed:
+              'timeout with election raft (its randomized election timeout is the detector); phi needs election coordinator',
+          }
+        : undefined,
+    (v) =>
+      v.election === 'raft' && v.heartbeatMs >= v.electionTimeoutMs[0]
+        ? {
+            param: 'heartbeatMs',
+            allowed: `less than the minimum election timeout (${v.electionTimeoutMs[0]} ms)`,
+          }
+        : undefined,
+    (v) =>
+      v.election === 'coordinator' && v.detector === 'timeout' && v.heartbeatMs >= v.timeoutMs
+        ? { param: 'heartbeatMs', allowed: `less than the timeout (${v.timeoutMs} ms)` }
+        : undefined,
+    (v) =>
+      v.staleFollowers > v.nodes - 1
+        ? { param: 'staleFollowers', allowed: `a whole number from 0 to nodes - 1 (${v.nodes - 1})` }
+        : undefined,
+    (v) =>
+      v.asyncFollowers !== null && v.asyncFollowers > v.nodes - 1
+        ? { param: 'asyncFollowers', allowed: `a whole number from 0 to nodes - 1 (${v.nodes - 1}), or all` }
+        : undefined,
+  ],
+  config: (v): Partial<FailoverConfig> => ({
+    ...v,
+    electionTimeoutMs: [v.electionTimeoutMs[0], v.electionTimeoutMs[1]],
+    writeRate: v.writeRate / 1000,
+  }),
+  run: async (config, seed) => {
+    const { runFailover } = await import('../strategies/leader-follower/run-failover.js');
+    return runFailover(config, seed);
+  },
+  trials: (result) => result.trials,
+  summary,
+  examples: [
+    'failover --election raft --election-timeout-ms 150-300 --trials 500',
+    'failover --election raft --election-timeout-ms 150-155 --json          # split votes',
+    'failover --election coordinator --timeout-ms 1000 --fault pause --pause "uniform(0,3000)"',
+    'failover --election coordinator --detector phi --latency "mix(0.99:exp(1),0.01:const(200))"',
+    'failover --fault partition --fencing --async-followers 4 --write-rate 500 --json',
+    'failover --stale-followers 2 --async-followers 4 --json',
+    'failover --election coordinator --fault pause --trials 400 --out data/failover/pause.csv',
+    'failover --election coordinator --fault spike --spike-duration "const(800)" --spike-delay "const(600)"',
+  ],
+  notes: `
+recovery_ms: from the leader's failure to the moment a leader's heartbeat sent after it has
+reached every live follower (writes can be accepted again). --fault spike: for --spike-duration,
+every message the leader sends waits an extra delay drawn once per spike from --spike-delay (a
+congested egress queue; the leader keeps working and hears its followers on time), so every
+failover a spike triggers is unnecessary.
+
+--json prints one object: trials, recovery_ms{mean,p50,p90,p99,max,samples}, detection_ms{...},
+election_rounds{mean,max}, no_leader_trials, unnecessary_failovers, split_brain_ms{mean,max},
+acked_writes_lost, discarded_writes, reused_ids, writes, acked_writes, intervals{...} (count, of,
+p, Wilson 95% low/high), then seed and the config that ran. --out FILE.csv writes the same as one
+CSV row (the parameters, then the metrics with _ci_low/_ci_high, then trials and seed) and
+FILE.manifest.json beside it; a sweep of failover writes these columns per cell.`,
+  batch: {
+    model: 'failover',
+    batchTrials: FAILOVER_BATCH_TRIALS,
+    pool: {
+      sum: [
+        'trials',
+        'no_leader_trials',
+        'unnecessary_failovers',
+        'acked_writes_lost',
+        'discarded_writes',
+        'reused_ids',
+        'writes',
+        'acked_writes',
+      ],
+      max: ['election_rounds.max', 'split_brain_ms.max'],
+      weighted: ['election_rounds.mean', 'split_brain_ms.mean'],
+      histograms: { recovery_ms: trialQuantiles, detection_ms: trialQuantiles },
+    },
+    mainInterval: 'unnecessary_failover_trials',
+    template: async () => {
+      const { runFailover } = await import('../strategies/leader-follower/run-failover.js');
+      return { result: runFailover({ trials: 1 }, 1), config: {} as Partial<FailoverConfig> };
+    },
+  },
+});

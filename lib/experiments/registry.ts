@@ -1,0 +1,16 @@
+/**
+ * The experiments whose parameters are declared by a schema, by name: what `replilab params`,
+ * the sweep file's JSON Schema and docs/cli.md list. Importing this loads the schemas, not the
+ * models (each experiment imports its model when it runs).
+ */
+import type { Experiment } from './define.js';
+import { conflicts } from './conflicts.js';
+import { failover } from './failover.js';
+import { lag } from './lag.js';
+
+export const EXPERIMENTS: readonly Experiment[] = [failover, lag, conflicts];
+
+/** The experiment of that name, or undefined. */
+export function experimentNamed(name: string): Experiment | undefined {
+  return EXPERIMENTS.find((experiment) => experiment.name === name);
+}

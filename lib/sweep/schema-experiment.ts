@@ -1,0 +1,70 @@
+import type { Experiment } from '../experiments/define.js';
+import { fixedBatchPlan, type SweepExperiment } from './experiment.js';
+import { ResultPool, type ResultBatchSummary } from './result-pool.js';
+
+/** One cell's options: its validated values and the model config they give (plain data for workers). */
+export interface SchemaCellOptions {
+  values: Record<string, unknown>;
+  config: unknown;
+}
+
+/**
+ * An experiment as a sweep runs it: its sweep keys are its parameters' snake_case names, a
+ * cell's values are checked by the experiment's schema (refusals name `grid.x`, `cells[2].x`),
+ * each batch runs the model with a seed drawn from deriveStream(seed, cell, batch), the batches'
+ * results pool in batch order ({@link ResultPool}), and the cell's row is the experiment's row
+ * of the pooled result, so a sweep and `--out` write the same columns.
+ */
+export function sweepExperimentOf(
+  experiment: Experiment,
+): SweepExperiment<SchemaCellOptions, ResultBatchSummary> {
+  const batch = experiment.batch;
+  if (batch === undefined) throw new Error(`experiment ${experiment.name} has no batch model`);
+  let columns: string[] | undefined;
+  const sweepKeys = experiment.keys.filter((key) => experiment.params[key].meta.sweep);
+  return {
+    name: experiment.name,
+    description: experiment.description,
+    trialsUnit: experiment.trialsUnit,
+    parameters: sweepKeys.map((key) => {
+      const meta = experiment.params[key].meta;
+      const name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      return meta.default === null || meta.default === undefined
+        ? { name, doc: meta.doc }
+        : {
+            name,
+            doc: meta.doc,
+            default: (Array.isArray(meta.default) ? meta.default.join('-') : meta.default) as never,
+          };
+    }),
+    async prepare() {
+      if (columns !== undefined) return;
+      const template = await batch.template();
+      columns = experiment.row(template.result, 0, experiment.defaults() as never, 1).columns;
+    },
+    get columns() {
+      if (columns === undefined)
+        throw new Error(`sweep experiment ${experiment.name}: columns read before prepare()`);
+      return columns;
+    },
+    resolve(values, field) {
+      const resolved = experiment.fromFile(values, field);
+      return { values: resolved as Record<string, unknown>, config: experiment.config(resolved as never) };
+    },
+    plan(options, context) {
+      return fixedBatchPlan(batch.model, { config: options.config }, context, batch.batchTrials);
+    },
+    accumulator(options, context) {
+      const pool = new ResultPool<object>(batch.pool);
+      return {
+        add: (summary) => pool.add(summary),
+        trials: () => pool.trials(),
+        intervalWidth() {
+          const interval = pool.interval(batch.mainInterval);
+          return interval.high - interval.low;
+        },
+        rows: () => [experiment.row(pool.result(), context.seed, options.values as never, pool.trials()).row],
+      };
+    },
+  };
+}
