@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { ParameterError } from '../errors.js';
-import { flagOf, type Experiment } from '../experiments/define.js';
+import { flagOf, paramOf, type Experiment } from '../experiments/define.js';
 import { describeValue, fromText, type ParamMeta } from '../experiments/param.js';
 import { parseWholeNumber } from './parse-values.js';
 import { runProgressReporter } from './progress.js';
@@ -46,7 +46,7 @@ function valuesFromFlags(
   for (const key of experiment.keys) {
     const raw = flags[key];
     if (raw === undefined) continue;
-    const meta = experiment.params[key].meta;
+    const meta = paramOf(experiment, key).meta;
     if (typeof raw === 'boolean') {
       if (raw !== meta.default) values[key] = raw;
       continue;
@@ -113,7 +113,7 @@ export function experimentCommand(experiment: Experiment): Command {
     '--config <file>',
     `a YAML or JSON file of ${experiment.name} parameters (snake_case keys, and seed); flags override it`,
   );
-  for (const key of experiment.keys) command.addOption(optionFor(key, experiment.params[key].meta));
+  for (const key of experiment.keys) command.addOption(optionFor(key, paramOf(experiment, key).meta));
   command
     .option('--seed <seed>', 'seed of every random stream (default 1)')
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
@@ -132,7 +132,9 @@ export function experimentCommand(experiment: Experiment): Command {
     const started = new Date();
     let result: object;
     try {
-      result = await experiment.runValues(values as never, seed, { onProgress: (f) => progress.update(f) });
+      result = (await experiment.runValues(values as never, seed, {
+        onProgress: (f) => progress.update(f),
+      })) as object;
     } finally {
       progress.stop();
     }

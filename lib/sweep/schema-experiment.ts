@@ -1,4 +1,4 @@
-import type { Experiment } from '../experiments/define.js';
+import { paramOf, type Experiment } from '../experiments/define.js';
 import { fixedBatchPlan, type SweepExperiment } from './experiment.js';
 import { ResultPool, type ResultBatchSummary } from './result-pool.js';
 
@@ -21,13 +21,13 @@ export function sweepExperimentOf(
   const batch = experiment.batch;
   if (batch === undefined) throw new Error(`experiment ${experiment.name} has no batch model`);
   let columns: string[] | undefined;
-  const sweepKeys = experiment.keys.filter((key) => experiment.params[key].meta.sweep);
+  const sweepKeys = experiment.keys.filter((key) => paramOf(experiment, key).meta.sweep);
   return {
     name: experiment.name,
     description: experiment.description,
     trialsUnit: experiment.trialsUnit,
     parameters: sweepKeys.map((key) => {
-      const meta = experiment.params[key].meta;
+      const meta = paramOf(experiment, key).meta;
       const name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
       return meta.default === null || meta.default === undefined
         ? { name, doc: meta.doc }
