@@ -316,7 +316,14 @@ export {
   type JournalEntry,
 } from './sweep/journal.js';
 export { notebookProgress, describeProgress } from './sweep/notebook-progress.js';
-export { selftestExperiment, irwinHallCdf, SELFTEST_BATCH_TRIALS } from './sweep/selftest.js';
+export {
+  selftestExperiment,
+  irwinHallCdf,
+  runSelftest,
+  SELFTEST_BATCH_TRIALS,
+  type SelftestResult,
+} from './sweep/selftest.js';
+export { selftest } from './experiments/selftest.js';
 export {
   commandExperiment,
   type CommandExperimentSpec,
@@ -338,13 +345,13 @@ export {
   type ResultRowInput,
   type RowPartOptions,
 } from './sweep/result-row.js';
+export { stalenessExperiment } from './sweep/staleness-experiment.js';
+export { staleness, stalenessCellOptions, type StalenessValues } from './experiments/staleness.js';
 export {
-  stalenessExperiment,
-  stalenessOptionsFromValues,
-  type StalenessValues,
+  planStaleness,
+  StalenessAccumulator,
   type StalenessCellOptions,
-} from './strategies/leaderless/staleness-experiment.js';
-export { planStaleness, StalenessAccumulator } from './strategies/leaderless/staleness.js';
+} from './strategies/leaderless/staleness.js';
 
 // Sweeps across machines: BullMQ on Redis (a coordinator's runner, workers, a throwaway local server).
 export {

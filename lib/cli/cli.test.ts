@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { CLI, expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +97,28 @@ describe('replilab staleness', () => {
     expect(JSON.parse(stdout).curve).toHaveLength(2);
   });
 
+  it('--help loads the schema, not the model', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replilab-loads-'));
+    const hook = join(dir, 'hook.mjs');
+    writeFileSync(
+      hook,
+      "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOAD ' + r.url + '\\n'); return r; }\n",
+    );
+    const register = join(dir, 'register.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hook}`)});\n`,
+    );
+    const help = spawnSync(process.execPath, ['--import', register, CLI, 'staleness', '--help'], {
+      encoding: 'utf8',
+    });
+    expect(help.status, help.stderr).toBe(0);
+    const loaded = help.stderr.split('\n').filter((line) => line.startsWith('LOAD '));
+    expect(loaded.some((line) => line.endsWith('/experiments/staleness.js'))).toBe(true);
+    for (const model of ['leaderless/staleness.js', 'staleness-batch.js', 'wars-fast.js', 'wars-event.js'])
+      expect(loaded.filter((line) => line.endsWith(model))).toEqual([]);
+  });
+
   it('--help shows the options and examples', () => {
     const { code, stdout } = run(['staleness', '--help']);
     expect(code).toBe(0);
@@ -114,6 +136,30 @@ describe('replilab staleness', () => {
     ]) {
       expect(stdout).toContain(text);
     }
+  });
+
+  it('--config gives the parameters in snake_case (flags win); a leg override of none follows --latency', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replilab-config-'));
+    const config = join(dir, 'staleness.yaml');
+    writeFileSync(
+      config,
+      'latency: "exp(1)"\nw_latency: "exp(4)"\nw: 2\nt: "0,1,5"\ntrials: 4000\nseed: 3\n',
+    );
+    const fromFile = run(['staleness', '--config', config, '--w', '1', '--json', '--threads', '1']);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    const flags = [
+      ...['staleness', '--latency', 'exp(1)', '--w-latency', 'exp(4)', '--t', '0,1,5'],
+      ...['--trials', '4000', '--seed', '3', '--json', '--threads', '1'],
+    ];
+    expect(JSON.parse(fromFile.stdout)).toEqual(JSON.parse(run(flags).stdout));
+    const same = ['staleness', '--latency', 'exp(1)', '--t', '0,1', '--trials', '3000', '--json'];
+    expect(run([...same, '--w-latency', 'none']).stdout).toBe(run(same).stdout);
+    // The refusal names the file's key, where the value came from.
+    expectRefused(
+      run(['staleness', '--config', config, '--n', '1', '--trials', '10']),
+      'staleness.yaml: w:',
+      [],
+    );
   });
 
   describe('bad input: one line naming the parameter, exit code 2, no output file', () => {

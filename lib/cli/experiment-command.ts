@@ -36,6 +36,20 @@ function optionFor(key: string, meta: ParamMeta): Option {
   return new Option(`${flagOf(key)} <${meta.valueName}>`, helpLine(meta));
 }
 
+/**
+ * Adds one option per parameter of the experiment (but the keys in `omit`), in declaration
+ * order: `--` and the key in kebab case, its doc and default in the help.
+ */
+export function addParamOptions(
+  command: Command,
+  experiment: Experiment,
+  { omit = [] }: { omit?: readonly string[] } = {},
+): Command {
+  for (const key of experiment.keys)
+    if (!omit.includes(key)) command.addOption(optionFor(key, paramOf(experiment, key).meta));
+  return command;
+}
+
 /** Values from the flags given (text read by each parameter's kind) and where each came from. */
 function valuesFromFlags(
   experiment: Experiment,
@@ -113,7 +127,7 @@ export function experimentCommand(experiment: Experiment): Command {
     '--config <file>',
     `a YAML or JSON file of ${experiment.name} parameters (snake_case keys, and seed); flags override it`,
   );
-  for (const key of experiment.keys) command.addOption(optionFor(key, paramOf(experiment, key).meta));
+  addParamOptions(command, experiment);
   command
     .option('--seed <seed>', 'seed of every random stream (default 1)')
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')

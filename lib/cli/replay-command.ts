@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { ParameterError } from '../errors.js';
 import { latencyPresetNames } from '../latency/index.js';
-import type { StalenessOptions } from '../strategies/leaderless/staleness.js';
+import type { StalenessCellOptions, StalenessOptions } from '../strategies/leaderless/staleness.js';
 import {
   replayStalenessTrial,
   traceToJsonl,
@@ -17,17 +17,21 @@ import {
   type FigureFormat,
   type VegaLiteSpec,
 } from '../charts/index.js';
+import { staleness } from '../experiments/staleness.js';
+import { addParamOptions } from './experiment-command.js';
+import { flagOf } from '../experiments/define.js';
 import { parseFormats, parseWholeNumber } from './parse-values.js';
-import { addStalenessCellOptions, optionsFromFlags, type StalenessFlags } from './staleness-command.js';
+import { optionsFromFlags } from './staleness-command.js';
 import { loadSweepSpec } from '../sweep/spec.js';
-import type { StalenessCellOptions } from '../strategies/leaderless/staleness-experiment.js';
 
-interface ReplayFlags extends Omit<StalenessFlags, 'engine' | 'threads' | 'json'> {
+interface ReplayFlags {
   sweep?: string;
   cell: string;
   tIndex: string;
   trial: string;
   out: string;
+  figures?: string;
+  [flag: string]: unknown;
 }
 
 const EXAMPLES = `
@@ -114,20 +118,11 @@ export function replaySummary({ trace, written }: ReplayReport): string {
   );
 }
 
+/** The parameters `replay` takes as flags (the staleness cell but its engine: always event). */
+const CELL_KEYS = staleness.keys.filter((key) => key !== 'engine');
+
 /** Flags that define the cell, which --sweep takes from the file instead. */
-const CELL_FLAGS = [
-  'latency',
-  'wLatency',
-  'aLatency',
-  'rLatency',
-  'sLatency',
-  'n',
-  'r',
-  'w',
-  't',
-  'trials',
-  'seed',
-];
+const CELL_FLAGS = [...CELL_KEYS, 'seed'];
 
 /**
  * The options of cell `cellText` of a staleness sweep file: its parameters, the sweep's seed and
@@ -139,7 +134,7 @@ function cellFromSweep(path: string, cellText: string, command: Command): { opti
     throw new ParameterError(
       '--sweep',
       path,
-      `without cell flags (got ${given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}): the file defines the cell`,
+      `without cell flags (got ${given.map(flagOf).join(', ')}): the file defines the cell`,
     );
   }
   const sweep = loadSweepSpec(path);
@@ -166,11 +161,8 @@ function cellFromSweep(path: string, cellText: string, command: Command): { opti
 
 /** `replilab replay`: one trial of the staleness experiment, traced, as JSON lines and a diagram. */
 export function replayCommand(): Command {
-  return addStalenessCellOptions(new Command('replay'), {
-    t: "the run's read offsets after commit, ms: start:stop:step or a comma list",
-    trials: "the run's trials per t point (fixes the batch layout); 1e6 form accepted",
-    seed: "the run's seed",
-  })
+  return addParamOptions(new Command('replay'), staleness, { omit: ['engine'] })
+    .option('--seed <seed>', "the run's seed (default 1)")
     .description(
       'rerun one trial of the staleness experiment (event engine) with tracing on: its event log as JSON lines and a message-sequence diagram',
     )
@@ -193,7 +185,7 @@ export function replayCommand(): Command {
       const fromSweep = flags.sweep !== undefined;
       const { options } = fromSweep
         ? cellFromSweep(flags.sweep!, flags.cell, command)
-        : optionsFromFlags({ ...flags, engine: 'event', threads: '1' });
+        : await optionsFromFlags({ ...flags, engine: 'event' }, 1);
       const cell = parseWholeNumber('--cell', flags.cell, 0);
       const grid = options.tGridMs;
       const tIndex = parseWholeNumber('--t-index', flags.tIndex, 0, grid.length - 1);

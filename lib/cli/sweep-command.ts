@@ -58,7 +58,7 @@ A sweep file (YAML or JSON):
   replicates: 1                # optional: runs of each grid point, distinct streams
   ci_width: 0.002              # optional: adaptive precision (as --ci-width)
   max_trials: 10000000         # optional: its trial cap (default: trials)
-Parameter names are the experiment's CLI flags without dashes (w-latency, not w_latency).
+Parameter names are snake_case (w_latency, not w-latency); the list below gives each experiment's.
 
 Experiments:
 ${experimentsHelp()}

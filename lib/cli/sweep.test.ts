@@ -176,9 +176,9 @@ describe('replilab sweep: failures', () => {
     const { code, stderr } = run(['sweep', spec, '--out', out, '--threads', '2']);
     expect(code).toBe(1);
     expect(stderr).toContain(
-      'replilab: cell 1 failed (k=1 x=1 work=1 fail=true hold-mb=0; seed 7, batch 0): selftest: this cell fails on purpose',
+      'replilab: cell 1 failed (k=1 x=1 work=1 fail=true hold_mb=0; seed 7, batch 0): selftest: this cell fails on purpose',
     );
-    expect(stderr).toContain('replilab: cell 3 failed (k=2 x=1 work=1 fail=true hold-mb=0; seed 7');
+    expect(stderr).toContain('replilab: cell 3 failed (k=2 x=1 work=1 fail=true hold_mb=0; seed 7');
     const replays = [...stderr.matchAll(/replay: (.*)/g)].map((m) => m[1]);
     expect(replays).toEqual([
       `replilab sweep ${spec} --cell 1 --threads 1`,
@@ -267,7 +267,7 @@ describe('replilab sweep: bad input is refused before any work (exit 2, one line
       'grid:',
       'fixed:',
       'selftest: diagnostic',
-      'w-latency',
+      'w_latency',
       'Examples:',
     ]) {
       expect(stdout).toContain(text);

@@ -7,8 +7,10 @@ import type { Experiment } from './define.js';
 import { conflicts } from './conflicts.js';
 import { failover } from './failover.js';
 import { lag } from './lag.js';
+import { selftest } from './selftest.js';
+import { staleness } from './staleness.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [failover, lag, conflicts];
+export const EXPERIMENTS: readonly Experiment[] = [staleness, failover, lag, conflicts, selftest];
 
 /** The experiment of that name, or undefined. */
 export function experimentNamed(name: string): Experiment | undefined {

@@ -32,16 +32,28 @@ const SMALL: Record<string, Record<string, number>> = {
 
 const sweepNames = (e: Experiment) => e.keys.filter((k) => e.params[k].meta.sweep).map(snakeCase);
 
+/**
+ * Sweep keys that have no CSV column of their own: staleness writes its leg overrides into the
+ * `latency` column's label (`lnkd-ssd;W=exp(4)`), as its CSV always has.
+ */
+const FOLDED: Record<string, readonly string[]> = {
+  staleness: ['w_latency', 'a_latency', 'r_latency', 's_latency'],
+};
+
 describe.each(EXPERIMENTS.map((e) => [e.name, e] as const))(
   'the faces of %s agree with its schema',
   (name, experiment) => {
-    it('its command has one flag per parameter, and nothing else but the run flags', async () => {
-      const command = await COMMANDS[name]();
-      const flags = command.options.map((o) => o.long!.replace(/^--no-/, '--'));
-      const params = experiment.keys.map(flagOf);
-      for (const flag of params) expect(flags, flag).toContain(flag);
-      expect(flags.filter((f) => !params.includes(f) && !RUN_FLAGS.includes(f))).toEqual([]);
-    });
+    // selftest has no command: sweeps run it.
+    it.skipIf(!Object.hasOwn(COMMANDS, name))(
+      'its command has one flag per parameter, and nothing else but the run flags',
+      async () => {
+        const command = await COMMANDS[name]();
+        const flags = command.options.map((o) => o.long!.replace(/^--no-/, '--'));
+        const params = experiment.keys.map(flagOf);
+        for (const flag of params) expect(flags, flag).toContain(flag);
+        expect(flags.filter((f) => !params.includes(f) && !RUN_FLAGS.includes(f))).toEqual([]);
+      },
+    );
 
     it('replilab params --json lists the same names, flags and defaults', () => {
       const run = runCli(['params', name, '--json']);
@@ -67,7 +79,7 @@ describe.each(EXPERIMENTS.map((e) => [e.name, e] as const))(
       expect(Object.keys(rule.then.properties.fixed.properties)).toEqual(names);
       await sweep.prepare?.();
       const columns = sweep.columns.filter((c) => names.includes(c));
-      expect(columns).toEqual(names);
+      expect(columns).toEqual(names.filter((n) => !FOLDED[name]?.includes(n)));
     });
   },
 );
@@ -153,7 +165,10 @@ function configuration(experiment: Experiment): fc.Arbitrary<Record<string, unkn
   });
 }
 
-describe.each(EXPERIMENTS.map((e) => [e.name, e] as const))(
+/** The experiments with a command of their own (the generated configurations run it). */
+const COMMANDED = EXPERIMENTS.filter((e) => Object.hasOwn(COMMANDS, e.name));
+
+describe.each(COMMANDED.map((e) => [e.name, e] as const))(
   'generated configurations of %s',
   (name, experiment) => {
     it('a valid configuration runs deterministically, and the command line gives the library result', async () => {

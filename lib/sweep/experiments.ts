@@ -3,7 +3,7 @@ import { conflicts } from '../experiments/conflicts.js';
 import { failover } from '../experiments/failover.js';
 import { lag } from '../experiments/lag.js';
 import { leaderlessExperiment } from '../strategies/leaderless/leaderless-experiment.js';
-import { stalenessExperiment } from '../strategies/leaderless/staleness-experiment.js';
+import { stalenessExperiment } from './staleness-experiment.js';
 import type { SweepExperiment } from './experiment.js';
 import { selftestExperiment } from './selftest.js';
 import { sweepExperimentOf } from './schema-experiment.js';

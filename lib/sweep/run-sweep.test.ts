@@ -6,7 +6,8 @@ import { runStaleness } from '../strategies/leaderless/staleness.js';
 import { STALENESS_COLUMNS } from '../strategies/leaderless/staleness-rows.js';
 import { resolveLatency } from '../latency/index.js';
 import { runSweep, type SweepProgress } from './run-sweep.js';
-import { irwinHallCdf, SELFTEST_BATCH_TRIALS } from './selftest.js';
+import { selftest } from '../experiments/selftest.js';
+import { irwinHallCdf, runSelftest, SELFTEST_BATCH_TRIALS } from './selftest.js';
 import { toCsv } from './csv-output.js';
 
 // Worker threads run dist/lib/sweep/worker.js: npm test builds first.
@@ -41,6 +42,18 @@ describe('runSweep: selftest', () => {
       expect(row.p_exact).toBeLessThanOrEqual(row.ci_high + half);
       expect(row.trials).toBe(200_000);
     }
+  });
+
+  it('a one-cell sweep gives the library run of the schema experiment (runSelftest), parameters first', async () => {
+    const result = await runSweep(
+      { experiment: 'selftest', seed: 4, trials: 40_000, fixed: { k: 3, x: 1.2 } },
+      { threads: 1 },
+    );
+    const row = result.cells[0].rows![0];
+    expect(Object.keys(row).slice(0, 7)).toEqual(['cell', 'replicate', 'k', 'x', 'work', 'fail', 'hold_mb']);
+    const run = await selftest.execute({ k: 3, x: 1.2, trials: 40_000 }, 4);
+    expect(run).toEqual(runSelftest({ k: 3, x: 1.2, work: 1, fail: false, holdMb: 0 }, 40_000, 4));
+    expect(row).toMatchObject({ ...run, fail: false, hold_mb: 0, seed: 4 });
   });
 
   it('the CSV is the same at 1 and 3 threads, and runs only the requested cell on demand', async () => {
@@ -137,7 +150,7 @@ describe('runSweep: selftest', () => {
   it('a worker that outgrows its memory limit fails its cell only; the pool goes on', async () => {
     // 400 MB of small heap objects against a 64 MB old-generation limit per worker.
     const result = await runSweep(
-      { experiment: 'selftest', seed: 2, trials: 20_000, grid: { 'hold-mb': [0, 400, 0] } },
+      { experiment: 'selftest', seed: 2, trials: 20_000, grid: { hold_mb: [0, 400, 0] } },
       { threads: 2, workerMemoryMb: 64 },
     );
     expect(result.cells.map((c) => c.cell)).toEqual([0, 2]);

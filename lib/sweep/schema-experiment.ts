@@ -1,11 +1,33 @@
-import { paramOf, type Experiment } from '../experiments/define.js';
-import { fixedBatchPlan, type SweepExperiment } from './experiment.js';
+import type { Experiment } from '../experiments/define.js';
+import { snakeCase } from '../experiments/param.js';
+import { fixedBatchPlan, type ExperimentParameter, type SweepExperiment } from './experiment.js';
 import { ResultPool, type ResultBatchSummary } from './result-pool.js';
 
 /** One cell's options: its validated values and the model config they give (plain data for workers). */
 export interface SchemaCellOptions {
   values: Record<string, unknown>;
   config: unknown;
+}
+
+/**
+ * The sweep keys of an experiment (its parameters but those a sweep sets itself, in declaration
+ * order, named in snake_case) with their docs and defaults; a parameter whose default is null
+ * has none (a cell that does not set it gets the null meaning its doc gives).
+ */
+export function sweepParametersOf(experiment: Experiment): ExperimentParameter[] {
+  return experiment.keys
+    .filter((key) => experiment.params[key].meta.sweep)
+    .map((key) => {
+      const meta = experiment.params[key].meta;
+      const name = snakeCase(key);
+      return meta.default === null || meta.default === undefined
+        ? { name, doc: meta.doc }
+        : {
+            name,
+            doc: meta.doc,
+            default: (Array.isArray(meta.default) ? meta.default.join('-') : meta.default) as never,
+          };
+    });
 }
 
 /**
@@ -21,22 +43,11 @@ export function sweepExperimentOf(
   const batch = experiment.batch;
   if (batch === undefined) throw new Error(`experiment ${experiment.name} has no batch model`);
   let columns: string[] | undefined;
-  const sweepKeys = experiment.keys.filter((key) => paramOf(experiment, key).meta.sweep);
   return {
     name: experiment.name,
     description: experiment.description,
     trialsUnit: experiment.trialsUnit,
-    parameters: sweepKeys.map((key) => {
-      const meta = paramOf(experiment, key).meta;
-      const name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-      return meta.default === null || meta.default === undefined
-        ? { name, doc: meta.doc }
-        : {
-            name,
-            doc: meta.doc,
-            default: (Array.isArray(meta.default) ? meta.default.join('-') : meta.default) as never,
-          };
-    }),
+    parameters: sweepParametersOf(experiment),
     async prepare() {
       if (columns !== undefined) return;
       const template = await batch.template();

@@ -1,12 +1,12 @@
-import { ParameterError } from '../errors.js';
+import { selftest, SELFTEST_BATCH_TRIALS, SELFTEST_MAX_K } from '../experiments/selftest.js';
+import { deriveStream } from '../random/index.js';
 import { wilsonInterval } from '../stats/index.js';
-import { fixedBatchPlan, type SweepExperiment, type SweepValue } from './experiment.js';
-import type { SelftestParams, SelftestSummary } from './selftest-batch.js';
+import type { CsvValue } from './csv-output.js';
+import { fixedBatchPlan, type SweepExperiment } from './experiment.js';
+import { sweepParametersOf } from './schema-experiment.js';
+import { selftestBatchModel, type SelftestParams, type SelftestSummary } from './selftest-batch.js';
 
-/** Trials per selftest batch (fixed, so results never depend on the thread count). */
-export const SELFTEST_BATCH_TRIALS = 16384;
-/** The largest k: the alternating sum of the closed form loses precision beyond it. */
-export const SELFTEST_MAX_K = 20;
+export { SELFTEST_BATCH_TRIALS, SELFTEST_MAX_K };
 
 /**
  * The Irwin-Hall CDF: P(U1 + ... + Uk <= x) for independent uniforms on [0, 1),
@@ -32,63 +32,60 @@ export function irwinHallCdf(k: number, x: number): number {
   return Math.min(1, Math.max(0, sum / factorial));
 }
 
-function integerValue(field: string, value: SweepValue, low: number, high: number): number {
-  const number =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && value.trim() !== ''
-        ? Number(value)
-        : Number.NaN;
-  if (!Number.isInteger(number) || number < low || number > high)
-    throw new ParameterError(field, JSON.stringify(value), `an integer from ${low} to ${high}`);
-  return number;
+/** The metrics of a selftest cell (or run): the estimate with its Wilson 95% interval, and the exact value. */
+export interface SelftestResult {
+  p_estimate: number;
+  ci_low: number;
+  ci_high: number;
+  successes: number;
+  p_exact: number;
+  trials: number;
 }
 
-function booleanValue(field: string, value: SweepValue): boolean {
-  if (value === true || value === 1 || value === 'true') return true;
-  if (value === false || value === 0 || value === 'false') return false;
-  throw new ParameterError(field, JSON.stringify(value), 'true or false');
+function selftestResult(params: SelftestParams, successes: number, trials: number): SelftestResult {
+  const interval = wilsonInterval(successes, trials);
+  return {
+    p_estimate: interval.p,
+    ci_low: interval.low,
+    ci_high: interval.high,
+    successes,
+    p_exact: irwinHallCdf(params.k, params.x),
+    trials,
+  };
 }
 
 /**
- * `selftest`: a diagnostic experiment, not a replication model. It estimates the Irwin-Hall CDF
- * P(sum of k uniforms <= x) by Monte Carlo, beside its closed form, so sweeps can be checked
- * end to end (estimate within its interval), timed (`work` sets the CPU cost per trial) and made
- * to fail on purpose (`fail: true` throws inside the worker).
+ * `trials` selftest trials in this thread, in the batches a sweep would cut (cell 0): the same
+ * result as a one-cell sweep with that seed.
+ *
+ * @example
+ * runSelftest({ k: 2, x: 1, work: 1, fail: false }, 100000, 1).p_exact; // 0.5
+ */
+export function runSelftest(params: SelftestParams, trials: number, seed: number): SelftestResult {
+  let successes = 0;
+  for (let b = 0; b * SELFTEST_BATCH_TRIALS < trials; b++) {
+    const size = Math.min(SELFTEST_BATCH_TRIALS, trials - b * SELFTEST_BATCH_TRIALS);
+    successes += selftestBatchModel.runBatch(params, size, deriveStream(seed, 0, b)).successes;
+  }
+  return selftestResult(params, successes, trials);
+}
+
+const METRICS = ['p_estimate', 'ci_low', 'ci_high', 'successes', 'p_exact'] as const;
+
+/**
+ * `selftest` as a sweep experiment (lib/experiments/selftest.ts): its keys and the checks of a
+ * cell's values from the schema, batches of {@link SELFTEST_BATCH_TRIALS} trials, and one row per
+ * cell: the parameters, then the metrics, trials and seed.
  */
 export const selftestExperiment: SweepExperiment<SelftestParams, SelftestSummary> = {
-  name: 'selftest',
-  description:
-    'diagnostic: Monte Carlo of P(sum of k uniforms <= x) beside its closed form (for tests and benchmarks)',
-  trialsUnit: 'trials per cell',
-  parameters: [
-    { name: 'k', default: 2, doc: `uniforms summed per trial, 1..${SELFTEST_MAX_K}` },
-    { name: 'x', default: 1, doc: 'the threshold: a trial succeeds when the sum is <= x (a finite number)' },
-    { name: 'work', default: 1, doc: 'CPU cost per trial: the sum is drawn this many times (1..1000000)' },
-    {
-      name: 'fail',
-      default: false,
-      doc: 'true: the cell throws inside the worker (to test failure reports)',
-    },
-    {
-      name: 'hold-mb',
-      default: 0,
-      doc: "MB of JS heap each batch holds (0..4096), to test the workers' memory limit",
-    },
-  ],
-  columns: ['k', 'x', 'work', 'p_estimate', 'ci_low', 'ci_high', 'successes', 'p_exact', 'trials', 'seed'],
+  name: selftest.name,
+  description: selftest.description,
+  trialsUnit: selftest.trialsUnit,
+  parameters: sweepParametersOf(selftest),
+  columns: [...sweepParametersOf(selftest).map((p) => p.name), ...METRICS, 'trials', 'seed'],
   resolve(values, field) {
-    const x = typeof values.x === 'number' ? values.x : Number(values.x);
-    if (!Number.isFinite(x) || (typeof values.x === 'string' && values.x.trim() === '')) {
-      throw new ParameterError(field('x'), JSON.stringify(values.x), 'a finite number');
-    }
-    return {
-      k: integerValue(field('k'), values.k, 1, SELFTEST_MAX_K),
-      x,
-      work: integerValue(field('work'), values.work, 1, 1_000_000),
-      fail: booleanValue(field('fail'), values.fail),
-      holdMb: integerValue(field('hold-mb'), values['hold-mb'], 0, 4096),
-    };
+    const { k, x, work, fail, holdMb } = selftest.fromFile(values, field);
+    return { k, x, work, fail, holdMb };
   },
   plan(params, context) {
     return fixedBatchPlan('selftest', params, context, SELFTEST_BATCH_TRIALS);
@@ -108,21 +105,14 @@ export const selftestExperiment: SweepExperiment<SelftestParams, SelftestSummary
         return interval.high - interval.low;
       },
       rows() {
-        const interval = wilsonInterval(successes, trials);
-        return [
-          {
-            k: params.k,
-            x: params.x,
-            work: params.work,
-            p_estimate: interval.p,
-            ci_low: interval.low,
-            ci_high: interval.high,
-            successes,
-            p_exact: irwinHallCdf(params.k, params.x),
-            trials,
-            seed: context.seed,
-          },
-        ];
+        const parameters = selftest.parameterRecord({ ...params, holdMb: params.holdMb ?? 0, trials });
+        const row = {
+          ...parameters,
+          ...selftestResult(params, successes, trials),
+          trials,
+          seed: context.seed,
+        };
+        return [row as Record<string, CsvValue>];
       },
     };
   },

@@ -44,6 +44,13 @@ describe('validateSweepSpec: cells', () => {
     });
   });
 
+  it('staleness keys are snake_case; a leg override joins the latency label; a number for t is its text', () => {
+    const sweep = validateSweepSpec({ ...base, grid: { t: [5, '0,2'] }, fixed: { w_latency: 'exp(4)' } });
+    const options = sweep.cells.map((c) => c.options as { tGridMs: number[]; latencyLabel: string });
+    expect(options.map((o) => o.tGridMs)).toEqual([[5], [0, 2]]);
+    expect(options[0].latencyLabel).toMatch(/^lnkd-ssd;W=exp\(/);
+  });
+
   it('replicates repeat each grid point with their own cell index', () => {
     const sweep = validateSweepSpec({
       experiment: 'selftest',
@@ -71,8 +78,8 @@ describe('validateSweepSpec: cells', () => {
       fixed: { work: 2 },
     });
     expect(sweep.cells.map((c) => c.values)).toEqual([
-      { k: 3, x: 1.5, work: 2, fail: false, 'hold-mb': 0 },
-      { k: 1, x: 1, work: 2, fail: false, 'hold-mb': 0 },
+      { k: 3, x: 1.5, work: 2, fail: false, hold_mb: 0 },
+      { k: 1, x: 1, work: 2, fail: false, hold_mb: 0 },
     ]);
     expect(validateSweepSpec({ experiment: 'selftest', seed: 1, trials: 10 }).cells).toHaveLength(1);
   });
@@ -92,12 +99,12 @@ describe('validateSweepSpec: refusals name the field', () => {
     ['negative seed', { ...base, seed: -1 }, 'seed'],
     ['fractional trials', { ...base, trials: 1.5 }, 'trials'],
     ['unknown top-level field', { ...base, seeds: [1, 2] }, 'seeds', /experiment, seed, trials, grid/],
-    ['unknown parameter', { ...base, grid: { quorum: [2] } }, 'grid.quorum', /latency, w-latency/],
+    ['unknown parameter', { ...base, grid: { quorum: [2] } }, 'grid.quorum', /latency, w_latency/],
     [
-      'snake_case parameter name',
-      { ...base, fixed: { w_latency: 'exp(1)' } },
-      'fixed.w_latency',
-      /"w-latency"/,
+      'kebab-case parameter name',
+      { ...base, fixed: { 'w-latency': 'exp(1)' } },
+      'fixed.w-latency',
+      /"w_latency" \(names are snake_case\)/,
     ],
     ['W > N', { ...base, grid: { n: [3], w: [4] } }, 'grid.w', /cell 0: .*w=4/],
     ['bad latency', { ...base, grid: { latency: ['lnkd-ssd', 'lnkd-tape'] } }, 'grid.latency', /cell 1/],
@@ -117,6 +124,8 @@ describe('validateSweepSpec: refusals name the field', () => {
       { experiment: 'selftest', seed: 1, trials: 1, fixed: { fail: 'maybe' } },
       'fixed.fail',
     ],
+    ['bad leg override', { ...base, fixed: { w_latency: 'exp(-1)' } }, 'fixed.w_latency'],
+    ['trials is no sweep key', { ...base, fixed: { trials: 10 } }, 'fixed.trials'],
     ['not a mapping', [1, 2], 'sweep'],
   ];
   for (const [name, input, field, extra] of cases) {

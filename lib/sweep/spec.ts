@@ -18,8 +18,8 @@ import { sweepExperiment, sweepExperimentNames } from './experiments.js';
  * fixed:                       # the same for every cell
  *   t: "0:50:5"
  * ```
- * Parameter names are the experiment's CLI flags without the leading dashes (`w-latency`, not
- * `w_latency`); a parameter set nowhere takes the experiment's default.
+ * Parameter names are the experiment's keys in snake_case (`w_latency`, not `w-latency`), as
+ * `replilab params EXPERIMENT` lists them; a parameter set nowhere takes the experiment's default.
  */
 export interface SweepSpec {
   /** The experiment's name, e.g. `staleness` or `selftest`. */
@@ -119,11 +119,13 @@ function scalar(field: string, value: unknown): SweepValue {
 
 function parameterName(experiment: SweepExperiment, field: string, name: string): void {
   if (experiment.parameters.some((p) => p.name === name)) return;
-  const hint = experiment.parameters.find((p) => p.name === name.replace(/_/g, '-'));
+  const hint = experiment.parameters.find(
+    (p) => p.name === name.replace(/_/g, '-') || p.name === name.replace(/-/g, '_'),
+  );
   throw new ParameterError(
     field,
     JSON.stringify(name),
-    `${hint ? `"${hint.name}" (names are the CLI flags without dashes); ` : ''}a parameter of ${experiment.name}: ${experiment.parameters.map((p) => p.name).join(', ')}`,
+    `${hint ? `"${hint.name}" (${hint.name.includes('_') ? 'names are snake_case' : 'names are the CLI flags without dashes'}); ` : ''}a parameter of ${experiment.name}: ${experiment.parameters.map((p) => p.name).join(', ')}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import type { StalenessResult } from './staleness.js';
+import type { LatencyQuantiles, StalenessResult } from './staleness.js';
 
 /** Columns of the staleness CSV: parameters, then metrics, then trials and seed. */
 export const STALENESS_COLUMNS = [
@@ -70,4 +70,23 @@ export function stalenessRows(result: StalenessResult): StalenessRow[] {
     trials: point.trials,
     seed: result.seed,
   }));
+}
+
+/**
+ * The JSON contract of `replilab staleness --json`:
+ * `{n, r, w, trials, seed, curve: [{t, p_consistent, ci_low, ci_high}], t_visibility: {"0.9", "0.99",
+ * "0.999"}, latency_ms: {read: {p50, p99, p999}, write: {p50, p99, p999}}}`.
+ */
+export function stalenessJson(result: StalenessResult): Record<string, unknown> {
+  const q = ({ p50, p99, p999 }: LatencyQuantiles) => ({ p50, p99, p999 });
+  return {
+    n: result.n,
+    r: result.r,
+    w: result.w,
+    trials: result.trials,
+    seed: result.seed,
+    curve: result.curve.map(({ t, p_consistent, ci_low, ci_high }) => ({ t, p_consistent, ci_low, ci_high })),
+    t_visibility: result.tVisibilityMs,
+    latency_ms: { read: q(result.latencyMs.read), write: q(result.latencyMs.write) },
+  };
 }

@@ -11,6 +11,8 @@ import {
   type StalenessEngine,
 } from './staleness-batch.js';
 
+export { stalenessJson } from './staleness-rows.js';
+
 /** Trials per batch of the fast engine. Fixed, so results never depend on the thread count. */
 export const FAST_BATCH_TRIALS = 65536;
 /** Trials per batch of the event engine (per read offset t). */
@@ -45,6 +47,12 @@ export interface StalenessOptions {
   /** Called as batches finish: (batches done, batches in all). */
   onProgress?: (done: number, total: number) => void;
 }
+
+/** The staleness options one cell of a sweep (or one run's parameters) fixes; trials, seed and threads are the run's. */
+export type StalenessCellOptions = Omit<
+  StalenessOptions,
+  'trials' | 'seed' | 'threads' | 'cell' | 'onProgress'
+>;
 
 /** One point of the staleness curve. */
 export interface StalenessPoint {
@@ -310,23 +318,4 @@ export async function runStaleness(options: StalenessOptions): Promise<Staleness
   }
   if (failure) throw failure.error;
   return accumulator.result();
-}
-
-/**
- * The JSON contract of `replilab staleness --json`:
- * `{n, r, w, trials, seed, curve: [{t, p_consistent, ci_low, ci_high}], t_visibility: {"0.9", "0.99",
- * "0.999"}, latency_ms: {read: {p50, p99, p999}, write: {p50, p99, p999}}}`.
- */
-export function stalenessJson(result: StalenessResult): Record<string, unknown> {
-  const q = ({ p50, p99, p999 }: LatencyQuantiles) => ({ p50, p99, p999 });
-  return {
-    n: result.n,
-    r: result.r,
-    w: result.w,
-    trials: result.trials,
-    seed: result.seed,
-    curve: result.curve.map(({ t, p_consistent, ci_low, ci_high }) => ({ t, p_consistent, ci_low, ci_high })),
-    t_visibility: result.tVisibilityMs,
-    latency_ms: { read: q(result.latencyMs.read), write: q(result.latencyMs.write) },
-  };
 }
