@@ -1,7 +1,6 @@
 import { selftest, SELFTEST_BATCH_TRIALS, SELFTEST_MAX_K } from '../experiments/selftest.js';
 import { deriveStream } from '../random/index.js';
 import { wilsonInterval } from '../stats/index.js';
-import type { CsvValue } from './csv-output.js';
 import { fixedBatchPlan, type SweepExperiment } from './experiment.js';
 import { sweepParametersOf } from './schema-experiment.js';
 import { selftestBatchModel, type SelftestParams, type SelftestSummary } from './selftest-batch.js';
@@ -112,7 +111,7 @@ export const selftestExperiment: SweepExperiment<SelftestParams, SelftestSummary
           trials,
           seed: context.seed,
         };
-        return [row as Record<string, CsvValue>];
+        return [row];
       },
     };
   },
