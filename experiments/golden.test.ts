@@ -67,6 +67,7 @@ const COMMANDS: Record<string, string[]> = {
 const UNIT_CHANGES: Record<string, Record<string, number>> = {
   failover: { writeRate: 1 / 1000 },
   lag: { rate: 1 / 1000 },
+  leaderless: { rate: 1 / 1000 },
 };
 
 /**
@@ -76,6 +77,7 @@ const UNIT_CHANGES: Record<string, Record<string, number>> = {
 const RENAMED: Record<string, Record<string, string>> = {
   lag: { rate: 'ratePerMs' },
   conflicts: { writeRate: 'writeRatePerSec', localReadRate: 'localReadRatePerSec' },
+  leaderless: { rate: 'ratePerMs', crashMtbf: 'crashTtf', crashMttr: 'crashTtr' },
 };
 
 /**
@@ -106,6 +108,61 @@ const REGROUPED: Record<
       value: (v) => (v.failDc === null ? null : { dc: v.failDc, atMs: v.failAtMs, durationMs: v.failForMs }),
     },
   ],
+  // Scheduled partitions as text (`none`, `1000-3000:0,1|2,3,4`), a list of cuts before; random
+  // partitions and slow nodes as flat parameters, one object (or null) before.
+  leaderless: [
+    { keys: ['partitions'], key: 'partitions', value: (v) => oldPartitions(v.partitions) },
+    {
+      keys: ['partitionEvery', 'partitionDuration', 'partitionIsolate'],
+      key: 'randomPartitions',
+      value: (v) =>
+        v.partitionEvery === null
+          ? null
+          : { every: v.partitionEvery, duration: v.partitionDuration, isolate: v.partitionIsolate },
+    },
+    {
+      keys: ['slowNodes', 'slowDelay'],
+      key: 'slowNodes',
+      value: (v) =>
+        v.slowNodes === 'none'
+          ? null
+          : { nodes: String(v.slowNodes).split(',').map(Number), delay: v.slowDelay },
+    },
+  ],
+};
+
+/** `1000-3000:0,1|2,3,4;...` as the old config's list of { startMs, endMs, groups }. */
+function oldPartitions(text: unknown): unknown {
+  if (text === 'none') return [];
+  return String(text)
+    .split(';')
+    .map((cut) => {
+      const [span, groups] = cut.split(':');
+      const [start, end] = span.split('-');
+      return {
+        startMs: Number(start),
+        endMs: end === 'inf' ? Infinity : Number(end),
+        groups: groups.split('|').map((g) => g.split(',').map(Number)),
+      };
+    });
+}
+
+/**
+ * Fields the old `--json` config nested but the old CSV wrote flat (so no one REGROUPED rule
+ * serves both), by command: the old config from the one in old names.
+ */
+const CONFIG_NESTED: Record<string, (config: Record<string, unknown>) => Record<string, unknown>> = {
+  leaderless: ({ arrivals, ratePerMs, think, crashTtf, crashTtr, ...rest }) => ({
+    ...rest,
+    arrivals: arrivals === 'open' ? { kind: 'open', ratePerMs } : { kind: 'closed', think },
+    crash: crashTtf === null ? null : { ttf: crashTtf, ttr: crashTtr },
+  }),
+};
+
+/** CSV cells the old code wrote in another form, by experiment and (old) column: the old text from the new. */
+const CSV_CELLS: Record<string, Record<string, (cell: unknown) => unknown>> = {
+  // One session per client: null now (an empty cell), Infinity (`inf`) before.
+  leaderless: { session_length: (cell) => (cell === '' ? 'inf' : cell) },
 };
 
 /** How a record names and holds values: `--json`'s config (camelCase, JSON values) or a CSV row (snake_case, text). */
@@ -171,18 +228,24 @@ function normalizeConfig(command: string, config: Record<string, unknown>): Reco
       value,
     ]),
   );
-  return Object.fromEntries(inOldNames(command, camel, CONFIG_STYLE));
+  const old = Object.fromEntries(inOldNames(command, camel, CONFIG_STYLE));
+  return CONFIG_NESTED[command]?.(old) ?? old;
 }
 
 /** A CSV's rows as the old code wrote them (columns in order, renamed back, old units): each row's entries. */
 function csvInOldNames(experiment: string, text: string): [string, unknown][][] {
-  const rows = parse<Record<string, string>>(text, { columns: true });
-  return rows.map((row) => inOldNames(experiment, row, CSV_STYLE));
+  const rows = parse(text, { columns: true }) as Record<string, string>[];
+  const cells = CSV_CELLS[experiment] ?? {};
+  return rows.map((row) =>
+    inOldNames(experiment, row, CSV_STYLE).map(([column, cell]) => [column, cells[column]?.(cell) ?? cell]),
+  );
 }
 
 /** Whether an experiment's CSVs differ from the old ones other than byte for byte. */
 const adapted = (experiment: string) =>
-  [UNIT_CHANGES, RENAMED, LIBRARY_ONLY, REGROUPED].some((table) => table[experiment] !== undefined);
+  [UNIT_CHANGES, RENAMED, LIBRARY_ONLY, REGROUPED, CSV_CELLS].some(
+    (table) => table[experiment] !== undefined,
+  );
 
 const dir = mkdtempSync(join(tmpdir(), 'replilab-golden-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -240,7 +303,7 @@ describe('results are those of the code before the redesign', { timeout: 300_000
       if (experiment === 'staleness' || !adapted(experiment)) expect(text, name).toBe(expected);
       else
         expect(csvInOldNames(experiment, text), name).toEqual(
-          parse<Record<string, string>>(expected, { columns: true }).map((row) => Object.entries(row)),
+          (parse(expected, { columns: true }) as Record<string, string>[]).map((row) => Object.entries(row)),
         );
     }
     if (!WRITE) {

@@ -8,7 +8,7 @@
  *   (R + W > N) are never stale.
  * - `lww-skew.csv`: acknowledged writes lost against clock skew (each endpoint's offset uniform(0,
  *   S)), last-writer-wins beside siblings (dotted version vectors), on hot keys (Zipf 1, 80%
- *   writes, 5 operations per ms, R = W = 2). Figure `lww-skew-loss`: lost per 1000 acknowledged
+ *   writes, 500 operations per second per client, R = W = 2). Figure `lww-skew-loss`: lost per 1000 acknowledged
  *   writes with Wilson 95% bands; LWW loses more as S grows, siblings lose nothing.
  *
  * The same settings as notebooks/02-leaderless.ipynb, sections 1 and 3. References: G. DeCandia
@@ -103,12 +103,12 @@ export const leaderlessQuorumsClocks: DefaultExperiment = {
         trials,
         grid: {
           conflict: ['lww', 'siblings'],
-          'clock-skew': LWW_SKEWS_MS.map((s) => (s === 0 ? 'none' : `uniform(0,${s})`)),
+          clock_skew: LWW_SKEWS_MS.map((s) => (s === 0 ? 'none' : `uniform(0,${s})`)),
         },
-        fixed: { n: 3, r: 2, w: 2, keys: 100, zipf: 1, 'write-ratio': 0.8, rate: 0.5, ops: 10_000 },
+        fixed: { n: 3, r: 2, w: 2, keys: 100, zipf: 1, write_ratio: 0.8, rate: 500, ops: 10_000 },
       },
       describe: (values, row) =>
-        `${values.conflict}, skew ${values['clock-skew']}: ${row.acked_writes_lost} of ${row.acked_writes} acknowledged writes lost, ` +
+        `${values.conflict}, skew ${values.clock_skew}: ${row.acked_writes_lost} of ${row.acked_writes} acknowledged writes lost, ` +
         `mean siblings per read ${csvNumber(row.mean_siblings).toFixed(2)}`,
     },
   ],

@@ -74,6 +74,24 @@ function valuesFromFlags(
   return { values, given };
 }
 
+/** Values under the `--config` file's and the flags' (a preset's), and how a refusal names one. */
+export interface CommandBase {
+  /** Under the parameters' keys (camelCase), not yet checked. */
+  values: Readonly<Record<string, unknown>>;
+  /** The name of a key whose value came from here, in a refusal. */
+  where: (key: string) => string;
+}
+
+/** What a command adds to its experiment's: options that are no parameters, and a run of its own for them. */
+export interface CommandExtras {
+  /** Options after the parameters' (e.g. `--scenario`). */
+  options?: readonly Option[];
+  /** Help text after the experiment's notes. */
+  help?: string;
+  /** Called first with the flags: true when it ran the command itself (then the experiment does not run). */
+  intercept?: (flags: Record<string, unknown>) => boolean | Promise<boolean>;
+}
+
 /**
  * Resolves the command's flags (and `--config` file) to validated values and a seed; a refusal
  * names the flag, or the file's key, as the user wrote it.
@@ -81,6 +99,7 @@ function valuesFromFlags(
 export async function valuesFromCommand(
   experiment: Experiment,
   flags: Record<string, unknown>,
+  base?: CommandBase,
 ): Promise<{ values: Record<string, unknown>; seed: number }> {
   let fileValues: Record<string, unknown> = {};
   let fileNames = new Map<string, string>();
@@ -112,16 +131,28 @@ export async function valuesFromCommand(
   const fromFlags = valuesFromFlags(experiment, flags);
   if (flags.seed !== undefined) seed = parseWholeNumber('--seed', String(flags.seed), 0);
   const fromFile = (key: string) => fromFlags.values[key] === undefined && fileNames.has(key);
+  const fromBase = (key: string) =>
+    fromFlags.values[key] === undefined && !fileNames.has(key) && base?.values[key] !== undefined;
   const values = experiment.resolve(
-    { ...fileValues, ...fromFlags.values },
-    (key) => (fromFile(key) ? `--config ${file}: ${fileNames.get(key)}` : flagOf(key)),
-    (key) => (fromFile(key) ? describeValue(fileGiven[fileNames.get(key)!]) : fromFlags.given.get(key)),
+    { ...base?.values, ...fileValues, ...fromFlags.values },
+    (key) =>
+      fromFile(key)
+        ? `--config ${file}: ${fileNames.get(key)}`
+        : fromBase(key)
+          ? base!.where(key)
+          : flagOf(key),
+    (key) =>
+      fromFile(key)
+        ? describeValue(fileGiven[fileNames.get(key)!])
+        : fromBase(key)
+          ? describeValue(base!.values[key])
+          : fromFlags.given.get(key),
   );
   return { values, seed };
 }
 
 /** `replilab NAME`: the experiment's command, derived from its schema. */
-export function experimentCommand(experiment: Experiment): Command {
+export function experimentCommand(experiment: Experiment, extras: CommandExtras = {}): Command {
   const command = new Command(experiment.name).description(experiment.description);
   command.option(
     '--config <file>',
@@ -133,12 +164,14 @@ export function experimentCommand(experiment: Experiment): Command {
     .option('--out <file.csv>', 'also write the run as a one-row CSV, with FILE.manifest.json beside it')
     .option('--json', 'print exactly one JSON object on stdout and nothing else')
     .option('--quiet', 'no progress display on stderr');
+  for (const option of extras.options ?? []) command.addOption(option);
   const examples = experiment.examples.map((line) => `  $ replilab ${line}`).join('\n');
   command.addHelpText(
     'after',
-    `\nExamples:\n${examples}\n${experiment.notes ? `\n${experiment.notes.trim()}\n` : ''}`,
+    `\nExamples:\n${examples}\n${experiment.notes ? `\n${experiment.notes.trim()}\n` : ''}${extras.help ? `\n${extras.help.trim()}\n` : ''}`,
   );
   command.action(async (flags: Record<string, unknown>) => {
+    if (await extras.intercept?.(flags)) return;
     const out = flags.out as string | undefined;
     checkOutPath(out);
     const { values, seed } = await valuesFromCommand(experiment, flags);

@@ -11,8 +11,8 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'replilab-leaderless-cli-'));
 }
 
-/** The stable JSON names (keep them). */
-const STABLE_KEYS = [
+/** The result's documented JSON names (a contract: keep them). */
+const CONTRACT_KEYS = [
   'ops',
   'reads',
   'writes',
@@ -35,9 +35,9 @@ const STABLE_KEYS = [
 const runJson = (args: string[]) => runCliJson(['leaderless', ...args, '--json']);
 
 describe('replilab leaderless --json', () => {
-  it('prints one object with the stable names and sane numbers (2000 ops)', () => {
+  it('prints one object with the documented names and sane numbers (2000 ops)', () => {
     const j = runJson(['--ops', '2000', '--r', '1', '--w', '1', '--clock-skew', 'uniform(0,50)']);
-    for (const key of STABLE_KEYS) expect(j, key).toHaveProperty(key);
+    for (const key of CONTRACT_KEYS) expect(j, key).toHaveProperty(key);
     // With R=1 or W=1 a coordinator that is a home replica answers locally: 0 ms is a valid latency.
     for (const kind of ['read', 'write'])
       for (const q of ['p50', 'p99', 'p999'])
@@ -65,8 +65,8 @@ describe('replilab leaderless --json', () => {
       r: 1,
       w: 1,
       ops: 2000,
-      clockSkew: 'uniform(0,50)',
-      sessionLength: null,
+      clock_skew: 'uniform(0,50)',
+      session_length: null,
     });
   });
 
@@ -98,10 +98,10 @@ describe('replilab leaderless --json', () => {
       'exp(0.002)',
       '--crash-mttr',
       'exp(0.01)',
-      '--hinted-handoff-interval',
+      '--hinted-handoff-interval-ms',
       '200',
     ]);
-    expect(j.config).toMatchObject({ sloppy: true, hintedHandoffIntervalMs: 200 });
+    expect(j.config).toMatchObject({ sloppy: true, hinted_handoff_interval_ms: 200 });
     expect(j.hints_stored).toBeGreaterThan(0);
     expect(j.hints_handed_off).toBeGreaterThan(0);
     expect(j.hints_handed_off).toBeLessThanOrEqual(j.hints_stored);
@@ -123,12 +123,16 @@ describe('replilab leaderless --json', () => {
     ]);
     expect(calm.failed_writes).toBe(0);
     expect(cut.failed_writes).toBeGreaterThan(0);
-    expect(cut.config.randomPartitions).toEqual({ every: 'exp(0.005)', duration: 'exp(0.01)' });
+    expect(cut.config).toMatchObject({
+      partition_every: 'exp(0.005)',
+      partition_duration: 'exp(0.01)',
+      partition_isolate: 1,
+    });
     const dir = tempDir();
     const file = join(dir, 'faults.yaml');
     writeFileSync(
       file,
-      'ops: 2000\nw: 3\nr: 1\nrandomPartitions: { every: "exp(0.005)", duration: "exp(0.01)" }\n',
+      'ops: 2000\nw: 3\nr: 1\npartition_every: "exp(0.005)"\npartition_duration: "exp(0.01)"\n',
     );
     expect(runJson(['--config', file])).toEqual(cut);
     const slow = runJson([
@@ -144,10 +148,10 @@ describe('replilab leaderless --json', () => {
       'const(40)',
     ]);
     expect(slow.latency_ms.write.p50).toBeGreaterThan(40);
-    expect(slow.config.slowNodes).toEqual({ nodes: [0, 1], delay: 'const(40)' });
+    expect(slow.config).toMatchObject({ slow_nodes: '0,1', slow_delay: 'const(40)' });
   });
 
-  it('--read-repair and --anti-entropy-interval run, count their work, and measure convergence', () => {
+  it('--read-repair and --anti-entropy-interval-ms run, count their work, and measure convergence', () => {
     const base = [
       '--ops',
       '1500',
@@ -165,10 +169,10 @@ describe('replilab leaderless --json', () => {
       'exp(0.02)',
     ];
     const off = runJson(base);
-    expect(off.config).toMatchObject({ readRepair: 'off', antiEntropyIntervalMs: null });
+    expect(off.config).toMatchObject({ read_repair: 'off', anti_entropy_interval_ms: null });
     expect([off.read_repairs, off.anti_entropy_messages, off.convergence_ms]).toEqual([0, 0, null]);
-    const on = runJson([...base, '--read-repair', 'background', '--anti-entropy-interval', '100']);
-    expect(on.config).toMatchObject({ readRepair: 'background', antiEntropyIntervalMs: 100 });
+    const on = runJson([...base, '--read-repair', 'background', '--anti-entropy-interval-ms', '100']);
+    expect(on.config).toMatchObject({ read_repair: 'background', anti_entropy_interval_ms: 100 });
     expect(on.read_repairs).toBeGreaterThan(0);
     expect(on.keys_repaired_by_read_repair).toBeGreaterThan(0);
     expect(on.anti_entropy_messages).toBeGreaterThan(0);
@@ -176,25 +180,25 @@ describe('replilab leaderless --json', () => {
     expect(on.keys_repaired_by_anti_entropy).toBeGreaterThan(0);
     expect(on.replicas_converged).toBe(true);
     expect(on.convergence_ms).toBeGreaterThanOrEqual(0);
-    const none = runJson([...base, '--anti-entropy-interval', 'none', '--read-repair', 'blocking']);
-    expect(none.config).toMatchObject({ readRepair: 'blocking', antiEntropyIntervalMs: null });
+    const none = runJson([...base, '--anti-entropy-interval-ms', 'none', '--read-repair', 'blocking']);
+    expect(none.config).toMatchObject({ read_repair: 'blocking', anti_entropy_interval_ms: null });
   });
 
-  it('takes readRepair and antiEntropyIntervalMs from a config file, and names the file key when refusing', () => {
+  it('takes read_repair and anti_entropy_interval_ms from a config file, and names the file key when refusing', () => {
     const dir = tempDir();
     const file = join(dir, 'cluster.yaml');
     writeFileSync(
       file,
-      'readRepair: blocking\nantiEntropyIntervalMs: 50\nops: 600\nkeys: 20\nr: 2\nw: 1\nloss: 0.1\n',
+      'read_repair: blocking\nanti_entropy_interval_ms: 50\nops: 600\nkeys: 20\nr: 2\nw: 1\nloss: 0.1\n',
     );
     const j = runJson(['--config', file]);
-    expect(j.config).toMatchObject({ readRepair: 'blocking', antiEntropyIntervalMs: 50 });
+    expect(j.config).toMatchObject({ read_repair: 'blocking', anti_entropy_interval_ms: 50 });
     expect(j.convergence_ms).toBeGreaterThanOrEqual(0);
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'antiEntropyIntervalMs: -5\n');
+    writeFileSync(bad, 'anti_entropy_interval_ms: -5\n');
     const run = runCli(['leaderless', '--config', bad, '--json']);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('antiEntropyIntervalMs (bad.yaml)');
+    expect(run.stderr).toContain('bad.yaml: anti_entropy_interval_ms');
   });
 
   it('is deterministic: the same seed gives the same JSON, another seed another', () => {
@@ -237,9 +241,9 @@ describe('replilab leaderless: config file and flags', () => {
         'ops: 1000',
         'keys: 50',
         'zipf: 0.99',
-        'clockSkew: "uniform(0,20)"',
-        'arrivals: { kind: open, ratePerMs: 0.2 }',
-        'sessionLength: .inf',
+        'clock_skew: "uniform(0,20)"',
+        'rate: 200',
+        'session_length: inf',
         'seed: 5',
         '',
       ].join('\n'),
@@ -254,7 +258,9 @@ describe('replilab leaderless: config file and flags', () => {
       ops: 1000,
       keys: 50,
       zipf: 0.99,
-      arrivals: { kind: 'open', ratePerMs: 0.2 },
+      arrivals: 'open',
+      rate: 200,
+      session_length: null,
     });
     const overridden = runJson(['--config', file, '--w', '3', '--seed', '9', '--ops', '800']);
     expect(overridden.seed).toBe(9);
@@ -264,7 +270,25 @@ describe('replilab leaderless: config file and flags', () => {
 
   it('takes a JSON file; the printed config runs again to the same result', () => {
     const dir = tempDir();
-    const first = runJson(['--ops', '600', '--conflict', 'siblings', '--think', 'exp(0.5)', '--seed', '3']);
+    const first = runJson([
+      '--ops',
+      '600',
+      '--conflict',
+      'siblings',
+      '--arrivals',
+      'closed',
+      '--think',
+      'exp(0.5)',
+      '--partitions',
+      '100-200:0,1|2,3,4',
+      '--seed',
+      '3',
+    ]);
+    expect(first.config).toMatchObject({
+      arrivals: 'closed',
+      think: 'exp(0.5)',
+      partitions: '100-200:0,1|2,3,4',
+    });
     const file = join(dir, 'again.json');
     writeFileSync(file, JSON.stringify({ ...first.config, seed: first.seed }));
     const { config: _c, ...rest } = first;
@@ -286,7 +310,7 @@ describe('replilab leaderless: config file and flags', () => {
     const run = runCli(['leaderless', '--ops', '500', '--seed', '4', '--out', out, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const j = JSON.parse(run.stdout) as Record<string, any>;
-    const rows = parse<Record<string, string>>(readFileSync(out), { columns: true });
+    const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(1);
     const columns = Object.keys(rows[0]);
     expect(columns.slice(0, 4)).toEqual(['nodes', 'n', 'r', 'w']);
@@ -320,12 +344,21 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     ['a default that no longer fits', ['--n', '1'], '--r'],
     [
       'a zero hinted-handoff interval',
-      ['--sloppy', '--hinted-handoff-interval', '0'],
-      '--hinted-handoff-interval',
+      ['--sloppy', '--hinted-handoff-interval-ms', '0'],
+      '--hinted-handoff-interval-ms',
     ],
     ['an unknown read-repair mode', ['--read-repair', 'sometimes'], '--read-repair'],
-    ['a zero anti-entropy interval', ['--anti-entropy-interval', '0'], '--anti-entropy-interval'],
-    ['a non-numeric anti-entropy interval', ['--anti-entropy-interval', 'often'], '--anti-entropy-interval'],
+    ['a zero anti-entropy interval', ['--anti-entropy-interval-ms', '0'], '--anti-entropy-interval-ms'],
+    [
+      'a non-numeric anti-entropy interval',
+      ['--anti-entropy-interval-ms', 'often'],
+      '--anti-entropy-interval-ms',
+    ],
+    ['--think with open-loop arrivals', ['--think', 'exp(0.1)'], '--think'],
+    ['--arrivals closed without --think', ['--arrivals', 'closed'], '--think'],
+    ['store loss without crashes', ['--store-loss', '0.5'], '--store-loss'],
+    ['a partition of a node that does not exist', ['--partitions', '0-100:0,1|9'], '--partitions'],
+    ['a malformed partition', ['--partitions', '100-0:0|1'], '--partitions'],
     [
       '--partition-every without --partition-duration',
       ['--partition-every', 'exp(0.01)'],
@@ -356,26 +389,25 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     });
   }
 
+  it('an old flag name is refused, suggesting the new one', () => {
+    const run = runCli(['leaderless', '--anti-entropy-interval', '100']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--anti-entropy-interval-ms');
+  });
+
   const fileCases: [string, string, string][] = [
-    ['W > N', 'n: 3\nw: 4\n', 'w (bad.yaml)'],
-    ['R > N', 'n: 2\nr: 3\n', 'r (bad.yaml)'],
-    ['a negative rate', 'arrivals: { kind: open, ratePerMs: -1 }\n', 'arrivals.ratePerMs (bad.yaml)'],
-    ['an unknown key', 'nodes: 5\nreplicas: 3\n', 'replicas (bad.yaml)'],
-    ['an unknown nested key', 'crash: { ttf: "exp(1)", ttr: "exp(1)", mtbf: 3 }\n', 'crash.mtbf (bad.yaml)'],
-    ['zero nodes', 'nodes: 0\n', 'nodes (bad.yaml)'],
-    ['a Zipf exponent out of range', 'zipf: -0.5\n', 'zipf (bad.yaml)'],
-    ['crash without ttr', 'crash: { ttf: "exp(0.001)" }\n', 'crash.ttr (bad.yaml)'],
+    ['W > N', 'n: 3\nw: 4\n', 'bad.yaml: w'],
+    ['R > N', 'n: 2\nr: 3\n', 'bad.yaml: r'],
+    ['a negative rate', 'rate: -1\n', 'bad.yaml: rate'],
+    ['an unknown key', 'nodes: 5\nreplicas: 3\n', 'bad.yaml: replicas'],
+    ['a camelCase key', 'writeRatio: 0.9\n', '"write_ratio" (keys are snake_case)'],
+    ['an old nested key', 'crash: { ttf: "exp(1)", ttr: "exp(1)" }\n', 'bad.yaml: crash'],
+    ['zero nodes', 'nodes: 0\n', 'bad.yaml: nodes'],
+    ['a Zipf exponent out of range', 'zipf: -0.5\n', 'bad.yaml: zipf'],
+    ['crash_mtbf without crash_mttr', 'crash_mtbf: "exp(0.001)"\n', '--crash-mttr'],
     ['malformed YAML', 'w: [1\n', 'bad.yaml'],
-    [
-      'an unknown key in randomPartitions',
-      'randomPartitions: { every: "exp(1)", duration: "exp(1)", nodes: 2 }\n',
-      'randomPartitions.nodes (bad.yaml)',
-    ],
-    [
-      'a slow node out of range',
-      'slowNodes: { nodes: [9], delay: "exp(1)" }\n',
-      'slowNodes.nodes (bad.yaml)',
-    ],
+    ['isolating no node', 'partition_isolate: 0\n', 'bad.yaml: partition_isolate'],
+    ['a slow node out of range', 'slow_nodes: "0,9"\nslow_delay: "exp(1)"\n', 'bad.yaml: slow_nodes'],
   ];
   for (const [what, text, name] of fileCases) {
     it(`in the config file, ${what}: names ${name}`, () => {
@@ -390,7 +422,7 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     const dir = tempDir();
     const file = join(dir, 'w.yaml');
     writeFileSync(file, 'w: 4\nops: 200\n');
-    expectRefused(runCli(['leaderless', '--config', file]), 'w (w.yaml)', []);
+    expectRefused(runCli(['leaderless', '--config', file]), 'w.yaml: w', []);
     expect(runCli(['leaderless', '--config', file, '--w', '3', '--json']).code).toBe(0);
   });
 
@@ -398,7 +430,7 @@ describe('replilab leaderless: bad input is refused naming the field (exit 2, on
     const dir = tempDir();
     const file = join(dir, 'w.yaml');
     writeFileSync(file, 'w: 3\n');
-    expectRefused(runCli(['leaderless', '--config', file, '--n', '2']), 'w (w.yaml)', []);
+    expectRefused(runCli(['leaderless', '--config', file, '--n', '2']), 'w.yaml: w', []);
   });
 });
 
@@ -447,15 +479,17 @@ describe('replilab leaderless --scenario', () => {
 });
 
 describe('replilab leaderless --help', () => {
-  it('shows examples, the config keys, and the read-repair and anti-entropy flags', () => {
+  it('shows examples, every parameter, the read-repair and anti-entropy flags, and --scenario', () => {
     const run = runCli(['leaderless', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
-    expect(run.stdout).toContain('writeRatio');
+    expect(run.stdout).toContain('--write-ratio <p>');
+    expect(run.stdout).toContain('--rate <per-s>');
     expect(run.stdout).toContain('--sloppy');
     expect(run.stdout).toContain('--read-repair <mode>');
-    expect(run.stdout).toContain('--anti-entropy-interval <ms>');
-    expect(run.stdout).toContain('antiEntropyIntervalMs');
+    expect(run.stdout).toContain('--anti-entropy-interval-ms <ms>');
+    expect(run.stdout).toContain('--scenario <name>');
+    expect(run.stdout).toContain('--scenario list');
     expect(run.stdout).not.toMatch(/not yet modelled/i);
   });
 });

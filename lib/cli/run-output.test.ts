@@ -155,7 +155,7 @@ describe('replilab sweep of a family experiment (failover)', () => {
       'lag:',
       'conflicts:',
       'election_timeout_ms',
-      'anti-entropy-interval',
+      'anti_entropy_interval_ms',
     ])
       expect(help).toContain(name);
   }, 60_000);

@@ -7,10 +7,11 @@ import type { Experiment } from './define.js';
 import { conflicts } from './conflicts.js';
 import { failover } from './failover.js';
 import { lag } from './lag.js';
+import { leaderless } from './leaderless.js';
 import { selftest } from './selftest.js';
 import { staleness } from './staleness.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [staleness, failover, lag, conflicts, selftest];
+export const EXPERIMENTS: readonly Experiment[] = [staleness, failover, leaderless, lag, conflicts, selftest];
 
 /** The experiment of that name, or undefined. */
 export function experimentNamed(name: string): Experiment | undefined {

@@ -2,7 +2,7 @@ import { ParameterError } from '../errors.js';
 import { conflicts } from '../experiments/conflicts.js';
 import { failover } from '../experiments/failover.js';
 import { lag } from '../experiments/lag.js';
-import { leaderlessExperiment } from '../strategies/leaderless/leaderless-experiment.js';
+import { leaderless } from '../experiments/leaderless.js';
 import { stalenessExperiment } from './staleness-experiment.js';
 import type { SweepExperiment } from './experiment.js';
 import { selftestExperiment } from './selftest.js';
@@ -15,7 +15,7 @@ import { sweepExperimentOf } from './schema-experiment.js';
 const experiments: Record<string, SweepExperiment> = {
   staleness: stalenessExperiment,
   failover: sweepExperimentOf(failover),
-  leaderless: leaderlessExperiment,
+  leaderless: sweepExperimentOf(leaderless),
   lag: sweepExperimentOf(lag),
   conflicts: sweepExperimentOf(conflicts),
   selftest: selftestExperiment,

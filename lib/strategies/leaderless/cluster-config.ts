@@ -222,6 +222,12 @@ export interface LeaderlessConfig {
   antiEntropyIntervalMs: number | null;
 }
 
+/** The default arrivals: open loop, 0.1 operations per ms per client (1 op/ms for 10 clients). */
+export const DEFAULT_ARRIVALS: Readonly<OpenLoopArrivals> = Object.freeze({ kind: 'open', ratePerMs: 0.1 });
+
+/** Nodes a random partition cuts off when `RandomPartitionConfig.isolate` is not given. */
+export const DEFAULT_PARTITION_ISOLATE = 1;
+
 /** The defaults of every {@link LeaderlessConfig} field. */
 export const LEADERLESS_DEFAULTS: Readonly<LeaderlessConfig> = Object.freeze({
   nodes: 5,
@@ -234,7 +240,7 @@ export const LEADERLESS_DEFAULTS: Readonly<LeaderlessConfig> = Object.freeze({
   zipf: 0,
   writeRatio: 0.5,
   clients: 10,
-  arrivals: { kind: 'open', ratePerMs: 0.1 },
+  arrivals: { ...DEFAULT_ARRIVALS },
   sessionLength: Infinity,
   ops: 10000,
   probeReadAfterMs: null,
@@ -438,7 +444,7 @@ function validateRandomPartitions(p: unknown, nodes: number): ResolvedLeaderless
   if (p === null) return null;
   if (typeof p !== 'object' || Array.isArray(p))
     throw new ParameterError('randomPartitions', String(p), '{ every, duration, isolate }, or null');
-  const { every, duration, isolate = 1 } = p as RandomPartitionConfig;
+  const { every, duration, isolate = DEFAULT_PARTITION_ISOLATE } = p as RandomPartitionConfig;
   const everyDist = parseLatency(every, 'randomPartitions.every');
   const durationDist = parseLatency(duration, 'randomPartitions.duration');
   if (nodes < 2)
