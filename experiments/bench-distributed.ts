@@ -1,5 +1,5 @@
 /**
- * `npm run bench:distributed`: throughput of a distributed sweep (issue 8) with 1 and 2 worker
+ * `npm run bench:distributed`: throughput of a distributed sweep (BullMQ on redis) with 1 and 2 worker
  * processes (one thread each) on this machine, through a throwaway redis-server on a free port.
  * Target: 2 worker processes at least 1.7x one, on a CPU-bound sweep. Prints figures; no test
  * depends on timing. Needs Debian's redis-server (/usr/bin/redis-server).
@@ -38,7 +38,7 @@ function startWorkers(url: string, queue: string, count: number): Promise<ChildP
             [CLI, 'worker', '--backend', url, '--queue', queue, '--threads', '1', '--quiet'],
             { stdio: ['ignore', 'ignore', 'pipe'] },
           );
-          child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+          child.stderr.setEncoding('utf8').on('data', (text: string) => {
             if (text.includes('serving queue')) resolve(child);
           });
         }),

@@ -6,13 +6,13 @@
  * - fast WARS trials per second for N=3, R=W=1 under several latency models;
  * - the wall time to produce a whole 0 to 200 ms curve (201 points) at 100,000 trials,
  *   including validation, batching and the merge.
- * Issue 2's targets: >= 5 million trials/s per core, and the curve in under 0.1 s.
+ * The targets: >= 5 million trials/s per core, and the curve in under 0.1 s.
  *
- * Then the sweep path (issue 3): the speed-up of 2 worker threads over 1 on a CPU-bound sweep
+ * Then the sweep path: the speed-up of 2 worker threads over 1 on a CPU-bound sweep
  * (target >= 1.8x on a 2-core machine), and the overhead of runSweep over calling the model
  * directly for 1,000 small cells (target < 5%).
  *
- * Then the leaderless cluster (issue 4): simulated events per second on one core for a 5-node
+ * Then the leaderless cluster: simulated events per second on one core for a 5-node
  * N=3 cluster under a steady read/write workload, end to end with every metric (target >= 3
  * million), and the heap after a 200k-op and a 2M-op run.
  */
@@ -73,7 +73,7 @@ console.log(
   `  first run ${times[0].toFixed(1)} ms, median of the next 6: ${median(times.slice(1)).toFixed(1)} ms`,
 );
 
-// ---- Sweeps (issue 3): speed-up of 2 threads over 1, and the sweep path's overhead.
+// ---- Sweeps: speed-up of 2 threads over 1, and the sweep path's overhead.
 const cpuBound: SweepSpec = {
   experiment: 'selftest',
   seed: 1,
@@ -181,7 +181,7 @@ console.log(
   `  with the CSV text rendered as well (what --out writes; csv-stringify): median ${pct(median(csvRatios))}, fastest runs ${percent(fastest, sweepCsvTimes, registryTimes)}`,
 );
 
-// Leaderless cluster (issue 4): simulated events per second on one core for a 5-node N=3
+// Leaderless cluster: simulated events per second on one core for a 5-node N=3
 // cluster (R=W=2, LWW, lnkd-ssd legs, 1000 uniform keys, 10 open-loop clients, 50% writes), end
 // to end: runLeaderless, the simulation with every metric of the result (streaming checkers, no
 // history), plus the result's assembly. Rates from CPU time (process.cpuUsage: user + system of

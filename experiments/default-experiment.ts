@@ -76,10 +76,10 @@ export async function runDefaultExperiment(
     const result = await runSweep(sweep.spec, {
       threads: settings.threads,
       outPath: csvPath,
-      onCellDone: (cell) => settings.log(`  ${sweep.name}: ${sweep.describe(cell.values, cell.rows![0]!)}`),
+      onCellDone: (cell) => settings.log(`  ${sweep.name}: ${sweep.describe(cell.values, cell.rows![0])}`),
     });
     if (result.failures.length > 0) {
-      const failure = result.failures[0]!;
+      const failure = result.failures[0];
       throw new Error(
         `${experiment.experiment}/${sweep.name}: ${result.failures.length} cell(s) failed; cell ${failure.cell}: ${failure.message} (replay: ${failure.replay})`,
       );

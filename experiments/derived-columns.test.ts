@@ -28,8 +28,8 @@ describe('derived columns', () => {
 
   it('adds columns as text that reads back to the same numbers, and names a column that is not a number', () => {
     const [row] = withColumns([{ p: '0.1' }], (r) => ({ per_1000: (1000 * cellNumber(r, 'p')) / 3 }));
-    expect(Number(row!.per_1000)).toBe((1000 * 0.1) / 3);
-    expect(row!.p).toBe('0.1');
+    expect(Number(row.per_1000)).toBe((1000 * 0.1) / 3);
+    expect(row.p).toBe('0.1');
     expect(() => cellNumber({ p: '' }, 'p')).toThrow(/column p: "" is not a finite number/);
   });
 });

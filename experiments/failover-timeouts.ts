@@ -31,7 +31,7 @@ function timeoutAndUnnecessaryRate(rows: readonly TableRow[]): TableRow[] {
   return withColumns(rows, (row) => ({
     failover_timeout_ms:
       row.election === 'raft'
-        ? (JSON.parse(row.election_timeout_ms!) as number[])[0]!
+        ? (JSON.parse(row.election_timeout_ms) as number[])[0]
         : cellNumber(row, 'timeout_ms'),
     unnecessary_rate:
       cellNumber(row, 'unnecessary_failover_trials') / cellNumber(row, 'unnecessary_failover_trials_of'),

@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'replilab-figures-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The CSV at `path` as csv-parse reads it. */
-const csvRows = (path: string) => parse(readFileSync(path), { columns: true }) as Record<string, string>[];
+const csvRows = (path: string) => parse<Record<string, string>>(readFileSync(path), { columns: true });
 
 describe('npm start, then npm run figures', { timeout: 300_000 }, () => {
   it("writes every default experiment's CSV, manifest and figures, and redraws the figures byte-identically from the CSVs", async () => {
@@ -128,7 +128,7 @@ describe('npm start, then npm run figures', { timeout: 300_000 }, () => {
       'raft [2000,4000]',
     ]);
     // Pauses last at most 1000 ms: a coordinator waiting 2000 ms never fails over a paused leader.
-    expect(Number(failover[3]!.unnecessary_failover_trials)).toBe(0);
+    expect(Number(failover[3].unnecessary_failover_trials)).toBe(0);
     expect(csvRows(join(dir, 'lag/routing.csv')).map((r) => r.routing)).toEqual([
       'random',
       'sticky',

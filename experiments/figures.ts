@@ -73,7 +73,7 @@ try {
     const csvPath = manifestPath.replace(/\.manifest\.json$/, '.csv');
     const recipes =
       typeof experiment === 'string' && Object.hasOwn(FIGURE_RECIPES, experiment)
-        ? recipesFor(csvPath, FIGURE_RECIPES[experiment]!)
+        ? recipesFor(csvPath, FIGURE_RECIPES[experiment])
         : [];
     if (recipes.length === 0 || !existsSync(csvPath)) {
       console.log(

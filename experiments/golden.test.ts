@@ -234,7 +234,7 @@ function normalizeConfig(command: string, config: Record<string, unknown>): Reco
 
 /** A CSV's rows as the old code wrote them (columns in order, renamed back, old units): each row's entries. */
 function csvInOldNames(experiment: string, text: string): [string, unknown][][] {
-  const rows = parse(text, { columns: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(text, { columns: true });
   const cells = CSV_CELLS[experiment] ?? {};
   return rows.map((row) =>
     inOldNames(experiment, row, CSV_STYLE).map(([column, cell]) => [column, cells[column]?.(cell) ?? cell]),
@@ -303,7 +303,7 @@ describe('results are those of the code before the redesign', { timeout: 300_000
       if (experiment === 'staleness' || !adapted(experiment)) expect(text, name).toBe(expected);
       else
         expect(csvInOldNames(experiment, text), name).toEqual(
-          (parse(expected, { columns: true }) as Record<string, string>[]).map((row) => Object.entries(row)),
+          parse<Record<string, string>>(expected, { columns: true }).map((row) => Object.entries(row)),
         );
     }
     if (!WRITE) {

@@ -1,5 +1,5 @@
 /**
- * Validation figures for the PBS staleness models (issue 2), printed, not asserted (the same
+ * Validation figures for the PBS staleness models, printed, not asserted (the same
  * checks are tests in lib/strategies/leaderless/staleness.test.ts):
  * - the closed form C(N-W,R)/C(N,R) when writes propagate far more slowly than reads;
  * - the PBS paper's synthetic check (N=3, R=W=1, A=R=S exponential with mean 1 ms);

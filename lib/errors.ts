@@ -2,7 +2,7 @@
  * A bad input value, refused before any work starts.
  *
  * The message is one line naming the parameter, what was given and what is allowed,
- * so the CLI can print it as is and exit with code 2 (see DESIGN.md, "Rules that hold everywhere").
+ * so the CLI can print it as is and exit with code 2 (see docs/architecture.md).
  *
  * @example
  * throw new ParameterError('--w', '4', 'an integer from 1 to n (3)');

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The real-browser test of the notebooks (issue 7, item 5): Debian's classic Jupyter Notebook
+// The real-browser test of the notebooks: Debian's classic Jupyter Notebook
 // server on loopback, each notebook opened in headless Chromium (Debian's /usr/bin/chromium,
 // driven by playwright-core), Cell > Run All, then checks that every cell ran, no cell shows an
 // error, and every chart rendered (SVG elements with non-empty path `d` attributes). Screenshots
@@ -21,7 +21,6 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
   rmSync,
   symlinkSync,
 } from 'node:fs';
@@ -213,6 +212,8 @@ process.on('exit', () => {
 });
 
 // ---------------------------------------------------------------- one notebook in the browser
+
+/* global window, document -- the functions handed to page.evaluate and page.waitForFunction run in Chromium */
 
 // In the page: the state of every code cell, once the kernel is idle and nothing is queued.
 const STATE = () => {

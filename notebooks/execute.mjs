@@ -254,6 +254,7 @@ function check(nb, status) {
     const outputs = cell.outputs ?? [];
     for (const out of outputs) {
       if (out.output_type === 'error') {
+        // eslint-disable-next-line no-control-regex -- ESC [ ... m: the colour codes in tslab's tracebacks
         const tb = (out.traceback ?? []).map((l) => text(l).replace(/\x1b\[[0-9;]*m/g, '')).slice(0, 12);
         const detail = tb.length > 0 && tb.join('\n') !== out.evalue ? `\n    ${tb.join('\n    ')}` : '';
         problems.push(`${where}: ${out.ename}: ${out.evalue}${detail}`);
@@ -347,7 +348,7 @@ for (const notebook of notebooks) {
   const name = path.relative(process.cwd(), notebook) || notebook;
   const { seconds, dst, problems } = runNotebook(py, notebook, opts);
   if (problems.length === 0) {
-    // DESIGN.md: each notebook runs in under a minute in its quick setting.
+    // Each notebook is meant to run in under a minute in its quick setting.
     console.log(
       `ok   ${name}  ${seconds.toFixed(1)} s${seconds > 60 ? '  (over a minute: check its quick setting)' : ''}`,
     );

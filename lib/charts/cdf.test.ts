@@ -27,9 +27,9 @@ describe('cdf', () => {
       [3, 1],
     ]);
     const eps = dkwHalfWidth(4);
-    expect(rows[0]!.p_low).toBe(0);
-    expect(rows[1]!.p_low).toBeCloseTo(0.75 - eps, 12);
-    expect(rows[2]!.p_high).toBe(1);
+    expect(rows[0].p_low).toBe(0);
+    expect(rows[1].p_low).toBeCloseTo(0.75 - eps, 12);
+    expect(rows[2].p_high).toBe(1);
     const thinned = cdfRowsFromSamples({ b: Array.from({ length: 1000 }, (_, i) => i) }, 11);
     expect(thinned.map((r) => r.value)).toEqual([0, 100, 200, 300, 400, 500, 599, 699, 799, 899, 999]);
     expect(() => cdfRowsFromSamples({ c: [1, Number.NaN] })).toThrow('samples["c"][1]: got NaN');
@@ -46,9 +46,9 @@ describe('cdf', () => {
     const h = new LogHistogram();
     for (let i = 1; i <= 1000; i++) h.record(i);
     const [median] = cdfRowsFromHistogram('h', h, [0.5]);
-    expect(median!.value).toBeCloseTo(500, -1); // within the sketch's 0.1%
-    expect(median!.value_low).toBeLessThan(500);
-    expect(median!.value_high).toBeGreaterThan(500);
+    expect(median.value).toBeCloseTo(500, -1); // within the sketch's 0.1%
+    expect(median.value_low).toBeLessThan(500);
+    expect(median.value_high).toBeGreaterThan(500);
   });
 
   it('draws samples as staircases over their band, quantiles as points with interval bars', async () => {

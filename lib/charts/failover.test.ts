@@ -50,7 +50,7 @@ describe('failoverSpec', () => {
       sampleFailoverRows().map(({ recovery_low_ms: _l, recovery_high_ms: _h, ...r }) => r),
     ) as any;
     expect(noBand.layer[0].layer).toHaveLength(2);
-    expect(() => failoverSpec([{ ...sampleFailoverRows()[0]!, unnecessary_low: Number.NaN }])).toThrow(
+    expect(() => failoverSpec([{ ...sampleFailoverRows()[0], unnecessary_low: Number.NaN }])).toThrow(
       'rows[0].unnecessary_low',
     );
   });

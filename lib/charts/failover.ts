@@ -9,7 +9,10 @@ import { checkRows } from './validate.js';
 export interface FailoverRow {
   /** The failure detector's timeout, ms. */
   timeout_ms: number;
-  /** Recovery time (DESIGN.md), ms: a quantile over trials, e.g. the median. */
+  /**
+   * Recovery time, ms (from the leader's failure to the moment a new leader's heartbeat has reached
+   * every live follower): a quantile over trials, e.g. the median.
+   */
   recovery_ms: number;
   /** Optional lower end of a recovery band (e.g. a quantile's interval, or a lower quantile). */
   recovery_low_ms?: number | null;
@@ -101,7 +104,7 @@ export function failoverSpec(rows: readonly FailoverRow[], options: FailoverOpti
     rows.every((r) => typeof r.recovery_low_ms === 'number' && typeof r.recovery_high_ms === 'number');
   const recoveryTitle = options.recoveryTitle ?? 'recovery, median (ms)';
   const unnecessaryTitle = options.unnecessaryTitle ?? 'P(unnecessary failover)';
-  const [leftColor, rightColor] = [theme.palette[0]!, theme.palette[2] ?? theme.palette[1]!];
+  const [leftColor, rightColor] = [theme.palette[0], theme.palette[2] ?? theme.palette[1]];
   const solid = theme.dashes?.[0] ?? [1, 0];
   const dashed = theme.dashes?.[1] ?? [6, 3];
   const values = [...rows]

@@ -86,7 +86,7 @@ const DEFAULTS: Readonly<Record<TableChartKind, KindDefaults>> = {
 class Table {
   readonly columns: readonly string[];
   constructor(readonly rows: readonly TableRow[]) {
-    this.columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
+    this.columns = rows.length > 0 ? Object.keys(rows[0]) : [];
   }
 
   has(column: string): boolean {
@@ -110,7 +110,7 @@ class Table {
   number(flag: string, expression: string, i: number): number | null {
     let sum = 0;
     for (const part of expression.split('+').map((c) => c.trim())) {
-      const text = (this.rows[i]![part] ?? '').trim();
+      const text = (this.rows[i][part] ?? '').trim();
       if (text === '') return null;
       const v = text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text);
       if (!Number.isFinite(v)) {
@@ -142,14 +142,14 @@ class Table {
 function fill(flag: string, template: string, row: TableRow, table: Table): string {
   return template.replace(/\{([^}]+)\}/g, (_, column: string) => {
     table.check(flag, column);
-    return row[column]!;
+    return row[column];
   });
 }
 
 /** The series name of each row, per `--series`. */
 function seriesNames(table: Table, spec: string | undefined, fallback: string): string[] {
   if (spec === undefined) {
-    return table.rows.map((row) => (table.columns.includes('series') ? row['series']! : fallback));
+    return table.rows.map((row) => (table.columns.includes('series') ? row['series'] : fallback));
   }
   if (spec.includes('{')) return table.rows.map((row) => fill('--series', spec, row, table));
   const columns = spec
@@ -164,7 +164,7 @@ function seriesNames(table: Table, spec: string | undefined, fallback: string): 
     );
   for (const c of columns) table.check('--series', c);
   return table.rows.map((row) =>
-    columns.length === 1 ? row[columns[0]!]! : columns.map((c) => `${c}=${row[c]}`).join(' '),
+    columns.length === 1 ? row[columns[0]] : columns.map((c) => `${c}=${row[c]}`).join(' '),
   );
 }
 
@@ -175,9 +175,9 @@ function filterRows(rows: readonly TableRow[], where: readonly string[]): TableR
     const m = /^([^=]+)=(.*)$/.exec(clause);
     if (!m)
       throw new ParameterError('--where', JSON.stringify(clause), 'column=value or column=v1|v2, e.g. r=1|2');
-    const column = m[1]!.trim();
+    const column = m[1].trim();
     if (rows.length > 0) table.check('--where', column);
-    const allowed = m[2]!.split('|').map((v) => v.trim());
+    const allowed = m[2].split('|').map((v) => v.trim());
     // Numbers compare as numbers (1 matches 1.0), text as text.
     return (row: TableRow) =>
       allowed.some(
@@ -232,7 +232,7 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
   const d = DEFAULTS[options.kind];
   const x = options.x ?? d.x;
   const y = options.y ?? d.y;
-  const title = options.title === undefined ? undefined : fill('--title', options.title, rows[0]!, table);
+  const title = options.title === undefined ? undefined : fill('--title', options.title, rows[0], table);
   const common = {
     title,
     theme: options.theme,
@@ -271,9 +271,9 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       if (options.kind === 'staleness') {
         return stalenessCurveSpec(
           indices.map((i) => ({
-            series: series[i]!,
-            t: xs[i]!,
-            p_consistent: ys[i]!,
+            series: series[i],
+            t: xs[i],
+            p_consistent: ys[i],
             ci_low: lows[i]!,
             ci_high: highs[i]!,
           })),
@@ -288,9 +288,9 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       if (options.kind === 'lww-loss') {
         return lwwLossSpec(
           indices.map((i) => ({
-            series: series[i]!,
-            skew_ms: xs[i]!,
-            lost: ys[i]!,
+            series: series[i],
+            skew_ms: xs[i],
+            lost: ys[i],
             ci_low: lows[i]!,
             ci_high: highs[i]!,
           })),
@@ -299,9 +299,9 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       }
       return convergenceSpec(
         indices.map((i) => ({
-          series: series[i]!,
-          t_ms: xs[i]!,
-          divergent: ys[i]!,
+          series: series[i],
+          t_ms: xs[i],
+          divergent: ys[i],
           low: lows[i],
           high: highs[i],
         })),
@@ -332,18 +332,18 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
         });
         // One distribution per series: its first row holds the quantiles (CSV rows repeat per t point).
         const first = new Map<string, number>();
-        indices.forEach((i) => first.has(series[i]!) || first.set(series[i]!, i));
+        indices.forEach((i) => first.has(series[i]) || first.set(series[i], i));
         cdfRows = [...first].flatMap(([name, i]) =>
           options.quantiles!.flatMap((q, k) => {
             const v = table.number('--quantiles', q, i);
-            return v === null ? [] : [{ series: name, value: v, p: levels[k]! }];
+            return v === null ? [] : [{ series: name, value: v, p: levels[k] }];
           }),
         );
       } else if (options.value !== undefined) {
         table.check('--value', options.value);
         const samples: Record<string, number[]> = {};
         indices.forEach((i) =>
-          (samples[series[i]!] ??= []).push(table.required('--value', options.value!, i)),
+          (samples[series[i]] ??= []).push(table.required('--value', options.value!, i)),
         );
         cdfRows = cdfRowsFromSamples(samples);
       } else {
@@ -351,7 +351,7 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
         table.check('--y', y);
         const band = optionalBand(undefined, undefined);
         cdfRows = indices.map((i) => ({
-          series: series[i]!,
+          series: series[i],
           value: table.required('--x', x, i),
           p: table.required('--y', y, i),
           ...(band
@@ -367,8 +367,8 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       table.check('--y', y);
       table.check('--value', value);
       if (options.facet !== undefined) table.check('--facet', options.facet);
-      const key = (flag: string, column: string, i: number) => {
-        const text = rows[i]![column]!;
+      const key = (column: string, i: number) => {
+        const text = rows[i][column];
         return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
       };
       // One cell per (facet, x, y): the first row (curves repeat a cell's row per t point).
@@ -376,10 +376,10 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       const cells: HeatmapRow[] = [];
       for (const i of indices) {
         const cell = {
-          [x]: key('--x', x, i),
-          [y]: key('--y', y, i),
+          [x]: key(x, i),
+          [y]: key(y, i),
           [value]: table.number('--value', value, i),
-          ...(options.facet ? { [options.facet]: key('--facet', options.facet, i) } : {}),
+          ...(options.facet ? { [options.facet]: key(options.facet, i) } : {}),
         };
         const id = JSON.stringify([cell[x], cell[y], options.facet ? cell[options.facet] : null]);
         if (!seen.has(id)) cells.push(cell);
@@ -402,7 +402,7 @@ export function tableChartSpec(allRows: readonly TableRow[], options: TableChart
       const series = seriesNames(table, options.series, y);
       // One point per series: its first row (a cell's latency and t-visibility repeat on every t row).
       const first = new Map<string, number>();
-      indices.forEach((i) => first.has(series[i]!) || first.set(series[i]!, i));
+      indices.forEach((i) => first.has(series[i]) || first.set(series[i], i));
       // Error bars only when asked for (--low and --high name the y value's interval columns).
       if (options.low !== undefined) table.check('--low', options.low);
       if (options.high !== undefined) table.check('--high', options.high);

@@ -208,11 +208,11 @@ export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions
     data: { values },
     transform: [{ filter: `isValid(${v}) && isFinite(${v})` }],
   };
-  if (facet === undefined) return { ...head, ...inner, config: themeConfig(theme) } as VegaLiteSpec;
+  if (facet === undefined) return { ...head, ...inner, config: themeConfig(theme) };
   // One panel per facet value, concatenated rather than faceted: each panel keeps only its own
   // x and y values (vega-lite warns about independent scales in a faceted layer).
   const facetValues = [...new Set(values.map((row) => row[facet]!))];
-  if (facetValues.every((f) => typeof f === 'number')) (facetValues as number[]).sort((a, b) => a - b);
+  if (facetValues.every((f) => typeof f === 'number')) facetValues.sort((a, b) => a - b);
   const spec: VegaLiteSpec = {
     ...head,
     hconcat: facetValues.map((f) => ({
@@ -227,6 +227,6 @@ export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions
     })),
     resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },
     config: themeConfig(theme),
-  } as VegaLiteSpec;
+  };
   return spec;
 }

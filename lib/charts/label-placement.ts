@@ -55,7 +55,7 @@ export function placeLabels(points: readonly LabelledPoint[], options: LabelPlac
   const ey = extent(points.map((p) => ty(p.y)));
   const line = fontSize * 1.25;
   const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
-  const result: PlacedLabel[] = new Array(points.length);
+  const result = new Array<PlacedLabel>(points.length);
   // Top of the plot first (py grows upwards here).
   const order = points
     .map((_, i) => i)

@@ -28,7 +28,7 @@ describe('lwwLossSpec', () => {
     expect(hi).toBeGreaterThanOrEqual(Math.max(...rows.map((r) => r.ci_high)));
     expect(spec.encoding.color.scale.domain).toEqual(['LWW', 'version vectors']);
     expect(await compileWarnings(spec)).toEqual([]);
-    expect(() => lwwLossSpec([{ ...rows[0]!, lost: Number.NaN }])).toThrow('rows[0].lost: got NaN');
+    expect(() => lwwLossSpec([{ ...rows[0], lost: Number.NaN }])).toThrow('rows[0].lost: got NaN');
   });
 
   it('renders to SVG, PNG and PDF', async () => {

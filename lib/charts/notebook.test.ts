@@ -49,7 +49,7 @@ describe('findDisplayRoute / displayChart', () => {
     expect(findDisplayRoute(e).kind).toBe('bundle');
     await displayChart(spec, e);
     expect(write).toHaveBeenCalledTimes(1);
-    const [content, update] = write.mock.calls[0]!;
+    const [content, update] = write.mock.calls[0];
     expect(update).toBe(false);
     expect(Object.keys(content.data).sort()).toEqual([
       'application/vnd.vegalite.v5+json',
@@ -83,7 +83,7 @@ describe('findDisplayRoute / displayChart', () => {
     expect(findDisplayRoute(e).kind).toBe('svg');
     await displayChart(spec, e);
     expect(svg).toHaveBeenCalledTimes(1);
-    expect(svg.mock.calls[0]![0]).toMatch(/^<svg/);
+    expect(svg.mock.calls[0][0]).toMatch(/^<svg/);
   });
 
   it('throws a clear error outside a kernel (before rendering)', async () => {

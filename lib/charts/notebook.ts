@@ -31,7 +31,7 @@ export async function chartBundle(spec: VegaLiteSpec): Promise<ChartMimeBundle> 
     'image/svg+xml': svg,
     [VEGA_LITE_MIME]: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
     'text/plain': title === undefined ? 'Vega-Lite chart' : `Vega-Lite chart: ${title}`,
-  } as ChartMimeBundle;
+  };
 }
 
 /** The content of a Jupyter display_data message, as tslab's internal writer takes it. */
@@ -62,9 +62,9 @@ const PUBLIC_MODULE = /[\\/]tslab[\\/]dist[\\/]public\.js$/;
 function defaultEnvironment(): DisplayEnvironment {
   const require = createRequire(import.meta.url);
   return {
-    cache: require.cache as DisplayEnvironment['cache'],
+    cache: require.cache,
     require,
-    global: globalThis as unknown as Record<string, unknown>,
+    global: globalThis,
   };
 }
 

@@ -61,8 +61,8 @@ describe('paretoFront', () => {
         expect(new Set(got)).toEqual(new Set(want));
         expect(got.length).toBe(want.length);
         for (let i = 1; i < got.length; i++) {
-          expect(got[i]!.x).toBeGreaterThanOrEqual(got[i - 1]!.x);
-          expect(got[i]!.y).toBeLessThanOrEqual(got[i - 1]!.y);
+          expect(got[i].x).toBeGreaterThanOrEqual(got[i - 1].x);
+          expect(got[i].y).toBeLessThanOrEqual(got[i - 1].y);
         }
       }),
     );

@@ -170,10 +170,7 @@ export async function writeFigure(
 /** The title text of a spec, if it has one (a string, lines, or `{ text }`). */
 export function specTitle(spec: VegaLiteSpec): string | undefined {
   const title = (spec as { title?: unknown }).title;
-  const text =
-    typeof title === 'object' && title !== null && 'text' in title
-      ? (title as { text: unknown }).text
-      : title;
+  const text = typeof title === 'object' && title !== null && 'text' in title ? title.text : title;
   if (typeof text === 'string') return text;
   if (Array.isArray(text)) return text.join(' ');
   return undefined;

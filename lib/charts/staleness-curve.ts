@@ -5,7 +5,8 @@ import { checkRows } from './validate.js';
 
 /**
  * One point of a t-visibility curve: the probability that a read starting `t` ms after the
- * reference write committed is consistent, with its 95% interval (see DESIGN.md, "Metrics").
+ * reference write committed is consistent (returns that write's version or a newer one), with its
+ * 95% interval.
  */
 export interface StalenessCurveRow {
   /** The curve this point belongs to, e.g. "R=1,W=1" or "lnkd-ssd R=1 W=1". */

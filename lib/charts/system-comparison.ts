@@ -70,7 +70,7 @@ export function systemComparisonSpec(
     sort: rows.map((r) => r.system),
     axis: { labelLimit: 400 },
   };
-  const [lab, field] = [theme.palette[0]!, theme.palette[1] ?? theme.palette[0]!];
+  const [lab, field] = [theme.palette[0], theme.palette[1] ?? theme.palette[0]];
   const anyPublished = rows.some((r) => typeof r.published === 'number');
   const series = {
     scale: anyPublished

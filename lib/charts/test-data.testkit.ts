@@ -139,7 +139,7 @@ export async function expectValidExports(
   const { svgSize, svgToPdf } = await import('./pdf.js');
   const svg = await renderSvg(spec);
   expect(svg.startsWith('<svg')).toBe(true);
-  const paths = [...svg.matchAll(/<path[^>]*\sd="([^"]*)"/g)].map((m) => m[1]!).filter((d) => d.length > 0);
+  const paths = [...svg.matchAll(/<path[^>]*\sd="([^"]*)"/g)].map((m) => m[1]).filter((d) => d.length > 0);
   expect(paths.length).toBeGreaterThan(0);
   const size = svgSize(svg);
   const png = svgToPng(svg, { scale });

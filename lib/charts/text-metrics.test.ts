@@ -18,11 +18,8 @@ describe('chart text metrics', () => {
       estimateWidth: (_: unknown, t: string) => t.length * 100,
     };
     useChartTextMetrics(metrics);
-    expect(metrics.width({ fontSize: 10 } as never, ' i ')).toBeCloseTo(
-      chartTextWidth({ fontSize: 10 }, 'i'),
-      9,
-    );
-    expect(metrics.width({ fontSize: 10, font: 'Times' } as never, 'ii')).toBe(200);
+    expect(metrics.width({ fontSize: 10 }, ' i ')).toBeCloseTo(chartTextWidth({ fontSize: 10 }, 'i'), 9);
+    expect(metrics.width({ fontSize: 10, font: 'Times' }, 'ii')).toBe(200);
     const installed = metrics.width;
     useChartTextMetrics(metrics);
     expect(metrics.width).toBe(installed);

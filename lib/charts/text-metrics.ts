@@ -87,7 +87,7 @@ export function useChartTextMetrics(metrics: VegaTextMetrics): void {
   if ((metrics.width as { replilab?: boolean }).replilab) return;
   const estimate = metrics.estimateWidth;
   const width = (item: TextItem, text: string): number => {
-    const family = (item.font ?? chartFont).replace(/["']/g, '').split(',')[0]!.trim();
+    const family = (item.font ?? chartFont).replace(/["']/g, '').split(',')[0].trim();
     // As Vega's own measure: a missing line is empty, and text is trimmed.
     return family === chartFont
       ? chartTextWidth(item, text == null ? '' : String(text).trim())

@@ -28,7 +28,7 @@ describe('themes', () => {
     const lightness = grayscaleSafe.slice(0, 4).map((c) => lab(c).l);
     for (let i = 0; i < lightness.length; i++) {
       for (let j = i + 1; j < lightness.length; j++)
-        expect(Math.abs(lightness[i]! - lightness[j]!)).toBeGreaterThanOrEqual(20);
+        expect(Math.abs(lightness[i] - lightness[j])).toBeGreaterThanOrEqual(20);
     }
     expect(paper.palette).toBe(grayscaleSafe);
     // every series also gets its own dash pattern

@@ -91,8 +91,8 @@ interface TimeWarp {
   range: number[];
   tMax: number;
   compressed: { from: number; to: number }[];
-  yPx(t: number): number;
-  timeAt(px: number): number;
+  yPx: (t: number) => number;
+  timeAt: (px: number) => number;
 }
 
 function piecewise(xs: readonly number[], ys: readonly number[], x: number): number {

@@ -104,7 +104,7 @@ export function latencyStalenessTradeoffSpec(
   const withIntervals = values.filter(
     (v) => typeof v.staleness_low === 'number' && typeof v.staleness_high === 'number',
   );
-  const frontValues = front.map((p) => values[p.i]!);
+  const frontValues = front.map((p) => values[p.i]);
   const frontColor = theme.palette[3] ?? theme.palette[0] ?? '#0072B2';
 
   const x = {

@@ -15,7 +15,7 @@ export interface ConsistentPrefixSummary {
 /**
  * Consistent-prefix violations.
  *
- * DESIGN.md: "Consistent-prefix violation: a client observes a write without a write it causally
+ * Definition: "Consistent-prefix violation: a client observes a write without a write it causally
  * depends on."
  *
  * The history does not say what depends on what, so the caller passes `dependsOn`: for a write

@@ -37,7 +37,7 @@ export function groupByPair<T>(
     if (!keep(item)) continue;
     const a = first(item);
     let inner = groups.get(a);
-    if (inner === undefined) groups.set(a, (inner = new Map()));
+    if (inner === undefined) groups.set(a, (inner = new Map<number, T[]>()));
     const b = second(item);
     const g = inner.get(b);
     if (g === undefined) inner.set(b, [item]);

@@ -23,7 +23,7 @@ export interface LostWriteSummary {
 /**
  * Lost writes.
  *
- * DESIGN.md: "Lost write: acknowledged to a client, yet absent from the final converged state
+ * Definition: "Lost write: acknowledged to a client, yet absent from the final converged state
  * (overwritten by LWW, discarded at failover, or never replicated). Unacknowledged writes that
  * survive are counted separately."
  *

@@ -17,7 +17,7 @@ export interface MonotonicReadSummary {
  * Monotonic-read violations counted as a run goes (a streaming checker), with state bounded by
  * the (client, key) pairs: the newest versions each has seen.
  *
- * DESIGN.md: "Monotonic-read violation: a client gets an older version of a key than it got before."
+ * Definition: "Monotonic-read violation: a client gets an older version of a key than it got before."
  *
  * Here, for a read r by client c (or session, with scope `'session'`) of key x starting at t:
  * "before" means the reads by c of x that returned strictly before t (reads still in flight at t

@@ -20,7 +20,7 @@ export type OwnWrite = Version & Pick<WriteRecord, 'client' | 'session' | 'key' 
  * Read-your-writes violations counted as a run goes (a streaming checker), with state bounded by
  * the (client, key) pairs: each one's last acknowledged write.
  *
- * DESIGN.md: "Read-your-writes violation: a client reads a key it wrote earlier and gets a version
+ * Definition: "Read-your-writes violation: a client reads a key it wrote earlier and gets a version
  * older than its own last acknowledged write to that key."
  *
  * Here, for a read by client c (or session, with scope `'session'`) of key x starting at t: c's

@@ -1,8 +1,8 @@
 import { ParameterError } from '../errors.js';
 
 /**
- * Whose guarantees a session checker tracks: each client across all its sessions (DESIGN.md's
- * wording, "a client"), or each session on its own (Terry et al.'s session guarantees).
+ * Whose guarantees a session checker tracks: each client across all its sessions (the
+ * definitions' wording, "a client"), or each session on its own (Terry et al.'s session guarantees).
  */
 export type SessionScope = 'client' | 'session';
 

@@ -56,7 +56,7 @@ export class SiblingCounter {
 /**
  * Siblings per read.
  *
- * DESIGN.md: "Siblings: concurrent versions kept side by side (version vectors); report their
+ * Definition: "Siblings: concurrent versions kept side by side (version vectors); report their
  * count per read."
  *
  * Here the count of a read is the number of versions (write ids) it returned: 1 is a single value,

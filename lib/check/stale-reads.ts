@@ -2,7 +2,6 @@ import { ParameterError } from '../errors.js';
 import { LogHistogram } from '../stats/index.js';
 import { Tally, type Count } from './count.js';
 import { groupSorted, KeyTable } from './group.js';
-import type { AsOf } from './as-of.js';
 import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
 import { versionColumns, type VersionColumns } from './version-columns.js';
 import { reflects, type Version, type VersionOrder } from './version-order.js';
@@ -60,18 +59,18 @@ class SuffixMinTree {
  * Stale reads counted as a run goes (a streaming checker): what {@link staleReads} counts, with
  * state bounded by the keys (per key, the newest committed versions) and the reads in flight.
  *
- * DESIGN.md, "Consistent read (leaderless)": "the read returns the version written by the
- * reference write, or a newer one"; "Write committed: W acks reached the coordinator". For a read
- * of key x starting at t, the reference is the newest write (by `order`) among the writes to x
- * acknowledged strictly before t; with a partial order, every newest one (no committed write is
- * newer). The read is stale when it reflects neither that write nor anything newer (see
+ * Definitions: a read is consistent (leaderless) when it returns the version written by the
+ * reference write, or a newer one; a write is committed once W acks have reached the coordinator.
+ * For a read of key x starting at t, the reference is the newest write (by `order`) among the
+ * writes to x acknowledged strictly before t; with a partial order, every newest one (no committed
+ * write is newer). The read is stale when it reflects neither that write nor anything newer (see
  * {@link reflects}); a read of the initial value is stale exactly when a write was committed before
  * it. Reflecting the newest committed writes is reflecting all of them when `order` is transitive.
  *
  * Feed acknowledgements in time order ({@link commit}); when a read starts, {@link start} takes
  * its reference into a read slot (a small integer of the caller's, free again once the read is
  * judged); {@link judge} it when it returns. The order of events within one instant does not
- * matter (see {@link AsOf}).
+ * matter (see `AsOf` in as-of.ts).
  *
  * References: P. Bailis et al., "Probabilistically bounded staleness for practical partial quorums",
  * VLDB 2012.
@@ -127,8 +126,8 @@ export class StaleReadTracker {
  * - versions behind = the number of committed writes the read does not reflect (0 for a consistent
  *   read). With a total order (LWW) that is the number of committed writes newer than the newest
  *   version returned; with version vectors every committed write must be covered by some returned
- *   sibling. DESIGN.md: "k-staleness: P(the returned version is within k versions of the newest
- *   committed one)" ({@link kStaleness});
+ *   sibling. k-staleness is P(the returned version is within k versions of the newest committed
+ *   one) ({@link kStaleness});
  * - age in time = t minus the earliest acknowledgement among the committed writes it missed: how
  *   long the value returned had already been superseded (recorded for stale reads only).
  *

@@ -25,7 +25,7 @@ export interface VersionOrder {
    * Negative when `a` is older than `b`, positive when newer, 0 for the same version, NaN when
    * they are concurrent (neither is newer).
    */
-  compare(a: Version, b: Version): number;
+  compare: (a: Version, b: Version) => number;
 }
 
 /**

@@ -135,7 +135,7 @@ export function backendFromFlags(
       backend.tls.cert = pem;
       if (flags.backendKey !== undefined) {
         const key = readFlagFile('--backend-key', flags.backendKey, 'the private key of --backend-cert');
-        let matches = false;
+        let matches: boolean;
         try {
           matches = certificate.checkPrivateKey(createPrivateKey(key));
         } catch {

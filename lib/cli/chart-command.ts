@@ -14,7 +14,6 @@ import {
   type ChartTheme,
   type FigureFormat,
   type PngOptions,
-  type TableChartKind,
   type TableChartOptions,
   type TableRow,
   type VegaLiteSpec,
@@ -183,7 +182,7 @@ export function chartRequest(input: string, flags: ChartFlags): ChartRequest {
  */
 export function readCsvTable(file: string, flag = '<input>'): TableRow[] {
   try {
-    return parse(readFileSync(file), { columns: true, skip_empty_lines: true }) as TableRow[];
+    return parse<TableRow>(readFileSync(file), { columns: true, skip_empty_lines: true });
   } catch (error) {
     throw new ParameterError(
       flag,
@@ -213,13 +212,11 @@ export function requestSpec(request: ChartRequest): VegaLiteSpec {
       );
     }
     const spec = replayChartSpec(trace, request.theme);
-    return request.table.title === undefined
-      ? spec
-      : ({ ...spec, title: request.table.title } as VegaLiteSpec);
+    return request.table.title === undefined ? spec : { ...spec, title: request.table.title };
   }
   return tableChartSpec(readCsvTable(request.input), {
     ...request.table,
-    kind: request.kind as TableChartKind,
+    kind: request.kind,
   });
 }
 

@@ -25,7 +25,7 @@ beforeAll(() => {
       t_visibility_999_ms: 20 / r,
     })),
   );
-  writeFileSync(csv, toCsv(Object.keys(rows[0]!), rows));
+  writeFileSync(csv, toCsv(Object.keys(rows[0]), rows));
   const f = [100, 200, 400].map((t) => ({
     timeout_ms: t,
     recovery_ms: t + 50,
@@ -33,7 +33,7 @@ beforeAll(() => {
     unnecessary_low: 5 / t,
     unnecessary_high: 15 / t,
   }));
-  writeFileSync(failover, toCsv(Object.keys(f[0]!), f));
+  writeFileSync(failover, toCsv(Object.keys(f[0]), f));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 import { ParameterError } from '../errors.js';
 
 /**
- * Refuses an `--out` that is not a CSV file name, before any work (DESIGN.md: bad input is
+ * Refuses an `--out` that is not a CSV file name, before any work (the lab's rule: bad input is
  * refused before anything runs, and no partial output is left).
  *
  * @example

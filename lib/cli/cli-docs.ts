@@ -3,6 +3,7 @@
  * a schema its parameter table, so the reference is derived from the same declarations as the
  * commands themselves (and a test keeps the committed file current).
  */
+import { paramOf } from '../experiments/define.js';
 import { describeParams } from '../experiments/describe.js';
 import { EXPERIMENTS } from '../experiments/registry.js';
 import { COMMANDS } from './commands.js';
@@ -30,7 +31,7 @@ export function parameterTable(name: string): string {
     '|---|---|---|---|---|---|',
   ];
   for (const p of describeParams(experiment)) {
-    const meta = experiment.params[p.key].meta;
+    const meta = paramOf(experiment, p.key).meta;
     const fallback = meta.kind === 'boolean' ? String(p.default) : defaultText(meta);
     const choices = p.choices ? `: ${p.choices.join(', ')}` : '';
     lines.push(

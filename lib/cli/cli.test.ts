@@ -67,7 +67,7 @@ describe('replilab staleness', () => {
     expect(run([...common, '--threads', '2', '--out', join(dir, 'two.csv')]).code).toBe(0);
     const one = readFileSync(join(dir, 'one.csv'));
     expect(readFileSync(join(dir, 'two.csv')).equals(one)).toBe(true);
-    const rows = parse(one, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(one, { columns: true });
     expect(rows).toHaveLength(6);
     expect(Object.keys(rows[0]).slice(0, 6)).toEqual(['latency', 'engine', 'n', 'r', 'w', 't']);
     expect(Object.keys(rows[0]).slice(-2)).toEqual(['trials', 'seed']);

@@ -6,8 +6,8 @@ import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testki
 
 beforeAll(requireBuiltCli);
 
-/** Issue 6's JSON names (keep them), in this order first. */
-const ISSUE_KEYS = [
+/** The stable JSON names (keep them), in this order first. */
+const STABLE_KEYS = [
   'writes',
   'acked_writes',
   'conflicts',
@@ -21,7 +21,7 @@ const ISSUE_KEYS = [
 const runJson = (args: string[]) => runCliJson(['conflicts', ...args, '--json']);
 
 describe('replilab conflicts --json', () => {
-  it("prints one object with issue 6's names first and consistent numbers", () => {
+  it('prints one object with the stable names first and consistent numbers', () => {
     const j = runJson([
       '--datacenters',
       '3',
@@ -32,7 +32,7 @@ describe('replilab conflicts --json', () => {
       '--clock-skew',
       'uniform(0,50)',
     ]);
-    expect(Object.keys(j).slice(0, ISSUE_KEYS.length)).toEqual(ISSUE_KEYS);
+    expect(Object.keys(j).slice(0, STABLE_KEYS.length)).toEqual(STABLE_KEYS);
     expect(j.acked_writes).toBe(j.writes);
     expect(j.conflicts_per_1000_writes).toBeCloseTo((1000 * j.conflicts) / j.writes, 9);
     expect(j.acked_writes_lost).toBeGreaterThan(0); // LWW drops the losing side of each conflict
@@ -144,7 +144,7 @@ describe('replilab conflicts: local followers', () => {
       '200',
     ];
     const j = runJson([...args, '--local-followers', '2', '--local-replication-latency', 'const(25)']);
-    expect(Object.keys(j).slice(0, ISSUE_KEYS.length)).toEqual(ISSUE_KEYS);
+    expect(Object.keys(j).slice(0, STABLE_KEYS.length)).toEqual(STABLE_KEYS);
     expect(j.follower_reads).toBe(j.local_reads);
     expect(j.follower_stale_reads).toBeGreaterThan(0);
     expect(j.intervals.follower_stale_reads).toMatchObject({

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { ParameterError } from '../errors.js';
-import { flagOf, type Experiment } from '../experiments/define.js';
+import { flagOf, paramOf, type Experiment } from '../experiments/define.js';
 import { describeValue, fromText, type ParamMeta } from '../experiments/param.js';
 import { parseWholeNumber } from './parse-values.js';
 import { runProgressReporter } from './progress.js';
@@ -46,7 +46,7 @@ export function addParamOptions(
   { omit = [] }: { omit?: readonly string[] } = {},
 ): Command {
   for (const key of experiment.keys)
-    if (!omit.includes(key)) command.addOption(optionFor(key, experiment.params[key].meta));
+    if (!omit.includes(key)) command.addOption(optionFor(key, paramOf(experiment, key).meta));
   return command;
 }
 
@@ -60,7 +60,7 @@ function valuesFromFlags(
   for (const key of experiment.keys) {
     const raw = flags[key];
     if (raw === undefined) continue;
-    const meta = experiment.params[key].meta;
+    const meta = paramOf(experiment, key).meta;
     if (typeof raw === 'boolean') {
       if (raw !== meta.default) values[key] = raw;
       continue;
@@ -179,7 +179,9 @@ export function experimentCommand(experiment: Experiment, extras: CommandExtras 
     const started = new Date();
     let result: object;
     try {
-      result = await experiment.runValues(values as never, seed, { onProgress: (f) => progress.update(f) });
+      result = (await experiment.runValues(values as never, seed, {
+        onProgress: (f) => progress.update(f),
+      })) as object;
     } finally {
       progress.stop();
     }

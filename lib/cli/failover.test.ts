@@ -3,8 +3,8 @@ import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testki
 
 beforeAll(requireBuiltCli);
 
-/** Issue 5's JSON names for `replilab failover` (keep them). */
-const ISSUE_KEYS = [
+/** The stable JSON names of `replilab failover` (keep them). */
+const STABLE_KEYS = [
   'trials',
   'recovery_ms',
   'election_rounds',
@@ -21,7 +21,7 @@ function runJson(args: string[]): Record<string, any> {
 }
 
 describe('replilab failover', () => {
-  it("--json prints one object with issue 5's names", () => {
+  it('--json prints one object with the stable names', () => {
     const j = runJson([
       '--trials',
       '30',
@@ -32,7 +32,7 @@ describe('replilab failover', () => {
       '--seed',
       '3',
     ]);
-    for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
+    for (const key of STABLE_KEYS) expect(j, key).toHaveProperty(key);
     for (const q of ['mean', 'p50', 'p90', 'p99', 'max'])
       expect(j.recovery_ms[q], q).toBeGreaterThanOrEqual(150 - 50);
     expect(j.recovery_ms.p50).toBeLessThanOrEqual(j.recovery_ms.p99);
@@ -42,7 +42,7 @@ describe('replilab failover', () => {
     expect(j.config).toMatchObject({ election: 'raft', election_timeout_ms: [150, 300], trials: 30 });
   }, 30_000);
 
-  it('every issue flag is accepted; partition without fencing shows split brain, with fencing none', () => {
+  it('every fault and fencing flag is accepted; partition without fencing shows split brain, with fencing none', () => {
     const common = [
       '--nodes',
       '5',
@@ -102,7 +102,7 @@ describe('replilab failover', () => {
     ];
     const j = runJson(args);
     expect(Object.keys(j).slice(0, 3)).toEqual(['trials', 'recovery_ms', 'detection_ms']);
-    for (const key of ISSUE_KEYS) expect(j, key).toHaveProperty(key);
+    for (const key of STABLE_KEYS) expect(j, key).toHaveProperty(key);
     expect(j.unnecessary_failovers).toBe(20);
     expect(j.intervals.unnecessary_failover_trials.count).toBe(20);
     expect(j.config).toMatchObject({

@@ -7,7 +7,7 @@ import { expectRefused, requireBuiltCli, runCli, runCliJson } from './cli.testki
 beforeAll(requireBuiltCli);
 
 describe('replilab lag', () => {
-  it("--json prints one object with issue 5's names, for every routing policy", () => {
+  it('--json prints one object with the stable names, for every routing policy', () => {
     for (const routing of [
       'random',
       'sticky',

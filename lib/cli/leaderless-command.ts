@@ -3,7 +3,7 @@
  * `--scenario NAME [--control]`, which runs a quorum edge case's config (flags and `--config`
  * override it) and counts the case's occurrences in the run's history.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { ParameterError } from '../errors.js';
 import { leaderless, valuesOfConfig } from '../experiments/leaderless.js';
 import { snakeCase } from '../experiments/param.js';

@@ -310,7 +310,7 @@ describe('replilab leaderless: config file and flags', () => {
     const run = runCli(['leaderless', '--ops', '500', '--seed', '4', '--out', out, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const j = JSON.parse(run.stdout) as Record<string, any>;
-    const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(out), { columns: true });
     expect(rows).toHaveLength(1);
     const columns = Object.keys(rows[0]);
     expect(columns.slice(0, 4)).toEqual(['nodes', 'n', 'r', 'w']);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ParameterError } from '../errors.js';
+import { paramOf } from '../experiments/define.js';
 import { describeParams } from '../experiments/describe.js';
 import { EXPERIMENTS, experimentNamed } from '../experiments/registry.js';
 import { defaultText } from './experiment-command.js';
@@ -36,7 +37,7 @@ Examples:
         return;
       }
       const rows = params.map((p) => {
-        const meta = experiment.params[p.key].meta;
+        const meta = paramOf(experiment, p.key).meta;
         return [
           p.flag,
           p.name,

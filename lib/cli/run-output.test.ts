@@ -12,7 +12,7 @@ function tempDir(): string {
 }
 
 function csv(path: string): Record<string, string>[] {
-  return parse(readFileSync(path), { columns: true }) as Record<string, string>[];
+  return parse<Record<string, string>>(readFileSync(path), { columns: true });
 }
 
 beforeAll(requireBuiltCli);
@@ -138,7 +138,7 @@ describe('replilab sweep of a family experiment (failover)', () => {
       return readFileSync(out, 'utf8');
     });
     expect(texts[1]).toBe(texts[0]);
-    const rows = parse(texts[0], { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(texts[0], { columns: true });
     expect(rows.map((r) => [r.timeout_ms, r.election, r.trials])).toEqual([
       ['300', 'raft', '30'],
       ['300', 'coordinator', '30'],

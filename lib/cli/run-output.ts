@@ -1,4 +1,3 @@
-import { ParameterError } from '../errors.js';
 import type { CsvValue } from '../output/csv.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 

@@ -77,7 +77,7 @@ describe('replilab scenario', () => {
     const out = join(dir, 'mongo.csv');
     const run = runCli(['scenario', 'run', 'mongodb', '--trials', '20', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(out, 'utf8'), { columns: true });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       scenario: 'mongodb',

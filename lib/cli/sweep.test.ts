@@ -41,7 +41,7 @@ describe('replilab sweep: determinism', () => {
     });
     expect(outputs[1].equals(outputs[0])).toBe(true);
     expect(outputs[2].equals(outputs[0])).toBe(true);
-    const rows = parse(outputs[0], { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(outputs[0], { columns: true });
     expect(rows).toHaveLength(8 * 5);
     expect(Object.keys(rows[0]).slice(0, 8)).toEqual([
       'cell',
@@ -87,7 +87,7 @@ describe('replilab sweep: determinism', () => {
     const eight = run(['sweep', spec, '--out', join(dir, 'b.csv'), '--threads', '8']);
     expect([one.code, eight.code]).toEqual([0, 0]);
     expect(readFileSync(join(dir, 'b.csv')).equals(readFileSync(join(dir, 'a.csv')))).toBe(true);
-    expect((parse(readFileSync(join(dir, 'a.csv')), { columns: true }) as unknown[]).length).toBe(12);
+    expect(parse<unknown>(readFileSync(join(dir, 'a.csv')), { columns: true }).length).toBe(12);
   });
 });
 
@@ -185,7 +185,7 @@ describe('replilab sweep: failures', () => {
       `replilab sweep ${spec} --cell 3 --threads 1`,
     ]);
     // The good cells are in the CSV; the manifest lists the failures.
-    expect((parse(readFileSync(out), { columns: true }) as { cell: string }[]).map((r) => r.cell)).toEqual([
+    expect(parse<{ cell: string }>(readFileSync(out), { columns: true }).map((r) => r.cell)).toEqual([
       '0',
       '2',
     ]);

@@ -55,7 +55,7 @@ describe('conflicts parameters', () => {
     expect(refusal(() => conflicts.resolve({ localFollowers: 65 })).parameter).toBe('localFollowers');
   });
 
-  it('--json: the issue names first, the result in the CSV order after', () => {
+  it('--json: the stable names first, the result in the CSV order after', () => {
     const result = runMultiLeader({ durationMs: 10 }, 1);
     const json = conflicts.json(result, 1, conflicts.defaults());
     expect(Object.keys(json).slice(0, 8)).toEqual([

@@ -314,7 +314,9 @@ columns per cell.`,
     mainInterval: 'conflicts',
     template: async () => {
       const { runMultiLeader } = await import('../strategies/multi-leader/run-multi-leader.js');
-      return { result: runMultiLeader({ durationMs: 10 }, 1), config: {} as Partial<MultiLeaderConfig> };
+      // Typed, not asserted: defineExperiment infers the config type from this too.
+      const config: Partial<MultiLeaderConfig> = {};
+      return { result: runMultiLeader({ durationMs: 10 }, 1), config };
     },
   },
 });

@@ -237,6 +237,17 @@ export function defineExperiment<S extends Record<string, Param>, C, R extends o
   return experiment;
 }
 
+/**
+ * One parameter of any experiment, typed as a Param (an `Experiment` without type arguments
+ * types its `params` as any).
+ *
+ * @example
+ * paramOf(failover, 'timeoutMs').meta.unit; // 'ms'
+ */
+export function paramOf(experiment: Experiment, key: string): Param {
+  return (experiment.params as Record<string, Param>)[key];
+}
+
 /** A parameter's flag: `--` and its key in kebab case. */
 export function flagOf(key: string): string {
   return `--${kebabCase(key)}`;

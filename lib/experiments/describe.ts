@@ -2,7 +2,7 @@
  * An experiment's parameters described for people and tools: `replilab params`, the JSON Schema
  * of sweep and config files, and the option tables of docs/cli.md, all from the schema.
  */
-import { flagOf, type Experiment } from './define.js';
+import { flagOf, paramOf, type Experiment } from './define.js';
 import { snakeCase, zodLibrary, type ParamMeta } from './param.js';
 
 /** One parameter as `replilab params --json` lists it. */
@@ -32,7 +32,7 @@ export interface ParamDescription {
  */
 export function describeParams(experiment: Experiment): ParamDescription[] {
   return experiment.keys.map((key) => {
-    const meta: ParamMeta = experiment.params[key].meta;
+    const meta: ParamMeta = paramOf(experiment, key).meta;
     return {
       name: snakeCase(key),
       key,
@@ -59,7 +59,7 @@ export type JsonSchema = Record<string, unknown>;
  * value as its null word.
  */
 export function paramJsonSchema(experiment: Experiment, key: string): JsonSchema {
-  const { schema, meta } = experiment.params[key];
+  const { schema, meta } = paramOf(experiment, key);
   const { $schema: _, ...base } = zodLibrary().toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
@@ -81,7 +81,7 @@ export function paramJsonSchema(experiment: Experiment, key: string): JsonSchema
 export function sweepParamSchemas(experiment: Experiment): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   for (const key of experiment.keys) {
-    if (experiment.params[key].meta.sweep) out[snakeCase(key)] = paramJsonSchema(experiment, key);
+    if (paramOf(experiment, key).meta.sweep) out[snakeCase(key)] = paramJsonSchema(experiment, key);
   }
   return out;
 }

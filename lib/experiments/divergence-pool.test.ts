@@ -5,10 +5,10 @@ import type { DivergenceSample } from '../strategies/multi-leader/multi-leader-m
 const series = (...keys: number[]): DivergenceSample[] =>
   keys.map((divergent_keys, i) => ({ t_ms: 100 * i, divergent_keys }));
 
-function pool(...runs: DivergenceSample[][]): DivergenceSample[] {
-  let state;
-  for (const run of runs) state = meanDivergence.add(state, run);
-  return meanDivergence.result(state!) as DivergenceSample[];
+function pool(first: DivergenceSample[], ...rest: DivergenceSample[][]): DivergenceSample[] {
+  let state = meanDivergence.add(undefined, first);
+  for (const run of rest) state = meanDivergence.add(state, run);
+  return meanDivergence.result(state) as DivergenceSample[];
 }
 
 describe('meanDivergence', () => {

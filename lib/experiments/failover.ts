@@ -247,7 +247,9 @@ FILE.manifest.json beside it; a sweep of failover writes these columns per cell.
     mainInterval: 'unnecessary_failover_trials',
     template: async () => {
       const { runFailover } = await import('../strategies/leader-follower/run-failover.js');
-      return { result: runFailover({ trials: 1 }, 1), config: {} as Partial<FailoverConfig> };
+      // Typed, not asserted: defineExperiment infers the config type from this too.
+      const config: Partial<FailoverConfig> = {};
+      return { result: runFailover({ trials: 1 }, 1), config };
     },
   },
 });

@@ -159,7 +159,9 @@ beside it; a sweep of lag writes these columns per cell.`,
     mainInterval: 'ryw_violations',
     template: async () => {
       const { runLag } = await import('../strategies/leader-follower/run-lag.js');
-      return { result: runLag({ ops: 20 }, 1), config: {} as Partial<LagConfig> };
+      // Typed, not asserted: defineExperiment infers the config type from this too.
+      const config: Partial<LagConfig> = {};
+      return { result: runLag({ ops: 20 }, 1), config };
     },
   },
 });

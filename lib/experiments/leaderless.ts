@@ -269,7 +269,7 @@ const params = {
 export type LeaderlessValues = ParamValues<typeof params>;
 
 /** Both of a pair of parameters, or neither: a refusal naming the missing one. */
-function paired<K extends keyof LeaderlessValues & string>(a: K, b: K, allowed: (missing: K) => string) {
+function paired<K extends keyof LeaderlessValues>(a: K, b: K, allowed: (missing: K) => string) {
   return (v: LeaderlessValues) => {
     if ((v[a] === null) === (v[b] === null)) return undefined;
     const missing = v[a] === null ? a : b;
@@ -601,7 +601,9 @@ and FILE.manifest.json beside it; a sweep of leaderless writes these columns per
     mainInterval: 'stale_read_fraction',
     template: async () => {
       const { runLeaderless } = await import('../strategies/leaderless/run-leaderless.js');
-      return { result: runLeaderless({ ops: 10 }, 1), config: {} as Partial<LeaderlessConfig> };
+      // Typed, not asserted: defineExperiment infers the config type from this too.
+      const config: Partial<LeaderlessConfig> = {};
+      return { result: runLeaderless({ ops: 10 }, 1), config };
     },
   },
 });

@@ -19,7 +19,7 @@ export interface ResultBatchSummary<R extends object = Record<string, unknown>> 
 
 /**
  * A {@link PoolRules.fold} rule: a field's own pooling, folded over the batches' values in batch
- * order. Its state must stay bounded whatever the number of batches (DESIGN.md: memory does not
+ * order. Its state must stay bounded whatever the number of batches (the lab's memory does not
  * grow with the trials).
  *
  * @example

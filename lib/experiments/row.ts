@@ -12,7 +12,7 @@ export interface RowPartOptions {
 export interface ResultRowInput {
   /** The config that ran (defaults filled in), under its field names (camelCase becomes snake_case). */
   parameters: Readonly<Record<string, unknown>>;
-  /** The model's result object, under its issue-given snake_case names. */
+  /** The model's result object, under its stable snake_case names. */
   metrics: Readonly<Record<string, unknown>>;
   /** Trials behind the row, in the experiment's unit. */
   trials: number;
@@ -105,7 +105,7 @@ export function metricCells(
 }
 
 /**
- * The CSV row of a run or a sweep cell (DESIGN.md "Output formats"): parameters first, then
+ * The CSV row of a run or a sweep cell: parameters first, then
  * metrics, then `trials` and `seed`; and its columns. Shared by every command's `--out` and by
  * the sweep experiments that wrap those commands, so both write the same columns.
  *

@@ -132,7 +132,7 @@ export async function runCellPlans(
         state.merged++;
         state.mergedTrials += task.trials;
         events.onMerged?.(state.position, task);
-        let enough = false;
+        let enough: boolean;
         try {
           enough = state.merged === plan.tasks || (plan.checkpoint(index) && state.run.enough?.() === true);
         } catch (error) {

@@ -1,6 +1,6 @@
 import type { LatencyQuantiles, StalenessResult } from './staleness-run.js';
 
-/** Columns of the staleness CSV: parameters, then metrics, then trials and seed (DESIGN.md). */
+/** Columns of the staleness CSV: parameters, then metrics, then trials and seed. */
 export const STALENESS_COLUMNS = [
   'latency',
   'engine',

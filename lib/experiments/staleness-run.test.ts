@@ -61,7 +61,7 @@ describe('strict quorums never read stale data', () => {
           'lognormal(0,2)',
           'mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))',
         ),
-        fc.constantFrom('fast', 'event') as fc.Arbitrary<'fast' | 'event'>,
+        fc.constantFrom<'fast' | 'event'>('fast', 'event'),
         fc.nat(1000),
         async ([n, r, w], wLeg, engine, seed) => {
           const trials = engine === 'fast' ? 5000 : 300;

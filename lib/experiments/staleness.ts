@@ -5,7 +5,6 @@
  * take them from this schema. A run gives a curve, one CSV row per read offset t.
  */
 import { latencyPresetNames, parseLatency, resolveLatency, type WarsLegs } from '../latency/index.js';
-import type { StalenessEngine } from './batch/staleness.js';
 import { stalenessJson } from './staleness-rows.js';
 import type { StalenessCellOptions, StalenessResult } from './staleness-run.js';
 import { defineExperiment, type Experiment } from './define.js';
@@ -108,7 +107,7 @@ export function stalenessCellOptions(values: StalenessValues): StalenessCellOpti
     legs,
     latencyLabel: [values.latency, ...overrides].join(';'),
     tGridMs: parseTGrid('t', values.t),
-    engine: values.engine as StalenessEngine,
+    engine: values.engine,
   };
 }
 

@@ -263,7 +263,7 @@ class WarsChunkKernel {
   }
 
   /**
-   * N = 3, R = W = 1 (the issue's case), unrolled (measured about 5% faster than evaluateOne): the
+   * N = 3, R = W = 1 (the benchmark's case), unrolled (measured about 5% faster than evaluateOne): the
    * commit is the first ack, the read's one responder the first response (the lowest index on a tie).
    */
   private evaluateOneOfThree(chunk: number): void {

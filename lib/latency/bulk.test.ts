@@ -44,12 +44,10 @@ const otherLeafCase = fc.oneof(
   fc
     .tuple(positive(0, 100), positive(1e-3, 100))
     .map(([low, width]): Case => ({ d: uniform(low, low + width), variance: (width * width) / 12 })),
-  fc
-    .tuple(positive(-3, 3), positive(0.05, 1.5))
-    .map(([mu, sigma]): Case => ({
-      d: lognormal(mu, sigma),
-      variance: Math.expm1(sigma * sigma) * Math.exp(2 * mu + sigma * sigma),
-    })),
+  fc.tuple(positive(-3, 3), positive(0.05, 1.5)).map(([mu, sigma]): Case => ({
+    d: lognormal(mu, sigma),
+    variance: Math.expm1(sigma * sigma) * Math.exp(2 * mu + sigma * sigma),
+  })),
   fc
     .tuple(positive(-5, 5), positive(0.1, 5))
     .map(([mu, sigma]): Case => ({ d: truncatedNormal(mu, sigma), variance: NaN })),

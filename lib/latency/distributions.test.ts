@@ -36,13 +36,11 @@ const PS = [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99];
 const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 
 const constantCase = positive(0, 1000).map((v): Case => ({ d: constant(v), variance: 0, atoms: true }));
-const uniformCase = fc
-  .tuple(positive(0, 100), positive(1e-3, 100))
-  .map(([low, width]): Case => ({
-    d: uniform(low, low + width),
-    variance: (width * width) / 12,
-    atoms: false,
-  }));
+const uniformCase = fc.tuple(positive(0, 100), positive(1e-3, 100)).map(([low, width]): Case => ({
+  d: uniform(low, low + width),
+  variance: (width * width) / 12,
+  atoms: false,
+}));
 const exponentialCase = positive(1e-3, 10).map((rate): Case => ({
   d: exponential(rate),
   variance: 1 / (rate * rate),
@@ -55,21 +53,17 @@ function truncatedNormalVariance(mu: number, sigma: number): number {
   const h = normalDensity(a) / normalUpperTail(a);
   return sigma * sigma * (1 + a * h - h * h);
 }
-const truncatedNormalAboveZero = fc
-  .tuple(positive(0.1, 50), positive(0.1, 20))
-  .map(([mu, sigma]): Case => ({
-    d: truncatedNormal(mu, sigma),
-    variance: truncatedNormalVariance(mu, sigma),
-    atoms: false,
-  }));
+const truncatedNormalAboveZero = fc.tuple(positive(0.1, 50), positive(0.1, 20)).map(([mu, sigma]): Case => ({
+  d: truncatedNormal(mu, sigma),
+  variance: truncatedNormalVariance(mu, sigma),
+  atoms: false,
+}));
 // mu <= 0, up to 30 sigma below 0 (P(X > 0) down to 5e-198): Robert's sampler and the far-tail forms.
-const truncatedNormalBelowZero = fc
-  .tuple(positive(0, 30), positive(0.1, 20))
-  .map(([a, sigma]): Case => ({
-    d: truncatedNormal(-a * sigma, sigma),
-    variance: truncatedNormalVariance(-a * sigma, sigma),
-    atoms: false,
-  }));
+const truncatedNormalBelowZero = fc.tuple(positive(0, 30), positive(0.1, 20)).map(([a, sigma]): Case => ({
+  d: truncatedNormal(-a * sigma, sigma),
+  variance: truncatedNormalVariance(-a * sigma, sigma),
+  atoms: false,
+}));
 
 const lognormalCase = fc.tuple(positive(-3, 3), positive(0.05, 1.5)).map(([mu, sigma]): Case => ({
   d: lognormal(mu, sigma),

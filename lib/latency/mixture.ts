@@ -408,7 +408,10 @@ class MixtureDistribution implements LatencyDistribution, BulkSampler {
  * d.toString(); // "mix(0.38:pareto(1.05,1.51),0.62:exp(0.183))"
  */
 export function mixture(components: readonly MixtureComponent[]): LatencyDistribution {
-  if (!Array.isArray(components) || components.length === 0) {
+  // A caller from plain JavaScript may pass anything. The check is on an `unknown` copy: narrowing
+  // the readonly array itself with Array.isArray would retype its elements as any.
+  const given: unknown = components;
+  if (!Array.isArray(given) || components.length === 0) {
     throw new ParameterError('mix(components)', 'none', 'at least one weight:distribution component');
   }
   let total = 0;

@@ -21,7 +21,7 @@ const TRACE = 'data/latency/example-trace.csv';
 const dir = mkdtempSync(join(tmpdir(), 'replilab-parse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the text forms of the issue', () => {
+describe('the documented text forms', () => {
   it.each([
     ['exp(0.183)', 'exp(0.183)'],
     ['pareto(1.05,1.51)', 'pareto(1.05,1.51)'],

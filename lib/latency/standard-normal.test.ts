@@ -72,7 +72,8 @@ describe('normalQuantile (Wichura AS241)', () => {
   });
 
   it("inverts Cody's CDF to double precision over 300 orders of magnitude", () => {
-    // Two independent algorithms agreeing is the check (DESIGN.md: two roads to the same number).
+    // Two independent algorithms agreeing is the check (the lab's rule: two independent roads to the
+    // same number).
     // Phi's condition number at z is z phi(z)/Phi(z) ~ z^2, so an error of 1 ulp in z becomes a
     // relative error of about z^2 * 1.1e-16 in Phi(z): the tolerance scales with it.
     fc.assert(

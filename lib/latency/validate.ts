@@ -1,4 +1,5 @@
 import { ParameterError } from '../errors.js';
+import type { LatencyDistribution } from './distribution.js';
 
 // Argument checks shared by the distribution factories. Each names the argument the way the text
 // form writes it (e.g. `exp(rate)`), so a refusal reads like the text the user typed.
@@ -44,7 +45,7 @@ export function requireNonNegative(parameter: string, value: number): number {
  * @example
  * requireProbability(exponential(0.5), 2); // throws "exp(0.5).quantile(p): got 2; allowed: a probability from 0 to 1"
  */
-export function requireProbability(distribution: object, p: number): number {
+export function requireProbability(distribution: LatencyDistribution, p: number): number {
   if (!(p >= 0 && p <= 1))
     throw new ParameterError(`${String(distribution)}.quantile(p)`, String(p), 'a probability from 0 to 1');
   return p;

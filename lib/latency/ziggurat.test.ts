@@ -6,7 +6,7 @@ import {
   paretoExcessZiggurat,
   uniform53,
   unitExponentialZiggurat,
-  Ziggurat,
+  type Ziggurat,
 } from './ziggurat.js';
 
 /** The tables a Ziggurat keeps (private in the class; read here to check the layout itself). */

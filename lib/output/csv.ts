@@ -5,7 +5,7 @@ import { writeFileAtomic } from './atomic-write.js';
 export type CsvValue = string | number | boolean | null | undefined;
 
 /**
- * A number in plain decimal (DESIGN.md "Output formats"): `1e-7` becomes `0.0000001`.
+ * A number in plain decimal (as every CSV of the lab writes numbers): `1e-7` becomes `0.0000001`.
  * Shortest round-trip digits are kept; NaN and infinities are written as empty, `inf`, `-inf`.
  */
 export function plainDecimal(x: number): string {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic-write.js';
 
-/** The record written beside every CSV as `<name>.manifest.json` (DESIGN.md "Output formats"). */
+/** The record written beside every CSV as `<name>.manifest.json`. */
 export interface Manifest {
   /** The experiment's name, e.g. `staleness`. */
   experiment: string;

@@ -1,5 +1,5 @@
 /**
- * Real systems as named scenarios (issue 9): the reference file's documented settings mapped onto
+ * Real systems as named scenarios: the reference file's documented settings mapped onto
  * the lab's models, each parameter with its source, run by name with overrides.
  */
 export {

@@ -1,6 +1,6 @@
 /**
  * A scenario report as text (the CLI's summary) and as one CSV row (parameters, then metrics,
- * then trials and seed, as DESIGN.md's CSV rule asks).
+ * then trials and seed, as in every CSV of the lab).
  */
 import type { CsvValue } from '../output/csv.js';
 import type { ScenarioMetric } from './scenario-metric.js';

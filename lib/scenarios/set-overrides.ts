@@ -84,7 +84,7 @@ export function scenarioValues(
   overrides: readonly string[] | Record<string, ParameterValue> = [],
 ): ScenarioValues {
   const values: ScenarioValues = Object.fromEntries(scenario.parameters.map((p) => [p.key, p.value]));
-  const pairs: [string, string | ParameterValue][] = Array.isArray(overrides)
+  const pairs: [string, string | ParameterValue][] = isTextList(overrides)
     ? overrides.map((text) => {
         const at = text.indexOf('=');
         if (at <= 0)
@@ -107,10 +107,17 @@ export function scenarioValues(
   return values;
 }
 
+/** Whether overrides are `key=value` texts; unlike a bare Array.isArray, keeps the element type. */
+function isTextList(
+  overrides: readonly string[] | Record<string, ParameterValue>,
+): overrides is readonly string[] {
+  return Array.isArray(overrides);
+}
+
 /** The keys given by overrides (to mark their source as `--set`). */
 export function overriddenKeys(overrides: readonly string[] | Record<string, ParameterValue>): Set<string> {
   return new Set(
-    Array.isArray(overrides)
+    isTextList(overrides)
       ? overrides.map((t) => t.slice(0, Math.max(0, t.indexOf('='))).trim())
       : Object.keys(overrides),
   );

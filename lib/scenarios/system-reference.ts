@@ -28,8 +28,8 @@ export const SYSTEM_REFERENCE_NAMES: readonly string[] = Object.freeze(Object.ke
 /**
  * One system's reference entry.
  *
- * Reference: the project's ../shared/reference/system-defaults.json, copied verbatim into
- * lib/scenarios/system-defaults.json.
+ * Reference: lib/scenarios/system-defaults.json, the project's reference data on each system's
+ * documented settings, kept verbatim (each entry names its source).
  *
  * @example
  * systemReference('patroni').ttl_s;   // 30

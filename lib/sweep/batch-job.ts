@@ -84,5 +84,5 @@ export function checkBatchJob(data: unknown, version: string): BatchJobCheck {
       reason: `${describeIssue(first)}${more.length > 0 ? ` (and ${more.length} more problem${more.length === 1 ? '' : 's'})` : ''}`,
     };
   }
-  return { ok: true, job: parsed.data as BatchJobData };
+  return { ok: true, job: parsed.data };
 }

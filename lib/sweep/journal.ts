@@ -102,7 +102,7 @@ export function readJournal(
   if (lines.length === 0) return null;
   let header: { journal?: unknown; fingerprint?: SweepFingerprint };
   try {
-    header = JSON.parse(lines[0]);
+    header = JSON.parse(lines[0]) as typeof header;
   } catch {
     return null;
   }

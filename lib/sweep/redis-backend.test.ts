@@ -119,8 +119,8 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
       [CLI, 'worker', '--backend', redis.url, '--queue', queue, '--threads', '1', '--stall-ms', '1000'],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    child
-      .stderr!.setEncoding('utf8')
+    child.stderr
+      .setEncoding('utf8')
       .on('data', (text: string) => log.push(...text.split('\n').filter(Boolean)));
     return child;
   };
@@ -171,7 +171,7 @@ describe.skipIf(!available)('redis backend: against a real redis-server', () => 
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let coordinatorErr = '';
-      coordinator.stderr!.setEncoding('utf8').on('data', (text: string) => {
+      coordinator.stderr.setEncoding('utf8').on('data', (text: string) => {
         coordinatorErr += text;
       });
       const exited = new Promise<number | null>((resolve) => coordinator.on('exit', (code) => resolve(code)));

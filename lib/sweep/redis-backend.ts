@@ -221,7 +221,7 @@ export class RedisBatchPool implements BatchRunner {
     const job = (await this.queue.getJob(jobId)) as Job<BatchJobData, string>;
     if ((await job.getState()) === 'failed' && /stalled/i.test(job.failedReason ?? ''))
       await job.retry('failed');
-    const encoded = (await job.waitUntilFinished(this.events)) as string;
+    const encoded = await job.waitUntilFinished(this.events);
     await job.remove().catch(() => {}); // collected: the key space holds only work in progress
     return decodeSummary<S>(encoded);
   }

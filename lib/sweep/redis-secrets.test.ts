@@ -68,8 +68,8 @@ function startWorker(args: string[], env: NodeJS.ProcessEnv = baseEnv()): Worker
       output += text;
       if (output.includes('serving queue')) resolve();
     };
-    child.stdout!.setEncoding('utf8').on('data', take);
-    child.stderr!.setEncoding('utf8').on('data', take);
+    child.stdout.setEncoding('utf8').on('data', take);
+    child.stderr.setEncoding('utf8').on('data', take);
     child.once('exit', () => resolve());
   });
   return { child, output: () => output, serving };
@@ -96,8 +96,8 @@ async function runSweepCli(
   const child = spawn(process.execPath, [CLI, 'sweep', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const seen = commandLine(child);
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
   const code = await new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
   return { code, output, commandLine: seen };
 }

@@ -1,4 +1,4 @@
-import type { Experiment } from '../experiments/define.js';
+import { paramOf, type Experiment } from '../experiments/define.js';
 import { snakeCase } from '../experiments/param.js';
 import {
   fixedBatchPlan,
@@ -20,9 +20,9 @@ export interface SchemaCellOptions {
  */
 export function sweepParametersOf(experiment: Experiment): ExperimentParameter[] {
   return experiment.keys
-    .filter((key) => experiment.params[key].meta.sweep)
+    .filter((key) => paramOf(experiment, key).meta.sweep)
     .map((key) => {
-      const meta = experiment.params[key].meta;
+      const meta = paramOf(experiment, key).meta;
       const name = snakeCase(key);
       return meta.default === null || meta.default === undefined
         ? { name, doc: meta.doc }

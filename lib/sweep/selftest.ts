@@ -8,7 +8,6 @@ import {
 export type { SelftestResult } from '../experiments/selftest.js';
 import { deriveStream } from '../random/index.js';
 import { wilsonInterval } from '../stats/index.js';
-import type { CsvValue } from '../output/csv.js';
 import { fixedBatchPlan, type SweepExperiment } from '../experiments/sweep-experiment.js';
 import { sweepParametersOf } from './schema-experiment.js';
 import {
@@ -65,7 +64,7 @@ export const selftestExperiment: SweepExperiment<SelftestParams, SelftestSummary
           trials,
           seed: context.seed,
         };
-        return [row as Record<string, CsvValue>];
+        return [row];
       },
     };
   },

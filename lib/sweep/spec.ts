@@ -318,7 +318,7 @@ export function validateSweepSpec(input: unknown, source?: string): ResolvedSwee
     ...(input.replicates !== undefined ? { replicates } : {}),
     ...(input.ci_width !== undefined ? { ci_width: input.ci_width as number } : {}),
     ...(input.max_trials !== undefined ? { max_trials: input.max_trials as number } : {}),
-    ...(input.description !== undefined ? { description: input.description as string } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
   };
   return { spec, experiment, cells, ...(source !== undefined ? { source } : {}) };
 }

@@ -1,5 +1,5 @@
 /**
- * Setting up a new follower (issue 5, item 3): take a consistent snapshot of the leader at a log
+ * Setting up a new follower: take a consistent snapshot of the leader at a log
  * position, copy it (size / bandwidth), then apply the log from that position on while the
  * leader keeps writing. The follower has caught up when it has applied everything the leader
  * has: the backlog accumulated during the copy drains at (apply rate - write rate), so the

@@ -11,7 +11,7 @@
  * follower, replaced by an asynchronous one when it becomes unavailable or slow).
  */
 import type { LatencyDistribution } from '../../latency/index.js';
-import { Network, Nodes, Simulation } from '../../sim/index.js';
+import type { Network, Nodes, Simulation } from '../../sim/index.js';
 import {
   APPEND,
   APPEND_ACK,

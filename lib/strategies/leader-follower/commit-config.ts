@@ -29,7 +29,7 @@ export interface FollowerOutage {
 
 /**
  * One leader, F followers, a stream of writes: what each replication mode costs in commit
- * latency and buys in durability (issue 5, item 1). Defaults in {@link COMMIT_DEFAULTS}.
+ * latency and buys in durability. Defaults in {@link COMMIT_DEFAULTS}.
  */
 export interface CommitConfig {
   /** Followers F (nodes 1..F; the leader is node 0); an integer from 1 to 64. Default 2. */

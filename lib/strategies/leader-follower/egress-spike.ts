@@ -1,6 +1,6 @@
 /**
- * Latency spikes on one node's outgoing link (issue 5, item 5: "latency spikes" beside crashes,
- * pauses and partitions).
+ * Latency spikes on one node's outgoing link: a fault of their own, beside crashes, pauses and
+ * partitions.
  *
  * Why the leader's outgoing messages only, and not its incoming ones: a stop-the-world GC pause
  * stops the process; it neither handles nor sends anything, its timers stall, and when it resumes

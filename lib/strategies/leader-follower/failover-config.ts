@@ -1,6 +1,5 @@
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/index.js';
-import type { EgressSpikeNetwork } from './egress-spike.js';
 import {
   choiceField,
   distributionField,
@@ -10,7 +9,7 @@ import {
 } from './validate.js';
 
 /**
- * How a new leader is chosen (issue 5, item 5):
+ * How a new leader is chosen:
  * - `'coordinator'`: an external coordinator (Orchestrator, Patroni style) watches the leader's
  *   heartbeats with its failure detector; on suspicion it asks every other node for its log
  *   position, promotes the most up-to-date one (latest last term, then longest log, then lowest
@@ -38,7 +37,7 @@ export type DetectorKind = 'timeout' | 'phi';
  * - `'spike'`: a latency spike on the leader's outgoing link for a duration drawn from
  *   `spikeDuration`: every message it sends meanwhile (heartbeats, appends, votes) arrives an
  *   extra delay drawn once per spike from `spikeDelay` late; what it receives is on time and it
- *   keeps working (see {@link EgressSpikeNetwork} for why egress only, and one draw per spike).
+ *   keeps working (see `EgressSpikeNetwork` in egress-spike.ts for why egress only, and one draw per spike).
  *   The leader is alive throughout, so every failover a spike triggers is unnecessary.
  */
 export type LeaderFault = 'crash' | 'pause' | 'partition' | 'spike';

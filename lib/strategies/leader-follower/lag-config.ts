@@ -9,7 +9,7 @@ import {
 } from './validate.js';
 
 /**
- * Read-routing policies, in issue 5's order (item 4; Kleppmann, Designing Data-Intensive
+ * Read-routing policies (Kleppmann, Designing Data-Intensive
  * Applications, 2017, ch. 5, "Problems with Replication Lag"):
  * - `'random'`: any follower of the key's partition, at random.
  * - `'sticky'`: each client always reads from the same follower (client id modulo followers;
@@ -25,7 +25,7 @@ import {
 export type ReadRouting =
   'random' | 'sticky' | 'leader-for-own' | 'leader-window' | 'client-position' | 'lag-bounded';
 
-/** The policies in issue 5's order. */
+/** Every policy, in a fixed order (the order above). */
 export const READ_ROUTINGS: readonly ReadRouting[] = [
   'random',
   'sticky',
@@ -36,7 +36,7 @@ export const READ_ROUTINGS: readonly ReadRouting[] = [
 ];
 
 /**
- * Replication lag and read routing (issue 5, item 4): keys spread over partitions, each with a
+ * Replication lag and read routing: keys spread over partitions, each with a
  * leader and asynchronous followers; clients write to the leader and read as the policy says.
  * Defaults in {@link LAG_DEFAULTS}.
  */

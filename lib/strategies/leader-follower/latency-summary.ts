@@ -1,8 +1,8 @@
 /**
  * Latency summaries for results: mean and quantiles from the lab's quantile sketch, with the
- * sample count (DESIGN.md: a quantile carries its sample count).
+ * sample count (every quantile the lab reports carries its sample count).
  */
-import { LogHistogram } from '../../stats/index.js';
+import type { LogHistogram } from '../../stats/index.js';
 
 /** Mean, quantiles and maximum of a latency in ms (null: no sample), and the number of samples. */
 export interface LatencySummaryMs {

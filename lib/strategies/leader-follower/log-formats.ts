@@ -1,5 +1,5 @@
 /**
- * Replication log formats (issue 5, item 2): what a follower ends up with, and what applying the
+ * Replication log formats: what a follower ends up with, and what applying the
  * log costs it, when the leader ships statements, write-ahead-log pages or logical row changes.
  *
  * The leader runs transactions concurrently: each starts at a Poisson arrival, runs for a random
@@ -36,7 +36,7 @@ import { distributionField, positiveField, refuseUnknownFields, wholeField } fro
 /** The three log formats. */
 export type LogFormat = 'statement' | 'wal' | 'row';
 
-/** The log formats, in the order of issue 5 (item 2). */
+/** The log formats, in a fixed order. */
 export const LOG_FORMATS: readonly LogFormat[] = ['statement', 'wal', 'row'];
 
 /** Shares of the statement kinds (each >= 0, summing to 1). */

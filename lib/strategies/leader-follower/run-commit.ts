@@ -1,5 +1,5 @@
 /**
- * Commit latency and durability of async, sync and semi-sync replication (issue 5, item 1): one
+ * Commit latency and durability of async, sync and semi-sync replication: one
  * leader, F followers, a Poisson stream of writes, on the event kernel.
  */
 import { proportion, type CountEstimate } from '../../check/index.js';

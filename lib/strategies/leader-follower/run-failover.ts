@@ -1,6 +1,6 @@
 /**
- * Failover experiments (issue 5, items 5 and 6): many independent trials of a leader failure,
- * summarised under the issue's JSON names.
+ * Failover experiments: many independent trials of a leader failure, summarised under stable
+ * JSON names.
  */
 import { proportion, type CountEstimate } from '../../check/index.js';
 import { LogHistogram } from '../../stats/index.js';
@@ -21,11 +21,17 @@ export interface TrialQuantilesMs {
   samples: number;
 }
 
-/** What {@link runFailover} measured. Field names are issue 5's JSON names (item 6). */
+/**
+ * What {@link runFailover} measured. Field names are the stable JSON names of
+ * `replilab failover --json`.
+ */
 export interface FailoverResult {
   /** Trials run. */
   trials: number;
-  /** Failure to recovery (DESIGN.md: the new leader's first heartbeat has reached the live followers), over recovered trials. */
+  /**
+   * Failure to recovery (the new leader's first heartbeat has reached every live follower), over
+   * recovered trials.
+   */
   recovery_ms: TrialQuantilesMs;
   /** Failure to the first suspicion (coordinator) or candidacy (Raft), over trials with one. */
   detection_ms: TrialQuantilesMs;

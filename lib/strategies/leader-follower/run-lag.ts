@@ -1,5 +1,5 @@
 /**
- * Replication lag and read routing (issue 5, items 4 and 7): partitioned data, each partition a
+ * Replication lag and read routing: partitioned data, each partition a
  * leader with asynchronous followers, clients writing to leaders and reading where a routing
  * policy sends them; session anomalies counted by lib/check on the recorded history.
  */
@@ -21,7 +21,10 @@ import { validateLagConfig, type LagConfig, type ResolvedLagConfig } from './lag
 import { latencySummary, type LatencySummaryMs } from './latency-summary.js';
 import { APPEND, CLIENT_WRITE, HEARTBEAT } from './message-kinds.js';
 
-/** What one {@link runLag} measured. The first six names are issue 5's JSON names (item 7). */
+/**
+ * What one {@link runLag} measured. The first six names are the stable JSON names of
+ * `replilab lag --json`.
+ */
 export interface LagResult {
   /** Read-your-writes violations, out of reads with an own acknowledged write of the key before them. */
   ryw_violations: number;

@@ -1,7 +1,7 @@
 /**
- * Split-brain time: DESIGN.md, "Split brain: any interval in which two nodes accept writes as
- * leader." The meter is told the number of nodes accepting writes whenever it may have changed
- * and adds up the time during which it was two or more.
+ * Split-brain time: split brain is any interval in which two nodes accept writes as leader. The
+ * meter is told the number of nodes accepting writes whenever it may have changed and adds up the
+ * time during which it was two or more.
  *
  * @example
  * const m = new SplitBrainMeter();

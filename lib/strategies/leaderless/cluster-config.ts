@@ -32,7 +32,7 @@ export interface CrashConfig {
 }
 
 /**
- * A network partition in force from `startMs` to `endMs` (issue 4, item 4: scheduled partitions).
+ * A network partition in force from `startMs` to `endMs` (a scheduled partition).
  * Every link between nodes of two different groups is cut, both directions (see
  * `Faults.partitionAt` in lib/sim). Nodes named in no group, and every client, keep all their links
  * (a client reaches every coordinator; with `coordinator: 'client'` it reaches every replica).
@@ -47,7 +47,7 @@ export interface PartitionConfig {
 }
 
 /**
- * Random network partitions (issue 4, item 4), one at a time: after an up time drawn from
+ * Random network partitions, one at a time: after an up time drawn from
  * `every`, `isolate` nodes drawn uniformly are cut off from the other nodes (both directions) for
  * a time drawn from `duration`; then the next up time begins. Clients keep every link. No new cut
  * starts once the workload is over. Draws come from the run's partition stream, so a seed fixes
@@ -63,7 +63,7 @@ export interface RandomPartitionConfig {
 }
 
 /**
- * Slow nodes (issue 4, item 4): every message to one of `nodes` arrives an extra delay later,
+ * Slow nodes: every message to one of `nodes` arrives an extra delay later,
  * drawn from `delay` after the link's own delay (a long queue, a slow disk or a GC pause in
  * front of its handlers), so it applies writes and answers requests late. See
  * `Network.setNodeDelay` in lib/sim.
@@ -76,7 +76,7 @@ export interface SlowNodesConfig {
 }
 
 /**
- * A Dynamo-style leaderless cluster and the workload run against it (issue 4, thin path).
+ * A Dynamo-style leaderless cluster and the workload run against it.
  * Every field has a default ({@link LEADERLESS_DEFAULTS}); {@link validateLeaderlessConfig} refuses
  * bad values with a ParameterError naming the field.
  */
@@ -502,8 +502,8 @@ function validatePartitions(partitions: unknown, nodes: number): void {
           Array.isArray(g) &&
           g.length >= 1 &&
           g.every((node) => {
-            const fine = Number.isInteger(node) && node >= 0 && node < nodes && !seen.has(node as number);
-            seen.add(node as number);
+            const fine = Number.isInteger(node) && node >= 0 && node < nodes && !seen.has(node);
+            seen.add(node);
             return fine;
           }),
       );

@@ -8,7 +8,7 @@ import { runLeaderless } from './run-leaderless.js';
 const CUTS = { every: 'exp(0.005)', duration: 'exp(0.01)', isolate: 1 };
 const base: Partial<LeaderlessConfig> = { keys: 200, clients: 8, ops: 4000 };
 
-describe('random partitions (issue 4, item 4)', () => {
+describe('random partitions', () => {
   it('strict quorums that need every replica fail operations during cuts; without cuts none fail', () => {
     const strict = { ...base, r: 3, w: 3 };
     const calm = runLeaderless(strict, 1);
@@ -80,7 +80,7 @@ describe('random partitions (issue 4, item 4)', () => {
   });
 });
 
-describe('slow nodes (issue 4, item 4)', () => {
+describe('slow nodes', () => {
   it('a quorum that waits for a slow replica pays its extra delay; one that does not, barely', () => {
     // Node 0 is slow (+30 ms per message): with N=3 of 5 nodes it holds about 3/5 of the keys.
     // The clients coordinate, so the slow node is only ever a replica (as a coordinator, the acks

@@ -1,6 +1,6 @@
 /**
  * The leaderless model's faults, planned on lib/sim's Faults and Network: crash-recovery churn,
- * scheduled and random partitions, and slow nodes (issue 4, item 4). Each process draws from its
+ * scheduled and random partitions, and slow nodes. Each process draws from its
  * own stream derived from the run's seed, never from the simulation's shared stream, so a seed
  * fixes the fault schedule whatever the traffic: a strict and a sloppy run of one seed, or two
  * quorum settings, face the same crashes and the same cuts.

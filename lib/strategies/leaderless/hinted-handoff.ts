@@ -48,11 +48,11 @@ export interface HintedHandoffDeps {
 export interface HintedHandoff {
   readonly ledger: HintLedger<HintData>;
   /** The failure detector (see `LeaderlessConfig.sloppy`): the node is up and the link to it is not cut. */
-  reachable(from: number, node: number): boolean;
+  reachable: (from: number, node: number) => boolean;
   /** A hinted write of write `id` (LWW stamp `ts`) to `key` at stand-in `holder` for the unreachable `home` (the caller counts the write as landed). */
-  applyHinted(holder: number, home: number, key: number, id: number, ts: number): void;
+  applyHinted: (holder: number, home: number, key: number, id: number, ts: number) => void;
   /** A copy of the siblings `holder` holds for `home`'s `key` (empty if none). */
-  hintSnapshot(holder: number, home: number, key: number): Siblings<SetValue>;
+  hintSnapshot: (holder: number, home: number, key: number) => Siblings<SetValue>;
   /** Whether the hints no longer hold the run open: none held, or the drain rounds are spent. */
   drained(): boolean;
 }

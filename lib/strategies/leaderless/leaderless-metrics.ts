@@ -49,8 +49,9 @@ export interface OperationLatencyMs {
 }
 
 /**
- * What one run of {@link runLeaderless} measured. Field names are issue 4's JSON names. Every
- * proportion also appears in `intervals` with its count, denominator and Wilson 95% interval.
+ * What one run of {@link runLeaderless} measured. Field names are the stable JSON names of
+ * `replilab leaderless --json`. Every proportion also appears in `intervals` with its count,
+ * denominator and Wilson 95% interval.
  */
 export interface LeaderlessResult {
   /** Operations issued (reads + writes). */
@@ -59,19 +60,19 @@ export interface LeaderlessResult {
   reads: number;
   /** Writes issued. */
   writes: number;
-  /** Stale reads (DESIGN.md "consistent read"), out of reads that returned. */
+  /** Stale reads (neither the reference write's version nor a newer one), out of reads that returned. */
   stale_read_fraction: number;
   /** Writes acknowledged to their client (W acks before the timeout). */
   acked_writes: number;
   /**
-   * Acknowledged writes lost (DESIGN.md "lost write"), counted by the model from the replicas'
-   * final state: LWW: an acknowledged write that is not the final winner of its key although the
-   * winner was acknowledged before it started; siblings: an acknowledged write whose element is
-   * missing from the union of the key's final siblings' values. Tests hold it equal to the
-   * checker's `lostWrites` on the same history, except siblings with sloppy quorums, where it can
-   * exceed it: a write whose only copies were lost hints vanishes while a concurrent write
-   * survives, which the checker (a survivor not acknowledged before the write began might have
-   * legitimately replaced it) cannot call lost.
+   * Acknowledged writes lost (acknowledged, yet absent from the final state), counted by the model
+   * from the replicas' final state: LWW: an acknowledged write that is not the final winner of its
+   * key although the winner was acknowledged before it started; siblings: an acknowledged write
+   * whose element is missing from the union of the key's final siblings' values. Tests hold it
+   * equal to the checker's `lostWrites` on the same history, except siblings with sloppy quorums,
+   * where it can exceed it: a write whose only copies were lost hints vanishes while a concurrent
+   * write survives, which the checker (a survivor not acknowledged before the write began might
+   * have legitimately replaced it) cannot call lost.
    */
   acked_writes_lost: number;
   /** Writes that failed (fewer than W acks by the timeout). Not rolled back where they landed. */

@@ -68,7 +68,7 @@ export interface LeaderlessSummaryRun {
  * nodes, clients issuing reads and writes, quorum operations with a timeout, LWW or siblings.
  * The result is a pure function of (config, seed).
  *
- * Semantics (the thin path of issue 4):
+ * Semantics:
  * - Each key's N home replicas are its strict preference list on the ring. With `sloppy: true`
  *   (Dynamo, SOSP 2007, §4.6), operations go to the sloppy preference list instead whenever a
  *   home replica is unreachable from the coordinator: stand-ins take hinted writes, answer reads

@@ -13,7 +13,7 @@ const names = [
 ];
 
 describe('leaderless quorum edge-case scenarios', () => {
-  it('registers the four edge cases of issue 4 item 9, each citing Dynamo', () => {
+  it('registers the four quorum edge cases, each citing Dynamo', () => {
     expect([...leaderlessScenarios.keys()]).toEqual(names);
     for (const [key, s] of leaderlessScenarios) {
       expect(s.name).toBe(key);

@@ -1,5 +1,5 @@
 /**
- * The quorum edge cases of issue 4 (item 9), each a named scenario: a config of the leaderless
+ * The quorum edge cases, each a named scenario: a config of the leaderless
  * model that provokes it, and a counter that finds its occurrences in a run, from the recorded
  * history (or from the model's own counter where that counter is the definition). `runScenario`
  * runs one and returns the count with its Wilson 95% interval.
@@ -246,7 +246,7 @@ const scenarios: readonly LeaderlessScenario[] = [
   },
 ];
 
-/** The quorum edge-case scenarios of issue 4, item 9, by name. */
+/** The quorum edge-case scenarios, by name. */
 export const leaderlessScenarios: ReadonlyMap<string, LeaderlessScenario> = new Map(
   scenarios.map((s) => [s.name, s]),
 );

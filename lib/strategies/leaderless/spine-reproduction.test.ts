@@ -6,7 +6,7 @@ import { runLeaderless, runLeaderlessWithHistory } from './run-leaderless.js';
 import { runStaleness } from '../../experiments/staleness-run.js';
 
 /**
- * Issue 4, "one model, two roads": in the spine's setting (one write, one read t ms after its
+ * One model, two roads: in the spine's setting (one write, one read t ms after its
  * commit) the cluster model reproduces the PBS staleness curve of the spine's kernel. The cluster
  * runs N = 3 nodes with every key on all three, clients as coordinators (each message is a W, A,
  * R or S leg, as in WARS), writes only, each to a fresh key (100,000 keys, 20,000 writes), and a

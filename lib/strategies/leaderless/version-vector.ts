@@ -51,7 +51,9 @@ export class VersionVector {
     const iterable =
       Symbol.iterator in (entries as object)
         ? (entries as Iterable<readonly [number, number]>)
-        : Object.entries(entries).map(([k, v]) => [Number(k), v] as const);
+        : Object.entries(entries as Readonly<Record<number, number>>).map(
+            ([k, v]) => [Number(k), v] as const,
+          );
     for (const [id, counter] of iterable) {
       checkActor(id);
       if (!Number.isSafeInteger(counter) || counter < 0) {
@@ -154,6 +156,7 @@ export class VersionVector {
    * // '{0:2, 1:3, 2:1}'
    */
   merge(other: VersionVector): VersionVector {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a and b read symmetrically below
     const a = this;
     const b = other;
     if (b.ids.length === 0) return a;
@@ -189,6 +192,7 @@ export class VersionVector {
    * VersionVector.from({ 0: 1 }).compare(VersionVector.from({ 1: 1 }));       // 'concurrent'
    */
   compare(other: VersionVector): VersionOrder {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a and b read symmetrically below
     const a = this;
     const b = other;
     let aAhead = false; // some counter of a exceeds b's

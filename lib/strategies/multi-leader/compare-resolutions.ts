@@ -22,7 +22,7 @@ export interface ResolutionComparisonRow {
 }
 
 /**
- * Runs the same deployment and workload under several resolution policies (issue 6, item 4). The
+ * Runs the same deployment and workload under several resolution policies. The
  * write arrivals, acceptances, replication delays, dots and contexts are the same in every run,
  * since no random draw depends on the policy: only what each leader does with concurrent versions
  * differs. `'custom'` needs `handler`.

@@ -40,7 +40,7 @@ export function concurrentWrites(writes: readonly CausalWrite[]): Uint8Array {
   const byKeyActor = new Map<number, Map<number, number[]>>();
   writes.forEach((w, index) => {
     let actors = byKeyActor.get(w.key);
-    if (actors === undefined) byKeyActor.set(w.key, (actors = new Map()));
+    if (actors === undefined) byKeyActor.set(w.key, (actors = new Map<number, number[]>()));
     let list = actors.get(w.actor);
     if (list === undefined) actors.set(w.actor, (list = []));
     if (list[w.counter - 1] !== undefined)

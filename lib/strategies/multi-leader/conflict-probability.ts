@@ -9,7 +9,7 @@ function check(name: string, value: number, min: number, strict: boolean): void 
 /**
  * The probability that a write is in conflict, for two datacenters, one key, Poisson writes at
  * rate `lambda` per ms at each datacenter, and a fixed one-way replication delay `d` ms (the
- * analytic check of issue 6).
+ * analytic check of the multi-leader model).
  *
  * Derivation. Take a write w accepted by datacenter A at time t. Datacenter B's writes form a
  * Poisson process of rate lambda, independent of A's. A write w' accepted by B at time s is

@@ -36,8 +36,8 @@ export class LeaderStores {
     private readonly policy: ResolutionPolicy,
     private readonly handler: ConflictHandler | undefined,
   ) {
-    this.stores = Array.from({ length: nodes }, () => new Map());
-    this.visible = Array.from({ length: nodes }, () => new Map());
+    this.stores = Array.from({ length: nodes }, () => new Map<number, Siblings<StoredWrite>>());
+    this.visible = Array.from({ length: nodes }, () => new Map<number, ValueNode>());
   }
 
   /** Keys on which the replicas do not all hold the same versions. */

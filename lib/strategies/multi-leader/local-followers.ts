@@ -85,9 +85,9 @@ export class LocalFollowers {
     });
     this.count = dcOf.length;
     this.dcOf = Int32Array.from(dcOf);
-    this.stores = Array.from({ length: this.count }, () => new Map());
-    this.applied = Array.from({ length: this.count }, () => new Map());
-    this.streamed = followersPerDc.map(() => new Map());
+    this.stores = Array.from({ length: this.count }, () => new Map<number, Siblings<StoredWrite>>());
+    this.applied = Array.from({ length: this.count }, () => new Map<number, number>());
+    this.streamed = followersPerDc.map(() => new Map<number, number>());
     this.queues = Array.from({ length: this.count }, () => []);
     this.heads = new Int32Array(this.count);
     this.lastArrival = new Float64Array(this.count).fill(-Infinity);

@@ -6,7 +6,7 @@ import { RESOLUTION_POLICIES, type ResolutionPolicy } from './resolution.js';
 import { TOPOLOGIES, type Topology } from './topology.js';
 
 /**
- * A datacenter outage (issue 6, item 5): the datacenter accepts no writes and exchanges no
+ * A datacenter outage: the datacenter accepts no writes and exchanges no
  * replication messages from `atMs` to `atMs + durationMs`; its users are rerouted meanwhile.
  */
 export interface DcFailureConfig {
@@ -19,7 +19,7 @@ export interface DcFailureConfig {
 }
 
 /**
- * Clients as leaders (issue 6, item 2): devices that keep a full local replica, accept writes
+ * Clients as leaders: devices that keep a full local replica, accept writes
  * offline, and sync with their home datacenter while online (calendar-style apps, CouchDB/PouchDB).
  * Device `i` belongs to datacenter `i mod datacenters`. Each device alternates online and offline
  * periods, starting online; its link to its datacenter is up only while it is online.
@@ -38,7 +38,7 @@ export interface DevicesConfig {
 }
 
 /**
- * A multi-leader deployment and the write workload run against it (issue 6). Every field has a
+ * A multi-leader deployment and the write workload run against it. Every field has a
  * default ({@link MULTI_LEADER_DEFAULTS}); {@link validateMultiLeaderConfig} refuses bad values
  * with a ParameterError naming the field.
  */
@@ -85,7 +85,7 @@ export interface MultiLeaderConfig {
   /** How long writes arrive, ms; > 0. The run then continues until every message is delivered. Default 10000. */
   durationMs: number;
   /**
-   * Conflict avoidance (issue 6, item 5): each write is routed to its key's home datacenter
+   * Conflict avoidance: each write is routed to its key's home datacenter
    * (`key mod D`), paying the inter-datacenter delay both ways, instead of being accepted by the
    * datacenter where it arrives. While the home is down its keys are rerouted to the next live
    * datacenter. Default false.
@@ -196,7 +196,7 @@ function finiteAtLeast(
       JSON.stringify(value) ?? String(value),
       `a ${allowInfinity ? '' : 'finite '}number ${strict ? '>' : '>='} ${min}`,
     );
-  return value as number;
+  return value;
 }
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {

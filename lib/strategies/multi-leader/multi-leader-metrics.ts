@@ -31,9 +31,10 @@ export interface DivergenceSample {
 }
 
 /**
- * What one multi-leader run measured. Field names are issue 6's JSON names (`writes`,
- * `acked_writes`, `conflicts`, `conflicts_per_1000_writes`, `acked_writes_lost`, `converged`,
- * `convergence_ms`, `out_of_order_applies`) and more in the same style.
+ * What one multi-leader run measured. Field names are the stable JSON names of
+ * `replilab conflicts --json` (`writes`, `acked_writes`, `conflicts`, `conflicts_per_1000_writes`,
+ * `acked_writes_lost`, `converged`, `convergence_ms`, `out_of_order_applies`) and more in the same
+ * style.
  */
 export interface MultiLeaderResult {
   /** Writes issued (every one is accepted by some leader). */
@@ -50,7 +51,7 @@ export interface MultiLeaderResult {
   /** Times a replica received a version concurrent with one it held (each replica detects each conflict it sees). */
   conflict_detections: number;
   /**
-   * Acknowledged writes lost (DESIGN.md): acknowledged, yet their element is absent from the final
+   * Acknowledged writes lost: acknowledged, yet their element is absent from the final
    * converged value. Counted by lib/check `lostWrites` on the history with each element as its own
    * record (a set's elements are independent facts: none may legitimately replace another).
    */
