@@ -1,4 +1,4 @@
-import { deriveStream, type RandomStream } from '../random/index.js';
+import { deriveStream } from '../random/index.js';
 import type { BatchModel, BatchTask } from './batch-task.js';
 
 export type { BatchModel } from './batch-task.js';

@@ -1,12 +1,6 @@
-import {
-  selftest,
-  SELFTEST_BATCH_TRIALS,
-  SELFTEST_MAX_K,
-  type SelftestResult,
-} from '../experiments/selftest.js';
+import { selftest, SELFTEST_BATCH_TRIALS, SELFTEST_MAX_K } from '../experiments/selftest.js';
 
 export type { SelftestResult } from '../experiments/selftest.js';
-import { deriveStream } from '../random/index.js';
 import { wilsonInterval } from '../stats/index.js';
 import { fixedBatchPlan, type SweepExperiment } from '../experiments/sweep-experiment.js';
 import { sweepParametersOf } from './schema-experiment.js';
