@@ -142,9 +142,12 @@ export {
 } from './strategies/leader-follower/lag-config.js';
 export {
   runLag,
+  runLagSummary,
   runLagWithHistory,
   type LagResult,
   type LagRun,
+  type LagRunOptions,
+  type LagSummaryRun,
 } from './strategies/leader-follower/run-lag.js';
 export {
   LOG_FORMATS,

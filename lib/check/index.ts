@@ -38,4 +38,12 @@ export {
 export { monotonicReads, MonotonicReadTracker, type MonotonicReadSummary } from './monotonic-reads.js';
 export { lostWrites, type LostWriteSummary } from './lost-writes.js';
 export { siblingsPerRead, SiblingCounter, type SiblingSummary } from './siblings.js';
-export { consistentPrefix, type ConsistentPrefixSummary } from './consistent-prefix.js';
+export {
+  consistentPrefix,
+  ConsistentPrefixTracker,
+  NO_DEPENDENCIES,
+  type ConsistentPrefixSummary,
+  type Dependencies,
+  type WriteDependency,
+} from './consistent-prefix.js';
+export { KeyTrie } from './key-trie.js';
