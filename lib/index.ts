@@ -219,9 +219,12 @@ export {
 } from './strategies/multi-leader/multi-leader-config.js';
 export {
   runMultiLeader,
+  runMultiLeaderSummary,
   runMultiLeaderWithHistory,
   type MultiLeaderResult,
   type MultiLeaderRun,
+  type MultiLeaderRunOptions,
+  type MultiLeaderSummaryRun,
   type DivergenceSample,
   type LocalReadLog,
 } from './strategies/multi-leader/run-multi-leader.js';

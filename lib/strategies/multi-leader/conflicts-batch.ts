@@ -1,7 +1,7 @@
 import { oneRunBatchModel } from '../../sweep/result-batch.js';
 import type { ResultBatchSummary } from '../../sweep/result-pool.js';
 import type { MultiLeaderConfig } from './multi-leader-config.js';
-import { runMultiLeaderWithHistory, type MultiLeaderResult } from './run-multi-leader.js';
+import { runMultiLeaderSummary, type MultiLeaderResult } from './run-multi-leader.js';
 
 /** One batch of the conflicts sweep experiment: the cell's config (the seed is the batch's). */
 export interface ConflictsBatchParams {
@@ -22,13 +22,13 @@ export function conflictsBatchSummary(
   config: Partial<MultiLeaderConfig>,
   seed: number,
 ): ResultBatchSummary<MultiLeaderResult> {
-  const run = runMultiLeaderWithHistory(config, seed);
+  const run = runMultiLeaderSummary(config, seed);
   const sibling = run.config.resolution === 'siblings';
   return {
     trials: 1,
     result: run.result,
     histograms: run.histograms,
-    weights: { mean_siblings: sibling ? run.history.reads.length : run.result.writes },
+    weights: { mean_siblings: sibling ? run.siblingReads : run.result.writes },
   };
 }
 

@@ -58,6 +58,11 @@ export class LeaderStores {
     return this.stores[node].keys();
   }
 
+  /** What `node` has seen of `key`'s writes accepted by `actor` (its context's entry; 0 where it holds nothing). Creates no store. */
+  seen(node: number, key: number, actor: number): number {
+    return this.stores[node].get(key)?.context.get(actor) ?? 0;
+  }
+
   /** The value a client of `node` reads (and writes on) for `key`. */
   value(node: number, key: number): ValueNode {
     const cached = this.visible[node].get(key);
