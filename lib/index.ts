@@ -125,9 +125,12 @@ export {
 export { runFailoverTrial, type FailoverTrialOutcome } from './strategies/leader-follower/failover-trial.js';
 export {
   runFailover,
+  runFailoverSummary,
   runFailoverWithTrials,
   type FailoverResult,
   type FailoverRun,
+  type FailoverRunOptions,
+  type FailoverSummaryRun,
   type TrialQuantilesMs,
 } from './strategies/leader-follower/run-failover.js';
 export { RaftElection } from './strategies/leader-follower/raft-election.js';

@@ -3,7 +3,7 @@
  * summarised under the issue's JSON names.
  */
 import { proportion, type CountEstimate } from '../../check/index.js';
-import { LogHistogram } from '../../stats/index.js';
+import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
 import {
   validateFailoverConfig,
   type FailoverConfig,
@@ -56,11 +56,25 @@ export interface FailoverResult {
   };
 }
 
-/** A run's summary with every trial's outcome. */
-export interface FailoverRun {
+/** A run's summary and the samples of its quantiles, without the trials' outcomes: what {@link runFailoverSummary} returns. */
+export interface FailoverSummaryRun {
   result: FailoverResult;
-  trials: FailoverTrialOutcome[];
+  /** The samples of `recovery_ms` and `detection_ms` (one per trial that had one), as plain data: what a sweep merges. */
+  histograms: { recovery_ms: LogHistogramData; detection_ms: LogHistogramData };
   config: ResolvedFailoverConfig;
+  /** Simulation events dispatched over all trials (not part of the result: a figure for benchmarks). */
+  events: number;
+}
+
+/** A run's summary with every trial's outcome. */
+export interface FailoverRun extends FailoverSummaryRun {
+  trials: FailoverTrialOutcome[];
+}
+
+/** Options of a failover run. */
+export interface FailoverRunOptions {
+  /** Keep every trial's outcome ({@link FailoverRun.trials}). Default false. */
+  record?: boolean;
 }
 
 function quantiles(h: LogHistogram): TrialQuantilesMs {
@@ -88,7 +102,32 @@ function quantiles(h: LogHistogram): TrialQuantilesMs {
  * trials[0].electionRounds;
  */
 export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: number): FailoverRun {
+  return simulateFailover(config, seed, { record: true }) as FailoverRun;
+}
+
+/**
+ * {@link runFailoverWithTrials}'s summary and samples without keeping the trials' outcomes (each
+ * trial's own state is dropped when it ends). Same result for the same (config, seed).
+ *
+ * @example
+ * runFailoverSummary({ trials: 1000 }, 1).histograms.recovery_ms.total; // recovered trials
+ */
+export function runFailoverSummary(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: FailoverRunOptions = {},
+): FailoverSummaryRun {
+  return simulateFailover(config, seed, options);
+}
+
+function simulateFailover(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: FailoverRunOptions,
+): FailoverSummaryRun | FailoverRun {
   const cfg = validateFailoverConfig(config);
+  const record = options.record === true;
+  const counters = { events: 0 };
   const recovery = new LogHistogram();
   const detection = new LogHistogram();
   const trials: FailoverTrialOutcome[] = [];
@@ -107,8 +146,8 @@ export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: num
   let writes = 0;
   let acked = 0;
   for (let t = 0; t < cfg.trials; t++) {
-    const o = runFailoverTrial(cfg, seed, t);
-    trials.push(o);
+    const o = runFailoverTrial(cfg, seed, t, counters);
+    if (record) trials.push(o);
     if (o.recoveryMs === null) noLeader++;
     else recovery.record(o.recoveryMs);
     if (o.detectionMs !== null) detection.record(o.detectionMs);
@@ -148,15 +187,25 @@ export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: num
       acked_writes_lost: proportion({ count: lost, of: acked }),
     },
   };
-  return { result, trials, config: cfg };
+  const summary: FailoverSummaryRun = {
+    result,
+    histograms: { recovery_ms: recovery, detection_ms: detection },
+    config: cfg,
+    events: counters.events,
+  };
+  return record ? { ...summary, trials } : summary;
 }
 
 /**
- * {@link runFailoverWithTrials} without the per-trial outcomes.
+ * {@link runFailoverSummary}'s result: {@link runFailoverWithTrials}'s, without the per-trial outcomes.
  *
  * @example
  * runFailover({ election: 'coordinator', timeoutMs: 1000, fault: 'pause' }, 1).unnecessary_failovers;
  */
-export function runFailover(config: Partial<FailoverConfig>, seed: number): FailoverResult {
-  return runFailoverWithTrials(config, seed).result;
+export function runFailover(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: FailoverRunOptions = {},
+): FailoverResult {
+  return simulateFailover(config, seed, options).result;
 }
