@@ -8,7 +8,7 @@ import {
   NO_DEPENDENCIES,
   type Dependencies,
 } from './consistent-prefix.js';
-import { KeyTrie } from './key-trie.js';
+import { KeyTrie, KeyTrieView } from './key-trie.js';
 import { linearizableRegisterHistory } from './linearizable.testkit.js';
 import { timestampOrder, type VersionOrder } from './version-order.js';
 
@@ -266,5 +266,48 @@ describe('ConsistentPrefixTracker', () => {
       { numRuns: 40 },
     );
     expect(() => KeyTrie.empty().set(-1, 0)).toThrow(/not an integer/);
+  });
+
+  it('KeyTrieView: joins and answers as of just before an instant, as a Map kept per instant would (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), (seed) => {
+        const rng = deriveStream(seed, 6, 0);
+        const span = [40, 2000, 2 ** 31 - 1][rng.nextInt(3)];
+        const max = (a: number | undefined, b: number) => (a === undefined || b > a ? b : a);
+        // Maps to join: random ones, and ones grown from one another (shared subtrees).
+        const tries = [KeyTrie.empty<number>()];
+        for (let i = 0; i < 30; i++) {
+          let t = rng.nextDouble() < 0.5 ? tries[rng.nextInt(tries.length)] : KeyTrie.empty<number>();
+          for (let k = rng.nextInt(4); k >= 0; k--) t = t.set(rng.nextInt(span), rng.nextInt(50));
+          tries.push(t);
+        }
+        const view = new KeyTrieView<number>();
+        let current = new Map<number, number>();
+        let earlier = new Map<number, number>();
+        let now = 0;
+        const keys = new Set<number>([0, span - 1]);
+        for (let step = 0; step < 60; step++) {
+          const t = tries[rng.nextInt(tries.length)];
+          if (rng.nextDouble() < 0.6) {
+            now += 1;
+            earlier = new Map(current);
+          }
+          view.join(t, now, max);
+          t.forEach((v, k) => {
+            current.set(k, max(current.get(k), v));
+            keys.add(k);
+          });
+          for (const k of keys) {
+            expect(view.before(now, k)).toBe(earlier.get(k));
+            expect(view.before(now + 0.5, k)).toBe(current.get(k));
+            expect(view.get(k)).toBe(current.get(k));
+          }
+        }
+        const one = KeyTrie.empty<number>().set(0, 1);
+        view.join(one, now, max);
+        expect(() => view.join(one, now - 1, max)).toThrow(/after one at/);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,8 +1,7 @@
-import { AsOf } from './as-of.js';
 import { Tally, type Count } from './count.js';
 import { groupSorted, KeyTable } from './group.js';
 import { returnedWrites, writesById, type History, type WriteRecord } from './history.js';
-import { KeyTrie } from './key-trie.js';
+import { KeyTrie, KeyTrieView } from './key-trie.js';
 import { scopeOf, type SessionScope } from './scope.js';
 import {
   NO_VERSIONS,
@@ -133,9 +132,8 @@ export interface WriteDependency {
  *
  * Only the newest dependencies per key are kept, which decides the same as the history checker
  * when `order` is transitive: a read that reflects a version reflects every version older than it.
- * Each client's view (the dependencies of every write it has read) is an {@link AsOf} value of
- * immutable maps, so a read starting at t takes the view as of just before t in O(1), whatever the
- * order of the events of one instant.
+ * Each client's view (the dependencies of every write it has read) is a {@link KeyTrieView}: read
+ * as of just before an instant, so the order of the events of one instant does not matter.
  *
  * Use: when a write is issued, {@link dependencies} of its direct dependencies (kept with the
  * write); when a read starts, {@link start} in a read slot (a small integer of the caller's); when
@@ -156,7 +154,7 @@ export interface WriteDependency {
  * cp.judge(1, []);                              // true: the answer without its question
  */
 export class ConsistentPrefixTracker {
-  private readonly views = new KeyTable(() => new AsOf<Dependencies>(NO_DEPENDENCIES));
+  private readonly views = new KeyTable(() => new ClientView());
   /** Per read slot: the dependencies on the read's key it must reflect (undefined: none). */
   private readonly slots: (readonly Version[] | undefined)[] = [];
   private readonly who: (op: { client: number; session: number }) => number;
@@ -200,18 +198,26 @@ export class ConsistentPrefixTracker {
     return out;
   }
 
+  /** {@link dependencies} of a write with one direct dependency: `version`, of `key`, with its own `dependencies`. */
+  dependency(version: Version, key: number, dependencies: Dependencies): Dependencies {
+    return dependencies.set(key, withVersion(this.order, dependencies.get(key) ?? NO_VERSIONS, version));
+  }
+
   /** A read by `read.client` (or session) returned at `returnMs` writes with these dependencies: they join its view. */
   returned(
     read: { client: number; session: number },
     returnMs: number,
     written: readonly Dependencies[],
   ): void {
-    let view: AsOf<Dependencies> | undefined;
+    let view: ClientView | undefined;
     for (let i = 0; i < written.length; i++) {
-      if (written[i].isEmpty) continue;
+      const deps = written[i];
+      if (deps.isEmpty) continue;
       view ??= this.views.at(this.who(read));
-      const joined = view.latest.union(written[i], this.join);
-      if (joined !== view.latest) view.set(returnMs, joined);
+      // The view only grows: dependencies it took last time change nothing (a client rereading a key).
+      if (deps === view.lastJoined) continue;
+      view.lastJoined = deps;
+      view.seen.join(deps, returnMs, this.join);
     }
   }
 
@@ -219,7 +225,7 @@ export class ConsistentPrefixTracker {
   start(slot: number, read: { client: number; session: number; key: number }, startMs: number): void {
     while (this.slots.length <= slot) this.slots.push(undefined);
     const view = this.views.find(this.who(read));
-    this.slots[slot] = view === undefined ? undefined : view.before(startMs).get(read.key);
+    this.slots[slot] = view === undefined ? undefined : view.seen.before(startMs, read.key);
   }
 
   /** Counts the read of slot `slot`, returned with `versions`: null when it is not eligible, else whether it violates consistent prefix. */
@@ -234,4 +240,10 @@ export class ConsistentPrefixTracker {
   get counts(): Count {
     return this.violations.counts;
   }
+}
+
+/** A client's (or session's) view: the dependencies of every write it has read, as of each instant, and the last ones it took. */
+class ClientView {
+  readonly seen = new KeyTrieView<readonly Version[]>();
+  lastJoined: Dependencies = NO_DEPENDENCIES;
 }

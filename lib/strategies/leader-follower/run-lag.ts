@@ -8,6 +8,7 @@ import {
   HistoryRecorder,
   MonotonicReadTracker,
   NO_DEPENDENCIES,
+  NO_VERSIONS,
   proportion,
   ReadYourWritesTracker,
   timestampOrder,
@@ -19,7 +20,7 @@ import {
 import { deriveStream } from '../../random/index.js';
 import { Faults, Network, Nodes, Simulation } from '../../sim/index.js';
 import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
-import { createWorkload } from '../../workload/index.js';
+import { createWorkload, type WorkloadOp } from '../../workload/index.js';
 import { validateLagConfig, type LagConfig, type ResolvedLagConfig } from './lag-config.js';
 import { latencySummary, type LatencySummaryMs } from './latency-summary.js';
 import { APPEND, CLIENT_WRITE, HEARTBEAT } from './message-kinds.js';
@@ -150,6 +151,55 @@ class PartitionLog {
   }
 }
 
+/**
+ * The log positions a follower has received beyond the next one it can apply (an entry overtaken
+ * in flight waits for the ones before it), as flags in a ring over the positions just above its
+ * applied one: nothing allocated per entry.
+ */
+class ReceivedAhead {
+  private marks = new Uint8Array(64);
+
+  /** Position `position`, above `applied` (the follower's last applied position), was received. */
+  add(position: number, applied: number): void {
+    while (position - applied > this.marks.length) this.grow(applied);
+    this.marks[position & (this.marks.length - 1)] = 1;
+  }
+
+  /** Whether `position` (the next to apply) was received; forgets it if so. */
+  take(position: number): boolean {
+    const i = position & (this.marks.length - 1);
+    if (this.marks[i] === 0) return false;
+    this.marks[i] = 0;
+    return true;
+  }
+
+  /** Forgets everything received (a crash). */
+  clear(): void {
+    this.marks.fill(0);
+  }
+
+  /** Doubles the ring; positions in flight are those in (applied, applied + length]. */
+  private grow(applied: number): void {
+    const old = this.marks;
+    const marks = new Uint8Array(2 * old.length);
+    for (let p = applied + 1; p <= applied + old.length; p++)
+      marks[p & (marks.length - 1)] = old[p & (old.length - 1)];
+    this.marks = marks;
+  }
+}
+
+/** Copies a workload operation's fields into `to` (the workload reuses its object). */
+function copyOp(from: WorkloadOp, to: WorkloadOp): WorkloadOp {
+  to.seq = from.seq;
+  to.timeMs = from.timeMs;
+  to.client = from.client;
+  to.session = from.session;
+  to.op = from.op;
+  to.key = from.key;
+  to.writeId = from.writeId;
+  return to;
+}
+
 /** A read in flight, in a slot reused once it has returned or is lost. */
 interface ReadState {
   client: number;
@@ -240,7 +290,7 @@ function simulateLag(
   const logs = Array.from({ length: P }, () => new PartitionLog());
   const applied = new Int32Array(size);
   const values = Array.from({ length: size }, () => new Map<number, LagWrite>());
-  const pending = Array.from({ length: size }, () => new Map<number, number>());
+  const pending = Array.from({ length: size }, () => new ReceivedAhead());
   const waiting = Array.from({ length: size }, () => [] as { position: number; read: number }[]);
   const lag = new LogHistogram();
   const readLatency = new LogHistogram();
@@ -262,8 +312,9 @@ function simulateLag(
   const ryw = new ReadYourWritesTracker(timestampOrder);
   const mono = new MonotonicReadTracker(timestampOrder);
   const prefix = new ConsistentPrefixTracker(timestampOrder);
+  // What a read returned, for the trackers (which keep neither array): its write, and that write's dependencies.
   const one: LagWrite[] = [];
-  const oneDependencies: Dependencies[] = [];
+  const oneDependencies: Dependencies[] = [NO_DEPENDENCIES];
   let leaderReads = 0;
   let readsIssued = 0;
   let readsDone = 0;
@@ -329,11 +380,7 @@ function simulateLag(
   };
   const drain = (node: number, p: number): void => {
     const buffer = pending[node];
-    while (buffer.has(applied[node] + 1)) {
-      const position = applied[node] + 1;
-      buffer.delete(position);
-      applyEntry(node, p, position);
-    }
+    while (buffer.take(applied[node] + 1)) applyEntry(node, p, applied[node] + 1);
     const queue = waiting[node];
     for (let i = queue.length - 1; i >= 0; i--) {
       if (queue[i].position <= applied[node]) {
@@ -347,7 +394,7 @@ function simulateLag(
     REPLICATE,
     (to, _from, position) => {
       if (position <= applied[to]) return;
-      pending[to].set(position, 1);
+      pending[to].add(position, applied[to]);
       drain(to, Math.floor(to / group));
     },
     'replicate',
@@ -355,7 +402,8 @@ function simulateLag(
   net.on(
     CATCH_UP,
     (to, _from, fromPosition, toPosition) => {
-      for (let i = Math.max(fromPosition, applied[to] + 1); i <= toPosition; i++) pending[to].set(i, 1);
+      for (let i = Math.max(fromPosition, applied[to] + 1); i <= toPosition; i++)
+        pending[to].add(i, applied[to]);
       drain(to, Math.floor(to / group));
     },
     'catch up',
@@ -380,8 +428,8 @@ function simulateLag(
 
   // One operation is drawn ahead: the workload hands them out in time order (reusing one object,
   // so each is copied into one of two kept here: the one being issued, and the next).
-  let next = Object.assign({}, workload.next());
-  let spare = Object.assign({}, next);
+  let next: WorkloadOp = { ...workload.next() };
+  let spare: WorkloadOp = { ...next };
   function scheduleNext(): void {
     sim.scheduleAt(Math.max(sim.now, next.timeMs), ISSUE, 0);
   }
@@ -390,7 +438,7 @@ function simulateLag(
     () => {
       const op = next;
       if (issued + 1 < cfg.ops) {
-        next = Object.assign(spare, workload.next());
+        next = copyOp(workload.next(), spare);
         spare = op;
       }
       const { client, session, key } = op;
@@ -401,9 +449,7 @@ function simulateLag(
         const question = lastRead[client];
         if (question !== null && routeRng.nextDouble() < cfg.replyRatio && question.key !== key) {
           if (record) dependsOn.set(id, [question.id]);
-          dependencies = prefix.dependencies([
-            { version: question, key: question.key, dependencies: question.dependencies },
-          ]);
+          dependencies = prefix.dependency(question, question.key, question.dependencies);
         }
         const w = new LagWrite(id, client, session, key, op.timeMs, dependencies);
         const slot = freeWrites.length > 0 ? (freeWrites.pop() as number) : writesInFlight.length;
@@ -507,17 +553,17 @@ function simulateLag(
           returned: got === null ? [] : [got.id],
         });
         readLatency.record(sim.now - r.invokeMs);
-        one.length = 0;
-        oneDependencies.length = 0;
+        let versions: readonly LagWrite[] = NO_VERSIONS as readonly LagWrite[];
         if (got !== null) {
-          one.push(got);
-          oneDependencies.push(got.dependencies);
+          one[0] = got;
+          oneDependencies[0] = got.dependencies;
+          versions = one;
         }
-        ryw.judge(index, one);
-        mono.judge(index, one);
-        prefix.judge(index, one);
-        mono.returned(r, sim.now, one);
-        prefix.returned(r, sim.now, oneDependencies);
+        ryw.judge(index, versions);
+        mono.judge(index, versions);
+        prefix.judge(index, versions);
+        mono.returned(r, sim.now, versions);
+        if (got !== null) prefix.returned(r, sim.now, oneDependencies);
         const slot = r.client * P + partitionOf(r.key);
         readPos[slot] = Math.max(readPos[slot], r.position);
         if (got !== null) lastRead[r.client] = got;
