@@ -18,6 +18,7 @@ export {
   type VersionOrder,
 } from './version-order.js';
 export { AsOf } from './as-of.js';
+export { KeyTable, PairMap } from './group.js';
 export {
   proportion,
   proportions,

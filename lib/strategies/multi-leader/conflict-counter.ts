@@ -26,8 +26,8 @@ import type { VersionVector } from '../leaderless/version-vector.js';
  * counter.conflicts; // 2
  */
 export class ConflictCounter {
-  /** Per key, per actor: the actor's writes of the key so far, and its flagged intervals ([lo, hi) pairs of counters lo+1..hi). */
-  private readonly keys = new Map<number, Map<number, ActorFlags>>();
+  /** Per key, the actors that wrote it (in order of their first write): their writes of the key so far, and their flagged intervals. */
+  private readonly keys = new Map<number, ActorFlags[]>();
   private flagged = 0;
 
   /**
@@ -46,18 +46,20 @@ export class ConflictCounter {
 
   /** Actor `actor` accepted a write of `key` with dot counter `counter`, having seen `context` of the key. */
   accepted(key: number, actor: number, counter: number, context: VersionVector): void {
-    let byActor = this.keys.get(key);
-    if (byActor === undefined) this.keys.set(key, (byActor = new Map()));
-    let mine = byActor.get(actor);
-    if (mine === undefined) byActor.set(actor, (mine = new ActorFlags()));
+    let writers = this.keys.get(key);
+    if (writers === undefined) this.keys.set(key, (writers = []));
+    let mine: ActorFlags | undefined;
+    for (let i = 0; i < writers.length; i++) if (writers[i].actor === actor) mine = writers[i];
+    if (mine === undefined) writers.push((mine = new ActorFlags(actor)));
     mine.writes = counter;
     let inConflict = false;
-    for (const [other, flags] of byActor) {
-      if (other === actor) continue;
-      const seen = context.get(other);
+    for (let i = 0; i < writers.length; i++) {
+      const flags = writers[i];
+      if (flags === mine) continue;
+      const seen = context.get(flags.actor);
       if (flags.writes > seen) {
         inConflict = true;
-        this.flag(key, other, flags, seen);
+        this.flag(key, flags.actor, flags, seen);
       }
     }
     if (inConflict) this.flag(key, actor, mine, counter - 1);
@@ -96,6 +98,7 @@ export class ConflictCounter {
 
 /** One actor's writes of one key, and which of them are flagged. */
 class ActorFlags {
+  constructor(readonly actor: number) {}
   writes = 0;
   intervals: number[] = [];
   pruneAt = 32;

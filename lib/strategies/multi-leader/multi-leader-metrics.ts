@@ -18,7 +18,7 @@ import { ConflictCounter } from './conflict-counter.js';
 import type { LeaderStores } from './leader-stores.js';
 import type { LocalFollowers } from './local-followers.js';
 import type { ResolvedMultiLeaderConfig } from './multi-leader-config.js';
-import { resolveValue, valueElements, valueText, type StoredWrite } from './resolution.js';
+import { resolveValue, valueElements, valueText, type StoredWrite, type ValueNode } from './resolution.js';
 
 /** One divergence sample. */
 export interface DivergenceSample {
@@ -353,13 +353,19 @@ export class MultiLeaderMetrics {
     const lostByDc = this.ackedByDc.slice();
     for (const key of [...keys].sort((a, b) => a - b)) {
       const merged = new Siblings<StoredWrite>();
+      // Every replica reads the same value; the strings are compared only where the values are not
+      // the same object (replicas holding the same versions resolve to the same lineage).
+      let referenceValue: ValueNode | null = null;
       let reference: string | null = null;
       for (let node = 0; node < N; node++) {
         const store = stores.store(node, key);
         merged.sync(store);
-        const seen = describeValue(cfg.resolution === 'merge-concat', stores.value(node, key));
-        if (reference === null) reference = seen;
-        else if (seen !== reference) converged = false;
+        const seen = stores.value(node, key);
+        if (referenceValue === null) referenceValue = seen;
+        else if (converged && seen !== referenceValue) {
+          reference ??= describeValue(cfg.resolution === 'merge-concat', referenceValue);
+          if (describeValue(cfg.resolution === 'merge-concat', seen) !== reference) converged = false;
+        }
       }
       const value = resolveValue(cfg.resolution, merged.read().versions, cfg.onConflict);
       const elements = valueElements(value);
@@ -492,7 +498,9 @@ function followersMatchLeaders(
       if (dots(mine) !== dots(theirs)) return false;
       if (mine.length === 0) continue;
       const value = resolveValue(cfg.resolution, mine, cfg.onConflict);
-      if (describeValue(asText, value) !== describeValue(asText, stores.value(leader, key))) return false;
+      const leaderValue = stores.value(leader, key);
+      if (value !== leaderValue && describeValue(asText, value) !== describeValue(asText, leaderValue))
+        return false;
     }
   }
   return true;

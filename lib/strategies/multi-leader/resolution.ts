@@ -92,8 +92,19 @@ export function stableOrder<T>(versions: readonly Version<T>[]): Version<T>[] {
  * valueElements({ id: 3, parents: [{ id: 1, parents: [] }, { id: 2, parents: [] }] }); // [1, 2, 3]
  */
 export function valueElements(value: ValueNode): number[] {
+  // Any order will do before the sort: a plain stack, each node once.
   const out: number[] = [];
-  walk(value, (id) => out.push(id));
+  const seen = new Set<ValueNode>([value]);
+  const stack: ValueNode[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop() as ValueNode;
+    if (node.id >= 0) out.push(node.id);
+    for (const p of node.parents) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      stack.push(p);
+    }
+  }
   return out.sort((a, b) => a - b);
 }
 

@@ -232,10 +232,7 @@ function simulate(
     const client = writes.arrivalNode[slot];
     const base = stores.value(node, key);
     if (cfg.resolution === 'siblings') {
-      const frontier = stores
-        .store(node, key)
-        .read()
-        .versions.map((v) => v.value.writeId);
+      const frontier = stores.store(node, key).current.map((v) => v.value.writeId);
       metrics.writerRead(client, key, sim.now, frontier);
     }
     const timestamp = clocks.local(node, sim.now);
