@@ -76,6 +76,7 @@ export {
   runLeaderless,
   runLeaderlessWithHistory,
   type LeaderlessResult,
+  type LeaderlessRunOptions,
 } from './strategies/leaderless/run-leaderless.js';
 export {
   leaderlessScenarios,

@@ -156,7 +156,7 @@ export function stalenessCommand(): Command {
       const progress = progressBar('staleness');
       const result = await runStaleness({
         ...options,
-        onProgress: (done, total) => progress.update(done, total),
+        onProgress: (_fraction, done, total) => progress.update(done, total),
       });
       progress.stop();
       const finished = new Date();

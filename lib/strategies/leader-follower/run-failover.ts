@@ -3,6 +3,7 @@
  * summarised under the issue's JSON names.
  */
 import { proportion, type CountEstimate } from '../../check/index.js';
+import { PROGRESS_EVERY_EVENTS, type ProgressCallback } from '../../sim/index.js';
 import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
 import {
   validateFailoverConfig,
@@ -75,6 +76,8 @@ export interface FailoverRun extends FailoverSummaryRun {
 export interface FailoverRunOptions {
   /** Keep every trial's outcome ({@link FailoverRun.trials}). Default false. */
   record?: boolean;
+  /** Called with the fraction of the trials done, after a trial once {@link PROGRESS_EVERY_EVENTS} events have passed since the last call, and with 1 at the end. */
+  onProgress?: ProgressCallback;
 }
 
 function quantiles(h: LogHistogram): TrialQuantilesMs {
@@ -128,6 +131,7 @@ function simulateFailover(
   const cfg = validateFailoverConfig(config);
   const record = options.record === true;
   const counters = { events: 0 };
+  let reportAt = PROGRESS_EVERY_EVENTS;
   const recovery = new LogHistogram();
   const detection = new LogHistogram();
   const trials: FailoverTrialOutcome[] = [];
@@ -148,6 +152,10 @@ function simulateFailover(
   for (let t = 0; t < cfg.trials; t++) {
     const o = runFailoverTrial(cfg, seed, t, counters);
     if (record) trials.push(o);
+    if (options.onProgress !== undefined && counters.events >= reportAt && t + 1 < cfg.trials) {
+      reportAt = counters.events + PROGRESS_EVERY_EVENTS;
+      options.onProgress((t + 1) / cfg.trials);
+    }
     if (o.recoveryMs === null) noLeader++;
     else recovery.record(o.recoveryMs);
     if (o.detectionMs !== null) detection.record(o.detectionMs);
@@ -187,6 +195,7 @@ function simulateFailover(
       acked_writes_lost: proportion({ count: lost, of: acked }),
     },
   };
+  options.onProgress?.(1);
   const summary: FailoverSummaryRun = {
     result,
     histograms: { recovery_ms: recovery, detection_ms: detection },

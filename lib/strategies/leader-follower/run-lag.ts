@@ -18,7 +18,14 @@ import {
   type OwnWrite,
 } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
-import { Faults, Network, Nodes, Simulation } from '../../sim/index.js';
+import {
+  Faults,
+  Network,
+  Nodes,
+  PROGRESS_EVERY_EVENTS,
+  Simulation,
+  type ProgressCallback,
+} from '../../sim/index.js';
 import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
 import { createWorkload, type WorkloadOp } from '../../workload/index.js';
 import { validateLagConfig, type LagConfig, type ResolvedLagConfig } from './lag-config.js';
@@ -79,6 +86,8 @@ export interface LagRun extends LagSummaryRun {
 export interface LagRunOptions {
   /** Record the full history (every write and returned read, and the final state) and the writes' dependencies. Default false. */
   record?: boolean;
+  /** Called with the fraction of the operations finished, at most every {@link PROGRESS_EVERY_EVENTS} events, and with 1 at the end. */
+  onProgress?: ProgressCallback;
 }
 
 const REPLICATE = APPEND;
@@ -582,8 +591,12 @@ function simulateLag(
     if (readsDone + writesDone + readsLost === cfg.ops) sim.stop();
   }
 
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined)
+    sim.onProgress(PROGRESS_EVERY_EVENTS, () => onProgress((readsDone + writesDone + readsLost) / cfg.ops));
   scheduleNext();
   sim.run();
+  onProgress?.(1);
 
   const rywCounts = ryw.counts;
   const monoCounts = mono.counts;

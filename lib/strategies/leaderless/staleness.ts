@@ -42,8 +42,12 @@ export interface StalenessOptions {
   engine?: StalenessEngine;
   /** The cell's index when part of a sweep (selects the random streams). Default 0. */
   cell?: number;
-  /** Called as batches finish: (batches done, batches in all). */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called as batches finish (at most one batch of {@link FAST_BATCH_TRIALS} or
+   * {@link EVENT_BATCH_TRIALS} trials apart): the fraction done, as every family's run reports it
+   * (lib/sim `ProgressCallback`; 1 at the end), then the batches done and in all.
+   */
+  onProgress?: (fractionDone: number, batchesDone: number, batches: number) => void;
 }
 
 /** One point of the staleness curve. */
@@ -299,7 +303,10 @@ export async function runStaleness(options: StalenessOptions): Promise<Staleness
       }),
       pool,
       {
-        onMerged: () => options.onProgress?.(++done, plan.tasks),
+        onMerged: () => {
+          done++;
+          options.onProgress?.(done / plan.tasks, done, plan.tasks);
+        },
         onCellFailed: (_, error) => {
           failure = { error };
         },

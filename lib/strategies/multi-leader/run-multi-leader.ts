@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { deriveStream, type RandomStream } from '../../random/index.js';
-import { Clocks, Simulation } from '../../sim/index.js';
+import { Clocks, PROGRESS_EVERY_EVENTS, Simulation, type ProgressCallback } from '../../sim/index.js';
 import { keyChooser } from '../../workload/index.js';
 import type { Version } from '../leaderless/siblings.js';
 import { LeaderStores } from './leader-stores.js';
@@ -32,6 +32,12 @@ export type {
 export interface MultiLeaderRunOptions {
   /** Record the history, the write log and every local read (see {@link MultiLeaderRun}). Default false. */
   record?: boolean;
+  /**
+   * Called with the fraction of the workload's duration simulated (the delivery of what is still
+   * in flight after it is short), at most every {@link PROGRESS_EVERY_EVENTS} events, and with 1 at
+   * the end.
+   */
+  onProgress?: ProgressCallback;
 }
 
 // Event kinds (the links register DELIVER).
@@ -399,9 +405,13 @@ function simulate(
   );
   sim.scheduleAt(0, SAMPLE, 0);
 
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined)
+    sim.onProgress(PROGRESS_EVERY_EVENTS, () => onProgress(Math.min(1, sim.now / cfg.durationMs)));
   const t0 = performance.now();
   sim.run();
   const t1 = performance.now();
+  onProgress?.(1);
   const run = metrics.finish({ sim, stores, samples, counters, followers });
   run.wallMs = { simulate: t1 - t0, metrics: performance.now() - t1 };
   return run;
