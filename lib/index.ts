@@ -109,7 +109,6 @@ export {
   type FollowerOutage,
 } from './strategies/leader-follower/commit-config.js';
 export { runCommit, type CommitResult } from './strategies/leader-follower/run-commit.js';
-export { type LatencySummaryMs, latencySummary } from './strategies/leader-follower/latency-summary.js';
 export {
   TimeoutDetector,
   PhiAccrualDetector,

@@ -1,7 +1,7 @@
 import { failoverCommand, failoverCsvRow, failoverRunFromFlags } from '../../cli/failover-command.js';
 import { commandExperiment } from '../../sweep/command-experiment.js';
 import type { FailoverConfig } from './failover-config.js';
-import { latencySummary } from './latency-summary.js';
+import { latencySummary } from '../../stats/index.js';
 import { runFailover, type FailoverResult, type TrialQuantilesMs } from './run-failover.js';
 
 /** Trials per batch: about 0.1 to 0.2 s of work, so batches spread over threads and adaptive precision can stop often. */

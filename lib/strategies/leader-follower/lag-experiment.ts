@@ -2,7 +2,7 @@ import { lagCommand, lagCsvRow, lagRunFromFlags } from '../../cli/lag-command.js
 import { commandExperiment } from '../../sweep/command-experiment.js';
 import { pooledRate } from '../../sweep/result-pool.js';
 import type { LagConfig } from './lag-config.js';
-import { latencySummary } from './latency-summary.js';
+import { latencySummary } from '../../stats/index.js';
 import { runLag, type LagResult, type LagRun } from './run-lag.js';
 
 /**

@@ -4,7 +4,12 @@
  */
 import { proportion, type CountEstimate } from '../../check/index.js';
 import { PROGRESS_EVERY_EVENTS, type ProgressCallback } from '../../sim/index.js';
-import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
+import {
+  latencySummary,
+  LogHistogram,
+  type LatencySummary,
+  type LogHistogramData,
+} from '../../stats/index.js';
 import {
   validateFailoverConfig,
   type FailoverConfig,
@@ -13,14 +18,10 @@ import {
 import { runFailoverTrial, type FailoverTrialOutcome } from './failover-trial.js';
 
 /** Mean, quantiles and maximum over trials, ms (null when no trial had a value), and how many trials had one. */
-export interface TrialQuantilesMs {
-  mean: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  max: number | null;
-  samples: number;
-}
+export type TrialQuantilesMs = LatencySummary<'mean' | 'p50' | 'p90' | 'p99' | 'max' | 'samples'>;
+
+/** The fields of {@link TrialQuantilesMs}. */
+const TRIAL_QUANTILES = ['mean', 'p50', 'p90', 'p99', 'max', 'samples'] as const;
 
 /** What {@link runFailover} measured. Field names are issue 5's JSON names (item 6). */
 export interface FailoverResult {
@@ -78,19 +79,6 @@ export interface FailoverRunOptions {
   record?: boolean;
   /** Called with the fraction of the trials done, after a trial once {@link PROGRESS_EVERY_EVENTS} events have passed since the last call, and with 1 at the end. */
   onProgress?: ProgressCallback;
-}
-
-function quantiles(h: LogHistogram): TrialQuantilesMs {
-  const none = h.total === 0;
-  const q = (p: number) => (none ? null : h.quantile(p));
-  return {
-    mean: none ? null : h.mean(),
-    p50: q(0.5),
-    p90: q(0.9),
-    p99: q(0.99),
-    max: none ? null : h.max,
-    samples: h.total,
-  };
 }
 
 /**
@@ -176,8 +164,8 @@ function simulateFailover(
   const k = cfg.trials;
   const result: FailoverResult = {
     trials: k,
-    recovery_ms: quantiles(recovery),
-    detection_ms: quantiles(detection),
+    recovery_ms: latencySummary(recovery, TRIAL_QUANTILES),
+    detection_ms: latencySummary(detection, TRIAL_QUANTILES),
     election_rounds: { mean: rounds / k, max: maxRounds },
     no_leader_trials: noLeader,
     unnecessary_failovers: unnecessary,

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { consistentPrefix, monotonicReads, readYourWrites, timestampOrder } from '../../check/index.js';
 import { refusedParameter } from '../../errors.testkit.js';
-import { LogHistogram } from '../../stats/index.js';
+import { latencySummary, LogHistogram } from '../../stats/index.js';
 import { READ_ROUTINGS } from './lag-config.js';
-import { latencySummary } from './latency-summary.js';
 import { runLag, runLagSummary, runLagWithHistory } from './run-lag.js';
 
 const ops = 12000;

@@ -26,10 +26,14 @@ import {
   Simulation,
   type ProgressCallback,
 } from '../../sim/index.js';
-import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
+import {
+  latencySummary,
+  LogHistogram,
+  type LatencySummary,
+  type LogHistogramData,
+} from '../../stats/index.js';
 import { createWorkload, type WorkloadOp } from '../../workload/index.js';
 import { validateLagConfig, type LagConfig, type ResolvedLagConfig } from './lag-config.js';
-import { latencySummary, type LatencySummaryMs } from './latency-summary.js';
 import { APPEND, CLIENT_WRITE, HEARTBEAT } from './message-kinds.js';
 
 /** What one {@link runLag} measured. The first six names are issue 5's JSON names (item 7). */
@@ -43,9 +47,9 @@ export interface LagResult {
   /** Share of reads served by a leader. */
   leader_read_share: number;
   /** Replication lag: from an entry's append at the leader to its apply at a follower, over every (entry, follower). */
-  lag_ms: LatencySummaryMs;
+  lag_ms: LatencySummary;
   /** Read latency at the client (waits included), ms. */
-  read_latency_ms: LatencySummaryMs;
+  read_latency_ms: LatencySummary;
   /** Reads and writes completed. */
   reads: number;
   writes: number;

@@ -1,6 +1,6 @@
 import { ParameterError } from '../../errors.js';
 import type { WarsLegs } from '../../latency/index.js';
-import { LogHistogram, wilsonInterval } from '../../stats/index.js';
+import { latencySummary, LogHistogram, wilsonInterval, type LatencySummary } from '../../stats/index.js';
 import { fixedBatchPlan } from '../../sweep/experiment.js';
 import { BatchPool } from '../../sweep/pool.js';
 import { runCellPlans, type CellPlan } from '../../sweep/scheduler.js';
@@ -64,13 +64,8 @@ export interface StalenessPoint {
   trials: number;
 }
 
-/** Quantiles of an operation latency, ms, with the sample count they come from. */
-export interface LatencyQuantiles {
-  p50: number;
-  p99: number;
-  p999: number;
-  samples: number;
-}
+/** Quantiles of an operation latency, ms, with the sample count they come from (every trial has both operations: never null). */
+export type LatencyQuantiles = LatencySummary<'p50' | 'p99' | 'p999' | 'samples'>;
 
 /** The result of {@link runStaleness}. */
 export interface StalenessResult {
@@ -177,7 +172,7 @@ export function planStaleness(options: StalenessOptions, trials = options.trials
 }
 
 function quantiles(h: LogHistogram): LatencyQuantiles {
-  return { p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999), samples: h.total };
+  return latencySummary(h, ['p50', 'p99', 'p999', 'samples']);
 }
 
 /**

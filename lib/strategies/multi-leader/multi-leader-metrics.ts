@@ -11,7 +11,13 @@ import {
   type History,
 } from '../../check/index.js';
 import type { Simulation } from '../../sim/index.js';
-import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
+import {
+  latencySummary,
+  LogHistogram,
+  MEDIAN_AND_TAIL,
+  type LatencySummary,
+  type LogHistogramData,
+} from '../../stats/index.js';
 import { Siblings, type Version } from '../leaderless/siblings.js';
 import { concurrentWrites, type CausalWrite } from './concurrent-writes.js';
 import { ConflictCounter } from './conflict-counter.js';
@@ -85,7 +91,7 @@ export interface MultiLeaderResult {
   /** Mean versions per writer's read (siblings only; null with no read). */
   mean_siblings: number | null;
   /** Write latency, from arrival at the client's datacenter to the acknowledgement, ms (null: no acknowledged write). */
-  write_latency_ms: { p50: number | null; p99: number | null; p999: number | null };
+  write_latency_ms: LatencySummary<'p50' | 'p99' | 'p999'>;
   /** Keys on which replicas differ, sampled every `divergenceSampleMs`. */
   divergence: DivergenceSample[];
   /** Simulation events dispatched. */
@@ -117,12 +123,7 @@ export interface MultiLeaderResult {
 }
 
 /** The local followers' replication lag, ms: p50 and p99 (null: no sample), the maximum and the sample count. */
-export interface FollowerLagMs {
-  p50: number | null;
-  p99: number | null;
-  max: number | null;
-  samples: number;
-}
+export type FollowerLagMs = LatencySummary<'p50' | 'p99' | 'max' | 'samples'>;
 
 /**
  * The result's `follower_lag_ms` from the lag histogram (one run's, or a sweep cell's merged).
@@ -132,8 +133,7 @@ export interface FollowerLagMs {
  * followerLagSummary(h); // { p50: 2, p99: 4, max: 4, samples: 2 } (quantiles within 0.1%)
  */
 export function followerLagSummary(lag: LogHistogram): FollowerLagMs {
-  const q = (p: number): number | null => (lag.total === 0 ? null : lag.quantile(p));
-  return { p50: q(0.5), p99: q(0.99), max: lag.total === 0 ? null : lag.max, samples: lag.total };
+  return latencySummary(lag, ['p50', 'p99', 'max', 'samples']);
 }
 
 /** Per local read (`localReadRatePerSec`), in time order. */
@@ -393,7 +393,6 @@ export class MultiLeaderMetrics {
     const conflicts = this.conflictCounter.conflicts;
     const siblings = this.siblings.summary();
     const writeLatency = this.writeLatency;
-    const q = (p: number): number | null => (writeLatency.total === 0 ? null : writeLatency.quantile(p));
     // No write at all: nothing to converge on (0).
     const convergence = !converged
       ? null
@@ -425,7 +424,7 @@ export class MultiLeaderMetrics {
           : writes > 0
             ? 1
             : null,
-      write_latency_ms: { p50: q(0.5), p99: q(0.99), p999: q(0.999) },
+      write_latency_ms: latencySummary(writeLatency, MEDIAN_AND_TAIL),
       divergence: samples,
       events: sim.eventsProcessed,
       sim_time_ms: sim.now,
