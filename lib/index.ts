@@ -44,7 +44,7 @@ export {
 export {
   VersionVector,
   type VersionOrder as VectorComparison,
-} from './strategies/leaderless/version-vector.js';
+} from './strategies/versions/version-vector.js';
 export {
   Siblings,
   versionVectorOf,
@@ -53,8 +53,8 @@ export {
   type Dot,
   type Version,
   type SiblingsRead,
-} from './strategies/leaderless/siblings.js';
-export { LwwRegister, lwwCompare, lwwWins, lwwStamp, type LwwStamp } from './strategies/leaderless/lww.js';
+} from './strategies/versions/siblings.js';
+export { LwwRegister, lwwCompare, lwwWins, lwwStamp, type LwwStamp } from './strategies/versions/lww.js';
 export {
   MerkleTree,
   merkleDiff,

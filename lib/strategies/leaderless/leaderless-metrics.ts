@@ -43,8 +43,7 @@ import type { HintedHandoff, HintData } from './hinted-handoff.js';
 import { LwwLossCount } from './lww-loss.js';
 import { FAILED, HAS_REF, LANDED, type OpTable, type WriteBook } from './op-table.js';
 import type { ReplicaStores, SetValue } from './replica-store.js';
-import { Siblings } from './siblings.js';
-import type { VersionVector } from './version-vector.js';
+import { Siblings, type VersionVector } from '../versions/index.js';
 
 /** p50, p99 and p99.9 of a latency in ms (null: no successful operation of that kind). */
 export type OperationLatencyMs = LatencySummary<'p50' | 'p99' | 'p999'>;

@@ -1,4 +1,4 @@
-import type { VersionVector } from '../leaderless/version-vector.js';
+import type { VersionVector } from '../versions/index.js';
 
 /**
  * Writes in conflict counted as they are accepted: {@link concurrentWrites}'s count, without

@@ -1,5 +1,5 @@
 import { KeyTable } from '../../check/index.js';
-import { Siblings } from '../leaderless/siblings.js';
+import { Siblings } from '../versions/index.js';
 import {
   resolveValue,
   type ConflictHandler,
@@ -12,7 +12,7 @@ import {
  * Every replica's (leader's) versions of every key it holds, and the value its clients see.
  *
  * Each replica keeps, per key, the versions not superseded by one another, with dotted version
- * vectors (lib/strategies/leaderless `Siblings`: a replica mints dots as its own actor, so the
+ * vectors (lib/strategies/versions `Siblings`: a replica mints dots as its own actor, so the
  * causal context is exact). A conflict is a key holding two or more versions. The value the
  * replica's clients read and write on is {@link resolveValue} of those versions under the policy,
  * cached until the key changes; with `'custom'` the handler runs when a replicated version arrives

@@ -2,7 +2,7 @@ import type { LatencyDistribution } from '../../latency/index.js';
 import type { RandomStream } from '../../random/index.js';
 import type { Simulation } from '../../sim/index.js';
 import { LogHistogram } from '../../stats/index.js';
-import { Siblings, type Version } from '../leaderless/siblings.js';
+import { Siblings, type Version } from '../versions/index.js';
 import type { StoredWrite } from './resolution.js';
 
 /** One version on its way from a leader to one follower. */

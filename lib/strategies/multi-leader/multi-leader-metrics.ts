@@ -18,7 +18,7 @@ import {
   type LatencySummary,
   type LogHistogramData,
 } from '../../stats/index.js';
-import { Siblings, type Version } from '../leaderless/siblings.js';
+import { Siblings, type Version } from '../versions/index.js';
 import { concurrentWrites, type CausalWrite } from './concurrent-writes.js';
 import { ConflictCounter } from './conflict-counter.js';
 import type { LeaderStores } from './leader-stores.js';

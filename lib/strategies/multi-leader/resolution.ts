@@ -1,4 +1,4 @@
-import type { Version } from '../leaderless/siblings.js';
+import { lwwWins, type LwwStamp, type Version } from '../versions/index.js';
 
 /**
  * How a leader resolves concurrent versions of a key (Kleppmann, Designing Data-Intensive
@@ -146,17 +146,20 @@ function walk(root: ValueNode, emit: (id: number) => void): void {
 /** The empty value (a key never written). */
 export const EMPTY_VALUE: ValueNode = Object.freeze({ id: -1, parents: [] });
 
+/** A version's LWW stamp: the accepting leader's clock, then its id (the dot's actor), then the write id. */
+function lwwStampOf(v: Version<StoredWrite>): LwwStamp {
+  return { timestamp: v.value.timestamp, writer: v.dot.actor, write: v.value.writeId };
+}
+
 function lwwWinner(versions: readonly Version<StoredWrite>[]): Version<StoredWrite> {
   let best = versions[0];
+  let bestStamp = lwwStampOf(best);
   for (const v of versions) {
-    const a = v.value;
-    const b = best.value;
-    if (
-      a.timestamp > b.timestamp ||
-      (a.timestamp === b.timestamp &&
-        (v.dot.actor > best.dot.actor || (v.dot.actor === best.dot.actor && a.writeId > b.writeId)))
-    )
+    const stamp = lwwStampOf(v);
+    if (lwwWins(stamp, bestStamp)) {
       best = v;
+      bestStamp = stamp;
+    }
   }
   return best;
 }

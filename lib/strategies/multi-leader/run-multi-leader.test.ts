@@ -8,7 +8,7 @@ import type { MultiLeaderConfig } from './multi-leader-config.js';
 import { referenceFinalElements } from './reference-resolution.testkit.js';
 import type { ConflictHandler, ResolutionPolicy } from './resolution.js';
 import { deriveStream } from '../../random/index.js';
-import { VersionVector } from '../leaderless/version-vector.js';
+import { VersionVector } from '../versions/index.js';
 import { ConflictCounter } from './conflict-counter.js';
 import { concurrentWrites, type CausalWrite } from './concurrent-writes.js';
 import { runMultiLeader, runMultiLeaderSummary, runMultiLeaderWithHistory } from './run-multi-leader.js';

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { deriveStream, type RandomStream } from '../../random/index.js';
 import { Clocks, PROGRESS_EVERY_EVENTS, Simulation, type ProgressCallback } from '../../sim/index.js';
 import { keyChooser } from '../../workload/index.js';
-import type { Version } from '../leaderless/siblings.js';
+import type { Version } from '../versions/index.js';
 import { LeaderStores } from './leader-stores.js';
 import { LocalFollowers } from './local-followers.js';
 import { validateMultiLeaderConfig, type MultiLeaderConfig } from './multi-leader-config.js';
