@@ -16,10 +16,11 @@ export type FullSummaryField = 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' |
  * A latency (or any duration) in ms summarised by some of {@link LATENCY_SUMMARY_FIELDS}: each a
  * number, or null when there was no sample; `samples` is the sample count (a quantile carries its
  * sample count). The lab's one summary type: each result picks its fields, e.g.
- * `LatencySummary<'p50' | 'p99' | 'p999'>` for a median and tail.
+ * `LatencySummary<'p50' | 'p99' | 'p999'>` for a median and tail. A summary that always has
+ * samples (every trial measures it) says so with `Empty = never`: its fields are plain numbers.
  */
-export type LatencySummary<F extends LatencySummaryField = FullSummaryField> = {
-  [K in F]: K extends 'samples' ? number : number | null;
+export type LatencySummary<F extends LatencySummaryField = FullSummaryField, Empty extends null = null> = {
+  [K in F]: K extends 'samples' ? number : number | Empty;
 };
 
 /** The fields of a full summary, in order. */

@@ -65,7 +65,7 @@ export interface StalenessPoint {
 }
 
 /** Quantiles of an operation latency, ms, with the sample count they come from (every trial has both operations: never null). */
-export type LatencyQuantiles = LatencySummary<'p50' | 'p99' | 'p999' | 'samples'>;
+export type LatencyQuantiles = LatencySummary<'p50' | 'p99' | 'p999' | 'samples', never>;
 
 /** The result of {@link runStaleness}. */
 export interface StalenessResult {
@@ -172,7 +172,8 @@ export function planStaleness(options: StalenessOptions, trials = options.trials
 }
 
 function quantiles(h: LogHistogram): LatencyQuantiles {
-  return latencySummary(h, ['p50', 'p99', 'p999', 'samples']);
+  // Every trial records both latencies and a run has at least one trial: no null field.
+  return latencySummary(h, ['p50', 'p99', 'p999', 'samples']) as LatencyQuantiles;
 }
 
 /**
