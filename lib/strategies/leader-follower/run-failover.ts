@@ -92,13 +92,18 @@ export interface FailoverRunOptions {
  * result.recovery_ms.p99;  // ms
  * trials[0].electionRounds;
  */
-export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: number): FailoverRun {
-  return simulateFailover(config, seed, { record: true }) as FailoverRun;
+export function runFailoverWithTrials(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: Omit<FailoverRunOptions, 'record'> = {},
+): FailoverRun {
+  return simulateFailover(config, seed, { ...options, record: true }) as FailoverRun;
 }
 
 /**
  * {@link runFailoverWithTrials}'s summary and samples without keeping the trials' outcomes (each
- * trial's own state is dropped when it ends). Same result for the same (config, seed).
+ * trial's own state is dropped when it ends). Same result for the same (config, seed). With
+ * `record: true`, the run with every trial ({@link runFailoverWithTrials}).
  *
  * @example
  * runFailoverSummary({ trials: 1000 }, 1).histograms.recovery_ms.total; // recovered trials
@@ -106,8 +111,18 @@ export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: num
 export function runFailoverSummary(
   config: Partial<FailoverConfig>,
   seed: number,
+  options: FailoverRunOptions & { record: true },
+): FailoverRun;
+export function runFailoverSummary(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options?: FailoverRunOptions,
+): FailoverSummaryRun;
+export function runFailoverSummary(
+  config: Partial<FailoverConfig>,
+  seed: number,
   options: FailoverRunOptions = {},
-): FailoverSummaryRun {
+): FailoverSummaryRun | FailoverRun {
   return simulateFailover(config, seed, options);
 }
 

@@ -76,6 +76,7 @@ describe('runLag: routing policies against the history checkers', () => {
       expect(streamed.events).toBe(recorded.events);
       expect(streamed.histograms).toEqual(recorded.histograms);
       expect(recorded.history.reads.length).toBe(recorded.result.reads);
+      expect(runLagSummary(config, 4, { record: true }).history).toEqual(recorded.history);
     }
   });
 

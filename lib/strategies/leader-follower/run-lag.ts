@@ -248,23 +248,39 @@ interface ReadState {
  * runLagWithHistory({ routing: 'leader-for-own' }, 1).result.ryw_violations; // 0
  * runLag({ routing: 'random' }, 1).ryw_violations;                          // > 0
  */
-export function runLagWithHistory(config: Partial<LagConfig>, seed: number): LagRun {
-  return simulateLag(config, seed, { record: true }) as LagRun;
+export function runLagWithHistory(
+  config: Partial<LagConfig>,
+  seed: number,
+  options: Omit<LagRunOptions, 'record'> = {},
+): LagRun {
+  return simulateLag(config, seed, { ...options, record: true }) as LagRun;
 }
 
 /**
  * {@link runLagWithHistory}'s result and samples without recording the history: memory follows
  * the keys, clients, log entries not yet applied everywhere and operations in flight, not the
- * number of operations. Same result for the same (config, seed).
+ * number of operations. Same result for the same (config, seed). With `record: true`, the run
+ * with its history ({@link runLagWithHistory}).
  *
  * @example
  * runLagSummary({ routing: 'sticky', ops: 1e6 }, 1).histograms.lag_ms.total; // every (entry, follower) apply
+ * runLagSummary({ ops: 2000 }, 1, { record: true }).history.reads.length;
  */
 export function runLagSummary(
   config: Partial<LagConfig>,
   seed: number,
+  options: LagRunOptions & { record: true },
+): LagRun;
+export function runLagSummary(
+  config: Partial<LagConfig>,
+  seed: number,
+  options?: LagRunOptions,
+): LagSummaryRun;
+export function runLagSummary(
+  config: Partial<LagConfig>,
+  seed: number,
   options: LagRunOptions = {},
-): LagSummaryRun {
+): LagSummaryRun | LagRun {
   return simulateLag(config, seed, options);
 }
 

@@ -109,15 +109,20 @@ const DC_READ_STREAMS = 2000;
  * const run = runMultiLeaderWithHistory({ datacenters: 2, keys: 1, writeRatePerSec: 10 }, 1);
  * run.result.conflicts_per_1000_writes; // about 1000 * (1 - exp(-2 * 0.01 * 50)) = 632
  */
-export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, seed: number): MultiLeaderRun {
-  return simulate(config, seed, { record: true }) as MultiLeaderRun;
+export function runMultiLeaderWithHistory(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  options: Omit<MultiLeaderRunOptions, 'record'> = {},
+): MultiLeaderRun {
+  return simulate(config, seed, { ...options, record: true }) as MultiLeaderRun;
 }
 
 /**
  * {@link runMultiLeaderWithHistory}'s result and samples without recording the history: the
  * metrics are kept as the run goes, so beside the model's own state (each key's versions and the
  * value lineage they hold) memory follows the messages in flight, not the writes, but for one
- * acknowledgement flag and one node id per write. Same result for the same (config, seed).
+ * acknowledgement flag and one node id per write. Same result for the same (config, seed). With
+ * `record: true`, the run with its history ({@link runMultiLeaderWithHistory}).
  *
  * @example
  * runMultiLeaderSummary({ durationMs: 1e6 }, 1).result.conflicts_per_1000_writes;
@@ -125,8 +130,18 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
 export function runMultiLeaderSummary(
   config: Partial<MultiLeaderConfig>,
   seed: number,
+  options: MultiLeaderRunOptions & { record: true },
+): MultiLeaderRun;
+export function runMultiLeaderSummary(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  options?: MultiLeaderRunOptions,
+): MultiLeaderSummaryRun;
+export function runMultiLeaderSummary(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
   options: MultiLeaderRunOptions = {},
-): MultiLeaderSummaryRun {
+): MultiLeaderSummaryRun | MultiLeaderRun {
   return simulate(config, seed, options);
 }
 
