@@ -15,6 +15,12 @@
  * Then the leaderless cluster: simulated events per second on one core for a 5-node
  * N=3 cluster under a steady read/write workload, end to end with every metric (target >= 3
  * million), and the heap after a 200k-op and a 2M-op run.
+ *
+ * Then every other family's run with its streaming metrics (failover, lag, conflicts, the
+ * staleness event engine): simulated events per second on one core (target >= 2 million each),
+ * and the peak resident set size of `replilab lag` and `replilab conflicts` (the built CLI in a
+ * child process) at their default size and at 10 times the operations or the duration (target:
+ * the 10x peak within 1.3 times the 1x peak).
  */
 import { performance } from 'node:perf_hooks';
 import { resolveLatency } from '../lib/latency/index.js';
@@ -32,9 +38,15 @@ import {
   runLeaderlessTimed,
   runLeaderlessWithHistory,
 } from '../lib/strategies/leaderless/run-leaderless.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { wilsonInterval } from '../lib/stats/index.js';
+import { LogHistogram, wilsonInterval } from '../lib/stats/index.js';
+import { runFailoverSummary } from '../lib/strategies/leader-follower/run-failover.js';
+import { runLagSummary } from '../lib/strategies/leader-follower/run-lag.js';
+import { runMultiLeaderSummary } from '../lib/strategies/multi-leader/run-multi-leader.js';
+import { WarsEventModel } from '../lib/strategies/leaderless/wars-event.js';
 
 const MODELS = ['exp(1)', 'lnkd-ssd', 'lnkd-disk', 'ymmr', 'wan'];
 const TRIALS = 2_000_000;
@@ -234,4 +246,100 @@ console.log(
   console.log(
     `  for comparison, recording the full history and running the history checkers (runLeaderlessWithHistory): ${(historyRate() / 1e6).toFixed(2)}M events/s (CPU time, one run)`,
   );
+}
+
+// Every other family: events per second on one core, each run end to end with its streaming
+// metrics (no history), measured as the leaderless figure above: a warm-up run, then 9 runs; the
+// CPU-time median is the figure quoted, the wall-clock median beside it.
+{
+  const eventRate = (name: string, describe: string, run: (seed: number) => number): void => {
+    run(0); // warm-up
+    const cpuRates: number[] = [];
+    const wallRates: number[] = [];
+    let events = 0;
+    for (let repeat = 0; repeat < 9; repeat++) {
+      const cpu0 = process.cpuUsage();
+      const wall0 = performance.now();
+      events = run(repeat + 1);
+      const wall = performance.now() - wall0;
+      const cpu = process.cpuUsage(cpu0);
+      cpuRates.push((events / ((cpu.user + cpu.system) / 1000)) * 1000);
+      wallRates.push((events / wall) * 1000);
+    }
+    const m = (values: number[]) => `${(median(values) / 1e6).toFixed(2)}M`;
+    console.log(
+      `  ${name.padEnd(10)} ${describe} (~${(events / 1e6).toFixed(2)}M events): CPU time median ${m(cpuRates)} events/s (best ${(Math.max(...cpuRates) / 1e6).toFixed(2)}M), wall clock median ${m(wallRates)}`,
+    );
+  };
+  console.log(
+    'every family, one core, end to end with its streaming metrics, 9 runs after a warm-up run (target >= 2M events/s each; quoted: CPU-time median):',
+  );
+  eventRate(
+    'failover',
+    'runFailoverSummary, 200 Raft trials, defaults',
+    (seed) => runFailoverSummary({ trials: 200 }, seed).events,
+  );
+  eventRate(
+    'lag',
+    'runLagSummary, 200k ops, defaults',
+    (seed) => runLagSummary({ ops: 200_000 }, seed).events,
+  );
+  eventRate(
+    'conflicts',
+    'runMultiLeaderSummary, 3 datacenters, 100 s of writes, defaults',
+    (seed) => runMultiLeaderSummary({ durationMs: 100_000 }, seed).result.events,
+  );
+  // The staleness event engine as its sweep batch runs it: one trial after another on one model,
+  // the outcome counted and both latencies recorded.
+  eventRate('staleness', 'WarsEventModel, N=3 R=W=1, lnkd-ssd, t = 5 ms, 100k trials', (seed) => {
+    const model = new WarsEventModel({ n: 3, r: 1, w: 1, legs: resolveLatency('lnkd-ssd') });
+    const rng = deriveStream(seed);
+    const readLatency = new LogHistogram();
+    const writeLatency = new LogHistogram();
+    let consistent = 0;
+    let events = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const outcome = model.trial(5, rng);
+      if (outcome.consistent) consistent++;
+      readLatency.record(outcome.readLatencyMs);
+      writeLatency.record(outcome.writeLatencyMs);
+      events += model.eventsInLastTrial;
+    }
+    if (!(consistent > 0)) throw new Error('unexpected');
+    return events;
+  });
+}
+
+// Peak resident set size of the CLI's lag and conflicts runs, at their default size and at 10 and
+// 100 times the operations or the duration: the built CLI in a child process, its peak read from
+// getrusage at exit (rss-hook.ts). Median of 3 runs (the 100x line: one run).
+{
+  const cli = fileURLToPath(new URL('../lib/cli/main.js', import.meta.url));
+  const hook = pathToFileURL(fileURLToPath(new URL('./rss-hook.js', import.meta.url))).href;
+  const peakRssMb = (args: string[]): number => {
+    const run = spawnSync(process.execPath, ['--import', hook, cli, ...args, '--json'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    const found = /replilab-max-rss-kb (\d+)/.exec(run.stderr);
+    if (run.status !== 0 || found === null)
+      throw new Error(`replilab ${args.join(' ')} failed: ${run.stderr}`);
+    return Number(found[1]) / 1024;
+  };
+  const medianPeak = (args: string[], runs: number) =>
+    median(Array.from({ length: runs }, () => peakRssMb(args)));
+  console.log(
+    'peak RSS of the CLI (a child process per run; median of 3 runs; target: 10x within 1.3x of 1x):',
+  );
+  for (const [command, flag, base, unit] of [
+    ['lag', '--ops', 20_000, 'ops'],
+    ['conflicts', '--duration', 10_000, 'ms'],
+  ] as const) {
+    const one = medianPeak([command, flag, String(base)], 3);
+    const ten = medianPeak([command, flag, String(10 * base)], 3);
+    const hundred = medianPeak([command, flag, String(100 * base)], 1);
+    console.log(
+      `  replilab ${command}: 1x (${base} ${unit}) ${one.toFixed(0)} MB, 10x ${ten.toFixed(0)} MB (${(ten / one).toFixed(2)}x), 100x ${hundred.toFixed(0)} MB (${(hundred / one).toFixed(2)}x)`,
+    );
+  }
 }

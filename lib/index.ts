@@ -34,7 +34,7 @@ export * from './check/index.js';
 // The three replication families.
 export * from './strategies/leaderless/index.js';
 // A sibling's version (value and dot) is the root's Version; the checkers' is lib/check's.
-export type { Version } from './strategies/leaderless/siblings.js';
+export type { Version } from './strategies/versions/siblings.js';
 export * from './strategies/leader-follower/index.js';
 export * from './strategies/multi-leader/index.js';
 

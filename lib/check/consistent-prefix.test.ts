@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deriveStream } from '../random/index.js';
 import type { History, ReadRecord, WriteRecord } from './history.js';
-import { consistentPrefix } from './consistent-prefix.js';
+import {
+  consistentPrefix,
+  ConsistentPrefixTracker,
+  NO_DEPENDENCIES,
+  type Dependencies,
+} from './consistent-prefix.js';
+import { KeyTrie, KeyTrieView } from './key-trie.js';
 import { linearizableRegisterHistory } from './linearizable.testkit.js';
-import { timestampOrder } from './version-order.js';
+import { timestampOrder, type VersionOrder } from './version-order.js';
 
 function w(id: number, client: number, key: number, invokeMs: number, ackMs: number): WriteRecord {
   return { id, client, session: client, key, invokeMs, ackMs, timestamp: id };
@@ -96,5 +102,212 @@ describe('consistentPrefix', () => {
       { numRuns: 100 },
     );
     expect(eligible).toBeGreaterThan(1000);
+  });
+});
+
+/** The timestamp order without the "total" flag: forces the general (antichain) path. */
+const timestampAsPartial: VersionOrder = { ...timestampOrder, name: 'timestamp-general', total: false };
+
+/**
+ * Feeds a history to ConsistentPrefixTracker as a simulation would: each write's dependencies
+ * built from its direct ones (in id order), read starts and returns in time order with the events
+ * of one instant shuffled (a read still starts before it returns).
+ */
+function feedLive(
+  h: History,
+  dependsOn: ReadonlyMap<number, readonly number[]>,
+  order: VersionOrder,
+  seed: number,
+  scope: 'client' | 'session',
+) {
+  const rng = deriveStream(seed, 3, 0);
+  const cp = new ConsistentPrefixTracker(order, scope);
+  const byId = new Map(h.writes.map((x) => [x.id, x]));
+  const deps = new Map<number, Dependencies>();
+  for (const x of [...h.writes].sort((a, b) => a.id - b.id)) {
+    const direct = (dependsOn.get(x.id) ?? []).map((id) => {
+      const d = byId.get(id) as WriteRecord;
+      return { version: d, key: d.key, dependencies: deps.get(id) ?? NO_DEPENDENCIES };
+    });
+    deps.set(x.id, cp.dependencies(direct));
+  }
+  type Ev = { t: number; tie: number; start?: number; ret?: number };
+  const events: Ev[] = [];
+  h.reads.forEach((rd, i) => {
+    events.push({ t: rd.invokeMs, tie: rng.nextDouble(), start: i });
+    events.push({ t: rd.returnMs, tie: rng.nextDouble(), ret: i });
+  });
+  events.sort((a, b) => a.t - b.t || a.tie - b.tie);
+  const started: boolean[] = [];
+  for (const e of events) {
+    const i = (e.start ?? e.ret) as number;
+    const rd = h.reads[i];
+    if (started[i] !== true) {
+      cp.start(i, rd, rd.invokeMs);
+      started[i] = true;
+    }
+    if (e.ret === undefined) continue;
+    cp.judge(
+      i,
+      rd.returned.map((id) => byId.get(id) as WriteRecord),
+    );
+    cp.returned(
+      rd,
+      e.t,
+      rd.returned.map((id) => deps.get(id) as Dependencies),
+    );
+  }
+  return cp.counts;
+}
+
+describe('ConsistentPrefixTracker', () => {
+  it('fed live (events of an instant shuffled), counts what consistentPrefix counts on the history (fast-check)', () => {
+    let violations = 0;
+    let eligible = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1e9 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        (seed, clients, keys, partial, sessions) => {
+          const raw = linearizableRegisterHistory(deriveStream(seed, 0, 0), {
+            clients,
+            keys,
+            operations: 200,
+            writeRatio: 0.4,
+            failRatio: 0.1,
+          });
+          // Integer times make ties; some reads return a random write of their key (stale).
+          const rng = deriveStream(seed, 1, 0);
+          const round = (x: number) => Math.round(x);
+          const byKey = new Map<number, number[]>();
+          // Writes that never took effect have no timestamp (NaN): no read returns them, none depends on them.
+          const effective = raw.writes.filter((x) => !Number.isNaN(x.timestamp));
+          for (const x of effective) (byKey.get(x.key) ?? byKey.set(x.key, []).get(x.key)!).push(x.id);
+          const h: History = {
+            writes: raw.writes,
+            reads: raw.reads.map((rd) => {
+              const ids = byKey.get(rd.key) ?? [];
+              const pick = rng.nextInt(ids.length + 1);
+              return {
+                ...rd,
+                invokeMs: round(rd.invokeMs),
+                returnMs: Math.max(round(rd.invokeMs), round(rd.returnMs)),
+                returned:
+                  rng.nextDouble() < 0.5 || ids.length === 0
+                    ? rd.returned
+                    : pick === ids.length
+                      ? []
+                      : [ids[pick]],
+              };
+            }),
+            finalState: raw.finalState,
+          };
+          // Each write depends on zero to two writes with lower ids (chains across keys).
+          const dependsOn = new Map<number, number[]>();
+          for (const x of h.writes) {
+            const lower = effective.filter((a) => a.id < x.id);
+            const n = lower.length === 0 ? 0 : rng.nextInt(3);
+            if (n > 0)
+              dependsOn.set(
+                x.id,
+                Array.from({ length: n }, () => lower[rng.nextInt(lower.length)].id),
+              );
+          }
+          const scope = sessions ? 'session' : 'client';
+          const order = partial ? timestampAsPartial : timestampOrder;
+          const live = feedLive(h, dependsOn, order, seed, scope);
+          expect(live).toEqual(consistentPrefix(h, dependsOn, timestampOrder, { scope }).violations);
+          violations += live.count;
+          eligible += live.of;
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(violations).toBeGreaterThan(100);
+    expect(eligible).toBeGreaterThan(1000);
+  });
+
+  it('KeyTrie: sets, gets and unions as a Map would, sharing what it can (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), (seed) => {
+        const rng = deriveStream(seed, 5, 0);
+        const tries = [KeyTrie.empty<number>()];
+        const maps = [new Map<number, number>()];
+        const span = [40, 2000, 2 ** 31 - 1][rng.nextInt(3)];
+        for (let step = 0; step < 120; step++) {
+          const i = rng.nextInt(tries.length);
+          if (rng.nextDouble() < 0.7) {
+            const key = rng.nextInt(span);
+            const value = rng.nextInt(100);
+            tries.push(tries[i].set(key, value));
+            maps.push(new Map(maps[i]).set(key, value));
+          } else {
+            const j = rng.nextInt(tries.length);
+            const max = (a: number | undefined, b: number) => (a === undefined || b > a ? b : a);
+            const u = tries[i].union(tries[j], max);
+            const m = new Map(maps[i]);
+            for (const [k, v] of maps[j]) m.set(k, max(m.get(k), v));
+            tries.push(u);
+            maps.push(m);
+            if (j === i) expect(u).toBe(tries[i]);
+          }
+          const t = tries[tries.length - 1];
+          const m = maps[maps.length - 1];
+          const seen: [number, number][] = [];
+          t.forEach((v, k) => seen.push([k, v]));
+          expect(seen).toEqual([...m].sort((a, b) => a[0] - b[0]));
+          for (const [k, v] of m) expect(t.get(k)).toBe(v);
+          expect(t.get(span + 1)).toBe(m.get(span + 1));
+        }
+      }),
+      { numRuns: 40 },
+    );
+    expect(() => KeyTrie.empty().set(-1, 0)).toThrow(/not an integer/);
+  });
+
+  it('KeyTrieView: joins and answers as of just before an instant, as a Map kept per instant would (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), (seed) => {
+        const rng = deriveStream(seed, 6, 0);
+        const span = [40, 2000, 2 ** 31 - 1][rng.nextInt(3)];
+        const max = (a: number | undefined, b: number) => (a === undefined || b > a ? b : a);
+        // Maps to join: random ones, and ones grown from one another (shared subtrees).
+        const tries = [KeyTrie.empty<number>()];
+        for (let i = 0; i < 30; i++) {
+          let t = rng.nextDouble() < 0.5 ? tries[rng.nextInt(tries.length)] : KeyTrie.empty<number>();
+          for (let k = rng.nextInt(4); k >= 0; k--) t = t.set(rng.nextInt(span), rng.nextInt(50));
+          tries.push(t);
+        }
+        const view = new KeyTrieView<number>();
+        let current = new Map<number, number>();
+        let earlier = new Map<number, number>();
+        let now = 0;
+        const keys = new Set<number>([0, span - 1]);
+        for (let step = 0; step < 60; step++) {
+          const t = tries[rng.nextInt(tries.length)];
+          if (rng.nextDouble() < 0.6) {
+            now += 1;
+            earlier = new Map(current);
+          }
+          view.join(t, now, max);
+          t.forEach((v, k) => {
+            current.set(k, max(current.get(k), v));
+            keys.add(k);
+          });
+          for (const k of keys) {
+            expect(view.before(now, k)).toBe(earlier.get(k));
+            expect(view.before(now + 0.5, k)).toBe(current.get(k));
+            expect(view.get(k)).toBe(current.get(k));
+          }
+        }
+        const one = KeyTrie.empty<number>().set(0, 1);
+        view.join(one, now, max);
+        expect(() => view.join(one, now - 1, max)).toThrow(/after one at/);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -18,6 +18,7 @@ export {
   type VersionOrder,
 } from './version-order.js';
 export { AsOf } from './as-of.js';
+export { KeyTable, PairMap } from './group.js';
 export {
   proportion,
   proportions,
@@ -38,4 +39,12 @@ export {
 export { monotonicReads, MonotonicReadTracker, type MonotonicReadSummary } from './monotonic-reads.js';
 export { lostWrites, type LostWriteSummary } from './lost-writes.js';
 export { siblingsPerRead, SiblingCounter, type SiblingSummary } from './siblings.js';
-export { consistentPrefix, type ConsistentPrefixSummary } from './consistent-prefix.js';
+export {
+  consistentPrefix,
+  ConsistentPrefixTracker,
+  NO_DEPENDENCIES,
+  type ConsistentPrefixSummary,
+  type Dependencies,
+  type WriteDependency,
+} from './consistent-prefix.js';
+export { KeyTrie } from './key-trie.js';

@@ -66,7 +66,7 @@ export function stalenessCommand(): Command {
     try {
       result = await runStaleness({
         ...options,
-        onProgress: (done, total) => progress.update(done, total),
+        onProgress: (_fraction, done, total) => progress.update(done, total),
       });
     } finally {
       progress.stop();

@@ -240,9 +240,9 @@ export const conflicts = defineExperiment({
       dcFailure: failDc === null ? null : { dc: failDc, atMs: failAtMs, durationMs: failForMs ?? Infinity },
     };
   },
-  run: async (config, seed) => {
+  run: async (config, seed, options) => {
     const { runMultiLeader } = await import('../strategies/multi-leader/run-multi-leader.js');
-    return runMultiLeader(config, seed);
+    return runMultiLeader(config, seed, { onProgress: options.onProgress });
   },
   output,
   summary,

@@ -6,7 +6,7 @@
 import type { FailoverConfig } from '../strategies/leader-follower/failover-config.js';
 import { FAILOVER_DEFAULTS } from '../strategies/leader-follower/failover-config.js';
 import type { FailoverResult } from '../strategies/leader-follower/run-failover.js';
-import { latencySummary } from '../strategies/leader-follower/latency-summary.js';
+import { latencySummary } from '../stats/index.js';
 import { defineExperiment } from './define.js';
 import { msText, pctText } from './format.js';
 import { boolean, choice, distribution, integer, number, range, type ParamValues } from './param.js';
@@ -197,9 +197,9 @@ export const failover = defineExperiment({
     electionTimeoutMs: [v.electionTimeoutMs[0], v.electionTimeoutMs[1]],
     writeRate: v.writeRate / 1000,
   }),
-  run: async (config, seed) => {
+  run: async (config, seed, options) => {
     const { runFailover } = await import('../strategies/leader-follower/run-failover.js');
-    return runFailover(config, seed);
+    return runFailover(config, seed, { onProgress: options.onProgress });
   },
   trials: (result) => result.trials,
   summary,

@@ -4,7 +4,7 @@
  * read-your-writes, monotonic-read and consistent-prefix violations.
  */
 import { LAG_DEFAULTS, READ_ROUTINGS, type LagConfig } from '../strategies/leader-follower/lag-config.js';
-import { latencySummary } from '../strategies/leader-follower/latency-summary.js';
+import { latencySummary } from '../stats/index.js';
 import type { LagResult } from '../strategies/leader-follower/run-lag.js';
 import { pooledRate } from './result-pool.js';
 import { defineExperiment } from './define.js';
@@ -117,9 +117,9 @@ export const lag = defineExperiment({
     const { rate, ...rest } = v;
     return { ...rest, ratePerMs: rate / 1000 };
   },
-  run: async (config, seed) => {
+  run: async (config, seed, options) => {
     const { runLag } = await import('../strategies/leader-follower/run-lag.js');
-    return runLag(config, seed);
+    return runLag(config, seed, { onProgress: options.onProgress });
   },
   summary,
   examples: [

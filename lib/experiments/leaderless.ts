@@ -514,9 +514,9 @@ export const leaderless = defineExperiment({
         : undefined,
   ],
   config,
-  run: async (c, seed) => {
+  run: async (c, seed, options) => {
     const { runLeaderless } = await import('../strategies/leaderless/run-leaderless.js');
-    return runLeaderless(c, seed);
+    return runLeaderless(c, seed, { onProgress: options.onProgress });
   },
   metrics,
   summary,

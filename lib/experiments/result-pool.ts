@@ -1,5 +1,11 @@
 import { proportion, type Count, type CountEstimate } from '../check/index.js';
-import { LogHistogram, type LogHistogramData } from '../stats/index.js';
+import {
+  latencySummary,
+  LogHistogram,
+  MEDIAN_AND_TAIL,
+  type LatencySummary,
+  type LogHistogramData,
+} from '../stats/index.js';
 
 /**
  * One batch of a model that returns a result object (runFailover, runLag, runLeaderless,
@@ -79,14 +85,8 @@ export function pooledRate(name: string): (pooled: Record<string, any>) => numbe
  * @example
  * const rules: PoolRules = { histograms: { write_latency_ms: medianAndTail } };
  */
-export function medianAndTail(h: LogHistogram): {
-  p50: number | null;
-  p99: number | null;
-  p999: number | null;
-} {
-  return h.total === 0
-    ? { p50: null, p99: null, p999: null }
-    : { p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999) };
+export function medianAndTail(h: LogHistogram): LatencySummary<'p50' | 'p99' | 'p999'> {
+  return latencySummary(h, MEDIAN_AND_TAIL);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

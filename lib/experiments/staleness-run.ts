@@ -1,6 +1,6 @@
 import { ParameterError } from '../errors.js';
 import type { WarsLegs } from '../latency/index.js';
-import { LogHistogram, wilsonInterval } from '../stats/index.js';
+import { latencySummary, LogHistogram, wilsonInterval, type LatencySummary } from '../stats/index.js';
 import { fixedBatchPlan } from './sweep-experiment.js';
 import { BatchPool } from './worker-pool.js';
 import { runCellPlans, type CellPlan } from './scheduler.js';
@@ -44,8 +44,12 @@ export interface StalenessOptions {
   engine?: StalenessEngine;
   /** The cell's index when part of a sweep (selects the random streams). Default 0. */
   cell?: number;
-  /** Called as batches finish: (batches done, batches in all). */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called as batches finish (at most one batch of {@link FAST_BATCH_TRIALS} or
+   * {@link EVENT_BATCH_TRIALS} trials apart): the fraction done, as every family's run reports it
+   * (lib/sim `ProgressCallback`; 1 at the end), then the batches done and in all.
+   */
+  onProgress?: (fractionDone: number, batchesDone: number, batches: number) => void;
 }
 
 /** The staleness options one cell of a sweep (or one run's parameters) fixes; trials, seed and threads are the run's. */
@@ -68,13 +72,8 @@ export interface StalenessPoint {
   trials: number;
 }
 
-/** Quantiles of an operation latency, ms, with the sample count they come from. */
-export interface LatencyQuantiles {
-  p50: number;
-  p99: number;
-  p999: number;
-  samples: number;
-}
+/** Quantiles of an operation latency, ms, with the sample count they come from (every trial has both operations: never null). */
+export type LatencyQuantiles = LatencySummary<'p50' | 'p99' | 'p999' | 'samples', never>;
 
 /** The result of {@link runStaleness}. */
 export interface StalenessResult {
@@ -181,7 +180,8 @@ export function planStaleness(options: StalenessOptions, trials = options.trials
 }
 
 function quantiles(h: LogHistogram): LatencyQuantiles {
-  return { p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999), samples: h.total };
+  // Every trial records both latencies and a run has at least one trial: no null field.
+  return latencySummary(h, ['p50', 'p99', 'p999', 'samples']) as LatencyQuantiles;
 }
 
 /**
@@ -307,7 +307,10 @@ export async function runStaleness(options: StalenessOptions): Promise<Staleness
       }),
       pool,
       {
-        onMerged: () => options.onProgress?.(++done, plan.tasks),
+        onMerged: () => {
+          done++;
+          options.onProgress?.(done / plan.tasks, done, plan.tasks);
+        },
         onCellFailed: (_, error) => {
           failure = { error };
         },

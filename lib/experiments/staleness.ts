@@ -148,7 +148,7 @@ const defined = defineExperiment({
     return runStaleness({
       ...config,
       seed,
-      ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done / total) } : {}),
+      ...(onProgress ? { onProgress: (fraction: number) => onProgress(fraction) } : {}),
     });
   },
   trials: (result) => result.trials,

@@ -4,6 +4,7 @@
  */
 import { mean, quantileSorted } from 'simple-statistics';
 import { proportion, type Count, type CountEstimate } from '../check/index.js';
+import type { LatencySummary } from '../stats/index.js';
 
 /** A proportion (stale reads, lost writes, ...) with its count and Wilson 95% interval. */
 export interface ProportionMetric {
@@ -24,16 +25,8 @@ export interface DurationMetric {
   values?: readonly number[];
 }
 
-/** Mean and order statistics of a sample of durations, ms, with the sample size. */
-export interface DurationSummary {
-  mean: number | null;
-  min: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  max: number | null;
-  samples: number;
-}
+/** Mean and order statistics of a sample of durations, ms, with the sample size (exact, from the samples themselves). */
+export type DurationSummary = LatencySummary<'mean' | 'min' | 'p50' | 'p90' | 'p99' | 'max' | 'samples'>;
 
 /** A count of events over a number of trials or operations (reissued ids, unreplicated writes). */
 export interface CountMetric {

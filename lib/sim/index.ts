@@ -7,6 +7,8 @@ export { EventQueue, NO_EVENT, type EventId } from './event-queue.js';
 export {
   Simulation,
   MAX_EVENT_KIND,
+  PROGRESS_EVERY_EVENTS,
+  type ProgressCallback,
   FIRST_ALLOCATED_KIND,
   type EventHandler,
   type EventTracer,

@@ -7,6 +7,29 @@ import { Nodes } from './nodes.js';
 import { Faults } from './faults.js';
 
 describe('Simulation', () => {
+  it('onProgress: calls its listener every N events dispatched, from 0 again after a reset, until removed', () => {
+    const sim = new Simulation(deriveStream(1));
+    sim.on(0, (_t, n) => {
+      if (n < 99) sim.schedule(1, 0, 0, n + 1);
+    });
+    const at: number[] = [];
+    sim.onProgress(10, () => at.push(sim.eventsProcessed));
+    sim.schedule(0, 0, 0, 0);
+    sim.run();
+    expect(at).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    sim.reset();
+    at.length = 0;
+    sim.schedule(0, 0, 0, 75);
+    sim.run();
+    expect(at).toEqual([10, 20]);
+    sim.onProgress(10, null);
+    sim.reset();
+    sim.schedule(0, 0, 0, 0);
+    sim.run();
+    expect(at).toEqual([10, 20]);
+    expect(() => sim.onProgress(0, () => {})).toThrow(/whole number/);
+  });
+
   it('dispatches by time, ties in scheduling order, and advances the clock', () => {
     const sim = new Simulation();
     const seen: string[] = [];

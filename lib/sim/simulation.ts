@@ -39,6 +39,16 @@ const NO_RANDOM: RandomStream = {
   nextInt: missingRandom,
 };
 
+/**
+ * A run's progress callback: the fraction of the run done, from 0 to 1, non-decreasing, 1 at the
+ * end (what a display needs for a bar and an ETA). Runs call it at most every
+ * {@link PROGRESS_EVERY_EVENTS} events, and once with 1 when they finish.
+ */
+export type ProgressCallback = (fractionDone: number) => void;
+
+/** How often (in events dispatched) a run reports its progress: often enough for a display, rarely enough to cost nothing. */
+export const PROGRESS_EVERY_EVENTS = 4096;
+
 function missingRandom(): never {
   throw new Error('simulation has no random stream: pass one to new Simulation(rng) or reset(rng)');
 }
@@ -72,6 +82,10 @@ export class Simulation {
   private processed = 0;
   private stream: RandomStream;
   private tracer: EventTracer | null = null;
+  /** Progress listener and its period in events; `progressAt`: the event count of its next call (Infinity: none). */
+  private progressListener: (() => void) | null = null;
+  private progressEvery = 0;
+  private progressAt = Infinity;
 
   /**
    * @param rng - the stream every random draw of this simulation's components comes from;
@@ -192,7 +206,17 @@ export class Simulation {
     this.stopped = false;
     const start = this.processed;
     const q = this.queue;
-    while (!this.stopped && q.size !== 0 && q.peekTime() <= untilMs) this.dispatchNext();
+    // Two loops, so that a run without a progress listener pays nothing for it.
+    if (this.progressListener === null)
+      while (!this.stopped && q.size !== 0 && q.peekTime() <= untilMs) this.dispatchNext();
+    else
+      while (!this.stopped && q.size !== 0 && q.peekTime() <= untilMs) {
+        this.dispatchNext();
+        if (this.processed >= this.progressAt) {
+          this.progressAt += this.progressEvery;
+          (this.progressListener as () => void)();
+        }
+      }
     if (!this.stopped && untilMs !== Infinity && this.clock < untilMs) this.clock = untilMs;
     return this.processed - start;
   }
@@ -219,6 +243,7 @@ export class Simulation {
     this.clock = 0;
     this.processed = 0;
     this.stopped = false;
+    if (this.progressListener !== null) this.progressAt = this.progressEvery;
     if (rng !== undefined) this.stream = rng;
     for (const listener of this.resetListeners) listener();
   }
@@ -226,6 +251,24 @@ export class Simulation {
   /** Runs `listener` on every {@link reset}: components clear their per-trial state there. */
   onReset(listener: () => void): void {
     this.resetListeners.push(listener);
+  }
+
+  /**
+   * Calls `listener` after every `everyEvents` events a {@link run} dispatches (or, with `null`,
+   * stops calling it): a run's progress for a display, at the cost of one comparison per event
+   * (none without a listener). Set it before {@link run}: a run in progress keeps the loop it began with.
+   * The listener observes; it must not schedule, cancel or draw anything, so that a run is the same
+   * with or without it.
+   *
+   * @example
+   * sim.onProgress(4096, () => onProgress(opsDone / ops));
+   */
+  onProgress(everyEvents: number, listener: (() => void) | null): void {
+    if (listener !== null && !(Number.isInteger(everyEvents) && everyEvents >= 1))
+      throw new RangeError(`progress period must be a whole number of events >= 1, got ${everyEvents}`);
+    this.progressListener = listener;
+    this.progressEvery = everyEvents;
+    this.progressAt = listener === null ? Infinity : this.processed + everyEvents;
   }
 
   /** Installs (or with `null` removes) a tracer that sees every dispatched event. */

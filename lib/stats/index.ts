@@ -1,2 +1,11 @@
 export { wilsonInterval, Z_95, type ProportionEstimate } from './wilson.js';
 export { LogHistogram, LOG_HISTOGRAM_RELATIVE_ERROR, type LogHistogramData } from './log-histogram.js';
+export {
+  latencySummary,
+  FULL_SUMMARY,
+  LATENCY_SUMMARY_FIELDS,
+  MEDIAN_AND_TAIL,
+  type FullSummaryField,
+  type LatencySummary,
+  type LatencySummaryField,
+} from './latency-summary.js';

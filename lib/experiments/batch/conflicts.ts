@@ -2,7 +2,7 @@ import { oneRunBatchModel } from '../batch.js';
 import type { ResultBatchSummary } from '../result-pool.js';
 import type { MultiLeaderConfig } from '../../strategies/multi-leader/multi-leader-config.js';
 import {
-  runMultiLeaderWithHistory,
+  runMultiLeaderSummary,
   type MultiLeaderResult,
 } from '../../strategies/multi-leader/run-multi-leader.js';
 
@@ -25,13 +25,13 @@ export function conflictsBatchSummary(
   config: Partial<MultiLeaderConfig>,
   seed: number,
 ): ResultBatchSummary<MultiLeaderResult> {
-  const run = runMultiLeaderWithHistory(config, seed);
+  const run = runMultiLeaderSummary(config, seed);
   const sibling = run.config.resolution === 'siblings';
   return {
     trials: 1,
     result: run.result,
     histograms: run.histograms,
-    weights: { mean_siblings: sibling ? run.history.reads.length : run.result.writes },
+    weights: { mean_siblings: sibling ? run.siblingReads : run.result.writes },
   };
 }
 

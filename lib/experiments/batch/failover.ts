@@ -1,9 +1,8 @@
-import { LogHistogram } from '../../stats/index.js';
 import type { BatchModel } from '../batch-task.js';
 import { seedFromStream } from '../batch.js';
 import type { ResultBatchSummary } from '../result-pool.js';
 import type { FailoverConfig } from '../../strategies/leader-follower/failover-config.js';
-import { runFailoverWithTrials, type FailoverResult } from '../../strategies/leader-follower/run-failover.js';
+import { runFailoverSummary, type FailoverResult } from '../../strategies/leader-follower/run-failover.js';
 
 /** One batch of the failover sweep experiment: the cell's config (trials and seed are the batch's). */
 export interface FailoverBatchParams {
@@ -11,7 +10,7 @@ export interface FailoverBatchParams {
 }
 
 /**
- * `trials` failovers run by {@link runFailoverWithTrials} with the model seed drawn from the
+ * `trials` failovers run by {@link runFailoverSummary} with the model seed drawn from the
  * batch's stream: the result, and the recovery and detection times of its trials as histograms
  * (the samples its quantiles come from, to pool over batches).
  *
@@ -24,17 +23,11 @@ export function failoverBatchSummary(
   trials: number,
   seed: number,
 ): ResultBatchSummary<FailoverResult> {
-  const run = runFailoverWithTrials({ ...config, trials }, seed);
-  const recovery = new LogHistogram();
-  const detection = new LogHistogram();
-  for (const trial of run.trials) {
-    if (trial.recoveryMs !== null) recovery.record(trial.recoveryMs);
-    if (trial.detectionMs !== null) detection.record(trial.detectionMs);
-  }
+  const run = runFailoverSummary({ ...config, trials }, seed);
   return {
     trials,
     result: run.result,
-    histograms: { recovery_ms: recovery, detection_ms: detection },
+    histograms: run.histograms,
     weights: { 'election_rounds.mean': trials, 'split_brain_ms.mean': trials },
   };
 }

@@ -1,7 +1,7 @@
 import { oneRunBatchModel } from '../batch.js';
 import type { ResultBatchSummary } from '../result-pool.js';
 import type { LagConfig } from '../../strategies/leader-follower/lag-config.js';
-import { runLagWithHistory, type LagResult } from '../../strategies/leader-follower/run-lag.js';
+import { runLagSummary, type LagResult } from '../../strategies/leader-follower/run-lag.js';
 
 /** One batch of the lag sweep experiment: the cell's config (the seed is the batch's). */
 export interface LagBatchParams {
@@ -17,7 +17,7 @@ export interface LagBatchParams {
  * summary.result.lag_ms.p99 === LogHistogram.from(summary.histograms.lag_ms).quantile(0.99); // true
  */
 export function lagBatchSummary(config: Partial<LagConfig>, seed: number): ResultBatchSummary<LagResult> {
-  const { result, histograms } = runLagWithHistory(config, seed);
+  const { result, histograms } = runLagSummary(config, seed);
   return { trials: 1, result, histograms, weights: {} };
 }
 

@@ -51,7 +51,8 @@ export interface FailoverTrialOutcome {
 }
 
 /**
- * Runs trial `trial` of a failover experiment. Deterministic in (config, seed, trial): the
+ * Runs trial `trial` of a failover experiment (adding the events it dispatched to
+ * `counters.events`, if given). Deterministic in (config, seed, trial): the
  * simulation draws from deriveStream(seed, 0, trial), the writes from (seed, 1, trial) and the
  * failure's phase, duration and (spike) extra delay from (seed, 2, trial).
  *
@@ -70,6 +71,7 @@ export function runFailoverTrial(
   cfg: ResolvedFailoverConfig,
   seed: number,
   trial: number,
+  counters?: { events: number },
 ): FailoverTrialOutcome {
   const n = cfg.nodes;
   const coordinatorMode = cfg.election === 'coordinator';
@@ -311,6 +313,7 @@ export function runFailoverTrial(
   election?.start();
   track();
   sim.run(end);
+  if (counters !== undefined) counters.events += sim.eventsProcessed;
 
   // The final state: the log of the newest live leader (or, with none, the most up-to-date live node).
   let finalNode = -1;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { refusedParameter } from '../../errors.testkit.js';
 import { normalQuantile } from '../../latency/index.js';
 import { PhiAccrualDetector, TimeoutDetector } from './failure-detector.js';
-import { runFailover, runFailoverWithTrials } from './run-failover.js';
+import { runFailover, runFailoverSummary, runFailoverWithTrials } from './run-failover.js';
 
 const d = 1; // constant one-way delay, ms
 const s = 2; // constant disk latency, ms
@@ -205,5 +205,20 @@ describe('failover: split brain, unnecessary failovers, rejoin', () => {
     expect(refusedParameter(() => runFailover({ nodes: 3, staleFollowers: 3 }, 1))).toBe('staleFollowers');
     expect(refusedParameter(() => runFailover({ writeRate: -0.1 }, 1))).toBe('writeRate');
     expect(refusedParameter(() => runFailover({ detector: 'phi' }, 1))).toBe('detector');
+  });
+});
+
+describe('runFailoverSummary', () => {
+  it('keeps no trial outcome and gives the same result, its samples those of the trials', () => {
+    const config = { election: 'coordinator' as const, fault: 'pause' as const, trials: 30 };
+    const recorded = runFailoverWithTrials(config, 3);
+    const summary = runFailoverSummary(config, 3);
+    expect(summary.result).toEqual(recorded.result);
+    expect(summary.events).toBe(recorded.events);
+    expect(summary.events).toBeGreaterThan(30);
+    expect('trials' in summary).toBe(false);
+    const recovery = recorded.trials.filter((t) => t.recoveryMs !== null).map((t) => t.recoveryMs);
+    expect(summary.histograms.recovery_ms.total).toBe(recovery.length);
+    expect(summary.histograms.recovery_ms.max).toBe(Math.max(...(recovery as number[])));
   });
 });

@@ -23,7 +23,6 @@ export {
   type FollowerOutage,
 } from './commit-config.js';
 export { runCommit, type CommitResult } from './run-commit.js';
-export { type LatencySummaryMs, latencySummary } from './latency-summary.js';
 export { TimeoutDetector, PhiAccrualDetector, type FailureDetector } from './failure-detector.js';
 export {
   FAILOVER_DEFAULTS,

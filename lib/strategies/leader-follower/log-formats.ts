@@ -29,8 +29,7 @@
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/index.js';
 import { deriveStream } from '../../random/index.js';
-import { LogHistogram } from '../../stats/index.js';
-import { latencySummary, type LatencySummaryMs } from './latency-summary.js';
+import { latencySummary, LogHistogram, type LatencySummary } from '../../stats/index.js';
 import { distributionField, positiveField, refuseUnknownFields, wholeField } from './validate.js';
 
 /** The three log formats. */
@@ -110,7 +109,7 @@ export interface LogFormatOutcome {
   /** Whether the follower keeps up: the leader's transaction rate is below its apply capacity. */
   keeps_up: boolean;
   /** Replication lag: from a transaction's commit to its apply on the follower. */
-  lag_ms: LatencySummaryMs;
+  lag_ms: LatencySummary;
 }
 
 interface Transaction {

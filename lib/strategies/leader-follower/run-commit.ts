@@ -5,10 +5,9 @@
 import { proportion, type CountEstimate } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
 import { Faults, Network, Nodes, Simulation } from '../../sim/index.js';
-import { LogHistogram } from '../../stats/index.js';
+import { latencySummary, LogHistogram, type LatencySummary } from '../../stats/index.js';
 import { ReplicationCluster, type FollowerMode } from './cluster.js';
 import { validateCommitConfig, type CommitConfig, type ResolvedCommitConfig } from './commit-config.js';
-import { latencySummary, type LatencySummaryMs } from './latency-summary.js';
 import { CLIENT_WRITE } from './message-kinds.js';
 
 /** What one {@link runCommit} measured. */
@@ -18,7 +17,7 @@ export interface CommitResult {
   /** Writes acknowledged (committed) by the end of the run. */
   acked_writes: number;
   /** From the write reaching the leader to its acknowledgement, ms, over acknowledged writes. */
-  commit_latency_ms: LatencySummaryMs;
+  commit_latency_ms: LatencySummary;
   /** Mean number of nodes (leader included) holding a write durably at the moment it is acknowledged. */
   copies_at_commit: number;
   /**

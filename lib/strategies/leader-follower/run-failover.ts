@@ -3,7 +3,13 @@
  * JSON names.
  */
 import { proportion, type CountEstimate } from '../../check/index.js';
-import { LogHistogram } from '../../stats/index.js';
+import { PROGRESS_EVERY_EVENTS, type ProgressCallback } from '../../sim/index.js';
+import {
+  latencySummary,
+  LogHistogram,
+  type LatencySummary,
+  type LogHistogramData,
+} from '../../stats/index.js';
 import {
   validateFailoverConfig,
   type FailoverConfig,
@@ -12,14 +18,10 @@ import {
 import { runFailoverTrial, type FailoverTrialOutcome } from './failover-trial.js';
 
 /** Mean, quantiles and maximum over trials, ms (null when no trial had a value), and how many trials had one. */
-export interface TrialQuantilesMs {
-  mean: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  max: number | null;
-  samples: number;
-}
+export type TrialQuantilesMs = LatencySummary<'mean' | 'p50' | 'p90' | 'p99' | 'max' | 'samples'>;
+
+/** The fields of {@link TrialQuantilesMs}. */
+const TRIAL_QUANTILES = ['mean', 'p50', 'p90', 'p99', 'max', 'samples'] as const;
 
 /**
  * What {@link runFailover} measured. Field names are the stable JSON names of
@@ -62,24 +64,27 @@ export interface FailoverResult {
   };
 }
 
-/** A run's summary with every trial's outcome. */
-export interface FailoverRun {
+/** A run's summary and the samples of its quantiles, without the trials' outcomes: what {@link runFailoverSummary} returns. */
+export interface FailoverSummaryRun {
   result: FailoverResult;
-  trials: FailoverTrialOutcome[];
+  /** The samples of `recovery_ms` and `detection_ms` (one per trial that had one), as plain data: what a sweep merges. */
+  histograms: { recovery_ms: LogHistogramData; detection_ms: LogHistogramData };
   config: ResolvedFailoverConfig;
+  /** Simulation events dispatched over all trials (not part of the result: a figure for benchmarks). */
+  events: number;
 }
 
-function quantiles(h: LogHistogram): TrialQuantilesMs {
-  const none = h.total === 0;
-  const q = (p: number) => (none ? null : h.quantile(p));
-  return {
-    mean: none ? null : h.mean(),
-    p50: q(0.5),
-    p90: q(0.9),
-    p99: q(0.99),
-    max: none ? null : h.max,
-    samples: h.total,
-  };
+/** A run's summary with every trial's outcome. */
+export interface FailoverRun extends FailoverSummaryRun {
+  trials: FailoverTrialOutcome[];
+}
+
+/** Options of a failover run. */
+export interface FailoverRunOptions {
+  /** Keep every trial's outcome ({@link FailoverRun.trials}). Default false. */
+  record?: boolean;
+  /** Called with the fraction of the trials done, after a trial once {@link PROGRESS_EVERY_EVENTS} events have passed since the last call, and with 1 at the end. */
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -93,8 +98,49 @@ function quantiles(h: LogHistogram): TrialQuantilesMs {
  * result.recovery_ms.p99;  // ms
  * trials[0].electionRounds;
  */
-export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: number): FailoverRun {
+export function runFailoverWithTrials(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: Omit<FailoverRunOptions, 'record'> = {},
+): FailoverRun {
+  return simulateFailover(config, seed, { ...options, record: true }) as FailoverRun;
+}
+
+/**
+ * {@link runFailoverWithTrials}'s summary and samples without keeping the trials' outcomes (each
+ * trial's own state is dropped when it ends). Same result for the same (config, seed). With
+ * `record: true`, the run with every trial ({@link runFailoverWithTrials}).
+ *
+ * @example
+ * runFailoverSummary({ trials: 1000 }, 1).histograms.recovery_ms.total; // recovered trials
+ */
+export function runFailoverSummary(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: FailoverRunOptions & { record: true },
+): FailoverRun;
+export function runFailoverSummary(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options?: FailoverRunOptions,
+): FailoverSummaryRun;
+export function runFailoverSummary(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: FailoverRunOptions = {},
+): FailoverSummaryRun | FailoverRun {
+  return simulateFailover(config, seed, options);
+}
+
+function simulateFailover(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: FailoverRunOptions,
+): FailoverSummaryRun | FailoverRun {
   const cfg = validateFailoverConfig(config);
+  const record = options.record === true;
+  const counters = { events: 0 };
+  let reportAt = PROGRESS_EVERY_EVENTS;
   const recovery = new LogHistogram();
   const detection = new LogHistogram();
   const trials: FailoverTrialOutcome[] = [];
@@ -113,8 +159,12 @@ export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: num
   let writes = 0;
   let acked = 0;
   for (let t = 0; t < cfg.trials; t++) {
-    const o = runFailoverTrial(cfg, seed, t);
-    trials.push(o);
+    const o = runFailoverTrial(cfg, seed, t, counters);
+    if (record) trials.push(o);
+    if (options.onProgress !== undefined && counters.events >= reportAt && t + 1 < cfg.trials) {
+      reportAt = counters.events + PROGRESS_EVERY_EVENTS;
+      options.onProgress((t + 1) / cfg.trials);
+    }
     if (o.recoveryMs === null) noLeader++;
     else recovery.record(o.recoveryMs);
     if (o.detectionMs !== null) detection.record(o.detectionMs);
@@ -135,8 +185,8 @@ export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: num
   const k = cfg.trials;
   const result: FailoverResult = {
     trials: k,
-    recovery_ms: quantiles(recovery),
-    detection_ms: quantiles(detection),
+    recovery_ms: latencySummary(recovery, TRIAL_QUANTILES),
+    detection_ms: latencySummary(detection, TRIAL_QUANTILES),
     election_rounds: { mean: rounds / k, max: maxRounds },
     no_leader_trials: noLeader,
     unnecessary_failovers: unnecessary,
@@ -154,15 +204,26 @@ export function runFailoverWithTrials(config: Partial<FailoverConfig>, seed: num
       acked_writes_lost: proportion({ count: lost, of: acked }),
     },
   };
-  return { result, trials, config: cfg };
+  options.onProgress?.(1);
+  const summary: FailoverSummaryRun = {
+    result,
+    histograms: { recovery_ms: recovery, detection_ms: detection },
+    config: cfg,
+    events: counters.events,
+  };
+  return record ? { ...summary, trials } : summary;
 }
 
 /**
- * {@link runFailoverWithTrials} without the per-trial outcomes.
+ * {@link runFailoverSummary}'s result: {@link runFailoverWithTrials}'s, without the per-trial outcomes.
  *
  * @example
  * runFailover({ election: 'coordinator', timeoutMs: 1000, fault: 'pause' }, 1).unnecessary_failovers;
  */
-export function runFailover(config: Partial<FailoverConfig>, seed: number): FailoverResult {
-  return runFailoverWithTrials(config, seed).result;
+export function runFailover(
+  config: Partial<FailoverConfig>,
+  seed: number,
+  options: FailoverRunOptions = {},
+): FailoverResult {
+  return simulateFailover(config, seed, options).result;
 }

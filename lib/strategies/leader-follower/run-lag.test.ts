@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { consistentPrefix, monotonicReads, readYourWrites, timestampOrder } from '../../check/index.js';
 import { refusedParameter } from '../../errors.testkit.js';
-import { LogHistogram } from '../../stats/index.js';
+import { latencySummary, LogHistogram } from '../../stats/index.js';
 import { READ_ROUTINGS } from './lag-config.js';
-import { latencySummary } from './latency-summary.js';
-import { runLag, runLagWithHistory } from './run-lag.js';
+import { runLag, runLagSummary, runLagWithHistory } from './run-lag.js';
 
 const ops = 12000;
 
@@ -64,6 +63,21 @@ describe('runLag: routing policies against the history checkers', () => {
     expect(strict.intervals.ryw_violations.count).toBeLessThanOrEqual(
       results['lag-bounded'].intervals.ryw_violations.count,
     );
+  });
+
+  it('recording the history changes nothing in the result or the samples', () => {
+    for (const config of [
+      { routing: 'client-position' as const, positionWait: true, ops: 6000 },
+      { routing: 'lag-bounded' as const, ops: 6000, followerCrash: { ttf: 'exp(0.002)', ttr: 'exp(0.01)' } },
+    ]) {
+      const recorded = runLagWithHistory(config, 4);
+      const streamed = runLagSummary(config, 4);
+      expect(streamed.result).toEqual(recorded.result);
+      expect(streamed.events).toBe(recorded.events);
+      expect(streamed.histograms).toEqual(recorded.histograms);
+      expect(recorded.history.reads.length).toBe(recorded.result.reads);
+      expect(runLagSummary(config, 4, { record: true }).history).toEqual(recorded.history);
+    }
   });
 
   it("the result's counts are the checkers' on the returned history", () => {

@@ -1,24 +1,39 @@
 /**
  * Replication lag and read routing: partitioned data, each partition a
  * leader with asynchronous followers, clients writing to leaders and reading where a routing
- * policy sends them; session anomalies counted by lib/check on the recorded history.
+ * policy sends them; session anomalies counted as the run goes by lib/check's streaming trackers.
  */
 import {
-  consistentPrefix,
+  ConsistentPrefixTracker,
   HistoryRecorder,
-  monotonicReads,
+  MonotonicReadTracker,
+  NO_DEPENDENCIES,
+  NO_VERSIONS,
   proportion,
-  readYourWrites,
+  ReadYourWritesTracker,
   timestampOrder,
   type CountEstimate,
+  type Dependencies,
   type History,
+  type OwnWrite,
 } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
-import { Faults, Network, Nodes, Simulation } from '../../sim/index.js';
-import { LogHistogram, type LogHistogramData } from '../../stats/index.js';
-import { createWorkload } from '../../workload/index.js';
+import {
+  Faults,
+  Network,
+  Nodes,
+  PROGRESS_EVERY_EVENTS,
+  Simulation,
+  type ProgressCallback,
+} from '../../sim/index.js';
+import {
+  latencySummary,
+  LogHistogram,
+  type LatencySummary,
+  type LogHistogramData,
+} from '../../stats/index.js';
+import { createWorkload, type WorkloadOp } from '../../workload/index.js';
 import { validateLagConfig, type LagConfig, type ResolvedLagConfig } from './lag-config.js';
-import { latencySummary, type LatencySummaryMs } from './latency-summary.js';
 import { APPEND, CLIENT_WRITE, HEARTBEAT } from './message-kinds.js';
 
 /**
@@ -35,9 +50,9 @@ export interface LagResult {
   /** Share of reads served by a leader. */
   leader_read_share: number;
   /** Replication lag: from an entry's append at the leader to its apply at a follower, over every (entry, follower). */
-  lag_ms: LatencySummaryMs;
+  lag_ms: LatencySummary;
   /** Read latency at the client (waits included), ms. */
-  read_latency_ms: LatencySummaryMs;
+  read_latency_ms: LatencySummary;
   /** Reads and writes completed. */
   reads: number;
   writes: number;
@@ -52,17 +67,34 @@ export interface LagResult {
   };
 }
 
-/** A run's result with its history, the writes' dependencies (for checks and replays) and its samples. */
-export interface LagRun {
+/**
+ * A run's result and the samples of its latency summaries, without its history: what
+ * {@link runLagSummary} returns.
+ */
+export interface LagSummaryRun {
   result: LagResult;
   /**
    * The samples the result's latency summaries are computed from (`latencySummary` of each gives
    * `lag_ms` and `read_latency_ms`), as plain data: what a sweep merges to pool quantiles over runs.
    */
   histograms: { lag_ms: LogHistogramData; read_latency_ms: LogHistogramData };
+  config: ResolvedLagConfig;
+  /** Simulation events dispatched (not part of the result: a figure for benchmarks). */
+  events: number;
+}
+
+/** A run's result with its history and the writes' dependencies (for checks and replays), and its samples. */
+export interface LagRun extends LagSummaryRun {
   history: History;
   dependsOn: Map<number, number[]>;
-  config: ResolvedLagConfig;
+}
+
+/** Options of a lag run. */
+export interface LagRunOptions {
+  /** Record the full history (every write and returned read, and the final state) and the writes' dependencies. Default false. */
+  record?: boolean;
+  /** Called with the fraction of the operations finished, at most every {@link PROGRESS_EVERY_EVENTS} events, and with 1 at the end. */
+  onProgress?: ProgressCallback;
 }
 
 const REPLICATE = APPEND;
@@ -71,8 +103,132 @@ const ISSUE = CLIENT_WRITE;
 const ARRIVE = CLIENT_WRITE + 1;
 const RETURN = CLIENT_WRITE + 2;
 
+/** Log entries dropped at once, at least: the leader's log is trimmed in steps, not at every apply. */
+const TRIM_STEP = 1024;
+
 /**
- * One run of the replication-lag model, a pure function of (config, seed).
+ * One write as the run keeps it while anything can still read it or depend on it: a node's value,
+ * a log entry not yet applied everywhere, a read in flight, or a client's last read. Its version
+ * for the checkers is (its log position, its id), and it carries what reading it brings into a
+ * client's view (its consistent-prefix dependencies).
+ */
+class LagWrite implements OwnWrite {
+  /** Its log position in its partition, once the leader has appended it (timestampOrder's timestamp). */
+  timestamp = 0;
+  constructor(
+    readonly id: number,
+    readonly client: number,
+    readonly session: number,
+    readonly key: number,
+    readonly invokeMs: number,
+    readonly dependencies: Dependencies,
+  ) {}
+}
+
+/**
+ * A partition leader's replication log from the oldest entry some follower still needs: entries
+ * every follower has applied are dropped (they are never read again), so the log follows the
+ * replication lag, not the length of the run. Positions count from 1 over the whole run.
+ */
+class PartitionLog {
+  /** Entries dropped so far: position `base + 1` is `writes[0]`. */
+  private base = 0;
+  private writes: LagWrite[] = [];
+  private appendedMs: number[] = [];
+
+  /** Entries appended in all (the position of the last one). */
+  get length(): number {
+    return this.base + this.writes.length;
+  }
+
+  append(w: LagWrite, atMs: number): number {
+    this.writes.push(w);
+    this.appendedMs.push(atMs);
+    return this.length;
+  }
+
+  /** The write at `position` (not dropped). */
+  write(position: number): LagWrite {
+    return this.writes[position - 1 - this.base];
+  }
+
+  /** When the entry at `position` was appended, ms. */
+  appendMs(position: number): number {
+    return this.appendedMs[position - 1 - this.base];
+  }
+
+  /** Drops the entries up to `position` once there are {@link TRIM_STEP} of them or more. */
+  trim(position: number): void {
+    const drop = position - this.base;
+    if (drop < TRIM_STEP) return;
+    this.writes = this.writes.slice(drop);
+    this.appendedMs = this.appendedMs.slice(drop);
+    this.base = position;
+  }
+}
+
+/**
+ * The log positions a follower has received beyond the next one it can apply (an entry overtaken
+ * in flight waits for the ones before it), as flags in a ring over the positions just above its
+ * applied one: nothing allocated per entry.
+ */
+class ReceivedAhead {
+  private marks = new Uint8Array(64);
+
+  /** Position `position`, above `applied` (the follower's last applied position), was received. */
+  add(position: number, applied: number): void {
+    while (position - applied > this.marks.length) this.grow(applied);
+    this.marks[position & (this.marks.length - 1)] = 1;
+  }
+
+  /** Whether `position` (the next to apply) was received; forgets it if so. */
+  take(position: number): boolean {
+    const i = position & (this.marks.length - 1);
+    if (this.marks[i] === 0) return false;
+    this.marks[i] = 0;
+    return true;
+  }
+
+  /** Forgets everything received (a crash). */
+  clear(): void {
+    this.marks.fill(0);
+  }
+
+  /** Doubles the ring; positions in flight are those in (applied, applied + length]. */
+  private grow(applied: number): void {
+    const old = this.marks;
+    const marks = new Uint8Array(2 * old.length);
+    for (let p = applied + 1; p <= applied + old.length; p++)
+      marks[p & (marks.length - 1)] = old[p & (old.length - 1)];
+    this.marks = marks;
+  }
+}
+
+/** Copies a workload operation's fields into `to` (the workload reuses its object). */
+function copyOp(from: WorkloadOp, to: WorkloadOp): WorkloadOp {
+  to.seq = from.seq;
+  to.timeMs = from.timeMs;
+  to.client = from.client;
+  to.session = from.session;
+  to.op = from.op;
+  to.key = from.key;
+  to.writeId = from.writeId;
+  return to;
+}
+
+/** A read in flight, in a slot reused once it has returned or is lost. */
+interface ReadState {
+  client: number;
+  session: number;
+  key: number;
+  invokeMs: number;
+  node: number;
+  returned: LagWrite | null;
+  position: number;
+}
+
+/**
+ * One run of the replication-lag model, a pure function of (config, seed), with its history.
  *
  * Nodes: partition p has leader p (F+1) and followers p (F+1) + 1..F. A write travels to its
  * key's leader (`clientLatency`), is applied there (its log position is its version) and
@@ -84,14 +240,60 @@ const RETURN = CLIENT_WRITE + 2;
  * never fail. A write answers (depends on) the last write its client read on another key, with
  * probability `replyRatio`.
  *
+ * The session anomalies are counted as the run goes by lib/check's streaming trackers
+ * (read-your-writes, monotonic reads, consistent prefix), the latencies in histograms, so a run
+ * without `record` keeps state for the keys, clients and operations in flight only. Tests hold
+ * the counts equal to lib/check's history checkers on the recorded history.
+ *
  * @param config - any subset of {@link LagConfig}
  * @param seed - the seed of every stream
  * @example
  * runLagWithHistory({ routing: 'leader-for-own' }, 1).result.ryw_violations; // 0
  * runLag({ routing: 'random' }, 1).ryw_violations;                          // > 0
  */
-export function runLagWithHistory(config: Partial<LagConfig>, seed: number): LagRun {
+export function runLagWithHistory(
+  config: Partial<LagConfig>,
+  seed: number,
+  options: Omit<LagRunOptions, 'record'> = {},
+): LagRun {
+  return simulateLag(config, seed, { ...options, record: true }) as LagRun;
+}
+
+/**
+ * {@link runLagWithHistory}'s result and samples without recording the history: memory follows
+ * the keys, clients, log entries not yet applied everywhere and operations in flight, not the
+ * number of operations. Same result for the same (config, seed). With `record: true`, the run
+ * with its history ({@link runLagWithHistory}).
+ *
+ * @example
+ * runLagSummary({ routing: 'sticky', ops: 1e6 }, 1).histograms.lag_ms.total; // every (entry, follower) apply
+ * runLagSummary({ ops: 2000 }, 1, { record: true }).history.reads.length;
+ */
+export function runLagSummary(
+  config: Partial<LagConfig>,
+  seed: number,
+  options: LagRunOptions & { record: true },
+): LagRun;
+export function runLagSummary(
+  config: Partial<LagConfig>,
+  seed: number,
+  options?: LagRunOptions,
+): LagSummaryRun;
+export function runLagSummary(
+  config: Partial<LagConfig>,
+  seed: number,
+  options: LagRunOptions = {},
+): LagSummaryRun | LagRun {
+  return simulateLag(config, seed, options);
+}
+
+function simulateLag(
+  config: Partial<LagConfig>,
+  seed: number,
+  options: LagRunOptions,
+): LagSummaryRun | LagRun {
   const cfg = validateLagConfig(config);
+  const record = options.record === true;
   const F = cfg.followers;
   const P = cfg.partitions;
   const group = F + 1;
@@ -116,15 +318,11 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
       for (let f = 1; f <= F; f++) faults.churn(p * group + f, cfg.crashDists.ttf, cfg.crashDists.ttr);
   }
 
-  // Leaders' logs (append-only here) and every node's state.
-  const logs = Array.from({ length: P }, () => ({
-    writeIds: [] as number[],
-    keys: [] as number[],
-    appendMs: [] as number[],
-  }));
+  // Leaders' logs and every node's state.
+  const logs = Array.from({ length: P }, () => new PartitionLog());
   const applied = new Int32Array(size);
-  const values = Array.from({ length: size }, () => new Map<number, number>());
-  const pending = Array.from({ length: size }, () => new Map<number, number>());
+  const values = Array.from({ length: size }, () => new Map<number, LagWrite>());
+  const pending = Array.from({ length: size }, () => new ReceivedAhead());
   const waiting = Array.from({ length: size }, () => [] as { position: number; read: number }[]);
   const lag = new LogHistogram();
   const readLatency = new LogHistogram();
@@ -134,22 +332,23 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
   const readPos = new Int32Array(cfg.clients * P);
   const written = Array.from({ length: cfg.clients }, () => new Set<number>());
   const lastWriteAck = new Float64Array(cfg.clients).fill(-Infinity);
-  const lastReadWrite = new Int32Array(cfg.clients).fill(-1);
+  const lastRead: (LagWrite | null)[] = new Array<LagWrite | null>(cfg.clients).fill(null);
 
-  // Reads in flight: client, session, key, invoke time, node.
-  const reads: {
-    client: number;
-    session: number;
-    key: number;
-    invokeMs: number;
-    node: number;
-    returned: number;
-    position: number;
-  }[] = [];
-  const writeInfo: { client: number; key: number; position: number }[] = [];
-  const history = new HistoryRecorder();
+  // Operations in flight, by slot (the events name the slot): reads' state, writes.
+  const reads: ReadState[] = [];
+  const freeReads: number[] = [];
+  const writesInFlight: (LagWrite | null)[] = [];
+  const freeWrites: number[] = [];
+  const history = record ? new HistoryRecorder() : null;
   const dependsOn = new Map<number, number[]>();
+  const ryw = new ReadYourWritesTracker(timestampOrder);
+  const mono = new MonotonicReadTracker(timestampOrder);
+  const prefix = new ConsistentPrefixTracker(timestampOrder);
+  // What a read returned, for the trackers (which keep neither array): its write, and that write's dependencies.
+  const one: LagWrite[] = [];
+  const oneDependencies: Dependencies[] = [NO_DEPENDENCIES];
   let leaderReads = 0;
+  let readsIssued = 0;
   let readsDone = 0;
   let writesDone = 0;
   let issued = 0;
@@ -159,15 +358,17 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
   const leaderOf = (p: number) => p * group;
   const lagOf = (node: number, p: number): number => {
     const log = logs[p];
-    return applied[node] >= log.writeIds.length ? 0 : sim.now - log.appendMs[applied[node]];
+    return applied[node] >= log.length ? 0 : sim.now - log.appendMs(applied[node] + 1);
   };
-  const randomUpFollower = (p: number, accept: (node: number) => boolean = () => true): number => {
-    const candidates: number[] = [];
+  const candidates = new Int32Array(F);
+  /** A random follower of partition `p` that is up (and, with `maxLag`, lags at most that), else its leader. */
+  const randomUpFollower = (p: number, maxLag = Infinity): number => {
+    let count = 0;
     for (let f = 1; f <= F; f++) {
       const node = p * group + f;
-      if (nodes.isUp(node) && accept(node)) candidates.push(node);
+      if (nodes.isUp(node) && (maxLag === Infinity || lagOf(node, p) <= maxLag)) candidates[count++] = node;
     }
-    return candidates.length === 0 ? leaderOf(p) : candidates[routeRng.nextInt(candidates.length)];
+    return count === 0 ? leaderOf(p) : candidates[routeRng.nextInt(count)];
   };
 
   const route = (client: number, key: number): number => {
@@ -192,23 +393,26 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
         return cfg.positionWait || applied[node] >= need || node === leaderOf(p) ? node : leaderOf(p);
       }
       case 'lag-bounded':
-        return randomUpFollower(p, (node) => lagOf(node, p) <= cfg.maxLagMs);
+        return randomUpFollower(p, cfg.maxLagMs);
     }
   };
 
+  /** Drops the log entries of partition `p` that every follower has applied. */
+  const trimLog = (p: number): void => {
+    let oldest = logs[p].length;
+    for (let f = 1; f <= F; f++) oldest = Math.min(oldest, applied[p * group + f]);
+    logs[p].trim(oldest);
+  };
   const applyEntry = (node: number, p: number, position: number): void => {
     const log = logs[p];
-    values[node].set(log.keys[position - 1], log.writeIds[position - 1]);
+    const w = log.write(position);
+    values[node].set(w.key, w);
     applied[node] = position;
-    lag.record(sim.now - log.appendMs[position - 1]);
+    lag.record(sim.now - log.appendMs(position));
   };
   const drain = (node: number, p: number): void => {
     const buffer = pending[node];
-    while (buffer.has(applied[node] + 1)) {
-      const position = applied[node] + 1;
-      buffer.delete(position);
-      applyEntry(node, p, position);
-    }
+    while (buffer.take(applied[node] + 1)) applyEntry(node, p, applied[node] + 1);
     const queue = waiting[node];
     for (let i = queue.length - 1; i >= 0; i--) {
       if (queue[i].position <= applied[node]) {
@@ -222,7 +426,7 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
     REPLICATE,
     (to, _from, position) => {
       if (position <= applied[to]) return;
-      pending[to].set(position, 1);
+      pending[to].add(position, applied[to]);
       drain(to, Math.floor(to / group));
     },
     'replicate',
@@ -230,31 +434,34 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
   net.on(
     CATCH_UP,
     (to, _from, fromPosition, toPosition) => {
-      for (let i = Math.max(fromPosition, applied[to] + 1); i <= toPosition; i++) pending[to].set(i, 1);
+      for (let i = Math.max(fromPosition, applied[to] + 1); i <= toPosition; i++)
+        pending[to].add(i, applied[to]);
       drain(to, Math.floor(to / group));
     },
     'catch up',
   );
   nodes.onCrash((node) => {
     pending[node].clear();
-    for (let i = 0; i < waiting[node].length; i++) lostRead(); // reads waiting there are lost with it
+    // Reads waiting there are lost with it.
+    for (let i = 0; i < waiting[node].length; i++) lostRead(waiting[node][i].read);
     waiting[node].length = 0;
   });
   nodes.onRecover((node) => {
     const p = Math.floor(node / group);
-    net.send(leaderOf(p), node, CATCH_UP, applied[node] + 1, logs[p].writeIds.length);
+    net.send(leaderOf(p), node, CATCH_UP, applied[node] + 1, logs[p].length);
   });
 
   function serveRead(read: number): void {
     const r = reads[read];
-    const v = values[r.node].get(r.key);
-    r.returned = v ?? -1;
-    r.position = r.node % group === 0 ? logs[partitionOf(r.key)].writeIds.length : applied[r.node];
+    r.returned = values[r.node].get(r.key) ?? null;
+    r.position = r.node % group === 0 ? logs[partitionOf(r.key)].length : applied[r.node];
     sim.schedule(cfg.clientDist.sample(sim.rng), RETURN, read, 0);
   }
 
-  // One operation is drawn ahead: the workload hands them out in time order.
-  let next = { ...workload.next() };
+  // One operation is drawn ahead: the workload hands them out in time order (reusing one object,
+  // so each is copied into one of two kept here: the one being issued, and the next).
+  let next: WorkloadOp = { ...workload.next() };
+  let spare: WorkloadOp = { ...next };
   function scheduleNext(): void {
     sim.scheduleAt(Math.max(sim.now, next.timeMs), ISSUE, 0);
   }
@@ -262,22 +469,48 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
     ISSUE,
     () => {
       const op = next;
-      if (issued + 1 < cfg.ops) next = { ...workload.next() };
+      if (issued + 1 < cfg.ops) {
+        next = copyOp(workload.next(), spare);
+        spare = op;
+      }
       const { client, session, key } = op;
       if (op.op === 'write') {
         const id = op.writeId;
-        history.write({ id, client, session, key, invokeMs: op.timeMs });
-        if (lastReadWrite[client] >= 0 && routeRng.nextDouble() < cfg.replyRatio) {
-          const question = lastReadWrite[client];
-          if (writeInfo[question].key !== key) dependsOn.set(id, [question]);
+        history?.write({ id, client, session, key, invokeMs: op.timeMs });
+        let dependencies = NO_DEPENDENCIES;
+        const question = lastRead[client];
+        if (question !== null && routeRng.nextDouble() < cfg.replyRatio && question.key !== key) {
+          if (record) dependsOn.set(id, [question.id]);
+          dependencies = prefix.dependency(question, question.key, question.dependencies);
         }
-        writeInfo[id] = { client, key, position: 0 };
-        sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, id, 1);
+        const w = new LagWrite(id, client, session, key, op.timeMs, dependencies);
+        const slot = freeWrites.length > 0 ? (freeWrites.pop() as number) : writesInFlight.length;
+        writesInFlight[slot] = w;
+        sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, slot, 1);
       } else {
         const node = route(client, key);
         if (node % group === 0) leaderReads++;
-        reads.push({ client, session, key, invokeMs: op.timeMs, node, returned: -1, position: 0 });
-        sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, reads.length - 1, 0);
+        readsIssued++;
+        let slot: number;
+        if (freeReads.length > 0) {
+          slot = freeReads.pop() as number;
+          const r = reads[slot];
+          r.client = client;
+          r.session = session;
+          r.key = key;
+          r.invokeMs = op.timeMs;
+          r.node = node;
+          r.returned = null;
+          r.position = 0;
+        } else {
+          slot = reads.length;
+          reads.push({ client, session, key, invokeMs: op.timeMs, node, returned: null, position: 0 });
+        }
+        const r = reads[slot];
+        ryw.start(slot, r, op.timeMs);
+        mono.start(slot, r, op.timeMs);
+        prefix.start(slot, r, op.timeMs);
+        sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, slot, 0);
       }
       if (++issued < cfg.ops) scheduleNext();
     },
@@ -288,26 +521,24 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
     ARRIVE,
     (index, isWrite) => {
       if (isWrite === 1) {
-        const info = writeInfo[index];
-        const p = partitionOf(info.key);
+        const w = writesInFlight[index] as LagWrite;
+        const p = partitionOf(w.key);
         const log = logs[p];
-        log.writeIds.push(index);
-        log.keys.push(info.key);
-        log.appendMs.push(sim.now);
-        const position = log.writeIds.length;
-        info.position = position;
+        const position = log.append(w, sim.now);
+        w.timestamp = position;
         const leader = leaderOf(p);
-        values[leader].set(info.key, index);
+        values[leader].set(w.key, w);
         applied[leader] = position;
-        history.version(index, { timestamp: position });
+        history?.version(w.id, { timestamp: position });
         for (let f = 1; f <= F; f++) net.send(leader, leader + f, REPLICATE, position);
+        if (position % TRIM_STEP === 0) trimLog(p);
         sim.schedule(cfg.clientDist.sample(sim.rng), RETURN, index, 1);
         return;
       }
       const r = reads[index];
       if (!nodes.isUp(r.node)) {
         // lost: the client never hears back
-        lostRead();
+        lostRead(index);
         return;
       }
       const need = Math.max(
@@ -332,52 +563,73 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
     RETURN,
     (index, isWrite) => {
       if (isWrite === 1) {
-        const info = writeInfo[index];
-        history.ack(index, sim.now);
-        const slot = info.client * P + partitionOf(info.key);
-        writePos[slot] = Math.max(writePos[slot], info.position);
-        written[info.client].add(info.key);
-        lastWriteAck[info.client] = sim.now;
+        const w = writesInFlight[index] as LagWrite;
+        writesInFlight[index] = null;
+        freeWrites.push(index);
+        history?.ack(w.id, sim.now);
+        ryw.acked(w, sim.now);
+        const slot = w.client * P + partitionOf(w.key);
+        writePos[slot] = Math.max(writePos[slot], w.timestamp);
+        written[w.client].add(w.key);
+        lastWriteAck[w.client] = sim.now;
         writesDone++;
       } else {
         const r = reads[index];
-        history.read({
+        const got = r.returned;
+        history?.read({
           client: r.client,
           session: r.session,
           key: r.key,
           invokeMs: r.invokeMs,
           returnMs: sim.now,
-          returned: r.returned < 0 ? [] : [r.returned],
+          returned: got === null ? [] : [got.id],
         });
         readLatency.record(sim.now - r.invokeMs);
+        let versions: readonly LagWrite[] = NO_VERSIONS as readonly LagWrite[];
+        if (got !== null) {
+          one[0] = got;
+          oneDependencies[0] = got.dependencies;
+          versions = one;
+        }
+        ryw.judge(index, versions);
+        mono.judge(index, versions);
+        prefix.judge(index, versions);
+        mono.returned(r, sim.now, versions);
+        if (got !== null) prefix.returned(r, sim.now, oneDependencies);
         const slot = r.client * P + partitionOf(r.key);
         readPos[slot] = Math.max(readPos[slot], r.position);
-        if (r.returned >= 0) lastReadWrite[r.client] = r.returned;
+        if (got !== null) lastRead[r.client] = got;
+        r.returned = null;
+        freeReads.push(index);
         readsDone++;
       }
       if (readsDone + writesDone + readsLost === cfg.ops) sim.stop();
     },
     'return',
   );
-  function lostRead(): void {
+  function lostRead(read: number): void {
+    reads[read].returned = null;
+    freeReads.push(read);
     readsLost++;
     if (readsDone + writesDone + readsLost === cfg.ops) sim.stop();
   }
 
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined)
+    sim.onProgress(PROGRESS_EVERY_EVENTS, () => onProgress((readsDone + writesDone + readsLost) / cfg.ops));
   scheduleNext();
   sim.run();
+  onProgress?.(1);
 
-  for (let p = 0; p < P; p++) for (const [key, id] of values[leaderOf(p)]) history.final(key, [id]);
-  const h = history.history();
-  const ryw = readYourWrites(h, timestampOrder).violations;
-  const mr = monotonicReads(h, timestampOrder).violations;
-  const cp = consistentPrefix(h, dependsOn, timestampOrder).violations;
-  const share = { count: leaderReads, of: reads.length };
+  const rywCounts = ryw.counts;
+  const monoCounts = mono.counts;
+  const prefixCounts = prefix.counts;
+  const share = { count: leaderReads, of: readsIssued };
   const rate = (c: { count: number; of: number }) => (c.of === 0 ? 0 : c.count / c.of);
   const result: LagResult = {
-    ryw_violations: rate(ryw),
-    monotonic_read_violations: rate(mr),
-    consistent_prefix_violations: rate(cp),
+    ryw_violations: rate(rywCounts),
+    monotonic_read_violations: rate(monoCounts),
+    consistent_prefix_violations: rate(prefixCounts),
     leader_read_share: rate(share),
     lag_ms: latencySummary(lag),
     read_latency_ms: latencySummary(readLatency),
@@ -385,27 +637,29 @@ export function runLagWithHistory(config: Partial<LagConfig>, seed: number): Lag
     writes: writesDone,
     failed_reads: readsLost,
     intervals: {
-      ryw_violations: proportion(ryw),
-      monotonic_read_violations: proportion(mr),
-      consistent_prefix_violations: proportion(cp),
+      ryw_violations: proportion(rywCounts),
+      monotonic_read_violations: proportion(monoCounts),
+      consistent_prefix_violations: proportion(prefixCounts),
       leader_read_share: proportion(share),
     },
   };
-  return {
+  const summary: LagSummaryRun = {
     result,
     histograms: { lag_ms: lag, read_latency_ms: readLatency },
-    history: h,
-    dependsOn,
     config: cfg,
+    events: sim.eventsProcessed,
   };
+  if (history === null) return summary;
+  for (let p = 0; p < P; p++) for (const [key, w] of values[leaderOf(p)]) history.final(key, [w.id]);
+  return { ...summary, history: history.history(), dependsOn };
 }
 
 /**
- * {@link runLagWithHistory} without the history.
+ * {@link runLagSummary}'s result: {@link runLagWithHistory}'s, without the history.
  *
  * @example
  * runLag({ routing: 'sticky' }, 1).monotonic_read_violations; // 0 while followers do not fail
  */
-export function runLag(config: Partial<LagConfig>, seed: number): LagResult {
-  return runLagWithHistory(config, seed).result;
+export function runLag(config: Partial<LagConfig>, seed: number, options: LagRunOptions = {}): LagResult {
+  return simulateLag(config, seed, options).result;
 }

@@ -9,8 +9,7 @@ import { HintLedger } from './hints.js';
 import { DRAIN_ROUNDS, HANDOFF, HANDOFF_ACK, HANDOFF_TICK } from './message-kinds.js';
 import type { WriteBook } from './op-table.js';
 import type { Payloads, ReplicaStores, SetValue } from './replica-store.js';
-import { Siblings } from './siblings.js';
-import type { VersionVector } from './version-vector.js';
+import { Siblings, type VersionVector } from '../versions/index.js';
 
 /** A stand-in's hinted copy of one key for one home: an LWW register (ts, wid) or a siblings store. */
 export interface HintData {

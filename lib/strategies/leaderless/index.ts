@@ -5,7 +5,7 @@
  */
 // Leaderless building blocks: consistent hashing, version vectors and siblings, LWW, Merkle trees.
 export { HashRing, type HashRingConfig, type SloppyReplica, type NodeShare } from './ring.js';
-export { VersionVector, type VersionOrder as VectorComparison } from './version-vector.js';
+export { VersionVector, type VersionOrder as VectorComparison } from '../versions/version-vector.js';
 export {
   Siblings,
   versionVectorOf,
@@ -14,8 +14,8 @@ export {
   type Dot,
   type Version,
   type SiblingsRead,
-} from './siblings.js';
-export { LwwRegister, lwwCompare, lwwWins, lwwStamp, type LwwStamp } from './lww.js';
+} from '../versions/siblings.js';
+export { LwwRegister, lwwCompare, lwwWins, lwwStamp, type LwwStamp } from '../versions/lww.js';
 export {
   MerkleTree,
   merkleDiff,
@@ -33,7 +33,12 @@ export {
   type PartitionConfig,
   type ReadRepairMode,
 } from './cluster-config.js';
-export { runLeaderless, runLeaderlessWithHistory, type LeaderlessResult } from './run-leaderless.js';
+export {
+  runLeaderless,
+  runLeaderlessWithHistory,
+  type LeaderlessResult,
+  type LeaderlessRunOptions,
+} from './run-leaderless.js';
 export {
   leaderlessScenarios,
   runScenario,

@@ -29,7 +29,12 @@ import {
   type VersionOrder,
 } from '../../check/index.js';
 import type { Network, Simulation } from '../../sim/index.js';
-import type { LogHistogram } from '../../stats/index.js';
+import {
+  latencySummary,
+  MEDIAN_AND_TAIL,
+  type LatencySummary,
+  type LogHistogram,
+} from '../../stats/index.js';
 import type { AntiEntropy } from './anti-entropy.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { Coordinator } from './coordinator.js';
@@ -38,15 +43,10 @@ import type { HintedHandoff, HintData } from './hinted-handoff.js';
 import { LwwLossCount } from './lww-loss.js';
 import { FAILED, HAS_REF, LANDED, type OpTable, type WriteBook } from './op-table.js';
 import type { ReplicaStores, SetValue } from './replica-store.js';
-import { Siblings } from './siblings.js';
-import type { VersionVector } from './version-vector.js';
+import { Siblings, type VersionVector } from '../versions/index.js';
 
 /** p50, p99 and p99.9 of a latency in ms (null: no successful operation of that kind). */
-export interface OperationLatencyMs {
-  p50: number | null;
-  p99: number | null;
-  p999: number | null;
-}
+export type OperationLatencyMs = LatencySummary<'p50' | 'p99' | 'p999'>;
 
 /**
  * What one run of {@link runLeaderless} measured. Field names are the stable JSON names of
@@ -523,10 +523,7 @@ export class RunMetrics {
     const hintCounts = hh.ledger.counts;
     const acked = this.acked;
     const succeeded = ops - failedWrites - failedReads;
-    const q = (hist: LogHistogram): OperationLatencyMs =>
-      hist.total === 0
-        ? { p50: null, p99: null, p999: null }
-        : { p50: hist.quantile(0.5), p99: hist.quantile(0.99), p999: hist.quantile(0.999) };
+    const q = (hist: LogHistogram): OperationLatencyMs => latencySummary(hist, MEDIAN_AND_TAIL);
     const result: LeaderlessResult = {
       ops: coordinator.issued(),
       reads: coordinator.readsIssued(),

@@ -3,9 +3,8 @@
  * reused once the operation is over and nothing names it any more (so memory follows the
  * operations in flight, not the operations of the run), and the per-write state of siblings mode.
  */
-import type { Siblings } from './siblings.js';
+import type { Siblings, VersionVector } from '../versions/index.js';
 import type { SetValue } from './replica-store.js';
-import type { VersionVector } from './version-vector.js';
 
 /** One read response kept for read repair: the home replica that sent it (-1: a stand-in, never repaired) and what it held. */
 export interface RepairResponse {

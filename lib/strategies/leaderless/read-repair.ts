@@ -8,7 +8,7 @@ import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import { REPAIR, REPAIR_ACK } from './message-kinds.js';
 import type { OpTable, RepairResponse } from './op-table.js';
 import { idsOf, type Payloads, type ReplicaStores, type SetValue } from './replica-store.js';
-import { Siblings } from './siblings.js';
+import { Siblings } from '../versions/index.js';
 
 /** What read repair needs from the run. */
 export interface ReadRepairDeps {

@@ -3,7 +3,7 @@
  * siblings store per (replica, key), with the merges every path into a store uses (writes,
  * repairs, handoffs, anti-entropy), and the copies that messages carry between nodes.
  */
-import { Siblings } from './siblings.js';
+import { Siblings } from '../versions/index.js';
 
 /** A siblings-mode value: the write that made it and its element set (union merge: an add-only set of write ids). */
 export interface SetValue {

@@ -7,7 +7,14 @@
 import { performance } from 'node:perf_hooks';
 import type { History, VersionOrder } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
-import { Clocks, Network, Nodes, Simulation } from '../../sim/index.js';
+import {
+  Clocks,
+  Network,
+  Nodes,
+  PROGRESS_EVERY_EVENTS,
+  Simulation,
+  type ProgressCallback,
+} from '../../sim/index.js';
 import type { LogHistogramData } from '../../stats/index.js';
 import { createWorkload } from '../../workload/index.js';
 import { createAntiEntropy } from './anti-entropy.js';
@@ -50,6 +57,16 @@ export interface LeaderlessRun {
   wallMs: { simulate: number; metrics: number };
   /** The samples of `latency_ms` (every successful read and write, invocation to result), as plain data: what a sweep merges over runs. */
   latencyHistograms: { read: LogHistogramData; write: LogHistogramData };
+}
+
+/** Options of a leaderless run. */
+export interface LeaderlessRunOptions {
+  /**
+   * Called with the fraction of the operations finished, at most every
+   * {@link PROGRESS_EVERY_EVENTS} events, and with 1 at the end (after the drain: hints handed
+   * off, repairs and anti-entropy settled).
+   */
+  onProgress?: ProgressCallback;
 }
 
 /** A run's result without its history: what {@link runLeaderless} computes, with its timing. */
@@ -119,8 +136,12 @@ export interface LeaderlessSummaryRun {
  * const { result } = runLeaderlessWithHistory({ r: 1, w: 1, clockSkew: 'uniform(0,50)' }, 1);
  * result.acked_writes_lost; // > 0: LWW with skewed clocks loses acknowledged writes
  */
-export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed: number): LeaderlessRun {
-  const run = simulate(config, seed, true);
+export function runLeaderlessWithHistory(
+  config: Partial<LeaderlessConfig>,
+  seed: number,
+  options: LeaderlessRunOptions = {},
+): LeaderlessRun {
+  const run = simulate(config, seed, true, options);
   return { ...run, history: run.history as History };
 }
 
@@ -133,8 +154,12 @@ export function runLeaderlessWithHistory(config: Partial<LeaderlessConfig>, seed
  * @example
  * runLeaderless({ nodes: 5, n: 3, r: 2, w: 2 }, 1).stale_read_fraction; // 0
  */
-export function runLeaderless(config: Partial<LeaderlessConfig>, seed: number): LeaderlessResult {
-  return simulate(config, seed, false).result;
+export function runLeaderless(
+  config: Partial<LeaderlessConfig>,
+  seed: number,
+  options: LeaderlessRunOptions = {},
+): LeaderlessResult {
+  return simulate(config, seed, false, options).result;
 }
 
 /**
@@ -145,8 +170,12 @@ export function runLeaderless(config: Partial<LeaderlessConfig>, seed: number): 
  * const { result, wallMs } = runLeaderlessTimed({ ops: 200_000 }, 1);
  * result.events / (wallMs.simulate + wallMs.metrics); // events per ms, end to end
  */
-export function runLeaderlessTimed(config: Partial<LeaderlessConfig>, seed: number): LeaderlessSummaryRun {
-  const { result, config: cfg, wallMs, latencyHistograms } = simulate(config, seed, false);
+export function runLeaderlessTimed(
+  config: Partial<LeaderlessConfig>,
+  seed: number,
+  options: LeaderlessRunOptions = {},
+): LeaderlessSummaryRun {
+  const { result, config: cfg, wallMs, latencyHistograms } = simulate(config, seed, false, options);
   return { result, config: cfg, wallMs, latencyHistograms };
 }
 
@@ -155,6 +184,7 @@ function simulate(
   config: Partial<LeaderlessConfig>,
   seed: number,
   recordHistory: boolean,
+  options: LeaderlessRunOptions,
 ): Omit<LeaderlessRun, 'history'> & { history: History | null } {
   const cfg = validateLeaderlessConfig(config);
   const { nodes: nodeCount, n, keys, clients } = cfg;
@@ -278,10 +308,14 @@ function simulate(
   });
 
   // Start the workload.
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined)
+    sim.onProgress(PROGRESS_EVERY_EVENTS, () => onProgress(coordinator.finished() / coordinator.expected()));
   coordinator.start();
   const simStart = performance.now();
   sim.run();
   const simEnd = performance.now();
+  onProgress?.(1);
 
   const { result, history } = metrics.finish({ sim, net, hints, coordinator, antiEntropy });
   const latencyHistograms = { read: coordinator.readLatency, write: coordinator.writeLatency };

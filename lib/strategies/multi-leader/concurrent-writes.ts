@@ -1,4 +1,4 @@
-import type { VersionVector } from '../leaderless/version-vector.js';
+import type { VersionVector } from '../versions/index.js';
 
 /** What {@link concurrentWrites} needs of each write: its key, its dot and the context it was written with. */
 export interface CausalWrite {

@@ -1,4 +1,5 @@
-import { Siblings } from '../leaderless/siblings.js';
+import { KeyTable } from '../../check/index.js';
+import { Siblings } from '../versions/index.js';
 import {
   resolveValue,
   type ConflictHandler,
@@ -11,7 +12,7 @@ import {
  * Every replica's (leader's) versions of every key it holds, and the value its clients see.
  *
  * Each replica keeps, per key, the versions not superseded by one another, with dotted version
- * vectors (lib/strategies/leaderless `Siblings`: a replica mints dots as its own actor, so the
+ * vectors (lib/strategies/versions `Siblings`: a replica mints dots as its own actor, so the
  * causal context is exact). A conflict is a key holding two or more versions. The value the
  * replica's clients read and write on is {@link resolveValue} of those versions under the policy,
  * cached until the key changes; with `'custom'` the handler runs when a replicated version arrives
@@ -21,12 +22,10 @@ import {
  * converged when all have (replicas that have seen the same writes hold the same versions).
  */
 export class LeaderStores {
-  private readonly stores: Map<number, Siblings<StoredWrite>>[];
-  private readonly visible: Map<number, ValueNode>[];
-  /** Writes accepted anywhere, per key. */
-  private readonly issued = new Map<number, number>();
-  /** Per key, the replicas that have seen all of them. Absent: all replicas (a key nobody wrote). */
-  private readonly upToDate = new Map<number, number>();
+  /** Per key: every replica's store and cached value, and the convergence counts (one lookup per operation). */
+  private readonly keys: KeyTable<KeyState>;
+  /** Keys each replica holds, in the order it got them. */
+  private readonly held: number[][];
   private divergent = 0;
   /** Calls of the conflict handler. */
   handlerCalls = 0;
@@ -36,8 +35,8 @@ export class LeaderStores {
     private readonly policy: ResolutionPolicy,
     private readonly handler: ConflictHandler | undefined,
   ) {
-    this.stores = Array.from({ length: nodes }, () => new Map<number, Siblings<StoredWrite>>());
-    this.visible = Array.from({ length: nodes }, () => new Map<number, ValueNode>());
+    this.keys = new KeyTable(() => new KeyState(nodes));
+    this.held = Array.from({ length: nodes }, () => []);
   }
 
   /** Keys on which the replicas do not all hold the same versions. */
@@ -47,25 +46,28 @@ export class LeaderStores {
 
   /** The key's store at a replica (created empty on first use). */
   store(node: number, key: number): Siblings<StoredWrite> {
-    const m = this.stores[node];
-    let s = m.get(key);
-    if (s === undefined) m.set(key, (s = new Siblings<StoredWrite>()));
-    return s;
+    return this.storeIn(this.keys.at(key), node, key);
   }
 
   /** The keys a replica holds. */
   keysAt(node: number): IterableIterator<number> {
-    return this.stores[node].keys();
+    return this.held[node][Symbol.iterator]();
+  }
+
+  /** What `node` has seen of `key`'s writes accepted by `actor` (its context's entry; 0 where it holds nothing). Creates no store. */
+  seen(node: number, key: number, actor: number): number {
+    return this.keys.find(key)?.stores[node]?.context.get(actor) ?? 0;
   }
 
   /** The value a client of `node` reads (and writes on) for `key`. */
   value(node: number, key: number): ValueNode {
-    const cached = this.visible[node].get(key);
+    const state = this.keys.at(key);
+    const cached = state.visible[node];
     if (cached !== undefined) return cached;
-    const store = this.store(node, key);
+    const store = this.storeIn(state, node, key);
     if (store.size > 1 && this.policy === 'siblings' && this.handler !== undefined) this.handlerCalls++;
-    const v = resolveValue(this.policy, store.read().versions, this.handler);
-    this.visible[node].set(key, v);
+    const v = resolveValue(this.policy, store.current, this.handler);
+    state.visible[node] = v;
     return v;
   }
 
@@ -74,14 +76,14 @@ export class LeaderStores {
    * resolved value and wrote on it), with a fresh dot.
    */
   put(node: number, key: number, write: StoredWrite): ReturnType<Siblings<StoredWrite>['put']> {
-    const store = this.store(node, key);
+    const state = this.keys.at(key);
+    const store = this.storeIn(state, node, key);
     const version = store.put(write, store.context, node);
-    this.visible[node].delete(key);
-    const issued = (this.issued.get(key) ?? 0) + 1;
-    this.issued.set(key, issued);
-    const wasConverged = (this.upToDate.get(key) ?? this.nodes) === this.nodes;
+    state.visible[node] = undefined;
+    const issued = ++state.issued;
+    const wasConverged = state.upToDate === this.nodes;
     const upToDate = seenCount(store) === issued ? 1 : 0;
-    this.upToDate.set(key, upToDate);
+    state.upToDate = upToDate;
     if (wasConverged && upToDate !== this.nodes) this.divergent++;
     else if (!wasConverged && upToDate === this.nodes) this.divergent--;
     return version;
@@ -97,28 +99,53 @@ export class LeaderStores {
     key: number,
     version: Parameters<Siblings<StoredWrite>['apply']>[0],
   ): 'stale' | 'applied' | 'conflict' {
-    const store = this.store(node, key);
+    const state = this.keys.at(key);
+    const store = this.storeIn(state, node, key);
     const before = seenCount(store);
     if (!store.apply(version)) return 'stale';
-    this.visible[node].delete(key);
-    const issued = this.issued.get(key) ?? 0;
+    state.visible[node] = undefined;
+    const issued = state.issued;
     if (before < issued && seenCount(store) === issued) {
-      const upToDate = (this.upToDate.get(key) ?? this.nodes) + 1;
-      this.upToDate.set(key, upToDate);
-      if (upToDate === this.nodes) this.divergent--;
+      state.upToDate++;
+      if (state.upToDate === this.nodes) this.divergent--;
     }
     if (store.size < 2) return 'applied';
     if (this.policy === 'custom') {
       this.handlerCalls++;
-      this.visible[node].set(key, resolveValue(this.policy, store.read().versions, this.handler));
+      state.visible[node] = resolveValue(this.policy, store.current, this.handler);
     }
     return 'conflict';
+  }
+
+  private storeIn(state: KeyState, node: number, key: number): Siblings<StoredWrite> {
+    let s = state.stores[node];
+    if (s === undefined) {
+      state.stores[node] = s = new Siblings<StoredWrite>();
+      this.held[node].push(key);
+    }
+    return s;
+  }
+}
+
+/** One key at every replica. */
+class KeyState {
+  /** Per replica, its versions of the key (undefined until it gets some). */
+  readonly stores: (Siblings<StoredWrite> | undefined)[];
+  /** Per replica, the value its clients read, cached until the key changes there. */
+  readonly visible: (ValueNode | undefined)[];
+  /** Writes of the key accepted anywhere. */
+  issued = 0;
+  /** Replicas that have seen all of them (all of them for a key nobody wrote). */
+  upToDate: number;
+
+  constructor(nodes: number) {
+    this.stores = new Array<Siblings<StoredWrite> | undefined>(nodes).fill(undefined);
+    this.visible = new Array<ValueNode | undefined>(nodes).fill(undefined);
+    this.upToDate = nodes;
   }
 }
 
 /** The writes a store has seen: its context's counters summed (each actor's dots are 1..counter). */
 function seenCount(store: Siblings<StoredWrite>): number {
-  let n = 0;
-  for (const [, counter] of store.context.entries()) n += counter;
-  return n;
+  return store.context.total();
 }

@@ -2,7 +2,7 @@ import type { LatencyDistribution } from '../../latency/index.js';
 import type { RandomStream } from '../../random/index.js';
 import type { Simulation } from '../../sim/index.js';
 import { LogHistogram } from '../../stats/index.js';
-import { Siblings, type Version } from '../leaderless/siblings.js';
+import { Siblings, type Version } from '../versions/index.js';
 import type { StoredWrite } from './resolution.js';
 
 /** One version on its way from a leader to one follower. */
@@ -156,6 +156,11 @@ export class LocalFollowers {
     const m = q[this.heads[follower]++];
     if (this.heads[follower] === q.length) {
       q.length = 0;
+      this.heads[follower] = 0;
+    } else if (this.heads[follower] >= 1024 && 2 * this.heads[follower] >= q.length) {
+      // A stream that never drains (steady traffic) drops its applied entries now and then.
+      q.copyWithin(0, this.heads[follower]);
+      q.length -= this.heads[follower];
       this.heads[follower] = 0;
     }
     this.inTransit--;

@@ -1,26 +1,30 @@
 /**
  * The result of a multi-leader run: conflicts (version-vector concurrency), the final merged state
- * and what it lost (lib/check `lostWrites`), convergence, ordering hazards, latency and divergence.
+ * and what it lost, convergence, ordering hazards, latency and divergence; kept as the run goes,
+ * the history only on request.
  */
 import {
-  lostWrites,
+  HistoryRecorder,
   proportion,
-  siblingsPerRead,
-  timestampOrder,
+  SiblingCounter,
   type CountEstimate,
   type History,
-  type HistoryRecorder,
-  type WriteRecord,
 } from '../../check/index.js';
 import type { Simulation } from '../../sim/index.js';
-import type { LogHistogram, LogHistogramData } from '../../stats/index.js';
-import { Siblings, type Version } from '../leaderless/siblings.js';
+import {
+  latencySummary,
+  LogHistogram,
+  MEDIAN_AND_TAIL,
+  type LatencySummary,
+  type LogHistogramData,
+} from '../../stats/index.js';
+import { Siblings, type Version } from '../versions/index.js';
 import { concurrentWrites, type CausalWrite } from './concurrent-writes.js';
+import { ConflictCounter } from './conflict-counter.js';
 import type { LeaderStores } from './leader-stores.js';
 import type { LocalFollowers } from './local-followers.js';
 import type { ResolvedMultiLeaderConfig } from './multi-leader-config.js';
-import type { ReplicationLinks } from './replication-links.js';
-import { resolveValue, valueElements, valueText, type StoredWrite } from './resolution.js';
+import { resolveValue, valueElements, valueText, type StoredWrite, type ValueNode } from './resolution.js';
 
 /** One divergence sample. */
 export interface DivergenceSample {
@@ -52,8 +56,10 @@ export interface MultiLeaderResult {
   conflict_detections: number;
   /**
    * Acknowledged writes lost: acknowledged, yet their element is absent from the final
-   * converged value. Counted by lib/check `lostWrites` on the history with each element as its own
-   * record (a set's elements are independent facts: none may legitimately replace another).
+   * converged value: lib/check `lostWrites`'s definition with each element as its own record (a
+   * set's elements are independent facts: none may legitimately replace another), counted from
+   * the final value's elements and each write's acknowledgement; tests hold it equal to
+   * `lostWrites` on the recorded history.
    */
   acked_writes_lost: number;
   /** acked_writes_lost split by the datacenter that accepted the write (a device's writes count at its home datacenter). */
@@ -86,7 +92,7 @@ export interface MultiLeaderResult {
   /** Mean versions per writer's read (siblings only; null with no read). */
   mean_siblings: number | null;
   /** Write latency, from arrival at the client's datacenter to the acknowledgement, ms (null: no acknowledged write). */
-  write_latency_ms: { p50: number | null; p99: number | null; p999: number | null };
+  write_latency_ms: LatencySummary<'p50' | 'p99' | 'p999'>;
   /** Keys on which replicas differ, sampled every `divergenceSampleMs`. */
   divergence: DivergenceSample[];
   /** Simulation events dispatched. */
@@ -118,12 +124,7 @@ export interface MultiLeaderResult {
 }
 
 /** The local followers' replication lag, ms: p50 and p99 (null: no sample), the maximum and the sample count. */
-export interface FollowerLagMs {
-  p50: number | null;
-  p99: number | null;
-  max: number | null;
-  samples: number;
-}
+export type FollowerLagMs = LatencySummary<'p50' | 'p99' | 'max' | 'samples'>;
 
 /**
  * The result's `follower_lag_ms` from the lag histogram (one run's, or a sweep cell's merged).
@@ -133,8 +134,7 @@ export interface FollowerLagMs {
  * followerLagSummary(h); // { p50: 2, p99: 4, max: 4, samples: 2 } (quantiles within 0.1%)
  */
 export function followerLagSummary(lag: LogHistogram): FollowerLagMs {
-  const q = (p: number): number | null => (lag.total === 0 ? null : lag.quantile(p));
-  return { p50: q(0.5), p99: q(0.99), max: lag.total === 0 ? null : lag.max, samples: lag.total };
+  return latencySummary(lag, ['p50', 'p99', 'max', 'samples']);
 }
 
 /** Per local read (`localReadRatePerSec`), in time order. */
@@ -163,8 +163,8 @@ export interface WriteLog {
   versions: (Version<StoredWrite> | null)[];
 }
 
-/** A run's result with its history. */
-export interface MultiLeaderRun {
+/** A run's result without its history: what {@link runMultiLeaderSummary} returns. */
+export interface MultiLeaderSummaryRun {
   result: MultiLeaderResult;
   /**
    * The samples of the result's quantiles as plain data (what a sweep merges to pool them over
@@ -172,9 +172,19 @@ export interface MultiLeaderRun {
    * (`follower_lag_ms`, see {@link followerLagSummary}).
    */
   histograms: { write_latency_ms: LogHistogramData; follower_lag_ms: LogHistogramData };
+  /** The writers' reads of the siblings policy (`mean_siblings` averages over them); 0 under the other policies. */
+  siblingReads: number;
+  /** The validated config. */
+  config: ResolvedMultiLeaderConfig;
+  /** Wall-clock ms simulating and computing metrics (not part of the deterministic result). */
+  wallMs: { simulate: number; metrics: number };
+}
+
+/** A run's result with its history. */
+export interface MultiLeaderRun extends MultiLeaderSummaryRun {
   /** Writes (timestamps: LWW stamps), the siblings policy's reads, and the final value's elements per key. */
   history: History;
-  /** Per write: concurrent with another write of its key (1) or not. */
+  /** Per write: concurrent with another write of its key (1) or not (lib/check-free, from {@link concurrentWrites} on the log). */
   conflicting: Uint8Array;
   /** Per write: the accepting node and its version (dot and context). */
   log: WriteLog;
@@ -182,21 +192,12 @@ export interface MultiLeaderRun {
   finalValues: Map<number, { elements: number[]; text: string }>;
   /** Every local read. */
   reads: LocalReadLog;
-  /** The validated config. */
-  config: ResolvedMultiLeaderConfig;
-  /** Wall-clock ms simulating and computing metrics (not part of the deterministic result). */
-  wallMs: { simulate: number; metrics: number };
 }
 
-/** What the assembly reads from the finished run. */
-export interface MultiLeaderMetricsInput {
-  cfg: ResolvedMultiLeaderConfig;
+/** What the metrics read from the finished run. */
+export interface MultiLeaderRunEnd {
   sim: Simulation;
   stores: LeaderStores;
-  links: ReplicationLinks;
-  history: HistoryRecorder;
-  log: WriteLog;
-  writeLatency: LogHistogram;
   samples: DivergenceSample[];
   counters: {
     outOfOrder: number;
@@ -206,144 +207,269 @@ export interface MultiLeaderMetricsInput {
     convergedAtMs: number;
   };
   followers: LocalFollowers;
-  reads: LocalReadLog;
 }
 
 /**
- * Merges every replica's versions (what anti-entropy would leave), resolves them, records the
- * final state, counts conflicts and lost writes, and assembles the result.
+ * The metrics of a multi-leader run, kept as it goes: conflicts ({@link ConflictCounter}), the
+ * acknowledged writes and where they were accepted (one flag and one node id per write: what the
+ * final count of lost writes needs), siblings per read (lib/check `SiblingCounter`), latency and
+ * local reads; and, only with `record`, the history, the write log and the local reads one by
+ * one. At the end it merges every replica's versions (what anti-entropy would leave), resolves
+ * them, counts the lost writes and assembles the result.
  */
-export function multiLeaderMetrics(input: MultiLeaderMetricsInput): MultiLeaderRun {
-  const { cfg, sim, stores, history, log, writeLatency, samples, counters, followers, reads } = input;
-  const N = cfg.nodes;
-  const D = cfg.datacenters;
-  const keys = new Set<number>(log.key);
-  const handlerCalls = stores.handlerCalls; // before the convergence check reads every replica
+export class MultiLeaderMetrics {
+  readonly writeLatency = new LogHistogram();
+  private readonly history: HistoryRecorder | null;
+  private readonly log: WriteLog | null;
+  private readonly reads: LocalReadLog | null;
+  private readonly conflictCounter: ConflictCounter;
+  private readonly siblings = new SiblingCounter();
+  /** Per write id: 1 once acknowledged. */
+  private acked = new Uint8Array(1024);
+  /** Per write id: the node that accepted it (-1: none yet). */
+  private acceptedBy = new Int16Array(1024).fill(-1);
+  private ackedCount = 0;
+  private readonly ackedByDc: number[];
+  private readonly keysWritten = new Set<number>();
+  private writeCount = 0;
+  private localReads = 0;
+  private followerReads = 0;
+  private staleFollowerReads = 0;
 
-  // Final state and convergence.
-  const finalValues = new Map<number, { elements: number[]; text: string }>();
-  let converged = true;
-  for (const key of [...keys].sort((a, b) => a - b)) {
-    const merged = new Siblings<StoredWrite>();
-    let reference: string | null = null;
-    for (let node = 0; node < N; node++) {
-      const store = stores.store(node, key);
-      merged.sync(store);
-      const seen = describeValue(cfg.resolution === 'merge-concat', stores.value(node, key));
-      if (reference === null) reference = seen;
-      else if (seen !== reference) converged = false;
+  constructor(
+    private readonly cfg: ResolvedMultiLeaderConfig,
+    stores: LeaderStores,
+    record: boolean,
+  ) {
+    this.history = record ? new HistoryRecorder() : null;
+    this.log = record
+      ? { key: [], node: [], arrivalNode: [], invokeMs: [], applyMs: [], ackMs: [], versions: [] }
+      : null;
+    this.reads = record ? { dc: [], follower: [], key: [], atMs: [], stale: [] } : null;
+    const actors = Array.from({ length: cfg.nodes }, (_, node) => node);
+    this.conflictCounter = new ConflictCounter((key, actor, of) => stores.seen(actor, key, of), actors);
+    this.ackedByDc = new Array<number>(cfg.datacenters).fill(0);
+  }
+
+  /** A client's write `id` of `key` arrived at node `at` now. */
+  arrived(id: number, key: number, at: number, nowMs: number): void {
+    this.writeCount++;
+    this.keysWritten.add(key);
+    if (id >= this.acked.length) {
+      const size = Math.max(2 * this.acked.length, id + 1);
+      const acked = new Uint8Array(size);
+      acked.set(this.acked);
+      this.acked = acked;
+      const by = new Int16Array(size).fill(-1);
+      by.set(this.acceptedBy);
+      this.acceptedBy = by;
     }
-    const value = resolveValue(cfg.resolution, merged.read().versions, cfg.onConflict);
-    const elements = valueElements(value);
-    finalValues.set(key, { elements, text: valueText(value) });
+    const log = this.log;
+    if (log === null) return;
+    log.key.push(key);
+    log.node.push(-1);
+    log.arrivalNode.push(at);
+    log.invokeMs.push(nowMs);
+    log.applyMs.push(Number.NaN);
+    log.ackMs.push(null);
+    log.versions.push(null);
   }
-  if (
-    stores.divergentKeys !== 0 ||
-    followers.inFlight !== 0 ||
-    !followersMatchLeaders(cfg, stores, followers, keys)
-  )
-    converged = false;
 
-  // Lost writes: each element is its own record, present in the final state or not.
-  const h = history.history();
-  const surviving = new Set<number>();
-  for (const { elements } of finalValues.values()) for (const e of elements) surviving.add(e);
-  const elementView: History = {
-    writes: h.writes.map((w): WriteRecord => Object.assign({}, w, { key: w.id })),
-    reads: [],
-    finalState: new Map([...surviving].map((e) => [e, [e]])),
-  };
-  const lost = lostWrites(elementView, timestampOrder);
-  const lostByDc = new Array<number>(D).fill(0);
-  for (const w of h.writes) {
-    if (w.ackMs !== null && !surviving.has(w.id))
-      lostByDc[log.node[w.id] >= D ? (log.node[w.id] - D) % D : log.node[w.id]]++;
+  /** The siblings policy: the writer of a write arriving at `client` read `key` and found these versions' writes. */
+  writerRead(client: number, key: number, nowMs: number, returned: number[]): void {
+    this.siblings.add(returned);
+    this.history?.read({ client, session: client, key, invokeMs: nowMs, returnMs: nowMs, returned });
   }
-  for (const [key, { elements }] of finalValues) history.final(key, elements);
 
-  // Conflicts: concurrency of every pair of writes, by version vectors.
-  const causal: CausalWrite[] = log.versions.map((v, id) => {
-    const version = v as Version<StoredWrite>;
-    return {
-      key: log.key[id],
-      actor: version.dot.actor,
-      counter: version.dot.counter,
-      context: version.context,
+  /** Node `node` accepted write `id` now, as `version` (context: what it had seen of the key). */
+  accepted(
+    id: number,
+    key: number,
+    node: number,
+    client: number,
+    invokeMs: number,
+    nowMs: number,
+    version: Version<StoredWrite>,
+  ): void {
+    this.acceptedBy[id] = node;
+    this.conflictCounter.accepted(key, node, version.dot.counter, version.context);
+    if (this.log !== null) {
+      this.log.node[id] = node;
+      this.log.applyMs[id] = nowMs;
+      this.log.versions[id] = version;
+    }
+    this.history?.write({ id, client, session: client, key, invokeMs, timestamp: version.value.timestamp });
+  }
+
+  /** Write `id` (invoked at `invokeMs`) was acknowledged now. */
+  ackedWrite(id: number, invokeMs: number, nowMs: number): void {
+    this.acked[id] = 1;
+    this.ackedCount++;
+    this.ackedByDc[this.datacenterOf(this.acceptedBy[id])]++;
+    if (this.log !== null) this.log.ackMs[id] = nowMs;
+    this.history?.ack(id, nowMs);
+    this.writeLatency.record(nowMs - invokeMs);
+  }
+
+  /** A local read of `key` at datacenter `dc`, served by `follower` (-1: the leader), stale or not. */
+  localRead(dc: number, follower: number, key: number, nowMs: number, stale: boolean): void {
+    this.localReads++;
+    if (follower >= 0) {
+      this.followerReads++;
+      if (stale) this.staleFollowerReads++;
+    }
+    const reads = this.reads;
+    if (reads === null) return;
+    reads.dc.push(dc);
+    reads.follower.push(follower);
+    reads.key.push(key);
+    reads.atMs.push(nowMs);
+    reads.stale.push(stale ? 1 : 0);
+  }
+
+  /** The datacenter a node's writes count at: its own, or a device's home. */
+  private datacenterOf(node: number): number {
+    const D = this.cfg.datacenters;
+    return node >= D ? (node - D) % D : node;
+  }
+
+  /**
+   * Merges every replica's versions (what anti-entropy would leave), resolves them, records the
+   * final state, counts lost writes, and assembles the result.
+   */
+  finish(end: MultiLeaderRunEnd): MultiLeaderSummaryRun | MultiLeaderRun {
+    const { sim, stores, samples, counters, followers } = end;
+    const cfg = this.cfg;
+    const N = cfg.nodes;
+    const D = cfg.datacenters;
+    const keys = this.keysWritten;
+    const handlerCalls = stores.handlerCalls; // before the convergence check reads every replica
+    const record = this.history !== null;
+
+    // Final state and convergence; the surviving acknowledged writes.
+    const finalValues = new Map<number, { elements: number[]; text: string }>();
+    let converged = true;
+    let ackedSurviving = 0;
+    let unackedSurviving = 0;
+    const lostByDc = this.ackedByDc.slice();
+    for (const key of [...keys].sort((a, b) => a - b)) {
+      const merged = new Siblings<StoredWrite>();
+      // Every replica reads the same value; the strings are compared only where the values are not
+      // the same object (replicas holding the same versions resolve to the same lineage).
+      let referenceValue: ValueNode | null = null;
+      let reference: string | null = null;
+      for (let node = 0; node < N; node++) {
+        const store = stores.store(node, key);
+        merged.sync(store);
+        const seen = stores.value(node, key);
+        if (referenceValue === null) referenceValue = seen;
+        else if (converged && seen !== referenceValue) {
+          reference ??= describeValue(cfg.resolution === 'merge-concat', referenceValue);
+          if (describeValue(cfg.resolution === 'merge-concat', seen) !== reference) converged = false;
+        }
+      }
+      const value = resolveValue(cfg.resolution, merged.read().versions, cfg.onConflict);
+      const elements = valueElements(value);
+      for (let i = 0; i < elements.length; i++) {
+        const e = elements[i];
+        // Ascending; a handler's value can hold the same element twice (a copy beside the original).
+        if (i > 0 && elements[i - 1] === e) continue;
+        if (this.acked[e] === 1) {
+          ackedSurviving++;
+          lostByDc[this.datacenterOf(this.acceptedBy[e])]--;
+        } else unackedSurviving++;
+      }
+      if (record) finalValues.set(key, { elements, text: valueText(value) });
+    }
+    if (
+      stores.divergentKeys !== 0 ||
+      followers.inFlight !== 0 ||
+      !followersMatchLeaders(cfg, stores, followers, keys)
+    )
+      converged = false;
+
+    const writes = this.writeCount;
+    const acked = this.ackedCount;
+    const lost = acked - ackedSurviving;
+    const conflicts = this.conflictCounter.conflicts;
+    const siblings = this.siblings.summary();
+    const writeLatency = this.writeLatency;
+    // No write at all: nothing to converge on (0).
+    const convergence = !converged
+      ? null
+      : writes === 0
+        ? 0
+        : counters.convergedAtMs >= 0
+          ? Math.max(0, counters.convergedAtMs - counters.lastWriteMs)
+          : null;
+    const result: MultiLeaderResult = {
+      writes,
+      acked_writes: acked,
+      conflicts,
+      conflicts_per_1000_writes: writes === 0 ? 0 : (1000 * conflicts) / writes,
+      conflict_detections: counters.detections,
+      acked_writes_lost: lost,
+      acked_writes_lost_by_datacenter: lostByDc,
+      unacked_writes_surviving: unackedSurviving,
+      converged,
+      convergence_ms: convergence,
+      out_of_order_applies: counters.outOfOrder,
+      replication_messages: counters.deliveries,
+      handler_calls: handlerCalls,
+      max_siblings: cfg.resolution === 'siblings' ? siblings.max : writes > 0 ? 1 : 0,
+      mean_siblings:
+        cfg.resolution === 'siblings'
+          ? Number.isNaN(siblings.mean)
+            ? null
+            : siblings.mean
+          : writes > 0
+            ? 1
+            : null,
+      write_latency_ms: latencySummary(writeLatency, MEDIAN_AND_TAIL),
+      divergence: samples,
+      events: sim.eventsProcessed,
+      sim_time_ms: sim.now,
+      local_reads: this.localReads,
+      follower_reads: this.followerReads,
+      follower_stale_reads: this.staleFollowerReads,
+      follower_lag_ms: followerLagSummary(followers.lag),
+      intervals: {
+        conflicts: proportion({ count: conflicts, of: writes }),
+        acked_writes_lost: proportion({ count: lost, of: acked }),
+        out_of_order_applies: proportion({ count: counters.outOfOrder, of: counters.deliveries }),
+        follower_stale_reads: proportion({ count: this.staleFollowerReads, of: this.followerReads }),
+      },
     };
-  });
-  const conflicting = concurrentWrites(causal);
-  let conflicts = 0;
-  for (const f of conflicting) conflicts += f;
-
-  const writes = log.key.length;
-  const acked = lost.lost.of;
-  const siblings = siblingsPerRead(h);
-  const q = (p: number): number | null => (writeLatency.total === 0 ? null : writeLatency.quantile(p));
-  let followerReads = 0;
-  let staleReads = 0;
-  reads.follower.forEach((f, i) => {
-    if (f < 0) return;
-    followerReads++;
-    staleReads += reads.stale[i];
-  });
-  // No write at all: nothing to converge on (0).
-  const convergence = !converged
-    ? null
-    : log.key.length === 0
-      ? 0
-      : counters.convergedAtMs >= 0
-        ? Math.max(0, counters.convergedAtMs - counters.lastWriteMs)
-        : null;
-  const result: MultiLeaderResult = {
-    writes,
-    acked_writes: acked,
-    conflicts,
-    conflicts_per_1000_writes: writes === 0 ? 0 : (1000 * conflicts) / writes,
-    conflict_detections: counters.detections,
-    acked_writes_lost: lost.lost.count,
-    acked_writes_lost_by_datacenter: lostByDc,
-    unacked_writes_surviving: lost.unacknowledgedSurviving.count,
-    converged,
-    convergence_ms: convergence,
-    out_of_order_applies: counters.outOfOrder,
-    replication_messages: counters.deliveries,
-    handler_calls: handlerCalls,
-    max_siblings: cfg.resolution === 'siblings' ? siblings.max : writes > 0 ? 1 : 0,
-    mean_siblings:
-      cfg.resolution === 'siblings'
-        ? Number.isNaN(siblings.mean)
-          ? null
-          : siblings.mean
-        : writes > 0
-          ? 1
-          : null,
-    write_latency_ms: { p50: q(0.5), p99: q(0.99), p999: q(0.999) },
-    divergence: samples,
-    events: sim.eventsProcessed,
-    sim_time_ms: sim.now,
-    local_reads: reads.atMs.length,
-    follower_reads: followerReads,
-    follower_stale_reads: staleReads,
-    follower_lag_ms: followerLagSummary(followers.lag),
-    intervals: {
-      conflicts: proportion({ count: conflicts, of: writes }),
-      acked_writes_lost: proportion(lost.lost),
-      out_of_order_applies: proportion({ count: counters.outOfOrder, of: counters.deliveries }),
-      follower_stale_reads: proportion({ count: staleReads, of: followerReads }),
-    },
-  };
-  const histograms = { write_latency_ms: writeLatency, follower_lag_ms: followers.lag };
-  return {
-    result,
-    histograms,
-    history: h,
-    conflicting,
-    log,
-    finalValues,
-    reads,
-    config: cfg,
-    wallMs: { simulate: 0, metrics: 0 },
-  };
+    const summary: MultiLeaderSummaryRun = {
+      result,
+      histograms: { write_latency_ms: writeLatency, follower_lag_ms: followers.lag },
+      siblingReads: siblings.withSiblings.of,
+      config: cfg,
+      wallMs: { simulate: 0, metrics: 0 },
+    };
+    const history = this.history;
+    const log = this.log;
+    if (history === null || log === null) return summary;
+    for (const [key, { elements }] of finalValues) history.final(key, elements);
+    // Conflicts, as a second count: concurrency of every pair of writes, by version vectors.
+    const causal: CausalWrite[] = log.versions.map((v, id) => {
+      const version = v as Version<StoredWrite>;
+      return {
+        key: log.key[id],
+        actor: version.dot.actor,
+        counter: version.dot.counter,
+        context: version.context,
+      };
+    });
+    return {
+      ...summary,
+      history: history.history(),
+      conflicting: concurrentWrites(causal),
+      log,
+      finalValues,
+      reads: this.reads as LocalReadLog,
+    };
+  }
 }
 
 /**
@@ -372,7 +498,9 @@ function followersMatchLeaders(
       if (dots(mine) !== dots(theirs)) return false;
       if (mine.length === 0) continue;
       const value = resolveValue(cfg.resolution, mine, cfg.onConflict);
-      if (describeValue(asText, value) !== describeValue(asText, stores.value(leader, key))) return false;
+      const leaderValue = stores.value(leader, key);
+      if (value !== leaderValue && describeValue(asText, value) !== describeValue(asText, leaderValue))
+        return false;
     }
   }
   return true;

@@ -2,6 +2,9 @@ import type { LatencyDistribution } from '../../latency/index.js';
 import type { RandomStream } from '../../random/index.js';
 import { NO_EVENT, type EventId, type Simulation } from '../../sim/index.js';
 
+/** Queue entries passed by a link's head that make the queue drop them (a queue that never empties). */
+const COMPACT_AT = 1024;
+
 /** Receives a delivered replication message: receiver, sender, and the payload index given to {@link ReplicationLinks.send}. */
 export type DeliveryHandler = (to: number, from: number, payload: number) => void;
 
@@ -39,6 +42,8 @@ export class ReplicationLinks {
   private readonly msgPayload: number[] = [];
   private readonly msgEvent: EventId[] = [];
   private readonly msgDelivered: number[] = [];
+  /** Message ids free for reuse: delivered, and passed by their link's queue head. */
+  private readonly freeIds: number[] = [];
   private undelivered = 0;
   private readonly kind: number;
 
@@ -87,12 +92,12 @@ export class ReplicationLinks {
   send(from: number, to: number, payload: number): void {
     const link = from * this.nodes + to;
     if (this.delays[link] === null) throw new Error(`no replication link from ${from} to ${to}`);
-    const id = this.msgFrom.length;
-    this.msgFrom.push(from);
-    this.msgTo.push(to);
-    this.msgPayload.push(payload);
-    this.msgEvent.push(NO_EVENT);
-    this.msgDelivered.push(0);
+    const id = this.freeIds.length > 0 ? (this.freeIds.pop() as number) : this.msgFrom.length;
+    this.msgFrom[id] = from;
+    this.msgTo[id] = to;
+    this.msgPayload[id] = payload;
+    this.msgEvent[id] = NO_EVENT;
+    this.msgDelivered[id] = 0;
     (this.queues[link] ??= []).push(id);
     this.undelivered++;
     if (this.up[from] === 1 && this.up[to] === 1) this.ship(link, id);
@@ -148,18 +153,25 @@ export class ReplicationLinks {
 
   private arrive(to: number, id: number): void {
     const from = this.msgFrom[id];
+    const payload = this.msgPayload[id];
     this.msgDelivered[id] = 1;
     this.msgEvent[id] = NO_EVENT;
     this.undelivered--;
     const link = from * this.nodes + to;
     const q = this.queues[link] as number[];
     let h = this.heads[link];
-    while (h < q.length && this.msgDelivered[q[h]] === 1) h++;
+    // Messages the head passes are delivered and named nowhere else: their ids are reused.
+    while (h < q.length && this.msgDelivered[q[h]] === 1) this.freeIds.push(q[h++]);
     if (h === q.length) {
       q.length = 0;
       h = 0;
+    } else if (h >= COMPACT_AT && 2 * h >= q.length) {
+      // A link that never drains (steady traffic) drops its passed entries now and then.
+      q.copyWithin(0, h);
+      q.length -= h;
+      h = 0;
     }
     this.heads[link] = h;
-    this.deliver(to, from, this.msgPayload[id]);
+    this.deliver(to, from, payload);
   }
 }

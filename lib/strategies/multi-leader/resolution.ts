@@ -1,4 +1,4 @@
-import type { Version } from '../leaderless/siblings.js';
+import { lwwWins, type LwwStamp, type Version } from '../versions/index.js';
 
 /**
  * How a leader resolves concurrent versions of a key (Kleppmann, Designing Data-Intensive
@@ -92,8 +92,19 @@ export function stableOrder<T>(versions: readonly Version<T>[]): Version<T>[] {
  * valueElements({ id: 3, parents: [{ id: 1, parents: [] }, { id: 2, parents: [] }] }); // [1, 2, 3]
  */
 export function valueElements(value: ValueNode): number[] {
+  // Any order will do before the sort: a plain stack, each node once.
   const out: number[] = [];
-  walk(value, (id) => out.push(id));
+  const seen = new Set<ValueNode>([value]);
+  const stack: ValueNode[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop() as ValueNode;
+    if (node.id >= 0) out.push(node.id);
+    for (const p of node.parents) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      stack.push(p);
+    }
+  }
   return out.sort((a, b) => a - b);
 }
 
@@ -135,17 +146,20 @@ function walk(root: ValueNode, emit: (id: number) => void): void {
 /** The empty value (a key never written). */
 export const EMPTY_VALUE: ValueNode = Object.freeze({ id: -1, parents: [] });
 
+/** A version's LWW stamp: the accepting leader's clock, then its id (the dot's actor), then the write id. */
+function lwwStampOf(v: Version<StoredWrite>): LwwStamp {
+  return { timestamp: v.value.timestamp, writer: v.dot.actor, write: v.value.writeId };
+}
+
 function lwwWinner(versions: readonly Version<StoredWrite>[]): Version<StoredWrite> {
   let best = versions[0];
+  let bestStamp = lwwStampOf(best);
   for (const v of versions) {
-    const a = v.value;
-    const b = best.value;
-    if (
-      a.timestamp > b.timestamp ||
-      (a.timestamp === b.timestamp &&
-        (v.dot.actor > best.dot.actor || (v.dot.actor === best.dot.actor && a.writeId > b.writeId)))
-    )
+    const stamp = lwwStampOf(v);
+    if (lwwWins(stamp, bestStamp)) {
       best = v;
+      bestStamp = stamp;
+    }
   }
   return best;
 }

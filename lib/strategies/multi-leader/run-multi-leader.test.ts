@@ -7,7 +7,11 @@ import { independentConflictSample, twoDatacenterConflictProbability } from './c
 import type { MultiLeaderConfig } from './multi-leader-config.js';
 import { referenceFinalElements } from './reference-resolution.testkit.js';
 import type { ConflictHandler, ResolutionPolicy } from './resolution.js';
-import { runMultiLeader, runMultiLeaderWithHistory } from './run-multi-leader.js';
+import { deriveStream } from '../../random/index.js';
+import { VersionVector } from '../versions/index.js';
+import { ConflictCounter } from './conflict-counter.js';
+import { concurrentWrites, type CausalWrite } from './concurrent-writes.js';
+import { runMultiLeader, runMultiLeaderSummary, runMultiLeaderWithHistory } from './run-multi-leader.js';
 
 describe('conflicts: the two-datacenter analytic check', () => {
   // Two datacenters, one key, Poisson writes at rate lambda at each, a fixed one-way delay d:
@@ -313,5 +317,87 @@ describe('determinism and validation', () => {
         refusedParameter(() => runMultiLeader(config, 1)),
         field,
       ).toBe(field);
+  });
+});
+
+describe('the streaming metrics against the recorded history', () => {
+  const firstElementsOnly: ConflictHandler = (versions) =>
+    versions[0].elements.slice(0, Math.max(1, versions[0].elements.length - 1));
+  const configs: Partial<MultiLeaderConfig>[] = [
+    { resolution: 'custom', onConflict: firstElementsOnly, keys: 10, durationMs: 3000 },
+    { resolution: 'siblings', topology: 'ring', fifoLinks: false, interDcLatency: 'uniform(10,90)', keys: 8 },
+    {
+      devices: {
+        count: 5,
+        writeRatePerSec: 3,
+        online: 'exp(0.002)',
+        offline: 'exp(0.001)',
+        syncLatency: 'const(30)',
+      },
+      keys: 10,
+      durationMs: 4000,
+    },
+    { dcFailure: { dc: 0, atMs: 1000, durationMs: Infinity }, localFollowers: 1, localReadRatePerSec: 50 },
+  ];
+  it('recording changes nothing; conflicts and lost writes are those the history checkers find', () => {
+    for (const config of configs) {
+      const recorded = runMultiLeaderWithHistory(config, 2);
+      const streamed = runMultiLeaderSummary(config, 2);
+      expect(streamed.result).toEqual(recorded.result);
+      expect(streamed.histograms).toEqual(recorded.histograms);
+      expect(streamed.siblingReads).toBe(recorded.history.reads.length);
+      // Conflicts: ConflictCounter (online) against concurrentWrites (every pair, at the end).
+      expect(recorded.conflicting.reduce((a, b) => a + b, 0)).toBe(recorded.result.conflicts);
+      // Lost writes: lib/check's lostWrites on the element view of the history.
+      const finals = new Set([...recorded.finalValues.values()].flatMap((v) => v.elements));
+      const lost = lostWrites(
+        {
+          writes: recorded.history.writes.map((w) => ({ ...w, key: w.id })),
+          reads: [],
+          finalState: new Map([...finals].map((e) => [e, [e]])),
+        },
+        timestampOrder,
+      );
+      expect(recorded.result.acked_writes_lost).toBe(lost.lost.count);
+      expect(recorded.result.acked_writes).toBe(lost.lost.of);
+      expect(recorded.result.unacked_writes_surviving).toBe(lost.unacknowledgedSurviving.count);
+      expect(recorded.result.local_reads).toBe(recorded.reads.atMs.length);
+    }
+  });
+
+  it('ConflictCounter counts what concurrentWrites flags on random causal histories (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 2, max: 5 }), (seed, actors) => {
+        const rng = deriveStream(seed, 0, 0);
+        const keys = 1 + rng.nextInt(3);
+        // What each actor has seen of each key, and the versions in flight to it.
+        const seen = Array.from({ length: actors }, () =>
+          Array.from({ length: keys }, () => VersionVector.empty),
+        );
+        const inbox: { to: number; key: number; vv: VersionVector }[] = [];
+        const writes: CausalWrite[] = [];
+        const counter = new ConflictCounter(
+          (key, actor, of) => seen[actor][key].get(of),
+          Array.from({ length: actors }, (_, a) => a),
+        );
+        for (let step = 0; step < 1500; step++) {
+          if (inbox.length > 0 && rng.nextDouble() < 0.5) {
+            const m = inbox.splice(rng.nextInt(inbox.length), 1)[0];
+            seen[m.to][m.key] = seen[m.to][m.key].merge(m.vv);
+            continue;
+          }
+          const actor = rng.nextInt(actors);
+          const key = rng.nextInt(keys);
+          const context = seen[actor][key];
+          const c = context.get(actor) + 1;
+          writes.push({ key, actor, counter: c, context });
+          counter.accepted(key, actor, c, context);
+          seen[actor][key] = context.raise(actor, c);
+          for (let to = 0; to < actors; to++) if (to !== actor) inbox.push({ to, key, vv: seen[actor][key] });
+        }
+        expect(counter.conflicts).toBe(concurrentWrites(writes).reduce((a, b) => a + b, 0));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -4,20 +4,17 @@
  * multi-leader-metrics.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { HistoryRecorder } from '../../check/index.js';
 import { deriveStream, type RandomStream } from '../../random/index.js';
-import { Clocks, Simulation } from '../../sim/index.js';
-import { LogHistogram } from '../../stats/index.js';
+import { Clocks, PROGRESS_EVERY_EVENTS, Simulation, type ProgressCallback } from '../../sim/index.js';
 import { keyChooser } from '../../workload/index.js';
-import type { Version } from '../leaderless/siblings.js';
+import type { Version } from '../versions/index.js';
 import { LeaderStores } from './leader-stores.js';
 import { LocalFollowers } from './local-followers.js';
 import { validateMultiLeaderConfig, type MultiLeaderConfig } from './multi-leader-config.js';
 import {
-  multiLeaderMetrics,
-  type LocalReadLog,
+  MultiLeaderMetrics,
   type MultiLeaderRun,
-  type WriteLog,
+  type MultiLeaderSummaryRun,
 } from './multi-leader-metrics.js';
 import { ReplicationLinks } from './replication-links.js';
 import { EMPTY_VALUE, type StoredWrite } from './resolution.js';
@@ -26,9 +23,22 @@ import { replicationGraph } from './topology.js';
 export type {
   MultiLeaderResult,
   MultiLeaderRun,
+  MultiLeaderSummaryRun,
   DivergenceSample,
   LocalReadLog,
 } from './multi-leader-metrics.js';
+
+/** Options of a multi-leader run. */
+export interface MultiLeaderRunOptions {
+  /** Record the history, the write log and every local read (see {@link MultiLeaderRun}). Default false. */
+  record?: boolean;
+  /**
+   * Called with the fraction of the workload's duration simulated (the delivery of what is still
+   * in flight after it is short), at most every {@link PROGRESS_EVERY_EVENTS} events, and with 1 at
+   * the end.
+   */
+  onProgress?: ProgressCallback;
+}
 
 // Event kinds (the links register DELIVER).
 const DELIVER = 0;
@@ -99,7 +109,47 @@ const DC_READ_STREAMS = 2000;
  * const run = runMultiLeaderWithHistory({ datacenters: 2, keys: 1, writeRatePerSec: 10 }, 1);
  * run.result.conflicts_per_1000_writes; // about 1000 * (1 - exp(-2 * 0.01 * 50)) = 632
  */
-export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, seed: number): MultiLeaderRun {
+export function runMultiLeaderWithHistory(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  options: Omit<MultiLeaderRunOptions, 'record'> = {},
+): MultiLeaderRun {
+  return simulate(config, seed, { ...options, record: true }) as MultiLeaderRun;
+}
+
+/**
+ * {@link runMultiLeaderWithHistory}'s result and samples without recording the history: the
+ * metrics are kept as the run goes, so beside the model's own state (each key's versions and the
+ * value lineage they hold) memory follows the messages in flight, not the writes, but for one
+ * acknowledgement flag and one node id per write. Same result for the same (config, seed). With
+ * `record: true`, the run with its history ({@link runMultiLeaderWithHistory}).
+ *
+ * @example
+ * runMultiLeaderSummary({ durationMs: 1e6 }, 1).result.conflicts_per_1000_writes;
+ */
+export function runMultiLeaderSummary(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  options: MultiLeaderRunOptions & { record: true },
+): MultiLeaderRun;
+export function runMultiLeaderSummary(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  options?: MultiLeaderRunOptions,
+): MultiLeaderSummaryRun;
+export function runMultiLeaderSummary(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  options: MultiLeaderRunOptions = {},
+): MultiLeaderSummaryRun | MultiLeaderRun {
+  return simulate(config, seed, options);
+}
+
+function simulate(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  options: MultiLeaderRunOptions,
+): MultiLeaderSummaryRun | MultiLeaderRun {
   const cfg = validateMultiLeaderConfig(config);
   const D = cfg.datacenters;
   const N = cfg.nodes;
@@ -116,19 +166,9 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     }
   }
   const stores = new LeaderStores(N, cfg.resolution, cfg.onConflict);
-  const history = new HistoryRecorder();
-  const log: WriteLog = {
-    key: [],
-    node: [],
-    arrivalNode: [],
-    invokeMs: [],
-    applyMs: [],
-    ackMs: [],
-    versions: [],
-  };
-  const versions: Version<StoredWrite>[] = [];
-  const roots: number[] = [];
-  const writeLatency = new LogHistogram();
+  const metrics = new MultiLeaderMetrics(cfg, stores, options.record === true);
+  const writes = new WritesInFlight();
+  const versions = new VersionsInFlight();
   const down = new Uint8Array(N);
   const counters = {
     outOfOrder: 0,
@@ -149,7 +189,6 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     deriveStream(seed, 0, FOLLOWER_STREAM),
     () => noteConvergence(),
   );
-  const reads: LocalReadLog = { dc: [], follower: [], key: [], atMs: [], stale: [] };
 
   const links = new ReplicationLinks(
     sim,
@@ -158,8 +197,8 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     cfg.fifoLinks,
     DELIVER,
     (to, from, index) => {
-      const v = versions[index];
-      const key = log.key[v.value.writeId];
+      const v = versions.version[index] as Version<StoredWrite>;
+      const key = versions.key[index];
       const store = stores.store(to, key);
       counters.deliveries++;
       if (!store.context.covers(v.dot.actor, v.dot.counter) && !store.context.descends(v.context))
@@ -168,8 +207,12 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
       if (outcome === 'stale') counters.stale++;
       else if (outcome === 'conflict') counters.detections++;
       if (outcome !== 'stale' && !graph.isDevice(to)) followers.stream(to, key, v);
-      for (const target of graph.targets(to, roots[index], from)) links.send(to, target, index);
+      for (const target of graph.targets(to, versions.root[index], from)) {
+        versions.hold(index);
+        links.send(to, target, index);
+      }
       noteConvergence();
+      versions.release(index);
     },
     deriveStream(seed, 0, LINK_STREAM),
   );
@@ -193,38 +236,25 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
   /** A client's write arriving at node `at` (a datacenter, or a device itself). */
   const arrive = (at: number, key: number): void => {
     const id = counters.writes++;
-    log.key.push(key);
-    log.node.push(-1);
-    log.arrivalNode.push(at);
-    log.invokeMs.push(sim.now);
-    log.applyMs.push(Number.NaN);
-    log.ackMs.push(null);
-    log.versions.push(null);
-    if (graph.isDevice(at)) accept(at, id, 0);
+    metrics.arrived(id, key, at, sim.now);
+    const slot = writes.add(id, key, at, sim.now);
+    if (graph.isDevice(at)) accept(at, slot, 0);
     else {
       const dc = acceptor(at, key);
       const there = hop(at, dc);
-      sim.schedule(there, APPLY, dc, id, at);
+      sim.schedule(there, APPLY, dc, slot, at);
     }
   };
 
-  /** `node` accepts write `id`; `backMs` is the hop back to the client. */
-  const accept = (node: number, id: number, backMs: number): void => {
-    const key = log.key[id];
+  /** `node` accepts the write in slot `slot`; `backMs` is the hop back to the client. */
+  const accept = (node: number, slot: number, backMs: number): void => {
+    const id = writes.id[slot];
+    const key = writes.key[slot];
+    const client = writes.arrivalNode[slot];
     const base = stores.value(node, key);
     if (cfg.resolution === 'siblings') {
-      const frontier = stores
-        .store(node, key)
-        .read()
-        .versions.map((v) => v.value.writeId);
-      history.read({
-        client: log.arrivalNode[id],
-        session: log.arrivalNode[id],
-        key,
-        invokeMs: sim.now,
-        returnMs: sim.now,
-        returned: frontier,
-      });
+      const frontier = stores.store(node, key).current.map((v) => v.value.writeId);
+      metrics.writerRead(client, key, sim.now, frontier);
     }
     const timestamp = clocks.local(node, sim.now);
     const write: StoredWrite = {
@@ -234,47 +264,38 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
     };
     const version = stores.put(node, key, write);
     if (!graph.isDevice(node)) followers.stream(node, key, version);
-    log.node[id] = node;
-    log.applyMs[id] = sim.now;
-    log.versions[id] = version;
-    history.write({
-      id,
-      client: log.arrivalNode[id],
-      session: log.arrivalNode[id],
-      key,
-      invokeMs: log.invokeMs[id],
-      timestamp,
-    });
-    const index = versions.length;
-    versions.push(version);
-    roots.push(graph.homeOf(node));
-    for (const target of graph.targets(node, graph.homeOf(node), node)) links.send(node, target, index);
+    metrics.accepted(id, key, node, client, writes.invokeMs[slot], sim.now, version);
+    const index = versions.add(version, key, graph.homeOf(node));
+    for (const target of graph.targets(node, graph.homeOf(node), node)) {
+      versions.hold(index);
+      links.send(node, target, index);
+    }
+    versions.release(index);
     counters.lastWriteMs = sim.now;
     noteConvergence();
-    sim.schedule(cfg.localLatency.sample(localRng) + backMs, ACK, node, id);
+    sim.schedule(cfg.localLatency.sample(localRng) + backMs, ACK, node, slot);
   };
 
   sim.on(
     APPLY,
-    (dc, id, at) => {
+    (dc, slot, at) => {
       if (down[dc] === 1) {
         // The chosen datacenter failed while the request travelled: on to the next live one.
         let next = (dc + 1) % D;
         for (let i = 0; i < D && down[next] === 1; i++) next = (next + 1) % D;
-        sim.schedule(hop(dc, next), APPLY, next, id, at);
+        sim.schedule(hop(dc, next), APPLY, next, slot, at);
         return;
       }
-      accept(dc, id, hop(dc, at));
+      accept(dc, slot, hop(dc, at));
     },
     'write: apply',
   );
   sim.on(
     ACK,
-    (node, id) => {
-      if (down[node] === 1) return; // the leader failed before acknowledging
-      log.ackMs[id] = sim.now;
-      history.ack(id, sim.now);
-      writeLatency.record(sim.now - log.invokeMs[id]);
+    (node, slot) => {
+      // Unless the leader failed before acknowledging.
+      if (down[node] === 0) metrics.ackedWrite(writes.id[slot], writes.invokeMs[slot], sim.now);
+      writes.remove(slot);
     },
     'write: ack',
   );
@@ -379,13 +400,8 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
       const key = chooser.next(rng);
       const local = followers.followersOf(dc);
       const follower = local.length === 0 ? -1 : local[Math.floor(rng.nextDouble() * local.length)];
-      if (follower >= 0 || down[dc] === 0) {
-        reads.dc.push(dc);
-        reads.follower.push(follower);
-        reads.key.push(key);
-        reads.atMs.push(sim.now);
-        reads.stale.push(follower >= 0 && followers.isStale(follower, key) ? 1 : 0);
-      }
+      if (follower >= 0 || down[dc] === 0)
+        metrics.localRead(dc, follower, key, sim.now, follower >= 0 && followers.isStale(follower, key));
       nextArrival(LOCAL_READ, dc, rng, readRate, sim.now);
     },
     'read: local',
@@ -404,34 +420,85 @@ export function runMultiLeaderWithHistory(config: Partial<MultiLeaderConfig>, se
   );
   sim.scheduleAt(0, SAMPLE, 0);
 
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined)
+    sim.onProgress(PROGRESS_EVERY_EVENTS, () => onProgress(Math.min(1, sim.now / cfg.durationMs)));
   const t0 = performance.now();
   sim.run();
   const t1 = performance.now();
-  const run = multiLeaderMetrics({
-    cfg,
-    sim,
-    stores,
-    links,
-    history,
-    log,
-    writeLatency,
-    samples,
-    counters,
-    followers,
-    reads,
-  });
+  onProgress?.(1);
+  const run = metrics.finish({ sim, stores, samples, counters, followers });
   run.wallMs = { simulate: t1 - t0, metrics: performance.now() - t1 };
   return run;
 }
 
+/** The writes between their arrival and their acknowledgement, in slots reused afterwards (the events name the slot). */
+class WritesInFlight {
+  readonly id: number[] = [];
+  readonly key: number[] = [];
+  readonly arrivalNode: number[] = [];
+  readonly invokeMs: number[] = [];
+  private readonly free: number[] = [];
+
+  add(id: number, key: number, arrivalNode: number, invokeMs: number): number {
+    const slot = this.free.length > 0 ? (this.free.pop() as number) : this.id.length;
+    this.id[slot] = id;
+    this.key[slot] = key;
+    this.arrivalNode[slot] = arrivalNode;
+    this.invokeMs[slot] = invokeMs;
+    return slot;
+  }
+
+  remove(slot: number): void {
+    this.free.push(slot);
+  }
+}
+
 /**
- * {@link runMultiLeaderWithHistory} without the history: the summary only.
+ * The versions on their way between leaders, in slots (the replication messages' payload) held
+ * once per message naming them and reused when the last one is delivered.
+ */
+class VersionsInFlight {
+  readonly version: (Version<StoredWrite> | undefined)[] = [];
+  readonly key: number[] = [];
+  /** The node whose write it is, or a device's home datacenter: where the topology's forwarding starts. */
+  readonly root: number[] = [];
+  private readonly refs: number[] = [];
+  private readonly free: number[] = [];
+
+  /** A new version, not yet held. */
+  add(version: Version<StoredWrite>, key: number, root: number): number {
+    const slot = this.free.length > 0 ? (this.free.pop() as number) : this.version.length;
+    this.version[slot] = version;
+    this.key[slot] = key;
+    this.root[slot] = root;
+    this.refs[slot] = 1; // held by the caller until its sends are done
+    return slot;
+  }
+
+  hold(slot: number): void {
+    this.refs[slot]++;
+  }
+
+  release(slot: number): void {
+    if (--this.refs[slot] > 0) return;
+    this.version[slot] = undefined;
+    this.free.push(slot);
+  }
+}
+
+/**
+ * {@link runMultiLeaderSummary}'s result: {@link runMultiLeaderWithHistory}'s, without the history.
  *
  * @param config - any subset of {@link MultiLeaderConfig}
  * @param seed - seed of every random stream
  * @example
  * runMultiLeader({ datacenters: 3, topology: 'ring', resolution: 'merge' }, 1).acked_writes_lost; // 0
  */
-export function runMultiLeader(config: Partial<MultiLeaderConfig>, seed: number): MultiLeaderRun['result'] {
-  return runMultiLeaderWithHistory(config, seed).result;
+export function runMultiLeader(
+  config: Partial<MultiLeaderConfig>,
+  seed: number,
+  options: MultiLeaderRunOptions = {},
+): MultiLeaderRun['result'] {
+  return simulate(config, seed, options).result;
 }

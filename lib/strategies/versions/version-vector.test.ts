@@ -96,4 +96,24 @@ describe('VersionVector', () => {
       }),
     );
   });
+
+  it('mergeWithDot is merge of the raised vector; total is the sum of the counters', () => {
+    fc.assert(
+      fc.property(
+        vector,
+        vector,
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 5 }),
+        (a, b, id, c) => {
+          const fast = a.mergeWithDot(b, id, c);
+          const slow = a.merge(b.raise(id, c));
+          expect(fast.toString()).toBe(slow.toString());
+          expect(fast.total()).toBe(slow.entries().reduce((sum, [, n]) => sum + n, 0));
+          expect(a.raise(id, c + 1).toString()).toBe(
+            VersionVector.from([...a.entries(), [id, Math.max(a.get(id), c + 1)]]).toString(),
+          );
+        },
+      ),
+    );
+  });
 });

@@ -24,6 +24,17 @@ describe('last-write-wins', () => {
     );
   });
 
+  it('breaks ties of timestamp and writer by the write id, when stamps carry one', () => {
+    expect(lwwWins({ timestamp: 10, writer: 1, write: 7 }, { timestamp: 10, writer: 1, write: 3 })).toBe(
+      true,
+    );
+    expect(lwwWins({ timestamp: 10, writer: 1, write: 3 }, { timestamp: 10, writer: 1 })).toBe(true);
+    expect(lwwWins({ timestamp: 10, writer: 0, write: 9 }, { timestamp: 10, writer: 1, write: 0 })).toBe(
+      false,
+    );
+    expect(lwwCompare({ timestamp: 1, writer: 1, write: 0 }, { timestamp: 1, writer: 1 })).toBe(0);
+  });
+
   it('converges whatever order replicas receive the writes in', () => {
     fc.assert(
       fc.property(

@@ -29,10 +29,17 @@ export class VersionVector {
   /** The empty vector: no updates seen. */
   static readonly empty = new VersionVector([], []);
 
+  /** The sum of the counters (see {@link total}), computed once: the vector never changes. */
+  private readonly sum: number;
+
   private constructor(
     private readonly ids: readonly number[],
     private readonly counters: readonly number[],
-  ) {}
+  ) {
+    let sum = 0;
+    for (let k = 0; k < counters.length; k++) sum += counters[k];
+    this.sum = sum;
+  }
 
   /**
    * A vector from (actor, counter) pairs or an `{ actor: counter }` object. Zero counters are
@@ -78,6 +85,17 @@ export class VersionVector {
   /** Number of actors with a non-zero counter. */
   get size(): number {
     return this.ids.length;
+  }
+
+  /**
+   * The sum of the counters: for a store's causal context, the number of writes it has seen (each
+   * actor's writes are 1..counter).
+   *
+   * @example
+   * VersionVector.from({ 0: 2, 3: 1 }).total(); // 3
+   */
+  total(): number {
+    return this.sum;
   }
 
   /**
@@ -159,7 +177,7 @@ export class VersionVector {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- a and b read symmetrically below
     const a = this;
     const b = other;
-    if (b.ids.length === 0) return a;
+    if (b.ids.length === 0 || a === b) return a;
     if (a.ids.length === 0) return b;
     const ids: number[] = [];
     const counters: number[] = [];
@@ -191,6 +209,63 @@ export class VersionVector {
    * VersionVector.from({ 0: 1 }).compare(VersionVector.from({ 0: 2 }));       // 'before'
    * VersionVector.from({ 0: 1 }).compare(VersionVector.from({ 1: 1 }));       // 'concurrent'
    */
+  /**
+   * `this.merge(other.raise(actor, counter))` in one pass, without the intermediate vector; `this`
+   * itself when it already covers both (a store taking a version's context and dot).
+   *
+   * @example
+   * VersionVector.from({ 0: 2 }).mergeWithDot(VersionVector.from({ 1: 1 }), 2, 1).toString(); // '{0:2, 1:1, 2:1}'
+   */
+  mergeWithDot(other: VersionVector, actor: number, counter: number): VersionVector {
+    checkActor(actor);
+    if (!(counter > 0)) return this.merge(other); // raise(actor, 0) adds nothing
+    const a = this;
+    const b = other;
+    const na = a.ids.length;
+    const nb = b.ids.length;
+    // Covered already: the dot, and every entry of other.
+    if (a.get(actor) >= counter) {
+      let covered = true;
+      for (let j = 0; j < nb && covered; j++) covered = a.get(b.ids[j]) >= b.counters[j];
+      if (covered) return a;
+    }
+    // The result's actors: a's, plus any of other's or the dot's it lacks (then a new id array).
+    let extra = 0;
+    for (let j = 0; j < nb; j++) if (!a.has(b.ids[j])) extra++;
+    if (!a.has(actor) && !b.has(actor)) extra++;
+    const size = na + extra;
+    const ids = extra === 0 ? a.ids : new Array<number>(size);
+    const counters = new Array<number>(size);
+    let i = 0;
+    let j = 0;
+    let dotDone = false;
+    for (let k = 0; k < size; k++) {
+      const ai = i < na ? a.ids[i] : Infinity;
+      const bj = j < nb ? b.ids[j] : Infinity;
+      const id = Math.min(ai, bj, dotDone ? Infinity : actor);
+      let c = 0;
+      if (ai === id) c = a.counters[i++];
+      if (bj === id) c = Math.max(c, b.counters[j++]);
+      if (!dotDone && actor === id) {
+        c = Math.max(c, counter);
+        dotDone = true;
+      }
+      if (extra !== 0) (ids as number[])[k] = id;
+      counters[k] = c;
+    }
+    return new VersionVector(ids, counters);
+  }
+
+  /** Whether `actor` has an entry (a counter above 0). */
+  private has(actor: number): boolean {
+    const ids = this.ids;
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] === actor) return true;
+      if (ids[i] > actor) return false;
+    }
+    return false;
+  }
+
   compare(other: VersionVector): VersionOrder {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- a and b read symmetrically below
     const a = this;
@@ -274,15 +349,17 @@ export class VersionVector {
 
   private withCounter(actor: number, counter: number): VersionVector {
     checkActor(actor);
-    const ids = this.ids.slice();
-    const counters = this.counters.slice();
     let i = 0;
-    while (i < ids.length && ids[i] < actor) i++;
-    if (ids[i] === actor) counters[i] = counter;
-    else {
-      ids.splice(i, 0, actor);
-      counters.splice(i, 0, counter);
+    while (i < this.ids.length && this.ids[i] < actor) i++;
+    const counters = this.counters.slice();
+    // A known actor: the id array is shared (vectors never change their arrays).
+    if (this.ids[i] === actor) {
+      counters[i] = counter;
+      return new VersionVector(this.ids, counters);
     }
+    const ids = this.ids.slice();
+    ids.splice(i, 0, actor);
+    counters.splice(i, 0, counter);
     return new VersionVector(ids, counters);
   }
 }

@@ -128,6 +128,14 @@ export class Siblings<T> {
   }
 
   /**
+   * The current siblings, in the order they were stored: the store's own array, to read at once
+   * (it changes with the store; {@link read} returns a copy).
+   */
+  get current(): readonly Version<T>[] {
+    return this.versionList;
+  }
+
+  /**
    * The current siblings and the context to write back with.
    *
    * @example
@@ -159,8 +167,7 @@ export class Siblings<T> {
   put(value: T, context: VersionVector, actor: number): Version<T> {
     const counter = Math.max(this.causal.get(actor), context.get(actor)) + 1;
     const version: Version<T> = { value, dot: { actor, counter }, context };
-    this.versionList = this.versionList.filter((v) => !context.covers(v.dot.actor, v.dot.counter));
-    this.versionList.push(version);
+    keepOnlyThenAdd(this.versionList, (v) => !context.covers(v.dot.actor, v.dot.counter), version);
     this.causal = this.causal.merge(context).raise(actor, counter);
     return version;
   }
@@ -180,9 +187,9 @@ export class Siblings<T> {
    */
   apply(version: Version<T>): boolean {
     if (this.causal.covers(version.dot.actor, version.dot.counter)) return false;
-    this.versionList = this.versionList.filter((v) => !supersedes(version, v));
-    this.versionList.push(version);
-    this.causal = this.causal.merge(versionVectorOf(version));
+    keepOnlyThenAdd(this.versionList, (v) => !supersedes(version, v), version);
+    // The merge of the version's vector (versionVectorOf), without building it.
+    this.causal = this.causal.mergeWithDot(version.context, version.dot.actor, version.dot.counter);
     return true;
   }
 
@@ -225,6 +232,20 @@ export class Siblings<T> {
    */
   resolve(merge: (values: T[]) => T): T | undefined {
     return this.versionList.length === 0 ? undefined : merge(this.versionList.map((v) => v.value));
+  }
+}
+
+/**
+ * Removes from `list` the items `keep` refuses, then appends `item`: in place and in order (the
+ * store's own array), so a write that replaces the one version a key held allocates nothing.
+ */
+function keepOnlyThenAdd<T>(list: T[], keep: (item: T) => boolean, item: T): void {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (keep(list[i])) list[n++] = list[i];
+  if (n === list.length) list.push(item);
+  else {
+    list[n] = item;
+    list.length = n + 1;
   }
 }
 

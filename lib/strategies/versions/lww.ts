@@ -16,10 +16,15 @@ export interface LwwStamp {
    * is unique across the run (better: two writes by one node in the same ms then still differ).
    */
   readonly writer: number;
+  /**
+   * A second tie-breaker, for equal timestamps and writers (larger wins; absent counts as 0): the
+   * write's id when `writer` is the accepting node, so two writes a node stamped alike still differ.
+   */
+  readonly write?: number;
 }
 
 /**
- * The total order of LWW stamps: by timestamp, then by writer.
+ * The total order of LWW stamps: by timestamp, then by writer, then by write.
  *
  * @param a - one stamp
  * @param b - another
@@ -30,12 +35,15 @@ export interface LwwStamp {
 export function lwwCompare(a: LwwStamp, b: LwwStamp): -1 | 0 | 1 {
   if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp ? 1 : -1;
   if (a.writer !== b.writer) return a.writer > b.writer ? 1 : -1;
+  const aw = a.write ?? 0;
+  const bw = b.write ?? 0;
+  if (aw !== bw) return aw > bw ? 1 : -1;
   return 0;
 }
 
 /**
  * Whether the write stamped `a` wins over the one stamped `b` under last-write-wins: a larger
- * timestamp, or the same timestamp and a larger writer id.
+ * timestamp, or the same timestamp and a larger writer id (then write id).
  *
  * @param a - the challenger's stamp
  * @param b - the incumbent's stamp
