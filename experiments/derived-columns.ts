@@ -1,7 +1,7 @@
 /**
  * Columns derived from a sweep CSV's own, for figure recipes (FigureRecipe.rows). A sweep row
  * keeps the model's columns: counts with their totals and Wilson 95% interval ends as
- * proportions (lib/sweep/result-row.ts), and distributions in their text form. A chart wants a
+ * proportions (lib/experiments/row.ts), and distributions in their text form. A chart wants a
  * rate per 1000 with its interval, or a number on the x axis; these helpers derive them.
  */
 import type { TableRow } from '../lib/charts/index.js';

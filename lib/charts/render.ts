@@ -141,7 +141,7 @@ export async function figureFiles(
 /**
  * Renders `spec` and writes it as `<basePath>.svg`, `.png` and/or `.pdf` (creating the
  * directory; PNG at `options.scale` or `options.dpi`). Every format is rendered before anything is written, and each file is written
- * atomically (lib/sweep/atomic-write), so a failed render leaves nothing behind. Returns the paths written, in the order of `formats`.
+ * atomically (lib/output/atomic-write), so a failed render leaves nothing behind. Returns the paths written, in the order of `formats`.
  *
  * @example
  * await writeFigure(spec, 'data/figures/pbs-t-visibility-n3', ['svg', 'png']);

@@ -282,7 +282,7 @@ describe('ConsistentPrefixTracker', () => {
           tries.push(t);
         }
         const view = new KeyTrieView<number>();
-        let current = new Map<number, number>();
+        const current = new Map<number, number>();
         let earlier = new Map<number, number>();
         let now = 0;
         const keys = new Set<number>([0, span - 1]);

@@ -35,7 +35,7 @@ export class KeyTrie<V> {
 
   /** The empty map. */
   static empty<V>(): KeyTrie<V> {
-    return KeyTrie.none as KeyTrie<V>;
+    return KeyTrie.none;
   }
 
   /** Whether the map holds nothing. */

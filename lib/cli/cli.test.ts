@@ -115,7 +115,7 @@ describe('replilab staleness', () => {
     expect(help.status, help.stderr).toBe(0);
     const loaded = help.stderr.split('\n').filter((line) => line.startsWith('LOAD '));
     expect(loaded.some((line) => line.endsWith('/experiments/staleness.js'))).toBe(true);
-    for (const model of ['leaderless/staleness.js', 'staleness-batch.js', 'wars-fast.js', 'wars-event.js'])
+    for (const model of ['staleness-run.js', 'batch/staleness.js', 'wars-fast.js', 'wars-event.js'])
       expect(loaded.filter((line) => line.endsWith(model))).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ export interface RunOutput {
   out: string;
   /** The command's name, e.g. `failover` (the manifest's `experiment`). */
   experiment: string;
-  /** The run's CSV row and its columns (lib/sweep/result-row.ts `resultCsvRow`). */
+  /** The run's CSV row and its columns (lib/experiments/row.ts `resultCsvRow`). */
   csv: { columns: string[]; row: Record<string, CsvValue> };
   /** The config that ran, as the manifest's `parameters` (what `--json` prints as `config`). */
   parameters: Record<string, unknown>;

@@ -214,7 +214,7 @@ export class Simulation {
         this.dispatchNext();
         if (this.processed >= this.progressAt) {
           this.progressAt += this.progressEvery;
-          (this.progressListener as () => void)();
+          this.progressListener();
         }
       }
     if (!this.stopped && untilMs !== Infinity && this.clock < untilMs) this.clock = untilMs;

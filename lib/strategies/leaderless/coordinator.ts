@@ -25,7 +25,7 @@ import type { RunMetrics } from './leaderless-metrics.js';
 import { OpTable, type WriteBook } from './op-table.js';
 import { createReadRepair, type ReadRepair } from './read-repair.js';
 import type { Payloads, ReplicaStores, SetValue } from './replica-store.js';
-import { Siblings, VersionVector } from '../versions/index.js';
+import { type Siblings, VersionVector } from '../versions/index.js';
 
 /** What the coordinator needs from the run. */
 export interface CoordinatorDeps {

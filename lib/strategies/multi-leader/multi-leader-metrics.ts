@@ -341,7 +341,6 @@ export class MultiLeaderMetrics {
     const { sim, stores, samples, counters, followers } = end;
     const cfg = this.cfg;
     const N = cfg.nodes;
-    const D = cfg.datacenters;
     const keys = this.keysWritten;
     const handlerCalls = stores.handlerCalls; // before the convergence check reads every replica
     const record = this.history !== null;

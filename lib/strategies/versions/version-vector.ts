@@ -219,6 +219,7 @@ export class VersionVector {
   mergeWithDot(other: VersionVector, actor: number, counter: number): VersionVector {
     checkActor(actor);
     if (!(counter > 0)) return this.merge(other); // raise(actor, 0) adds nothing
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a and b read symmetrically below
     const a = this;
     const b = other;
     const na = a.ids.length;

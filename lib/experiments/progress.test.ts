@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveLatency } from '../latency/index.js';
 import { PROGRESS_EVERY_EVENTS } from '../sim/index.js';
-import { runFailoverSummary } from './leader-follower/run-failover.js';
-import { runLagSummary } from './leader-follower/run-lag.js';
-import { runLeaderlessTimed } from './leaderless/run-leaderless.js';
-import { runStaleness } from './leaderless/staleness.js';
-import { runMultiLeaderSummary } from './multi-leader/run-multi-leader.js';
+import { runFailoverSummary } from '../strategies/leader-follower/run-failover.js';
+import { runLagSummary } from '../strategies/leader-follower/run-lag.js';
+import { runLeaderlessTimed } from '../strategies/leaderless/run-leaderless.js';
+import { runStaleness } from './staleness-run.js';
+import { runMultiLeaderSummary } from '../strategies/multi-leader/run-multi-leader.js';
 
 /** The fractions a run reported: rising (never falling) from above 0 to exactly 1, at most one per PROGRESS_EVERY_EVENTS events (and the final 1). */
 function expectProgress(fractions: number[], events: number): void {
