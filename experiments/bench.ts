@@ -333,7 +333,7 @@ console.log(
   );
   for (const [command, flag, base, unit] of [
     ['lag', '--ops', 20_000, 'ops'],
-    ['conflicts', '--duration', 10_000, 'ms'],
+    ['conflicts', '--duration-ms', 10_000, 'ms'],
   ] as const) {
     const one = medianPeak([command, flag, String(base)], 3);
     const ten = medianPeak([command, flag, String(10 * base)], 3);
