@@ -1,4 +1,5 @@
 import type { CsvValue } from '../output/csv.js';
+import { snakeCase } from './param.js';
 
 /** How one side of a row (parameters or metrics) deviates from the generic rules. */
 export interface RowPartOptions {
@@ -19,10 +20,8 @@ export interface ResultRowInput {
   seed: number;
 }
 
-/** `writeRatio` -> `write_ratio`, `timeoutMs` -> `timeout_ms`. */
-export function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+// The one naming rule of parameters (param.ts): a config field's column is its key in snake_case.
+export { snakeCase };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
