@@ -3,7 +3,7 @@ import { ParameterError } from '../errors.js';
 import { SYSTEM_SCENARIOS } from '../scenarios/catalog.js';
 import { prepareSystemScenario, runSystemScenario, type ScenarioReport } from '../scenarios/run-scenario.js';
 import { reportCsvRow, reportText } from '../scenarios/scenario-report.js';
-import { sourceText } from '../scenarios/scenario-parameter.js';
+import { sourceText, valueText, type ScenarioParameterRow } from '../scenarios/preset.js';
 import { writeExperimentOutputs } from '../sweep/write-outputs.js';
 import { parseWholeNumber } from './parse-values.js';
 
@@ -17,13 +17,17 @@ Examples:
   $ replilab scenario run github-2018 --set fencing=true --out data/scenarios/github-2018.csv
   $ replilab scenario run mongodb --seed 7 --json
 
-Each scenario maps a real system's documented settings (system-defaults.json) onto one of the
-lab's models; every parameter shows its source: the reference entry, a lab default (with why),
-or arithmetic on documented values. --set KEY=VALUE overrides one (repeatable); an unknown key or
-a bad value is refused naming --set KEY, exit 2. --trials counts the scenario's own unit (shown
-by list and show). --json prints the report as one object: scenario, system, family,
-description, source, observed, trials, trials_unit, seed, parameters[{key, value, description,
-source{kind, text}}], experiments, metrics[{kind, name, label, ...}] (proportion: estimate{count,
+Each scenario is a preset of one experiment (failover, leaderless, lag, conflicts, staleness):
+the system's own settings in its own units (system-defaults.json; Patroni's ttl_s), the
+experiment values it fixes, and the experiment values derived from the settings; show lists each
+with its unit and source: the reference entry, a lab default (with why), or arithmetic on
+documented values. --set KEY=VALUE sets a setting or any parameter of the experiment that is not
+derived (repeatable), checked as the experiment checks it; an unknown key or a bad value is
+refused naming --set KEY, exit 2, nothing written. A sweep file says scenario: NAME to sweep the
+same keys (show says what a sweep does and does not include). --trials counts the scenario's own
+unit (shown by list and show). --json prints the report as one object: scenario, system, family,
+description, source, observed, trials, trials_unit, seed, parameters[{key, role, value, unit,
+description, source{kind, text}}], experiments, metrics[{kind, name, label, ...}] (proportion: estimate{count,
 of, p, low, high} with a Wilson 95% interval; duration: summary{mean, min, p50, p90, p99, max,
 samples} in ms; count: count, over; value: value, unit), assumptions.`;
 
@@ -58,8 +62,16 @@ function listScenarios(json: boolean): void {
   );
 }
 
+function parameterLines(rows: readonly ScenarioParameterRow[], width: number): string[] {
+  return rows.map((p) => {
+    const value = `${p.key} = ${valueText(p.value)}${p.unit ? ` ${p.unit}` : ''}`;
+    return `  ${value.padEnd(width)}  ${p.description}\n  ${''.padEnd(width)}  ${sourceText(p.source)}`;
+  });
+}
+
 function showScenario(name: string, json: boolean): void {
   const { scenario, parameters, trials, experiments } = prepareSystemScenario(name);
+  const experiment = scenario.preset.experiment.name;
   if (json) {
     process.stdout.write(
       JSON.stringify({
@@ -69,26 +81,36 @@ function showScenario(name: string, json: boolean): void {
         description: scenario.description,
         source: scenario.source,
         observed: scenario.observed ?? null,
+        experiment,
         trials: { unit: scenario.trials.unit, default: trials, max: scenario.trials.max },
         parameters,
         experiments: experiments.map((e) => e.name),
+        sweep: scenario.preset.sweep,
         assumptions: scenario.assumptions,
       }) + '\n',
     );
     return;
   }
-  const width = Math.max(...parameters.map((p) => `${p.key} = ${p.value}`.length));
+  const width = Math.max(
+    ...parameters.map((p) => `${p.key} = ${valueText(p.value)}${p.unit ? ` ${p.unit}` : ''}`.length),
+  );
+  const of = (role: ScenarioParameterRow['role']) => parameters.filter((p) => p.role === role);
+  const section = (title: string, rows: ScenarioParameterRow[]) =>
+    rows.length === 0 ? [] : [title, ...parameterLines(rows, width)];
   process.stdout.write(
     [
       `${scenario.name} (${scenario.family}): ${scenario.description}`,
       `source: ${scenario.source}`,
+      `a preset of: ${experiment} (its other parameters keep their defaults: replilab params ${experiment}; any of them is a --set key)`,
       `--trials: ${scenario.trials.unit} (default ${trials}, at most ${scenario.trials.max})`,
-      'parameters (--set KEY=VALUE):',
-      ...parameters.map(
-        (p) =>
-          `  ${`${p.key} = ${p.value}`.padEnd(width)}  ${p.description}\n  ${''.padEnd(width)}  ${sourceText(p.source)}`,
+      ...section(
+        `settings of ${scenario.system}, in its own units (--set KEY=VALUE, sweep keys):`,
+        of('setting'),
       ),
+      ...section(`${experiment} values the scenario presets (--set KEY=VALUE, sweep keys):`, of('preset')),
+      ...section(`${experiment} values derived from the settings (set the settings instead):`, of('derived')),
       ...(scenario.observed === undefined ? [] : [`observed (reference): ${scenario.observed}`]),
+      `in a sweep (scenario: ${scenario.name}): ${scenario.preset.sweep}`,
     ].join('\n') + '\n',
   );
 }
@@ -148,7 +170,9 @@ export function scenarioCommand(): Command {
     .action((flags: { json?: boolean }) => listScenarios(flags.json === true));
   command
     .command('show')
-    .description("a scenario's parameters, their values and sources")
+    .description(
+      "a scenario's settings and preset experiment values: value, unit, source; what a sweep of it runs",
+    )
     .argument('<name>', 'the scenario (see replilab scenario list)')
     .option('--json', 'print one JSON object and nothing else')
     .action((name: string, flags: { json?: boolean }) => showScenario(name, flags.json === true));
@@ -158,7 +182,7 @@ export function scenarioCommand(): Command {
     .argument('<name>', 'the scenario (see replilab scenario list)')
     .option(
       '--set <key=value>',
-      'override a parameter (repeatable)',
+      'set a setting or a parameter of the preset experiment (repeatable)',
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )

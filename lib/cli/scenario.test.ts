@@ -32,6 +32,10 @@ describe('replilab scenario', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/ttl_s = 30 .*\n.*reference patroni\.ttl_s: Patroni documentation/);
     expect(run.stdout).toMatch(/nodes = 3 .*\n.*lab default: /);
+    expect(run.stdout).toContain('a preset of: failover');
+    expect(run.stdout).toMatch(/ttl_s = 30 s +leader lease TTL/);
+    expect(run.stdout).toMatch(/timeout_ms = 30000 ms .*\n.*derived: 1000 x ttl_s/);
+    expect(run.stdout).toMatch(/in a sweep \(scenario: patroni\): .*HA-loop notice/);
   });
 
   it('run --json: the report with metrics and intervals; --set changes the run and is recorded as the source', () => {
@@ -81,7 +85,7 @@ describe('replilab scenario', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       scenario: 'mongodb',
-      election_timeout_ms: '10000',
+      election_timeout_millis: '10000',
       trials: '20',
       seed: '1',
     });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { refusedParameter } from '../errors.testkit.js';
 import { SYSTEM_SCENARIOS, systemScenario } from './catalog.js';
 import { cassandraConvictionMs, consistencyLevelSize } from './leaderless-systems.js';
+import { resolveScenario, scenarioParameterRows } from './preset.js';
 import { prepareSystemScenario, reportMetric, runSystemScenario } from './run-scenario.js';
 import type { ProportionMetric } from './scenario-metric.js';
 import { SYSTEM_REFERENCE_NAMES, systemReference } from './system-reference.js';
@@ -30,7 +31,8 @@ describe('the catalog and the reference file', () => {
   it("every parameter has a source; documented ones carry their entry's source string; every scenario its entry's source", () => {
     for (const s of SYSTEM_SCENARIOS) {
       expect(s.source).toBe(systemReference(s.system).source);
-      for (const p of s.parameters) {
+      for (const p of scenarioParameterRows(s)) {
+        if (p.role === 'derived') continue; // its source is the arithmetic on the others
         expect(p.source.text.length, `${s.name}.${p.key}`).toBeGreaterThan(10);
         if (p.source.kind === 'reference') {
           const [system] = (p.source.setting as string).split('.');
@@ -40,20 +42,25 @@ describe('the catalog and the reference file', () => {
     }
   });
 
+  it('the derived experiment values follow the documented arithmetic (Patroni: seconds to ms; etcd: [T, 2T])', () => {
+    const patroni = resolveScenario(systemScenario('patroni'), { ttl_s: 45, loop_wait_s: 5 }).experiment;
+    expect([patroni.timeoutMs, patroni.heartbeatMs, patroni.faultDurationMs]).toEqual([45000, 5000, 100000]);
+    expect(resolveScenario(systemScenario('etcd-raft')).experiment.electionTimeoutMs).toEqual([1000, 2000]);
+    const cassandra = resolveScenario(systemScenario('cassandra'), { read_consistency: 'ONE' }).experiment;
+    expect([cassandra.r, cassandra.w]).toEqual([1, 2]);
+  });
+
   it("documented numbers are the reference's", () => {
     const value = (name: string, key: string) =>
-      systemScenario(name).parameters.find((p) => p.key === key)?.value;
+      scenarioParameterRows(systemScenario(name)).find((p) => p.key === key)?.value;
     expect(value('patroni', 'ttl_s')).toBe(30);
     expect(value('patroni', 'loop_wait_s')).toBe(10);
     expect(value('patroni', 'retry_timeout_s')).toBe(10);
-    expect(value('mongodb', 'heartbeat_interval_ms')).toBe(2000);
-    expect(value('mongodb', 'election_timeout_ms')).toBe(10000);
+    expect(value('mongodb', 'heartbeat_interval_millis')).toBe(2000);
+    expect(value('mongodb', 'election_timeout_millis')).toBe(10000);
     expect(value('etcd-raft', 'heartbeat_interval_ms')).toBe(100);
-    expect(value('etcd-raft', 'election_timeout_ms')).toBe(1000);
-    expect([
-      value('raft-paper', 'election_timeout_min_ms'),
-      value('raft-paper', 'election_timeout_max_ms'),
-    ]).toEqual([150, 300]);
+    expect(value('etcd-raft', 'etcd_election_timeout_ms')).toBe(1000);
+    expect(value('raft-paper', 'election_timeout_ms')).toEqual([150, 300]);
     for (const name of ['dynamo', 'riak'])
       expect([value(name, 'n'), value(name, 'r'), value(name, 'w')]).toEqual([3, 2, 2]);
     expect(value('cassandra', 'phi_convict_threshold')).toBe(8);
@@ -86,11 +93,22 @@ describe('--set overrides', () => {
       refusedParameter(() => prepareSystemScenario('cassandra', { set: ['phi_convict_threshold=20'] })),
     ).toBe('--set phi_convict_threshold');
     expect(
-      refusedParameter(() => prepareSystemScenario('etcd-raft', { set: ['election_timeout_ms=400'] })),
-    ).toBe('--set election_timeout_ms');
+      refusedParameter(() => prepareSystemScenario('etcd-raft', { set: ['etcd_election_timeout_ms=400'] })),
+    ).toBe('--set etcd_election_timeout_ms');
     expect(
-      refusedParameter(() => prepareSystemScenario('mongodb', { set: ['heartbeat_interval_ms=10000'] })),
-    ).toBe('--set heartbeat_interval_ms');
+      refusedParameter(() => prepareSystemScenario('mongodb', { set: ['heartbeat_interval_millis=10000'] })),
+    ).toBe('--set heartbeat_interval_millis');
+    // A derived experiment value is not a key of its own: its setting is.
+    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: ['timeout_ms=5000'] }))).toBe(
+      '--set timeout_ms',
+    );
+    // Any experiment parameter the preset does not derive is a key, checked as the experiment checks it.
+    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: ['stale_followers=3'] }))).toBe(
+      '--set stale_followers',
+    );
+    expect(
+      refusedParameter(() => prepareSystemScenario('patroni', { set: ['stale_followers=2'] })),
+    ).toBeNull();
     expect(refusedParameter(() => prepareSystemScenario('postgresql', { set: ['sync_standbys=3'] }))).toBe(
       '--set sync_standbys',
     );
@@ -109,18 +127,30 @@ describe('--set overrides', () => {
     ).toBeNull();
   });
 
-  it('a value the model refuses is named by the --set key that set it', () => {
-    // The scenario's kind for keys has no upper bound; validateLeaderlessConfig refuses keys > 2^24.
+  it('a derived value the experiment refuses is named by the setting it comes from, as the user wrote it', () => {
+    // MongoDB's heartbeat at or above the election timeout: the failover experiment's own rule
+    // refuses heartbeat_ms, derived from heartbeat_interval_millis, which the refusal names.
+    let message = '';
+    try {
+      prepareSystemScenario('mongodb', { set: ['heartbeat_interval_millis=10000'] });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /^--set heartbeat_interval_millis: got "10000"; allowed: .*heartbeat_ms.*less than the minimum election timeout \(10000 ms\)/,
+    );
     expect(refusedParameter(() => prepareSystemScenario('dynamo', { set: ['keys=20000000'] }))).toBe(
       '--set keys',
     );
+    // A library call names the key as the call wrote it, camelCase or snake_case.
+    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: { ttlS: 5 } }))).toBe('ttl_s');
   });
 
   it('an override shows as the source of its parameter', () => {
     const p = prepareSystemScenario('patroni', { set: ['ttl_s=60'] }).parameters.find(
       (q) => q.key === 'ttl_s',
     );
-    expect(p).toMatchObject({ value: 60, source: { kind: '--set' } });
+    expect(p).toMatchObject({ value: 60, role: 'setting', unit: 's', source: { kind: '--set' } });
   });
 });
 

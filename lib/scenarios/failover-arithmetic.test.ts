@@ -129,7 +129,7 @@ describe('MongoDB: heartbeats every 2 s, election timeout 10 s', () => {
   it('simulated (400 trials, no writes, constant delays): each detection within [T - phase, 1.15 T - phase] + d; mean within 4 standard errors; one-round elections recover 2 disk + 3d later; median <= 12 s', async () => {
     const trials = 400;
     const prepared = prepareSystemScenario('mongodb', {
-      set: [...exact, 'write_rate_per_ms=0'],
+      set: [...exact, 'write_rate=0'],
       trials,
       seed: 6,
     });
@@ -168,7 +168,7 @@ describe('MongoDB: heartbeats every 2 s, election timeout 10 s', () => {
     expect(Math.abs(mean - (window.meanMs + d))).toBeLessThan((4 * window.sdMs) / Math.sqrt(trials));
     // The scenario runs exactly these trials (same config, same seed).
     const report = await runSystemScenario('mongodb', {
-      set: [...exact, 'write_rate_per_ms=0'],
+      set: [...exact, 'write_rate=0'],
       trials,
       seed: 6,
     });

@@ -3,6 +3,7 @@
  * lease as the coordinator's timeout, plus the replicas' HA loop) and a Raft-style election
  * (MongoDB, etcd, the Raft paper), each reported with the documented arithmetic beside it.
  */
+import { failover } from '../experiments/failover.js';
 import { parseLatency } from '../latency/index.js';
 import {
   validateFailoverConfig,
@@ -15,18 +16,25 @@ import {
   type FailoverWindow,
   type PatroniTiming,
 } from './failover-arithmetic.js';
-import { failoverClusterConfig } from './failover-parameters.js';
 import { failoverMetrics, runFailoverTrials, type PerTrialConfig } from './failover-trials.js';
+import type { ScenarioValues } from './preset.js';
 import { valueMetric, type ScenarioMetric } from './scenario-metric.js';
-import type { ScenarioValues } from './scenario-parameter.js';
 import type { ScenarioExperiment, ScenarioRunSize } from './system-scenario.js';
 
-/** Means of the one-way delay and of the disk write of a failover scenario's values, ms. */
+/** Means of the one-way delay and of the disk write of failover experiment values, ms. */
 function meanDelays(values: ScenarioValues): { d: number; disk: number } {
   return {
     d: parseLatency(String(values.latency), 'latency').mean(),
     disk: parseLatency(String(values.disk), 'disk').mean(),
   };
+}
+
+/**
+ * The failover model's config of failover experiment values (a scenario's resolved experiment
+ * values), through the experiment's own mapping (units, defaults).
+ */
+export function failoverConfigOf(values: ScenarioValues): Partial<FailoverConfig> {
+  return failover.config(values as never);
 }
 
 function windowMetrics(window: FailoverWindow, what: string, recoveryMeanMs: number): ScenarioMetric[] {
@@ -67,7 +75,8 @@ export function failoverExperiment(
 }
 
 /**
- * A Patroni failover of a crashed primary, on the failover model's coordinator: the leader's
+ * A Patroni failover of a crashed primary, on the failover model's coordinator (the failover
+ * experiment's values, as the Patroni preset derives them): the leader's
  * heartbeat is its lease renewal (every loop_wait), the coordinator's timeout detector is the
  * lease (ttl after the last renewal), and each trial adds a replica's HA-loop delay to notice the
  * expiry, uniform in [0, loop_wait) ({@link patroniNoticeMs}; the model's coordinator acts at the
@@ -78,28 +87,16 @@ export function failoverExperiment(
  * new leader's appends reach it and it discards what it never replicated.
  *
  * @example
- * const e = patroniFailoverExperiment(values, { ttlMs: 30000, loopWaitMs: 10000, retryTimeoutMs: 10000 }, 2, { trials: 200, seed: 1 });
+ * const e = patroniFailoverExperiment(resolveScenario(patroniScenario).experiment, { ttlMs: 30000, loopWaitMs: 10000, retryTimeoutMs: 10000 }, { trials: 200, seed: 1 });
  * await e.run(); // recovery_ms within [20 s, 40 s] + promotion
  */
 export function patroniFailoverExperiment(
   values: ScenarioValues,
   timing: PatroniTiming,
-  asyncFollowers: number,
   size: ScenarioRunSize,
 ): ScenarioExperiment {
   const { ttlMs, loopWaitMs } = timing;
-  const base: Partial<FailoverConfig> = {
-    ...failoverClusterConfig(values),
-    election: 'coordinator',
-    detector: 'timeout',
-    heartbeatMs: loopWaitMs,
-    timeoutMs: ttlMs,
-    fault: 'crash',
-    faultDurationMs: 2 * (ttlMs + loopWaitMs),
-    warmupHeartbeats: 2,
-    observeMs: 2 * loopWaitMs + 1000,
-    asyncFollowers,
-  };
+  const base = failoverConfigOf(values);
   const { d, disk } = meanDelays(values);
   const window = patroniDetectionWindow(timing);
   return failoverExperiment(
@@ -111,39 +108,23 @@ export function patroniFailoverExperiment(
   );
 }
 
-/** A Raft-style election's settings for {@link raftFailoverExperiment}. */
-export interface RaftSettings {
-  electionTimeoutMs: [number, number];
-  heartbeatMs: number;
-  asyncFollowers: number;
-}
-
 /**
- * A Raft-style election after a leader crash (MongoDB, etcd, the Raft paper): every follower's
+ * A Raft-style election after a leader crash (MongoDB, etcd, the Raft paper; the failover
+ * experiment's values as the preset derives them): every follower's
  * timer draws from the election timeout range at each leader contact; the first to expire stands.
  * The crashed leader stays down for 4 maximum election timeouts; each trial goes on 2 heartbeats
  * + 1 s after it returns.
  *
  * @example
- * raftFailoverExperiment(values, 'MongoDB election', { electionTimeoutMs: [10000, 11500], heartbeatMs: 2000, asyncFollowers: 1 }, { trials: 200, seed: 1 });
+ * raftFailoverExperiment(resolveScenario(mongodbScenario).experiment, 'MongoDB election', { trials: 200, seed: 1 });
  */
 export function raftFailoverExperiment(
   values: ScenarioValues,
   label: string,
-  s: RaftSettings,
   size: ScenarioRunSize,
 ): ScenarioExperiment {
-  const base: Partial<FailoverConfig> = {
-    ...failoverClusterConfig(values),
-    election: 'raft',
-    electionTimeoutMs: s.electionTimeoutMs,
-    heartbeatMs: s.heartbeatMs,
-    fault: 'crash',
-    faultDurationMs: 4 * s.electionTimeoutMs[1],
-    warmupHeartbeats: 3,
-    observeMs: 2 * s.heartbeatMs + 1000,
-    asyncFollowers: s.asyncFollowers,
-  };
+  const base = failoverConfigOf(values);
+  const s = { electionTimeoutMs: base.electionTimeoutMs!, heartbeatMs: base.heartbeatMs! };
   const { d, disk } = meanDelays(values);
   const window = raftDetectionWindow({
     electionTimeoutMs: s.electionTimeoutMs,

@@ -1,71 +1,134 @@
 /**
- * The failover managers and consensus systems of the reference file as scenarios: Patroni,
- * MongoDB replica set elections, etcd's Raft and the Raft paper's recommendation.
+ * The failover managers and consensus systems of the reference file as scenarios, each a preset
+ * of the failover experiment: Patroni, MongoDB replica set elections, etcd's Raft and the Raft
+ * paper's recommendation.
  */
 import { ParameterError } from '../errors.js';
+import type { Check } from '../experiments/define.js';
+import { failover } from '../experiments/failover.js';
+import { choice, integer, number } from '../experiments/param.js';
 import { checkPatroniRule, type PatroniTiming } from './failover-arithmetic.js';
 import { patroniFailoverExperiment, raftFailoverExperiment } from './failover-experiments.js';
-import { failoverClusterParameters, majorityAsyncFollowers } from './failover-parameters.js';
+import { failoverClusterValues, majorityAsyncFollowers } from './failover-parameters.js';
 import {
-  derived,
+  derive,
+  derivedSetting,
   documented,
-  labDefault,
-  type ScenarioParameter,
+  labSetting,
+  labValue,
+  type Derivation,
   type ScenarioValues,
-} from './scenario-parameter.js';
-import { setFlag } from './set-overrides.js';
+  type Setting,
+} from './preset.js';
 import { systemReference } from './system-reference.js';
 import type { SystemScenario } from './system-scenario.js';
 
 const TRIALS = { unit: 'independent leader crashes', default: 200, max: 100_000 };
-const seconds = { type: 'number' as const, min: 0, minExclusive: true };
-const ms = seconds;
+const seconds = (doc: string) => (v: number) => number({ doc, unit: 's', gt: 0, default: v, valueName: 's' });
+const ms = (doc: string) => (v: number) => number({ doc, unit: 'ms', gt: 0, default: v });
 
-/** Patroni's timing from a scenario's values (ttl_s, loop_wait_s, retry_timeout_s). */
+/** Patroni's timing from a scenario's values (ttlS, loopWaitS, retryTimeoutS). */
 export function patroniTiming(values: ScenarioValues): PatroniTiming {
   return {
-    ttlMs: 1000 * (values.ttl_s as number),
-    loopWaitMs: 1000 * (values.loop_wait_s as number),
-    retryTimeoutMs: 1000 * (values.retry_timeout_s as number),
+    ttlMs: 1000 * (values.ttlS as number),
+    loopWaitMs: 1000 * (values.loopWaitS as number),
+    retryTimeoutMs: 1000 * (values.retryTimeoutS as number),
   };
 }
 
-/** Patroni's three documented settings, as `--set` parameters. */
-export function patroniParameters(): ScenarioParameter[] {
-  return [
-    documented('patroni', 'ttl_s', { key: 'ttl_s', description: 'leader lease TTL, s', kind: seconds }),
-    documented('patroni', 'loop_wait_s', {
-      key: 'loop_wait_s',
-      description: 'HA loop period (lease renewal and checks), s',
-      kind: seconds,
-    }),
-    documented('patroni', 'retry_timeout_s', {
-      key: 'retry_timeout_s',
-      description: 'DCS/PostgreSQL retry timeout, s (enters the rule only)',
-      kind: seconds,
-    }),
-  ];
+/** Patroni's three documented settings, in seconds as Patroni's configuration writes them. */
+export function patroniSettings(): Record<string, Setting> {
+  return {
+    ttlS: documented('patroni', 'ttl_s', seconds('leader lease TTL (Patroni ttl), s')),
+    loopWaitS: documented(
+      'patroni',
+      'loop_wait_s',
+      seconds('HA loop period, lease renewal and checks (Patroni loop_wait), s'),
+    ),
+    retryTimeoutS: documented(
+      'patroni',
+      'retry_timeout_s',
+      seconds('DCS and PostgreSQL retry timeout (Patroni retry_timeout), s; enters the rule only'),
+    ),
+  };
 }
 
-/** Patroni's rule, naming the `--set` keys. */
-export function checkPatroniValues(values: ScenarioValues): void {
-  checkPatroniRule(patroniTiming(values), {
-    ttl: setFlag('ttl_s'),
-    loopWait: 'loop_wait_s',
-    retryTimeout: 'retry_timeout_s',
-  });
+/** Patroni's rule loop_wait + 2 retry_timeout <= ttl, naming ttl_s. */
+export const checkPatroniValues: Check<ScenarioValues> = (values) => {
+  try {
+    checkPatroniRule(patroniTiming(values), {
+      ttl: 'ttlS',
+      loopWait: 'loop_wait_s',
+      retryTimeout: 'retry_timeout_s',
+    });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    return { param: 'ttlS', allowed: error.allowed };
+  }
+};
+
+/** PostgreSQL's synchronous standbys (synchronous_standby_names FIRST k). */
+export function syncStandbysSetting(): Setting {
+  return documented(
+    'postgresql',
+    'modes',
+    (v: number) =>
+      integer({
+        doc: 'synchronous standbys (PostgreSQL synchronous_standby_names FIRST k); 0: asynchronous',
+        default: v,
+        min: 0,
+        max: 63,
+      }),
+    0,
+  );
 }
 
-const postgresAsync = documented(
-  'postgresql',
-  'modes',
-  {
-    key: 'sync_standbys',
-    description: 'synchronous standbys (synchronous_standby_names FIRST k); 0 = asynchronous',
-    kind: { type: 'number', min: 0, max: 63, integer: true },
-  },
-  0,
-);
+/** Synchronous standbys at most the replicas. */
+export const checkStandbys: Check<ScenarioValues> = (values) =>
+  (values.syncStandbys as number) > (values.nodes as number) - 1
+    ? {
+        param: 'syncStandbys',
+        allowed: `a whole number from 0 to nodes - 1 (${(values.nodes as number) - 1})`,
+      }
+    : undefined;
+
+/**
+ * The failover experiment's parameters Patroni's settings fix: its DCS lease is a coordinator's
+ * timeout detector (timeout ttl, renewed every loop_wait), the crashed primary stays down
+ * 2 (ttl + loop_wait), past any failover, and each trial goes on 2 loops + 1 s after it returns.
+ */
+export function patroniDerivations(): Record<string, Derivation> {
+  return {
+    election: derive(['ttlS'], "coordinator: Patroni's DCS lease decides the leader", () => 'coordinator'),
+    detector: derive(['ttlS'], 'timeout: the lease expires ttl after its last renewal', () => 'timeout'),
+    heartbeatMs: derive(
+      ['loopWaitS'],
+      '1000 x loop_wait_s (the leader renews its lease each loop)',
+      (v) => 1000 * (v.loopWaitS as number),
+    ),
+    timeoutMs: derive(['ttlS'], '1000 x ttl_s', (v) => 1000 * (v.ttlS as number)),
+    faultDurationMs: derive(
+      ['ttlS', 'loopWaitS'],
+      '2000 x (ttl_s + loop_wait_s): down past any failover',
+      (v) => 2 * (1000 * (v.ttlS as number) + 1000 * (v.loopWaitS as number)),
+    ),
+    observeMs: derive(
+      ['loopWaitS'],
+      '2000 x loop_wait_s + 1000: the rejoined node hears the new leader',
+      (v) => 2 * 1000 * (v.loopWaitS as number) + 1000,
+    ),
+    asyncFollowers: derive(
+      ['syncStandbys'],
+      'nodes - 1 - sync_standbys',
+      (v) => (v.nodes as number) - 1 - (v.syncStandbys as number),
+    ),
+  };
+}
+
+/** What a sweep over a Patroni preset runs, against `scenario run`. */
+export const PATRONI_SWEEP =
+  "A sweep runs the failover experiment with the derived values: the coordinator acts when the lease expires (timeout_ms = 1000 x ttl_s), without the replicas' HA-loop notice delay (uniform in [0, loop_wait)) that scenario run adds per trial, so its recovery is shorter by loop_wait/2 on average; recovery and detection are quantiles of pooled histograms, not the exact order statistics of scenario run; the documented-arithmetic rows are scenario run's only.";
 
 const patroniRef = systemReference('patroni');
 /** Patroni managing PostgreSQL streaming replication (asynchronous by default). */
@@ -77,13 +140,20 @@ export const patroniScenario: SystemScenario = {
     'Patroni failover: DCS lease ttl 30 s renewed every loop_wait 10 s, replicas notice within a loop, most up-to-date promoted',
   source: patroniRef.source,
   trials: TRIALS,
-  parameters: [...patroniParameters(), postgresAsync, ...failoverClusterParameters()],
-  check(values) {
-    checkPatroniValues(values);
-    checkStandbys(values);
+  settings: { ...patroniSettings(), syncStandbys: syncStandbysSetting() },
+  checks: [checkPatroniValues, checkStandbys],
+  preset: {
+    experiment: failover,
+    values: {
+      ...failoverClusterValues(),
+      fault: labValue('crash', 'the scenario measures a crash of the primary'),
+      warmupHeartbeats: labValue(2, 'two lease renewals before the crash'),
+    },
+    derive: patroniDerivations(),
+    sweep: PATRONI_SWEEP,
   },
-  plan: (values, size) => [
-    patroniFailoverExperiment(values, patroniTiming(values), asyncFromStandbys(values), size),
+  plan: ({ values, experiment }, size) => [
+    patroniFailoverExperiment(experiment, patroniTiming(values), size),
   ],
   assumptions: [
     "Recovery ends when the promoted replica's first heartbeat reaches the live followers; promotion costs 4 one-way delays and a disk write (no pg_ctl promote time).",
@@ -91,52 +161,69 @@ export const patroniScenario: SystemScenario = {
   ],
 };
 
-/** Synchronous standbys at most the replicas. */
-export function checkStandbys(values: ScenarioValues): void {
-  const replicas = (values.nodes as number) - 1;
-  if ((values.sync_standbys as number) > replicas)
-    throw new ParameterError(
-      setFlag('sync_standbys'),
-      String(values.sync_standbys),
-      `an integer from 0 to nodes - 1 (${replicas})`,
-    );
-}
-
-/** Asynchronous followers from the count of synchronous standbys. */
-export function asyncFromStandbys(values: ScenarioValues): number {
-  return (values.nodes as number) - 1 - (values.sync_standbys as number);
-}
-
-/** Election timeout range [T, T (1 + spread)]. */
-function electionRange(values: ScenarioValues): [number, number] {
-  const t = values.election_timeout_ms as number;
-  return [t, t * (1 + (values.election_timeout_spread as number))];
-}
-
-function checkHeartbeatBelowTimeout(values: ScenarioValues, timeoutKey: string, minTimeout: number): void {
-  if ((values.heartbeat_interval_ms as number) >= minTimeout) {
-    throw new ParameterError(
-      setFlag('heartbeat_interval_ms'),
-      String(values.heartbeat_interval_ms),
-      `less than ${timeoutKey} (${minTimeout} ms)`,
-    );
-  }
-}
-
-const majorityCommit = (system: string) =>
-  derived(
+const commitSetting = (system: string) =>
+  derivedSetting(
     'majority',
     `commits wait for a majority (${system} elections need one): floor(nodes/2) synchronous followers, the rest asynchronous`,
-    {
-      key: 'commit',
-      description: 'majority (floor(nodes/2) sync followers) or async (all followers async)',
-      kind: { type: 'choice', allowed: ['majority', 'async'] },
-      fields: ['asyncFollowers'],
-    },
+    (v: 'majority' | 'async') =>
+      choice(['majority', 'async'], {
+        doc: 'majority (floor(nodes/2) sync followers) or async (all followers async)',
+        default: v,
+      }),
   );
 
-const asyncFor = (values: ScenarioValues): number =>
-  values.commit === 'async' ? (values.nodes as number) - 1 : majorityAsyncFollowers(values.nodes as number);
+const asyncFor = derive(['commit'], 'commit majority: nodes - 1 - floor(nodes/2); async: nodes - 1', (v) =>
+  v.commit === 'async' ? (v.nodes as number) - 1 : majorityAsyncFollowers(v.nodes as number),
+);
+
+const spreadSetting = (value: number, why: string) =>
+  labSetting(value, why, (v: number) =>
+    number({
+      doc: 'election timeouts drawn uniformly from [T, T (1 + spread)] (a fraction)',
+      default: v,
+      min: 0,
+    }),
+  );
+
+/** Election timeout range [T, T (1 + spread)] from a base timeout key and the spread. */
+const electionRange = (key: string, name: string) =>
+  derive([key, 'electionTimeoutSpread'], `[T, T (1 + election_timeout_spread)], T = ${name}`, (v) => {
+    const t = v[key] as number;
+    return [t, t * (1 + (v.electionTimeoutSpread as number))];
+  });
+
+/** The crashed leader stays down 4 maximum election timeouts; each trial goes on 2 heartbeats + 1 s after it returns. */
+function raftDerivations(
+  range: Derivation,
+  heartbeat: Derivation,
+  heartbeatKey: string,
+): Record<string, Derivation> {
+  return {
+    election: derive([heartbeatKey], 'raft: the followers elect a leader', () => 'raft'),
+    electionTimeoutMs: range,
+    heartbeatMs: heartbeat,
+    faultDurationMs: derive(
+      range.from,
+      '4 x the maximum election timeout',
+      (v) => 4 * (range.value(v) as number[])[1],
+    ),
+    observeMs: derive(
+      [heartbeatKey],
+      '2 heartbeats + 1000 ms',
+      (v) => 2 * (heartbeat.value(v) as number) + 1000,
+    ),
+    asyncFollowers: asyncFor,
+  };
+}
+
+const raftPresetValues = () => ({
+  ...failoverClusterValues(),
+  fault: labValue('crash', 'the scenario measures a crash of the leader'),
+  warmupHeartbeats: labValue(3, 'three heartbeats before the crash'),
+});
+
+const RAFT_SWEEP =
+  "A sweep runs the failover experiment with the derived values, as scenario run does, but reports recovery and detection as quantiles of pooled histograms, not exact order statistics; the documented-arithmetic rows are scenario run's only.";
 
 const mongoRef = systemReference('mongodb');
 /** MongoDB replica set elections: heartbeats every 2 s, election timeout 10 s. */
@@ -149,51 +236,35 @@ export const mongodbScenario: SystemScenario = {
   source: mongoRef.source,
   observed: `${mongoRef.note as string} (${mongoRef.source})`,
   trials: TRIALS,
-  parameters: [
-    documented(
+  settings: {
+    heartbeatIntervalMillis: documented(
       'mongodb',
       'heartbeat_interval_s',
-      {
-        key: 'heartbeat_interval_ms',
-        description: 'heartbeat interval, ms',
-        kind: ms,
-        fields: ['heartbeatMs'],
-      },
+      ms('replica set heartbeat interval (settings.heartbeatIntervalMillis), ms'),
       1000 * (mongoRef.heartbeat_interval_s as number),
     ),
-    documented('mongodb', 'election_timeout_ms', {
-      key: 'election_timeout_ms',
-      description: 'election timeout (electionTimeoutMillis), ms',
-      kind: ms,
-      fields: ['electionTimeoutMs'],
-    }),
-    labDefault(
+    electionTimeoutMillis: documented(
+      'mongodb',
+      'election_timeout_ms',
+      ms('election timeout (settings.electionTimeoutMillis), ms'),
+    ),
+    electionTimeoutSpread: spreadSetting(
       0.15,
       'the reference gives no randomization; equal timeouts split votes, so each timeout is drawn from [T, 1.15 T] (lab default)',
-      {
-        key: 'election_timeout_spread',
-        description: 'timeouts drawn uniformly from [T, T (1 + spread)]',
-        kind: { type: 'number', min: 0 },
-        fields: ['electionTimeoutMs'],
-      },
     ),
-    majorityCommit('MongoDB'),
-    ...failoverClusterParameters(),
-  ],
-  check: (values) =>
-    checkHeartbeatBelowTimeout(values, 'election_timeout_ms', values.election_timeout_ms as number),
-  plan: (values, size) => [
-    raftFailoverExperiment(
-      values,
-      'MongoDB election',
-      {
-        electionTimeoutMs: electionRange(values),
-        heartbeatMs: values.heartbeat_interval_ms as number,
-        asyncFollowers: asyncFor(values),
-      },
-      size,
+    commit: commitSetting('MongoDB'),
+  },
+  preset: {
+    experiment: failover,
+    values: raftPresetValues(),
+    derive: raftDerivations(
+      electionRange('electionTimeoutMillis', 'election_timeout_millis'),
+      derive(['heartbeatIntervalMillis'], 'heartbeat_interval_millis', (v) => v.heartbeatIntervalMillis),
+      'heartbeatIntervalMillis',
     ),
-  ],
+    sweep: RAFT_SWEEP,
+  },
+  plan: ({ experiment }, size) => [raftFailoverExperiment(experiment, 'MongoDB election', size)],
   assumptions: [
     'Raft-style: a follower stands when no heartbeat or append arrived within its timeout; votes need a majority and an up-to-date log.',
     "Priorities, catch-up takeover and the primary's own step-down are not modelled.",
@@ -210,54 +281,45 @@ export const etcdScenario: SystemScenario = {
     'etcd Raft: 100 ms heartbeats, 1000 ms election timeout (randomized up to 2x), majority commit',
   source: etcdRef.source,
   trials: TRIALS,
-  parameters: [
-    documented('etcd-raft', 'heartbeat_interval_ms', {
-      key: 'heartbeat_interval_ms',
-      description: 'heartbeat interval, ms',
-      kind: ms,
-      fields: ['heartbeatMs'],
-    }),
-    documented('etcd-raft', 'election_timeout_ms', {
-      key: 'election_timeout_ms',
-      description: 'election timeout, ms (>= 5 heartbeats)',
-      kind: ms,
-      fields: ['electionTimeoutMs'],
-    }),
-    labDefault(
+  settings: {
+    heartbeatIntervalMs: documented(
+      'etcd-raft',
+      'heartbeat_interval_ms',
+      ms('etcd --heartbeat-interval, ms'),
+    ),
+    etcdElectionTimeoutMs: documented(
+      'etcd-raft',
+      'election_timeout_ms',
+      ms('etcd --election-timeout, ms (at least 5 heartbeats; the base T of the failover range)'),
+    ),
+    electionTimeoutSpread: spreadSetting(
       1,
       "etcd documents the base timeout only; the lab randomizes over [T, 2T], the factor of 2 of the Raft paper's 150-300 ms",
-      {
-        key: 'election_timeout_spread',
-        description: 'timeouts drawn uniformly from [T, T (1 + spread)]',
-        kind: { type: 'number', min: 0 },
-        fields: ['electionTimeoutMs'],
-      },
     ),
-    majorityCommit('Raft'),
-    ...failoverClusterParameters(),
-  ],
-  check(values) {
-    const h = values.heartbeat_interval_ms as number;
-    if ((values.election_timeout_ms as number) < 5 * h) {
-      throw new ParameterError(
-        setFlag('election_timeout_ms'),
-        String(values.election_timeout_ms),
-        `at least 5 heartbeats (${5 * h} ms): etcd enforces election >= 5 heartbeats`,
-      );
-    }
+    commit: commitSetting('Raft'),
   },
-  plan: (values, size) => [
-    raftFailoverExperiment(
-      values,
-      'etcd Raft election',
-      {
-        electionTimeoutMs: electionRange(values),
-        heartbeatMs: values.heartbeat_interval_ms as number,
-        asyncFollowers: asyncFor(values),
-      },
-      size,
-    ),
+  checks: [
+    (v) => {
+      const h = v.heartbeatIntervalMs as number;
+      return (v.etcdElectionTimeoutMs as number) < 5 * h
+        ? {
+            param: 'etcdElectionTimeoutMs',
+            allowed: `at least 5 heartbeats (${5 * h} ms): etcd enforces election >= 5 heartbeats`,
+          }
+        : undefined;
+    },
   ],
+  preset: {
+    experiment: failover,
+    values: raftPresetValues(),
+    derive: raftDerivations(
+      electionRange('etcdElectionTimeoutMs', 'etcd_election_timeout_ms'),
+      derive(['heartbeatIntervalMs'], 'heartbeat_interval_ms', (v) => v.heartbeatIntervalMs),
+      'heartbeatIntervalMs',
+    ),
+    sweep: RAFT_SWEEP,
+  },
+  plan: ({ experiment }, size) => [raftFailoverExperiment(experiment, 'etcd Raft election', size)],
   assumptions: [
     "No pre-vote or check-quorum; the model's leader is elected with the Raft paper's rules (§5.2, §5.4.1).",
   ],
@@ -272,67 +334,37 @@ export const raftPaperScenario: SystemScenario = {
   description: 'Raft paper: election timeouts 150-300 ms, heartbeats well below them, majority commit',
   source: raftRef.source,
   trials: TRIALS,
-  parameters: [
-    documented(
-      'raft-paper',
-      'election_timeout_ms',
-      {
-        key: 'election_timeout_min_ms',
-        description: 'election timeout range, low end, ms',
-        kind: ms,
-        fields: ['electionTimeoutMs'],
+  settings: { commit: commitSetting('Raft') },
+  preset: {
+    experiment: failover,
+    values: {
+      ...raftPresetValues(),
+      electionTimeoutMs: {
+        value: [150, 300],
+        source: { kind: 'reference', setting: 'raft-paper.election_timeout_ms', text: raftRef.source },
       },
-      150,
-    ),
-    documented(
-      'raft-paper',
-      'election_timeout_ms',
-      {
-        key: 'election_timeout_max_ms',
-        description: 'election timeout range, high end, ms',
-        kind: ms,
-        fields: ['electionTimeoutMs'],
-      },
-      300,
-    ),
-    labDefault(
-      50,
-      "the paper asks broadcastTime << electionTimeout << MTBF and gives no heartbeat period; the failover model's default 50 ms",
-      {
-        key: 'heartbeat_interval_ms',
-        description: 'heartbeat interval, ms',
-        kind: ms,
-        fields: ['heartbeatMs'],
-      },
-    ),
-    majorityCommit('Raft'),
-    ...failoverClusterParameters(),
-  ],
-  check(values) {
-    const [low, high] = [values.election_timeout_min_ms as number, values.election_timeout_max_ms as number];
-    if (low > high)
-      throw new ParameterError(
-        setFlag('election_timeout_min_ms'),
-        String(low),
-        `at most election_timeout_max_ms (${high})`,
-      );
-    checkHeartbeatBelowTimeout(values, 'election_timeout_min_ms', low);
+      heartbeatMs: labValue(
+        50,
+        "the paper asks broadcastTime << electionTimeout << MTBF and gives no heartbeat period; the failover model's default 50 ms",
+      ),
+    },
+    derive: {
+      election: derive(['commit'], 'raft', () => 'raft'),
+      faultDurationMs: derive(
+        ['electionTimeoutMs'],
+        '4 x the maximum election timeout',
+        (v) => 4 * (v.electionTimeoutMs as number[])[1],
+      ),
+      observeMs: derive(
+        ['heartbeatMs'],
+        '2 heartbeats + 1000 ms',
+        (v) => 2 * (v.heartbeatMs as number) + 1000,
+      ),
+      asyncFollowers: asyncFor,
+    },
+    sweep: RAFT_SWEEP,
   },
-  plan: (values, size) => [
-    raftFailoverExperiment(
-      values,
-      'Raft election',
-      {
-        electionTimeoutMs: [
-          values.election_timeout_min_ms as number,
-          values.election_timeout_max_ms as number,
-        ],
-        heartbeatMs: values.heartbeat_interval_ms as number,
-        asyncFollowers: asyncFor(values),
-      },
-      size,
-    ),
-  ],
+  plan: ({ experiment }, size) => [raftFailoverExperiment(experiment, 'Raft election', size)],
   assumptions: [
     'Split votes run into a new round after the next timeout (§5.2); votes and terms are persisted before answering (Figure 2).',
   ],

@@ -7,20 +7,24 @@
  * - 2018: a 43 s network cut isolated the primary, Orchestrator promoted a replica in the other
  *   datacenter, and the cut-off primary's writes were never replicated (`discarded_writes`).
  */
-import { failoverExperiment } from './failover-experiments.js';
-import { failoverClusterConfig, failoverClusterParameters } from './failover-parameters.js';
+import { failover } from '../experiments/failover.js';
+import { choice, number } from '../experiments/param.js';
+import { failoverConfigOf, failoverExperiment } from './failover-experiments.js';
+import { failoverClusterValues } from './failover-parameters.js';
+import { derive, derivedSetting, documented, labValue } from './preset.js';
 import {
-  mysqlAsyncFollowers,
-  mysqlReplicationParameter,
-  orchestratorConfig,
-  orchestratorParameters,
+  mysqlReplicationSetting,
+  ORCHESTRATOR_VALUES,
+  orchestratorDerivations,
+  orchestratorSettings,
 } from './replication-systems.js';
-import { derived, documented, labDefault } from './scenario-parameter.js';
 import { systemReference } from './system-reference.js';
 import type { SystemScenario } from './system-scenario.js';
 
 const mysqlRef = systemReference('mysql');
 const TRIALS = { unit: 'independent incidents', default: 200, max: 100_000 };
+const SWEEP =
+  'A sweep runs the failover experiment with these values, as scenario run does, but reports recovery and detection as quantiles of pooled histograms, not exact order statistics.';
 
 /** GitHub 2012: promotion of an out-of-date follower whose autoincrement ids an outside store shared. */
 export const github2012Scenario: SystemScenario = {
@@ -33,52 +37,46 @@ export const github2012Scenario: SystemScenario = {
   observed:
     'GitHub, 2012: primary-key counters fell out of step with Redis and private data was shown to the wrong users (no count published).',
   trials: TRIALS,
-  parameters: [
-    mysqlReplicationParameter(),
-    ...orchestratorParameters(),
-    derived(
+  settings: {
+    replication: mysqlReplicationSetting(),
+    ...orchestratorSettings(),
+    staleReplicas: derivedSetting(
       'all',
       'mysql.incident (2012): "an out-of-date follower was promoted": every replica lags, so whichever is promoted is out of date',
-      {
-        key: 'stale_replicas',
-        description: 'all (every replica lags) or none',
-        kind: { type: 'choice', allowed: ['all', 'none'] },
-        fields: ['staleFollowers'],
-      },
+      (v: 'all' | 'none') =>
+        choice(['all', 'none'], { doc: 'replicas that lag: all (every replica) or none', default: v }),
     ),
-    labDefault(
-      1000,
-      'the incident report gives no lag; the lab ships entries to the lagging replicas 1000 ms late',
-      {
-        key: 'replica_lag_ms',
-        description: 'extra delay before entries reach a lagging replica, ms',
-        kind: { type: 'number', min: 0 },
-        fields: ['staleLagMs'],
-      },
-    ),
-    ...failoverClusterParameters(),
-  ],
-  plan(values, size) {
-    const nodes = values.nodes as number;
-    return [
-      failoverExperiment(
-        'failover to an out-of-date replica after a crash of the primary',
-        {
-          ...failoverClusterConfig(values),
-          ...orchestratorConfig(values),
-          fault: 'crash',
-          faultDurationMs: 60000,
-          asyncFollowers: mysqlAsyncFollowers(values),
-          staleFollowers: values.stale_replicas === 'all' ? nodes - 1 : 0,
-          staleLagMs: values.replica_lag_ms as number,
-        },
-        size,
-      ),
-    ];
   },
+  preset: {
+    experiment: failover,
+    values: {
+      ...failoverClusterValues(),
+      ...ORCHESTRATOR_VALUES,
+      fault: labValue('crash', 'the incident began with the primary failing'),
+      faultDurationMs: labValue(60000, 'the primary stays down 60 s (lab default), past the failover'),
+      staleLagMs: labValue(
+        1000,
+        'the incident report gives no lag; the lab ships entries to the lagging replicas 1000 ms late',
+      ),
+    },
+    derive: {
+      ...orchestratorDerivations(),
+      staleFollowers: derive(['staleReplicas'], 'all: nodes - 1; none: 0', (v) =>
+        v.staleReplicas === 'all' ? (v.nodes as number) - 1 : 0,
+      ),
+    },
+    sweep: SWEEP,
+  },
+  plan: ({ experiment }, size) => [
+    failoverExperiment(
+      'failover to an out-of-date replica after a crash of the primary',
+      failoverConfigOf(experiment),
+      size,
+    ),
+  ],
   assumptions: [
     "Each acknowledged write's autoincrement id is its log position, handed to the client (and so to Redis); reused_ids counts positions a later leader gave to another write: outside references now naming the wrong row.",
-    'The expected loss per crash is the write rate times the window of acknowledged writes not yet shipped to the promoted replica: replica_lag + replication_delay - disk (means).',
+    'The expected loss per crash is the write rate times the window of acknowledged writes not yet shipped to the promoted replica: stale_lag_ms + replication_delay - disk (means).',
   ],
 };
 
@@ -93,48 +91,47 @@ export const github2018Scenario: SystemScenario = {
   observed:
     'GitHub, 2018-10-21: a 43 s network cut led to cross-coast promotion; 954 writes on one cluster were never replicated.',
   trials: TRIALS,
-  parameters: [
-    documented(
+  settings: {
+    cutS: documented(
       'mysql',
       'incident',
-      {
-        key: 'cut_s',
-        description: 'length of the network cut around the primary, s',
-        kind: { type: 'number', min: 0, minExclusive: true },
-        fields: ['faultDurationMs'],
-      },
+      (v: number) =>
+        number({
+          doc: 'length of the network cut around the primary, s',
+          unit: 's',
+          gt: 0,
+          default: v,
+          valueName: 's',
+        }),
       43,
     ),
-    mysqlReplicationParameter(),
-    ...orchestratorParameters(),
-    labDefault(
-      false,
-      "the reference does not say the old primary was fenced; without fencing it keeps taking its own clients' writes through the cut",
-      {
-        key: 'fencing',
-        description: 'fence the old primary at the promotion',
-        kind: { type: 'boolean' },
-        fields: ['fencing'],
-      },
-    ),
-    ...failoverClusterParameters(),
-  ],
-  plan(values, size) {
-    return [
-      failoverExperiment(
-        `promotion across a ${values.cut_s} s network cut`,
-        {
-          ...failoverClusterConfig(values),
-          ...orchestratorConfig(values),
-          fault: 'partition',
-          faultDurationMs: 1000 * (values.cut_s as number),
-          asyncFollowers: mysqlAsyncFollowers(values),
-          fencing: values.fencing as boolean,
-        },
-        size,
-      ),
-    ];
+    replication: mysqlReplicationSetting(),
+    ...orchestratorSettings(),
   },
+  preset: {
+    experiment: failover,
+    values: {
+      ...failoverClusterValues(),
+      ...ORCHESTRATOR_VALUES,
+      fault: labValue('partition', 'a network cut around the primary'),
+      fencing: labValue(
+        false,
+        "the reference does not say the old primary was fenced; without fencing it keeps taking its own clients' writes through the cut",
+      ),
+    },
+    derive: {
+      ...orchestratorDerivations(),
+      faultDurationMs: derive(['cutS'], '1000 x cut_s', (v) => 1000 * (v.cutS as number)),
+    },
+    sweep: SWEEP,
+  },
+  plan: ({ values, experiment }, size) => [
+    failoverExperiment(
+      `promotion across a ${values.cutS as number} s network cut`,
+      failoverConfigOf(experiment),
+      size,
+    ),
+  ],
   assumptions: [
     "The cut separates the primary from its replicas and from Orchestrator; its clients still reach it (the model's partition fault).",
     "discarded_writes are the old primary's writes that never reached the new one (GitHub's unreplicated writes); without fencing about write_rate x cut per incident.",

@@ -1,6 +1,7 @@
 /**
- * Real systems as named scenarios: the reference file's documented settings mapped onto
- * the lab's models, each parameter with its source, run by name with overrides.
+ * Real systems as named scenarios: each a preset of one experiment, the reference file's
+ * documented settings in the system's own units mapped onto the experiment's parameters, each
+ * value with its source, run by name (`scenario run`) or swept like any experiment.
  */
 export {
   SYSTEM_REFERENCE_ABOUT,
@@ -11,17 +12,27 @@ export {
 } from './system-reference.js';
 export {
   documented,
-  labDefault,
-  derived,
-  defaultValues,
+  labSetting,
+  derivedSetting,
+  documentedValue,
+  labValue,
+  derivedValue,
+  derive,
+  scenarioExperiment,
+  resolveScenario,
+  setTexts,
+  scenarioParameterRows,
   sourceText,
-  type ScenarioParameter,
-  type ParameterKind,
-  type ParameterSource,
-  type ParameterValue,
   type ScenarioValues,
-  type ParameterShape,
-} from './scenario-parameter.js';
+  type ValueSource,
+  type Sourced,
+  type Setting,
+  type Derivation,
+  type ScenarioPreset,
+  type ScenarioDeclaration,
+  type ResolvedScenario,
+  type ScenarioParameterRow,
+} from './preset.js';
 export {
   proportionMetric,
   durationMetric,
@@ -42,7 +53,6 @@ export type {
   ScenarioFamily,
   ScenarioRunSize,
 } from './system-scenario.js';
-export { scenarioValues, parseParameterValue, setFlag } from './set-overrides.js';
 export {
   checkPatroniRule,
   patroniDetectionWindow,
@@ -58,7 +68,7 @@ export {
   failoverExperiment,
   patroniFailoverExperiment,
   raftFailoverExperiment,
-  type RaftSettings,
+  failoverConfigOf,
 } from './failover-experiments.js';
 export {
   dynamoScenario,
@@ -76,6 +86,7 @@ export { SYSTEM_SCENARIOS, systemScenario } from './catalog.js';
 export {
   runSystemScenario,
   prepareSystemScenario,
+  scenarioRunValues,
   reportMetric,
   type ScenarioRunOptions,
   type ScenarioReport,

@@ -2,27 +2,29 @@
  * The leaderless systems of the reference file as scenarios: Dynamo, Riak, Cassandra (on the
  * leaderless cluster model) and LinkedIn's Voldemort (PBS staleness under its measured latencies).
  */
-import { ParameterError } from '../errors.js';
+import { leaderless } from '../experiments/leaderless.js';
+import { choice, number } from '../experiments/param.js';
+import { staleness } from '../experiments/staleness.js';
 import { resolveLatency } from '../latency/index.js';
 import {
   runStaleness,
   validateStalenessOptions,
   type StalenessOptions,
 } from '../experiments/staleness-run.js';
+import { parseTGrid } from '../experiments/t-grid.js';
 import {
-  checkQuorums,
   documentedQuorums,
   leaderlessExperiment,
-  leaderlessWorkloadParameters,
+  leaderlessWorkloadValues,
 } from './leaderless-parameters.js';
+import { derive, documented, documentedValue, labSetting, labValue, type ScenarioValues } from './preset.js';
 import { proportionMetric, valueMetric } from './scenario-metric.js';
-import { documented, labDefault, type ScenarioValues } from './scenario-parameter.js';
-import { setFlag } from './set-overrides.js';
 import { systemReference } from './system-reference.js';
 import type { SystemScenario } from './system-scenario.js';
 
-const whole = (min: number, max?: number) => ({ type: 'number' as const, min, max, integer: true });
 const OPS = { unit: 'operations in the run', default: 20000, max: 10_000_000 };
+const LEADERLESS_SWEEP =
+  "A sweep runs the leaderless experiment with these values (ops per run from the ops key; scenario run sets ops from --trials): stale reads, lost writes, availability, latencies and mean siblings as the experiment streams them; one_version_reads needs the run's history and is scenario run's only.";
 
 const dynamoRef = systemReference('dynamo');
 /** Dynamo (DeCandia et al., SOSP 2007): N=3, R=2, W=2, vector clocks (siblings), sloppy quorum with hinted handoff, Merkle anti-entropy. */
@@ -35,54 +37,27 @@ export const dynamoScenario: SystemScenario = {
   source: dynamoRef.source,
   observed: dynamoRef.observed,
   trials: OPS,
-  parameters: [
-    ...documentedQuorums('dynamo'),
-    documented(
-      'dynamo',
-      'notes',
-      {
-        key: 'conflict',
-        description: 'concurrent writes: siblings (vector clocks) or lww',
-        kind: { type: 'choice', allowed: ['siblings', 'lww'] },
-        fields: ['conflict'],
-      },
-      'siblings',
-    ),
-    documented(
-      'dynamo',
-      'notes',
-      {
-        key: 'sloppy',
-        description: 'sloppy quorum with hinted handoff',
-        kind: { type: 'boolean' },
-        fields: ['sloppy'],
-      },
-      true,
-    ),
-    labDefault(
-      1000,
-      'Merkle anti-entropy is documented without a period; the lab runs a round every 1000 ms (0: off)',
-      {
-        key: 'anti_entropy_interval_ms',
-        description: 'anti-entropy round period, ms (0: off)',
-        kind: { type: 'number', min: 0 },
-        fields: ['antiEntropyIntervalMs'],
-      },
-    ),
-    labDefault(
-      'lnkd-ssd',
-      'Dynamo publishes no per-message latencies; the lab uses its default preset (LinkedIn SSD, PBS paper Table 3)',
-      {
-        key: 'latency',
-        description: 'message delays: a preset or a distribution',
-        kind: { type: 'latency' },
-        fields: ['latency'],
-      },
-    ),
-    ...leaderlessWorkloadParameters(),
-  ],
-  check: checkQuorums,
-  plan: (values, size) => [leaderlessExperiment(values, size)],
+  settings: {},
+  preset: {
+    experiment: leaderless,
+    values: {
+      ...documentedQuorums('dynamo'),
+      conflict: documentedValue('dynamo', 'notes', 'siblings'),
+      sloppy: documentedValue('dynamo', 'notes', true),
+      antiEntropyIntervalMs: labValue(
+        1000,
+        'Merkle anti-entropy is documented without a period; the lab runs a round every 1000 ms (none: off)',
+      ),
+      latency: labValue(
+        'lnkd-ssd',
+        'Dynamo publishes no per-message latencies; the lab uses its default preset (LinkedIn SSD, PBS paper Table 3)',
+      ),
+      ...leaderlessWorkloadValues(),
+    },
+    derive: {},
+    sweep: LEADERLESS_SWEEP,
+  },
+  plan: ({ experiment }, size) => [leaderlessExperiment(experiment, size)],
   assumptions: [
     'Writes are blind unless the client read the key first (no shopping-cart merge logic); concurrent writers make siblings.',
     'Gossip membership (one random peer per second) is not modelled: the sloppy quorum sees node state exactly (LeaderlessConfig.sloppy).',
@@ -100,33 +75,22 @@ export const riakScenario: SystemScenario = {
   source: riakRef.source,
   observed: riakRef.observed,
   trials: OPS,
-  parameters: [
-    ...documentedQuorums('riak'),
-    labDefault(
-      'lww',
-      "the reference names both (siblings with allow_mult=true, LWW with lww=true) and no default; the lab takes lww, the setting of Jepsen's loss figures",
-      {
-        key: 'conflict',
-        description: 'lww (lww=true) or siblings (allow_mult=true)',
-        kind: { type: 'choice', allowed: ['lww', 'siblings'] },
-        fields: ['conflict'],
-      },
-    ),
-    documented(
-      'riak',
-      'source',
-      {
-        key: 'latency',
-        description: 'message delays: a preset or a distribution',
-        kind: { type: 'latency' },
-        fields: ['latency'],
-      },
-      'ymmr',
-    ),
-    ...leaderlessWorkloadParameters(),
-  ],
-  check: checkQuorums,
-  plan: (values, size) => [leaderlessExperiment(values, size)],
+  settings: {},
+  preset: {
+    experiment: leaderless,
+    values: {
+      ...documentedQuorums('riak'),
+      conflict: labValue(
+        'lww',
+        "the reference names both (siblings with allow_mult=true, LWW with lww=true) and no default; the lab takes lww, the setting of Jepsen's loss figures",
+      ),
+      latency: documentedValue('riak', 'source', 'ymmr'),
+      ...leaderlessWorkloadValues(),
+    },
+    derive: {},
+    sweep: LEADERLESS_SWEEP,
+  },
+  plan: ({ experiment }, size) => [leaderlessExperiment(experiment, size)],
   assumptions: [
     'The lab counts an LWW write lost only when the final winner was acknowledged before it began (no linearizable order explains it); Jepsen counted set elements lost by concurrent read-modify-writes of one key.',
     "Writes are blind registers, not read-modify-write sets; with perfect clocks LWW loses nothing by the lab's definition.",
@@ -153,7 +117,13 @@ export function cassandraConvictionMs(phiConvictThreshold: number, meanIntervalM
   return phiConvictThreshold * Math.LN10 * meanIntervalMs;
 }
 
-const level = { type: 'choice' as const, allowed: ['ONE', 'QUORUM', 'ALL'] };
+const LEVELS = ['ONE', 'QUORUM', 'ALL'] as const;
+const level = (what: string) => (v: (typeof LEVELS)[number]) =>
+  choice(LEVELS, {
+    doc: `${what} consistency level (Cassandra): ONE, QUORUM (floor(N/2) + 1) or ALL`,
+    default: v,
+  });
+
 /** Cassandra (cassandra.yaml, FailureDetector.java): N=3, consistency levels, LWW per cell, phi accrual with threshold 8. */
 export const cassandraScenario: SystemScenario = {
   name: 'cassandra',
@@ -164,74 +134,59 @@ export const cassandraScenario: SystemScenario = {
   source: cassandraRef.source,
   observed: cassandraRef.observed,
   trials: OPS,
-  parameters: [
-    documented('cassandra', 'n', {
-      key: 'n',
-      description: 'replication factor (N)',
-      kind: whole(1, 64),
-      fields: ['n'],
-    }),
-    labDefault(
+  settings: {
+    readConsistency: labSetting(
       'QUORUM',
       'the reference lists ONE, QUORUM and ALL per request and no default; the lab takes QUORUM (the level of the Jepsen observation)',
-      { key: 'read_consistency', description: 'read consistency level', kind: level, fields: ['r'] },
+      level('read'),
     ),
-    labDefault('QUORUM', 'as read_consistency', {
-      key: 'write_consistency',
-      description: 'write consistency level',
-      kind: level,
-      fields: ['w'],
-    }),
-    documented(
-      'cassandra',
-      'conflict',
-      {
-        key: 'conflict',
-        description: 'per-cell resolution',
-        kind: { type: 'choice', allowed: ['lww'] },
-        fields: ['conflict'],
-      },
-      'lww',
-    ),
-    documented(
+    writeConsistency: labSetting('QUORUM', 'as read_consistency', level('write')),
+    phiConvictThreshold: documented(
       'cassandra',
       'failure_detector',
-      {
-        key: 'phi_convict_threshold',
-        description: 'phi at which a node is convicted (5 to 16)',
-        kind: { type: 'number', min: 5, max: 16 },
-      },
+      (v: number) =>
+        number({
+          doc: 'phi at which a node is convicted (cassandra.yaml phi_convict_threshold, 5 to 16)',
+          default: v,
+          min: 5,
+          max: 16,
+          valueName: 'phi',
+        }),
       8,
     ),
-    labDefault(
+    gossipIntervalMs: labSetting(
       1000,
       "the reference gives no gossip period for Cassandra; the lab uses the one-second period the reference documents for Dynamo's gossip",
-      {
-        key: 'gossip_interval_ms',
-        description: 'mean heartbeat (gossip) inter-arrival, ms',
-        kind: { type: 'number', min: 0, minExclusive: true },
-      },
+      (v: number) =>
+        number({ doc: 'mean heartbeat (gossip) inter-arrival, ms', unit: 'ms', gt: 0, default: v }),
     ),
-    labDefault(
-      'lnkd-ssd',
-      'no Cassandra latency preset exists; the lab uses its default (LinkedIn SSD, PBS paper Table 3)',
-      {
-        key: 'latency',
-        description: 'message delays: a preset or a distribution',
-        kind: { type: 'latency' },
-        fields: ['latency'],
-      },
-    ),
-    ...leaderlessWorkloadParameters(),
-  ],
-  check(values) {
-    checkQuorums(withQuorums(values));
   },
-  plan(values, size) {
-    const threshold = values.phi_convict_threshold as number;
-    const gossip = values.gossip_interval_ms as number;
+  preset: {
+    experiment: leaderless,
+    values: {
+      n: documentedValue('cassandra', 'n', cassandraRef.n as number),
+      conflict: documentedValue('cassandra', 'conflict', 'lww'),
+      latency: labValue(
+        'lnkd-ssd',
+        'no Cassandra latency preset exists; the lab uses its default (LinkedIn SSD, PBS paper Table 3)',
+      ),
+      ...leaderlessWorkloadValues(),
+    },
+    derive: {
+      r: derive(['readConsistency'], 'ONE: 1, QUORUM: floor(n/2) + 1, ALL: n', (v) =>
+        consistencyLevelSize(String(v.readConsistency), v.n as number),
+      ),
+      w: derive(['writeConsistency'], 'ONE: 1, QUORUM: floor(n/2) + 1, ALL: n', (v) =>
+        consistencyLevelSize(String(v.writeConsistency), v.n as number),
+      ),
+    },
+    sweep: `${LEADERLESS_SWEEP} The phi-accrual conviction time is a closed form of scenario run only.`,
+  },
+  plan({ values, experiment }, size) {
+    const threshold = values.phiConvictThreshold as number;
+    const gossip = values.gossipIntervalMs as number;
     return [
-      leaderlessExperiment(withQuorums(values), size),
+      leaderlessExperiment(experiment, size),
       {
         name: `phi-accrual conviction (threshold ${threshold}, gossip every ${gossip} ms): closed form`,
         validate: () => {},
@@ -252,17 +207,8 @@ export const cassandraScenario: SystemScenario = {
   ],
 };
 
-function withQuorums(values: ScenarioValues): ScenarioValues {
-  const n = values.n as number;
-  return {
-    ...values,
-    r: consistencyLevelSize(String(values.read_consistency), n),
-    w: consistencyLevelSize(String(values.write_consistency), n),
-  };
-}
-
 const voldemortRef = systemReference('voldemort-linkedin');
-const T_GRID_MS = [0, 1, 2, 5, 10, 20, 50, 100];
+const T_GRID = '0,1,2,5,10,20,50,100';
 /** LinkedIn's Voldemort: PBS staleness under the measured SSD and disk latencies (PBS paper, Tables 1 and 3). */
 export const voldemortScenario: SystemScenario = {
   name: 'voldemort-linkedin',
@@ -272,61 +218,53 @@ export const voldemortScenario: SystemScenario = {
     'LinkedIn Voldemort: PBS stale-read probability and t-visibility under the measured SSD or disk latencies',
   source: voldemortRef.source,
   trials: { unit: 'write/read pairs (PBS, fast Monte Carlo)', default: 100000, max: 100_000_000 },
-  parameters: [
-    documented(
-      'voldemort-linkedin',
-      'latency_presets',
-      {
-        key: 'latency',
-        description: 'lnkd-ssd or lnkd-disk',
-        kind: { type: 'choice', allowed: ['lnkd-ssd', 'lnkd-disk'] },
-      },
-      'lnkd-ssd',
-    ),
-    labDefault(3, "the reference gives no N for Voldemort; the lab uses replilab staleness's default", {
-      key: 'n',
-      description: 'replicas (N)',
-      kind: whole(1, 64),
-      fields: ['--n'],
-    }),
-    labDefault(1, "no documented R; replilab staleness's default", {
-      key: 'r',
-      description: 'read quorum (R)',
-      kind: whole(1, 64),
-      fields: ['--r'],
-    }),
-    labDefault(1, "no documented W; replilab staleness's default", {
-      key: 'w',
-      description: 'write quorum (W)',
-      kind: whole(1, 64),
-      fields: ['--w'],
-    }),
+  settings: {},
+  checks: [
+    (v) => {
+      const grid = parseTGrid('t', String(v.t));
+      return grid[0] === 0 && grid.includes(10)
+        ? undefined
+        : {
+            param: 't',
+            allowed: 'a t grid starting at 0 and holding 10 (the report reads P(stale) at 0 and 10 ms)',
+          };
+    },
   ],
-  check(values) {
-    for (const key of ['r', 'w'])
-      if ((values[key] as number) > (values.n as number))
-        throw new ParameterError(setFlag(key), String(values[key]), `an integer from 1 to n (${values.n})`);
+  preset: {
+    experiment: staleness,
+    values: {
+      latency: documentedValue('voldemort-linkedin', 'latency_presets', 'lnkd-ssd'),
+      n: labValue(3, "the reference gives no N for Voldemort; the lab uses replilab staleness's default"),
+      r: labValue(1, "no documented R; replilab staleness's default"),
+      w: labValue(1, "no documented W; replilab staleness's default"),
+      t: labValue(T_GRID, 'the offsets the report reads: 0 and 10 ms, and enough points for t-visibility'),
+    },
+    derive: {},
+    sweep:
+      'A sweep runs the staleness experiment with these values: one row per t point with P(consistent) and its interval; the report rows (P(stale) at 0 and 10 ms, t-visibility, p99.9 latencies) are read from the same curve by scenario run.',
   },
-  plan(values, size) {
+  plan({ experiment }, size) {
+    const values: ScenarioValues = experiment;
+    const tGridMs = parseTGrid('t', String(values.t));
     const options: StalenessOptions = {
       n: values.n as number,
       r: values.r as number,
       w: values.w as number,
       legs: resolveLatency(String(values.latency)),
       latencyLabel: String(values.latency),
-      tGridMs: T_GRID_MS,
+      tGridMs,
       trials: size.trials,
       seed: size.seed,
       threads: 1,
     };
     return [
       {
-        name: `PBS staleness (N=${options.n}, R=${options.r}, W=${options.w}, ${values.latency}), ${size.trials} trials`,
+        name: `PBS staleness (N=${options.n}, R=${options.r}, W=${options.w}, ${values.latency as string}), ${size.trials} trials`,
         validate: () => validateStalenessOptions(options, '--'),
         run: async () => {
           const result = await runStaleness(options);
           const at0 = result.curve[0];
-          const at10 = result.curve[T_GRID_MS.indexOf(10)];
+          const at10 = result.curve[tGridMs.indexOf(10)];
           return [
             proportionMetric('stale_read_fraction', 'P(stale) of a read starting at the commit (t = 0)', {
               count: at0.trials - at0.consistent,

@@ -3,34 +3,29 @@
  * editor's copy is a leader) and offline calendars (every device is a leader while offline).
  * Neither documents numbers, so every parameter but the mapping itself is a lab default.
  */
-import { RESOLUTION_POLICIES } from '../strategies/multi-leader/resolution.js';
+import { conflicts } from '../experiments/conflicts.js';
+import { distribution, integer, number } from '../experiments/param.js';
 import {
   validateMultiLeaderConfig,
   type MultiLeaderConfig,
 } from '../strategies/multi-leader/multi-leader-config.js';
 import { runMultiLeader } from '../strategies/multi-leader/run-multi-leader.js';
+import { derive, derivedValue, labSetting, labValue, type ScenarioValues } from './preset.js';
 import { proportionMetric, valueMetric } from './scenario-metric.js';
-import { derived, labDefault, type ScenarioParameter } from './scenario-parameter.js';
 import { systemReference } from './system-reference.js';
 import type { ScenarioExperiment, ScenarioRunSize, SystemScenario } from './system-scenario.js';
 
-const POLICIES = RESOLUTION_POLICIES.filter((p) => p !== 'custom');
 const WRITES = {
   unit: 'writes in the run (the duration follows from the write rates)',
   default: 3000,
   max: 1_000_000,
 };
-const rate = { type: 'number' as const, min: 0, minExclusive: true };
-const whole = (min: number, max: number) => ({ type: 'number' as const, min, max, integer: true });
-const distribution = { type: 'distribution' as const, noneAllowed: false };
+const CONFLICTS_SWEEP =
+  "A sweep runs the conflicts experiment with these values for duration_ms (scenario run sets the duration from --trials); conflicts, lost writes and out-of-order applies as the experiment reports them, pooled over a cell's runs.";
 
-function resolutionParameter(value: string, why: string): ScenarioParameter {
-  return labDefault(value, why, {
-    key: 'resolution',
-    description: `conflict resolution: ${POLICIES.join(', ')}`,
-    kind: { type: 'choice', allowed: POLICIES },
-    fields: ['resolution'],
-  });
+/** The conflicts experiment's model config of a scenario's experiment values, the duration from the run size. */
+function conflictsConfig(experiment: ScenarioValues, durationMs: number): Partial<MultiLeaderConfig> {
+  return conflicts.config({ ...experiment, durationMs } as never);
 }
 
 /**
@@ -83,53 +78,40 @@ export const collaborativeEditingScenario: SystemScenario = {
     "Collaborative editing: every editor's copy a leader, local changes at once, async replication, merged",
   source: editingRef.source,
   trials: WRITES,
-  parameters: [
-    labDefault(3, 'the reference gives no number of editors', {
-      key: 'editors',
-      description: 'editors, each a leader',
-      kind: whole(2, 64),
-      fields: ['datacenters'],
-    }),
-    derived('const(0)', 'collaborative-editing.note: "changes apply locally at once"', {
-      key: 'local_latency',
-      description: 'local apply latency, ms (distribution)',
-      kind: distribution,
-      fields: ['localWriteLatency'],
-    }),
-    labDefault('const(50)', "the multi-leader model's default one-way delay between leaders", {
-      key: 'replication_latency',
-      description: 'one-way delay between editors, ms (distribution)',
-      kind: distribution,
-      fields: ['interDcLatency'],
-    }),
-    labDefault(2, 'the reference gives no rate; two changes per second per editor', {
-      key: 'write_rate_per_s',
-      description: 'changes per second per editor',
-      kind: rate,
-      fields: ['writeRatePerSec'],
-    }),
-    labDefault(100, "the multi-leader model's default key count (document regions)", {
-      key: 'keys',
-      description: 'independently edited regions of the document',
-      kind: whole(1, 1_000_000),
-      fields: ['keys'],
-    }),
-    resolutionParameter(
-      'merge',
-      "the reference names no policy; editors merge concurrent edits (the model's set union)",
+  settings: {
+    editors: labSetting(3, 'the reference gives no number of editors', (v: number) =>
+      integer({
+        doc: 'editors, each a leader (a datacenter of the conflicts experiment)',
+        default: v,
+        min: 2,
+        max: 64,
+      }),
     ),
-  ],
-  plan(values, size) {
+  },
+  preset: {
+    experiment: conflicts,
+    values: {
+      localWriteLatency: derivedValue(
+        'const(0)',
+        'collaborative-editing.note: "changes apply locally at once"',
+      ),
+      interDcLatency: labValue('const(50)', "the multi-leader model's default one-way delay between leaders"),
+      writeRate: labValue(2, 'the reference gives no rate; two changes per second per editor'),
+      keys: labValue(100, "the multi-leader model's default key count (document regions)"),
+      resolution: labValue(
+        'merge',
+        "the reference names no policy; editors merge concurrent edits (the model's set union)",
+      ),
+    },
+    derive: { datacenters: derive(['editors'], 'editors', (v) => v.editors) },
+    sweep: CONFLICTS_SWEEP,
+  },
+  plan({ values, experiment }, size) {
     const editors = values.editors as number;
-    const config: Partial<MultiLeaderConfig> = {
-      datacenters: editors,
-      localWriteLatency: String(values.local_latency),
-      interDcLatency: String(values.replication_latency),
-      writeRatePerSec: values.write_rate_per_s as number,
-      keys: values.keys as number,
-      resolution: values.resolution as MultiLeaderConfig['resolution'],
-      durationMs: (1000 * size.trials) / (editors * (values.write_rate_per_s as number)),
-    };
+    const config = conflictsConfig(
+      experiment,
+      (1000 * size.trials) / (editors * (experiment.writeRate as number)),
+    );
     return [
       multiLeaderExperiment(
         `${editors} editors (${config.resolution}), about ${size.trials} changes`,
@@ -144,6 +126,17 @@ export const collaborativeEditingScenario: SystemScenario = {
 };
 
 const calendarRef = systemReference('offline-calendar');
+/** The offline devices of a calendar scenario's values, as the multi-leader model takes them. */
+function calendarDevices(v: ScenarioValues): NonNullable<MultiLeaderConfig['devices']> {
+  return {
+    count: v.devices as number,
+    writeRatePerSec: v.writeRatePerS as number,
+    online: String(v.online),
+    offline: String(v.offline),
+    syncLatency: String(v.syncLatency),
+  };
+}
+
 /** Offline calendars: every device is a leader while offline, syncing on reconnect. */
 export const offlineCalendarScenario: SystemScenario = {
   name: 'offline-calendar',
@@ -152,69 +145,65 @@ export const offlineCalendarScenario: SystemScenario = {
   description: 'Offline calendar: devices take changes offline and sync with the server on reconnect',
   source: calendarRef.source,
   trials: WRITES,
-  parameters: [
-    labDefault(3, "the reference gives no number of devices (one user's phone, laptop and tablet)", {
-      key: 'devices',
-      description: 'devices, each a leader',
-      kind: whole(1, 1000),
-      fields: ['devices.count'],
-    }),
-    labDefault(1, 'the reference gives no rate; one change per second per device', {
-      key: 'write_rate_per_s',
-      description: 'changes per second per device',
-      kind: rate,
-      fields: ['devices.writeRatePerSec'],
-    }),
-    labDefault('exp(0.0001)', 'online spells of mean 10 s (lab default)', {
-      key: 'online',
-      description: 'online spell durations, ms (distribution)',
-      kind: distribution,
-      fields: ['devices.online'],
-    }),
-    labDefault('exp(0.00003333)', 'offline spells of mean 30 s (lab default)', {
-      key: 'offline',
-      description: 'offline spell durations, ms (distribution)',
-      kind: distribution,
-      fields: ['devices.offline'],
-    }),
-    labDefault('const(50)', 'device-to-server one-way delay 50 ms (lab default)', {
-      key: 'sync_latency',
-      description: 'device-to-server delay, ms (distribution)',
-      kind: distribution,
-      fields: ['devices.syncLatency'],
-    }),
-    labDefault(20, 'the reference gives no count; 20 calendar entries', {
-      key: 'keys',
-      description: 'calendar entries',
-      kind: whole(1, 1_000_000),
-      fields: ['keys'],
-    }),
-    resolutionParameter(
-      'lww',
-      'the reference names no policy; the lab takes last-write-wins by device clock',
+  settings: {
+    devices: labSetting(
+      3,
+      "the reference gives no number of devices (one user's phone, laptop and tablet)",
+      (v: number) => integer({ doc: 'devices, each a leader while offline', default: v, min: 1, max: 1000 }),
     ),
-  ],
-  plan(values, size) {
-    const devices = values.devices as number;
-    const perSec = values.write_rate_per_s as number;
+    writeRatePerS: labSetting(
+      1,
+      'the reference gives no rate; one change per second per device',
+      (v: number) =>
+        number({
+          doc: 'changes per second per device',
+          unit: 'per second',
+          gt: 0,
+          default: v,
+          valueName: 'per-s',
+        }),
+    ),
+    online: labSetting('exp(0.0001)', 'online spells of mean 10 s (lab default)', (v: string) =>
+      distribution({ doc: 'online spell durations, ms', default: v }),
+    ),
+    offline: labSetting('exp(0.00003333)', 'offline spells of mean 30 s (lab default)', (v: string) =>
+      distribution({ doc: 'offline spell durations, ms', default: v }),
+    ),
+    syncLatency: labSetting('const(50)', 'device-to-server one-way delay 50 ms (lab default)', (v: string) =>
+      distribution({ doc: 'device-to-server delay, ms', default: v }),
+    ),
+  },
+  preset: {
+    experiment: conflicts,
+    values: {
+      keys: labValue(20, 'the reference gives no count; 20 calendar entries'),
+      resolution: labValue(
+        'lww',
+        'the reference names no policy; the lab takes last-write-wins by device clock',
+      ),
+      divergenceSampleMs: labValue(1000, 'divergence sampled every second (lab default)'),
+    },
+    derive: {
+      datacenters: derive(['devices'], 'one server, the only datacenter', () => 1),
+      writeRate: derive(
+        ['writeRatePerS'],
+        "write_rate_per_s, shown for the devices; the server takes no writes of its own (the preset's config sets its rate to 0)",
+        (v) => v.writeRatePerS,
+      ),
+    },
+    config: (v, config) => ({ ...config, writeRatePerSec: 0, devices: calendarDevices(v) }),
+    sweep: `${CONFLICTS_SWEEP} The devices (count, write rate, online and offline spells, sync latency) reach the model through the preset's config, as in scenario run.`,
+  },
+  plan({ values, experiment }, size) {
+    const devices = calendarDevices(values);
     const config: Partial<MultiLeaderConfig> = {
-      datacenters: 1,
+      ...conflictsConfig(experiment, (1000 * size.trials) / (devices.count * devices.writeRatePerSec)),
       writeRatePerSec: 0,
-      keys: values.keys as number,
-      resolution: values.resolution as MultiLeaderConfig['resolution'],
-      devices: {
-        count: devices,
-        writeRatePerSec: perSec,
-        online: String(values.online),
-        offline: String(values.offline),
-        syncLatency: String(values.sync_latency),
-      },
-      durationMs: (1000 * size.trials) / (devices * perSec),
-      divergenceSampleMs: 1000,
+      devices,
     };
     return [
       multiLeaderExperiment(
-        `${devices} devices syncing through one server (${config.resolution}), about ${size.trials} changes`,
+        `${devices.count} devices syncing through one server (${config.resolution}), about ${size.trials} changes`,
         config,
         size,
       ),

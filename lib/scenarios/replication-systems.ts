@@ -3,27 +3,36 @@
  * or synchronous standbys, failed over by Patroni), MySQL (binlog formats, async or semi-sync,
  * failed over by Orchestrator) and DynamoDB (a leader per partition, eventually consistent reads).
  */
+import { failover } from '../experiments/failover.js';
+import { lag } from '../experiments/lag.js';
+import { choice, number } from '../experiments/param.js';
 import { validateCommitConfig, type CommitConfig } from '../strategies/leader-follower/commit-config.js';
-import type { FailoverConfig } from '../strategies/leader-follower/failover-config.js';
-import {
-  READ_ROUTINGS,
-  validateLagConfig,
-  type LagConfig,
-} from '../strategies/leader-follower/lag-config.js';
+import { validateLagConfig, type LagConfig } from '../strategies/leader-follower/lag-config.js';
 import { runCommit } from '../strategies/leader-follower/run-commit.js';
 import { runLag } from '../strategies/leader-follower/run-lag.js';
 import { runLogFormats, type LogFormat } from '../strategies/leader-follower/log-formats.js';
-import { failoverExperiment, patroniFailoverExperiment } from './failover-experiments.js';
-import { failoverClusterConfig, failoverClusterParameters } from './failover-parameters.js';
+import { failoverConfigOf, failoverExperiment, patroniFailoverExperiment } from './failover-experiments.js';
+import { failoverClusterValues } from './failover-parameters.js';
 import {
-  asyncFromStandbys,
   checkPatroniValues,
   checkStandbys,
-  patroniParameters,
+  PATRONI_SWEEP,
+  patroniDerivations,
+  patroniSettings,
   patroniTiming,
+  syncStandbysSetting,
 } from './failover-systems.js';
+import {
+  derive,
+  documented,
+  documentedValue,
+  labSetting,
+  labValue,
+  type Derivation,
+  type ScenarioValues,
+  type Setting,
+} from './preset.js';
 import { proportionMetric, summaryMetric, valueMetric } from './scenario-metric.js';
-import { documented, labDefault, type ScenarioParameter, type ScenarioValues } from './scenario-parameter.js';
 import { systemReference } from './system-reference.js';
 import type { ScenarioExperiment, ScenarioRunSize, SystemScenario } from './system-scenario.js';
 
@@ -34,11 +43,12 @@ const TRIALS = {
 };
 
 /**
- * Commit latency and durability exposure of a leader with `followers` followers, `sync` of them
- * synchronous (`semi` for MySQL's semi-synchronous mode), on the commit model.
+ * Commit latency and durability exposure of a leader with nodes - 1 followers, `sync` of them
+ * synchronous (`semi` for MySQL's semi-synchronous mode), on the commit model; `values` are the
+ * failover experiment's (nodes, latency, disk).
  *
  * @example
- * commitExperiment(values, { mode: 'async' }, { trials: 200, seed: 1 });
+ * commitExperiment(resolveScenario(postgresqlScenario).experiment, { mode: 'async', syncFollowers: null }, { trials: 200, seed: 1 });
  */
 export function commitExperiment(
   values: ScenarioValues,
@@ -105,6 +115,10 @@ export function logFormatExperiment(format: LogFormat, size: ScenarioRunSize): S
   };
 }
 
+/** What a sweep over PostgreSQL or MySQL runs, against `scenario run`. */
+const COMMIT_LOG_NOT_SWEPT =
+  'The commit-latency and replication-log rows come from other models (commit, log formats) that no sweepable experiment has: scenario run only.';
+
 const pgRef = systemReference('postgresql');
 /** PostgreSQL streaming replication (WAL), asynchronous by default, failed over by Patroni. */
 export const postgresqlScenario: SystemScenario = {
@@ -115,40 +129,37 @@ export const postgresqlScenario: SystemScenario = {
     'PostgreSQL: WAL streaming to async (or FIRST k sync) standbys; commit latency, WAL divergence, failover by Patroni defaults',
   source: pgRef.source,
   trials: TRIALS,
-  parameters: [
-    documented(
-      'postgresql',
-      'modes',
-      {
-        key: 'sync_standbys',
-        description: 'synchronous standbys (synchronous_standby_names FIRST k); 0 = asynchronous',
-        kind: { type: 'number', min: 0, max: 63, integer: true },
-      },
-      0,
-    ),
-    documented(
+  settings: {
+    syncStandbys: syncStandbysSetting(),
+    logFormat: documented(
       'postgresql',
       'log',
-      { key: 'log_format', description: 'replication log', kind: { type: 'choice', allowed: ['wal'] } },
+      (v: 'wal') => choice(['wal'], { doc: 'replication log (WAL, physical)', default: v }),
       'wal',
     ),
-    ...patroniParameters(),
-    ...failoverClusterParameters(),
-  ],
-  check(values) {
-    checkStandbys(values);
-    checkPatroniValues(values);
+    ...patroniSettings(),
   },
-  plan(values, size) {
-    const k = values.sync_standbys as number;
+  checks: [checkStandbys, checkPatroniValues],
+  preset: {
+    experiment: failover,
+    values: {
+      ...failoverClusterValues(),
+      fault: labValue('crash', 'the scenario measures a crash of the primary'),
+      warmupHeartbeats: labValue(2, 'two lease renewals before the crash'),
+    },
+    derive: patroniDerivations(),
+    sweep: `${PATRONI_SWEEP} ${COMMIT_LOG_NOT_SWEPT}`,
+  },
+  plan({ values, experiment }, size) {
+    const k = values.syncStandbys as number;
     return [
       commitExperiment(
-        values,
+        experiment,
         k === 0 ? { mode: 'async', syncFollowers: null } : { mode: 'sync', syncFollowers: k },
         size,
       ),
       logFormatExperiment('wal', size),
-      patroniFailoverExperiment(values, patroniTiming(values), asyncFromStandbys(values), size),
+      patroniFailoverExperiment(experiment, patroniTiming(values), size),
     ];
   },
   assumptions: [
@@ -157,31 +168,28 @@ export const postgresqlScenario: SystemScenario = {
   ],
 };
 
-/** Orchestrator's poll period and the lab's detection timeout, as `--set` parameters. */
-export function orchestratorParameters(): ScenarioParameter[] {
-  return [
-    documented(
+/** Orchestrator's poll period and the lab's detection timeout. */
+export function orchestratorSettings(): Record<string, Setting> {
+  return {
+    instancePollS: documented(
       'mysql',
       'failover_manager',
-      {
-        key: 'instance_poll_s',
-        description: 'Orchestrator InstancePollSeconds, s',
-        kind: { type: 'number', min: 0, minExclusive: true },
-        fields: ['heartbeatMs'],
-      },
+      (v: number) =>
+        number({ doc: 'Orchestrator InstancePollSeconds, s', unit: 's', gt: 0, default: v, valueName: 's' }),
       5,
     ),
-    labDefault(
+    detectionPolls: labSetting(
       2,
       'the reference gives no detection timeout (a dead primary needs a failed poll and agreeing replicas): the lab suspects after 2 poll periods without an answer',
-      {
-        key: 'detection_polls',
-        description: 'polls without an answer before the primary is declared dead (> 1)',
-        kind: { type: 'number', min: 1, minExclusive: true },
-        fields: ['timeoutMs'],
-      },
+      (v: number) =>
+        number({
+          doc: 'polls without an answer before the primary is declared dead (> 1)',
+          gt: 1,
+          default: v,
+          valueName: 'polls',
+        }),
     ),
-  ];
+  };
 }
 
 /**
@@ -189,19 +197,35 @@ export function orchestratorParameters(): ScenarioParameter[] {
  * (the model's heartbeat to the coordinator) and declares it dead after `detection_polls` polls.
  * Each trial goes on 2 polls + 1 s after the fault ends, so the new leader's appends reach the
  * returning old primary and it discards what it never replicated (`discarded_writes`).
- *
- * @example
- * orchestratorConfig({ instance_poll_s: 5, detection_polls: 2 }); // { election: 'coordinator', heartbeatMs: 5000, timeoutMs: 10000, ... }
  */
-export function orchestratorConfig(values: ScenarioValues): Partial<FailoverConfig> {
-  const poll = 1000 * (values.instance_poll_s as number);
+export function orchestratorDerivations(): Record<string, Derivation> {
   return {
-    election: 'coordinator',
-    detector: 'timeout',
-    heartbeatMs: poll,
-    timeoutMs: poll * (values.detection_polls as number),
-    warmupHeartbeats: 2,
-    observeMs: 2 * poll + 1000,
+    election: derive(['instancePollS'], 'coordinator: Orchestrator promotes a replica', () => 'coordinator'),
+    detector: derive(
+      ['detectionPolls'],
+      'timeout: dead after detection_polls unanswered polls',
+      () => 'timeout',
+    ),
+    heartbeatMs: derive(
+      ['instancePollS'],
+      '1000 x instance_poll_s',
+      (v) => 1000 * (v.instancePollS as number),
+    ),
+    timeoutMs: derive(
+      ['detectionPolls'],
+      '1000 x instance_poll_s x detection_polls',
+      (v) => 1000 * (v.instancePollS as number) * (v.detectionPolls as number),
+    ),
+    observeMs: derive(
+      ['instancePollS'],
+      '2000 x instance_poll_s + 1000: the rejoined node hears the new leader',
+      (v) => 2 * 1000 * (v.instancePollS as number) + 1000,
+    ),
+    asyncFollowers: derive(
+      ['replication'],
+      'async: nodes - 1; semi-sync: nodes - 2 (one follower acknowledges)',
+      (v) => mysqlAsyncFollowers(v),
+    ),
   };
 }
 
@@ -211,19 +235,24 @@ export function mysqlAsyncFollowers(values: ScenarioValues): number {
   return values.replication === 'semi-sync' ? replicas - 1 : replicas;
 }
 
-/** MySQL's replication mode as a parameter. */
-export function mysqlReplicationParameter(): ScenarioParameter {
+/** MySQL's replication mode as a setting. */
+export function mysqlReplicationSetting(): Setting {
   return documented(
     'mysql',
     'modes',
-    {
-      key: 'replication',
-      description: "async or semi-sync (one follower's receipt before the ack)",
-      kind: { type: 'choice', allowed: ['async', 'semi-sync'] },
-    },
+    (v: 'async' | 'semi-sync') =>
+      choice(['async', 'semi-sync'], {
+        doc: "MySQL replication: async, or semi-sync (one follower's receipt before the ack)",
+        default: v,
+      }),
     'async',
   );
 }
+
+/** The failover experiment values MySQL's scenarios preset besides the cluster's. */
+export const ORCHESTRATOR_VALUES = {
+  warmupHeartbeats: labValue(2, 'two polls before the fault'),
+};
 
 const mysqlRef = systemReference('mysql');
 /** MySQL binlog replication, async or semi-sync, failed over by Orchestrator. */
@@ -235,35 +264,39 @@ export const mysqlScenario: SystemScenario = {
     'MySQL: binlog (statement or row) to async or semi-sync replicas; commit latency, divergence, failover by Orchestrator (poll 5 s)',
   source: mysqlRef.source,
   trials: TRIALS,
-  parameters: [
-    mysqlReplicationParameter(),
-    labDefault('row', 'the reference names statement-based and row-based and no default; the lab takes row', {
-      key: 'binlog_format',
-      description: 'statement or row',
-      kind: { type: 'choice', allowed: ['statement', 'row'] },
-    }),
-    ...orchestratorParameters(),
-    ...failoverClusterParameters(),
-  ],
-  plan(values, size) {
+  settings: {
+    replication: mysqlReplicationSetting(),
+    binlogFormat: labSetting(
+      'row',
+      'the reference names statement-based and row-based and no default; the lab takes row',
+      (v: 'statement' | 'row') =>
+        choice(['statement', 'row'], { doc: 'MySQL binlog_format: statement or row', default: v }),
+    ),
+    ...orchestratorSettings(),
+  },
+  preset: {
+    experiment: failover,
+    values: {
+      ...failoverClusterValues(),
+      ...ORCHESTRATOR_VALUES,
+      fault: labValue('crash', 'the scenario measures a crash of the primary'),
+      faultDurationMs: labValue(60000, 'the primary stays down 60 s (lab default), past the failover'),
+    },
+    derive: orchestratorDerivations(),
+    sweep: `A sweep runs the failover experiment with these values, as scenario run does, but reports recovery and detection as quantiles of pooled histograms, not exact order statistics. ${COMMIT_LOG_NOT_SWEPT}`,
+  },
+  plan({ values, experiment }, size) {
     const semi = values.replication === 'semi-sync';
-    const base: Partial<FailoverConfig> = {
-      ...failoverClusterConfig(values),
-      ...orchestratorConfig(values),
-      fault: 'crash',
-      faultDurationMs: 60000,
-      asyncFollowers: mysqlAsyncFollowers(values),
-    };
     return [
       commitExperiment(
-        values,
+        experiment,
         semi ? { mode: 'semi-sync', syncFollowers: null } : { mode: 'async', syncFollowers: null },
         size,
       ),
-      logFormatExperiment(values.binlog_format as LogFormat, size),
+      logFormatExperiment(values.binlogFormat as LogFormat, size),
       failoverExperiment(
-        `failover by Orchestrator (poll ${values.instance_poll_s} s, dead after ${values.detection_polls} polls), crash of the primary`,
-        base,
+        `failover by Orchestrator (poll ${values.instancePollS as number} s, dead after ${values.detectionPolls as number} polls), crash of the primary`,
+        failoverConfigOf(experiment),
         size,
       ),
     ];
@@ -284,52 +317,19 @@ export const dynamodbScenario: SystemScenario = {
     'DynamoDB: a leader per partition; eventually consistent reads from a replica (strong reads go to the leader)',
   source: dynamodbRef.source,
   trials: { unit: 'operations in the run', default: 20000, max: 10_000_000 },
-  parameters: [
-    documented(
-      'dynamodb',
-      'note',
-      {
-        key: 'read_routing',
-        description: `where reads go: ${READ_ROUTINGS.join(', ')}`,
-        kind: { type: 'choice', allowed: READ_ROUTINGS },
-        fields: ['routing'],
-      },
-      'random',
-    ),
-    labDefault(2, 'the reference gives no replica count; two followers per leader (three copies)', {
-      key: 'followers',
-      description: 'followers per partition',
-      kind: { type: 'number', min: 1, max: 64, integer: true },
-      fields: ['followers'],
-    }),
-    labDefault('lognormal(2,1)', "the lag model's default (median 7.4 ms)", {
-      key: 'replication_latency',
-      description: 'leader-to-follower delay, ms (distribution)',
-      kind: { type: 'distribution', noneAllowed: false },
-      fields: ['replicationLatency'],
-    }),
-    labDefault(0.2, "the lag model's default", {
-      key: 'write_ratio',
-      description: 'P(an operation is a write)',
-      kind: { type: 'number', min: 0, max: 1 },
-      fields: ['writeRatio'],
-    }),
-    labDefault(20, "the lag model's default", {
-      key: 'keys',
-      description: 'keys',
-      kind: { type: 'number', min: 1, integer: true },
-      fields: ['keys'],
-    }),
-  ],
-  plan(values, size) {
-    const config: Partial<LagConfig> = {
-      routing: values.read_routing as LagConfig['routing'],
-      followers: values.followers as number,
-      replicationLatency: String(values.replication_latency),
-      writeRatio: values.write_ratio as number,
-      keys: values.keys as number,
-      ops: size.trials,
-    };
+  settings: {},
+  preset: {
+    experiment: lag,
+    values: {
+      routing: documentedValue('dynamodb', 'note', 'random'),
+      followers: labValue(2, 'the reference gives no replica count; two followers per leader (three copies)'),
+    },
+    derive: {},
+    sweep:
+      'A sweep runs the lag experiment with these values (ops per run from the ops key; scenario run sets ops from --trials); the same metrics, pooled over the runs of a cell.',
+  },
+  plan({ experiment }, size) {
+    const config: Partial<LagConfig> = lag.config({ ...experiment, ops: size.trials } as never);
     return [
       {
         name: `eventually consistent reads (routing ${config.routing}), ${size.trials} operations`,

@@ -3,29 +3,33 @@
  * then the experiments in order, gathered into one report.
  */
 import { ParameterError } from '../errors.js';
+import { snakeCase } from '../experiments/param.js';
 import { systemScenario } from './catalog.js';
+import {
+  resolveScenario,
+  scenarioParameterRows,
+  setTexts,
+  type ResolvedScenario,
+  type ScenarioParameterRow,
+} from './preset.js';
 import type { ScenarioMetric } from './scenario-metric.js';
-import type { ParameterSource, ParameterValue, ScenarioValues } from './scenario-parameter.js';
-import { overriddenKeys, scenarioValues, setFlag } from './set-overrides.js';
 import type { ScenarioExperiment, ScenarioFamily, SystemScenario } from './system-scenario.js';
 
 /** How to run a scenario. */
 export interface ScenarioRunOptions {
-  /** Overrides: `key=value` texts (as `--set` takes them) or a key -> value object. */
-  set?: readonly string[] | Record<string, ParameterValue>;
+  /**
+   * Values: `key=value` texts (as `--set` takes them; refusals name `--set key`) or a key -> value
+   * object from code (snake_case or camelCase keys; refusals name the key).
+   */
+  set?: readonly string[] | Readonly<Record<string, unknown>>;
   /** Trials in the scenario's unit (default: the scenario's). */
   trials?: number;
   /** Seed (default 1). */
   seed?: number;
 }
 
-/** A parameter as it ran. */
-export interface ReportParameter {
-  key: string;
-  value: ParameterValue;
-  description: string;
-  source: ParameterSource;
-}
+/** A parameter as it ran (a setting, a preset experiment value or a derived one). */
+export type ReportParameter = ScenarioParameterRow;
 
 /** What `replilab scenario run` prints (and `--json` prints as is). */
 export interface ScenarioReport {
@@ -47,7 +51,8 @@ export interface ScenarioReport {
 /** A scenario ready to run: values checked, experiments planned and validated. */
 export interface PreparedScenario {
   scenario: SystemScenario;
-  values: ScenarioValues;
+  /** The scenario's values (camelCase) and the experiment's. */
+  resolved: ResolvedScenario;
   trials: number;
   seed: number;
   experiments: ScenarioExperiment[];
@@ -65,52 +70,43 @@ function checkTrials(scenario: SystemScenario, trials: number): number {
   return trials;
 }
 
-/** Renames a model's refusal of a config field to the `--set` key that sets it. */
-function validateNamingKeys(
+/**
+ * The scenario's values from run options, through {@link resolveScenario} (the one path of
+ * `--set`, sweep cells and library calls), and the keys the user gave.
+ */
+export function scenarioRunValues(
   scenario: SystemScenario,
-  experiment: ScenarioExperiment,
-  values: ScenarioValues,
-): void {
-  try {
-    experiment.validate();
-  } catch (error) {
-    if (!(error instanceof ParameterError)) throw error;
-    const p = scenario.parameters.find((q) => q.fields?.includes(error.parameter));
-    if (p === undefined) throw error;
-    throw new ParameterError(
-      setFlag(p.key),
-      `${JSON.stringify(values[p.key])} (${error.parameter}: ${error.given})`,
-      error.allowed,
-    );
-  }
+  set: ScenarioRunOptions['set'] = [],
+): { resolved: ResolvedScenario; given: Set<string> } {
+  const isTexts = isTextList(set);
+  const input: Readonly<Record<string, unknown>> = isTextList(set) ? setTexts(set) : set;
+  const resolved = resolveScenario(scenario, input, isTexts ? (name) => `--set ${name}` : (name) => name);
+  return { resolved, given: new Set(Object.keys(input).map(snakeCase)) };
+}
+
+/** Whether run values are `key=value` texts; unlike a bare Array.isArray, keeps the element type. */
+function isTextList(set: readonly string[] | Readonly<Record<string, unknown>>): set is readonly string[] {
+  return Array.isArray(set);
 }
 
 /**
- * Checks everything a run needs without running it: the name, the overrides, trials and seed,
- * and every experiment's model config. Refusals name `--set key`, `--trials`, `--seed` or
- * `scenario`.
+ * Checks everything a run needs without running it: the name, the values, trials and seed, and
+ * every experiment's model config. Refusals name `--set key`, `--trials`, `--seed` or `scenario`.
  *
  * @example
  * prepareSystemScenario('patroni', { set: ['ttl_s=60'] }).experiments.length; // 1
  */
 export function prepareSystemScenario(name: string, options: ScenarioRunOptions = {}): PreparedScenario {
   const scenario = systemScenario(name);
-  const set = options.set ?? [];
-  const values = scenarioValues(scenario, set);
+  const { resolved, given } = scenarioRunValues(scenario, options.set);
   const trials = checkTrials(scenario, options.trials ?? scenario.trials.default);
   const seed = options.seed ?? 1;
   if (!(Number.isSafeInteger(seed) && seed >= 0))
     throw new ParameterError('--seed', String(seed), 'an integer >= 0');
-  const experiments = scenario.plan(values, { trials, seed });
-  for (const e of experiments) validateNamingKeys(scenario, e, values);
-  const given = overriddenKeys(set);
-  const parameters = scenario.parameters.map((p) => ({
-    key: p.key,
-    value: values[p.key],
-    description: p.description,
-    source: given.has(p.key) ? { kind: '--set' as const, text: `overrides ${p.value}` } : p.source,
-  }));
-  return { scenario, values, trials, seed, experiments, parameters };
+  const experiments = scenario.plan(resolved, { trials, seed });
+  for (const e of experiments) e.validate();
+  const parameters = scenarioParameterRows(scenario, resolved, given);
+  return { scenario, resolved, trials, seed, experiments, parameters };
 }
 
 /**

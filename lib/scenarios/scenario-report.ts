@@ -2,9 +2,10 @@
  * A scenario report as text (the CLI's summary) and as one CSV row (parameters, then metrics,
  * then trials and seed, as in every CSV of the lab).
  */
+import { parameterCells } from '../experiments/row.js';
 import type { CsvValue } from '../output/csv.js';
+import { sourceText, valueText } from './preset.js';
 import type { ScenarioMetric } from './scenario-metric.js';
-import { sourceText } from './scenario-parameter.js';
 import type { ScenarioReport } from './run-scenario.js';
 
 function duration(ms: number | null): string {
@@ -51,14 +52,16 @@ export function metricText(m: ScenarioMetric): string {
  * process.stdout.write(reportText(await runSystemScenario('patroni')));
  */
 export function reportText(r: ScenarioReport): string {
-  const width = Math.max(...r.parameters.map((p) => `${p.key} = ${p.value}`.length));
+  const width = Math.max(...r.parameters.map((p) => `${p.key} = ${valueText(p.value)}`.length));
   return (
     [
       `${r.scenario} (${r.family}): ${r.description}`,
       `source: ${r.source}`,
       `${r.trials} ${r.trials_unit}, seed ${r.seed}`,
       'parameters:',
-      ...r.parameters.map((p) => `  ${`${p.key} = ${p.value}`.padEnd(width)}  ${sourceText(p.source)}`),
+      ...r.parameters.map(
+        (p) => `  ${`${p.key} = ${valueText(p.value)}`.padEnd(width)}  ${sourceText(p.source)}`,
+      ),
       'experiments:',
       ...r.experiments.map((e) => `  ${e}`),
       'results (proportions with Wilson 95% intervals):',
@@ -109,7 +112,7 @@ function metricCells(m: ScenarioMetric): [string, CsvValue][] {
 export function reportCsvRow(r: ScenarioReport): { columns: string[]; row: Record<string, CsvValue> } {
   const cells: [string, CsvValue][] = [
     ['scenario', r.scenario],
-    ...r.parameters.map((p): [string, CsvValue] => [p.key, p.value]),
+    ...Object.entries(parameterCells(Object.fromEntries(r.parameters.map((p) => [p.key, p.value])))),
   ];
   const seen = new Set(cells.map(([c]) => c));
   for (const m of r.metrics) {

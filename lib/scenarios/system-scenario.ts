@@ -1,9 +1,10 @@
 /**
- * A real system as a named scenario: its documented settings mapped onto one of the lab's models,
- * the experiments that measure it, and the published observation to compare with, if any.
+ * A real system as a named scenario: a preset of one experiment (lib/scenarios/preset.ts) with the
+ * system's documented settings, the report `scenario run` prints (which may add stages the
+ * experiment does not have), and the published observation to compare with, if any.
  */
+import type { ResolvedScenario, ScenarioDeclaration } from './preset.js';
 import type { ScenarioMetric } from './scenario-metric.js';
-import type { ScenarioParameter, ScenarioValues } from './scenario-parameter.js';
 
 /** The lab's replication families. */
 export type ScenarioFamily = 'leaderless' | 'leader-follower' | 'multi-leader';
@@ -26,10 +27,8 @@ export interface ScenarioRunSize {
   seed: number;
 }
 
-/** A system as a scenario. */
-export interface SystemScenario {
-  /** The scenario's name (`replilab scenario run NAME`). */
-  name: string;
+/** A system as a scenario: a preset of an experiment ({@link ScenarioDeclaration}) and its report. */
+export interface SystemScenario extends ScenarioDeclaration {
   /** The reference entry it is built from (system-defaults.json), e.g. `mysql` for the GitHub incidents. */
   system: string;
   family: ScenarioFamily;
@@ -41,12 +40,8 @@ export interface SystemScenario {
   observed?: string;
   /** What `--trials` counts and its default. */
   trials: { unit: string; default: number; max: number };
-  /** Every parameter with its value and source. */
-  parameters: readonly ScenarioParameter[];
-  /** Rules across parameters (Patroni's loop_wait + 2 retry_timeout <= ttl, R <= N, ...); throws ParameterError naming `--set key`. */
-  check?(values: ScenarioValues): void;
-  /** The experiments to run with these values. */
-  plan(values: ScenarioValues, size: ScenarioRunSize): ScenarioExperiment[];
+  /** The report's experiments for these (resolved, checked) values. */
+  plan(resolved: ResolvedScenario, size: ScenarioRunSize): ScenarioExperiment[];
   /** What the model leaves out or assumes, relevant when reading its numbers (shown in the report). */
   assumptions: readonly string[];
 }

@@ -1,7 +1,12 @@
 import { ParameterError } from '../errors.js';
 import { readConfigFile } from './config-file.js';
 import type { SweepExperiment, SweepValue } from '../experiments/sweep-experiment.js';
-import { sweepExperiment, sweepExperimentNames } from './experiments.js';
+import {
+  scenarioSweepExperiment,
+  sweepExperiment,
+  sweepExperimentNames,
+  sweepScenarioNames,
+} from './experiments.js';
 
 /**
  * A sweep: an experiment run over a grid of parameter cells, with replicates and one seed.
@@ -20,10 +25,16 @@ import { sweepExperiment, sweepExperimentNames } from './experiments.js';
  * ```
  * Parameter names are the experiment's keys in snake_case (`w_latency`, not `w-latency`), as
  * `replilab params EXPERIMENT` lists them; a parameter set nowhere takes the experiment's default.
+ *
+ * Instead of `experiment:`, `scenario: NAME` sweeps a system scenario (`replilab scenario list`):
+ * its keys are the scenario's settings (`ttl_s`) and its experiment's parameters that it does not
+ * derive, defaults the scenario's (`replilab scenario show NAME`).
  */
 export interface SweepSpec {
-  /** The experiment's name, e.g. `staleness` or `selftest`. */
+  /** The experiment's name, e.g. `staleness` or `selftest` (for a `scenario:` sweep, the scenario's name). */
   experiment: string;
+  /** The system scenario swept, when the file names one instead of an experiment. */
+  scenario?: string;
   /** Seed of every random stream: cell c's batch b draws from deriveStream(seed, c, b). A whole number from 0 to 2^53-1. */
   seed: number;
   /**
@@ -73,6 +84,7 @@ export const MAX_SWEEP_CELLS = 1_000_000;
 
 const TOP_LEVEL = [
   'experiment',
+  'scenario',
   'seed',
   'trials',
   'grid',
@@ -170,9 +182,23 @@ export function validateSweepSpec(input: unknown, source?: string): ResolvedSwee
     if (!(TOP_LEVEL as readonly string[]).includes(key))
       throw new ParameterError(key, 'an unknown field', `the fields ${TOP_LEVEL.join(', ')}`);
   }
-  if (input.experiment === undefined)
-    throw new ParameterError('experiment', '(missing)', `one of ${sweepExperimentNames().join(', ')}`);
-  const experiment = sweepExperiment(input.experiment as string);
+  // A validated spec carries both, equal (its experiment is the scenario's name).
+  if (input.experiment !== undefined && input.scenario !== undefined && input.experiment !== input.scenario)
+    throw new ParameterError(
+      'scenario',
+      'both experiment and scenario',
+      'one of experiment (an experiment) or scenario (a system scenario, a preset of one)',
+    );
+  if (input.experiment === undefined && input.scenario === undefined)
+    throw new ParameterError(
+      'experiment',
+      '(missing)',
+      `one of ${sweepExperimentNames().join(', ')}; or scenario: one of ${sweepScenarioNames().join(', ')}`,
+    );
+  const experiment =
+    input.scenario !== undefined
+      ? scenarioSweepExperiment(input.scenario as string)
+      : sweepExperiment(input.experiment as string);
   const seed = wholeNumber('seed', input.seed, 0);
   const trials = wholeNumber('trials', input.trials, 1);
   const replicates =
@@ -310,6 +336,7 @@ export function validateSweepSpec(input: unknown, source?: string): ResolvedSwee
   }
   const spec: SweepSpec = {
     experiment: experiment.name,
+    ...(input.scenario !== undefined ? { scenario: experiment.name } : {}),
     seed,
     trials,
     ...(input.grid !== undefined ? { grid: input.grid as SweepSpec['grid'] } : {}),
