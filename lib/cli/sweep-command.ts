@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ParameterError } from '../errors.js';
-import { sweepExperiment, sweepExperimentNames } from '../sweep/experiments.js';
+import { sweepExperiment, sweepExperimentNames, sweepScenarioNames } from '../sweep/experiments.js';
 import { defaultThreads } from '../experiments/worker-pool.js';
 import { runSweep, type SweepFailure } from '../sweep/run-sweep.js';
 import { describeValues, loadSweepSpec } from '../sweep/spec.js';
@@ -59,6 +59,10 @@ A sweep file (YAML or JSON):
   ci_width: 0.002              # optional: adaptive precision (as --ci-width)
   max_trials: 10000000         # optional: its trial cap (default: trials)
 Parameter names are snake_case (w_latency, not w-latency); the list below gives each experiment's.
+Instead of experiment:, scenario: NAME sweeps a system scenario (${sweepScenarioNames().join(', ')}):
+its keys are the scenario's settings in the system's own units (patroni: ttl_s, loop_wait_s) and
+its experiment's parameters it does not derive (replilab params NAME; replilab scenario show NAME
+also says what a sweep of it runs and what scenario run adds).
 
 Experiments:
 ${experimentsHelp()}
@@ -75,6 +79,7 @@ Examples:
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --out data/q.csv --ci-width 0.002 --max-trials 1e7
   $ replilab sweep experiments/sweeps/staleness-quorums.yaml --cell 3 --threads 1
   $ replilab sweep experiments/sweeps/failover-timeouts.yaml --out data/failover-timeouts.csv
+  $ replilab sweep experiments/sweeps/patroni-ttl.yaml --out data/sweeps/patroni-ttl.csv
   $ replilab sweep experiments/sweeps/lag-routing.yaml --out data/lag-routing.csv --ci-width 0.01 --max-trials 40
 
 Across machines (BullMQ on one Redis; start any number of workers, anywhere, any time), with the

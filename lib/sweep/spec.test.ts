@@ -98,7 +98,12 @@ describe('validateSweepSpec: refusals name the field', () => {
     ['seed not a number', { ...base, seed: 'one' }, 'seed'],
     ['negative seed', { ...base, seed: -1 }, 'seed'],
     ['fractional trials', { ...base, trials: 1.5 }, 'trials'],
-    ['unknown top-level field', { ...base, seeds: [1, 2] }, 'seeds', /experiment, seed, trials, grid/],
+    [
+      'unknown top-level field',
+      { ...base, seeds: [1, 2] },
+      'seeds',
+      /experiment, scenario, seed, trials, grid/,
+    ],
     ['unknown parameter', { ...base, grid: { quorum: [2] } }, 'grid.quorum', /latency, w_latency/],
     [
       'kebab-case parameter name',
@@ -171,5 +176,38 @@ describe('loadSweepSpec', () => {
     writeFileSync(join(dir, 'dup.yaml'), 'seed: 1\nseed: 2\n');
     expect(() => loadSweepSpec(join(dir, 'dup.yaml'))).toThrow(ParameterError);
     expect(() => loadSweepSpec(join(dir, 'missing.yaml'))).toThrow(/sweep file: got .*missing\.yaml/);
+  });
+});
+
+describe('validateSweepSpec: scenario sweeps', () => {
+  const scenario = { scenario: 'patroni', seed: 1, trials: 10 };
+
+  it("a cell's settings are derived onto the failover experiment's parameters as scenario run derives them", () => {
+    const sweep = validateSweepSpec({ ...scenario, grid: { ttl_s: [30, 60] }, fixed: { loop_wait_s: 5 } });
+    expect(sweep.spec).toMatchObject({ experiment: 'patroni', scenario: 'patroni' });
+    const configs = sweep.cells.map((c) => (c.options as { config: Record<string, unknown> }).config);
+    // Patroni's lease is the coordinator's timeout: 1000 x ttl_s, renewed every 1000 x loop_wait_s.
+    expect(configs.map((c) => [c.election, c.timeoutMs, c.heartbeatMs])).toEqual([
+      ['coordinator', 30000, 5000],
+      ['coordinator', 60000, 5000],
+    ]);
+    // The preset's lab value (10 writes per second), in the model's unit.
+    expect(configs[0].writeRate).toBe(0.01);
+  });
+
+  it('refuses as --set does: the key as the file wrote it, the rule of the scenario, a derived key, both experiment and scenario', () => {
+    expect(refusal({ ...scenario, grid: { ttl_s: [30, 20] } }).parameter).toBe(
+      'grid.ttl_s (cell 1: ttl_s=20)',
+    ); // loop_wait + 2 retry_timeout > ttl
+    expect(refusal({ ...scenario, cells: [{ ttl_s: 30 }, { timeout_ms: 5 }] }).parameter).toBe(
+      'cells[1].timeout_ms',
+    );
+    expect(refusal({ ...scenario, fixed: { nodes: 1 } }).parameter).toMatch(/^fixed\.nodes/);
+    expect(refusal({ ...scenario, scenario: 'nosuch' }).parameter).toBe('scenario');
+    expect(refusal({ ...scenario, experiment: 'failover' }).parameter).toBe('scenario');
+  });
+
+  it('the example file experiments/sweeps/patroni-ttl.yaml is valid', () => {
+    expect(loadSweepSpec('experiments/sweeps/patroni-ttl.yaml').cells).toHaveLength(8);
   });
 });
