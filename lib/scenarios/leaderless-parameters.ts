@@ -41,6 +41,7 @@ export function leaderlessWorkloadValues(): Record<string, Sourced<unknown>> {
     partitionEvery: labValue(null, 'no partitions (lab default)'),
     partitionDuration: labValue(null, 'no partitions (lab default)'),
     loss: labValue(0, `no message loss: ${MODEL}`),
+    ops: labValue(20000, 'the default run size of scenario run (--trials 20000): a sweep cell runs as many'),
   };
 }
 

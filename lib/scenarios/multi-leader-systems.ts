@@ -98,6 +98,10 @@ export const collaborativeEditingScenario: SystemScenario = {
       interDcLatency: labValue('const(50)', "the multi-leader model's default one-way delay between leaders"),
       writeRate: labValue(2, 'the reference gives no rate; two changes per second per editor'),
       keys: labValue(100, "the multi-leader model's default key count (document regions)"),
+      durationMs: labValue(
+        500000,
+        "scenario run's default 3000 changes at 3 editors x 2 per second (scenario run sets it from --trials)",
+      ),
       resolution: labValue(
         'merge',
         "the reference names no policy; editors merge concurrent edits (the model's set union)",
@@ -182,6 +186,10 @@ export const offlineCalendarScenario: SystemScenario = {
         'the reference names no policy; the lab takes last-write-wins by device clock',
       ),
       divergenceSampleMs: labValue(1000, 'divergence sampled every second (lab default)'),
+      durationMs: labValue(
+        1000000,
+        "scenario run's default 3000 changes at 3 devices x 1 per second (scenario run sets it from --trials)",
+      ),
     },
     derive: {
       datacenters: derive(['devices'], 'one server, the only datacenter', () => 1),

@@ -9,7 +9,7 @@
  */
 import { ParameterError } from '../errors.js';
 import { defineExperiment, paramOf, type Check, type Experiment } from '../experiments/define.js';
-import { snakeCase, type Param } from '../experiments/param.js';
+import { camelCase, describeValue, snakeCase, type Param } from '../experiments/param.js';
 import { parameterCells } from '../experiments/row.js';
 import { systemReference } from './system-reference.js';
 
@@ -266,6 +266,15 @@ export function resolveScenario(
   where: (name: string) => string = (name) => name,
 ): ResolvedScenario {
   const e = scenarioExperiment(s);
+  for (const [name, value] of Object.entries(input)) {
+    const d = s.preset.derive[camelCase(name)];
+    if (d !== undefined)
+      throw new ParameterError(
+        where(name),
+        `${describeValue(value)}, but ${name} is derived`,
+        `set ${d.from.map(snakeCase).join(' or ')} instead (${name} = ${d.how})`,
+      );
+  }
   const snake = Object.fromEntries(Object.entries(input).map(([k, v]) => [snakeCase(k), v]));
   const values = e.fromFile(snake, where) as ScenarioValues;
   return { values, experiment: s.preset.experiment.resolve(experimentInput(s, values)) as ScenarioValues };

@@ -323,6 +323,10 @@ export const dynamodbScenario: SystemScenario = {
     values: {
       routing: documentedValue('dynamodb', 'note', 'random'),
       followers: labValue(2, 'the reference gives no replica count; two followers per leader (three copies)'),
+      ops: labValue(
+        20000,
+        'the default run size of scenario run (--trials 20000): a sweep cell runs as many',
+      ),
     },
     derive: {},
     sweep:

@@ -89,6 +89,15 @@ function isTextList(set: readonly string[] | Readonly<Record<string, unknown>>):
   return Array.isArray(set);
 }
 
+/** The experiment parameter `scenario run` sets from `--trials`, by experiment. */
+const SIZE_KEYS: Record<string, string> = {
+  failover: 'trials',
+  staleness: 'trials',
+  leaderless: 'ops',
+  lag: 'ops',
+  conflicts: 'duration_ms',
+};
+
 /**
  * Checks everything a run needs without running it: the name, the values, trials and seed, and
  * every experiment's model config. Refusals name `--set key`, `--trials`, `--seed` or `scenario`.
@@ -99,6 +108,13 @@ function isTextList(set: readonly string[] | Readonly<Record<string, unknown>>):
 export function prepareSystemScenario(name: string, options: ScenarioRunOptions = {}): PreparedScenario {
   const scenario = systemScenario(name);
   const { resolved, given } = scenarioRunValues(scenario, options.set);
+  const sizeKey = SIZE_KEYS[scenario.preset.experiment.name];
+  if (sizeKey !== undefined && given.has(sizeKey))
+    throw new ParameterError(
+      isTextList(options.set ?? []) ? `--set ${sizeKey}` : sizeKey,
+      'a value scenario run sets itself',
+      `--trials (${scenario.trials.unit}); ${sizeKey} is a key of sweeps over the scenario`,
+    );
   const trials = checkTrials(scenario, options.trials ?? scenario.trials.default);
   const seed = options.seed ?? 1;
   if (!(Number.isSafeInteger(seed) && seed >= 0))
