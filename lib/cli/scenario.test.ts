@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -120,4 +120,42 @@ describe('replilab scenario', () => {
     expectRefused(runCli(['scenario', 'run', 'riak', '--trials', '0', '--out', out]), '--trials', files);
     expectRefused(runCli(['scenario', 'run', 'riak', '--out', join(dir, 'x.txt')]), '--out', []);
   }, 120_000); // seven CLI processes; the value checks themselves are in lib/scenarios/catalog.test.ts
+
+  it("params NAME: the scenario's keys with role, unit, default and source; the derived values apart", () => {
+    const j = runCliJson(['params', 'patroni', '--json']);
+    expect(j).toMatchObject({ scenario: 'patroni', experiment: 'failover' });
+    const ttl = j.params.find((p: { name: string }) => p.name === 'ttl_s');
+    expect(ttl).toMatchObject({
+      role: 'setting',
+      unit: 's',
+      default: 30,
+      source: { kind: 'reference', setting: 'patroni.ttl_s' },
+    });
+    expect(j.params.find((p: { name: string }) => p.name === 'timeout_ms')).toBeUndefined();
+    expect(j.derived.find((d: { name: string }) => d.name === 'timeout_ms')).toMatchObject({
+      value: 30000,
+      how: '1000 x ttl_s',
+    });
+  });
+
+  it('sweep --schema: one rule per scenario, its settings with their units', () => {
+    const run = runCli(['sweep', '--schema']);
+    expect(run.code, run.stderr).toBe(0);
+    const schema = JSON.parse(run.stdout) as Record<string, unknown>;
+    const rule = (schema.allOf as Record<string, any>[]).find(
+      (r) => r.if?.properties?.scenario?.const === 'patroni',
+    );
+    expect(rule?.then.properties.fixed.properties.ttl_s).toMatchObject({ 'x-unit': 's', default: 30 });
+    expect(rule?.then.properties.fixed.properties.timeout_ms).toBeUndefined();
+  });
+
+  it('a scenario sweep with a bad key or value is refused as --set is: the key as the file wrote it, exit 2, nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replilab-scenario-'));
+    const file = join(dir, 'bad.yaml');
+    const out = join(dir, 'x.csv');
+    writeFileSync(file, 'scenario: patroni\nseed: 1\ntrials: 5\ngrid:\n  ttl_s: [30, 20]\n');
+    expectRefused(runCli(['sweep', file, '--out', out]), 'grid.ttl_s', [out]);
+    writeFileSync(file, 'scenario: patroni\nseed: 1\ntrials: 5\nfixed:\n  heartbeat_ms: 10\n');
+    expectRefused(runCli(['sweep', file, '--out', out]), 'fixed.heartbeat_ms', [out]);
+  }, 30_000);
 });
