@@ -143,7 +143,8 @@ describe('--set overrides', () => {
       '--set keys',
     );
     // A library call names the key as the call wrote it, camelCase or snake_case.
-    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: { ttlS: 5 } }))).toBe('ttl_s');
+    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: { ttlS: 5 } }))).toBe('ttlS');
+    expect(refusedParameter(() => prepareSystemScenario('patroni', { set: { ttl_s: 5 } }))).toBe('ttl_s');
   });
 
   it('an override shows as the source of its parameter', () => {

@@ -275,8 +275,10 @@ export function resolveScenario(
         `set ${d.from.map(snakeCase).join(' or ')} instead (${name} = ${d.how})`,
       );
   }
+  // A library call may write camelCase keys; a refusal names the key as it was written.
+  const written = new Map(Object.keys(input).map((k) => [snakeCase(k), k]));
   const snake = Object.fromEntries(Object.entries(input).map(([k, v]) => [snakeCase(k), v]));
-  const values = e.fromFile(snake, where) as ScenarioValues;
+  const values = e.fromFile(snake, (name) => where(written.get(name) ?? name)) as ScenarioValues;
   return { values, experiment: s.preset.experiment.resolve(experimentInput(s, values)) as ScenarioValues };
 }
 
