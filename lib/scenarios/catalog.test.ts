@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { refusedParameter } from '../errors.testkit.js';
 import { SYSTEM_SCENARIOS, systemScenario } from './catalog.js';
 import { cassandraConvictionMs, consistencyLevelSize } from './leaderless-systems.js';
-import { resolveScenario, scenarioParameterRows } from './preset.js';
+import { resolveScenario, scenarioExperiment, scenarioParameterRows } from './preset.js';
 import { prepareSystemScenario, reportMetric, runSystemScenario } from './run-scenario.js';
 import type { ProportionMetric } from './scenario-metric.js';
 import { SYSTEM_REFERENCE_NAMES, systemReference } from './system-reference.js';
@@ -39,6 +39,19 @@ describe('the catalog and the reference file', () => {
           expect(p.source.text).toBe(systemReference(system).source);
         }
       }
+    }
+  });
+
+  it("every derivation names keys of its scenario (a refusal of a derived value names the first); every preset value is the experiment's key", () => {
+    for (const s of SYSTEM_SCENARIOS) {
+      const keys = scenarioExperiment(s).keys;
+      const experimentKeys = s.preset.experiment.keys;
+      for (const [key, d] of Object.entries(s.preset.derive)) {
+        expect(experimentKeys, `${s.name}: derived ${key}`).toContain(key);
+        for (const from of d.from) expect(keys, `${s.name}: ${key} from ${from}`).toContain(from);
+      }
+      for (const key of Object.keys(s.preset.values))
+        expect(keys, `${s.name}: preset ${key} (not derived too)`).toContain(key);
     }
   });
 
