@@ -137,7 +137,7 @@ export function raftFailoverExperiment(
     size,
     windowMetrics(
       window,
-      'first candidacy after the crash, timers reset by heartbeats only (write_rate_per_ms=0; appends reset them too)',
+      'first candidacy after the crash, timers reset by heartbeats only (write_rate=0; appends reset them too)',
       window.meanMs + d + 3 * d + 2 * disk,
     ),
   );
