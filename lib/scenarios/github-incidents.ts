@@ -7,6 +7,7 @@
  * - 2018: a 43 s network cut isolated the primary, Orchestrator promoted a replica in the other
  *   datacenter, and the cut-off primary's writes were never replicated (`discarded_writes`).
  */
+import type { FencingMode } from '../strategies/leader-follower/failover-config.js';
 import { failoverExperiment } from './failover-experiments.js';
 import { failoverClusterConfig, failoverClusterParameters } from './failover-parameters.js';
 import {
@@ -108,13 +109,25 @@ export const github2018Scenario: SystemScenario = {
     mysqlReplicationParameter(),
     ...orchestratorParameters(),
     labDefault(
-      false,
-      "the reference does not say the old primary was fenced; without fencing it keeps taking its own clients' writes through the cut",
+      'epoch',
+      "the reference does not say the old primary was fenced: the replicas, repointed at the new primary, refuse its stale binlog (epoch), but nothing stops its own clients' writes through the cut; lease stops them when its lease runs out",
       {
         key: 'fencing',
-        description: 'fence the old primary at the promotion',
-        kind: { type: 'boolean' },
+        description:
+          'what stops the old primary: none, epoch (stale-term appends refused) or lease (it serves only while a majority-granted lease runs)',
+        kind: { type: 'choice', allowed: ['none', 'epoch', 'lease'] },
         fields: ['fencing'],
+      },
+    ),
+    labDefault(
+      2,
+      'Orchestrator has no lease; with fencing=lease the lab makes it as long as detection (detection_polls poll periods), so it outlasts a lost poll and runs out about when a promotion comes',
+      {
+        key: 'lease_polls',
+        description:
+          'with fencing=lease: the lease, in poll periods (> 1: longer than the heartbeat that renews it)',
+        kind: { type: 'number', min: 1, minExclusive: true },
+        fields: ['leaseMs'],
       },
     ),
     ...failoverClusterParameters(),
@@ -129,7 +142,8 @@ export const github2018Scenario: SystemScenario = {
           fault: 'partition',
           faultDurationMs: 1000 * (values.cut_s as number),
           asyncFollowers: mysqlAsyncFollowers(values),
-          fencing: values.fencing as boolean,
+          fencing: values.fencing as FencingMode,
+          leaseMs: 1000 * (values.instance_poll_s as number) * (values.lease_polls as number),
         },
         size,
       ),
