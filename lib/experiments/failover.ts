@@ -124,7 +124,7 @@ const params = {
     unit: 'ms',
   }),
   clockDrift: number({
-    doc: "clock rate error rho: each node's clock runs at a rate drawn from [1 - rho, 1 + rho] per trial (heartbeat, election and lease timers)",
+    doc: "clock rate error rho (a fraction, no unit): each node's clock runs at a rate drawn from [1 - rho, 1 + rho] per trial (heartbeat, election and lease timers)",
     default: d.clockDrift,
     min: 0,
     lt: 1,
