@@ -46,6 +46,22 @@ describe('fencing none and epoch: the cut-off leader believes it leads until it 
 });
 
 describe('fencing lease: a leader serves only while a majority-granted lease runs on its own clock', () => {
+  it("a paused leader: with terms it answers the reads that queued up before it reads the new term's heartbeat; with a lease it answers none", () => {
+    // A stop-the-world pause longer than any election: the reads that reached the leader during
+    // the pause wait in arrival order, and those before the new leader's first heartbeat are
+    // handled while it still believes it leads (Kleppmann, DDIA ch. 8, "Process Pauses"). Its
+    // lease, on its own clock, ran out during the pause.
+    const config = { fault: 'pause' as const, pause: 'uniform(500,1000)', readRate: 0.1, trials: 60 };
+    const epoch = runFailover({ ...config, fencing: 'epoch' }, 45);
+    const lease = runFailover({ ...config, fencing: 'lease' }, 45);
+    expect(epoch.intervals.unnecessary_failover_trials.count).toBe(60);
+    expect(epoch.deposed_leader_reads).toBeGreaterThan(60);
+    expect(lease.intervals.unnecessary_failover_trials.count).toBe(60);
+    expect(lease.deposed_leader_reads).toBe(0);
+    expect(lease.deposed_leader_acked_writes).toBe(0);
+    expect(lease.reads_served).toBeGreaterThan(0.9 * epoch.reads_served);
+  }, 30_000);
+
   it('without clock drift there is never split brain, though both leaders serve in every trial', () => {
     for (const election of ['raft', 'coordinator'] as const) {
       for (const leaseMs of [150, 1000]) {
