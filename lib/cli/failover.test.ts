@@ -14,6 +14,10 @@ const STABLE_KEYS = [
   'acked_writes_lost',
   'discarded_writes',
   'reused_ids',
+  'deposed_leader_acked_writes',
+  'reads',
+  'reads_served',
+  'deposed_leader_reads',
 ];
 
 function runJson(args: string[]): Record<string, any> {
@@ -42,7 +46,7 @@ describe('replilab failover', () => {
     expect(j.config).toMatchObject({ election: 'raft', election_timeout_ms: [150, 300], trials: 30 });
   }, 30_000);
 
-  it('every fault and fencing flag is accepted; partition without fencing shows split brain, with fencing none', () => {
+  it('every fault and fencing flag is accepted; partition: split brain and deposed reads with fencing none or epoch, none with a lease', () => {
     const common = [
       '--nodes',
       '5',
@@ -73,10 +77,19 @@ describe('replilab failover', () => {
       '--seed',
       '2',
     ];
-    const open = runJson(common);
-    const fenced = runJson([...common, '--fencing']);
-    expect(open.split_brain_ms.mean).toBeGreaterThan(1000);
+    const open = runJson([...common, '--read-rate', '50']);
+    const none = runJson([...common, '--fencing', 'none', '--read-rate', '50']);
+    const fenced = runJson([...common, '--fencing', 'lease', '--read-rate', '50', '--clock-drift', '0']);
+    for (const j of [open, none]) {
+      expect(j.split_brain_ms.mean).toBeGreaterThan(1000);
+      expect(j.split_brain_ms.ci_low).toBeGreaterThan(1000);
+      expect(j.deposed_leader_reads).toBeGreaterThan(0);
+      expect(j.deposed_leader_acked_writes).toBeGreaterThan(0);
+      expect(j.intervals.deposed_leader_reads.count).toBe(j.deposed_leader_reads);
+    }
+    expect(open.config).toMatchObject({ fencing: 'epoch', read_rate: 50, lease_ms: 150, clock_drift: 0 });
     expect(fenced.split_brain_ms.max).toBe(0);
+    expect(fenced.deposed_leader_reads).toBe(0);
     expect(open.acked_writes_lost).toBeGreaterThan(fenced.acked_writes_lost);
     expect(open.unnecessary_failovers).toBe(10);
   }, 30_000);

@@ -45,7 +45,7 @@ describe('--out on the model commands', () => {
     expect(rows[0]).toMatchObject({
       election: 'coordinator',
       fault: 'pause',
-      fencing: 'false',
+      fencing: 'epoch',
       trials: '20',
       seed: '3',
     });

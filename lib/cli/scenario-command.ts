@@ -14,7 +14,7 @@ Examples:
   $ replilab scenario run patroni
   $ replilab scenario run patroni --set ttl_s=60 --set loop_wait_s=5 --trials 500 --json
   $ replilab scenario run cassandra --set read_consistency=ONE --set clock_skew="uniform(0,20)"
-  $ replilab scenario run github-2018 --set fencing=true --out data/scenarios/github-2018.csv
+  $ replilab scenario run github-2018 --set fencing=lease --out data/scenarios/github-2018.csv
   $ replilab scenario run mongodb --seed 7 --json
 
 Each scenario is a preset of one experiment (failover, leaderless, lag, conflicts, staleness):

@@ -69,6 +69,34 @@ describe('sweep experiment failover', () => {
     expect(row.recovery_ms_max).toBe(recovery.max);
   }, 30_000);
 
+  it("batches pool the split brain's mean and its interval, and the deposed leader's reads and writes, as one run of every trial would", async () => {
+    const fixed = { fault: 'partition', fencing: 'none', read_rate: 50 };
+    const result = await runSweep(
+      { experiment: 'failover', seed: 6, trials: 2 * FAILOVER_BATCH_TRIALS + 7, fixed },
+      { threads: 1 },
+    );
+    const row = result.cells[0].rows![0] as Record<string, number>;
+    const config = failover.config(failover.resolve({ fault: 'partition', fencing: 'none', readRate: 50 }));
+    const runs = [FAILOVER_BATCH_TRIALS, FAILOVER_BATCH_TRIALS, 7].map((trials, b) =>
+      runFailoverWithTrials({ ...config, trials }, batchSeed(6, 0, b)),
+    );
+    // The oracle: every trial's split brain, its mean and two-pass sample deviation.
+    const xs = runs.flatMap((r) => r.trials.map((t) => t.splitBrainMs));
+    const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
+    const half = 1.959963984540054 * (sd / Math.sqrt(xs.length));
+    expect(row.split_brain_ms_mean).toBeCloseTo(mean, 6);
+    expect(row.split_brain_ms_ci_low).toBeCloseTo(mean - half, 4);
+    expect(row.split_brain_ms_ci_high).toBeCloseTo(mean + half, 4);
+    expect(row.split_brain_ms_max).toBe(Math.max(...xs));
+    const sum = (f: (t: (typeof runs)[number]['trials'][number]) => number) =>
+      runs.reduce((total, r) => total + r.trials.reduce((a, t) => a + f(t), 0), 0);
+    expect(row.deposed_leader_reads).toBe(sum((t) => t.deposedReads));
+    expect(row.deposed_leader_reads).toBeGreaterThan(0);
+    expect(row.reads_served).toBe(sum((t) => t.readsServed));
+    expect(row.deposed_leader_acked_writes).toBe(sum((t) => t.deposedAckedWrites));
+  }, 30_000);
+
   it('unnecessary failovers of a timeout detector against a paused leader follow P(pause > timeout - phase) within the pooled Wilson interval', async () => {
     // First-order closed form: the leader pauses for U(0, 1000) ms at a phase U(0, h) after its
     // last heartbeat (h = 50 ms); the detector fires, needlessly, when the pause outlasts the

@@ -6,10 +6,11 @@
 import type { FailoverConfig } from '../strategies/leader-follower/failover-config.js';
 import { FAILOVER_DEFAULTS } from '../strategies/leader-follower/failover-config.js';
 import type { FailoverResult } from '../strategies/leader-follower/run-failover.js';
+import { meanInterval } from '../stats/index.js';
 import { latencySummary } from '../stats/index.js';
 import { defineExperiment } from './define.js';
 import { msText, pctText } from './format.js';
-import { boolean, choice, distribution, integer, number, range, type ParamValues } from './param.js';
+import { choice, distribution, integer, number, range, type ParamValues } from './param.js';
 
 const d = FAILOVER_DEFAULTS;
 
@@ -104,7 +105,31 @@ const params = {
     unit: 'per second',
     valueName: 'per-s',
   }),
-  fencing: boolean({ doc: 'fence the old leader when a new one takes over', default: d.fencing }),
+  readRate: number({
+    doc: 'client reads sent to the node the clients believe leads, per second (Poisson)',
+    default: d.readRate * 1000,
+    min: 0,
+    unit: 'per second',
+    valueName: 'per-s',
+  }),
+  fencing: choice(['none', 'epoch', 'lease'], {
+    doc: 'what stops a deposed leader: none (followers take any append), epoch (appends of an older term refused), lease (epoch, and a leader serves only while a majority-granted lease runs on its clock)',
+    default: d.fencing,
+    valueName: 'mode',
+  }),
+  leaseMs: number({
+    doc: "--fencing lease: the lease a majority's acknowledgement grants, ms on each node's own clock",
+    default: d.leaseMs,
+    gt: 0,
+    unit: 'ms',
+  }),
+  clockDrift: number({
+    doc: "clock rate error rho (a fraction, no unit): each node's clock runs at a rate drawn from [1 - rho, 1 + rho] per trial (heartbeat, election and lease timers)",
+    default: d.clockDrift,
+    min: 0,
+    lt: 1,
+    valueName: 'rho',
+  }),
   trials: integer({ doc: 'independent failovers', default: d.trials, min: 1, max: 1_000_000, sweep: false }),
   warmupHeartbeats: integer({
     doc: "heartbeat intervals before the failure (the detector's history)",
@@ -127,6 +152,11 @@ function trialQuantiles(h: Parameters<typeof latencySummary>[0]) {
   return quantiles;
 }
 
+function splitBrainInterval(r: Record<string, any>): { low: number | null; high: number | null } {
+  const s = r.split_brain_ms as FailoverResult['split_brain_ms'];
+  return meanInterval(s.mean, s.mean_square, r.trials as number, { floor: 0 });
+}
+
 function summary(r: FailoverResult, seed: number, c: ParamValues<typeof params>): string {
   const iv = r.intervals;
   const asyncCount = c.asyncFollowers ?? c.nodes - 1;
@@ -136,13 +166,14 @@ function summary(r: FailoverResult, seed: number, c: ParamValues<typeof params>)
       : `coordinator, ${c.detector === 'phi' ? `phi >= ${c.phiThreshold}` : `timeout ${c.timeoutMs} ms`}`;
   return (
     [
-      `failover: ${c.nodes} nodes (${asyncCount} async followers, ${c.staleFollowers} stale), ${how}, heartbeat ${c.heartbeatMs} ms, fault ${c.fault}${c.fencing ? ', fencing' : ''}; ${r.trials} trials, seed ${seed}`,
+      `failover: ${c.nodes} nodes (${asyncCount} async followers, ${c.staleFollowers} stale), ${how}, heartbeat ${c.heartbeatMs} ms, fault ${c.fault}, fencing ${c.fencing}${c.fencing === 'lease' ? ` (lease ${c.leaseMs} ms)` : ''}${c.clockDrift > 0 ? `, clock drift ${c.clockDrift}` : ''}; ${r.trials} trials, seed ${seed}`,
       `recovery:              mean ${msText(r.recovery_ms.mean)}, p50 ${msText(r.recovery_ms.p50)}, p90 ${msText(r.recovery_ms.p90)}, p99 ${msText(r.recovery_ms.p99)}, max ${msText(r.recovery_ms.max)}`,
       `detection:             mean ${msText(r.detection_ms.mean)}, p50 ${msText(r.detection_ms.p50)}, max ${msText(r.detection_ms.max)}`,
       `election rounds:       mean ${r.election_rounds.mean.toFixed(2)}, max ${r.election_rounds.max}`,
       `no leader in trial:    ${pctText(iv.no_leader_trials)}`,
       `unnecessary failovers: ${r.unnecessary_failovers} (trials with one: ${pctText(iv.unnecessary_failover_trials)})`,
-      `split brain:           mean ${msText(r.split_brain_ms.mean)}, max ${msText(r.split_brain_ms.max)} (trials with one: ${pctText(iv.split_brain_trials)})`,
+      `split brain:           mean ${msText(r.split_brain_ms.mean)} (95% ${r.split_brain_ms.ci_low === null ? '-' : `${msText(r.split_brain_ms.ci_low)} to ${msText(r.split_brain_ms.ci_high)}`}), max ${msText(r.split_brain_ms.max)} (trials with one: ${pctText(iv.split_brain_trials)})`,
+      `deposed leader:        ${r.deposed_leader_acked_writes} writes acknowledged (${pctText(iv.deposed_leader_acked_writes)} of acknowledged), ${r.deposed_leader_reads} reads served (${pctText(iv.deposed_leader_reads)} of ${r.reads_served} served)`,
       `acked writes lost:     ${r.acked_writes_lost} of ${r.acked_writes} acknowledged (trials losing writes: ${pctText(iv.trials_losing_writes)})`,
       `discarded at rejoin:   ${r.discarded_writes}; autoincrement ids reused: ${r.reused_ids}`,
     ].join('\n') + '\n'
@@ -184,6 +215,13 @@ export const failover = defineExperiment({
         ? { param: 'heartbeatMs', allowed: `less than the timeout (${v.timeoutMs} ms)` }
         : undefined,
     (v) =>
+      v.fencing === 'lease' && v.leaseMs <= v.heartbeatMs
+        ? {
+            param: 'leaseMs',
+            allowed: `more than the heartbeat interval (${v.heartbeatMs} ms) with fencing lease: the heartbeats renew it`,
+          }
+        : undefined,
+    (v) =>
       v.staleFollowers > v.nodes - 1
         ? { param: 'staleFollowers', allowed: `a whole number from 0 to nodes - 1 (${v.nodes - 1})` }
         : undefined,
@@ -196,6 +234,7 @@ export const failover = defineExperiment({
     ...v,
     electionTimeoutMs: [v.electionTimeoutMs[0], v.electionTimeoutMs[1]],
     writeRate: v.writeRate / 1000,
+    readRate: v.readRate / 1000,
   }),
   run: async (config, seed, options) => {
     const { runFailover } = await import('../strategies/leader-follower/run-failover.js');
@@ -208,7 +247,8 @@ export const failover = defineExperiment({
     'failover --election raft --election-timeout-ms 150-155 --json          # split votes',
     'failover --election coordinator --timeout-ms 1000 --fault pause --pause "uniform(0,3000)"',
     'failover --election coordinator --detector phi --latency "mix(0.99:exp(1),0.01:const(200))"',
-    'failover --fault partition --fencing --async-followers 4 --write-rate 500 --json',
+    'failover --fault partition --fencing epoch --async-followers 4 --write-rate 500 --read-rate 500 --json',
+    'failover --fault partition --fencing lease --lease-ms 1000 --clock-drift 0.05 --trials 2000 --json',
     'failover --stale-followers 2 --async-followers 4 --json',
     'failover --election coordinator --fault pause --trials 400 --out data/failover/pause.csv',
     'failover --election coordinator --fault spike --spike-duration "const(800)" --spike-delay "const(600)"',
@@ -221,9 +261,13 @@ congested egress queue; the leader keeps working and hears its followers on time
 failover a spike triggers is unnecessary.
 
 --json prints one object: trials, recovery_ms{mean,p50,p90,p99,max,samples}, detection_ms{...},
-election_rounds{mean,max}, no_leader_trials, unnecessary_failovers, split_brain_ms{mean,max},
-acked_writes_lost, discarded_writes, reused_ids, writes, acked_writes, intervals{...} (count, of,
-p, Wilson 95% low/high), then seed and the config that ran. --out FILE.csv writes the same as one
+election_rounds{mean,max}, no_leader_trials, unnecessary_failovers,
+split_brain_ms{mean,max,mean_square,ci_low,ci_high} (the mean's normal 95% interval),
+acked_writes_lost, discarded_writes, reused_ids, writes, acked_writes,
+deposed_leader_acked_writes, reads, reads_served, deposed_leader_reads, intervals{...} (count,
+of, p, Wilson 95% low/high), then seed and the config that ran. A deposed leader is one after a
+leader of a newer term was elected; split brain is time with two nodes accepting writes as leader
+(with --fencing lease, a leader whose lease has run out on its own clock does not). --out FILE.csv writes the same as one
 CSV row (the parameters, then the metrics with _ci_low/_ci_high, then trials and seed) and
 FILE.manifest.json beside it; a sweep of failover writes these columns per cell.`,
   batch: {
@@ -239,10 +283,19 @@ FILE.manifest.json beside it; a sweep of failover writes these columns per cell.
         'reused_ids',
         'writes',
         'acked_writes',
+        'deposed_leader_acked_writes',
+        'reads',
+        'reads_served',
+        'deposed_leader_reads',
       ],
       max: ['election_rounds.max', 'split_brain_ms.max'],
-      weighted: ['election_rounds.mean', 'split_brain_ms.mean'],
+      weighted: ['election_rounds.mean', 'split_brain_ms.mean', 'split_brain_ms.mean_square'],
       histograms: { recovery_ms: trialQuantiles, detection_ms: trialQuantiles },
+      // The mean's interval again from the pooled mean, mean of squares and trials.
+      derived: {
+        'split_brain_ms.ci_low': (r) => splitBrainInterval(r).low,
+        'split_brain_ms.ci_high': (r) => splitBrainInterval(r).high,
+      },
     },
     mainInterval: 'unnecessary_failover_trials',
     template: async () => {

@@ -11,7 +11,7 @@ import { failover } from '../experiments/failover.js';
 import { choice, number } from '../experiments/param.js';
 import { failoverConfigOf, failoverExperiment } from './failover-experiments.js';
 import { failoverClusterValues } from './failover-parameters.js';
-import { derive, derivedSetting, documented, labValue } from './preset.js';
+import { derive, derivedSetting, documented, labSetting, labValue } from './preset.js';
 import {
   mysqlReplicationSetting,
   ORCHESTRATOR_VALUES,
@@ -107,6 +107,17 @@ export const github2018Scenario: SystemScenario = {
     ),
     replication: mysqlReplicationSetting(),
     ...orchestratorSettings(),
+    leasePolls: labSetting(
+      2,
+      'Orchestrator has no lease; with fencing=lease the lab makes it as long as detection (detection_polls poll periods), so it outlasts a lost poll and runs out about when a promotion comes',
+      (v: number) =>
+        number({
+          doc: 'with fencing=lease: the lease, in poll periods (> 1: longer than the heartbeat that renews it)',
+          gt: 1,
+          default: v,
+          valueName: 'polls',
+        }),
+    ),
   },
   preset: {
     experiment: failover,
@@ -115,13 +126,18 @@ export const github2018Scenario: SystemScenario = {
       ...ORCHESTRATOR_VALUES,
       fault: labValue('partition', 'a network cut around the primary'),
       fencing: labValue(
-        false,
-        "the reference does not say the old primary was fenced; without fencing it keeps taking its own clients' writes through the cut",
+        'epoch',
+        "the reference does not say the old primary was fenced: the replicas, repointed at the new primary, refuse its stale binlog (epoch), but nothing stops its own clients' writes through the cut; lease stops them when its lease runs out",
       ),
     },
     derive: {
       ...orchestratorDerivations(),
       faultDurationMs: derive(['cutS'], '1000 x cut_s', (v) => 1000 * (v.cutS as number)),
+      leaseMs: derive(
+        ['instancePollS', 'leasePolls'],
+        '1000 x instance_poll_s x lease_polls',
+        (v) => 1000 * (v.instancePollS as number) * (v.leasePolls as number),
+      ),
     },
     sweep: SWEEP,
   },

@@ -1,4 +1,5 @@
 export { wilsonInterval, Z_95, type ProportionEstimate } from './wilson.js';
+export { meanInterval } from './mean-interval.js';
 export { LogHistogram, LOG_HISTOGRAM_RELATIVE_ERROR, type LogHistogramData } from './log-histogram.js';
 export {
   latencySummary,

@@ -28,7 +28,11 @@ export function failoverBatchSummary(
     trials,
     result: run.result,
     histograms: run.histograms,
-    weights: { 'election_rounds.mean': trials, 'split_brain_ms.mean': trials },
+    weights: {
+      'election_rounds.mean': trials,
+      'split_brain_ms.mean': trials,
+      'split_brain_ms.mean_square': trials,
+    },
   };
 }
 

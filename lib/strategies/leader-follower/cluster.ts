@@ -11,13 +11,16 @@
  * follower, replaced by an asynchronous one when it becomes unavailable or slow).
  */
 import type { LatencyDistribution } from '../../latency/index.js';
-import type { Network, Nodes, Simulation } from '../../sim/index.js';
+import type { Clocks, Network, Nodes, Simulation } from '../../sim/index.js';
+import type { FencingMode } from './failover-config.js';
 import {
   APPEND,
   APPEND_ACK,
   DISK_DONE,
   HEARTBEAT,
   HEARTBEAT_TICK,
+  LEASE_ACK,
+  LEASE_EXPIRY,
   MONITOR_HEARTBEAT,
   SEMI_SYNC_CHECK,
   SHIP,
@@ -68,6 +71,12 @@ export interface ClusterSettings {
   shipLagMs: readonly number[];
   /** A follower short of the leader's log is re-sent its missing entries at most this often (ms); conflicts are answered at once. */
   gapResendMs: number;
+  /** How a deposed leader is kept from harm (see {@link FencingMode}). Absent: `'epoch'`. */
+  fencing?: FencingMode;
+  /** Fencing `'lease'`: the lease, ms on each node's own clock. */
+  leaseMs?: number;
+  /** Each node's clock, on which its heartbeat timer and its leases run; absent or null: every clock is true time. */
+  clocks?: Clocks | null;
 }
 
 /** What the cluster tells the modules around it. Every hook is optional. */
@@ -104,6 +113,8 @@ interface AppendPayload {
   terms: number[];
   writeIds: number[];
   sentAtMs: number;
+  /** The sender's own clock reading at sending (a lease starts there: the follower echoes it back). */
+  sentLocalMs: number;
 }
 
 /**
@@ -128,8 +139,15 @@ export class ReplicationCluster {
   readonly commitIndex: Int32Array;
   /** matchIndex[leader * nodes + f]: the leader's knowledge of f's durable position (this term). */
   readonly matchIndex: Int32Array;
-  /** A fenced node refuses client writes until it steps down (STONITH or a fencing token). */
-  readonly fenced: Uint8Array;
+  /** Fencing `'lease'`: each leader's lease end on its own clock (-Infinity: none). */
+  readonly leaseUntil: Float64Array;
+  /**
+   * Fencing `'lease'`: the node each node has promised its backing to (-1: none; -2: unknown, after
+   * a restart) and until when, on its own clock. While the promise runs the node votes for, stands
+   * as, and promises to no other node.
+   */
+  readonly grantedTo: Int32Array;
+  readonly grantedUntil: Float64Array;
   /** Each leader's designated sync follower under semi-sync (-1: none). */
   readonly semiSyncFollower: Int32Array;
   /** Times a semi-sync leader replaced its sync follower. */
@@ -146,6 +164,14 @@ export class ReplicationCluster {
   private readonly lastGapResend: Float64Array;
   private readonly pending: Map<number, number>[];
   private readonly payloads: AppendPayload[] = [];
+  private readonly fencing: FencingMode;
+  private readonly leaseMs: number;
+  private readonly clocks: Clocks | null;
+  /** The term of the leader each node last took entries from: with fencing `'none'` its acknowledgements carry that term. */
+  private readonly knownLeaderTerm: Int32Array;
+  /** leaseEcho[leader * nodes + f]: the latest clock reading of the leader's heartbeats that f promised its backing for (this term). */
+  private readonly leaseEcho: Float64Array;
+  private readonly leaseGeneration: Int32Array;
 
   constructor(
     private readonly sim: Simulation,
@@ -164,7 +190,15 @@ export class ReplicationCluster {
     this.durableIndex = new Int32Array(n);
     this.commitIndex = new Int32Array(n);
     this.matchIndex = new Int32Array(n * n);
-    this.fenced = new Uint8Array(n);
+    this.fencing = settings.fencing ?? 'epoch';
+    this.leaseMs = settings.leaseMs ?? 0;
+    this.clocks = settings.clocks ?? null;
+    this.knownLeaderTerm = new Int32Array(n);
+    this.leaseUntil = new Float64Array(n).fill(-Infinity);
+    this.grantedTo = new Int32Array(n).fill(-1);
+    this.grantedUntil = new Float64Array(n).fill(-Infinity);
+    this.leaseEcho = new Float64Array(n * n).fill(-Infinity);
+    this.leaseGeneration = new Int32Array(n);
     this.semiSyncFollower = new Int32Array(n).fill(-1);
     this.diskFreeAt = new Float64Array(n);
     this.shipFreeAt = new Float64Array(n);
@@ -212,9 +246,27 @@ export class ReplicationCluster {
       gate.message((node: number, term: number) => {
         if (this.role[node] !== 'leader' || this.currentTerm[node] !== term) return;
         this.sendHeartbeats(node);
-        nodes.schedule(node, settings.heartbeatMs, HEARTBEAT_TICK, term);
+        nodes.schedule(node, this.timerMs(node, settings.heartbeatMs), HEARTBEAT_TICK, term);
       }),
       'heartbeat tick',
+    );
+    net.on(
+      LEASE_ACK,
+      gate.message((to: number, from: number, term: number, payload: number) =>
+        this.onLeaseAck(to, from, term, payload),
+      ),
+      'lease ack',
+    );
+    // Not gated: a lease runs out on the clock whether or not the process is running.
+    nodes.on(
+      LEASE_EXPIRY,
+      (node, generation) => {
+        if (generation !== this.leaseGeneration[node]) return;
+        // The timer fired at the lease's end: rounding in the clock's inverse must not keep it alive.
+        this.leaseUntil[node] = Math.min(this.leaseUntil[node], this.localNow(node));
+        this.hooks.onRoleChange?.(node);
+      },
+      'lease expiry',
     );
     nodes.on(
       SHIP,
@@ -238,7 +290,7 @@ export class ReplicationCluster {
     this.becomeLeader(0, 1);
   }
 
-  /** Whether `node` would accept a client write now: up, not paused, leader, not fenced. */
+  /** Whether `node` would accept a client write now: up, not paused, leader, and (fencing `'lease'`) holding a lease. */
   isAccepting(node: number): boolean {
     return (
       node >= 0 &&
@@ -246,8 +298,58 @@ export class ReplicationCluster {
       this.nodes.isUp(node) &&
       !this.gate.isPaused(node) &&
       this.role[node] === 'leader' &&
-      this.fenced[node] === 0
+      this.hasLease(node)
     );
+  }
+
+  /** `node`'s own clock now (true time without clocks). */
+  localNow(node: number): number {
+    return this.clocks === null ? this.sim.now : this.clocks.local(node, this.sim.now);
+  }
+
+  /** How long `localMs` on `node`'s clock lasts in true time: what a timer set for it waits. */
+  timerMs(node: number, localMs: number): number {
+    return this.clocks === null ? localMs : this.clocks.trueDuration(node, localMs);
+  }
+
+  /** Whether `node` may serve as leader by its lease: always unless fencing is `'lease'`; then while its lease runs on its own clock. */
+  hasLease(node: number): boolean {
+    return this.fencing !== 'lease' || this.localNow(node) < this.leaseUntil[node];
+  }
+
+  /** Fencing `'lease'`: whether `node` still backs a node other than `other` (and so must not vote for, promise to or stand as `other`). */
+  promisedElsewhere(node: number, other: number): boolean {
+    const to = this.grantedTo[node];
+    return (
+      this.fencing === 'lease' && to !== -1 && to !== other && this.localNow(node) < this.grantedUntil[node]
+    );
+  }
+
+  /** True time until `node`'s promise to another node runs out on its clock (0: none runs). */
+  promiseRemainingMs(node: number): number {
+    if (!this.promisedElsewhere(node, node)) return 0;
+    return this.timerMs(node, this.grantedUntil[node] - this.localNow(node));
+  }
+
+  /**
+   * A client read reaches `node` now: served (`onServed` with the node's term) if the node is up,
+   * leads and (fencing `'lease'`) holds a lease; false if refused. A paused node takes it when it
+   * resumes (the call returns true; `onRefused` runs if it refuses then).
+   */
+  submitRead(node: number, onServed: (term: number) => void, onRefused: () => void = () => {}): boolean {
+    if (!this.nodes.isUp(node)) return false;
+    const serve = (): boolean => {
+      if (!this.nodes.isUp(node) || this.role[node] !== 'leader' || !this.hasLease(node)) return false;
+      onServed(this.currentTerm[node]);
+      return true;
+    };
+    if (this.gate.isPaused(node)) {
+      this.gate.run(node, () => {
+        if (!serve()) onRefused();
+      });
+      return true;
+    }
+    return serve();
   }
 
   /**
@@ -267,7 +369,7 @@ export class ReplicationCluster {
   }
 
   private acceptWrite(node: number, writeId: number): boolean {
-    if (!this.nodes.isUp(node) || this.role[node] !== 'leader' || this.fenced[node] === 1) return false;
+    if (!this.nodes.isUp(node) || this.role[node] !== 'leader' || !this.hasLease(node)) return false;
     const log = this.logs[node];
     const term = this.currentTerm[node];
     const index = log.append(term, writeId);
@@ -313,7 +415,14 @@ export class ReplicationCluster {
     this.currentTerm[node] = term;
     this.role[node] = 'leader';
     this.knownLeader[node] = node;
-    this.fenced[node] = 0;
+    if (this.fencing === 'lease') {
+      // No lease until a majority has promised its backing to this term's heartbeats.
+      this.leaseUntil[node] = -Infinity;
+      this.leaseGeneration[node]++;
+      this.leaseEcho.fill(-Infinity, node * this.n, node * this.n + this.n);
+      this.grantedTo[node] = node;
+      this.grantedUntil[node] = Infinity;
+    }
     this.matchIndex.fill(0, node * this.n, node * this.n + this.n);
     // Earlier terms' entries are all shippable at once; this term's go out as the sender ships them.
     this.shippedTo.fill(this.logs[node].lastIndex, node * this.n, node * this.n + this.n);
@@ -324,7 +433,7 @@ export class ReplicationCluster {
     this.hooks.onBecomeLeader?.(node, term);
     this.hooks.onRoleChange?.(node);
     this.sendHeartbeats(node);
-    this.nodes.schedule(node, this.settings.heartbeatMs, HEARTBEAT_TICK, term);
+    this.nodes.schedule(node, this.timerMs(node, this.settings.heartbeatMs), HEARTBEAT_TICK, term);
   }
 
   /** `node` learns of a higher term (or loses an election): follower of `term`, its vote cleared if the term is new. */
@@ -336,7 +445,11 @@ export class ReplicationCluster {
     }
     const changed = this.role[node] !== 'follower';
     this.role[node] = 'follower';
-    this.fenced[node] = 0;
+    if (this.fencing === 'lease' && this.grantedTo[node] === node) {
+      this.leaseUntil[node] = -Infinity;
+      this.leaseGeneration[node]++;
+      this.grantedTo[node] = -1;
+    }
     if (changed) this.hooks.onRoleChange?.(node);
   }
 
@@ -349,13 +462,6 @@ export class ReplicationCluster {
     this.hooks.onRoleChange?.(node);
   }
 
-  /** Fences `node` (it refuses client writes until it steps down). */
-  fence(node: number): void {
-    if (this.role[node] !== 'leader' || this.fenced[node] === 1) return;
-    this.fenced[node] = 1;
-    this.hooks.onRoleChange?.(node);
-  }
-
   private firstSyncFollower(leader: number): number {
     for (let f = 0; f < this.n; f++) if (f !== leader && this.settings.modes[f] === 'sync') return f;
     for (let f = 0; f < this.n; f++) if (f !== leader) return f;
@@ -365,7 +471,7 @@ export class ReplicationCluster {
   private sendHeartbeats(leader: number): void {
     const log = this.logs[leader];
     const term = this.currentTerm[leader];
-    const payload = this.payload(log.lastIndex, log.lastTerm, [], [], this.sim.now);
+    const payload = this.payload(log.lastIndex, log.lastTerm, [], [], this.sim.now, this.localNow(leader));
     for (let f = 0; f < this.n; f++) {
       if (f === leader) continue;
       this.appendMessages++;
@@ -379,7 +485,14 @@ export class ReplicationCluster {
   private sendEntries(leader: number, f: number, prevIndex: number, toIndex: number): void {
     const log = this.logs[leader];
     const { terms, writeIds } = log.slice(prevIndex, toIndex);
-    const payload = this.payload(prevIndex, log.termAt(prevIndex), terms, writeIds, this.sim.now);
+    const payload = this.payload(
+      prevIndex,
+      log.termAt(prevIndex),
+      terms,
+      writeIds,
+      this.sim.now,
+      this.localNow(leader),
+    );
     this.appendMessages++;
     this.net.send(leader, f, APPEND, payload, this.currentTerm[leader]);
   }
@@ -390,8 +503,9 @@ export class ReplicationCluster {
     terms: number[],
     writeIds: number[],
     sentAtMs: number,
+    sentLocalMs: number,
   ): number {
-    this.payloads.push({ prevIndex, prevTerm, terms, writeIds, sentAtMs });
+    this.payloads.push({ prevIndex, prevTerm, terms, writeIds, sentAtMs, sentLocalMs });
     return this.payloads.length - 1;
   }
 
@@ -412,20 +526,29 @@ export class ReplicationCluster {
       return;
     }
     const leader = this.knownLeader[node];
-    if (leader >= 0 && leader !== node)
-      this.net.send(node, leader, APPEND_ACK, this.currentTerm[node], REPLY_OK, index);
+    // Without fencing a follower's acknowledgement tells its leader nothing of newer terms.
+    const ackTerm = this.fencing === 'none' ? this.knownLeaderTerm[node] : this.currentTerm[node];
+    if (leader >= 0 && leader !== node) this.net.send(node, leader, APPEND_ACK, ackTerm, REPLY_OK, index);
   }
 
   private onAppend(f: number, leader: number, payloadId: number, term: number, heartbeat: boolean): void {
     if (f >= this.n) return;
-    if (term < this.currentTerm[f]) {
-      this.net.send(f, leader, APPEND_ACK, this.currentTerm[f], REPLY_STALE_TERM, -1);
-      return;
-    }
-    if (term > this.currentTerm[f] || this.role[f] !== 'follower') this.stepDown(f, term);
+    const older = term < this.currentTerm[f];
+    if (older) {
+      // The term is the fencing token: refused, and the answer tells the sender of the newer term.
+      // Without fencing a follower takes entries from whoever sends them (a leader or a candidate
+      // of a newer term has its own to keep, and ignores them).
+      if (this.fencing !== 'none') {
+        this.net.send(f, leader, APPEND_ACK, this.currentTerm[f], REPLY_STALE_TERM, -1);
+        return;
+      }
+      if (this.role[f] !== 'follower') return;
+    } else if (term > this.currentTerm[f] || this.role[f] !== 'follower') this.stepDown(f, term);
     this.knownLeader[f] = leader;
+    this.knownLeaderTerm[f] = term;
     this.hooks.onLeaderContact?.(f, leader);
     const p = this.payloads[payloadId];
+    if (heartbeat && this.fencing === 'lease') this.promise(f, leader, term, payloadId);
     if (heartbeat) this.hooks.onHeartbeatAccepted?.(f, leader, term, p.sentAtMs);
     const log = this.logs[f];
     if (p.prevIndex > log.lastIndex) {
@@ -462,6 +585,41 @@ export class ReplicationCluster {
         Math.min(this.durableIndex[f], p.prevIndex + p.terms.length),
       );
     }
+  }
+
+  /**
+   * Fencing `'lease'`: f accepted a heartbeat of `leader`; unless it still backs another node, it
+   * promises `leader` its backing for the lease on its own clock, and says so, echoing the heartbeat.
+   */
+  private promise(f: number, leader: number, term: number, payloadId: number): void {
+    if (this.promisedElsewhere(f, leader)) return;
+    this.grantedTo[f] = leader;
+    this.grantedUntil[f] = this.localNow(f) + this.leaseMs;
+    this.net.send(f, leader, LEASE_ACK, term, payloadId);
+  }
+
+  /**
+   * Fencing `'lease'`: f promised its backing for the leader's heartbeat `payloadId`. The lease runs
+   * from the latest heartbeat a majority (the leader included) has promised for, its clock reading
+   * at sending, for leaseMs on the leader's own clock: every promise began after that reading.
+   */
+  private onLeaseAck(leader: number, f: number, term: number, payloadId: number): void {
+    if (leader >= this.n || this.role[leader] !== 'leader' || this.currentTerm[leader] !== term) return;
+    const slot = leader * this.n + f;
+    const sent = this.payloads[payloadId].sentLocalMs;
+    if (sent <= this.leaseEcho[slot]) return;
+    this.leaseEcho[slot] = sent;
+    const echoes: number[] = [];
+    for (let x = 0; x < this.n; x++) if (x !== leader) echoes.push(this.leaseEcho[leader * this.n + x]);
+    echoes.sort((a, b) => b - a);
+    const until = echoes[Math.floor(this.n / 2) - 1] + this.leaseMs; // a majority less the leader
+    const now = this.localNow(leader);
+    if (!(until > this.leaseUntil[leader]) || until <= now) return;
+    const had = this.hasLease(leader);
+    this.leaseUntil[leader] = until;
+    const generation = ++this.leaseGeneration[leader];
+    this.nodes.schedule(leader, this.timerMs(leader, until - now), LEASE_EXPIRY, generation);
+    if (!had) this.hooks.onRoleChange?.(leader);
   }
 
   /** Applies a matching append to f's log; true if the log changed. */
@@ -537,6 +695,9 @@ export class ReplicationCluster {
     this.commitIndex[leader] = c;
     const log = this.logs[leader];
     const term = this.currentTerm[leader];
+    // Fencing 'lease': a leader whose lease has run out cannot know it still leads, so it answers
+    // no client (the write's outcome is unknown to it, as after a timeout).
+    if (!this.hasLease(leader)) return;
     for (let i = from + 1; i <= c; i++) {
       if (log.termAt(i) === term) this.hooks.onCommit?.(leader, i, log.writeAt(i));
     }
@@ -569,8 +730,14 @@ export class ReplicationCluster {
     if (node >= this.n) return;
     const changed = this.role[node] !== 'follower';
     this.role[node] = 'follower';
-    this.fenced[node] = 0;
     this.knownLeader[node] = -1;
+    if (this.fencing === 'lease') {
+      // A restarted process does not know what it promised before the crash: it waits out a lease.
+      this.leaseUntil[node] = -Infinity;
+      this.leaseGeneration[node]++;
+      this.grantedTo[node] = -2;
+      this.grantedUntil[node] = this.localNow(node) + this.leaseMs;
+    }
     this.pending[node].clear();
     this.durableIndex[node] = this.logs[node].lastIndex;
     this.diskFreeAt[node] = this.sim.now;

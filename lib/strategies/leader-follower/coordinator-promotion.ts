@@ -95,8 +95,11 @@ export class CoordinatorPromotion {
     nodes.on(
       TERM_PERSISTED,
       gate.message((node: number, term: number) => {
-        if (cluster.currentTerm[node] === term && cluster.role[node] !== 'leader')
-          cluster.becomeLeader(node, term);
+        if (cluster.currentTerm[node] !== term || cluster.role[node] === 'leader') return;
+        // Fencing 'lease': a node that still backs the old leader takes over once its promise runs out.
+        const promised = cluster.promiseRemainingMs(node);
+        if (promised > 0) nodes.schedule(node, promised, TERM_PERSISTED, term);
+        else cluster.becomeLeader(node, term);
       }),
       'term persisted',
     );

@@ -42,6 +42,28 @@ export type DetectorKind = 'timeout' | 'phi';
  */
 export type LeaderFault = 'crash' | 'pause' | 'partition' | 'spike';
 
+/**
+ * What keeps a deposed leader from doing harm, by mechanism (every rule acts through messages, a
+ * node's own clock and its own state):
+ * - `'none'`: no fencing token. A follower applies the entries of whichever node sends it appends,
+ *   whatever that node's term, and acknowledges them (a replica that replicates from whoever
+ *   connects); a deposed leader that reaches followers again replicates, commits and overwrites
+ *   until it hears a newer leader's heartbeat.
+ * - `'epoch'`: every term is a fencing token carried by every append; followers refuse appends of
+ *   an older term and answer with their own, which makes the sender step down, so a deposed
+ *   leader cannot reach a quorum. Until it hears of the newer term it still believes it leads: it
+ *   serves reads and acknowledges the writes it needs no follower for (Kleppmann, DDIA ch. 8,
+ *   "The leader and the lock", fencing tokens; Raft's term check, Ongaro and Ousterhout 2014 §5.1).
+ * - `'lease'`: `'epoch'`, and the leader serves reads and writes only while it holds a lease: each
+ *   heartbeat carries the leader's clock reading; a follower that accepts it promises not to vote
+ *   for, stand as, or acknowledge another leader for `leaseMs` on its own clock and says so; once a
+ *   majority (the leader included) has, the lease runs to that reading + `leaseMs` on the leader's
+ *   own clock. With drifting clocks (`clockDrift`) the leader may believe a lease valid after the
+ *   followers think it expired (D. Ongaro, Consensus: Bridging Theory and Practice, PhD thesis,
+ *   Stanford 2014, §6.4.1: leases assume a bound on clock drift).
+ */
+export type FencingMode = 'none' | 'epoch' | 'lease';
+
 /** One failover experiment: a cluster, its failure detection and promotion, and the leader's failure. Defaults in {@link FAILOVER_DEFAULTS}. */
 export interface FailoverConfig {
   /** Nodes in the cluster (node 0 leads at first), an integer from 2 to 64. Default 5. */
@@ -105,8 +127,14 @@ export interface FailoverConfig {
   asyncFollowers: number | null;
   /** Client writes per ms reaching the cluster (Poisson), >= 0. Default 0.1. */
   writeRate: number;
-  /** Fencing: when a new leader takes over, the old one is fenced and refuses writes (STONITH, fencing tokens). Default false. */
-  fencing: boolean;
+  /** Client reads per ms, sent to the node the clients believe leads (Poisson), >= 0. Default 0. */
+  readRate: number;
+  /** How a deposed leader is kept from harm (see {@link FencingMode}). Default `'epoch'` (the term check every run had before the choice existed). */
+  fencing: FencingMode;
+  /** Fencing `'lease'`: the lease a majority's acknowledgement of a heartbeat grants, ms on each node's own clock (> 0). Default 150, the minimum election timeout (Ongaro 2014, §6.4.1). */
+  leaseMs: number;
+  /** Clock drift bound rho: each node's clock runs at a rate drawn uniformly from [1 - rho, 1 + rho] per trial; its heartbeat, election and lease timers run on it. 0 <= rho < 1. Default 0. */
+  clockDrift: number;
   /** Trials (independent failovers), an integer from 1 to 1e6. Default 200. */
   trials: number;
   /** Heartbeat intervals before the failure (the detector's history), an integer >= 1. Default 20. */
@@ -137,7 +165,10 @@ export const FAILOVER_DEFAULTS: Readonly<FailoverConfig> = Object.freeze({
   faultDurationMs: 2000,
   asyncFollowers: null,
   writeRate: 0.1,
-  fencing: false,
+  readRate: 0,
+  fencing: 'epoch',
+  leaseMs: 150,
+  clockDrift: 0,
   trials: 200,
   warmupHeartbeats: 20,
   observeMs: null,
@@ -222,7 +253,18 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   const asyncCount =
     c.asyncFollowers === null ? c.nodes - 1 : wholeField('asyncFollowers', c.asyncFollowers, 0, c.nodes - 1);
   positiveField('writeRate', c.writeRate, 'writes per ms', true);
-  if (typeof c.fencing !== 'boolean') throw new ParameterError('fencing', String(c.fencing), 'true or false');
+  positiveField('readRate', c.readRate, 'reads per ms', true);
+  choiceField('fencing', c.fencing, ['none', 'epoch', 'lease'] as const);
+  positiveField('leaseMs', c.leaseMs);
+  if (c.fencing === 'lease' && c.leaseMs <= c.heartbeatMs) {
+    throw new ParameterError(
+      'leaseMs',
+      String(c.leaseMs),
+      `more than the heartbeat interval (${c.heartbeatMs} ms) with fencing 'lease': the heartbeats renew it`,
+    );
+  }
+  if (!(typeof c.clockDrift === 'number' && c.clockDrift >= 0 && c.clockDrift < 1))
+    throw new ParameterError('clockDrift', String(c.clockDrift), 'a number with 0 <= rho < 1');
   wholeField('trials', c.trials, 1, 1_000_000);
   wholeField('warmupHeartbeats', c.warmupHeartbeats, 1, 100000);
   if (c.observeMs !== null) positiveField('observeMs', c.observeMs);

@@ -157,9 +157,9 @@ describe("latency spikes on the leader's outgoing link", () => {
     }
   }, 60_000);
 
-  it('no acknowledged write is lost in a spike-triggered failover with synchronous followers, fenced or not', () => {
+  it('no acknowledged write is lost in a spike-triggered failover with synchronous followers, with terms or a lease', () => {
     for (const election of ['coordinator', 'raft'] as const) {
-      for (const fencing of [false, true]) {
+      for (const fencing of ['epoch', 'lease'] as const) {
         const { result, trials } = runFailoverWithTrials(
           {
             election,
@@ -180,7 +180,9 @@ describe("latency spikes on the leader's outgoing link", () => {
         for (const t of trials) expect(t.ackedWritesLostDirect).toBe(0);
         // The old leader's writes after the takeover are discarded, never acknowledged.
         expect(result.discarded_writes).toBeGreaterThan(0);
-        if (fencing) expect(result.split_brain_ms.max).toBe(0);
+        // The slow leader's heartbeats arrive 250 ms or more late: the promises they bring back
+        // outlast no 150 ms lease, so it holds none while the new leader serves.
+        if (fencing === 'lease') expect(result.split_brain_ms.max).toBe(0);
       }
     }
   }, 120_000);

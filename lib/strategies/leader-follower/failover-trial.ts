@@ -5,13 +5,13 @@
  */
 import { HistoryRecorder, lostWrites, timestampOrder } from '../../check/index.js';
 import { deriveStream } from '../../random/index.js';
-import { Nodes, Simulation } from '../../sim/index.js';
+import { Clocks, Nodes, Simulation } from '../../sim/index.js';
 import { ReplicationCluster, type FollowerMode } from './cluster.js';
 import { CoordinatorPromotion } from './coordinator-promotion.js';
 import { EgressSpikeNetwork } from './egress-spike.js';
 import { PhiAccrualDetector, TimeoutDetector } from './failure-detector.js';
 import type { ResolvedFailoverConfig } from './failover-config.js';
-import { CLIENT_WRITE, FAULT_END, FAULT_START } from './message-kinds.js';
+import { CLIENT_READ, CLIENT_WRITE, FAULT_END, FAULT_START } from './message-kinds.js';
 import { RaftElection } from './raft-election.js';
 import { SplitBrainMeter } from './split-brain-meter.js';
 
@@ -40,6 +40,12 @@ export interface FailoverTrialOutcome {
   /** Writes issued, and acknowledged to their clients. */
   writes: number;
   ackedWrites: number;
+  /** Writes acknowledged by a leader after a leader of a newer term had been elected. */
+  deposedAckedWrites: number;
+  /** Reads issued, reads served (by a node that believed it led), and those served by a leader after a leader of a newer term had been elected. */
+  reads: number;
+  readsServed: number;
+  deposedReads: number;
   /** Acknowledged writes absent from the final leader's log, by lib/check `lostWrites` on the history. */
   ackedWritesLost: number;
   /** The same, counted directly from the logs (a second road to the number). */
@@ -53,12 +59,13 @@ export interface FailoverTrialOutcome {
 /**
  * Runs trial `trial` of a failover experiment (adding the events it dispatched to
  * `counters.events`, if given). Deterministic in (config, seed, trial): the
- * simulation draws from deriveStream(seed, 0, trial), the writes from (seed, 1, trial) and the
- * failure's phase, duration and (spike) extra delay from (seed, 2, trial).
+ * simulation draws from deriveStream(seed, 0, trial), the writes from (seed, 1, trial), the
+ * failure's phase, duration and (spike) extra delay from (seed, 2, trial), the clocks' rates
+ * (with clock drift) from (seed, 3, trial) and the reads from (seed, 4, trial).
  *
  * Clients: each write goes to the node the clients believe leads (at first node 0). A node that
  * refuses it (down, no longer leader, fenced) sends the client to the newest leader, which is
- * tried once; if that refuses too, the write fails. A partitioned old leader still reaches its
+ * tried once; if that refuses too, the write fails. Reads go the same way. A partitioned old leader still reaches its
  * clients and keeps their writes (the split brain of DDIA ch. 5); a paused one takes them when it
  * resumes. A write is acknowledged when its leader commits it (see {@link ReplicationCluster}); the
  * client records the log position as the row's autoincrement id.
@@ -100,6 +107,14 @@ export function runFailoverTrial(
   const shipLagMs = new Array<number>(n).fill(0);
   for (let f = n - cfg.staleFollowers; f < n; f++) shipLagMs[f] = cfg.staleLagMs;
 
+  // Each node's clock: a rate drawn uniformly from [1 - rho, 1 + rho] (no offset: only durations
+  // matter here); with rho = 0 every clock is true time and nothing is drawn.
+  let clocks: Clocks | null = null;
+  if (cfg.clockDrift > 0) {
+    clocks = new Clocks(n);
+    clocks.randomize(deriveStream(seed, 3, trial), 0, cfg.clockDrift);
+  }
+
   const history = new HistoryRecorder();
   const meter = new SplitBrainMeter();
   const idGivenTo = new Map<number, number>(); // autoincrement id -> the acknowledged write that got it
@@ -120,6 +135,10 @@ export function runFailoverTrial(
   let reused = 0;
   let acked = 0;
   let writes = 0;
+  let deposedAcked = 0;
+  let reads = 0;
+  let readsServed = 0;
+  let deposedReads = 0;
 
   const countAccepting = (): number => {
     let k = 0;
@@ -157,6 +176,9 @@ export function runFailoverTrial(
       gapResendMs: 2 * h,
       shipDelay: cfg.replicationDelayDist,
       shipLagMs,
+      fencing: cfg.fencing,
+      leaseMs: cfg.leaseMs,
+      clocks,
     },
     {
       onLeaderContact(node) {
@@ -177,9 +199,6 @@ export function runFailoverTrial(
           newestLeader = node;
         }
         episodeOpen = false;
-        if (cfg.fencing)
-          for (let x = 0; x < n; x++)
-            if (x !== node && cluster.role[x] === 'leader' && cluster.currentTerm[x] < term) cluster.fence(x);
         checkRecovered(node); // with no other live follower, leading is recovering
       },
       onRoleChange: () => track(),
@@ -190,10 +209,12 @@ export function runFailoverTrial(
         const owner = idGivenTo.get(index);
         if (owner !== undefined && owner !== writeId) reused++;
       },
-      onCommit(_leader, index, writeId) {
+      onCommit(leader, index, writeId) {
         history.ack(writeId, sim.now);
         idGivenTo.set(index, writeId);
         acked++;
+        // The observer's knowledge, not the node's: a newer term's leader exists already.
+        if (cluster.currentTerm[leader] < newestTerm) deposedAcked++;
       },
     },
   );
@@ -309,6 +330,31 @@ export function runFailoverTrial(
     if (first < writesEnd) sim.scheduleAt(first, CLIENT_WRITE, 0);
   }
 
+  // Client reads: Poisson arrivals until writesEnd, to the node the clients believe leads.
+  const readRng = deriveStream(seed, 4, trial);
+  const served = (term: number): void => {
+    readsServed++;
+    if (term < newestTerm) deposedReads++;
+  };
+  const readRetry = () => {
+    clientLeader = newestLeader;
+    cluster.submitRead(clientLeader, served);
+  };
+  sim.on(
+    CLIENT_READ,
+    () => {
+      reads++;
+      if (!cluster.submitRead(clientLeader, served, readRetry)) readRetry();
+      const next = sim.now + -Math.log(readRng.nextOpenDouble()) / cfg.readRate;
+      if (next < writesEnd) sim.scheduleAt(next, CLIENT_READ, 0);
+    },
+    'client read',
+  );
+  if (cfg.readRate > 0) {
+    const first = -Math.log(readRng.nextOpenDouble()) / cfg.readRate;
+    if (first < writesEnd) sim.scheduleAt(first, CLIENT_READ, 0);
+  }
+
   cluster.start();
   election?.start();
   track();
@@ -353,6 +399,10 @@ export function runFailoverTrial(
     splitBrainMs: meter.totalMs(sim.now),
     writes,
     ackedWrites: acked,
+    deposedAckedWrites: deposedAcked,
+    reads,
+    readsServed,
+    deposedReads,
     ackedWritesLost: lostWrites(h0, timestampOrder).lost.count,
     ackedWritesLostDirect: lostDirect,
     discardedWrites: discarded,

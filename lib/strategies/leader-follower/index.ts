@@ -31,6 +31,7 @@ export {
   type ElectionMode,
   type DetectorKind,
   type LeaderFault,
+  type FencingMode,
 } from './failover-config.js';
 export { runFailoverTrial, type FailoverTrialOutcome } from './failover-trial.js';
 export {
@@ -39,6 +40,7 @@ export {
   type FailoverResult,
   type FailoverRun,
   type TrialQuantilesMs,
+  type SplitBrainMs,
 } from './run-failover.js';
 export { RaftElection } from './raft-election.js';
 export { CoordinatorPromotion } from './coordinator-promotion.js';

@@ -19,6 +19,8 @@ export const POSITION = 6;
 export const PROMOTE = 7;
 /** The coordinator's heartbeat from the leader (same content as HEARTBEAT, a separate kind so it has no follower semantics). */
 export const MONITOR_HEARTBEAT = 8;
+/** Fencing `'lease'`: a follower's promise, for a heartbeat it accepted, not to back another leader for the lease (echoes the heartbeat). */
+export const LEASE_ACK = 9;
 
 // Local events (timers and disk writes), through `Nodes` so a crash discards them.
 export const DISK_DONE = 16;
@@ -29,6 +31,8 @@ export const CANDIDACY_PERSISTED = 20;
 export const TERM_PERSISTED = 21;
 export const SEMI_SYNC_CHECK = 22;
 export const SHIP = 23;
+/** A leader's lease runs out on its own clock (if no renewal moved it since). */
+export const LEASE_EXPIRY = 24;
 
 // Simulation-level events.
 export const CLIENT_WRITE = 32;
@@ -38,3 +42,4 @@ export const FAULT_START = 35;
 export const FAULT_END = 36;
 /** A message held in a congested egress queue leaves now (see EgressSpikeNetwork). */
 export const SPIKE_DEPARTURE = 37;
+export const CLIENT_READ = 38;

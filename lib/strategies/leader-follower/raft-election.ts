@@ -84,17 +84,29 @@ export class RaftElection {
     for (let node = 0; node < this.n; node++) this.resetTimer(node);
   }
 
-  /** Restarts `node`'s election timer with a fresh random timeout from [min, max]. */
+  /** Restarts `node`'s election timer with a fresh random timeout from [min, max] on its own clock. */
   resetTimer(node: number): void {
     const g = ++this.generation[node];
     const { minMs, maxMs } = this.options;
-    this.nodes.schedule(node, minMs + (maxMs - minMs) * this.sim.rng.nextDouble(), ELECTION_TIMER, g);
+    const timeout = minMs + (maxMs - minMs) * this.sim.rng.nextDouble();
+    this.nodes.schedule(node, this.cluster.timerMs(node, timeout), ELECTION_TIMER, g);
   }
 
   private onTimer(node: number, generation: number): void {
     if (generation !== this.generation[node]) return;
+    const c = this.cluster;
+    // Fencing 'lease': a node that still backs another leader may not vote for itself either. It
+    // stands once its promise runs out, after a random part of the timeout's spread so that
+    // followers whose promises end together do not all stand at once (Ongaro and Ousterhout 2014, §5.2).
+    const promised = c.role[node] === 'leader' ? 0 : c.promiseRemainingMs(node);
+    if (promised > 0) {
+      const g = ++this.generation[node];
+      const spread = (this.options.maxMs - this.options.minMs) * this.sim.rng.nextDouble();
+      this.nodes.schedule(node, promised + c.timerMs(node, spread), ELECTION_TIMER, g);
+      return;
+    }
     this.resetTimer(node);
-    if (this.cluster.role[node] === 'leader') return; // a leader's timer just keeps ticking
+    if (c.role[node] === 'leader') return; // a leader's timer just keeps ticking
     const term = this.cluster.currentTerm[node] + 1;
     this.cluster.becomeCandidate(node, term);
     this.votes[node] = 0;
@@ -125,7 +137,12 @@ export class RaftElection {
     const c = this.cluster;
     if (term > c.currentTerm[voter]) c.stepDown(voter, term);
     const free = c.votedFor[voter] === -1 || c.votedFor[voter] === candidate;
-    if (term === c.currentTerm[voter] && free && c.logs[voter].isBehindOrEqual(lastTerm, lastIndex)) {
+    if (
+      term === c.currentTerm[voter] &&
+      free &&
+      c.logs[voter].isBehindOrEqual(lastTerm, lastIndex) &&
+      !c.promisedElsewhere(voter, candidate) // fencing 'lease': no vote while it backs another leader
+    ) {
       // Record the vote at once (no second vote this term), answer once it is on disk.
       c.votedFor[voter] = candidate;
       this.resetTimer(voter);

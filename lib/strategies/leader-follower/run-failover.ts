@@ -7,6 +7,7 @@ import { PROGRESS_EVERY_EVENTS, type ProgressCallback } from '../../sim/index.js
 import {
   latencySummary,
   LogHistogram,
+  meanInterval,
   type LatencySummary,
   type LogHistogramData,
 } from '../../stats/index.js';
@@ -43,8 +44,12 @@ export interface FailoverResult {
   no_leader_trials: number;
   /** Failovers started while the leader of the moment was alive (paused, cut off, slow), over all trials. */
   unnecessary_failovers: number;
-  /** Time with two nodes accepting writes as leader, per trial. */
-  split_brain_ms: { mean: number; max: number };
+  /**
+   * Time with two or more nodes accepting writes as leader (up, leading, and with fencing `'lease'`
+   * holding a lease), per trial: mean and maximum over trials, the mean of the squares (ms², what
+   * the interval is pooled from) and the mean's normal 95% interval (low end clamped at 0).
+   */
+  split_brain_ms: SplitBrainMs;
   /** Acknowledged writes absent from the final leader's log (lib/check `lostWrites`), over all trials. */
   acked_writes_lost: number;
   /** Entries the old leader discarded when it rejoined, over all trials. */
@@ -54,14 +59,49 @@ export interface FailoverResult {
   /** Writes issued and acknowledged, over all trials. */
   writes: number;
   acked_writes: number;
-  /** Proportions with Wilson 95% intervals: trials without a leader, trials with an unnecessary failover, trials losing acknowledged writes, trials with split brain. */
+  /** Writes acknowledged by a leader after a leader of a newer term had been elected (it could not know), over all trials. */
+  deposed_leader_acked_writes: number;
+  /** Reads issued, and served (by a node that believed it led and, with fencing `'lease'`, held a lease), over all trials. */
+  reads: number;
+  reads_served: number;
+  /** Reads served by a leader after a leader of a newer term had been elected, over all trials. */
+  deposed_leader_reads: number;
+  /** Proportions with Wilson 95% intervals: trials without a leader, trials with an unnecessary failover, trials losing acknowledged writes, trials with split brain, acknowledged writes lost, acknowledged writes a deposed leader acknowledged, served reads a deposed leader served. */
   intervals: {
     no_leader_trials: CountEstimate;
     unnecessary_failover_trials: CountEstimate;
     trials_losing_writes: CountEstimate;
     split_brain_trials: CountEstimate;
     acked_writes_lost: CountEstimate;
+    deposed_leader_acked_writes: CountEstimate;
+    deposed_leader_reads: CountEstimate;
   };
+}
+
+/** {@link FailoverResult.split_brain_ms}. */
+export interface SplitBrainMs {
+  mean: number;
+  max: number;
+  mean_square: number;
+  ci_low: number | null;
+  ci_high: number | null;
+}
+
+/**
+ * The split-brain summary from the mean, the mean of the squares and the maximum over `trials`
+ * trials (also how a sweep re-forms the interval after pooling the means).
+ *
+ * @example
+ * splitBrainSummary(2, 5, 3, 4); // { mean: 2, max: 3, mean_square: 5, ci_low: 0.868..., ci_high: 3.131... }
+ */
+export function splitBrainSummary(
+  mean: number,
+  meanSquare: number,
+  max: number,
+  trials: number,
+): SplitBrainMs {
+  const { low, high } = meanInterval(mean, meanSquare, trials, { floor: 0 });
+  return { mean, max, mean_square: meanSquare, ci_low: low, ci_high: high };
 }
 
 /** A run's summary and the samples of its quantiles, without the trials' outcomes: what {@link runFailoverSummary} returns. */
@@ -150,6 +190,7 @@ function simulateFailover(
   let unnecessary = 0;
   let unnecessaryTrials = 0;
   let splitSum = 0;
+  let splitSquares = 0;
   let splitMax = 0;
   let splitTrials = 0;
   let lost = 0;
@@ -158,6 +199,10 @@ function simulateFailover(
   let reused = 0;
   let writes = 0;
   let acked = 0;
+  let deposedAcked = 0;
+  let reads = 0;
+  let readsServed = 0;
+  let deposedReads = 0;
   for (let t = 0; t < cfg.trials; t++) {
     const o = runFailoverTrial(cfg, seed, t, counters);
     if (record) trials.push(o);
@@ -173,6 +218,7 @@ function simulateFailover(
     unnecessary += o.unnecessaryFailovers;
     if (o.unnecessaryFailovers > 0) unnecessaryTrials++;
     splitSum += o.splitBrainMs;
+    splitSquares += o.splitBrainMs * o.splitBrainMs;
     splitMax = Math.max(splitMax, o.splitBrainMs);
     if (o.splitBrainMs > 0) splitTrials++;
     lost += o.ackedWritesLost;
@@ -181,6 +227,10 @@ function simulateFailover(
     reused += o.reusedIds;
     writes += o.writes;
     acked += o.ackedWrites;
+    deposedAcked += o.deposedAckedWrites;
+    reads += o.reads;
+    readsServed += o.readsServed;
+    deposedReads += o.deposedReads;
   }
   const k = cfg.trials;
   const result: FailoverResult = {
@@ -190,18 +240,24 @@ function simulateFailover(
     election_rounds: { mean: rounds / k, max: maxRounds },
     no_leader_trials: noLeader,
     unnecessary_failovers: unnecessary,
-    split_brain_ms: { mean: splitSum / k, max: splitMax },
+    split_brain_ms: splitBrainSummary(splitSum / k, splitSquares / k, splitMax, k),
     acked_writes_lost: lost,
     discarded_writes: discarded,
     reused_ids: reused,
     writes,
     acked_writes: acked,
+    deposed_leader_acked_writes: deposedAcked,
+    reads,
+    reads_served: readsServed,
+    deposed_leader_reads: deposedReads,
     intervals: {
       no_leader_trials: proportion({ count: noLeader, of: k }),
       unnecessary_failover_trials: proportion({ count: unnecessaryTrials, of: k }),
       trials_losing_writes: proportion({ count: losingTrials, of: k }),
       split_brain_trials: proportion({ count: splitTrials, of: k }),
       acked_writes_lost: proportion({ count: lost, of: acked }),
+      deposed_leader_acked_writes: proportion({ count: deposedAcked, of: acked }),
+      deposed_leader_reads: proportion({ count: deposedReads, of: readsServed }),
     },
   };
   options.onProgress?.(1);

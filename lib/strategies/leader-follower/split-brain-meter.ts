@@ -1,7 +1,9 @@
 /**
- * Split-brain time: split brain is any interval in which two nodes accept writes as leader. The
- * meter is told the number of nodes accepting writes whenever it may have changed and adds up the
- * time during which it was two or more.
+ * Split-brain time: split brain is any interval in which two nodes accept writes as leader (up,
+ * not paused, leading and, with fencing `'lease'`, holding a lease on their own clocks). The meter
+ * is an observer, not a node: it is told the number of nodes accepting writes whenever it may have
+ * changed (role changes, leases won or run out, crashes, pauses) and adds up the time during which
+ * it was two or more.
  *
  * @example
  * const m = new SplitBrainMeter();
