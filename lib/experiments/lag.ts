@@ -80,6 +80,23 @@ const params = {
     max: 1,
     valueName: 'p',
   }),
+  monitorIntervalMs: number({
+    doc: "how often each leader's lag monitor polls its followers' applied positions, ms (lag-bounded and client-position route on its last replies)",
+    default: d.monitorIntervalMs,
+    gt: 0,
+    max: 3_600_000,
+    unit: 'ms',
+  }),
+  causalPartitioning: boolean({
+    doc: "store a write that answers another (reply-ratio) in the answered write's partition, so one log orders them",
+    default: d.causalPartitioning,
+  }),
+  leaderLatency: number({
+    doc: 'extra one-way delay on every client <-> leader trip (a leader in another datacenter), ms',
+    default: d.leaderLatency,
+    min: 0,
+    unit: 'ms',
+  }),
 };
 
 function summary(r: LagResult, seed: number, c: ParamValues<typeof params>): string {
@@ -95,6 +112,9 @@ function summary(r: LagResult, seed: number, c: ParamValues<typeof params>): str
       `leader read share:  ${pct(iv.leader_read_share)}`,
       `replication lag:    p50 ${msText(r.lag_ms.p50)}, p99 ${msText(r.lag_ms.p99)}, max ${msText(r.lag_ms.max)}`,
       `read latency:       p50 ${msText(r.read_latency_ms.p50)}, p99 ${msText(r.read_latency_ms.p99)}${r.failed_reads > 0 ? `; ${r.failed_reads} reads lost` : ''}`,
+      `lag at follower reads: true p50 ${msText(r.replication_lag_ms.p50)}, p99 ${msText(r.replication_lag_ms.p99)}; monitored (every ${msText(c.monitorIntervalMs)}) p50 ${msText(r.monitored_lag_ms.p50)}, p99 ${msText(r.monitored_lag_ms.p99)}; underestimate p99 ${msText(r.monitor_underestimate_ms.p99)}`,
+      `beyond ${msText(c.maxLagMs)} lag:    ${pct(iv.lag_bound_exceeded)} of follower reads`,
+      `stale reads:        ${pct(iv.stale_reads)}; read age p50 ${msText(r.read_age_ms.p50)}, p99 ${msText(r.read_age_ms.p99)}; versions behind p99 ${r.versions_behind.p99 ?? 0}`,
     ].join('\n') + '\n'
   );
 }
@@ -104,7 +124,8 @@ function summary(r: LagResult, seed: number, c: ParamValues<typeof params>): str
  * one per batch, each with a seed drawn from deriveStream(seed, cell, batch). Pooled: the anomaly
  * counts and their eligible reads summed (rates and Wilson 95% intervals from the pooled counts);
  * the replication lag from the merged histogram of every (entry, follower) apply of every run,
- * the read latency from that of every returned read. Main proportion (for `ci_width`):
+ * the read latency from that of every returned read, and likewise the monitor's and the true lag,
+ * read age and versions behind. Main proportion (for `ci_width`):
  * `ryw_violations`. Follower crash-recovery (`followerCrash`) is a library option of runLag.
  */
 export const lag = defineExperiment({
@@ -128,6 +149,9 @@ export const lag = defineExperiment({
     'lag --routing leader-window --window-ms 500 --json',
     'lag --routing client-position --position-wait --ops 50000',
     'lag --routing lag-bounded --max-lag-ms 10 --clients 50 --rate 20',
+    'lag --routing lag-bounded --monitor-interval-ms 10 --json',
+    'lag --routing sticky --causal-partitioning --json',
+    'lag --routing leader-for-own --leader-latency 40 --json',
     'lag --routing sticky --out data/lag/sticky.csv',
   ],
   notes: `
@@ -135,12 +159,21 @@ Routing policies: random (any follower), sticky (one follower per client), leade
 the client wrote from the leader), leader-window (everything from the leader for --window-ms
 after the client's last write), client-position (only from a follower that has the client's last
 write and read positions; else the leader, or --position-wait there), lag-bounded (followers
-lagging at most --max-lag-ms; else the leader).
+lagging at most --max-lag-ms; else the leader). lag-bounded and client-position never see a
+follower's true position: each leader's lag monitor polls its followers every
+--monitor-interval-ms over the network, and they route on its last replies (client-position
+also on the client's own positions); with --position-wait the follower holds the read until it
+has the client's position.
 
 --json prints one object: ryw_violations, monotonic_read_violations, consistent_prefix_violations
 (fractions of eligible reads), leader_read_share, lag_ms{mean,p50,p90,p99,p999,max,samples},
-read_latency_ms{...}, reads, writes, failed_reads, intervals{...} (count, of, p, Wilson 95%
-low/high), then seed and the config that ran. --out FILE.csv writes the same as one CSV row (the
+read_latency_ms{...}, reads, writes, failed_reads; replication_lag_ms{...} and monitored_lag_ms{...}
+(the true lag of the follower each follower read was sent to, and the monitor's figure for it, at
+that moment), monitor_underestimate_ms{...} (max(0, true - monitored)), lag_bound_exceeded (share
+of follower reads sent to a follower truly lagging more than --max-lag-ms); read_age_ms{...} (per
+read: how long the newest write acknowledged before it had been committed, if the read returned
+an older version; else 0), versions_behind{...}, stale_reads; intervals{...} (count, of, p,
+Wilson 95% low/high), then seed and the config that ran. Distributions carry their sample count. --out FILE.csv writes the same as one CSV row (the
 parameters, then the metrics with _ci_low/_ci_high, then trials and seed) and FILE.manifest.json
 beside it; a sweep of lag writes these columns per cell.`,
   batch: {
@@ -148,12 +181,22 @@ beside it; a sweep of lag writes these columns per cell.`,
     batchTrials: 1,
     pool: {
       sum: ['reads', 'writes', 'failed_reads'],
-      histograms: { lag_ms: latencySummary, read_latency_ms: latencySummary },
+      histograms: {
+        lag_ms: latencySummary,
+        read_latency_ms: latencySummary,
+        replication_lag_ms: latencySummary,
+        monitored_lag_ms: latencySummary,
+        monitor_underestimate_ms: latencySummary,
+        read_age_ms: latencySummary,
+        versions_behind: latencySummary,
+      },
       derived: {
         ryw_violations: pooledRate('ryw_violations'),
         monotonic_read_violations: pooledRate('monotonic_read_violations'),
         consistent_prefix_violations: pooledRate('consistent_prefix_violations'),
         leader_read_share: pooledRate('leader_read_share'),
+        lag_bound_exceeded: pooledRate('lag_bound_exceeded'),
+        stale_reads: pooledRate('stale_reads'),
       },
     },
     mainInterval: 'ryw_violations',
