@@ -460,7 +460,8 @@ function simulateLag(
     let count = 0;
     for (let f = 1; f <= F; f++) {
       const node = p * group + f;
-      if (nodes.isUp(node) && (maxLag === Infinity || reportedLag[node] <= maxLag)) candidates[count++] = node;
+      if (nodes.isUp(node) && (maxLag === Infinity || reportedLag[node] <= maxLag))
+        candidates[count++] = node;
     }
     return count === 0 ? leaderOf(p) : candidates[routeRng.nextInt(count)];
   };
