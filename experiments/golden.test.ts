@@ -184,6 +184,7 @@ const NEW_METRICS: Record<string, string[]> = {
     'read_age_ms',
     'versions_behind',
     'stale_reads',
+    'mean_intervals',
   ],
 };
 

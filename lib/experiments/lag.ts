@@ -4,7 +4,7 @@
  * read-your-writes, monotonic-read and consistent-prefix violations.
  */
 import { LAG_DEFAULTS, READ_ROUTINGS, type LagConfig } from '../strategies/leader-follower/lag-config.js';
-import { latencySummary } from '../stats/index.js';
+import { combineMeanEstimates, latencySummary, type MeanEstimate } from '../stats/index.js';
 import type { LagResult } from '../strategies/leader-follower/run-lag.js';
 import { pooledRate } from './result-pool.js';
 import { defineExperiment } from './define.js';
@@ -101,6 +101,9 @@ const params = {
 
 function summary(r: LagResult, seed: number, c: ParamValues<typeof params>): string {
   const iv = r.intervals;
+  const mi = r.mean_intervals;
+  const meanText = (e: MeanEstimate) =>
+    e.mean === null ? '-' : `${msText(e.mean)} [${msText(e.low ?? e.mean)}, ${msText(e.high ?? e.mean)}]`;
   const pct = (e: { count: number; of: number; p: number; low: number; high: number }) =>
     `${e.count}/${e.of} = ${(100 * e.p).toFixed(2)}% [${(100 * e.low).toFixed(2)}%, ${(100 * e.high).toFixed(2)}%]`;
   return (
@@ -112,9 +115,10 @@ function summary(r: LagResult, seed: number, c: ParamValues<typeof params>): str
       `leader read share:  ${pct(iv.leader_read_share)}`,
       `replication lag:    p50 ${msText(r.lag_ms.p50)}, p99 ${msText(r.lag_ms.p99)}, max ${msText(r.lag_ms.max)}`,
       `read latency:       p50 ${msText(r.read_latency_ms.p50)}, p99 ${msText(r.read_latency_ms.p99)}${r.failed_reads > 0 ? `; ${r.failed_reads} reads lost` : ''}`,
-      `lag at follower reads: true p50 ${msText(r.replication_lag_ms.p50)}, p99 ${msText(r.replication_lag_ms.p99)}; monitored (every ${msText(c.monitorIntervalMs)}) p50 ${msText(r.monitored_lag_ms.p50)}, p99 ${msText(r.monitored_lag_ms.p99)}; underestimate p99 ${msText(r.monitor_underestimate_ms.p99)}`,
+      `lag at follower reads: true mean ${meanText(mi.replication_lag_ms)}, p99 ${msText(r.replication_lag_ms.p99)}; monitored (polled every ${msText(c.monitorIntervalMs)}) mean ${meanText(mi.monitored_lag_ms)}, p99 ${msText(r.monitored_lag_ms.p99)}`,
+      `monitor underestimate: mean ${meanText(mi.monitor_underestimate_ms)}, p99 ${msText(r.monitor_underestimate_ms.p99)}, max ${msText(r.monitor_underestimate_ms.max)}`,
       `beyond ${msText(c.maxLagMs)} lag:    ${pct(iv.lag_bound_exceeded)} of follower reads`,
-      `stale reads:        ${pct(iv.stale_reads)}; read age p50 ${msText(r.read_age_ms.p50)}, p99 ${msText(r.read_age_ms.p99)}; versions behind p99 ${r.versions_behind.p99 ?? 0}`,
+      `stale reads:        ${pct(iv.stale_reads)}; read age mean ${meanText(mi.read_age_ms)}, p99 ${msText(r.read_age_ms.p99)}; versions behind p99 ${Math.round(r.versions_behind.p99 ?? 0)}`,
     ].join('\n') + '\n'
   );
 }
@@ -172,10 +176,12 @@ read_latency_ms{...}, reads, writes, failed_reads; replication_lag_ms{...} and m
 that moment), monitor_underestimate_ms{...} (max(0, true - monitored)), lag_bound_exceeded (share
 of follower reads sent to a follower truly lagging more than --max-lag-ms); read_age_ms{...} (per
 read: how long the newest write acknowledged before it had been committed, if the read returned
-an older version; else 0), versions_behind{...}, stale_reads; intervals{...} (count, of, p,
-Wilson 95% low/high), then seed and the config that ran. Distributions carry their sample count. --out FILE.csv writes the same as one CSV row (the
-parameters, then the metrics with _ci_low/_ci_high, then trials and seed) and FILE.manifest.json
-beside it; a sweep of lag writes these columns per cell.`,
+an older version; else 0), versions_behind{...}, stale_reads; mean_intervals{...} (the means of
+those five with 95% intervals from 30 batch means per run); intervals{...} (count, of, p,
+Wilson 95% low/high), then seed and the config that ran; distributions carry their sample count.
+--out FILE.csv writes the same as one CSV row (the parameters, then the metrics with
+_ci_low/_ci_high, then trials and seed) and FILE.manifest.json beside it; a sweep of lag writes
+these columns per cell (mean_intervals pooled over the batches of every run of the cell).`,
   batch: {
     model: 'lag',
     batchTrials: 1,
@@ -189,6 +195,19 @@ beside it; a sweep of lag writes these columns per cell.`,
         monitor_underestimate_ms: latencySummary,
         read_age_ms: latencySummary,
         versions_behind: latencySummary,
+      },
+      // The runs' batch means taken together: the interval of the cell's mean over all its batches.
+      fold: {
+        mean_intervals: {
+          add: (state: Record<string, MeanEstimate> | undefined, value: unknown) => {
+            const run = value as Record<string, MeanEstimate>;
+            if (state === undefined) return run;
+            return Object.fromEntries(
+              Object.entries(run).map(([name, e]) => [name, combineMeanEstimates(state[name], e)]),
+            );
+          },
+          result: (state: Record<string, MeanEstimate>) => state,
+        },
       },
       derived: {
         ryw_violations: pooledRate('ryw_violations'),

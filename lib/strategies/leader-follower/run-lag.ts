@@ -27,10 +27,12 @@ import {
   type ProgressCallback,
 } from '../../sim/index.js';
 import {
+  BatchMeans,
   latencySummary,
   LogHistogram,
   type LatencySummary,
   type LogHistogramData,
+  type MeanEstimate,
 } from '../../stats/index.js';
 import { createWorkload, type WorkloadOp } from '../../workload/index.js';
 import { validateLagConfig, type LagConfig, type ResolvedLagConfig } from './lag-config.js';
@@ -83,6 +85,11 @@ export interface LagResult {
   versions_behind: LatencySummary;
   /** Share of returned reads older than the newest write acknowledged before they were issued. */
   stale_reads: number;
+  /**
+   * The means of the five distributions above with 95% confidence intervals, by batch means over
+   * the run (their samples are correlated in time; see lib/stats/batch-means.ts).
+   */
+  mean_intervals: Record<LagMeanName, MeanEstimate>;
   /** The proportions with counts and Wilson 95% intervals. */
   intervals: {
     ryw_violations: CountEstimate;
@@ -93,6 +100,10 @@ export interface LagResult {
     stale_reads: CountEstimate;
   };
 }
+
+/** The distributions of a lag run whose means carry a confidence interval (`mean_intervals`). */
+export type LagMeanName =
+  'replication_lag_ms' | 'monitored_lag_ms' | 'monitor_underestimate_ms' | 'read_age_ms' | 'versions_behind';
 
 /** The samples of a lag run's distributions, each named as its summary in {@link LagResult}. */
 export interface LagHistograms {
@@ -396,6 +407,14 @@ function simulateLag(
   const underestimate = new LogHistogram();
   const readAge = new LogHistogram();
   const versionsBehind = new LogHistogram();
+  // The same samples by where in the run they were taken (the operation's index), for the means' intervals.
+  const means = {
+    replication_lag_ms: new BatchMeans(cfg.ops),
+    monitored_lag_ms: new BatchMeans(cfg.ops),
+    monitor_underestimate_ms: new BatchMeans(cfg.ops),
+    read_age_ms: new BatchMeans(cfg.ops),
+    versions_behind: new BatchMeans(cfg.ops),
+  };
   let followerReads = 0;
   let beyondBound = 0;
   let staleReads = 0;
@@ -622,6 +641,9 @@ function simulateLag(
           trueLag.record(truth);
           monitoredLag.record(seen);
           underestimate.record(Math.max(0, truth - seen));
+          means.replication_lag_ms.add(truth, issued);
+          means.monitored_lag_ms.add(seen, issued);
+          means.monitor_underestimate_ms.add(Math.max(0, truth - seen), issued);
           followerReads++;
           if (truth > cfg.maxLagMs) beyondBound++;
         }
@@ -731,14 +753,18 @@ function simulateLag(
         });
         readLatency.record(sim.now - r.invokeMs);
         const fresh = r.fresh;
+        let age = 0;
+        let behind = 0;
         if (fresh !== null && (got === null || got.timestamp < fresh.timestamp)) {
-          readAge.record(sim.now - fresh.commitMs);
-          versionsBehind.record(fresh.keyVersion - (got === null ? 0 : got.keyVersion));
+          age = sim.now - fresh.commitMs;
+          behind = fresh.keyVersion - (got === null ? 0 : got.keyVersion);
           staleReads++;
-        } else {
-          readAge.record(0);
-          versionsBehind.record(0);
         }
+        readAge.record(age);
+        versionsBehind.record(behind);
+        const at = readsDone + writesDone + readsLost;
+        means.read_age_ms.add(age, at);
+        means.versions_behind.add(behind, at);
         r.fresh = null;
         let versions: readonly LagWrite[] = NO_VERSIONS as readonly LagWrite[];
         if (got !== null) {
@@ -800,6 +826,13 @@ function simulateLag(
     read_age_ms: latencySummary(readAge),
     versions_behind: latencySummary(versionsBehind),
     stale_reads: rate(stale),
+    mean_intervals: {
+      replication_lag_ms: means.replication_lag_ms.estimate(),
+      monitored_lag_ms: means.monitored_lag_ms.estimate(),
+      monitor_underestimate_ms: means.monitor_underestimate_ms.estimate(),
+      read_age_ms: means.read_age_ms.estimate(),
+      versions_behind: means.versions_behind.estimate(),
+    },
     intervals: {
       ryw_violations: proportion(rywCounts),
       monotonic_read_violations: proportion(monoCounts),
