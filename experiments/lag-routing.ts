@@ -5,9 +5,9 @@
  * Two partitions, each a leader with 3 asynchronous followers (replication delay lognormal(2,1)
  * ms), 20 clients on 20 keys, 20% writes. Each read routing policy (a random follower, the
  * client's own follower, the leader for keys the client wrote, the leader for 100 ms after a
- * write, a follower that has applied the client's last write and read or else the leader, a
- * follower lagging at most 20 ms) trades reads sent to the leader against read-your-writes and
- * monotonic-read violations. Figures
+ * write, a follower the lag monitor last saw with the client's last write and read or else the
+ * leader, a follower the monitor last saw lagging at most 20 ms; the monitor polls every second)
+ * trades reads sent to the leader against read-your-writes and monotonic-read violations. Figures
  * `routing-ryw` and `routing-monotonic`: one labelled point per policy, the leader's share of
  * reads against the violation rate, the Pareto-optimal policies joined (the rates' Wilson 95%
  * intervals are in the CSV).

@@ -4,7 +4,7 @@
  * read-your-writes, monotonic-read and consistent-prefix violations.
  */
 import { LAG_DEFAULTS, READ_ROUTINGS, type LagConfig } from '../strategies/leader-follower/lag-config.js';
-import { latencySummary } from '../stats/index.js';
+import { combineMeanEstimates, latencySummary, type MeanEstimate } from '../stats/index.js';
 import type { LagResult } from '../strategies/leader-follower/run-lag.js';
 import { pooledRate } from './result-pool.js';
 import { defineExperiment } from './define.js';
@@ -80,10 +80,30 @@ const params = {
     max: 1,
     valueName: 'p',
   }),
+  monitorIntervalMs: number({
+    doc: "how often each leader's lag monitor polls its followers' applied positions, ms (lag-bounded and client-position route on its last replies)",
+    default: d.monitorIntervalMs,
+    gt: 0,
+    max: 3_600_000,
+    unit: 'ms',
+  }),
+  causalPartitioning: boolean({
+    doc: "store a write that answers another (reply-ratio) in the answered write's partition, so one log orders them",
+    default: d.causalPartitioning,
+  }),
+  leaderLatency: number({
+    doc: 'extra one-way delay on every client <-> leader trip (a leader in another datacenter), ms',
+    default: d.leaderLatency,
+    min: 0,
+    unit: 'ms',
+  }),
 };
 
 function summary(r: LagResult, seed: number, c: ParamValues<typeof params>): string {
   const iv = r.intervals;
+  const mi = r.mean_intervals;
+  const meanText = (e: MeanEstimate) =>
+    e.mean === null ? '-' : `${msText(e.mean)} [${msText(e.low ?? e.mean)}, ${msText(e.high ?? e.mean)}]`;
   const pct = (e: { count: number; of: number; p: number; low: number; high: number }) =>
     `${e.count}/${e.of} = ${(100 * e.p).toFixed(2)}% [${(100 * e.low).toFixed(2)}%, ${(100 * e.high).toFixed(2)}%]`;
   return (
@@ -95,6 +115,10 @@ function summary(r: LagResult, seed: number, c: ParamValues<typeof params>): str
       `leader read share:  ${pct(iv.leader_read_share)}`,
       `replication lag:    p50 ${msText(r.lag_ms.p50)}, p99 ${msText(r.lag_ms.p99)}, max ${msText(r.lag_ms.max)}`,
       `read latency:       p50 ${msText(r.read_latency_ms.p50)}, p99 ${msText(r.read_latency_ms.p99)}${r.failed_reads > 0 ? `; ${r.failed_reads} reads lost` : ''}`,
+      `lag at follower reads: true mean ${meanText(mi.replication_lag_ms)}, p99 ${msText(r.replication_lag_ms.p99)}; monitored (polled every ${msText(c.monitorIntervalMs)}) mean ${meanText(mi.monitored_lag_ms)}, p99 ${msText(r.monitored_lag_ms.p99)}`,
+      `monitor underestimate: mean ${meanText(mi.monitor_underestimate_ms)}, p99 ${msText(r.monitor_underestimate_ms.p99)}, max ${msText(r.monitor_underestimate_ms.max)}`,
+      `beyond ${msText(c.maxLagMs)} lag:    ${pct(iv.lag_bound_exceeded)} of follower reads`,
+      `stale reads:        ${pct(iv.stale_reads)}; read age mean ${meanText(mi.read_age_ms)}, p99 ${msText(r.read_age_ms.p99)}; versions behind p99 ${Math.round(r.versions_behind.p99 ?? 0)}`,
     ].join('\n') + '\n'
   );
 }
@@ -104,7 +128,8 @@ function summary(r: LagResult, seed: number, c: ParamValues<typeof params>): str
  * one per batch, each with a seed drawn from deriveStream(seed, cell, batch). Pooled: the anomaly
  * counts and their eligible reads summed (rates and Wilson 95% intervals from the pooled counts);
  * the replication lag from the merged histogram of every (entry, follower) apply of every run,
- * the read latency from that of every returned read. Main proportion (for `ci_width`):
+ * the read latency from that of every returned read, and likewise the monitor's and the true lag,
+ * read age and versions behind. Main proportion (for `ci_width`):
  * `ryw_violations`. Follower crash-recovery (`followerCrash`) is a library option of runLag.
  */
 export const lag = defineExperiment({
@@ -128,6 +153,9 @@ export const lag = defineExperiment({
     'lag --routing leader-window --window-ms 500 --json',
     'lag --routing client-position --position-wait --ops 50000',
     'lag --routing lag-bounded --max-lag-ms 10 --clients 50 --rate 20',
+    'lag --routing lag-bounded --monitor-interval-ms 10 --json',
+    'lag --routing sticky --causal-partitioning --json',
+    'lag --routing leader-for-own --leader-latency 40 --json',
     'lag --routing sticky --out data/lag/sticky.csv',
   ],
   notes: `
@@ -135,25 +163,59 @@ Routing policies: random (any follower), sticky (one follower per client), leade
 the client wrote from the leader), leader-window (everything from the leader for --window-ms
 after the client's last write), client-position (only from a follower that has the client's last
 write and read positions; else the leader, or --position-wait there), lag-bounded (followers
-lagging at most --max-lag-ms; else the leader).
+lagging at most --max-lag-ms; else the leader). lag-bounded and client-position never see a
+follower's true position: each leader's lag monitor polls its followers every
+--monitor-interval-ms over the network, and they route on its last replies (client-position
+also on the client's own positions); with --position-wait the follower holds the read until it
+has the client's position.
 
 --json prints one object: ryw_violations, monotonic_read_violations, consistent_prefix_violations
 (fractions of eligible reads), leader_read_share, lag_ms{mean,p50,p90,p99,p999,max,samples},
-read_latency_ms{...}, reads, writes, failed_reads, intervals{...} (count, of, p, Wilson 95%
-low/high), then seed and the config that ran. --out FILE.csv writes the same as one CSV row (the
-parameters, then the metrics with _ci_low/_ci_high, then trials and seed) and FILE.manifest.json
-beside it; a sweep of lag writes these columns per cell.`,
+read_latency_ms{...}, reads, writes, failed_reads; replication_lag_ms{...} and monitored_lag_ms{...}
+(the true lag of the follower each follower read was sent to, and the monitor's figure for it, at
+that moment), monitor_underestimate_ms{...} (max(0, true - monitored)), lag_bound_exceeded (share
+of follower reads sent to a follower truly lagging more than --max-lag-ms); read_age_ms{...} (per
+read: how long the newest write acknowledged before it had been committed, if the read returned
+an older version; else 0), versions_behind{...}, stale_reads; mean_intervals{...} (the means of
+those five with 95% intervals from 30 batch means per run); intervals{...} (count, of, p,
+Wilson 95% low/high), then seed and the config that ran; distributions carry their sample count.
+--out FILE.csv writes the same as one CSV row (the parameters, then the metrics with
+_ci_low/_ci_high, then trials and seed) and FILE.manifest.json beside it; a sweep of lag writes
+these columns per cell (mean_intervals pooled over the batches of every run of the cell).`,
   batch: {
     model: 'lag',
     batchTrials: 1,
     pool: {
       sum: ['reads', 'writes', 'failed_reads'],
-      histograms: { lag_ms: latencySummary, read_latency_ms: latencySummary },
+      histograms: {
+        lag_ms: latencySummary,
+        read_latency_ms: latencySummary,
+        replication_lag_ms: latencySummary,
+        monitored_lag_ms: latencySummary,
+        monitor_underestimate_ms: latencySummary,
+        read_age_ms: latencySummary,
+        versions_behind: latencySummary,
+      },
+      // The runs' batch means taken together: the interval of the cell's mean over all its batches.
+      fold: {
+        mean_intervals: {
+          add: (state: Record<string, MeanEstimate> | undefined, value: unknown) => {
+            const run = value as Record<string, MeanEstimate>;
+            if (state === undefined) return run;
+            return Object.fromEntries(
+              Object.entries(run).map(([name, e]) => [name, combineMeanEstimates(state[name], e)]),
+            );
+          },
+          result: (state: Record<string, MeanEstimate>) => state,
+        },
+      },
       derived: {
         ryw_violations: pooledRate('ryw_violations'),
         monotonic_read_violations: pooledRate('monotonic_read_violations'),
         consistent_prefix_violations: pooledRate('consistent_prefix_violations'),
         leader_read_share: pooledRate('leader_read_share'),
+        lag_bound_exceeded: pooledRate('lag_bound_exceeded'),
+        stale_reads: pooledRate('stale_reads'),
       },
     },
     mainInterval: 'ryw_violations',

@@ -189,6 +189,20 @@ describe('Network', () => {
     expect(a.sim.rng.nextDouble()).toBe(b.sim.rng.nextDouble());
   });
 
+  it('a network with its own stream draws from it, not from the simulation', () => {
+    const sim = new Simulation(deriveStream(1));
+    const own = new Network(sim, {
+      size: 2,
+      delay: { ...constant(1), sample: (rng) => rng.nextDouble() },
+      loss: 0.5,
+      rng: deriveStream(2),
+    });
+    own.on(PING, () => {});
+    for (let i = 0; i < 10; i++) own.send(0, 1, PING);
+    expect(sim.rng.nextDouble()).toBe(deriveStream(1).nextDouble());
+    expect(own.counters.loss).toBeGreaterThan(0);
+  });
+
   it('reset heals partitions and zeroes counters but keeps delay settings', () => {
     const { sim, net, log } = world();
     net.setKindDelay(PING, constant(3));

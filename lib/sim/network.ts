@@ -1,3 +1,4 @@
+import type { RandomStream } from '../random/index.js';
 import type { LatencyDistribution } from '../latency/distribution.js';
 import { NO_EVENT, type EventId } from './event-queue.js';
 import type { Nodes } from './nodes.js';
@@ -70,6 +71,12 @@ export interface NetworkOptions {
    * dropped, and messages from a down node are never sent. Must have the same size.
    */
   nodes?: Nodes;
+  /**
+   * The stream this network's loss and delay draws come from (default: the simulation's). A second
+   * network on the same simulation with its own stream (a monitoring connection beside the
+   * replication one) then adds its traffic without shifting any draw of the first.
+   */
+  rng?: RandomStream;
 }
 
 /**
@@ -106,6 +113,8 @@ export class Network {
   readonly counters = new NetworkCounters();
   private readonly sim: Simulation;
   private readonly nodes: Nodes | null;
+  /** The network's own stream, or null to draw from the simulation's. */
+  private readonly ownRng: RandomStream | null;
   private defaultDelay: LatencyDistribution;
   private readonly kindDelay: (LatencyDistribution | undefined)[] = [];
   private readonly linkDelay: (LatencyDistribution | undefined)[];
@@ -128,7 +137,7 @@ export class Network {
    *   healed, counters zeroed; delay and loss settings stay)
    */
   constructor(sim: Simulation, options: NetworkOptions) {
-    const { size, delay, loss = 0, nodes } = options;
+    const { size, delay, loss = 0, nodes, rng } = options;
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`network size must be an integer >= 1, got ${size}`);
     }
@@ -139,6 +148,7 @@ export class Network {
     this.sim = sim;
     this.size = size;
     this.nodes = nodes ?? null;
+    this.ownRng = rng ?? null;
     this.defaultDelay = delay;
     this.defaultLoss = loss;
     this.linkDelay = new Array<LatencyDistribution | undefined>(size * size).fill(undefined);
@@ -193,7 +203,7 @@ export class Network {
       counters.partition++;
       return NO_EVENT;
     }
-    const rng = this.sim.rng;
+    const rng = this.ownRng ?? this.sim.rng;
     let loss = this.defaultLoss;
     if (this.linkLossCount !== 0) {
       const own = this.linkLoss[link];

@@ -10,3 +10,10 @@ export {
   type LatencySummary,
   type LatencySummaryField,
 } from './latency-summary.js';
+export {
+  BatchMeans,
+  combineMeanEstimates,
+  MEAN_BATCHES,
+  T_975_29,
+  type MeanEstimate,
+} from './batch-means.js';

@@ -9,8 +9,9 @@ export interface LagBatchParams {
 }
 
 /**
- * One lag run: its result and the samples of its latency summaries as histograms (the run's own:
- * replication lag per (entry, follower) apply, and the latency of every returned read).
+ * One lag run: its result and the samples of its summaries as histograms (the run's own:
+ * replication lag per (entry, follower) apply, read latency, the monitor's and the true lag per
+ * follower read, read age and versions behind per returned read).
  *
  * @example
  * const summary = lagBatchSummary({ routing: 'random', ops: 2000 }, 3);
@@ -18,7 +19,7 @@ export interface LagBatchParams {
  */
 export function lagBatchSummary(config: Partial<LagConfig>, seed: number): ResultBatchSummary<LagResult> {
   const { result, histograms } = runLagSummary(config, seed);
-  return { trials: 1, result, histograms, weights: {} };
+  return { trials: 1, result, histograms: { ...histograms }, weights: {} };
 }
 
 /** The lag model as the sweep pool runs it: one run per batch. */

@@ -17,10 +17,17 @@ import {
  * - `'leader-for-own'`: keys the client has written are read from the leader, others from a random follower.
  * - `'leader-window'`: for `windowMs` after the client's last write, every read goes to the leader.
  * - `'client-position'`: the client remembers, per partition, the log position of its last write
- *   and of the newest entry it has read, and reads from a random follower only if that follower
- *   has applied it; otherwise it goes to the leader (`positionWait: false`) or waits at the follower.
- * - `'lag-bounded'`: a random follower among those lagging at most `maxLagMs` (monitoring's view
- *   of the oldest unapplied entry's age); the leader if there is none.
+ *   and of the newest entry it has read (its session token), and reads from a random follower only
+ *   if the lag monitor's last report from that follower has it applied; otherwise it goes to the
+ *   leader (`positionWait: false`), or it sends the read to the follower with its token and the
+ *   follower, which knows its own position, holds it until it has applied it (`positionWait: true`;
+ *   MongoDB's afterClusterTime reads).
+ * - `'lag-bounded'`: a random follower among those whose lag, as the lag monitor last reported it,
+ *   is at most `maxLagMs`; the leader if there is none (ProxySQL's max_replication_lag, MaxScale's
+ *   max_slave_replication_lag).
+ *
+ * Routing never reads a follower's true position: only the monitor's reports (stale by up to a
+ * poll interval and a round trip) and the client's own tokens.
  */
 export type ReadRouting =
   'random' | 'sticky' | 'leader-for-own' | 'leader-window' | 'client-position' | 'lag-bounded';
@@ -61,6 +68,21 @@ export interface LagConfig {
   maxLagMs: number;
   /** client-position: wait at the follower until it has the position (true), or read from the leader (false). Default false. */
   positionWait: boolean;
+  /**
+   * The lag monitor on each leader polls its followers' applied positions over the network every
+   * this many ms (> 0); between replies the router sees the lag as of the last reply. Real
+   * monitors poll every few seconds: ProxySQL's mysql-monitor_replication_lag_interval (default
+   * 10000 ms), MaxScale's monitor_interval (default 2000 ms). Default 1000.
+   */
+  monitorIntervalMs: number;
+  /**
+   * Causally related writes to one partition: a write that answers a write the client read (see
+   * `replyRatio`) is stored under a key of the answered write's partition (Kleppmann, DDIA ch. 5,
+   * "Consistent Prefix Reads"). Default false.
+   */
+  causalPartitioning: boolean;
+  /** The leaders in another datacenter: extra one-way delay on every client <-> leader trip, ms (>= 0). Default 0. */
+  leaderLatency: number;
   /** Clients, an integer from 1 to 10000. Default 20. */
   clients: number;
   /** Keys, an integer >= 1. Default 20. */
@@ -92,6 +114,9 @@ export const LAG_DEFAULTS: Readonly<LagConfig> = Object.freeze({
   windowMs: 100,
   maxLagMs: 20,
   positionWait: false,
+  monitorIntervalMs: 1000,
+  causalPartitioning: false,
+  leaderLatency: 0,
   clients: 20,
   keys: 20,
   zipf: 0,
@@ -134,6 +159,10 @@ export function validateLagConfig(config: Partial<LagConfig> = {}): ResolvedLagC
   positiveField('maxLagMs', c.maxLagMs, 'ms', true);
   if (typeof c.positionWait !== 'boolean')
     throw new ParameterError('positionWait', String(c.positionWait), 'true or false');
+  positiveField('monitorIntervalMs', c.monitorIntervalMs, 'ms');
+  if (typeof c.causalPartitioning !== 'boolean')
+    throw new ParameterError('causalPartitioning', String(c.causalPartitioning), 'true or false');
+  positiveField('leaderLatency', c.leaderLatency, 'ms', true);
   wholeField('clients', c.clients, 1, 10000);
   wholeField('keys', c.keys, 1, 2 ** 24);
   positiveField('zipf', c.zipf, 'exponent', true);

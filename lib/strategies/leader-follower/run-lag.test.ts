@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { consistentPrefix, monotonicReads, readYourWrites, timestampOrder } from '../../check/index.js';
 import { refusedParameter } from '../../errors.testkit.js';
 import { latencySummary, LogHistogram } from '../../stats/index.js';
 import { READ_ROUTINGS } from './lag-config.js';
 import { runLag, runLagSummary, runLagWithHistory } from './run-lag.js';
+import { bruteForceLagOracle } from './run-lag.testkit.js';
 
 const ops = 12000;
 
@@ -25,7 +25,7 @@ describe('runLag: routing policies against the history checkers', () => {
     expect(results['leader-for-own'].leader_read_share).toBeGreaterThan(0.5);
   });
 
-  it('client-position (redirect or wait): no read-your-writes and no monotonic-read violation, few leader reads', () => {
+  it('client-position (redirect or wait): no read-your-writes and no monotonic-read violation, few leader reads when the monitor is fresh', () => {
     for (const r of [
       results['client-position'],
       runLag({ routing: 'client-position', positionWait: true, ops }, 1),
@@ -33,9 +33,11 @@ describe('runLag: routing policies against the history checkers', () => {
       expect(r.intervals.ryw_violations.count).toBe(0);
       expect(r.intervals.monotonic_read_violations.count).toBe(0);
     }
-    expect(results['client-position'].leader_read_share).toBeLessThan(
-      results['leader-for-own'].leader_read_share,
-    );
+    // It routes on the lag monitor's reports: polled every 10 ms, they are fresh enough to keep most
+    // reads on followers (polled every second, most reads go to the leader: see the monitor's tests).
+    expect(
+      runLag({ routing: 'client-position', monitorIntervalMs: 10, ops }, 1).leader_read_share,
+    ).toBeLessThan(results['leader-for-own'].leader_read_share);
   });
 
   it('sticky followers: no monotonic-read violation while followers do not fail, though consistent prefix across partitions still breaks', () => {
@@ -80,15 +82,27 @@ describe('runLag: routing policies against the history checkers', () => {
     }
   });
 
-  it("the result's counts are the checkers' on the returned history", () => {
-    const { result, history, dependsOn } = runLagWithHistory({ routing: 'random', ops: 4000 }, 3);
-    expect(result.intervals.ryw_violations).toMatchObject(readYourWrites(history, timestampOrder).violations);
-    expect(result.intervals.monotonic_read_violations).toMatchObject(
-      monotonicReads(history, timestampOrder).violations,
-    );
-    expect(result.intervals.consistent_prefix_violations).toMatchObject(
-      consistentPrefix(history, dependsOn, timestampOrder).violations,
-    );
+  it("the result's counts and staleness are a brute-force replay's of the returned history", () => {
+    for (const config of [
+      { routing: 'random' as const, ops: 3000 },
+      { routing: 'lag-bounded' as const, ops: 3000, monitorIntervalMs: 50, causalPartitioning: true },
+    ]) {
+      const { result, history, dependsOn, commitMs } = runLagWithHistory(config, 3);
+      const oracle = bruteForceLagOracle(history, dependsOn, commitMs);
+      expect(oracle.ryw.count).toBeGreaterThan(0);
+      expect(oracle.prefix.of).toBeGreaterThan(100);
+      expect(oracle.stale.count).toBeGreaterThan(0);
+      expect(result.intervals.ryw_violations).toMatchObject(oracle.ryw);
+      expect(result.intervals.monotonic_read_violations).toMatchObject(oracle.monotonic);
+      expect(result.intervals.consistent_prefix_violations).toMatchObject(oracle.prefix);
+      expect(result.intervals.stale_reads).toMatchObject(oracle.stale);
+      const ages = new LogHistogram();
+      const behind = new LogHistogram();
+      oracle.ages.forEach((a) => ages.record(a));
+      oracle.behind.forEach((b) => behind.record(b));
+      expect(result.read_age_ms).toEqual(latencySummary(ages));
+      expect(result.versions_behind).toEqual(latencySummary(behind));
+    }
   });
 }, 60_000);
 
@@ -144,5 +158,97 @@ describe('runLag: lag distribution', () => {
     expect(refusedParameter(() => runLag({ ratePerMs: -1 }, 1))).toBe('ratePerMs');
     expect(refusedParameter(() => runLag({ followers: 0 }, 1))).toBe('followers');
     expect(refusedParameter(() => runLag({ replicationLatency: 'nope' }, 1))).toBe('replicationLatency');
+  });
+});
+
+describe('runLag: the lag monitor', () => {
+  // Why the monitor's error is bounded: a reply tells the leader the follower's applied position P
+  // as of some moment before it arrives at t_r, and the router sees the lag the leader computed
+  // then, L_r = t_r - append(P + 1) (0 if P was the whole log). At a later time t the follower has
+  // applied A >= P, so its true lag t - append(A + 1) exceeds L_r by at most t - t_r: the age of
+  // the newest reply. Polls leave every I ms and each takes a round trip of RTT (two one-way
+  // draws); the newest reply at t is from poll k while poll k + 1's has not arrived, so
+  // t - t_r < (k + 1) I + RTT_{k+1} - (k I + RTT_k) <= I + RTT_max (the start-up state at t = 0,
+  // before the first reply, obeys the same bound). With uniform(1,21) one-way delays, RTT <= 42 ms.
+  const intervals = [1, 10, 100, 1000];
+  const runs = intervals.map((monitorIntervalMs) =>
+    runLag(
+      {
+        routing: 'lag-bounded',
+        replicationLatency: 'uniform(1,21)',
+        maxLagMs: 10,
+        monitorIntervalMs,
+        ops: 12000,
+      },
+      1,
+    ),
+  );
+
+  it('underestimates the lag by at most a poll interval plus the longest round trip', () => {
+    runs.forEach((r, i) => {
+      expect(r.monitor_underestimate_ms.samples).toBeGreaterThan(3000);
+      expect(r.monitor_underestimate_ms.max as number).toBeLessThanOrEqual(intervals[i] + 42);
+    });
+    // Polled every ms, the monitor is never more than a round trip behind: a tight check.
+    expect(runs[0].monitor_underestimate_ms.max as number).toBeLessThan(43);
+  });
+
+  it('underestimates more, and lets more reads past the bound, the less often it polls', () => {
+    for (let i = 1; i < runs.length; i++) {
+      expect(runs[i].monitor_underestimate_ms.mean as number).toBeGreaterThan(
+        runs[i - 1].monitor_underestimate_ms.mean as number,
+      );
+      expect(runs[i].monitor_underestimate_ms.p99 as number).toBeGreaterThan(
+        runs[i - 1].monitor_underestimate_ms.p99 as number,
+      );
+    }
+    // Wilson 95% intervals apart: polled every second, far more follower reads exceed the bound.
+    const [often, , , rarely] = runs.map((r) => r.intervals.lag_bound_exceeded);
+    expect(rarely.low).toBeGreaterThan(often.high);
+  });
+
+  it('client-position sends more reads to the leader when the positions it sees are older', () => {
+    const share = (monitorIntervalMs: number) =>
+      runLag({ routing: 'client-position', monitorIntervalMs, ops: 12000 }, 1).intervals.leader_read_share;
+    const often = share(1);
+    const rarely = share(1000);
+    expect(rarely.low).toBeGreaterThan(often.high);
+  });
+
+  it('monitoring shifts no other draw: policies that ignore it give the same result at any interval', () => {
+    for (const routing of ['random', 'sticky', 'leader-for-own'] as const) {
+      const a = runLag({ routing, ops: 3000, monitorIntervalMs: 3 }, 2);
+      const b = runLag({ routing, ops: 3000, monitorIntervalMs: 700 }, 2);
+      expect(a.intervals.ryw_violations).toEqual(b.intervals.ryw_violations);
+      expect(a.read_age_ms).toEqual(b.read_age_ms);
+      expect(a.lag_ms).toEqual(b.lag_ms);
+    }
+  });
+}, 60_000);
+
+describe('runLag: causal partitioning and a remote leader', () => {
+  it('causally related writes in one partition and one follower per client: no consistent-prefix violation', () => {
+    const config = { ops: 12000, causalPartitioning: true };
+    const sticky = runLag({ ...config, routing: 'sticky' }, 1).intervals.consistent_prefix_violations;
+    expect(sticky.of).toBeGreaterThan(5000);
+    expect(sticky.count).toBe(0);
+    // Either alone is not enough: sticky reads across partitions, or one partition read from random followers.
+    expect(
+      runLag({ ops: 12000, routing: 'sticky' }, 1).intervals.consistent_prefix_violations.count,
+    ).toBeGreaterThan(0);
+    expect(
+      runLag({ ...config, routing: 'random' }, 1).intervals.consistent_prefix_violations.count,
+    ).toBeGreaterThan(0);
+  });
+
+  it('leader-for-own pays the remote leader twice per leader read: mean read latency 2 x 0.5 + 2 L x leader share', () => {
+    for (const leaderLatency of [0, 40]) {
+      const r = runLag({ routing: 'leader-for-own', leaderLatency, ops: 6000 }, 1);
+      expect(r.failed_reads).toBe(0);
+      expect(r.read_latency_ms.mean as number).toBeCloseTo(1 + 2 * leaderLatency * r.leader_read_share, 9);
+      expect(r.intervals.ryw_violations.count).toBe(0);
+    }
+    expect(refusedParameter(() => runLag({ leaderLatency: -1 }, 1))).toBe('leaderLatency');
+    expect(refusedParameter(() => runLag({ monitorIntervalMs: 0 }, 1))).toBe('monitorIntervalMs');
   });
 });

@@ -27,14 +27,16 @@ import {
   type ProgressCallback,
 } from '../../sim/index.js';
 import {
+  BatchMeans,
   latencySummary,
   LogHistogram,
   type LatencySummary,
   type LogHistogramData,
+  type MeanEstimate,
 } from '../../stats/index.js';
 import { createWorkload, type WorkloadOp } from '../../workload/index.js';
 import { validateLagConfig, type LagConfig, type ResolvedLagConfig } from './lag-config.js';
-import { APPEND, CLIENT_WRITE, HEARTBEAT } from './message-kinds.js';
+import { APPEND, CLIENT_WRITE, HEARTBEAT, POSITION, POSITION_QUERY } from './message-kinds.js';
 
 /**
  * What one {@link runLag} measured. The first six names are the stable JSON names of
@@ -58,13 +60,60 @@ export interface LagResult {
   writes: number;
   /** Reads that never returned (a follower crashed while the read waited there). */
   failed_reads: number;
+  /**
+   * The true replication lag of the follower each follower read was routed to, when it was routed:
+   * the age of the oldest entry of the leader's log that follower had not applied (0 if none), ms.
+   */
+  replication_lag_ms: LatencySummary;
+  /** The same follower's lag as the lag monitor last reported it, at the same moment, ms. */
+  monitored_lag_ms: LatencySummary;
+  /**
+   * How much the monitor's figure fell short of the true lag at the same moment,
+   * max(0, true - monitored), ms. At most the age of the report, which is below a poll interval
+   * plus the spread of the poll's round trip.
+   */
+  monitor_underestimate_ms: LatencySummary;
+  /** Share of follower reads routed to a follower whose true lag exceeded `maxLagMs`. */
+  lag_bound_exceeded: number;
+  /**
+   * Per returned read: how long the newest write to the key acknowledged before the read was
+   * issued had been committed (appended by the leader) when the read returned, if the read returned
+   * an older version (or none); 0 for a fresh read, ms.
+   */
+  read_age_ms: LatencySummary;
+  /** Per returned read: versions of the key from the returned one (exclusive) to that newest acknowledged one. */
+  versions_behind: LatencySummary;
+  /** Share of returned reads older than the newest write acknowledged before they were issued. */
+  stale_reads: number;
+  /**
+   * The means of the five distributions above with 95% confidence intervals, by batch means over
+   * the run (their samples are correlated in time; see lib/stats/batch-means.ts).
+   */
+  mean_intervals: Record<LagMeanName, MeanEstimate>;
   /** The proportions with counts and Wilson 95% intervals. */
   intervals: {
     ryw_violations: CountEstimate;
     monotonic_read_violations: CountEstimate;
     consistent_prefix_violations: CountEstimate;
     leader_read_share: CountEstimate;
+    lag_bound_exceeded: CountEstimate;
+    stale_reads: CountEstimate;
   };
+}
+
+/** The distributions of a lag run whose means carry a confidence interval (`mean_intervals`). */
+export type LagMeanName =
+  'replication_lag_ms' | 'monitored_lag_ms' | 'monitor_underestimate_ms' | 'read_age_ms' | 'versions_behind';
+
+/** The samples of a lag run's distributions, each named as its summary in {@link LagResult}. */
+export interface LagHistograms {
+  lag_ms: LogHistogramData;
+  read_latency_ms: LogHistogramData;
+  replication_lag_ms: LogHistogramData;
+  monitored_lag_ms: LogHistogramData;
+  monitor_underestimate_ms: LogHistogramData;
+  read_age_ms: LogHistogramData;
+  versions_behind: LogHistogramData;
 }
 
 /**
@@ -74,19 +123,24 @@ export interface LagResult {
 export interface LagSummaryRun {
   result: LagResult;
   /**
-   * The samples the result's latency summaries are computed from (`latencySummary` of each gives
-   * `lag_ms` and `read_latency_ms`), as plain data: what a sweep merges to pool quantiles over runs.
+   * The samples the result's summaries are computed from (`latencySummary` of each gives the
+   * summary of the same name), as plain data: what a sweep merges to pool quantiles over runs.
    */
-  histograms: { lag_ms: LogHistogramData; read_latency_ms: LogHistogramData };
+  histograms: LagHistograms;
   config: ResolvedLagConfig;
   /** Simulation events dispatched (not part of the result: a figure for benchmarks). */
   events: number;
 }
 
-/** A run's result with its history and the writes' dependencies (for checks and replays), and its samples. */
+/**
+ * A run's result with its history, the writes' dependencies and commit times (for checks and
+ * replays), and its samples.
+ */
 export interface LagRun extends LagSummaryRun {
   history: History;
   dependsOn: Map<number, number[]>;
+  /** Write id -> when its leader appended it (committed it), ms; writes never appended are absent. */
+  commitMs: Map<number, number>;
 }
 
 /** Options of a lag run. */
@@ -102,6 +156,9 @@ const CATCH_UP = HEARTBEAT;
 const ISSUE = CLIENT_WRITE;
 const ARRIVE = CLIENT_WRITE + 1;
 const RETURN = CLIENT_WRITE + 2;
+/** The lag monitor's poll of a follower, carrying the poll's number, and the follower's reply with its applied position. */
+const POLL = POSITION_QUERY;
+const REPORT = POSITION;
 
 /** Log entries dropped at once, at least: the leader's log is trimmed in steps, not at every apply. */
 const TRIM_STEP = 1024;
@@ -115,6 +172,10 @@ const TRIM_STEP = 1024;
 class LagWrite implements OwnWrite {
   /** Its log position in its partition, once the leader has appended it (timestampOrder's timestamp). */
   timestamp = 0;
+  /** When the leader appended it, ms. */
+  commitMs = 0;
+  /** Its version number among the writes to its key, in log order (1 for the first), once appended. */
+  keyVersion = 0;
   constructor(
     readonly id: number,
     readonly client: number,
@@ -225,6 +286,8 @@ interface ReadState {
   node: number;
   returned: LagWrite | null;
   position: number;
+  /** The newest write to the key acknowledged before the read was issued (the staleness reference), if any. */
+  fresh: LagWrite | null;
 }
 
 /**
@@ -234,8 +297,14 @@ interface ReadState {
  * key's leader (`clientLatency`), is applied there (its log position is its version) and
  * acknowledged back; the leader ships it to each follower (`replicationLatency`), which applies
  * entries in log order. A read is routed when issued, using what the client knows then (its
- * writes' positions once acknowledged, the positions it has read) and, for `'lag-bounded'`, the
- * followers' current lag; it returns the value the node holds when the read arrives. A crashed
+ * writes' positions once acknowledged, the positions it has read) and, for `'lag-bounded'` and
+ * `'client-position'`, what the lag monitor last heard: each leader polls its followers' applied
+ * positions every `monitorIntervalMs` over the network (the poll and the reply each take a
+ * `replicationLatency` draw, from a stream of their own so that monitoring shifts no other draw),
+ * and between replies the router sees the positions and the lag as of the last reply (the lag the
+ * leader computed when it arrived: the age of the oldest entry the follower had not applied, as
+ * pg_stat_replication or SHOW REPLICA STATUS show between refreshes). The read returns the value
+ * the node holds when the read arrives. A crashed
  * follower keeps its applied log and is sent the entries it missed when it recovers. Clients
  * never fail. A write answers (depends on) the last write its client read on another key, with
  * probability `replyRatio`.
@@ -302,6 +371,13 @@ function simulateLag(
   const nodes = new Nodes(sim, size);
   const net = new Network(sim, { size, delay: cfg.replicationDist, nodes });
   const routeRng = deriveStream(seed, 0, 3);
+  // The lag monitor's connection: same delays as replication, its own stream (see runLagWithHistory).
+  const monitorNet = new Network(sim, {
+    size,
+    delay: cfg.replicationDist,
+    nodes,
+    rng: deriveStream(seed, 0, 4),
+  });
   const workload = createWorkload(
     {
       clients: cfg.clients,
@@ -326,6 +402,34 @@ function simulateLag(
   const waiting = Array.from({ length: size }, () => [] as { position: number; read: number }[]);
   const lag = new LogHistogram();
   const readLatency = new LogHistogram();
+  const trueLag = new LogHistogram();
+  const monitoredLag = new LogHistogram();
+  const underestimate = new LogHistogram();
+  const readAge = new LogHistogram();
+  const versionsBehind = new LogHistogram();
+  // The same samples by where in the run they were taken (the operation's index), for the means' intervals.
+  const means = {
+    replication_lag_ms: new BatchMeans(cfg.ops),
+    monitored_lag_ms: new BatchMeans(cfg.ops),
+    monitor_underestimate_ms: new BatchMeans(cfg.ops),
+    read_age_ms: new BatchMeans(cfg.ops),
+    versions_behind: new BatchMeans(cfg.ops),
+  };
+  let followerReads = 0;
+  let beyondBound = 0;
+  let staleReads = 0;
+
+  // The lag monitor's view, per follower: the applied position and the lag of its newest reply
+  // (the leader's figure when that reply arrived), and the number of the poll it answered.
+  const reportedPosition = new Int32Array(size);
+  const reportedLag = new Float64Array(size);
+  const reportedPoll = new Int32Array(size);
+  let polls = 0;
+
+  // Per key: the newest acknowledged write (by log position), and the versions appended so far.
+  const newestAcked = new Map<number, LagWrite>();
+  const keyVersions = new Map<number, number>();
+  const commitMs = new Map<number, number>();
 
   // Clients: positions (per partition) of their acknowledged writes and of what they read, written keys, last write, last read write.
   const writePos = new Int32Array(cfg.clients * P);
@@ -356,17 +460,27 @@ function simulateLag(
 
   const partitionOf = (key: number) => key % P;
   const leaderOf = (p: number) => p * group;
+  /** A key of partition `p`, near `key` (an answer stored beside its question, for causal partitioning). */
+  const keyIn = (p: number, key: number): number => {
+    const k = key - partitionOf(key) + p;
+    return k < cfg.keys ? k : p;
+  };
+  /** The true lag of `node` now: measured, never routed on. */
   const lagOf = (node: number, p: number): number => {
     const log = logs[p];
     return applied[node] >= log.length ? 0 : sim.now - log.appendMs(applied[node] + 1);
   };
   const candidates = new Int32Array(F);
-  /** A random follower of partition `p` that is up (and, with `maxLag`, lags at most that), else its leader. */
+  /**
+   * A random follower of partition `p` that is up (and, with `maxLag`, whose lag the monitor last
+   * reported at most that), else its leader.
+   */
   const randomUpFollower = (p: number, maxLag = Infinity): number => {
     let count = 0;
     for (let f = 1; f <= F; f++) {
       const node = p * group + f;
-      if (nodes.isUp(node) && (maxLag === Infinity || lagOf(node, p) <= maxLag)) candidates[count++] = node;
+      if (nodes.isUp(node) && (maxLag === Infinity || reportedLag[node] <= maxLag))
+        candidates[count++] = node;
     }
     return count === 0 ? leaderOf(p) : candidates[routeRng.nextInt(count)];
   };
@@ -390,17 +504,22 @@ function simulateLag(
       case 'client-position': {
         const node = randomUpFollower(p);
         const need = Math.max(writePos[client * P + p], readPos[client * P + p]);
-        return cfg.positionWait || applied[node] >= need || node === leaderOf(p) ? node : leaderOf(p);
+        return cfg.positionWait || reportedPosition[node] >= need || node === leaderOf(p)
+          ? node
+          : leaderOf(p);
       }
       case 'lag-bounded':
         return randomUpFollower(p, cfg.maxLagMs);
     }
   };
 
-  /** Drops the log entries of partition `p` that every follower has applied. */
+  /**
+   * Drops the log entries of partition `p` that every follower has reported applied (the monitor
+   * still needs the append time of the entry after each reported position).
+   */
   const trimLog = (p: number): void => {
     let oldest = logs[p].length;
-    for (let f = 1; f <= F; f++) oldest = Math.min(oldest, applied[p * group + f]);
+    for (let f = 1; f <= F; f++) oldest = Math.min(oldest, reportedPosition[p * group + f]);
     logs[p].trim(oldest);
   };
   const applyEntry = (node: number, p: number, position: number): void => {
@@ -446,6 +565,27 @@ function simulateLag(
     for (let i = 0; i < waiting[node].length; i++) lostRead(waiting[node][i].read);
     waiting[node].length = 0;
   });
+  // The lag monitor: each leader polls every follower each monitorIntervalMs; a follower answers
+  // with its applied position; the leader keeps the newest answer and the lag it implies then.
+  const pollKind = sim.addKind('lag monitor: poll', () => {
+    polls++;
+    for (let p = 0; p < P; p++)
+      for (let f = 1; f <= F; f++) monitorNet.send(leaderOf(p), leaderOf(p) + f, POLL, polls);
+    sim.schedule(cfg.monitorIntervalMs, pollKind, 0);
+  });
+  monitorNet.on(POLL, (to, from, poll) => monitorNet.send(to, from, REPORT, applied[to], poll), 'poll');
+  monitorNet.on(
+    REPORT,
+    (_to, from, position, poll) => {
+      if (poll <= reportedPoll[from]) return; // overtaken by a newer reply
+      const log = logs[Math.floor(from / group)];
+      reportedPoll[from] = poll;
+      reportedPosition[from] = position;
+      reportedLag[from] = position >= log.length ? 0 : sim.now - log.appendMs(position + 1);
+    },
+    'report',
+  );
+  sim.schedule(cfg.monitorIntervalMs, pollKind, 0);
   nodes.onRecover((node) => {
     const p = Math.floor(node / group);
     net.send(leaderOf(p), node, CATCH_UP, applied[node] + 1, logs[p].length);
@@ -454,8 +594,9 @@ function simulateLag(
   function serveRead(read: number): void {
     const r = reads[read];
     r.returned = values[r.node].get(r.key) ?? null;
-    r.position = r.node % group === 0 ? logs[partitionOf(r.key)].length : applied[r.node];
-    sim.schedule(cfg.clientDist.sample(sim.rng), RETURN, read, 0);
+    const atLeader = r.node % group === 0;
+    r.position = atLeader ? logs[partitionOf(r.key)].length : applied[r.node];
+    sim.schedule(cfg.clientDist.sample(sim.rng) + (atLeader ? cfg.leaderLatency : 0), RETURN, read, 0);
   }
 
   // One operation is drawn ahead: the workload hands them out in time order (reusing one object,
@@ -473,23 +614,39 @@ function simulateLag(
         next = copyOp(workload.next(), spare);
         spare = op;
       }
-      const { client, session, key } = op;
+      const { client, session } = op;
+      let key = op.key;
       if (op.op === 'write') {
         const id = op.writeId;
-        history?.write({ id, client, session, key, invokeMs: op.timeMs });
         let dependencies = NO_DEPENDENCIES;
         const question = lastRead[client];
         if (question !== null && routeRng.nextDouble() < cfg.replyRatio && question.key !== key) {
           if (record) dependsOn.set(id, [question.id]);
           dependencies = prefix.dependency(question, question.key, question.dependencies);
+          // The answer is stored in its question's partition, so one log orders the two.
+          if (cfg.causalPartitioning) key = keyIn(partitionOf(question.key), key);
         }
+        history?.write({ id, client, session, key, invokeMs: op.timeMs });
         const w = new LagWrite(id, client, session, key, op.timeMs, dependencies);
         const slot = freeWrites.length > 0 ? (freeWrites.pop() as number) : writesInFlight.length;
         writesInFlight[slot] = w;
-        sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, slot, 1);
+        sim.schedule(cfg.clientDist.sample(sim.rng) + cfg.leaderLatency, ARRIVE, slot, 1);
       } else {
         const node = route(client, key);
         if (node % group === 0) leaderReads++;
+        else {
+          // What the router believed against the truth, at the moment it chose.
+          const truth = lagOf(node, partitionOf(key));
+          const seen = reportedLag[node];
+          trueLag.record(truth);
+          monitoredLag.record(seen);
+          underestimate.record(Math.max(0, truth - seen));
+          means.replication_lag_ms.add(truth, issued);
+          means.monitored_lag_ms.add(seen, issued);
+          means.monitor_underestimate_ms.add(Math.max(0, truth - seen), issued);
+          followerReads++;
+          if (truth > cfg.maxLagMs) beyondBound++;
+        }
         readsIssued++;
         let slot: number;
         if (freeReads.length > 0) {
@@ -502,15 +659,18 @@ function simulateLag(
           r.node = node;
           r.returned = null;
           r.position = 0;
+          r.fresh = newestAcked.get(key) ?? null;
         } else {
           slot = reads.length;
-          reads.push({ client, session, key, invokeMs: op.timeMs, node, returned: null, position: 0 });
+          const fresh = newestAcked.get(key) ?? null;
+          reads.push({ client, session, key, invokeMs: op.timeMs, node, returned: null, position: 0, fresh });
         }
         const r = reads[slot];
         ryw.start(slot, r, op.timeMs);
         mono.start(slot, r, op.timeMs);
         prefix.start(slot, r, op.timeMs);
-        sim.schedule(cfg.clientDist.sample(sim.rng), ARRIVE, slot, 0);
+        const toLeader = node % group === 0 ? cfg.leaderLatency : 0;
+        sim.schedule(cfg.clientDist.sample(sim.rng) + toLeader, ARRIVE, slot, 0);
       }
       if (++issued < cfg.ops) scheduleNext();
     },
@@ -526,13 +686,18 @@ function simulateLag(
         const log = logs[p];
         const position = log.append(w, sim.now);
         w.timestamp = position;
+        w.commitMs = sim.now;
+        const version = (keyVersions.get(w.key) ?? 0) + 1;
+        keyVersions.set(w.key, version);
+        w.keyVersion = version;
+        if (record) commitMs.set(w.id, sim.now);
         const leader = leaderOf(p);
         values[leader].set(w.key, w);
         applied[leader] = position;
         history?.version(w.id, { timestamp: position });
         for (let f = 1; f <= F; f++) net.send(leader, leader + f, REPLICATE, position);
         if (position % TRIM_STEP === 0) trimLog(p);
-        sim.schedule(cfg.clientDist.sample(sim.rng), RETURN, index, 1);
+        sim.schedule(cfg.clientDist.sample(sim.rng) + cfg.leaderLatency, RETURN, index, 1);
         return;
       }
       const r = reads[index];
@@ -572,6 +737,8 @@ function simulateLag(
         writePos[slot] = Math.max(writePos[slot], w.timestamp);
         written[w.client].add(w.key);
         lastWriteAck[w.client] = sim.now;
+        const newest = newestAcked.get(w.key);
+        if (newest === undefined || w.timestamp > newest.timestamp) newestAcked.set(w.key, w);
         writesDone++;
       } else {
         const r = reads[index];
@@ -585,6 +752,20 @@ function simulateLag(
           returned: got === null ? [] : [got.id],
         });
         readLatency.record(sim.now - r.invokeMs);
+        const fresh = r.fresh;
+        let age = 0;
+        let behind = 0;
+        if (fresh !== null && (got === null || got.timestamp < fresh.timestamp)) {
+          age = sim.now - fresh.commitMs;
+          behind = fresh.keyVersion - (got === null ? 0 : got.keyVersion);
+          staleReads++;
+        }
+        readAge.record(age);
+        versionsBehind.record(behind);
+        const at = readsDone + writesDone + readsLost;
+        means.read_age_ms.add(age, at);
+        means.versions_behind.add(behind, at);
+        r.fresh = null;
         let versions: readonly LagWrite[] = NO_VERSIONS as readonly LagWrite[];
         if (got !== null) {
           one[0] = got;
@@ -625,6 +806,8 @@ function simulateLag(
   const monoCounts = mono.counts;
   const prefixCounts = prefix.counts;
   const share = { count: leaderReads, of: readsIssued };
+  const exceeded = { count: beyondBound, of: followerReads };
+  const stale = { count: staleReads, of: readsDone };
   const rate = (c: { count: number; of: number }) => (c.of === 0 ? 0 : c.count / c.of);
   const result: LagResult = {
     ryw_violations: rate(rywCounts),
@@ -636,22 +819,46 @@ function simulateLag(
     reads: readsDone,
     writes: writesDone,
     failed_reads: readsLost,
+    replication_lag_ms: latencySummary(trueLag),
+    monitored_lag_ms: latencySummary(monitoredLag),
+    monitor_underestimate_ms: latencySummary(underestimate),
+    lag_bound_exceeded: rate(exceeded),
+    read_age_ms: latencySummary(readAge),
+    versions_behind: latencySummary(versionsBehind),
+    stale_reads: rate(stale),
+    mean_intervals: {
+      replication_lag_ms: means.replication_lag_ms.estimate(),
+      monitored_lag_ms: means.monitored_lag_ms.estimate(),
+      monitor_underestimate_ms: means.monitor_underestimate_ms.estimate(),
+      read_age_ms: means.read_age_ms.estimate(),
+      versions_behind: means.versions_behind.estimate(),
+    },
     intervals: {
       ryw_violations: proportion(rywCounts),
       monotonic_read_violations: proportion(monoCounts),
       consistent_prefix_violations: proportion(prefixCounts),
       leader_read_share: proportion(share),
+      lag_bound_exceeded: proportion(exceeded),
+      stale_reads: proportion(stale),
     },
   };
   const summary: LagSummaryRun = {
     result,
-    histograms: { lag_ms: lag, read_latency_ms: readLatency },
+    histograms: {
+      lag_ms: lag,
+      read_latency_ms: readLatency,
+      replication_lag_ms: trueLag,
+      monitored_lag_ms: monitoredLag,
+      monitor_underestimate_ms: underestimate,
+      read_age_ms: readAge,
+      versions_behind: versionsBehind,
+    },
     config: cfg,
     events: sim.eventsProcessed,
   };
   if (history === null) return summary;
   for (let p = 0; p < P; p++) for (const [key, w] of values[leaderOf(p)]) history.final(key, [w.id]);
-  return { ...summary, history: history.history(), dependsOn };
+  return { ...summary, history: history.history(), dependsOn, commitMs };
 }
 
 /**
