@@ -127,13 +127,13 @@ export interface LeaderlessResult {
    */
   acked_writes_under_replicated: number;
   /**
-   * Time to convergence, ms: from the moment the faults heal to the first anti-entropy round (at
-   * or after it, after the workload) that finds every key's N home replicas holding the same state
-   * with no message in flight and (sloppy) no hint held. The faults heal at the latest of: the
+   * Time to convergence, ms: from the moment the faults heal to the first moment (at or after it,
+   * after the workload) when every key's N home replicas hold the same state with no message in
+   * flight and (sloppy) no hint held, checked at each anti-entropy round and as each anti-entropy
+   * message lands (so an exchange's repair counts when its last message arrives). The faults heal at the latest of: the
    * end of the workload (its last operation finished), the end of the last partition, and (churn)
    * the recovery of every node that was down at the later of those two; crashes after that are
-   * churn going on, and convergence is measured through them. Measured at round granularity
-   * (`antiEntropyIntervalMs`). null: anti-entropy off, a partition never heals, or no
+   * churn going on, and convergence is measured through them. null: anti-entropy off, a partition never heals, or no
    * convergence within 1000 rounds after the workload and the partitions.
    */
   convergence_ms: number | null;
@@ -144,13 +144,15 @@ export interface LeaderlessResult {
   /** Repairs (read repair, local ones included) that changed a replica's state: (replica, key) pairs brought up to date. */
   keys_repaired_by_read_repair: number;
   /**
-   * Anti-entropy messages: per compared pair per round, the Merkle walk's messages (`merkleDiff`
-   * cost: root, differing inner nodes, differing leaves) plus, when keys differ, one key batch
-   * each way.
+   * Anti-entropy messages sent (lost or cut ones included): per pair per round, the Merkle walk's
+   * messages (root hash, the children hashes of each differing inner node, the entries of each
+   * differing leaf: `merkleDiff`'s cost when none is lost) plus, per differing leaf whose keys
+   * differ, one key batch each way.
    */
   anti_entropy_messages: number;
   /**
-   * Bytes of those messages: the Merkle walk's bytes, plus the key transfers (per key, per side
+   * Bytes of those messages: the Merkle walk's (4 per hash, 12 per leaf entry of the side
+   * sending the leaf), plus the key transfers (per key, per side
    * holding it: LWW 20 bytes (8 key, 8 timestamp, 4 write id); siblings 8 + 8 per context entry +
    * per version 12 (dot, write id) + 4 per element).
    */
