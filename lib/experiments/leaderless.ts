@@ -263,7 +263,7 @@ const params = {
     valueName: 'mode',
   }),
   antiEntropyIntervalMs: number({
-    doc: 'anti-entropy: Merkle-tree comparison between every connected pair of nodes this often, ms; none: off',
+    doc: 'anti-entropy: Merkle-tree exchange (as messages) between every pair of nodes this often, ms; none: off',
     default: d.antiEntropyIntervalMs,
     gt: 0,
     unit: 'ms',
