@@ -10,7 +10,8 @@
  * sends that child's children hashes back, or, at a leaf, the leaf's entries; the receiver of a
  * leaf's entries sends its versions of the keys that differ, and the other side merges them and
  * sends its own back. A lost message ends its branch of the walk: the keys under it stay
- * different until the next round's exchange finds them again (no retry within a round). Without
+ * different until the next round's exchange finds them again (no retry within a round). An
+ * exchange stays open for 8 rounds, so one slower than the interval still completes. Without
  * loss, an exchange costs what `merkleDiff` counts (root, one message per differing inner node
  * and per differing leaf), plus two key batches per differing leaf.
  */
@@ -31,6 +32,9 @@ import {
 } from './message-kinds.js';
 import { sibSame, type ReplicaStores, type SetValue } from './replica-store.js';
 import type { Siblings } from '../versions/index.js';
+
+/** Exchanges of a pair kept open: those of the last rounds (anti-entropy.ts, the round handler). */
+const EXCHANGES_KEPT = 8;
 
 /** A Merkle node as a message names it: level x NODE_LEVEL + index (at most 16^4 nodes a level). */
 const NODE_LEVEL = 1 << 20;
@@ -245,19 +249,22 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
     }
     return MerkleTree.build(cfgTree, entries);
   };
-  // One exchange per pair at a time: a round starts a new one and forgets the last (its late
-  // messages are ignored: what it had not repaired, the new one finds again). Memory follows the
-  // pairs, not the rounds.
-  const exchanges: (Exchange | undefined)[] = new Array<undefined>(pairs.length).fill(undefined);
+  // Each round starts a new exchange per pair; the last EXCHANGES_KEPT of a pair stay open, so one
+  // slower than the interval (a slow node, a short interval) still completes, and older ones are
+  // forgotten (their late messages are ignored: what they had not repaired, a newer one finds
+  // again). Memory follows the pairs, not the rounds.
+  const exchanges: (Exchange | undefined)[] = new Array<undefined>(pairs.length * EXCHANGES_KEPT).fill(
+    undefined,
+  );
   let serial = 0;
   const send = (ex: Exchange, from: number, kind: number, c: number, bytes: number): void => {
     aeMessages++;
     aeBytes += bytes;
     net.send(from, from === ex.a ? ex.b : ex.a, kind, ex.pair, ex.serial, c);
   };
-  /** The exchange a message belongs to, if it is still the current one of its pair. */
+  /** The exchange a message belongs to, if it is still open. */
   const current = (pair: number, id: number): Exchange | undefined => {
-    const ex = exchanges[pair];
+    const ex = exchanges[pair * EXCHANGES_KEPT + (id % EXCHANGES_KEPT)];
     return ex !== undefined && ex.serial === id ? ex : undefined;
   };
   const treeOf = (ex: Exchange, node: number): MerkleTree => {
@@ -404,12 +411,11 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
       for (let pair = 0; pair < pairs.length; pair++) {
         const a = Math.floor(pairs[pair] / nodeCount);
         const b = pairs[pair] % nodeCount;
-        if (!nodes.isUp(a)) {
-          exchanges[pair] = undefined;
-          continue;
-        }
+        const slot = pair * EXCHANGES_KEPT + (serial % EXCHANGES_KEPT);
+        exchanges[slot] = undefined;
+        if (!nodes.isUp(a)) continue;
         const ex: Exchange = { pair, serial, a, b, trees: [null, null], payloads: new Map(), nextPayload: 0 };
-        exchanges[pair] = ex;
+        exchanges[slot] = ex;
         treeOf(ex, a);
         send(ex, a, AE_ROOT, 0, HASH_BYTES);
       }
