@@ -30,6 +30,7 @@ export {
 } from './count.js';
 export { type SessionScope } from './scope.js';
 export { staleReads, kStaleness, StaleReadTracker, type StaleReadSummary } from './stale-reads.js';
+export { ReadAgeTracker, READ_AGE_WINDOW } from './read-age.js';
 export {
   readYourWrites,
   ReadYourWritesTracker,

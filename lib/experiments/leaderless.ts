@@ -15,6 +15,12 @@ import {
   type PartitionConfig,
 } from '../strategies/leaderless/cluster-config.js';
 import type { LeaderlessResult, OperationLatencyMs } from '../strategies/leaderless/run-leaderless.js';
+import {
+  READ_AGE_FIELDS,
+  readAgeQuantiles,
+  VERSIONS_BEHIND_FIELDS,
+  versionsBehindQuantiles,
+} from '../strategies/leaderless/staleness-quantiles.js';
 import { medianAndTail, pooledRate } from './result-pool.js';
 import { defineExperiment } from './define.js';
 import { boolean, choice, distribution, integer, number, text, type ParamValues } from './param.js';
@@ -257,7 +263,7 @@ const params = {
     valueName: 'mode',
   }),
   antiEntropyIntervalMs: number({
-    doc: 'anti-entropy: Merkle-tree comparison between every connected pair of nodes this often, ms; none: off',
+    doc: 'anti-entropy: Merkle-tree exchange (as messages) between every pair of nodes this often, ms; none: off',
     default: d.antiEntropyIntervalMs,
     gt: 0,
     unit: 'ms',
@@ -358,11 +364,19 @@ export function valuesOfConfig(
   return out;
 }
 
-/** The metrics as CSV columns take them: `ops` is a parameter; latency quantiles get columns of their own. */
+/** The metrics as CSV columns take them: `ops` is a parameter; latency, read age and versions-behind quantiles get columns of their own. */
 function metrics(result: LeaderlessResult): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(result)) {
     if (name === 'ops') continue;
+    if (name === 'read_age_ms') {
+      for (const f of READ_AGE_FIELDS) out[`read_age_${f}_ms`] = result.read_age_ms[f];
+      continue;
+    }
+    if (name === 'versions_behind') {
+      for (const f of VERSIONS_BEHIND_FIELDS) out[`versions_behind_${f}`] = result.versions_behind[f];
+      continue;
+    }
     if (name !== 'latency_ms') {
       out[name] = value;
       continue;
@@ -543,20 +557,25 @@ the store); message loss (--loss); scheduled partitions (--partitions); random p
 apply writes and answer late). Partitions cut node-to-node links only: clients reach every node.
 Read repair (--read-repair background|blocking) sends a read's merged newest state to the home
 replicas that answered with something older; anti-entropy (--anti-entropy-interval-ms) compares
-Merkle trees between every connected pair of nodes each interval and exchanges the differing keys.
+Merkle trees between every pair of nodes each interval and exchanges the differing keys, each step
+a message on the network (delayed, lost or cut like any other; a lost one waits for the next round).
 convergence_ms (anti-entropy only; else null): from the moment the faults heal (the later of the
 workload's end, the last partition's end, and the recovery of the nodes down then) to the first
 anti-entropy round that finds every key's home replicas equal.
 
 --json prints one object: ops, reads, writes, stale_read_fraction, acked_writes, acked_writes_lost,
 failed_writes, failed_writes_landed, failed_reads, max_siblings, mean_siblings, ryw_violations,
-monotonic_read_violations, availability, latency_ms{read,write}{p50,p99,p999}, messages_per_op,
+monotonic_read_violations, availability, latency_ms{read,write}{p50,p99,p999},
+read_age_ms{p50,p90,p99,p999} (per returned read: how long the newest committed write it missed
+had been committed when it started; 0 when fresh), versions_behind{p50,p90,p99,p999,max},
+messages_per_op,
 hints_stored, hints_handed_off, convergence_ms, replicas_converged, read_repairs,
 keys_repaired_by_read_repair, anti_entropy_messages, anti_entropy_bytes,
 keys_repaired_by_anti_entropy, events, sim_time_ms and the model's other counts (hints_lost,
 hints_held, ...), intervals{...} (count, of, p, Wilson 95% low/high), then seed and the config
 that ran. --out FILE.csv writes the same as one CSV row (the parameters, then the metrics with
-latency quantiles as read_p50_ms ... write_p999_ms and _ci_low/_ci_high, then trials and seed)
+latency quantiles as read_p50_ms ... write_p999_ms, read_age_p50_ms ... read_age_p999_ms,
+versions_behind_p50 ... versions_behind_max, and _ci_low/_ci_high, then trials and seed)
 and FILE.manifest.json beside it; a sweep of leaderless writes these columns per cell.`,
   batch: {
     model: 'leaderless',
@@ -592,7 +611,12 @@ and FILE.manifest.json beside it; a sweep of leaderless writes these columns per
       every: ['replicas_converged'],
       meanOfSet: ['convergence_ms'],
       weighted: ['mean_siblings', 'messages_per_op'],
-      histograms: { 'latency_ms.read': medianAndTail, 'latency_ms.write': medianAndTail },
+      histograms: {
+        'latency_ms.read': medianAndTail,
+        'latency_ms.write': medianAndTail,
+        read_age_ms: readAgeQuantiles,
+        versions_behind: versionsBehindQuantiles,
+      },
       derived: {
         stale_read_fraction: pooledRate('stale_read_fraction'),
         availability: pooledRate('availability'),

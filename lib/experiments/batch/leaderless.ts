@@ -10,8 +10,8 @@ export interface LeaderlessBatchParams {
 
 /**
  * One leaderless run on the streaming path (no history recorded): its result, the latencies of
- * its successful reads and writes as histograms (the run's own, the samples of the result's
- * latency_ms quantiles), and the weights of its means (returned reads, one latency sample each,
+ * its successful reads and writes and the reads' age and versions behind as histograms (the
+ * run's own, the samples of the result's latency_ms, read_age_ms and versions_behind quantiles), and the weights of its means (returned reads, one latency sample each,
  * for mean_siblings; operations for messages_per_op).
  *
  * @example
@@ -25,11 +25,17 @@ export function leaderlessBatchSummary(
   const {
     result,
     latencyHistograms: { read, write },
+    stalenessHistograms: { readAgeMs, versionsBehind },
   } = runLeaderlessTimed(config, seed);
   return {
     trials: 1,
     result,
-    histograms: { 'latency_ms.read': read, 'latency_ms.write': write },
+    histograms: {
+      'latency_ms.read': read,
+      'latency_ms.write': write,
+      read_age_ms: readAgeMs,
+      versions_behind: versionsBehind,
+    },
     weights: { mean_siblings: read.total, messages_per_op: result.ops },
   };
 }

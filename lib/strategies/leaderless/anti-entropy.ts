@@ -1,16 +1,89 @@
 /**
- * Anti-entropy (see `LeaderlessConfig.antiEntropyIntervalMs`): rounds in which every connected
- * pair of nodes sharing keys compares Merkle trees of their versions (merkle.ts) and exchanges
- * the differing keys, and the convergence measurement (`convergence_ms`) those rounds make.
+ * Anti-entropy (see `LeaderlessConfig.antiEntropyIntervalMs`): rounds in which every pair of nodes
+ * sharing keys compares Merkle trees of their versions (merkle.ts) and exchanges the differing
+ * keys, and the convergence measurement (`convergence_ms`) those rounds make.
+ *
+ * An exchange is a conversation on the run's network, each message delayed, lost or cut like any
+ * other (Dynamo, SOSP 2007, §4.7; Cassandra's repair likewise sends trees, then streams the
+ * differing ranges): the initiator sends its root hash; under a differing root the responder sends
+ * its root's children hashes; each side opens every child whose hash differs from its own and
+ * sends that child's children hashes back, or, at a leaf, the leaf's entries; the receiver of a
+ * leaf's entries sends its versions of the keys that differ, and the other side merges them and
+ * sends its own back. A lost message ends its branch of the walk: the keys under it stay
+ * different until the next round's exchange finds them again (no retry within a round). An
+ * exchange stays open for 8 rounds, so one slower than the interval still completes. Without
+ * loss, an exchange costs what `merkleDiff` counts (root, one message per differing inner node
+ * and per differing leaf), plus two key batches per differing leaf.
  */
 import type { Faults, Network, Nodes, Simulation } from '../../sim/index.js';
 import { murmurFinish, murmurMix } from '../../random/hash.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { HintLedger } from './hints.js';
 import type { HintData } from './hinted-handoff.js';
-import { MerkleTree, merkleDiff } from './merkle.js';
-import { AE_DRAIN_ROUNDS, AE_TICK } from './message-kinds.js';
-import { sibSame, type ReplicaStores } from './replica-store.js';
+import { ENTRY_BYTES, HASH_BYTES, MerkleTree } from './merkle.js';
+import {
+  AE_DRAIN_ROUNDS,
+  AE_HASHES,
+  AE_KEYS,
+  AE_KEYS_BACK,
+  AE_LEAF,
+  AE_ROOT,
+  AE_TICK,
+} from './message-kinds.js';
+import { sibSame, type ReplicaStores, type SetValue } from './replica-store.js';
+import type { Siblings } from '../versions/index.js';
+
+/** Exchanges of a pair kept open: those of the last rounds (anti-entropy.ts, the round handler). */
+const EXCHANGES_KEPT = 8;
+
+/** A Merkle node as a message names it: level x NODE_LEVEL + index (at most 16^4 nodes a level). */
+const NODE_LEVEL = 1 << 20;
+
+/** One replica's version of a key, as a key batch carries it (LWW register, or a siblings copy). */
+interface KeyVersion {
+  key: number;
+  ts: number;
+  wid: number;
+  sib: Siblings<SetValue> | null;
+}
+
+/**
+ * One exchange between a pair of nodes: the trees each side built when it joined (the messages'
+ * hashes and entries are read from the sender's), and the key batches in flight by number.
+ */
+interface Exchange {
+  pair: number;
+  serial: number;
+  /** The initiator and the responder. */
+  a: number;
+  b: number;
+  trees: [MerkleTree | null, MerkleTree | null];
+  payloads: Map<number, { keys: number[]; versions: KeyVersion[] }>;
+  nextPayload: number;
+}
+
+/** The keys whose entries differ between two leaves' (key, digest) lists, both ascending by key. */
+function leafDiff(mine: readonly [number, number][], theirs: readonly [number, number][]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < mine.length || j < theirs.length) {
+    const ka = i < mine.length ? mine[i][0] : Infinity;
+    const kb = j < theirs.length ? theirs[j][0] : Infinity;
+    if (ka === kb) {
+      if (mine[i][1] !== theirs[j][1]) out.push(ka);
+      i++;
+      j++;
+    } else if (ka < kb) {
+      out.push(ka);
+      i++;
+    } else {
+      out.push(kb);
+      j++;
+    }
+  }
+  return out;
+}
 
 /** What anti-entropy needs from the run. */
 export interface AntiEntropyDeps {
@@ -165,61 +238,189 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
     }
     return true;
   };
-  const aeExchange = (a: number, b: number, shared: readonly number[]) => {
-    const cfgTree = { start: 0, end: keys, fanout: 16, depth: merkleDepth };
-    const ea: [number, number][] = [];
-    const eb: [number, number][] = [];
+  const fanout = 16;
+  const cfgTree = { start: 0, end: keys, fanout, depth: merkleDepth };
+  /** The tree of `node`'s versions of the keys it shares with its partner (a snapshot, as a validation compaction builds one). */
+  const buildTree = (node: number, shared: readonly number[]): MerkleTree => {
+    const entries: [number, number][] = [];
     for (const k of shared) {
-      const da = digest(a, k);
-      const db = digest(b, k);
-      if (da >= 0) ea.push([k, da]);
-      if (db >= 0) eb.push([k, db]);
+      const d = digest(node, k);
+      if (d >= 0) entries.push([k, d]);
     }
-    const diff = merkleDiff(MerkleTree.build(cfgTree, ea), MerkleTree.build(cfgTree, eb));
-    aeMessages += diff.cost.messages;
-    aeBytes += diff.cost.bytes;
-    if (diff.keys.length === 0) return;
-    aeMessages += 2;
-    for (const k of diff.keys) {
-      aeBytes += transferBytes(a, k) + transferBytes(b, k);
-      const sa = a * keys + k;
-      const sb = b * keys + k;
+    return MerkleTree.build(cfgTree, entries);
+  };
+  // Each round starts a new exchange per pair; the last EXCHANGES_KEPT of a pair stay open, so one
+  // slower than the interval (a slow node, a short interval) still completes, and older ones are
+  // forgotten (their late messages are ignored: what they had not repaired, a newer one finds
+  // again). Memory follows the pairs, not the rounds.
+  const exchanges: (Exchange | undefined)[] = new Array<undefined>(pairs.length * EXCHANGES_KEPT).fill(
+    undefined,
+  );
+  let serial = 0;
+  const send = (ex: Exchange, from: number, kind: number, c: number, bytes: number): void => {
+    aeMessages++;
+    aeBytes += bytes;
+    net.send(from, from === ex.a ? ex.b : ex.a, kind, ex.pair, ex.serial, c);
+  };
+  /** The exchange a message belongs to, if it is still open. */
+  const current = (pair: number, id: number): Exchange | undefined => {
+    const ex = exchanges[pair * EXCHANGES_KEPT + (id % EXCHANGES_KEPT)];
+    return ex !== undefined && ex.serial === id ? ex : undefined;
+  };
+  const treeOf = (ex: Exchange, node: number): MerkleTree => {
+    const side = node === ex.a ? 0 : 1;
+    let tree = ex.trees[side];
+    if (tree === null) ex.trees[side] = tree = buildTree(node, pairKeys.get(pairs[ex.pair]) as number[]);
+    return tree;
+  };
+  const sendHashes = (ex: Exchange, from: number, level: number, index: number): void =>
+    send(ex, from, AE_HASHES, level * NODE_LEVEL + index, HASH_BYTES * fanout);
+  const sendLeaf = (ex: Exchange, from: number, leaf: number): void =>
+    send(ex, from, AE_LEAF, leaf, ENTRY_BYTES * treeOf(ex, from).leafEntries(leaf).length);
+  /** Sends `from`'s current versions of `diff` (what it holds when the message leaves). */
+  const sendKeys = (ex: Exchange, from: number, kind: number, diff: number[]): void => {
+    let bytes = 0;
+    const versions: KeyVersion[] = [];
+    for (const k of diff) {
+      bytes += transferBytes(from, k);
+      const s = from * keys + k;
+      versions.push(
+        siblingsMode
+          ? { key: k, ts: 0, wid: -1, sib: stores.snapshot(from, k) }
+          : { key: k, ts: lwwTs[s], wid: lwwWid[s], sib: null },
+      );
+    }
+    const id = ex.nextPayload++;
+    ex.payloads.set(id, { keys: diff, versions });
+    send(ex, from, kind, id, bytes);
+  };
+  /** Merges versions received by `node`; counts the (replica, key) pairs they changed. */
+  const apply = (node: number, versions: readonly KeyVersion[]): void => {
+    for (const v of versions) {
+      const s = node * keys + v.key;
       if (!siblingsMode) {
-        const aNewer = lwwTs[sa] > lwwTs[sb] || (lwwTs[sa] === lwwTs[sb] && lwwWid[sa] > lwwWid[sb]);
-        const [from, to] = aNewer ? [sa, sb] : [sb, sa];
-        if (lwwTs[to] !== lwwTs[from] || lwwWid[to] !== lwwWid[from]) {
-          lwwTs[to] = lwwTs[from];
-          lwwWid[to] = lwwWid[from];
+        if (v.wid < 0) continue;
+        if (v.ts > lwwTs[s] || (v.ts === lwwTs[s] && v.wid > lwwWid[s])) {
+          lwwTs[s] = v.ts;
+          lwwWid[s] = v.wid;
           keysRepairedAE++;
         }
       } else {
-        const before = stores.snapshot(a, k);
-        const beforeB = stores.snapshot(b, k);
-        const storeA = stores.siblingsAt(sa);
-        const storeB = stores.siblingsAt(sb);
-        storeA.sync(beforeB);
-        storeB.sync(before);
-        if (!sibSame(before, storeA)) keysRepairedAE++;
-        if (!sibSame(beforeB, storeB)) keysRepairedAE++;
+        const before = stores.snapshot(node, v.key);
+        const store = stores.siblingsAt(s);
+        store.sync(v.sib as NonNullable<KeyVersion['sib']>);
+        if (!sibSame(before, store)) keysRepairedAE++;
       }
     }
   };
+  /** Convergence, checked at each round and as each exchange's last message lands. */
+  const checkConverged = (): void => {
+    if (convergedAt >= 0 || net.counters.inFlight !== 0 || ledger.size !== 0) return;
+    const heal = healMs();
+    if (heal !== null && replicasEqual()) convergedAt = sim.now - heal;
+  };
+  const after = (): void => {
+    checkConverged();
+    maybeStop();
+  };
 
-  // Anti-entropy rounds: every pair of nodes sharing keys, both up and connected, compares and repairs.
+  // The responder compares the initiator's root with its own: equal, the exchange ends there.
+  net.on(
+    AE_ROOT,
+    (to, from, pair, id) => {
+      const ex = current(pair, id);
+      if (ex !== undefined && treeOf(ex, to).rootHash() !== treeOf(ex, from).rootHash()) {
+        if (merkleDepth === 0) sendLeaf(ex, to, 0);
+        else sendHashes(ex, to, 0, 0);
+      }
+      after();
+    },
+    'anti-entropy: root hash',
+  );
+  // The children hashes of a differing node: the receiver opens each child whose hash differs
+  // from its own, sending that child's children hashes back, or its entries if it is a leaf.
+  net.on(
+    AE_HASHES,
+    (to, from, pair, id, code) => {
+      const ex = current(pair, id);
+      if (ex !== undefined) {
+        const level = Math.floor(code / NODE_LEVEL);
+        const node = code % NODE_LEVEL;
+        const mine = treeOf(ex, to);
+        const theirs = treeOf(ex, from);
+        for (let c = 0; c < fanout; c++) {
+          const child = node * fanout + c;
+          if (mine.hashAt(level + 1, child) === theirs.hashAt(level + 1, child)) continue;
+          if (level + 1 < merkleDepth) sendHashes(ex, to, level + 1, child);
+          else sendLeaf(ex, to, child);
+        }
+      }
+      after();
+    },
+    'anti-entropy: child hashes',
+  );
+  // A differing leaf's entries: the receiver finds the keys that differ and sends its versions.
+  net.on(
+    AE_LEAF,
+    (to, from, pair, id, leaf) => {
+      const ex = current(pair, id);
+      if (ex !== undefined) {
+        const diff = leafDiff(treeOf(ex, from).leafEntries(leaf), treeOf(ex, to).leafEntries(leaf));
+        if (diff.length > 0) sendKeys(ex, to, AE_KEYS, diff);
+      }
+      after();
+    },
+    'anti-entropy: leaf entries',
+  );
+  // Versions of the differing keys: merged, then the receiver's (merged) versions go back.
+  net.on(
+    AE_KEYS,
+    (to, _from, pair, id, payload) => {
+      const ex = current(pair, id);
+      const batch = ex?.payloads.get(payload);
+      if (ex !== undefined && batch !== undefined) {
+        ex.payloads.delete(payload);
+        apply(to, batch.versions);
+        sendKeys(ex, to, AE_KEYS_BACK, batch.keys);
+      }
+      after();
+    },
+    'anti-entropy: key versions',
+  );
+  net.on(
+    AE_KEYS_BACK,
+    (to, _from, pair, id, payload) => {
+      const ex = current(pair, id);
+      const batch = ex?.payloads.get(payload);
+      if (ex !== undefined && batch !== undefined) {
+        ex.payloads.delete(payload);
+        apply(to, batch.versions);
+      }
+      after();
+    },
+    'anti-entropy: key versions back',
+  );
+
+  // Anti-entropy rounds: every node that is up starts an exchange with each node it shares keys
+  // with (the lower id initiates); the network delays, loses or cuts its messages like any other.
   sim.on(AE_TICK, () => {
-    for (const id of pairs) {
-      const a = Math.floor(id / nodeCount);
-      const b = id % nodeCount;
-      if (!nodes.isUp(a) || !nodes.isUp(b) || net.isCut(a, b) || net.isCut(b, a)) continue;
-      aeExchange(a, b, pairKeys.get(id) as number[]);
-    }
+    checkConverged();
     if (workloadDone() && sim.now >= finitePartitionEnd) aeDrain++;
-    if (convergedAt < 0 && net.counters.inFlight === 0 && ledger.size === 0) {
-      const heal = healMs();
-      if (heal !== null && replicasEqual()) convergedAt = sim.now - heal;
-    }
-    if (!(workloadDone() && (convergedAt >= 0 || aeDrain >= AE_DRAIN_ROUNDS)))
+    if (!(workloadDone() && (convergedAt >= 0 || aeDrain >= AE_DRAIN_ROUNDS))) {
+      serial++;
+      for (let pair = 0; pair < pairs.length; pair++) {
+        const a = Math.floor(pairs[pair] / nodeCount);
+        const b = pairs[pair] % nodeCount;
+        const slot = pair * EXCHANGES_KEPT + (serial % EXCHANGES_KEPT);
+        exchanges[slot] = undefined;
+        if (!nodes.isUp(a)) continue;
+        const ex: Exchange = { pair, serial, a, b, trees: [null, null], payloads: new Map(), nextPayload: 0 };
+        exchanges[slot] = ex;
+        treeOf(ex, a);
+        send(ex, a, AE_ROOT, 0, HASH_BYTES);
+      }
       sim.schedule(cfg.antiEntropyIntervalMs as number, AE_TICK, 0);
+    }
     maybeStop();
   });
   if (aeOn) sim.schedule(cfg.antiEntropyIntervalMs as number, AE_TICK, 0);

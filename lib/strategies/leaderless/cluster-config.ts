@@ -211,11 +211,13 @@ export interface LeaderlessConfig {
   readRepair: ReadRepairMode;
   /**
    * Anti-entropy interval in ms (Dynamo §4.7), or null for none (the default). Every interval,
-   * each pair of nodes that share keys and are both up and connected compares Merkle trees built
-   * over the keys both replicate (one digest per key of each side's stored version) and exchanges
-   * the differing keys both ways (LWW: both keep the newer register; siblings: both sync). The
-   * exchange is modelled as atomic at the round's instant: its messages and bytes are counted
-   * (`anti_entropy_messages`, `anti_entropy_bytes`), not simulated (no delay, no loss). After the
+   * each node that is up starts an exchange with each node it shares keys with: the two compare
+   * Merkle trees built over the keys both replicate (one digest per key of each side's stored
+   * version) and exchange the differing keys both ways (LWW: both keep the newer register;
+   * siblings: both sync). Each step of the exchange (root hash, children hashes of a differing
+   * node, a differing leaf's entries, key versions) is a message on the run's network, delayed,
+   * lost or cut like any other (anti-entropy.ts); a lost message leaves the keys below it to the
+   * next round. Messages and bytes are counted (`anti_entropy_messages`, `anti_entropy_bytes`). After the
    * workload the run keeps doing rounds until every key's home replicas hold the same state, for
    * at most 1000 rounds (see `convergence_ms`). Finite, > 0.
    */

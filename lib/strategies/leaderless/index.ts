@@ -35,9 +35,14 @@ export {
 } from './cluster-config.js';
 export {
   runLeaderless,
+  runLeaderlessTimed,
   runLeaderlessWithHistory,
   type LeaderlessResult,
   type LeaderlessRunOptions,
+  type LeaderlessSummaryRun,
+  type ReadAgeQuantiles,
+  type StalenessHistograms,
+  type VersionsBehindQuantiles,
 } from './run-leaderless.js';
 export {
   leaderlessScenarios,

@@ -11,6 +11,7 @@ import {
   MonotonicReadTracker,
   NO_VERSIONS,
   proportion,
+  ReadAgeTracker,
   ReadYourWritesTracker,
   SiblingCounter,
   StaleReadTracker,
@@ -36,6 +37,12 @@ import {
   type LogHistogram,
 } from '../../stats/index.js';
 import type { AntiEntropy } from './anti-entropy.js';
+import {
+  readAgeQuantiles,
+  versionsBehindQuantiles,
+  type ReadAgeQuantiles,
+  type VersionsBehindQuantiles,
+} from './staleness-quantiles.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { Coordinator } from './coordinator.js';
 import type { HintStore } from './hints.js';
@@ -93,6 +100,18 @@ export interface LeaderlessResult {
   availability: number;
   /** Latency of successful operations, from the client's invocation to its result, ms. */
   latency_ms: { read: OperationLatencyMs; write: OperationLatencyMs };
+  /**
+   * Quantiles over the returned reads of their age, ms: for a read that missed writes to its key
+   * committed (acknowledged) before it started, how long the most recently acknowledged of them
+   * had been committed when the read started; 0 for a fresh read (lib/check's `ReadAgeTracker`,
+   * a streaming checker). null: no read returned.
+   */
+  read_age_ms: ReadAgeQuantiles;
+  /**
+   * Quantiles over the returned reads of the committed versions each missed (0 for a fresh read;
+   * at most 64: the checker keeps each key's last 64 committed writes). null: no read returned.
+   */
+  versions_behind: VersionsBehindQuantiles;
   /** Messages sent (requests, acks, responses; coordinator-local replica steps send none) per operation. */
   messages_per_op: number;
   /**
@@ -127,13 +146,13 @@ export interface LeaderlessResult {
    */
   acked_writes_under_replicated: number;
   /**
-   * Time to convergence, ms: from the moment the faults heal to the first anti-entropy round (at
-   * or after it, after the workload) that finds every key's N home replicas holding the same state
-   * with no message in flight and (sloppy) no hint held. The faults heal at the latest of: the
+   * Time to convergence, ms: from the moment the faults heal to the first moment (at or after it,
+   * after the workload) when every key's N home replicas hold the same state with no message in
+   * flight and (sloppy) no hint held, checked at each anti-entropy round and as each anti-entropy
+   * message lands (so an exchange's repair counts when its last message arrives). The faults heal at the latest of: the
    * end of the workload (its last operation finished), the end of the last partition, and (churn)
    * the recovery of every node that was down at the later of those two; crashes after that are
-   * churn going on, and convergence is measured through them. Measured at round granularity
-   * (`antiEntropyIntervalMs`). null: anti-entropy off, a partition never heals, or no
+   * churn going on, and convergence is measured through them. null: anti-entropy off, a partition never heals, or no
    * convergence within 1000 rounds after the workload and the partitions.
    */
   convergence_ms: number | null;
@@ -144,13 +163,15 @@ export interface LeaderlessResult {
   /** Repairs (read repair, local ones included) that changed a replica's state: (replica, key) pairs brought up to date. */
   keys_repaired_by_read_repair: number;
   /**
-   * Anti-entropy messages: per compared pair per round, the Merkle walk's messages (`merkleDiff`
-   * cost: root, differing inner nodes, differing leaves) plus, when keys differ, one key batch
-   * each way.
+   * Anti-entropy messages sent (lost or cut ones included): per pair per round, the Merkle walk's
+   * messages (root hash, the children hashes of each differing inner node, the entries of each
+   * differing leaf: `merkleDiff`'s cost when none is lost) plus, per differing leaf whose keys
+   * differ, one key batch each way.
    */
   anti_entropy_messages: number;
   /**
-   * Bytes of those messages: the Merkle walk's bytes, plus the key transfers (per key, per side
+   * Bytes of those messages: the Merkle walk's (4 per hash, 12 per leaf entry of the side
+   * sending the leaf), plus the key transfers (per key, per side
    * holding it: LWW 20 bytes (8 key, 8 timestamp, 4 write id); siblings 8 + 8 per context entry +
    * per version 12 (dot, write id) + 4 per element).
    */
@@ -219,6 +240,8 @@ export class RunMetrics {
   readonly order: VersionOrder;
   readonly history: HistoryRecorder | null;
   private readonly live: LiveChecks | null;
+  /** Read age and versions behind, kept on both paths (a streaming checker). */
+  readonly age: ReadAgeTracker;
   private readonly cfg: ResolvedLeaderlessConfig;
   private readonly stores: ReplicaStores;
   private readonly prefs: Int32Array;
@@ -266,6 +289,7 @@ export class RunMetrics {
           siblings: new SiblingCounter(),
           nonOverlapStale: 0,
         };
+    this.age = new ReadAgeTracker(this.order);
     this.durable = cfg.storeLoss === 0;
     this.lwwLoss = this.siblingsMode ? null : new LwwLossCount(stores, prefs, cfg.n, this.durable);
     this.written = new Uint8Array(cfg.keys);
@@ -337,9 +361,8 @@ export class RunMetrics {
     this.ackedLive(t, op, now);
   }
 
-  /** The streaming checkers' part of an acknowledgement (summary path only). */
+  /** The streaming checkers' part of an acknowledgement (the read age on both paths). */
   private ackedLive(t: OpTable, op: number, now: number): void {
-    if (this.live === null) return;
     const key = t.key[op];
     const v = new WrittenVersion(
       t.writeId[op],
@@ -349,6 +372,8 @@ export class RunMetrics {
       t.start[op],
       this.siblingsMode ? undefined : t.ts[op],
     );
+    this.age.commit(key, v, now);
+    if (this.live === null) return;
     this.live.stale.commit(key, v, now);
     this.live.ryw.acked(v, now);
   }
@@ -362,9 +387,10 @@ export class RunMetrics {
       for (let j = 0; j < w; j++) t.refQuorum[op * n + j] = this.quorums[(2 * key + buffer) * w + j];
       t.flags[op] |= HAS_REF;
     }
+    // The op's slot is the trackers' read slot.
+    this.age.start(op, key, now);
     const live = this.live;
     if (live === null) return;
-    // The op's slot is the trackers' read slot.
     const reader = this.fill(t, op);
     live.stale.start(op, key, now);
     live.ryw.start(op, reader, now);
@@ -399,14 +425,15 @@ export class RunMetrics {
       this.history.read(record);
       if (nonOverlap) this.nonOverlapReads.push(record);
     }
-    const live = this.live;
-    if (live === null) return;
     let versions: readonly Version[];
     if (this.siblingsMode)
       versions = returned.map((id) => new WrittenVersion(id, -1, -1, key, Number.NaN, undefined));
     else
       versions =
         returned.length === 0 ? NO_VERSIONS : [new WrittenVersion(returned[0], -1, -1, key, Number.NaN, ts)];
+    this.age.judge(op, versions);
+    const live = this.live;
+    if (live === null) return;
     if (live.stale.judge(op, versions) && nonOverlap) live.nonOverlapStale++;
     live.ryw.judge(op, versions);
     live.mono.judge(op, versions);
@@ -540,6 +567,8 @@ export class RunMetrics {
       monotonic_read_violations: mono.count,
       availability: ratio(succeeded, ops),
       latency_ms: { read: q(coordinator.readLatency), write: q(coordinator.writeLatency) },
+      read_age_ms: readAgeQuantiles(this.age.ageMs),
+      versions_behind: versionsBehindQuantiles(this.age.versionsBehind),
       messages_per_op: net.counters.sent / ops,
       hints_stored: hintCounts.stored,
       hints_handed_off: hintCounts.handedOff,

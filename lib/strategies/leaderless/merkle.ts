@@ -63,8 +63,10 @@ export interface MerkleDiff {
   cost: MerkleDiffCost;
 }
 
-const HASH_BYTES = 4;
-const ENTRY_BYTES = 12;
+/** Bytes of one hash in a message. */
+export const HASH_BYTES = 4;
+/** Bytes of one leaf entry in a message: an 8-byte key and its 4-byte version digest. */
+export const ENTRY_BYTES = 12;
 const LEAF_SEED = 0x4c454146; // 'LEAF'
 const NODE_SEED = 0x4e4f4445; // 'NODE'
 

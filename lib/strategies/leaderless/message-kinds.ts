@@ -31,6 +31,14 @@ export const REPAIR = 11;
 export const REPAIR_ACK = 12;
 // Anti-entropy rounds (local).
 export const AE_TICK = 13;
+// Anti-entropy exchanges (anti-entropy.ts): the initiator's root hash, the children hashes of a
+// differing inner node, a differing leaf's entries, and the versions of the differing keys sent
+// one way and then back.
+export const AE_ROOT = 14;
+export const AE_HASHES = 15;
+export const AE_LEAF = 16;
+export const AE_KEYS = 17;
+export const AE_KEYS_BACK = 18;
 /** Anti-entropy rounds after the workload (and the last finite partition) before the run gives up on convergence. */
 export const AE_DRAIN_ROUNDS = 1000;
 

@@ -43,6 +43,7 @@ import { Payloads, ReplicaStores } from './replica-store.js';
 import { HashRing } from './ring.js';
 
 export type { LeaderlessResult, OperationLatencyMs } from './leaderless-metrics.js';
+export type { ReadAgeQuantiles, VersionsBehindQuantiles } from './staleness-quantiles.js';
 
 /** A run's result together with its full history (for checks and replays). */
 export interface LeaderlessRun {
@@ -57,6 +58,14 @@ export interface LeaderlessRun {
   wallMs: { simulate: number; metrics: number };
   /** The samples of `latency_ms` (every successful read and write, invocation to result), as plain data: what a sweep merges over runs. */
   latencyHistograms: { read: LogHistogramData; write: LogHistogramData };
+  /** The samples of `read_age_ms` and `versions_behind` (one per returned read), as plain data. */
+  stalenessHistograms: StalenessHistograms;
+}
+
+/** The samples of a run's `read_age_ms` and `versions_behind`, one per returned read. */
+export interface StalenessHistograms {
+  readAgeMs: LogHistogramData;
+  versionsBehind: LogHistogramData;
 }
 
 /** Options of a leaderless run. */
@@ -78,6 +87,8 @@ export interface LeaderlessSummaryRun {
   wallMs: { simulate: number; metrics: number };
   /** The samples of `latency_ms`, as {@link LeaderlessRun.latencyHistograms}. */
   latencyHistograms: { read: LogHistogramData; write: LogHistogramData };
+  /** The samples of `read_age_ms` and `versions_behind`, as {@link LeaderlessRun.stalenessHistograms}. */
+  stalenessHistograms: StalenessHistograms;
 }
 
 /**
@@ -175,8 +186,9 @@ export function runLeaderlessTimed(
   seed: number,
   options: LeaderlessRunOptions = {},
 ): LeaderlessSummaryRun {
-  const { result, config: cfg, wallMs, latencyHistograms } = simulate(config, seed, false, options);
-  return { result, config: cfg, wallMs, latencyHistograms };
+  const run = simulate(config, seed, false, options);
+  const { result, config: cfg, wallMs, latencyHistograms, stalenessHistograms } = run;
+  return { result, config: cfg, wallMs, latencyHistograms, stalenessHistograms };
 }
 
 /** One run; with `recordHistory`, the checker metrics come from the recorded history, else from streaming trackers. */
@@ -319,6 +331,7 @@ function simulate(
 
   const { result, history } = metrics.finish({ sim, net, hints, coordinator, antiEntropy });
   const latencyHistograms = { read: coordinator.readLatency, write: coordinator.writeLatency };
+  const stalenessHistograms = { readAgeMs: metrics.age.ageMs, versionsBehind: metrics.age.versionsBehind };
   return {
     result,
     history,
@@ -326,5 +339,6 @@ function simulate(
     config: cfg,
     wallMs: { simulate: simEnd - simStart, metrics: performance.now() - simEnd },
     latencyHistograms,
+    stalenessHistograms,
   };
 }
