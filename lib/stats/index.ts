@@ -9,3 +9,4 @@ export {
   type LatencySummary,
   type LatencySummaryField,
 } from './latency-summary.js';
+export { kolmogorovQ, ksOneSample, ksTwoSample, type KsResult } from './ks.js';
