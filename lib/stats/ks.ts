@@ -43,7 +43,8 @@ function pValue(distance: number, effectiveN: number): number {
 function finiteSorted(samples: readonly number[], name: string): Float64Array {
   if (samples.length === 0) throw new RangeError(`${name}: a KS test needs at least one sample`);
   const sorted = Float64Array.from(samples);
-  for (const x of sorted) if (!Number.isFinite(x)) throw new RangeError(`${name}: ${x} is not a finite number`);
+  for (const x of sorted)
+    if (!Number.isFinite(x)) throw new RangeError(`${name}: ${x} is not a finite number`);
   return sorted.sort();
 }
 
