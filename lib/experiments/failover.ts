@@ -33,6 +33,10 @@ const params = {
     default: [...d.electionTimeoutMs],
     unit: 'ms',
   }),
+  raftTiming: choice(['paper', 'etcd'], {
+    doc: "raft: election timers as in the paper (a continuous timeout from the range, drawn on every leader contact) or as etcd's raft (ticks of one heartbeat, whole-tick timeouts in [T, 2T-1] with T = min / heartbeat, CheckQuorum lease, no pre-vote); unit-free",
+    default: d.raftTiming,
+  }),
   heartbeatMs: number({ doc: 'leader heartbeat interval, ms', default: d.heartbeatMs, gt: 0, unit: 'ms' }),
   detector: choice(['timeout', 'phi'], {
     doc: "coordinator's failure detector: a fixed timeout or phi accrual",

@@ -10,3 +10,9 @@ export {
   type LatencySummaryField,
 } from './latency-summary.js';
 export { kolmogorovQ, ksOneSample, ksTwoSample, type KsResult } from './ks.js';
+export {
+  sampleQuantile,
+  summarizeSample,
+  type QuantileEstimate,
+  type SampleSummary,
+} from './sample-quantiles.js';

@@ -133,7 +133,10 @@ function installHandlers(): void {
  */
 export class Testbed {
   readonly root: string;
-  private readonly processes = new Map<number, { child: ChildProcess; name: string; done: boolean }>();
+  private readonly processes = new Map<
+    number,
+    { child: ChildProcess; name: string; done: boolean; exited: Promise<void> }
+  >();
   private closed = false;
 
   constructor(
@@ -179,7 +182,7 @@ export class Testbed {
     closeSync(fd);
     if (child.pid === undefined) throw new Error(`${name}: could not start ${binary}`);
     const pid = child.pid;
-    const entry = { child, name, done: false };
+    const entry = { child, name, done: false, exited: Promise.resolve() };
     this.processes.set(pid, entry);
     const exited = new Promise<void>((resolve) => {
       child.once('exit', () => {
@@ -191,7 +194,7 @@ export class Testbed {
         resolve();
       });
     });
-    child.unref();
+    entry.exited = exited;
     const stop = async (graceMs = 2000) => {
       if (entry.done) return;
       try {
@@ -235,11 +238,9 @@ export class Testbed {
       [...this.processes.entries()].map(async ([pid, p]) => {
         if (p.done) return killGroupSync(pid);
         killGroupSync(pid);
-        await new Promise<void>((resolve) => {
-          if (p.done) return resolve();
-          p.child.once('exit', () => resolve());
-          setTimeout(resolve, 3000).unref();
-        });
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([p.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 3000)))]);
+        clearTimeout(timer);
       }),
     );
     live.delete(this);
