@@ -3,7 +3,8 @@
  * machine, setting by setting. Measured side: {@link runEtcdTrial} on a fresh 3-member cluster
  * per setting, peer links through the delay proxy. Model side: `failover --election raft` with
  * the same heartbeat and election timeout, 3 nodes, the proxy's delay plus half the measured
- * loopback round trip as the one-way latency, the measured fsync median as the disk, and the
+ * loopback round trip as the one-way latency, etcd's mean WAL fsync time (its
+ * etcd_disk_wal_fsync_duration_seconds metric; else a probe's fsync median) as the disk, and the
  * killed member kept down for the whole trial (as the testbed restarts it only after recovery).
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -31,6 +32,8 @@ export interface CalibrateOptions {
   seed: number;
   /** The model's election timing (etcd by default: the system being calibrated). */
   raftTiming?: RaftTiming;
+  /** Told the pid of every server process started (tests check that none survives). */
+  onProcess?: (pid: number) => void;
   /** Told after each measured trial. */
   onTrial?: (setting: EtcdSetting, outcome: EtcdTrialOutcome) => void;
 }
@@ -126,8 +129,9 @@ export function modelRecoveries(
     electionTimeoutMs: [setting.electionTimeout, 2 * setting.electionTimeout],
     latency: o.modelLatency,
     disk: o.modelDisk,
-    faultDurationMs: 100 * setting.electionTimeout,
-    observeMs: 20 * setting.electionTimeout,
+    // The killed member stays down well past any recovery seen (the testbed restarts it only after).
+    faultDurationMs: 10 * setting.electionTimeout,
+    observeMs: 2 * setting.electionTimeout,
     writeRate: 0,
     trials: o.trials,
   });
@@ -159,7 +163,7 @@ export async function calibrateEtcd(o: CalibrateOptions): Promise<CalibrationRes
   const modelLatency = `const(${oneWay})+${peerDelay.toString()}`;
   let modelDisk = 'const(1)';
   for (const [si, setting] of o.settings.entries()) {
-    const bed = new Testbed('etcd');
+    const bed = new Testbed('etcd', { onStart: o.onProcess });
     const rng = deriveStream(o.seed, 10 + si, 0);
     const outcomes: EtcdTrialOutcome[] = [];
     try {
@@ -193,6 +197,8 @@ export async function calibrateEtcd(o: CalibrateOptions): Promise<CalibrationRes
         }
         await cluster.waitStable(30_000);
         walFsync = (await walFsyncMeanMs(cluster.members[0].clientPort)) ?? walFsync;
+        // etcd's own WAL fsync time is the disk the model's votes and entries wait for.
+        if (walFsync !== null) modelDisk = `const(${round3(walFsync)})`;
       } finally {
         await cluster.closeProxies();
       }

@@ -11,16 +11,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 describe('delay proxy', () => {
   it('the delays it applies pass a KS test against the configured lognormal (p > 0.01)', async () => {
     const echo = await startEchoServer();
-    const dist = parseLatency('lognormal(2.5,0.5)'); // median 12 ms: timer lateness (< 0.2 ms) is small beside it
+    // Median 33 ms: the timer's lateness (a fraction of a ms idle, a few ms on a loaded machine) is
+    // small beside it, so the test checks the proxy's draws and FIFO, not the host's scheduler.
+    const dist = parseLatency('lognormal(3.5,0.5)');
     const proxy = await startDelayProxy({ targetPort: echo.port, delay: dist, rng: deriveStream(5, 0, 0) });
     try {
-      // 12 connections x 15 ping-pongs, one chunk in flight per connection (no FIFO coupling).
+      // 8 connections x 20 ping-pongs, one chunk in flight per connection (no FIFO coupling).
       await Promise.all(
-        Array.from({ length: 12 }, async () => {
+        Array.from({ length: 8 }, async () => {
           const s = createConnection({ host: '127.0.0.1', port: proxy.port });
           s.setNoDelay(true);
           await new Promise((r) => s.once('connect', r));
-          for (let i = 0; i < 15; i++)
+          for (let i = 0; i < 20; i++)
             await new Promise<void>((resolve) => {
               s.once('data', () => resolve());
               s.write('p');
@@ -28,7 +30,7 @@ describe('delay proxy', () => {
           s.destroy();
         }),
       );
-      expect(proxy.applied.length).toBe(360);
+      expect(proxy.applied.length).toBe(320);
       const ks = ksOneSample(proxy.applied, (x) => dist.cdf(x));
       expect(ks.pValue).toBeGreaterThan(0.01);
     } finally {

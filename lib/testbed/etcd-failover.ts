@@ -35,6 +35,14 @@ export interface EtcdTrialOutcome {
   recoveryMs: number | null;
   /** Kill to the first "became leader" line of a survivor (etcd's log, 1 ms resolution), ms. */
   leaderMs: number | null;
+  /** Kill to the last survivor logging that it knows the new leader ("elected leader"), ms. */
+  allKnowLeaderMs: number | null;
+  /** The first acknowledged write after the kill went to the new leader itself (else to a follower, which forwarded it). */
+  firstAckViaLeader: boolean | null;
+  /** Kill to when that first acknowledged write was issued, ms. */
+  firstAckIssuedMs: number | null;
+  /** Errors of writes issued after the new leader was logged, by message (what the client saw meanwhile). */
+  errorsAfterLeader: Record<string, number>;
   /** Terms in which a survivor became candidate after the kill (election rounds). */
   electionRounds: number;
   /** Vote requests ignored because the voter's leader lease had not expired (CheckQuorum). */
@@ -77,6 +85,9 @@ export async function runEtcdTrial(cluster: EtcdCluster, o: EtcdTrialOptions): P
   const pending = new Set<Promise<unknown>>();
   let killedAt = Infinity;
   let recoveredAt: number | null = null;
+  let firstAckTarget = -1;
+  let firstAckIssued = 0;
+  const errors: { at: number; message: string }[] = [];
   let seq = 0;
   let next = 0;
   let writes = 0;
@@ -105,10 +116,15 @@ export async function runEtcdTrial(cluster: EtcdCluster, o: EtcdTrialOptions): P
           acked.add(key);
           if (recoveredAt === null && issuedAt >= killedAt) {
             recoveredAt = t;
+            firstAckTarget = target.index;
+            firstAckIssued = issuedAt;
             stopAt = t + 100;
           }
         })
-        .catch(() => {})
+        .catch((error: unknown) => {
+          if (issuedAt >= killedAt && errors.length < 10_000)
+            errors.push({ at: issuedAt, message: error instanceof Error ? error.message : String(error) });
+        })
         .finally(() => pending.delete(p));
       pending.add(p);
     }
@@ -119,13 +135,19 @@ export async function runEtcdTrial(cluster: EtcdCluster, o: EtcdTrialOptions): P
 
   // What the survivors logged after the kill (etcd's zap timestamps, ms resolution).
   let leaderWall: number | null = null;
+  let leaderHex: string | null = null;
+  const knows = new Map<number, number>();
   const candidateTerms = new Set<string>();
   let leaseIgnored = 0;
   for (const m of members) {
     if (m.index === leader || m.process === null) continue;
     for (const line of logLines(m.process.log(), Math.floor(killWall))) {
       const became = /became leader at term (\d+)/.exec(line.msg);
-      if (became !== null && (leaderWall === null || line.ts < leaderWall)) leaderWall = line.ts;
+      if (became !== null && (leaderWall === null || line.ts < leaderWall)) {
+        leaderWall = line.ts;
+        leaderHex = m.idHex;
+      }
+      if (/elected leader/.test(line.msg) && !knows.has(m.index)) knows.set(m.index, line.ts);
       const cand = /became candidate at term (\d+)/.exec(line.msg);
       if (cand !== null && (leaderWall === null || line.ts <= leaderWall)) candidateTerms.add(cand[1]);
       if (/lease is not expired/.test(line.msg)) leaseIgnored++;
@@ -136,16 +158,38 @@ export async function runEtcdTrial(cluster: EtcdCluster, o: EtcdTrialOptions): P
   const survivor = members.find((m) => m.index !== leader)!;
   let lost = 0;
   if (acked.size > 0) {
-    const present = new Set(await etcdKeys(survivor.clientPort, `w/${o.trial}/`, 10_000));
+    // A linearizable read fails while leadership moves ("leader changed"): retry a few times.
+    let keys: string[] | null = null;
+    for (let attempt = 0; keys === null; attempt++) {
+      try {
+        keys = await etcdKeys(survivor.clientPort, `w/${o.trial}/`, 10_000);
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await sleep(200);
+      }
+    }
+    const present = new Set(keys);
     for (const k of acked) if (!present.has(k)) lost++;
   }
 
+  const newLeader = members.find((m) => m.idHex !== null && m.idHex === leaderHex)?.index ?? -1;
+  const errorsAfterLeader: Record<string, number> = {};
+  const leaderAt = leaderWall === null ? Infinity : killedAt + (leaderWall - killWall);
+  for (const e of errors)
+    if (e.at >= leaderAt) errorsAfterLeader[e.message] = (errorsAfterLeader[e.message] ?? 0) + 1;
+  const survivorsKnow = members.filter((m) => m.index !== leader).map((m) => knows.get(m.index));
   cluster.restart(leader);
   return {
     trial: o.trial,
     killed: leader,
     recoveryMs: recoveredAt === null ? null : recoveredAt - killedAt,
     leaderMs: leaderWall === null ? null : leaderWall - killWall,
+    allKnowLeaderMs: survivorsKnow.every((x) => x !== undefined)
+      ? Math.max(...survivorsKnow) - killWall
+      : null,
+    firstAckViaLeader: recoveredAt === null ? null : firstAckTarget === newLeader,
+    firstAckIssuedMs: recoveredAt === null ? null : firstAckIssued - killedAt,
+    errorsAfterLeader,
     electionRounds: candidateTerms.size,
     leaseIgnored,
     ackedWritesLost: lost,

@@ -141,7 +141,7 @@ export class Testbed {
 
   constructor(
     label: string,
-    private readonly options: { keep?: boolean } = {},
+    private readonly options: { keep?: boolean; onStart?: (pid: number) => void } = {},
   ) {
     this.root = mkdtempSync(join(tmpdir(), `replilab-${label}-`));
     installHandlers();
@@ -182,6 +182,7 @@ export class Testbed {
     closeSync(fd);
     if (child.pid === undefined) throw new Error(`${name}: could not start ${binary}`);
     const pid = child.pid;
+    this.options.onStart?.(pid);
     const entry = { child, name, done: false, exited: Promise.resolve() };
     this.processes.set(pid, entry);
     const exited = new Promise<void>((resolve) => {

@@ -23,6 +23,11 @@
  *   this term and knows no leader of it (raft.go `Step`, `canVote`); a node that adopts a higher
  *   term from a vote request forgets its leader (becomeFollower(term, None)).
  * - Pre-vote off (etcd 3.4's default, --pre-vote=false).
+ * - A new leader appends an empty entry of its term (raft.go `becomeLeader`) and sends it at
+ *   once; it is committed when a majority has it on disk (the leader's own fsync, and a
+ *   follower's append, fsync and ack). A client write proposed meanwhile waits behind it and
+ *   commits with it, so writes are acknowledged again only from this commit on; it is reported
+ *   to {@link TermCommitListener}.
  *
  * Not modelled: the leader's CheckQuorum step-down (it matters when the leader is cut off, not
  * when it crashes) and heartbeats on the leader's ticks (the cluster heartbeats every interval
@@ -35,7 +40,20 @@ import type { LatencyDistribution } from '../../latency/index.js';
 import type { Network, Nodes, Simulation } from '../../sim/index.js';
 import type { ReplicationCluster } from './cluster.js';
 import type { CandidacyListener } from './raft-election.js';
-import { CANDIDACY_PERSISTED, ELECTION_TIMER, REQUEST_VOTE, VOTE, VOTE_PERSISTED } from './message-kinds.js';
+import {
+  CANDIDACY_PERSISTED,
+  ELECTION_TIMER,
+  REQUEST_VOTE,
+  TERM_ENTRY_ACK,
+  TERM_ENTRY_APPEND,
+  TERM_ENTRY_FOLLOWER_PERSISTED,
+  TERM_ENTRY_PERSISTED,
+  VOTE,
+  VOTE_PERSISTED,
+} from './message-kinds.js';
+
+/** Told when a new leader's first entry of its term is committed (persisted by a majority): from then on a client write commits in one replication round. */
+export type TermCommitListener = (leader: number, term: number) => void;
 
 const ROLE_CODE = { follower: 0, candidate: 1, leader: 2 } as const;
 
@@ -53,6 +71,7 @@ export class EtcdRaftElection {
   /** (term, role) at the last reset: a change means raft's `reset` ran (new draw). */
   private readonly resetKey: Float64Array;
   private readonly votes: Int32Array;
+  private readonly termAcks: Int32Array;
   private readonly majority: number;
   private readonly n: number;
 
@@ -63,6 +82,7 @@ export class EtcdRaftElection {
     private readonly cluster: ReplicationCluster,
     private readonly options: { heartbeatMs: number; electionTicks: number; disk: LatencyDistribution },
     private readonly onCandidacy: CandidacyListener = () => {},
+    private readonly onTermCommit: TermCommitListener = () => {},
   ) {
     const n = cluster.settings.nodes;
     this.n = n;
@@ -71,6 +91,7 @@ export class EtcdRaftElection {
     this.lead = new Int32Array(n).fill(-1);
     this.resetKey = new Float64Array(n).fill(-1);
     this.votes = new Int32Array(n);
+    this.termAcks = new Int32Array(n);
     this.majority = Math.floor(n / 2) + 1;
     const gate = cluster.gate;
     nodes.on(
@@ -103,6 +124,32 @@ export class EtcdRaftElection {
         this.onVote(to, from, term, granted),
       ),
       'vote',
+    );
+    nodes.on(
+      TERM_ENTRY_PERSISTED,
+      gate.message((node: number, term: number) => this.onTermAck(node, term)),
+      'term entry persisted',
+    );
+    net.on(
+      TERM_ENTRY_APPEND,
+      gate.message((to: number, from: number, term: number) => {
+        // Appended if the sender still leads the follower's term (or a newer one).
+        if (term < cluster.currentTerm[to]) return;
+        nodes.schedule(to, options.disk.sample(sim.rng), TERM_ENTRY_FOLLOWER_PERSISTED, from, term);
+      }),
+      'term entry append',
+    );
+    nodes.on(
+      TERM_ENTRY_FOLLOWER_PERSISTED,
+      gate.message((node: number, leader: number, term: number) =>
+        net.send(node, leader, TERM_ENTRY_ACK, term),
+      ),
+      'term entry persisted by a follower',
+    );
+    net.on(
+      TERM_ENTRY_ACK,
+      gate.message((to: number, _from: number, term: number) => this.onTermAck(to, term)),
+      'term entry ack',
     );
     // A restarted process: a new ticker (new phase), a follower that knows no leader yet.
     nodes.onRecover((node) => {
@@ -183,6 +230,16 @@ export class EtcdRaftElection {
     this.cluster.becomeLeader(node, term);
     this.lead[node] = node;
     this.reset(node);
+    // The empty entry of the new term: persisted locally, sent to every follower at once.
+    this.termAcks[node] = 0;
+    this.nodes.schedule(node, this.options.disk.sample(this.sim.rng), TERM_ENTRY_PERSISTED, term);
+    for (let f = 0; f < this.n; f++) if (f !== node) this.net.send(node, f, TERM_ENTRY_APPEND, term);
+  }
+
+  private onTermAck(leader: number, term: number): void {
+    const c = this.cluster;
+    if (c.role[leader] !== 'leader' || c.currentTerm[leader] !== term) return;
+    if (++this.termAcks[leader] === this.majority) this.onTermCommit(leader, term);
   }
 
   private onRequestVote(
@@ -201,8 +258,7 @@ export class EtcdRaftElection {
       this.lead[voter] = -1;
       this.reset(voter);
     }
-    const canVote =
-      c.votedFor[voter] === candidate || (c.votedFor[voter] === -1 && this.lead[voter] === -1);
+    const canVote = c.votedFor[voter] === candidate || (c.votedFor[voter] === -1 && this.lead[voter] === -1);
     if (term === c.currentTerm[voter] && canVote && c.logs[voter].isBehindOrEqual(lastTerm, lastIndex)) {
       c.votedFor[voter] = candidate;
       this.elapsed[voter] = 0;

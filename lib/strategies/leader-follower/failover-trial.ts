@@ -132,6 +132,7 @@ export function runFailoverTrial(
 
   const checkRecovered = (leader: number): void => {
     if (recoveredAt !== null || sim.now < failureAt) return;
+    if (cfg.raftTiming === 'etcd' && !coordinatorMode) return; // the term's first commit decides (below)
     if (!nodes.isUp(leader) || cluster.role[leader] !== 'leader') return;
     const term = cluster.currentTerm[leader];
     for (let x = 1; x < n; x++) {
@@ -224,6 +225,13 @@ export function runFailoverTrial(
             disk: cfg.diskDist,
           },
           onCandidacy,
+          (leader, term) => {
+            // etcd: writes are acknowledged again once the new leader's first entry is committed.
+            if (recoveredAt !== null || sim.now < failureAt) return;
+            if (cluster.currentTerm[leader] !== term) return;
+            recoveredAt = sim.now;
+            recoveredBy = leader;
+          },
         )
       : new RaftElection(
           sim,
