@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     trials,
     modelTrials,
     latency: 'const(0)',
-    writeIntervalMs: 5,
+    writeIntervalMs: 10,
     portBase: null,
     seed,
     raftTiming: 'etcd',

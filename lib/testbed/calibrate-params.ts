@@ -69,7 +69,7 @@ export const calibrateParams = {
   }),
   writeIntervalMs: number({
     doc: "the client's interval between writes, ms (open loop)",
-    default: 5,
+    default: 10,
     gt: 0,
     unit: 'ms',
   }),

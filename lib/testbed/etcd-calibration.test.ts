@@ -22,7 +22,7 @@ describe.skipIf(etcd === null)('calibrate etcd (real etcd on 127.0.0.1)', () => 
       trials: 3,
       modelTrials: 200,
       latency: 'const(0)',
-      writeIntervalMs: 5,
+      writeIntervalMs: 10,
       portBase: null,
       seed: 3,
       onTrial: () => {},
