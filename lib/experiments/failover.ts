@@ -184,6 +184,13 @@ export const failover = defineExperiment({
           }
         : undefined,
     (v) =>
+      v.election === 'raft' && v.raftTiming === 'etcd' && v.electionTimeoutMs[0] < 2 * v.heartbeatMs
+        ? {
+            param: 'electionTimeoutMs',
+            allowed: `with raft timing etcd, a minimum of at least 2 heartbeats (${2 * v.heartbeatMs} ms): raft's ElectionTick must exceed its HeartbeatTick`,
+          }
+        : undefined,
+    (v) =>
       v.election === 'coordinator' && v.detector === 'timeout' && v.heartbeatMs >= v.timeoutMs
         ? { param: 'heartbeatMs', allowed: `less than the timeout (${v.timeoutMs} ms)` }
         : undefined,
