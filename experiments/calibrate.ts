@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     '',
     `Machine: load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${m.load_average.join(' ')} after (2 cores shared with other jobs); loopback RTT p50 ${m.loopback_rtt_ms.p50} ms (p99 ${m.loopback_rtt_ms.p99}); fsync probe p50 ${m.fsync_ms.p50} ms (p99 ${m.fsync_ms.p99}); etcd WAL fsync mean ${m.etcd_wal_fsync_mean_ms ?? 'n/a'} ms.`,
     '',
-    `recovery_ms: from the kill to the first acknowledged write issued after it (open-loop client, one put every ${m.write_interval_ms} ms). Model: \`failover --election raft --nodes 3 --latency "${m.model_latency}" --disk "${m.model_disk}"\`, etcd timing (ticks, whole-tick timeouts in [T, 2T-1], CheckQuorum lease, the new term's first entry committed) and the paper's timing (a continuous timeout in [T, 2T] per leader contact). Quantiles with distribution-free 95% intervals; KS: two-sample Kolmogorov-Smirnov distance and asymptotic p-value.`,
+    `recovery_ms: from the kill to the first acknowledged write issued after it (open-loop client, one put every ${m.write_interval_ms} ms). Model: \`failover --election raft --nodes 3 --latency "${m.model_latency}" --disk "${m.model_disk}"\`, the client's write stream as its writes (appends reset the followers' timers), etcd timing (ticks, whole-tick timeouts in [T, 2T-1], CheckQuorum lease, the new term's first entry committed) and the paper's timing (a continuous timeout in [T, 2T] per leader contact). Quantiles with distribution-free 95% intervals; KS: two-sample Kolmogorov-Smirnov distance and asymptotic p-value.`,
     '',
     '| setting (ms) | measured p50 [95%] | measured p90 | etcd model p50 [95%] | ratio | KS D | KS p | paper model p50 | ratio | KS D | rounds measured / etcd model | leader elected p50 (measured) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       trials: modelTrials,
       seed,
       raftTiming: 'paper',
+      writeIntervalMs: m.write_interval_ms,
     });
     const ps = summarizeSample(paper.samples);
     const pks = ksTwoSample(c.measured_samples, paper.samples);

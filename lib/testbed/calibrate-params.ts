@@ -68,7 +68,7 @@ export const calibrateParams = {
     max: 1_000_000,
   }),
   writeIntervalMs: number({
-    doc: "the client's interval between writes, ms (open loop)",
+    doc: "the client's interval between writes, ms (open loop; the model writes at the same rate)",
     default: 10,
     gt: 0,
     unit: 'ms',

@@ -2,7 +2,8 @@
  * `replilab calibrate etcd`: the lab's failover model against a real etcd cluster on this
  * machine, setting by setting. Measured side: {@link runEtcdTrial} on a fresh 3-member cluster
  * per setting, peer links through the delay proxy. Model side: `failover --election raft` with
- * the same heartbeat and election timeout, 3 nodes, the proxy's delay plus half the measured
+ * the same heartbeat and election timeout, 3 nodes, the client's write stream (one write per
+ * write interval, Poisson), the proxy's delay plus half the measured
  * loopback round trip as the one-way latency, etcd's mean WAL fsync time (its
  * etcd_disk_wal_fsync_duration_seconds metric; else a probe's fsync median) as the disk, and the
  * killed member kept down for the whole trial (as the testbed restarts it only after recovery).
@@ -122,7 +123,15 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /** The model's recovery samples for one setting. */
 export function modelRecoveries(
   setting: EtcdSetting,
-  o: { modelLatency: string; modelDisk: string; trials: number; seed: number; raftTiming: RaftTiming },
+  o: {
+    modelLatency: string;
+    modelDisk: string;
+    trials: number;
+    seed: number;
+    raftTiming: RaftTiming;
+    /** The client's put interval, ms: the model's write stream (its appends reset the followers' election timers, as etcd's MsgApp does). */
+    writeIntervalMs: number;
+  },
 ): { samples: number[]; roundsMean: number } {
   const cfg = validateFailoverConfig({
     nodes: 3,
@@ -135,7 +144,11 @@ export function modelRecoveries(
     // The killed member stays down well past any recovery seen (the testbed restarts it only after).
     faultDurationMs: 10 * setting.electionTimeout,
     observeMs: 2 * setting.electionTimeout,
-    writeRate: 0,
+    // The measured client's write stream: every append of the leader resets a follower's
+    // electionElapsed (raft.go stepFollower, MsgApp), so the followers' timers start from the
+    // last write before the kill, not from the last heartbeat. etcd ships entries at once.
+    writeRate: 1 / o.writeIntervalMs,
+    replicationDelay: 'const(0)',
     trials: o.trials,
   });
   const samples: number[] = [];
@@ -220,6 +233,7 @@ export async function calibrateEtcd(o: CalibrateOptions): Promise<CalibrationRes
       trials: o.modelTrials,
       seed: o.seed,
       raftTiming,
+      writeIntervalMs: o.writeIntervalMs,
     });
     const ks =
       measured.length > 0 && model.samples.length > 0
