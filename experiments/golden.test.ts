@@ -241,6 +241,9 @@ const NEW_PARAMETERS: Record<string, Record<string, unknown>> = {
   // The lag monitor's poll interval (routing on the monitor: see CHANGED_BY_MECHANISM), causal
   // partitioning (off: keys stay in partition k mod partitions), a remote leader (0 ms: none).
   lag: { monitorIntervalMs: 1000, causalPartitioning: false, leaderLatency: 0 },
+  // failover --raft-timing: 'paper' is the Raft election the fixtures ran; 'etcd' (etcd's
+  // tick-based timers, calibrated in lib/testbed) is new and opt-in.
+  failover: { raftTiming: 'paper' },
 };
 
 /**

@@ -23,5 +23,6 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
     ),
   scenario: async () => (await import('./scenario-command.js')).scenarioCommand(),
   chart: async () => (await import('./chart-command.js')).chartCommand(),
+  calibrate: async () => (await import('./calibrate-command.js')).calibrateCommand(),
   params: async () => (await import('./params-command.js')).paramsCommand(),
 };

@@ -34,6 +34,10 @@ const params = {
     default: [...d.electionTimeoutMs],
     unit: 'ms',
   }),
+  raftTiming: choice(['paper', 'etcd'], {
+    doc: "raft: election timers as in the paper (a continuous timeout from the range, drawn on every leader contact) or as etcd's raft (ticks of one heartbeat, whole-tick timeouts in [T, 2T-1] with T = min / heartbeat, CheckQuorum lease, no pre-vote); unit-free",
+    default: d.raftTiming,
+  }),
   heartbeatMs: number({ doc: 'leader heartbeat interval, ms', default: d.heartbeatMs, gt: 0, unit: 'ms' }),
   detector: choice(['timeout', 'phi'], {
     doc: "coordinator's failure detector: a fixed timeout or phi accrual",
@@ -208,6 +212,13 @@ export const failover = defineExperiment({
         ? {
             param: 'heartbeatMs',
             allowed: `less than the minimum election timeout (${v.electionTimeoutMs[0]} ms)`,
+          }
+        : undefined,
+    (v) =>
+      v.election === 'raft' && v.raftTiming === 'etcd' && v.electionTimeoutMs[0] < 2 * v.heartbeatMs
+        ? {
+            param: 'electionTimeoutMs',
+            allowed: `with raft timing etcd, a minimum of at least 2 heartbeats (${2 * v.heartbeatMs} ms): raft's ElectionTick must exceed its HeartbeatTick`,
           }
         : undefined,
     (v) =>

@@ -17,3 +17,10 @@ export {
   T_975_29,
   type MeanEstimate,
 } from './batch-means.js';
+export { kolmogorovQ, ksOneSample, ksTwoSample, type KsResult } from './ks.js';
+export {
+  sampleQuantile,
+  summarizeSample,
+  type QuantileEstimate,
+  type SampleSummary,
+} from './sample-quantiles.js';

@@ -23,6 +23,17 @@ import {
  */
 export type ElectionMode = 'raft' | 'coordinator';
 
+/**
+ * How Raft's election timers run (with `election: 'raft'`):
+ * - `'paper'`: a continuous timeout drawn from [min, max] again on every leader contact and vote
+ *   (Ongaro and Ousterhout 2014, §5.2).
+ * - `'etcd'`: etcd's raft library: ticks of one heartbeat interval per node, a randomized timeout of
+ *   whole ticks in [T, 2T − 1] with T = floor(min / heartbeat), drawn again only when the node's
+ *   state or term changes, CheckQuorum's leader lease on votes, no pre-vote (etcd 3.4). See
+ *   {@link EtcdRaftElection} in etcd-raft-election.ts.
+ */
+export type RaftTiming = 'paper' | 'etcd';
+
 /** The coordinator's failure detector: a fixed timeout, or phi accrual. */
 export type DetectorKind = 'timeout' | 'phi';
 
@@ -72,6 +83,8 @@ export interface FailoverConfig {
   election: ElectionMode;
   /** Raft election timeout range [min, max] in ms, 0 < min <= max. Default [150, 300] (Ongaro and Ousterhout 2014, §9.3). */
   electionTimeoutMs: [number, number];
+  /** Raft election timing (see {@link RaftTiming}). Default `'paper'`. */
+  raftTiming: RaftTiming;
   /** Leader heartbeat interval, ms (> 0; below the coordinator timeout, or below the minimum election timeout). Default 50. */
   heartbeatMs: number;
   /** The coordinator's detector. `'phi'` needs `election: 'coordinator'` (Raft's randomized timeout is its own detector). Default `'timeout'`. */
@@ -148,6 +161,7 @@ export const FAILOVER_DEFAULTS: Readonly<FailoverConfig> = Object.freeze({
   nodes: 5,
   election: 'raft',
   electionTimeoutMs: [150, 300],
+  raftTiming: 'paper',
   heartbeatMs: 50,
   detector: 'timeout',
   timeoutMs: 500,
@@ -215,6 +229,14 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
     );
   }
   positiveField('heartbeatMs', c.heartbeatMs);
+  const raftTiming = choiceField('raftTiming', c.raftTiming, ['paper', 'etcd'] as const);
+  if (election === 'raft' && raftTiming === 'etcd' && range[0] < 2 * c.heartbeatMs) {
+    throw new ParameterError(
+      'electionTimeoutMs',
+      JSON.stringify(range),
+      `with raftTiming 'etcd', a minimum of at least 2 heartbeats (${2 * c.heartbeatMs} ms): raft's ElectionTick must exceed its HeartbeatTick`,
+    );
+  }
   const detector = choiceField('detector', c.detector, ['timeout', 'phi'] as const);
   positiveField('timeoutMs', c.timeoutMs);
   if (election === 'raft' && detector === 'phi') {

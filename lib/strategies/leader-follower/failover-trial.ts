@@ -12,6 +12,7 @@ import { EgressSpikeNetwork } from './egress-spike.js';
 import { PhiAccrualDetector, TimeoutDetector } from './failure-detector.js';
 import type { ResolvedFailoverConfig } from './failover-config.js';
 import { CLIENT_READ, CLIENT_WRITE, FAULT_END, FAULT_START } from './message-kinds.js';
+import { EtcdRaftElection } from './etcd-raft-election.js';
 import { RaftElection } from './raft-election.js';
 import { SplitBrainMeter } from './split-brain-meter.js';
 
@@ -150,6 +151,7 @@ export function runFailoverTrial(
 
   const checkRecovered = (leader: number): void => {
     if (recoveredAt !== null || sim.now < failureAt) return;
+    if (cfg.raftTiming === 'etcd' && !coordinatorMode) return; // the term's first commit decides (below)
     if (!nodes.isUp(leader) || cluster.role[leader] !== 'leader') return;
     const term = cluster.currentTerm[leader];
     for (let x = 1; x < n; x++) {
@@ -223,26 +225,47 @@ export function runFailoverTrial(
     if (leaderAlive(leader)) unnecessary++;
     if (sim.now >= failureAt && detectedAt === null) detectedAt = sim.now;
   };
+  const onCandidacy = (_node: number, term: number) => {
+    if (!episodeOpen) {
+      episodeOpen = true;
+      onFailoverStart(newestLeader);
+    }
+    if (sim.now >= failureAt && recoveredAt === null) roundTerms.add(term);
+  };
   const election = coordinatorMode
     ? null
-    : new RaftElection(
-        sim,
-        nodes,
-        net,
-        cluster,
-        {
-          minMs: cfg.electionTimeoutMs[0],
-          maxMs: cfg.electionTimeoutMs[1],
-          disk: cfg.diskDist,
-        },
-        (_node, term) => {
-          if (!episodeOpen) {
-            episodeOpen = true;
-            onFailoverStart(newestLeader);
-          }
-          if (sim.now >= failureAt && recoveredAt === null) roundTerms.add(term);
-        },
-      );
+    : cfg.raftTiming === 'etcd'
+      ? new EtcdRaftElection(
+          sim,
+          nodes,
+          net,
+          cluster,
+          {
+            heartbeatMs: h,
+            electionTicks: Math.floor(cfg.electionTimeoutMs[0] / h),
+            disk: cfg.diskDist,
+          },
+          onCandidacy,
+          (leader, term) => {
+            // etcd: writes are acknowledged again once the new leader's first entry is committed.
+            if (recoveredAt !== null || sim.now < failureAt) return;
+            if (cluster.currentTerm[leader] !== term) return;
+            recoveredAt = sim.now;
+            recoveredBy = leader;
+          },
+        )
+      : new RaftElection(
+          sim,
+          nodes,
+          net,
+          cluster,
+          {
+            minMs: cfg.electionTimeoutMs[0],
+            maxMs: cfg.electionTimeoutMs[1],
+            disk: cfg.diskDist,
+          },
+          onCandidacy,
+        );
   const coordinator = !coordinatorMode
     ? null
     : new CoordinatorPromotion(

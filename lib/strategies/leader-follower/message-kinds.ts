@@ -43,3 +43,8 @@ export const FAULT_END = 36;
 /** A message held in a congested egress queue leaves now (see EgressSpikeNetwork). */
 export const SPIKE_DEPARTURE = 37;
 export const CLIENT_READ = 38;
+/** etcd timing: a new leader's empty entry of its term, its persistence, a follower's append of it and its ack (see EtcdRaftElection). */
+export const TERM_ENTRY_PERSISTED = 39;
+export const TERM_ENTRY_APPEND = 40;
+export const TERM_ENTRY_FOLLOWER_PERSISTED = 41;
+export const TERM_ENTRY_ACK = 42;

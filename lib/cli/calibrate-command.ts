@@ -1,0 +1,140 @@
+import { Command, Option } from 'commander';
+import { ParameterError } from '../errors.js';
+import { fromText, kebabCase } from '../experiments/param.js';
+import {
+  calibrateParams,
+  checkCalibrateParam,
+  checkSystem,
+  parseSetting,
+  type CalibrateValues,
+  type EtcdSetting,
+} from '../testbed/calibrate-params.js';
+import { checkOutPath } from './check-out-path.js';
+
+const EXAMPLES = `
+Examples:
+  $ replilab calibrate etcd --quick
+  $ replilab calibrate etcd --trials 40 --setting heartbeat=100,election-timeout=1000 --setting heartbeat=50,election-timeout=500 --json
+  $ replilab calibrate etcd --latency "lognormal(1,0.5)" --out data/calibration/etcd.csv
+
+Each trial: a client writes continuously (open loop, one put every --write-interval-ms to the
+next surviving member), the leader gets kill -9 at a random moment, recovery_ms runs from the
+kill to the first acknowledged write issued after it; the killed member is restarted with its
+data before the next trial. Servers run on 127.0.0.1 in a temporary folder, never under systemd,
+and are stopped on exit, error, Ctrl-C and SIGTERM. Needs etcd (Debian: etcd-server).
+--json prints one object: system, version, trials, comparisons[{setting, metric, measured{p50,
+p90,p99,max,samples}, model{...}, ks_distance, ks_p_value}], acked_writes_lost (per trial).
+--out FILE.csv writes the samples, FILE.manifest.json and the CDF overlay FILE.svg/.png/.pdf.`;
+
+interface Flags {
+  setting?: string[];
+  json?: boolean;
+  out?: string;
+  raftTiming: string;
+  [key: string]: unknown;
+}
+
+/** `replilab calibrate SYSTEM`: the failover model against the real system on this machine. */
+export function calibrateCommand(): Command {
+  const command = new Command('calibrate')
+    .description(
+      'run a real 3-member cluster on this machine (etcd), kill its leader again and again, and compare the recovery times with the failover model',
+    )
+    .argument('<system>', 'the real system: etcd');
+  for (const [key, p] of Object.entries(calibrateParams)) {
+    const flag = `--${kebabCase(key)}`;
+    const option =
+      p.meta.kind === 'boolean'
+        ? new Option(flag, p.meta.doc)
+        : new Option(
+            `${flag} <${p.meta.valueName}>`,
+            `${p.meta.doc} (default ${p.meta.default ?? p.meta.nullText})`,
+          );
+    if (key === 'setting')
+      option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    command.addOption(option);
+  }
+  return command
+    .addOption(
+      new Option(
+        '--raft-timing <timing>',
+        "the model's election timing: etcd or paper (default etcd)",
+      ).default('etcd'),
+    )
+    .option('--json', 'print one JSON object instead of the summary')
+    .option('--out <file.csv>', 'write the samples as CSV, a manifest and the CDF figure beside it')
+    .addHelpText('after', EXAMPLES)
+    .action(async (system: string, flags: Flags) => {
+      checkSystem(system);
+      checkOutPath(flags.out);
+      const value = <K extends keyof typeof calibrateParams>(key: K): CalibrateValues[K] => {
+        const raw = flags[key];
+        const flag = `--${kebabCase(key)}`;
+        if (raw === undefined) return calibrateParams[key].meta.default as CalibrateValues[K];
+        if (typeof raw === 'boolean') return raw as CalibrateValues[K];
+        const v = fromText(calibrateParams[key].meta, String(raw));
+        if (v === undefined)
+          throw new ParameterError(flag, JSON.stringify(raw), calibrateParams[key].meta.allowed);
+        return checkCalibrateParam(key, v, flag);
+      };
+      const quick = value('quick');
+      const trials = value('trials');
+      const modelTrials = value('modelTrials');
+      const latency = checkCalibrateParam('latency', value('latency'), '--latency');
+      const texts = flags.setting ?? [calibrateParams.setting.meta.default as string];
+      const settings: EtcdSetting[] = texts.map((text) => {
+        const s = parseSetting(text);
+        if (s === null)
+          throw new ParameterError('--setting', JSON.stringify(text), calibrateParams.setting.meta.allowed);
+        return s;
+      });
+      if (flags.raftTiming !== 'etcd' && flags.raftTiming !== 'paper')
+        throw new ParameterError('--raft-timing', JSON.stringify(flags.raftTiming), 'etcd or paper');
+      const options = {
+        settings,
+        trials: quick && flags.trials === undefined ? 5 : trials,
+        modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
+        latency,
+        writeIntervalMs: value('writeIntervalMs'),
+        portBase: value('portBase'),
+        seed: value('seed'),
+        raftTiming: flags.raftTiming,
+      } as const;
+      const { calibrateEtcd } = await import('../testbed/calibrate.js');
+      const { MissingBinaryError } = await import('../testbed/processes.js');
+      const { TestbedInputError } = await import('../testbed/etcd.js');
+      const out = await import('../testbed/calibration-output.js');
+      const startedAt = new Date();
+      let result;
+      try {
+        result = await calibrateEtcd({
+          ...options,
+          onTrial: flags.json
+            ? undefined
+            : (s, t) =>
+                process.stderr.write(
+                  `  ${s.heartbeat}/${s.electionTimeout} ms trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, leader ${t.leaderMs?.toFixed(0) ?? '?'} ms, rounds ${t.electionRounds}\n`,
+                ),
+        });
+      } catch (error) {
+        if (error instanceof MissingBinaryError) {
+          process.stderr.write(`replilab: ${error.message}\n`);
+          process.exit(2);
+        }
+        if (error instanceof TestbedInputError)
+          throw new ParameterError(error.param, error.message.replace(/^[^:]*: /, ''), 'a free port range');
+        throw error;
+      }
+      if (flags.out !== undefined)
+        await out.writeCalibration(
+          result,
+          flags.out,
+          { system, ...options, settings: texts },
+          undefined,
+          startedAt,
+        );
+      process.stdout.write(
+        flags.json ? JSON.stringify(out.calibrationJson(result)) + '\n' : out.calibrationSummary(result),
+      );
+    });
+}

@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, expectRefused, requireBuiltCli, runCli } from './cli.testkit.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'replilab-calibrate-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(requireBuiltCli);
+
+/** Pids of processes named etcd (by /proc/PID/comm). */
+function etcdPids(): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        return readFileSync(`/proc/${e}/comm`, 'utf8').trim() === 'etcd';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('replilab calibrate: bad input', () => {
+  const out = () => join(dir, 'c.csv');
+  it('an unknown system, --trials 0, a bad --setting, a bad --latency: one line naming it, exit 2, nothing written', () => {
+    expectRefused(runCli(['calibrate', 'mongodb', '--out', out()]), 'system', [out()]);
+    expectRefused(runCli(['calibrate', 'etcd', '--trials', '0', '--out', out()]), '--trials', [out()]);
+    expectRefused(
+      runCli(['calibrate', 'etcd', '--setting', 'heartbeat=100,election-timeout=200', '--out', out()]),
+      '--setting',
+      [out()],
+    );
+    expectRefused(runCli(['calibrate', 'etcd', '--latency', 'nonsense(', '--out', out()]), '--latency', [
+      out(),
+    ]);
+    expectRefused(runCli(['calibrate', 'etcd', '--out', join(dir, 'c.txt')]), '--out', [join(dir, 'c.txt')]);
+  });
+
+  it('a taken --port-base: one line, exit 2, no etcd started by it survives', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const before = new Set(etcdPids());
+    try {
+      const run = runCli(['calibrate', 'etcd', '--quick', '--port-base', String(port - 4), '--out', out()]);
+      expectRefused(run, '--port-base', [out()]);
+      expect(etcdPids().filter((p) => !before.has(p))).toEqual([]);
+    } finally {
+      server.close();
+    }
+    expect(existsSync(out())).toBe(false);
+  }, 60_000);
+
+  it('without etcd on PATH: one line naming the Debian package, exit 2', () => {
+    const run = spawnSync(process.execPath, [CLI, 'calibrate', 'etcd', '--quick', '--out', out()], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: dir },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining('etcd-server')]);
+    expect(existsSync(out())).toBe(false);
+  });
+});

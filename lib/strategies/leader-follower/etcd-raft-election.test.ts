@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { validateFailoverConfig } from './failover-config.js';
+import { runFailoverTrial } from './failover-trial.js';
+
+// etcd timing with instant messages and disks: the bounds follow from raft.go's tick rules alone.
+const H = 100;
+const T = 10; // ticks: --election-timeout 1000 ms
+const cfg = validateFailoverConfig({
+  nodes: 3,
+  raftTiming: 'etcd',
+  heartbeatMs: H,
+  electionTimeoutMs: [T * H, 2 * T * H],
+  latency: 'const(0)',
+  disk: 'const(0)',
+  writeRate: 0,
+  faultDurationMs: 50 * T * H,
+  observeMs: 2 * T * H,
+});
+const trials = Array.from({ length: 400 }, (_, t) => runFailoverTrial(cfg, 9, t));
+
+describe('etcd raft timing (raft.go tickElection, reset, Step inLease)', () => {
+  it('no follower campaigns before T ticks after the last heartbeat: detection > (T - 2) heartbeats after the kill', () => {
+    // The last heartbeat left at most one interval before the kill; a follower's T-th tick after
+    // receiving it comes more than (T - 1) intervals later.
+    for (const t of trials) expect(t.detectionMs!).toBeGreaterThan((T - 2) * H);
+  });
+
+  it('a one-round election ends before the slowest first timeout: 2T - 1 ticks after the last heartbeat, plus a tick of phase', () => {
+    for (const t of trials)
+      if (t.electionRounds === 1) expect(t.recoveryMs!).toBeLessThanOrEqual((2 * T - 1) * H + H + 1e-6);
+  });
+
+  it('some elections need a second round (a vote ignored under the leader lease, or a split vote), and every trial recovers', () => {
+    expect(trials.every((t) => t.recoveryMs !== null)).toBe(true);
+    const second = trials.filter((t) => t.electionRounds >= 2).length;
+    expect(second).toBeGreaterThan(0);
+    expect(second).toBeLessThan(trials.length / 2);
+  });
+
+  it('refuses an election timeout under two heartbeats (raft: ElectionTick > HeartbeatTick)', () => {
+    expect(() =>
+      validateFailoverConfig({ raftTiming: 'etcd', heartbeatMs: 100, electionTimeoutMs: [150, 300] }),
+    ).toThrow(/electionTimeoutMs/);
+  });
+});

@@ -1,0 +1,282 @@
+/**
+ * Raft elections timed the way etcd's raft library does it, where it differs from the paper's
+ * continuous randomized timer ({@link RaftElection}):
+ *
+ * - Logical clock: every node advances a tick counter on its own ticker of one heartbeat
+ *   interval (etcdserver drives raft's `Tick()` from `time.NewTicker(heartbeat)`), started at
+ *   its own moment, so the phases of the nodes' tickers are independent (here uniform in
+ *   [0, heartbeat)). A timeout fires only on a tick.
+ * - `randomizedElectionTimeout` is a whole number of ticks drawn uniformly from
+ *   [T, 2T − 1] with T = election timeout / heartbeat (ElectionTick), and drawn again only when a
+ *   node changes state or term (raft.go `reset`: becomeFollower, becomeCandidate,
+ *   becomeLeader), not on every heartbeat. A follower's `electionElapsed` goes back to 0 on each
+ *   append or heartbeat of its leader and when it grants a vote; the node campaigns on the tick
+ *   where `electionElapsed >= randomizedElectionTimeout` (raft.go `tickElection`,
+ *   `pastElectionTimeout`).
+ * - CheckQuorum's leader lease (etcdserver sets CheckQuorum: true): a node that has a leader and
+ *   heard from it less than T ticks ago ignores a vote request of a higher term, without an
+ *   answer and without adopting the term (raft.go `Step`, `inLease`). Two followers that heard
+ *   the same last heartbeat are T ticks from it at moments a ticker phase apart: a candidate
+ *   whose draw is T is ignored by a voter whose ticker runs later, waits out a whole new
+ *   randomized timeout, and the election needs more rounds.
+ * - A vote is granted only to a candidate whose log is up to date, by a node that has not voted
+ *   this term and knows no leader of it (raft.go `Step`, `canVote`); a node that adopts a higher
+ *   term from a vote request forgets its leader (becomeFollower(term, None)).
+ * - Pre-vote off (etcd 3.4's default, --pre-vote=false).
+ * - A new leader appends an empty entry of its term (raft.go `becomeLeader`) and sends it at
+ *   once; it is committed when a majority has it on disk (the leader's own fsync, and a
+ *   follower's append, fsync and ack). A client write proposed meanwhile waits behind it and
+ *   commits with it, so writes are acknowledged again only from this commit on; it is reported
+ *   to {@link TermCommitListener}.
+ *
+ * Not modelled: the leader's CheckQuorum step-down (it matters when the leader is cut off, not
+ * when it crashes) and heartbeats on the leader's ticks (the cluster heartbeats every interval
+ * from the moment it leads: the same spacing, a different phase).
+ *
+ * Source: etcd-io/etcd, release-3.4, raft/raft.go (tickElection, tickHeartbeat, reset,
+ * resetRandomizedElectionTimeout, Step) and etcdserver/raft.go (the ticker).
+ */
+import type { LatencyDistribution } from '../../latency/index.js';
+import type { Network, Nodes, Simulation } from '../../sim/index.js';
+import type { ReplicationCluster } from './cluster.js';
+import type { CandidacyListener } from './raft-election.js';
+import {
+  CANDIDACY_PERSISTED,
+  ELECTION_TIMER,
+  REQUEST_VOTE,
+  TERM_ENTRY_ACK,
+  TERM_ENTRY_APPEND,
+  TERM_ENTRY_FOLLOWER_PERSISTED,
+  TERM_ENTRY_PERSISTED,
+  VOTE,
+  VOTE_PERSISTED,
+} from './message-kinds.js';
+
+/** Told when a new leader's first entry of its term is committed (persisted by a majority): from then on a client write commits in one replication round. */
+export type TermCommitListener = (leader: number, term: number) => void;
+
+const ROLE_CODE = { follower: 0, candidate: 1, leader: 2 } as const;
+
+/**
+ * The etcd-timed election side of a Raft-style cluster (same interface as {@link RaftElection}).
+ *
+ * @example
+ * const election = new EtcdRaftElection(sim, nodes, net, cluster, { heartbeatMs: 100, electionTicks: 10, disk }, onCandidacy);
+ * election.start();
+ */
+export class EtcdRaftElection {
+  private readonly elapsed: Int32Array;
+  private readonly randomized: Int32Array;
+  private readonly lead: Int32Array;
+  /** (term, role) at the last reset: a change means raft's `reset` ran (new draw). */
+  private readonly resetKey: Float64Array;
+  private readonly votes: Int32Array;
+  private readonly termAcks: Int32Array;
+  private readonly majority: number;
+  private readonly n: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly nodes: Nodes,
+    private readonly net: Network,
+    private readonly cluster: ReplicationCluster,
+    private readonly options: { heartbeatMs: number; electionTicks: number; disk: LatencyDistribution },
+    private readonly onCandidacy: CandidacyListener = () => {},
+    private readonly onTermCommit: TermCommitListener = () => {},
+  ) {
+    const n = cluster.settings.nodes;
+    this.n = n;
+    this.elapsed = new Int32Array(n);
+    this.randomized = new Int32Array(n);
+    this.lead = new Int32Array(n).fill(-1);
+    this.resetKey = new Float64Array(n).fill(-1);
+    this.votes = new Int32Array(n);
+    this.termAcks = new Int32Array(n);
+    this.majority = Math.floor(n / 2) + 1;
+    const gate = cluster.gate;
+    nodes.on(
+      ELECTION_TIMER,
+      gate.message((node: number) => this.onTick(node)),
+      'etcd raft tick',
+    );
+    nodes.on(
+      CANDIDACY_PERSISTED,
+      gate.message((node: number, term: number) => this.onCandidacyPersisted(node, term)),
+      'candidacy persisted',
+    );
+    nodes.on(
+      VOTE_PERSISTED,
+      gate.message((node: number, candidate: number, term: number) => {
+        net.send(node, candidate, VOTE, term, 1);
+      }),
+      'vote persisted',
+    );
+    net.on(
+      REQUEST_VOTE,
+      gate.message((to: number, from: number, term: number, lastIndex: number, lastTerm: number) =>
+        this.onRequestVote(to, from, term, lastIndex, lastTerm),
+      ),
+      'request vote',
+    );
+    net.on(
+      VOTE,
+      gate.message((to: number, from: number, term: number, granted: number) =>
+        this.onVote(to, from, term, granted),
+      ),
+      'vote',
+    );
+    nodes.on(
+      TERM_ENTRY_PERSISTED,
+      gate.message((node: number, term: number) => this.onTermAck(node, term)),
+      'term entry persisted',
+    );
+    net.on(
+      TERM_ENTRY_APPEND,
+      gate.message((to: number, from: number, term: number) => {
+        // Appended if the sender still leads the follower's term (or a newer one).
+        if (term < cluster.currentTerm[to]) return;
+        nodes.schedule(to, options.disk.sample(sim.rng), TERM_ENTRY_FOLLOWER_PERSISTED, from, term);
+      }),
+      'term entry append',
+    );
+    nodes.on(
+      TERM_ENTRY_FOLLOWER_PERSISTED,
+      gate.message((node: number, leader: number, term: number) =>
+        net.send(node, leader, TERM_ENTRY_ACK, term),
+      ),
+      'term entry persisted by a follower',
+    );
+    net.on(
+      TERM_ENTRY_ACK,
+      gate.message((to: number, _from: number, term: number) => this.onTermAck(to, term)),
+      'term entry ack',
+    );
+    // A restarted process: a new ticker (new phase), a follower that knows no leader yet.
+    nodes.onRecover((node) => {
+      if (node < n) this.startTicker(node);
+    });
+  }
+
+  /** Starts every node's ticker at an independent phase. */
+  start(): void {
+    for (let node = 0; node < this.n; node++) this.startTicker(node);
+    // Node 0 leads term 1 from the start and its followers know it.
+    for (let node = 0; node < this.n; node++) this.lead[node] = this.cluster.knownLeader[node];
+  }
+
+  /** A valid append or heartbeat of the current leader reached `node` (the cluster's leader contact). */
+  resetTimer(node: number): void {
+    this.resetIfChanged(node);
+    this.elapsed[node] = 0;
+    this.lead[node] = this.cluster.knownLeader[node];
+  }
+
+  private startTicker(node: number): void {
+    this.lead[node] = -1;
+    this.reset(node);
+    this.nodes.schedule(node, this.options.heartbeatMs * this.sim.rng.nextDouble(), ELECTION_TIMER);
+  }
+
+  /** raft.go `reset`: electionElapsed = 0 and a new randomized timeout in [T, 2T − 1] ticks. */
+  private reset(node: number): void {
+    const t = this.options.electionTicks;
+    this.elapsed[node] = 0;
+    this.randomized[node] = t + Math.floor(t * this.sim.rng.nextDouble());
+    this.resetKey[node] = this.key(node);
+  }
+
+  private key(node: number): number {
+    return this.cluster.currentTerm[node] * 4 + ROLE_CODE[this.cluster.role[node]];
+  }
+
+  private resetIfChanged(node: number): void {
+    if (this.key(node) !== this.resetKey[node]) this.reset(node);
+  }
+
+  private onTick(node: number): void {
+    this.nodes.schedule(node, this.options.heartbeatMs, ELECTION_TIMER);
+    const c = this.cluster;
+    this.resetIfChanged(node);
+    this.elapsed[node]++;
+    if (c.role[node] === 'leader') {
+      if (this.elapsed[node] >= this.options.electionTicks) this.elapsed[node] = 0;
+      return;
+    }
+    if (this.elapsed[node] < this.randomized[node]) return;
+    // Campaign: becomeCandidate (term + 1, vote for self, no leader, reset), then persist the vote.
+    const term = c.currentTerm[node] + 1;
+    c.becomeCandidate(node, term);
+    this.lead[node] = -1;
+    this.reset(node);
+    this.votes[node] = 0;
+    this.onCandidacy(node, term);
+    this.nodes.schedule(node, this.options.disk.sample(this.sim.rng), CANDIDACY_PERSISTED, term);
+  }
+
+  private onCandidacyPersisted(node: number, term: number): void {
+    const c = this.cluster;
+    if (c.role[node] !== 'candidate' || c.currentTerm[node] !== term) return;
+    this.votes[node] = 1;
+    if (this.votes[node] >= this.majority) {
+      this.becomeLeader(node, term);
+      return;
+    }
+    const log = c.logs[node];
+    for (let v = 0; v < this.n; v++)
+      if (v !== node) this.net.send(node, v, REQUEST_VOTE, term, log.lastIndex, log.lastTerm);
+  }
+
+  private becomeLeader(node: number, term: number): void {
+    this.cluster.becomeLeader(node, term);
+    this.lead[node] = node;
+    this.reset(node);
+    // The empty entry of the new term: persisted locally, sent to every follower at once.
+    this.termAcks[node] = 0;
+    this.nodes.schedule(node, this.options.disk.sample(this.sim.rng), TERM_ENTRY_PERSISTED, term);
+    for (let f = 0; f < this.n; f++) if (f !== node) this.net.send(node, f, TERM_ENTRY_APPEND, term);
+  }
+
+  private onTermAck(leader: number, term: number): void {
+    const c = this.cluster;
+    if (c.role[leader] !== 'leader' || c.currentTerm[leader] !== term) return;
+    if (++this.termAcks[leader] === this.majority) this.onTermCommit(leader, term);
+  }
+
+  private onRequestVote(
+    voter: number,
+    candidate: number,
+    term: number,
+    lastIndex: number,
+    lastTerm: number,
+  ): void {
+    const c = this.cluster;
+    this.resetIfChanged(voter);
+    if (term > c.currentTerm[voter]) {
+      // CheckQuorum's lease: heard from a leader less than T ticks ago -> ignore, no answer.
+      if (this.lead[voter] !== -1 && this.elapsed[voter] < this.options.electionTicks) return;
+      c.stepDown(voter, term);
+      this.lead[voter] = -1;
+      this.reset(voter);
+    }
+    const canVote = c.votedFor[voter] === candidate || (c.votedFor[voter] === -1 && this.lead[voter] === -1);
+    if (term === c.currentTerm[voter] && canVote && c.logs[voter].isBehindOrEqual(lastTerm, lastIndex)) {
+      c.votedFor[voter] = candidate;
+      this.elapsed[voter] = 0;
+      this.nodes.schedule(voter, this.options.disk.sample(this.sim.rng), VOTE_PERSISTED, candidate, term);
+      return;
+    }
+    this.net.send(voter, candidate, VOTE, c.currentTerm[voter], 0);
+  }
+
+  private onVote(candidate: number, _voter: number, term: number, granted: number): void {
+    const c = this.cluster;
+    if (term > c.currentTerm[candidate]) {
+      c.stepDown(candidate, term);
+      this.lead[candidate] = -1;
+      this.reset(candidate);
+      return;
+    }
+    if (c.role[candidate] !== 'candidate' || term !== c.currentTerm[candidate] || granted !== 1) return;
+    if (++this.votes[candidate] >= this.majority) this.becomeLeader(candidate, term);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The parameters of `replilab calibrate`, declared once with the experiments' builders
+ * (lib/experiments/param.ts): the command's flags, --help and the manifest derive from here.
+ */
+import { ParameterError } from '../errors.js';
+import {
+  checkParam,
+  boolean,
+  integer,
+  number,
+  text,
+  type Param,
+  type ParamValues,
+} from '../experiments/param.js';
+import { resolveLatency } from '../latency/index.js';
+
+/** The real systems `calibrate` knows. */
+export const CALIBRATION_SYSTEMS = ['etcd'] as const;
+export type CalibrationSystem = (typeof CALIBRATION_SYSTEMS)[number];
+
+/** One etcd setting: its --heartbeat-interval and --election-timeout, ms. */
+export interface EtcdSetting {
+  heartbeat: number;
+  electionTimeout: number;
+}
+
+const SETTING_RE = /^\s*heartbeat\s*=\s*(\d+(?:\.\d+)?)\s*,\s*election-timeout\s*=\s*(\d+(?:\.\d+)?)\s*$/;
+
+function latencyParses(spec: string): boolean {
+  try {
+    resolveLatency(spec);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const calibrateParams = {
+  trials: integer({
+    doc: 'leader kills per setting (each a failover of the real cluster)',
+    default: 20,
+    min: 1,
+    max: 10_000,
+  }),
+  setting: text({
+    doc: "one etcd setting: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); the flag repeats",
+    default: 'heartbeat=100,election-timeout=1000',
+    valueName: 'setting',
+    allowed:
+      'heartbeat=MS,election-timeout=MS with whole ms, heartbeat >= 1, election-timeout >= 5 x heartbeat (etcd refuses less) and <= 50000',
+    check: (s) => parseSetting(s) !== null,
+  }),
+  latency: text({
+    doc: 'one-way delay the proxy adds to every peer chunk, ms: a distribution or a latency preset (its write leg)',
+    default: 'const(0)',
+    valueName: 'spec',
+    allowed: 'a distribution in ms such as const(5) or lognormal(1,0.5), or a latency preset',
+    check: latencyParses,
+  }),
+  quick: boolean({
+    doc: 'a quick run: 5 trials per setting and 500 model trials (unit-free)',
+    default: false,
+  }),
+  modelTrials: integer({
+    doc: 'failovers the model simulates per setting',
+    default: 2000,
+    min: 1,
+    max: 1_000_000,
+  }),
+  writeIntervalMs: number({
+    doc: "the client's interval between writes, ms (open loop; the model writes at the same rate)",
+    default: 10,
+    gt: 0,
+    unit: 'ms',
+  }),
+  portBase: integer({
+    doc: 'first of 9 consecutive ports on 127.0.0.1 (client, peer, proxy per member); auto: free ports the kernel picks',
+    default: null,
+    min: 1024,
+    max: 65527,
+    nullText: 'auto',
+  }),
+  seed: integer({
+    doc: "seed of the kill moments, the proxy's delays and the model",
+    default: 1,
+    min: 0,
+    max: 2 ** 31 - 1,
+  }),
+};
+
+export type CalibrateValues = ParamValues<typeof calibrateParams>;
+
+/** heartbeat=100,election-timeout=1000 -> { heartbeat: 100, electionTimeout: 1000 }, or null when not a valid setting. */
+export function parseSetting(text: string): EtcdSetting | null {
+  const m = SETTING_RE.exec(text);
+  if (m === null) return null;
+  const heartbeat = Number(m[1]);
+  const electionTimeout = Number(m[2]);
+  if (!Number.isInteger(heartbeat) || !Number.isInteger(electionTimeout)) return null;
+  if (heartbeat < 1 || electionTimeout < 5 * heartbeat || electionTimeout > 50_000) return null;
+  return { heartbeat, electionTimeout };
+}
+
+/** Checks a system name; a ParameterError names `system`. */
+export function checkSystem(system: string): CalibrationSystem {
+  if (!(CALIBRATION_SYSTEMS as readonly string[]).includes(system))
+    throw new ParameterError('system', JSON.stringify(system), CALIBRATION_SYSTEMS.join(', '));
+  return system as CalibrationSystem;
+}
+
+/** Validates one parameter value given under `where` (a flag). */
+export function checkCalibrateParam<K extends keyof typeof calibrateParams>(
+  key: K,
+  value: unknown,
+  where: string,
+): CalibrateValues[K] {
+  return checkParam(calibrateParams[key] as Param, value, where) as CalibrateValues[K];
+}
