@@ -221,6 +221,16 @@ export const failover = defineExperiment({
             allowed: `with raft timing etcd, a minimum of at least 2 heartbeats (${2 * v.heartbeatMs} ms): raft's ElectionTick must exceed its HeartbeatTick`,
           }
         : undefined,
+    // etcd's election model runs its tickers on true time and knows no lease fencing (etcd 3.4
+    // fences by term only): refuse the combinations it would silently ignore.
+    (v) =>
+      v.election === 'raft' && v.raftTiming === 'etcd' && v.fencing === 'lease'
+        ? { param: 'fencing', allowed: 'none or epoch with raft timing etcd (etcd fences by term)' }
+        : undefined,
+    (v) =>
+      v.election === 'raft' && v.raftTiming === 'etcd' && v.clockDrift > 0
+        ? { param: 'clockDrift', allowed: '0 with raft timing etcd (its tickers run on true time)' }
+        : undefined,
     (v) =>
       v.election === 'coordinator' && v.detector === 'timeout' && v.heartbeatMs >= v.timeoutMs
         ? { param: 'heartbeatMs', allowed: `less than the timeout (${v.timeoutMs} ms)` }
