@@ -55,6 +55,12 @@ export interface SentinelTrialOutcome {
   switchMs: number | null;
   /** Kill to the first +odown line in a sentinel's log (1 ms resolution), ms. */
   odownMs: number | null;
+  /**
+   * Kill to the first line of each Sentinel event any sentinel logged (+sdown, +odown,
+   * +try-failover, +elected-leader, +selected-slave, +promoted-slave, +switch-master), ms: where
+   * the failover's time goes.
+   */
+  events: Record<string, number>;
   /** Acknowledged writes absent from the new primary. */
   ackedWritesLost: number;
   ackedWrites: number;
@@ -254,19 +260,26 @@ export async function runSentinelTrial(bed: Testbed, o: SentinelTrialOptions): P
     const values = await withClient(newPort, (c) => c.mget(...acked), 5000);
     lost = values.filter((v) => v === null).length;
   }
-  let odownWall: number | null = null;
+  const events: Record<string, number> = {};
   for (const s of sentinels)
-    for (const line of s.process.log().split('\n'))
-      if (line.includes('+odown')) {
-        const t = sentinelLogTime(line);
-        if (t !== null && t >= killWall - 1 && (odownWall === null || t < odownWall)) odownWall = t;
-      }
+    for (const line of s.process.log().split('\n')) {
+      const tag =
+        /[#*] (\+(?:sdown master|odown|try-failover|elected-leader|selected-slave|promoted-slave|switch-master))\b/.exec(
+          line,
+        );
+      const t = sentinelLogTime(line);
+      if (tag === null || t === null || t < killWall - 1) continue;
+      const name = tag[1].replace(' master', '').slice(1);
+      if (events[name] === undefined || t - killWall < events[name]) events[name] = t - killWall;
+    }
+  const odownWall = events.odown === undefined ? null : killWall + events.odown;
   return {
     trial: o.trial,
     variant: o.variant,
     recoveryMs: recoveredAt === null ? null : recoveredAt - killedAt,
     switchMs: switchedAt === null ? null : switchedAt - killedAt,
     odownMs: odownWall === null ? null : odownWall - killWall,
+    events,
     ackedWritesLost: lost,
     ackedWrites: acked.length,
     writes,
