@@ -30,6 +30,7 @@ import {
   ksTwoSample,
   summarizeSample,
   wilsonInterval,
+  Z_95,
   type ProportionEstimate,
   type QuantileEstimate,
   type SampleSummary,
@@ -68,7 +69,11 @@ export interface LossEstimate {
   lost: number;
   acked: number;
   mean: number;
-  /** lost / acked with its Wilson interval, scaled to the acknowledged writes per failover. */
+  /**
+   * The mean per failover with its 95% interval: when no failover lost more than one write, the
+   * Wilson interval of (failovers with a loss) / failovers (the mean is then that proportion);
+   * otherwise the normal interval mean +- 1.96 sd / sqrt(n), floored at 0.
+   */
   perFailover: ProportionEstimate;
 }
 
@@ -120,15 +125,15 @@ function loss(lost: number[], acked: number[]): LossEstimate {
   const l = lost.reduce((s, x) => s + x, 0);
   const a = acked.reduce((s, x) => s + x, 0);
   const n = lost.length;
-  const w = wilsonInterval(l, a);
-  const perTrial = n === 0 ? Number.NaN : a / n;
-  return {
-    trials: n,
-    lost: l,
-    acked: a,
-    mean: n === 0 ? Number.NaN : l / n,
-    perFailover: { p: w.p * perTrial, low: w.low * perTrial, high: w.high * perTrial },
-  };
+  const mean = n === 0 ? Number.NaN : l / n;
+  let perFailover: ProportionEstimate;
+  if (lost.every((x) => x <= 1)) perFailover = wilsonInterval(l, n);
+  else {
+    const sd = Math.sqrt(lost.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
+    const half = (Z_95 * sd) / Math.sqrt(n);
+    perFailover = { p: mean, low: Math.max(0, mean - half), high: mean + half };
+  }
+  return { trials: n, lost: l, acked: a, mean, perFailover };
 }
 
 /** The model's failovers for one setting and write variant. */
