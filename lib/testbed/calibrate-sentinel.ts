@@ -9,16 +9,17 @@
  * iteration that executed the write: replication.c replicationFeedSlaves, flushed before sleep).
  *
  * What the model lacks (Redis Sentinel, https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/,
- * and sentinel.c of Redis 7.0): the model's one coordinator promotes once its own timeout fires;
- * Sentinel needs (1) SDOWN on one sentinel, timed from the PING it sends when it reconnects
- * after the primary's sockets close, checked on its timer (10 to 19 Hz); (2) ODOWN: quorum
- * sentinels agreeing, asked with SENTINEL is-master-down-by-addr at most once a second per
- * peer, so a peer asked just before its own SDOWN answers "no" and is asked again a second
- * later; (3) a leader sentinel elected by a majority for the new epoch, with a random start
- * delay up to SENTINEL_MAX_DESYNC (1000 ms); (4) REPLICAOF NO ONE to the replica chosen by
- * priority, replication offset and run id; (5) the promotion confirmed by the replica's INFO,
- * polled once a second during a failover, before sentinels answer get-master-addr-by-name with
- * the new address. The measured `odown_ms` and `switch_ms` columns show where the time goes.
+ * and sentinel.c of Redis 7.0): the model's one coordinator promotes once its own timeout fires,
+ * and the cluster counts as recovered once the promoted node's heartbeats reach a follower.
+ * Sentinel needs (1) SDOWN on a sentinel: no valid reply for down-after ms
+ * (sentinelCheckSubjectivelyDown, run on its timer at 10 to 19 Hz); (2) ODOWN: quorum sentinels
+ * agreeing, asked with SENTINEL is-master-down-by-addr (at most once a second per peer unless
+ * forced); (3) a leader sentinel elected by a majority for the new epoch; (4) REPLICAOF NO ONE
+ * to the replica chosen by priority, replication offset and run id; (5) the promotion confirmed
+ * by that replica's INFO, which sentinels poll once a second while the primary is down or a
+ * failover runs (10 s otherwise), before they answer get-master-addr-by-name with the new
+ * address, the only way a Sentinel client learns it. The measured events (+sdown ... +switch-master)
+ * show where the time goes; step (5) is most of the gap.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
