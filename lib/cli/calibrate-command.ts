@@ -5,7 +5,9 @@ import {
   calibrateParams,
   checkCalibrateParam,
   checkSystem,
+  parseSentinelSetting,
   parseSetting,
+  SENTINEL_SETTING_ALLOWED,
   type CalibrateValues,
   type EtcdSetting,
 } from '../testbed/calibrate-params.js';
@@ -16,6 +18,7 @@ Examples:
   $ replilab calibrate etcd --quick
   $ replilab calibrate etcd --trials 40 --setting heartbeat=100,election-timeout=1000 --setting heartbeat=50,election-timeout=500 --json
   $ replilab calibrate etcd --latency "lognormal(1,0.5)" --out data/calibration/etcd.csv
+  $ replilab calibrate redis-sentinel --trials 50 --setting down-after=1000 --out data/calibration/redis-sentinel.csv
 
 Each trial: a client writes continuously (open loop, one put every --write-interval-ms to the
 next surviving member), the leader gets kill -9 at a random moment, recovery_ms runs from the
@@ -24,6 +27,11 @@ data before the next trial. Servers run on 127.0.0.1 in a temporary folder, neve
 and are stopped on exit, error, Ctrl-C and SIGTERM. Needs etcd (Debian: etcd-server).
 --json prints one object: system, version, trials, comparisons[{setting, metric, measured{p50,
 p90,p99,max,samples}, model{...}, ks_distance, ks_p_value}], acked_writes_lost (per trial).
+redis-sentinel: a primary, two replicas and three sentinels (quorum 2), fresh per trial; the
+primary gets kill -9, recovery_ms runs to the first write acknowledged by the primary the
+sentinels name; even trials write plainly, odd ones SET + WAIT 1; the model is the coordinator
+failover with its timeout at down-after. Needs redis-server and redis-sentinel (Debian packages).
+Ignored for redis-sentinel: --latency, --port-base, --raft-timing.
 --out FILE.csv writes the samples, FILE.manifest.json and the CDF overlay FILE.svg/.png/.pdf.`;
 
 interface Flags {
@@ -38,9 +46,9 @@ interface Flags {
 export function calibrateCommand(): Command {
   const command = new Command('calibrate')
     .description(
-      'run a real 3-member cluster on this machine (etcd), kill its leader again and again, and compare the recovery times with the failover model',
+      'run a real cluster on this machine (etcd, or Redis with Sentinel), kill its leader again and again, and compare the recovery times with the failover model',
     )
-    .argument('<system>', 'the real system: etcd');
+    .argument('<system>', 'the real system: etcd or redis-sentinel');
   for (const [key, p] of Object.entries(calibrateParams)) {
     const flag = `--${kebabCase(key)}`;
     const option =
@@ -81,6 +89,55 @@ export function calibrateCommand(): Command {
       const trials = value('trials');
       const modelTrials = value('modelTrials');
       const latency = checkCalibrateParam('latency', value('latency'), '--latency');
+      if (system === 'redis-sentinel') {
+        const sTexts = flags.setting ?? ['down-after=1000'];
+        const sSettings = sTexts.map((text) => {
+          const s = parseSentinelSetting(text);
+          if (s === null)
+            throw new ParameterError('--setting', JSON.stringify(text), SENTINEL_SETTING_ALLOWED);
+          return s;
+        });
+        const sOptions = {
+          settings: sSettings,
+          trials: quick && flags.trials === undefined ? 2 : trials,
+          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
+          writeIntervalMs: value('writeIntervalMs'),
+          seed: value('seed'),
+        };
+        const cal = await import('../testbed/calibrate-sentinel.js');
+        const { MissingBinaryError } = await import('../testbed/processes.js');
+        const startedAt = new Date();
+        let result;
+        try {
+          result = await cal.calibrateSentinel({
+            ...sOptions,
+            onTrial: flags.json
+              ? undefined
+              : (s, t) =>
+                  process.stderr.write(
+                    `  down-after ${s.downAfterMs} ms trial ${t.trial} (${t.variant}): recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, +odown ${t.odownMs ?? '?'} ms, lost ${t.ackedWritesLost}/${t.ackedWrites}\n`,
+                  ),
+          });
+        } catch (error) {
+          if (error instanceof MissingBinaryError) {
+            process.stderr.write(`replilab: ${error.message}\n`);
+            process.exit(2);
+          }
+          throw error;
+        }
+        if (flags.out !== undefined)
+          await cal.writeSentinelCalibration(
+            result,
+            flags.out,
+            { system, ...sOptions, settings: sTexts },
+            undefined,
+            startedAt,
+          );
+        process.stdout.write(
+          flags.json ? JSON.stringify(cal.sentinelJson(result)) + '\n' : cal.sentinelSummary(result),
+        );
+        return;
+      }
       const texts = flags.setting ?? [calibrateParams.setting.meta.default as string];
       const settings: EtcdSetting[] = texts.map((text) => {
         const s = parseSetting(text);

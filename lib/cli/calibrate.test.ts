@@ -40,6 +40,15 @@ describe('replilab calibrate: bad input', () => {
     expectRefused(runCli(['calibrate', 'etcd', '--out', join(dir, 'c.txt')]), '--out', [join(dir, 'c.txt')]);
   });
 
+  it('redis-sentinel: a setting not down-after=MS, or below 200 ms, or an etcd setting: one line naming --setting, exit 2', () => {
+    for (const setting of ['down-after=150', 'down-after=abc', 'heartbeat=100,election-timeout=1000'])
+      expectRefused(
+        runCli(['calibrate', 'redis-sentinel', '--setting', setting, '--out', out()]),
+        '--setting',
+        [out()],
+      );
+  });
+
   it('a taken --port-base: one line, exit 2, no etcd started by it survives', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

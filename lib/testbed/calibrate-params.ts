@@ -15,7 +15,7 @@ import {
 import { resolveLatency } from '../latency/index.js';
 
 /** The real systems `calibrate` knows. */
-export const CALIBRATION_SYSTEMS = ['etcd'] as const;
+export const CALIBRATION_SYSTEMS = ['etcd', 'redis-sentinel'] as const;
 export type CalibrationSystem = (typeof CALIBRATION_SYSTEMS)[number];
 
 /** One etcd setting: its --heartbeat-interval and --election-timeout, ms. */
@@ -43,12 +43,12 @@ export const calibrateParams = {
     max: 10_000,
   }),
   setting: text({
-    doc: "one etcd setting: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); the flag repeats",
+    doc: "one setting; etcd: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); redis-sentinel: down-after=MS (Sentinel's down-after-milliseconds, ms, default 1000); the flag repeats",
     default: 'heartbeat=100,election-timeout=1000',
     valueName: 'setting',
     allowed:
       'heartbeat=MS,election-timeout=MS with whole ms, heartbeat >= 1, election-timeout >= 5 x heartbeat (etcd refuses less) and <= 50000',
-    check: (s) => parseSetting(s) !== null,
+    check: (s) => parseSetting(s) !== null || parseSentinelSetting(s) !== null,
   }),
   latency: text({
     doc: 'one-way delay the proxy adds to every peer chunk, ms: a distribution or a latency preset (its write leg)',
@@ -58,7 +58,7 @@ export const calibrateParams = {
     check: latencyParses,
   }),
   quick: boolean({
-    doc: 'a quick run: 5 trials per setting and 500 model trials (unit-free)',
+    doc: 'a quick run: 5 trials per setting (2 for redis-sentinel) and 500 model trials (unit-free)',
     default: false,
   }),
   modelTrials: integer({
@@ -99,6 +99,20 @@ export function parseSetting(text: string): EtcdSetting | null {
   if (!Number.isInteger(heartbeat) || !Number.isInteger(electionTimeout)) return null;
   if (heartbeat < 1 || electionTimeout < 5 * heartbeat || electionTimeout > 50_000) return null;
   return { heartbeat, electionTimeout };
+}
+
+const SENTINEL_SETTING_RE = /^\s*down-after\s*=\s*(\d+)\s*$/;
+
+/** What `--setting` accepts for redis-sentinel. */
+export const SENTINEL_SETTING_ALLOWED =
+  "down-after=MS with whole ms from 200 (above the model heartbeat, Sentinel's 100 ms timer period) to 60000";
+
+/** down-after=1000 -> { downAfterMs: 1000 }, or null. */
+export function parseSentinelSetting(text: string): { downAfterMs: number } | null {
+  const m = SENTINEL_SETTING_RE.exec(text);
+  if (m === null) return null;
+  const downAfterMs = Number(m[1]);
+  return downAfterMs >= 200 && downAfterMs <= 60_000 ? { downAfterMs } : null;
 }
 
 /** Checks a system name; a ParameterError names `system`. */
