@@ -15,6 +15,7 @@ export interface DisplayTableOptions {
 }
 
 const MAX_TEXT = 40;
+const INTERVAL = /^-?[\d.]+ \[-?[\d.]+, -?[\d.]+\]$/;
 
 function cellText(value: unknown, digits: number): string {
   if (value === null || value === undefined) return '';
@@ -30,7 +31,9 @@ function layout(table: ColumnTable, options: DisplayTableOptions) {
     names.map((name) => {
       const values = Array.from(table.array(name) as ArrayLike<unknown>);
       const present = values.filter((v) => v !== null && v !== undefined);
-      return [name, present.length > 0 && present.every((v) => typeof v === 'number')];
+      // Numbers, and estimates with their intervals (intervalColumns), are right-aligned.
+      const numeric = (v: unknown) => typeof v === 'number' || (typeof v === 'string' && INTERVAL.test(v));
+      return [name, present.length > 0 && present.every(numeric)];
     }),
   );
   const limit = options.limit ?? 20;

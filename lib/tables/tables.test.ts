@@ -98,6 +98,9 @@ describe('intervals and display', () => {
     expect(combined.array('p_consistent')[0]).toBe(
       formatInterval(first.p_consistent, first.ci_low, first.ci_high),
     );
+    expect(tableText(combined, { columns: ['r', 'p_consistent'], limit: 1 }).split('\n')[1]).toMatch(
+      /^1 {2}\d/,
+    );
     const routing = intervalColumns(loadResults(csvs.find((p) => p.endsWith('lag/routing.csv'))!), {
       style: 'separate',
     });
