@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 /**
  * Each folder of lib/ and its layer: random, stats, latency -> sim -> workload, check -> models
  * (the three families, the fast kernels) -> experiments (schema, run, pool, row) -> sweep engine,
- * charts, scenarios -> cli. lib/errors.ts and lib/output (atomic writes, CSV, manifests) are below
+ * charts, tables, scenarios -> cli. lib/errors.ts and lib/output (atomic writes, CSV, manifests) are below
  * everything; lib/index.ts (the public root) re-exports every layer but the CLI, which a test
  * below keeps out of it.
  */
@@ -27,6 +27,7 @@ const LAYERS: Record<string, number> = {
   'index.ts': 7,
   charts: 6,
   sweep: 6,
+  tables: 6,
   scenarios: 6,
   testbed: 6,
   cli: 7,
@@ -112,7 +113,14 @@ describe('architecture', () => {
   });
 
   it('the public root and its subpaths load neither commander nor the CLI (static imports; dynamic ones load on use)', () => {
-    const entries = ['index.ts', 'latency/index.ts', 'sim/index.ts', 'check/index.ts', 'charts/index.ts'];
+    const entries = [
+      'index.ts',
+      'latency/index.ts',
+      'sim/index.ts',
+      'check/index.ts',
+      'charts/index.ts',
+      'tables/index.ts',
+    ];
     for (const entry of entries) {
       const seen = new Set<string>();
       const bare = new Set<string>();

@@ -49,5 +49,9 @@ export * from './sweep/index.js';
 // Charts: Vega-Lite v5 specs, SVG/PNG export, notebook display.
 export * from './charts/index.js';
 
+// Tables: run results and lab CSVs (with their manifests) as Arquero tables, estimates with their
+// intervals, HTML display in a notebook.
+export * from './tables/index.js';
+
 // Experiments: one parameter schema each; validate and run as the command line does.
 export * from './experiments/index.js';

@@ -1,68 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { placeLabels } from './label-placement.js';
+import { placeLabels, type LabelledPoint } from './label-placement.js';
 import { chartTextWidth } from './text-metrics.js';
 
 const plot = { width: 360, height: 240, fontSize: 10 };
 
+/** Each label's box, from its anchor as Vega draws text with baseline bottom (box [y - size, y]). */
+function boxes(points: readonly LabelledPoint[]) {
+  return placeLabels(points, plot).map((l, i) => {
+    const w = chartTextWidth({ fontSize: plot.fontSize }, points[i].text);
+    const x = points[i].px + l.dx;
+    const y = points[i].py + l.dy;
+    return l.align === 'left'
+      ? { x0: x, x1: x + w, y0: y - 10, y1: y }
+      : { x0: x - w, x1: x, y0: y - 10, y1: y };
+  });
+}
+
 describe('placeLabels', () => {
-  it('leaves labels that do not collide where they are', () => {
-    const placed = placeLabels(
-      [
-        { x: 0, y: 0, text: 'a' },
-        { x: 10, y: 10, text: 'b' },
-      ],
-      plot,
-    );
-    // The second point sits at the right edge, so its label goes on its left.
-    expect(placed).toEqual([
-      { y: 0, align: 'left' },
-      { y: 10, align: 'right' },
-    ]);
+  it('keeps a lone label beside its point', () => {
+    const [b] = boxes([{ px: 100, py: 100, text: 'a' }]);
+    expect(b.x0).toBeGreaterThan(100);
+    expect(b.x0).toBeLessThan(110);
+    expect(Math.abs(b.y1 - 100)).toBeLessThan(10);
   });
 
-  it('separates labels of points with equal coordinates by at least a line, in data units', () => {
-    const points = [
-      { x: 1, y: 0, text: 'R=2 W=1' },
-      { x: 1, y: 0, text: 'R=2 W=2' },
-      { x: 1, y: 0, text: 'R=3 W=1' },
-      { x: 0, y: 10, text: 'R=1 W=1' },
-    ];
-    const placed = placeLabels(points, plot);
-    const lineInData = ((10 * 1.25) / plot.height) * 10; // y extent 0..10 over 240 px
-    const ys = placed
-      .slice(0, 3)
-      .map((p) => p.y)
-      .sort((a, b) => a - b);
-    expect(ys[1] - ys[0]).toBeGreaterThanOrEqual(lineInData - 1e-9);
-    expect(ys[2] - ys[1]).toBeGreaterThanOrEqual(lineInData - 1e-9);
-    expect(placed[3]).toEqual({ y: 10, align: 'left' });
+  it('separates the labels of points with equal coordinates and keeps them inside the plot (pairwise check)', () => {
+    const points = Array.from({ length: 12 }, (_, i) => ({ px: 350, py: 235, text: `R=${i} W=${i}` }));
+    const bs = boxes(points);
+    for (const b of bs) {
+      expect(b.x0).toBeGreaterThanOrEqual(0);
+      expect(b.x1).toBeLessThanOrEqual(plot.width);
+      expect(b.y0).toBeGreaterThanOrEqual(0);
+      expect(b.y1).toBeLessThanOrEqual(plot.height);
+    }
+    for (let i = 0; i < bs.length; i++)
+      for (let j = i + 1; j < bs.length; j++) {
+        const [a, b] = [bs[i], bs[j]];
+        expect(a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1, `${i} ${j}`).toBe(false);
+      }
   });
 
   it('puts a label that would run past the right edge on the left of its point', () => {
-    const text = 'client-position';
-    expect(chartTextWidth({ fontSize: 10 }, text)).toBeGreaterThan(5);
-    const placed = placeLabels(
-      [
-        { x: 0, y: 0, text: 'a' },
-        { x: 100, y: 0, text },
-      ],
-      plot,
-    );
-    expect(placed[1].align).toBe('right');
-    expect(placed[0].align).toBe('left');
-  });
-
-  it('works on log axes (offsets are multiplicative there)', () => {
-    const placed = placeLabels(
-      [
-        { x: 1, y: 10, text: 'p' },
-        { x: 1, y: 10, text: 'q' },
-        { x: 100, y: 1000, text: 'r' },
-      ],
-      { ...plot, logY: true, logX: true },
-    );
-    expect(placed[0].y).toBe(10);
-    expect(placed[1].y).not.toBe(10);
-    expect(placed[1].y).toBeGreaterThan(0);
+    const [b] = boxes([{ px: 355, py: 100, text: 'client-position' }]);
+    expect(b.x1).toBeLessThan(355);
   });
 });

@@ -1,17 +1,20 @@
 import { chartTextWidth } from './text-metrics.js';
 
-/** One labelled point, in data units. */
+/** One labelled point, in pixels of the plot area (origin top left, y down), as the final scale draws it. */
 export interface LabelledPoint {
-  x: number;
-  y: number;
+  px: number;
+  py: number;
   text: string;
 }
 
-/** Where a point's label goes: its anchor's y in data units, and which side of the point it sits on. */
+/**
+ * Where a point's label goes, as a text mark with `baseline: 'bottom'` draws it: its anchor is
+ * the point moved by (`dx`, `dy`) pixels; `align` is the text's horizontal alignment there.
+ */
 export interface PlacedLabel {
-  /** The y (data units) the label's baseline is drawn at; the point's own y when it did not move. */
-  y: number;
-  /** `left`: the label starts right of the point; `right`: it ends left of it (near the right edge). */
+  dx: number;
+  dy: number;
+  /** `left`: the label starts at its anchor (right of the point); `right`: it ends there (left of it). */
   align: 'left' | 'right';
 }
 
@@ -21,64 +24,88 @@ export interface LabelPlacementOptions {
   width: number;
   height: number;
   fontSize: number;
-  logX?: boolean;
-  logY?: boolean;
-  /** Horizontal gap between a point and its label, px. Default 5. */
+  /** Gap between a point and its label, px. Default 4. */
   gapPx?: number;
+  /** Radius of a point's mark, px: labels keep off other points when they can. Default 3. */
+  pointRadiusPx?: number;
+  /** Extra room kept left and right of each label, px (slack for a plot width known only approximately). Default 1. */
+  marginPx?: number;
 }
 
+interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
 /**
- * Places point labels so they do not overlap one another or run past the plot's right edge:
- * a greedy pass over the points from the top of the plot down, which keeps each label beside its
- * point and, when its box (measured in the chart font) would overlap a label already placed,
- * moves it by whole line heights, alternately down and up, until it fits (at most 8 lines away).
- * Labels that would overflow the right edge go on the left of their point. Pixel positions are
- * estimated from the data's extent (the chart's scale may be a little wider), which is enough to
- * separate labels that would otherwise be drawn on top of each other, the common case of several
- * configurations with equal coordinates. Vega-Lite has no label collision avoidance of its own.
+ * Places point labels so that no two overlap and none leaves the plot area, from the points'
+ * pixel positions under the final scale and the labels' widths measured in the chart font
+ * ({@link chartTextWidth}); a label is `fontSize` tall (Vega sets text with baseline `bottom`
+ * `fontSize` above its anchor: vega-scenegraph's text offset puts the alphabetic baseline
+ * 0.21 em above it). Greedy, from the top of the plot down: each label takes the first of these
+ * places that fits: right of its point (above, level, below), then left of it, then the same
+ * one line further away each time (up to 40 lines), then the same one or two label widths further
+ * out; places clear of other points are preferred.
+ * Vega-Lite has no label collision avoidance of its own.
  *
  * @example
- * placeLabels([{ x: 1, y: 0, text: 'R=2 W=1' }, { x: 1, y: 0, text: 'R=2 W=2' }], { width: 360, height: 240, fontSize: 10 });
- * // the second label moves one line down (or up)
+ * placeLabels([{ px: 50, py: 100, text: 'R=2 W=1' }, { px: 50, py: 100, text: 'R=2 W=2' }], { width: 360, height: 240, fontSize: 10 });
+ * // the second label goes below (or left of) the first
  */
 export function placeLabels(points: readonly LabelledPoint[], options: LabelPlacementOptions): PlacedLabel[] {
   const { width, height, fontSize } = options;
-  const gap = options.gapPx ?? 5;
-  const tx = (v: number) => (options.logX ? Math.log10(v) : v);
-  const ty = (v: number) => (options.logY ? Math.log10(v) : v);
-  const extent = (values: number[]) => {
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    return hi > lo ? { lo, span: hi - lo } : { lo: lo - 1, span: 2 };
-  };
-  const ex = extent(points.map((p) => tx(p.x)));
-  const ey = extent(points.map((p) => ty(p.y)));
-  const line = fontSize * 1.25;
-  const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  const gap = options.gapPx ?? 4;
+  const radius = options.pointRadiusPx ?? 3;
+  const margin = options.marginPx ?? 1;
+  const h = fontSize;
+  const line = Math.ceil(fontSize * 1.2);
+  const placed: Box[] = [];
+  const marks: Box[] = points.map((p) => ({
+    x0: p.px - radius,
+    x1: p.px + radius,
+    y0: p.py - radius,
+    y1: p.py + radius,
+  }));
   const result = new Array<PlacedLabel>(points.length);
-  // Top of the plot first (py grows upwards here).
   const order = points
     .map((_, i) => i)
-    .sort((a, b) => ty(points[b].y) - ty(points[a].y) || tx(points[a].x) - tx(points[b].x));
+    .sort((a, b) => points[a].py - points[b].py || points[a].px - points[b].px);
   for (const i of order) {
     const p = points[i];
-    const px = ((tx(p.x) - ex.lo) / ex.span) * width;
-    const py = ((ty(p.y) - ey.lo) / ey.span) * height;
     const w = chartTextWidth({ fontSize }, p.text);
-    const align: PlacedLabel['align'] = px + gap + w > width ? 'right' : 'left';
-    const x0 = align === 'left' ? px + gap : px - gap - w;
-    const x1 = x0 + w;
-    let offset = 0;
-    for (let k = 1; k <= 17; k++) {
-      const y0 = py + offset;
-      const clash = placed.some((b) => b.x0 < x1 && x0 < b.x1 && b.y0 < y0 + line && y0 < b.y1);
-      if (!clash) break;
-      // 0, -1, +1, -2, +2, ... lines
-      offset = (k % 2 === 1 ? -1 : 1) * Math.ceil(k / 2) * line;
-    }
-    placed.push({ x0, x1, y0: py + offset, y1: py + offset + line });
-    const yData = ey.lo + ((py + offset) / height) * ey.span;
-    result[i] = { y: offset === 0 ? p.y : options.logY ? 10 ** yData : yData, align };
+    // Anchor y offsets (baseline bottom: the box is [y - h, y]), nearest first.
+    const levels: number[] = [-gap / 2, h / 2, gap / 2 + h + radius];
+    for (let k = 1; k <= 40; k++) levels.push(-gap / 2 - k * line, gap / 2 + h + radius + k * line);
+    // Beside the point first; when both sides are full, one or two label widths further out.
+    const candidates: PlacedLabel[] = [];
+    for (const column of [0, 1, 2])
+      for (const dy of levels)
+        for (const align of ['left', 'right'] as const) {
+          const dx = gap + radius / 2 + column * (w + gap);
+          candidates.push({ dx: Math.round(align === 'left' ? dx : -dx), dy: Math.round(dy), align });
+        }
+    const boxOf = (c: PlacedLabel): Box => {
+      const x = p.px + c.dx;
+      const y = p.py + c.dy;
+      return c.align === 'left'
+        ? { x0: x, x1: x + w, y0: y - h, y1: y }
+        : { x0: x - w, x1: x, y0: y - h, y1: y };
+    };
+    const fits = (c: PlacedLabel, clearOfPoints: boolean) => {
+      const b = boxOf(c);
+      if (b.x0 < 0 || b.x1 > width || b.y0 < 0 || b.y1 > height) return false;
+      const padded = { x0: b.x0 - margin, x1: b.x1 + margin, y0: b.y0, y1: b.y1 };
+      if (placed.some((q) => overlaps(padded, q))) return false;
+      return !clearOfPoints || !marks.some((m, j) => j !== i && overlaps(b, m));
+    };
+    const chosen =
+      candidates.find((c) => fits(c, true)) ?? candidates.find((c) => fits(c, false)) ?? candidates[0];
+    placed.push(boxOf(chosen));
+    result[i] = chosen;
   }
   return result;
 }

@@ -1,5 +1,6 @@
 import { ParameterError } from '../errors.js';
 import { placeLabels } from './label-placement.js';
+import { chartTextWidth } from './text-metrics.js';
 import { paretoFront } from './pareto.js';
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
 import { defaultTheme, plotSize, themeConfig, type ChartTheme } from './theme.js';
@@ -79,25 +80,44 @@ export function latencyStalenessTradeoffSpec(
   });
   const front = paretoFront(points);
   const onFront = new Set(front.map((p) => p.i));
-  // Labels kept apart (several configurations often share coordinates, e.g. every strict quorum at 0).
-  const size = plotSize(theme);
+  // The scales are fixed here (explicit domains, not niced) so that the labels are placed on the
+  // pixels Vega will draw the points at; labels kept apart (several configurations often share
+  // coordinates, e.g. every strict quorum at 0) and inside the plot.
+  const xDomain = paddedDomain(
+    rows.map((r) => r.latency_ms),
+    logX,
+  );
+  const yDomain = paddedDomain(
+    rows.flatMap((r) => [r.staleness_ms, r.staleness_low, r.staleness_high].filter(isFiniteNumber)),
+    logY,
+  );
+  const plot = plotArea(theme, yDomain);
+  const toPx = (v: number, [lo, hi]: [number, number], log: boolean, span: number) =>
+    log
+      ? ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * span
+      : ((v - lo) / (hi - lo)) * span;
   const labels = placeLabels(
-    rows.map((row) => ({ x: row.latency_ms, y: row.staleness_ms, text: row.series })),
+    rows.map((row) => ({
+      px: toPx(row.latency_ms, xDomain, logX, plot.width),
+      py: plot.height - toPx(row.staleness_ms, yDomain, logY, plot.height),
+      text: row.series,
+    })),
     {
-      width: theme.figureWidth !== undefined ? theme.width : size.width,
-      height: size.height,
+      width: plot.width,
+      height: plot.height,
       fontSize: theme.labelFontSize,
-      logX,
-      logY,
+      pointRadiusPx: Math.sqrt(theme.pointSize) / 2 + 1,
+      // The plot's width is fitted by Vega when the theme fixes the figure's: keep slack.
+      marginPx: theme.figureWidth !== undefined ? 3 : 1,
     },
   );
+  const groups = [...new Set(labels.map((l) => `${l.align} ${l.dx} ${l.dy}`))];
   const values = rows.map((row, i) => ({
     series: row.series,
     latency_ms: row.latency_ms,
     staleness_ms: row.staleness_ms,
     pareto: onFront.has(i) ? PARETO_LABEL : DOMINATED_LABEL,
-    label_y: labels[i].y,
-    label_align: labels[i].align,
+    label_group: groups.indexOf(`${labels[i].align} ${labels[i].dx} ${labels[i].dy}`),
     staleness_low: row.staleness_low ?? null,
     staleness_high: row.staleness_high ?? null,
   }));
@@ -111,13 +131,17 @@ export function latencyStalenessTradeoffSpec(
     field: 'latency_ms',
     type: 'quantitative' as const,
     title: options.xTitle ?? 'read + write latency p99 (ms)',
-    scale: logX ? { type: 'log' as const } : { zero: false },
+    scale: logX
+      ? { type: 'log' as const, domain: xDomain, nice: false }
+      : { zero: false, domain: xDomain, nice: false },
   };
   const y = {
     field: 'staleness_ms',
     type: 'quantitative' as const,
     title: options.yTitle ?? 't-visibility for 99.9% (ms)',
-    scale: logY ? { type: 'log' as const } : { zero: false },
+    scale: logY
+      ? { type: 'log' as const, domain: yDomain, nice: false }
+      : { zero: false, domain: yDomain, nice: false },
   };
   // One field drives fill and stroke: front points filled, dominated ones hollow (legend too).
   const fill = {
@@ -183,25 +207,57 @@ export function latencyStalenessTradeoffSpec(
         encoding: { fill, stroke, tooltip },
       },
       ...((options.labels ?? true)
-        ? (['left', 'right'] as const).map((align) => ({
-            name: align === 'left' ? 'labels' : 'labels-left-of-point',
-            transform: [{ filter: { field: 'label_align', equal: align } }],
-            mark: {
-              type: 'text' as const,
-              align,
-              baseline: 'bottom' as const,
-              dx: align === 'left' ? 5 : -5,
-              dy: -3,
-              fontSize: theme.labelFontSize,
-            },
-            encoding: {
-              y: { ...y, field: 'label_y' },
-              text: { field: 'series', type: 'nominal' as const },
-            },
-          }))
+        ? groups.map((key, g) => {
+            const [align, dx, dy] = key.split(' ');
+            return {
+              name: g === 0 ? 'labels' : `labels-${g}`,
+              transform: [{ filter: { field: 'label_group', equal: g } }],
+              mark: {
+                type: 'text' as const,
+                align: align as 'left' | 'right',
+                baseline: 'bottom' as const,
+                dx: Number(dx),
+                dy: Number(dy),
+                fontSize: theme.labelFontSize,
+              },
+              encoding: { text: { field: 'series', type: 'nominal' as const } },
+            };
+          })
         : []),
     ],
     config: themeConfig(theme),
   };
   return spec;
+}
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The data's extent with 6% room on each side (a factor on a log scale), so points at the edges are drawn whole. */
+function paddedDomain(values: readonly number[], log: boolean): [number, number] {
+  const t = (v: number) => (log ? Math.log10(v) : v);
+  const u = (v: number) => (log ? 10 ** v : v);
+  const lo = Math.min(...values.map(t));
+  const hi = Math.max(...values.map(t));
+  const pad = hi > lo ? (hi - lo) * 0.06 : Math.max(Math.abs(lo) * 0.1, log ? 0.5 : 1);
+  return [u(lo - pad), u(hi + pad)];
+}
+
+/**
+ * The plot area's size in pixels. A theme without a figure width fixes it; with one, Vega fits
+ * the plot into the figure width (autosize fit-x) less the y axis: its title, tick labels
+ * (measured in the chart font, for the domain's ends to Vega's default precision) and ticks.
+ */
+function plotArea(theme: ChartTheme, yDomain: [number, number]): { width: number; height: number } {
+  const size = plotSize(theme);
+  if (theme.figureWidth === undefined) return { width: size.width, height: size.height };
+  const step = Math.abs(yDomain[1] - yDomain[0]) / 5;
+  const decimals = step > 0 ? Math.max(0, -Math.floor(Math.log10(step))) : 0;
+  const tickLabel = Math.max(
+    ...[yDomain[0], yDomain[1], 0].map((v) =>
+      chartTextWidth({ fontSize: theme.labelFontSize }, v.toFixed(decimals)),
+    ),
+  );
+  // Vega-Lite's axis defaults: tick 5, label padding 2, title padding 4; the figure's padding 5 each side.
+  const axis = 5 + 2 + tickLabel + 4 + theme.axisTitleFontSize * 1.2;
+  return { width: theme.figureWidth - axis - 10, height: size.height };
 }
