@@ -83,218 +83,261 @@ export async function runCellPlans(
   events: SchedulerEvents = {},
 ): Promise<void> {
   await pool.prepare?.();
-  // Tasks dispatched but neither merged nor discarded: this bounds the summaries held in memory.
-  const window = Math.max(2 * pool.concurrency, pool.concurrency + 2);
-  let held = 0;
-  let inFlight = 0;
-  let cursor = 0;
-  let opened = 0;
-  const states = new Map<number, CellState>();
+  return new CellScheduler(count, open, pool, events).run();
+}
 
-  return new Promise<void>((resolve, reject) => {
-    let stopped = false;
-    const fatal = (error: unknown) => {
-      if (stopped) return;
-      stopped = true;
-      reject(error);
-    };
+/** A cell whose `open` threw: no tasks, reported failed with the error it threw. */
+function failedCellState(position: number, error: unknown): CellState {
+  return {
+    position,
+    run: {
+      plan: {
+        tasks: 0,
+        trials: 0,
+        task: () => {
+          throw error;
+        },
+        checkpoint: () => false,
+      },
+      add() {},
+    },
+    next: 0,
+    merged: 0,
+    mergedTrials: 0,
+    waiting: new Map(),
+    finished: false,
+  };
+}
 
-    const finish = (state: CellState) => {
-      state.finished = true;
-      held -= state.waiting.size;
-      state.waiting.clear();
-      states.delete(state.position);
-      const dropped = state.run.plan.trials - state.mergedTrials;
-      if (dropped > 0) events.onTrialsDropped?.(state.position, dropped);
-    };
+/** The state of one {@link runCellPlans} call: one method per step of the schedule. */
+class CellScheduler {
+  /** Tasks dispatched but neither merged nor discarded: this bounds the summaries held in memory. */
+  private readonly window: number;
+  private held = 0;
+  private inFlight = 0;
+  private cursor = 0;
+  private opened = 0;
+  private readonly states = new Map<number, CellState>();
+  private stopped = false;
+  private sliceScheduled = false;
+  private resolve: () => void = () => {};
+  private reject: (error: unknown) => void = () => {};
 
-    const fail = (state: CellState, error: unknown, task: BatchTask | undefined) => {
-      finish(state);
-      events.onCellFailed?.(state.position, error, task);
-    };
+  constructor(
+    private readonly count: number,
+    private readonly open: (position: number) => CellRun<any>,
+    private readonly pool: BatchRunner,
+    private readonly events: SchedulerEvents,
+  ) {
+    this.window = Math.max(2 * pool.concurrency, pool.concurrency + 2);
+  }
 
-    const drain = (state: CellState) => {
-      const plan = state.run.plan;
-      while (!state.finished && state.waiting.has(state.merged)) {
-        const index = state.merged;
-        const outcome = state.waiting.get(index)!;
-        state.waiting.delete(index);
-        held--;
-        let task: BatchTask | undefined;
-        try {
-          task = plan.task(index);
-          if (!outcome.ok) throw outcome.error;
-          state.run.add(outcome.value, index);
-        } catch (error) {
-          fail(state, error, task);
-          return;
-        }
-        state.merged++;
-        state.mergedTrials += task.trials;
-        events.onMerged?.(state.position, task);
-        let enough: boolean;
-        try {
-          enough = state.merged === plan.tasks || (plan.checkpoint(index) && state.run.enough?.() === true);
-        } catch (error) {
-          fail(state, error, task);
-          return;
-        }
-        if (enough) {
-          finish(state);
-          events.onCellDone?.(state.position);
-        }
-      }
-    };
+  run(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      this.pumpOrFail();
+    });
+  }
 
-    /** Takes in one finished task's outcome; false when a callback threw (the run is over). */
-    const absorb = (state: CellState, index: number, outcome: Outcome): boolean => {
-      inFlight--;
-      if (stopped) return false;
-      try {
-        if (state.finished) held--;
-        else {
-          state.waiting.set(index, outcome);
-          drain(state);
-        }
-        return true;
-      } catch (error) {
-        fatal(error);
-        return false;
-      }
-    };
+  /** Ends the run with an error a callback threw. */
+  private fatal(error: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.reject(error);
+  }
 
-    const settle = (state: CellState, index: number, outcome: Outcome) => {
-      if (!absorb(state, index, outcome)) return;
-      try {
-        pump();
-      } catch (error) {
-        fatal(error);
-      }
-    };
-
-    /** Dispatches the next task, or returns undefined when none is left to start. */
-    const nextTask = (): { state: CellState; index: number; task: BatchTask } | undefined => {
-      for (;;) {
-        const state = nextState();
-        if (!state) return undefined;
-        const index = state.next++;
-        try {
-          return { state, index, task: state.run.plan.task(index) };
-        } catch (error) {
-          fail(state, error, undefined);
-        }
-      }
-    };
-
-    // In this thread (one thread), tasks run back to back in slices of INLINE_SLICE_MS, one task
-    // in flight at a time, yielding to the event loop between slices so progress output and
-    // signals get through: a turn of the event loop per task would cost more than a small task.
-    let sliceScheduled = false;
-    const runSlice = () => {
-      sliceScheduled = false;
-      const deadline = Date.now() + INLINE_SLICE_MS;
-      while (!stopped && Date.now() < deadline) {
-        const next = nextTask();
-        if (!next) break;
-        held++;
-        inFlight++;
-        let outcome: Outcome;
-        try {
-          outcome = { ok: true, value: pool.runHere(next.task) };
-        } catch (error) {
-          outcome = { ok: false, error };
-        }
-        if (!absorb(next.state, next.index, outcome)) return;
-      }
-      try {
-        pump();
-      } catch (error) {
-        fatal(error);
-      }
-    };
-
-    const nextState = (): CellState | undefined => {
-      while (cursor < count) {
-        let state = states.get(cursor);
-        if (!state && cursor === opened) {
-          opened++;
-          let run: CellRun;
-          try {
-            run = open(cursor);
-          } catch (error) {
-            const placeholder: CellState = {
-              position: cursor,
-              run: {
-                plan: {
-                  tasks: 0,
-                  trials: 0,
-                  task: () => {
-                    throw error;
-                  },
-                  checkpoint: () => false,
-                },
-                add() {},
-              },
-              next: 0,
-              merged: 0,
-              mergedTrials: 0,
-              waiting: new Map(),
-              finished: false,
-            };
-            fail(placeholder, error, undefined);
-            cursor++;
-            continue;
-          }
-          state = {
-            position: cursor,
-            run,
-            next: 0,
-            merged: 0,
-            mergedTrials: 0,
-            waiting: new Map(),
-            finished: false,
-          };
-          states.set(cursor, state);
-          if (run.plan.tasks === 0) {
-            finish(state);
-            events.onCellDone?.(cursor);
-          }
-        }
-        if (state && !state.finished && state.next < state.run.plan.tasks) return state;
-        cursor++;
-      }
-      return undefined;
-    };
-
-    const pump = () => {
-      if (pool.inline) {
-        if (!stopped && !sliceScheduled && cursor < count) {
-          sliceScheduled = true;
-          setImmediate(runSlice);
-        }
-      } else {
-        while (!stopped && held < window) {
-          const next = nextTask();
-          if (!next) break;
-          const { state, index, task } = next;
-          held++;
-          inFlight++;
-          pool.run(task).then(
-            (value) => settle(state, index, { ok: true, value }),
-            (error) => settle(state, index, { ok: false, error }),
-          );
-        }
-      }
-      if (!stopped && cursor >= count && inFlight === 0) {
-        stopped = true;
-        resolve();
-      }
-    };
-
+  private pumpOrFail(): void {
     try {
-      pump();
+      this.pump();
     } catch (error) {
-      fatal(error);
+      this.fatal(error);
     }
-  });
+  }
+
+  /** Releases a cell: its waiting summaries are discarded and its unmerged trials reported dropped. */
+  private finish(state: CellState): void {
+    state.finished = true;
+    this.held -= state.waiting.size;
+    state.waiting.clear();
+    this.states.delete(state.position);
+    const dropped = state.run.plan.trials - state.mergedTrials;
+    if (dropped > 0) this.events.onTrialsDropped?.(state.position, dropped);
+  }
+
+  private fail(state: CellState, error: unknown, task: BatchTask | undefined): void {
+    this.finish(state);
+    this.events.onCellFailed?.(state.position, error, task);
+  }
+
+  /** Merges the cell's waiting summaries that are next in task order. */
+  private drain(state: CellState): void {
+    const plan = state.run.plan;
+    while (!state.finished && state.waiting.has(state.merged)) {
+      const index = state.merged;
+      const outcome = state.waiting.get(index)!;
+      state.waiting.delete(index);
+      this.held--;
+      let task: BatchTask | undefined;
+      try {
+        task = plan.task(index);
+        if (!outcome.ok) throw outcome.error;
+        state.run.add(outcome.value, index);
+      } catch (error) {
+        this.fail(state, error, task);
+        return;
+      }
+      state.merged++;
+      state.mergedTrials += task.trials;
+      this.events.onMerged?.(state.position, task);
+      let enough: boolean;
+      try {
+        enough = state.merged === plan.tasks || (plan.checkpoint(index) && state.run.enough?.() === true);
+      } catch (error) {
+        this.fail(state, error, task);
+        return;
+      }
+      if (enough) {
+        this.finish(state);
+        this.events.onCellDone?.(state.position);
+      }
+    }
+  }
+
+  /** Takes in one finished task's outcome; false when a callback threw (the run is over). */
+  private absorb(state: CellState, index: number, outcome: Outcome): boolean {
+    this.inFlight--;
+    if (this.stopped) return false;
+    try {
+      if (state.finished) this.held--;
+      else {
+        state.waiting.set(index, outcome);
+        this.drain(state);
+      }
+      return true;
+    } catch (error) {
+      this.fatal(error);
+      return false;
+    }
+  }
+
+  private settle(state: CellState, index: number, outcome: Outcome): void {
+    if (!this.absorb(state, index, outcome)) return;
+    this.pumpOrFail();
+  }
+
+  /** Dispatches the next task, or returns undefined when none is left to start. */
+  private nextTask(): { state: CellState; index: number; task: BatchTask } | undefined {
+    for (;;) {
+      const state = this.nextState();
+      if (!state) return undefined;
+      const index = state.next++;
+      try {
+        return { state, index, task: state.run.plan.task(index) };
+      } catch (error) {
+        this.fail(state, error, undefined);
+      }
+    }
+  }
+
+  // In this thread (one thread), tasks run back to back in slices of INLINE_SLICE_MS, one task
+  // in flight at a time, yielding to the event loop between slices so progress output and
+  // signals get through: a turn of the event loop per task would cost more than a small task.
+  private runSlice(): void {
+    this.sliceScheduled = false;
+    const deadline = Date.now() + INLINE_SLICE_MS;
+    while (!this.stopped && Date.now() < deadline) {
+      const next = this.nextTask();
+      if (!next) break;
+      this.held++;
+      this.inFlight++;
+      let outcome: Outcome;
+      try {
+        outcome = { ok: true, value: this.pool.runHere(next.task) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      if (!this.absorb(next.state, next.index, outcome)) return;
+    }
+    this.pumpOrFail();
+  }
+
+  /**
+   * Opens the cell at the cursor; undefined when `open` threw (the cell is then reported failed).
+   * A cell without tasks is done at once.
+   */
+  private openCell(position: number): CellState | undefined {
+    this.opened++;
+    let run: CellRun;
+    try {
+      run = this.open(position);
+    } catch (error) {
+      this.fail(failedCellState(position, error), error, undefined);
+      return undefined;
+    }
+    const state: CellState = {
+      position,
+      run,
+      next: 0,
+      merged: 0,
+      mergedTrials: 0,
+      waiting: new Map(),
+      finished: false,
+    };
+    this.states.set(position, state);
+    if (run.plan.tasks === 0) {
+      this.finish(state);
+      this.events.onCellDone?.(position);
+    }
+    return state;
+  }
+
+  /** The cell whose next task goes out next, opening cells as the cursor reaches them. */
+  private nextState(): CellState | undefined {
+    while (this.cursor < this.count) {
+      let state = this.states.get(this.cursor);
+      if (!state && this.cursor === this.opened) {
+        state = this.openCell(this.cursor);
+        if (!state) {
+          this.cursor++;
+          continue;
+        }
+      }
+      if (state && !state.finished && state.next < state.run.plan.tasks) return state;
+      this.cursor++;
+    }
+    return undefined;
+  }
+
+  /** Starts a slice in this thread after the event loop's turn. */
+  private scheduleSlice(): void {
+    if (!this.stopped && !this.sliceScheduled && this.cursor < this.count) {
+      this.sliceScheduled = true;
+      setImmediate(() => this.runSlice());
+    }
+  }
+
+  /** Fills the window of tasks in flight on the pool's threads. */
+  private dispatchToPool(): void {
+    while (!this.stopped && this.held < this.window) {
+      const next = this.nextTask();
+      if (!next) break;
+      const { state, index, task } = next;
+      this.held++;
+      this.inFlight++;
+      this.pool.run(task).then(
+        (value) => this.settle(state, index, { ok: true, value }),
+        (error) => this.settle(state, index, { ok: false, error }),
+      );
+    }
+  }
+
+  private pump(): void {
+    if (this.pool.inline) this.scheduleSlice();
+    else this.dispatchToPool();
+    if (!this.stopped && this.cursor >= this.count && this.inFlight === 0) {
+      this.stopped = true;
+      this.resolve();
+    }
+  }
 }

@@ -12,6 +12,7 @@ import {
   readJournal,
   sweepFingerprint,
   type JournalEntry,
+  type SweepFingerprint,
 } from './journal.js';
 import { describeRun, manifestPathFor, writeManifest, type Manifest } from '../output/manifest.js';
 import { BatchPool, defaultThreads, type BatchRunner } from '../experiments/worker-pool.js';
@@ -262,26 +263,26 @@ function wholeCsv(columns: readonly string[], ordered: readonly SweepCellResult[
   return parts.join('');
 }
 
-/**
- * Runs a sweep: every cell of the grid (times replicates) on one worker pool, each cell's
- * batches merged in batch order, so the CSV is byte-identical at any thread count and after a
- * resume. With `outPath`, finished cells go to a journal (`<out>.partial.jsonl`, fsync'd) and a
- * growing `<out>.partial.csv`; at the end the CSV is written atomically in cell order, then its
- * manifest, and the journal is deleted (kept when cells failed, so `resume` retries only those).
- * A cell that throws is reported with its parameters, seed and replay command; the others finish.
- *
- * @throws ParameterError for an invalid spec or option, before any work or output.
- * @example
- * const result = await runSweep({ experiment: 'selftest', seed: 1, trials: 100000, grid: { k: [1, 2, 3] } }, { threads: 2 });
- * result.cells.map((c) => c.rows![0].p_estimate);
- */
-export async function runSweep(
-  sweep: SweepSpec | ResolvedSweep,
-  options: RunSweepOptions = {},
-): Promise<SweepResult> {
+/** The checked settings of one run: what {@link checkRunOptions} derives from the spec and options. */
+interface RunSettings {
+  /** Names an option as the caller spelled it (a CLI flag with `cliNames`). */
+  name: (key: string) => string;
+  resolved: ResolvedSweep;
+  threads: number;
+  ciWidth: number | undefined;
+  /** Trials per cell at most: the adaptive cap, or the spec's trials. */
+  cap: number;
+  outPath: string | undefined;
+  backend: RedisBackend | undefined;
+  /** The backend's address without credentials, for the log and the manifest. */
+  backendAddress: string | undefined;
+}
+
+/** Validates the spec and every option, before any work or output. */
+function checkRunOptions(sweep: SweepSpec | ResolvedSweep, options: RunSweepOptions): RunSettings {
   const name = (key: string) => (options.cliNames ? CLI_NAMES[key] : key);
   const resolved = isResolved(sweep) ? sweep : validateSweepSpec(sweep);
-  const { spec, experiment } = resolved;
+  const { spec } = resolved;
   const threads = options.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
     throw new ParameterError(name('threads'), String(threads), 'an integer from 1 to 1024');
@@ -326,8 +327,22 @@ export async function runSweep(
       'an integer from 1 to 100000',
     );
   }
+  return { name, resolved, threads, ciWidth, cap, outPath, backend, backendAddress };
+}
 
-  // The journal: refuse a mismatch before anything is written.
+/** Where a run keeps its journal, and what an earlier run of it left. */
+interface ResumeState {
+  /** Whether this run keeps a journal (an output file, and not a single replayed cell). */
+  journaling: boolean;
+  paths: ReturnType<typeof journalPaths> | null;
+  fingerprint: SweepFingerprint | null;
+  /** Cells finished by an earlier run, by cell index. */
+  carried: Map<number, JournalEntry>;
+}
+
+/** Reads the journal of an earlier run: refuses a mismatch before anything is written. */
+function readResumeState(settings: RunSettings, options: RunSweepOptions): ResumeState {
+  const { name, resolved, ciWidth, cap, outPath, backend } = settings;
   const journaling = outPath !== undefined && options.cell === undefined;
   const paths = outPath !== undefined ? journalPaths(outPath) : null;
   // Only a journaled or distributed run needs the fingerprint (it covers every cell's values: not free for big sweeps).
@@ -357,14 +372,14 @@ export async function runSweep(
       carried = journal.entries;
     }
   }
+  return { journaling, paths, fingerprint, carried };
+}
 
-  await experiment.prepare?.();
-  const columns = ['cell', 'replicate', ...experiment.columns];
-  const runCells: SweepCell[] =
-    options.cell !== undefined
-      ? [resolved.cells[options.cell]]
-      : resolved.cells.filter((cell) => !carried.has(cell.index));
-  const cellsTotal = options.cell !== undefined ? 1 : resolved.cells.length;
+/** The results of the cells carried over from the journal, by cell index. */
+function carriedResults(
+  resolved: ResolvedSweep,
+  carried: Map<number, JournalEntry>,
+): Map<number, SweepCellResult> {
   const finished = new Map<number, SweepCellResult>();
   for (const entry of carried.values()) {
     const cell = resolved.cells[entry.cell];
@@ -377,19 +392,16 @@ export async function runSweep(
       resumed: true,
     });
   }
-  if (carried.size > 0)
-    options.log?.(
-      `resuming: ${carried.size} of ${cellsTotal} cells already done, computing ${runCells.length}`,
-    );
+  return finished;
+}
 
-  const startedAt = new Date();
-  const contexts = runCells.map((cell): CellContext => ({ seed: spec.seed, cell: cell.index, trials: cap }));
-  let trialsPlanned = 0;
-  runCells.forEach((cell, i) => {
-    trialsPlanned += experiment.plan(cell.options, contexts[i]).trials;
-  });
-
-  // The runner first: an unreachable backend fails the run before any file is written.
+/** Opens the batch runner: a Redis queue with `backend`, else local threads. */
+async function openRunner(
+  settings: RunSettings,
+  options: RunSweepOptions,
+  fingerprint: SweepFingerprint | null,
+): Promise<BatchRunner> {
+  const { backend, backendAddress, threads } = settings;
   const pool: BatchRunner =
     backend !== undefined
       ? await openRedisBatchPool({
@@ -405,7 +417,247 @@ export async function runSweep(
     options.log?.(
       `batches go to the workers of queue ${options.queue ?? DEFAULT_QUEUE} at ${backendAddress}`,
     );
+  return pool;
+}
 
+/**
+ * The readable `<out>.partial.csv` that grows in cell order while the sweep runs: each flush
+ * appends the finished cells that follow the last one written (a failed cell adds no lines).
+ * Without a journal it does nothing.
+ */
+class PartialCsv {
+  private flushed = 0;
+  private readonly failed = new Set<number>();
+
+  constructor(
+    private readonly path: string | null,
+    private readonly cellCount: number,
+    private readonly finished: ReadonlyMap<number, SweepCellResult>,
+  ) {}
+
+  /** Writes the header, then the cells already finished (those a resume carried over). */
+  start(columns: readonly string[]): void {
+    if (this.path === null) return;
+    writeFileAtomic(this.path, toCsv(columns, []));
+    this.flush();
+  }
+
+  /** Marks a cell failed, so the flush goes past it. */
+  markFailed(cell: number): void {
+    this.failed.add(cell);
+  }
+
+  flush(): void {
+    if (this.path === null) return;
+    let text = '';
+    while (
+      this.flushed < this.cellCount &&
+      (this.finished.has(this.flushed) || this.failed.has(this.flushed))
+    ) {
+      text += this.finished.get(this.flushed)?.csv ?? '';
+      this.flushed++;
+    }
+    if (text) appendFileSync(this.path, text);
+  }
+}
+
+/** Reports {@link SweepProgress} at most every 200 ms, or at once when forced. */
+class ProgressReporter {
+  private trialsDone = 0;
+  private readonly clock = performance.now();
+  private last = -Infinity;
+
+  constructor(
+    private readonly onProgress: ((progress: SweepProgress) => void) | undefined,
+    private readonly cells: number,
+    private trialsPlanned: number,
+    private readonly counts: () => { done: number; failed: number },
+  ) {}
+
+  merged(trials: number): void {
+    this.trialsDone += trials;
+  }
+
+  dropped(trials: number): void {
+    this.trialsPlanned -= trials;
+  }
+
+  report(force: boolean): void {
+    if (!this.onProgress) return;
+    const now = performance.now();
+    if (!force && now - this.last < 200) return;
+    this.last = now;
+    const elapsedSeconds = (now - this.clock) / 1000;
+    const { trialsDone, trialsPlanned } = this;
+    const rate = elapsedSeconds > 0 ? trialsDone / elapsedSeconds : 0;
+    const { done, failed } = this.counts();
+    this.onProgress({
+      cellsDone: done,
+      cells: this.cells,
+      cellsFailed: failed,
+      trialsDone,
+      trialsPlanned,
+      trialsPerSecond: rate,
+      etaSeconds: rate > 0 ? Math.max(0, trialsPlanned - trialsDone) / rate : null,
+      elapsedSeconds,
+    });
+  }
+}
+
+/** The one command that reruns a cell alone, in one thread. */
+function replayCommand(resolved: ResolvedSweep, options: RunSweepOptions, cell: SweepCell): string {
+  const precision = [
+    options.ciWidth !== undefined ? ` --ci-width ${options.ciWidth}` : '',
+    options.maxTrials !== undefined ? ` --max-trials ${options.maxTrials}` : '',
+  ].join('');
+  if (resolved.source !== undefined)
+    return `replilab sweep ${shellQuote(resolved.source)} --cell ${cell.index} --threads 1${precision}`;
+  const extra = [
+    options.ciWidth !== undefined ? `, ciWidth: ${options.ciWidth}` : '',
+    options.maxTrials !== undefined ? `, maxTrials: ${options.maxTrials}` : '',
+  ].join('');
+  return `runSweep(spec, { cell: ${cell.index}, threads: 1${extra} })`;
+}
+
+/** What failed in a cell, with its seed, batch and replay command. */
+function describeFailure(
+  resolved: ResolvedSweep,
+  options: RunSweepOptions,
+  cell: SweepCell,
+  error: unknown,
+  task: { batch: number } | undefined,
+): SweepFailure {
+  return {
+    cell: cell.index,
+    replicate: cell.replicate,
+    values: cell.values,
+    seed: resolved.spec.seed,
+    batch: task?.batch ?? null,
+    message: firstLine(error),
+    ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
+    replay: replayCommand(resolved, options, cell),
+  };
+}
+
+/** What one run did, for {@link writeRunOutputs}. */
+interface RunRecord {
+  startedAt: Date;
+  finishedAt: Date;
+  /** Cells computed in this run (including failed ones). */
+  computed: number;
+  /** Finished cells in cell order. */
+  ordered: SweepCellResult[];
+  /** Failures in cell order. */
+  failures: SweepFailure[];
+  csv: () => string;
+}
+
+/**
+ * Writes the CSV atomically, then its manifest, and removes the partial CSV and (when no cell
+ * failed) the journal.
+ */
+function writeRunOutputs(
+  outPath: string,
+  settings: RunSettings,
+  resume: ResumeState,
+  options: RunSweepOptions,
+  run: RunRecord,
+): { written: string[]; manifest: SweepManifest } {
+  const { resolved, ciWidth, cap, backend, backendAddress, threads } = settings;
+  const { spec, experiment } = resolved;
+  const { ordered, failures } = run;
+  const written: string[] = [];
+  writeFileAtomic(outPath, run.csv());
+  written.push(outPath);
+  const manifestPath = manifestPathFor(outPath);
+  const manifest = describeRun({
+    experiment: experiment.name,
+    parameters: {
+      ...(spec.grid ? { grid: spec.grid } : {}),
+      ...(spec.cells ? { cells: spec.cells } : {}),
+      ...(spec.fixed ? { fixed: spec.fixed } : {}),
+      replicates: spec.replicates ?? 1,
+      ...(options.cell !== undefined ? { only_cell: options.cell } : {}),
+    },
+    seed: spec.seed,
+    trials: spec.trials,
+    threads: backend !== undefined ? 0 : threads,
+    wallTimeMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    outputs: [relative(process.cwd(), outPath)],
+  }) as SweepManifest;
+  Object.assign(manifest, {
+    complete: failures.length === 0,
+    sweepFile: resolved.source ?? null,
+    backend: backendAddress ?? null,
+    ciWidth: ciWidth ?? null,
+    maxTrials: ciWidth !== undefined ? cap : null,
+    cellsComputed: run.computed - failures.length,
+    cellsResumed: resume.carried.size,
+    cells: ordered.map((cell) => ({
+      cell: cell.cell,
+      replicate: cell.replicate,
+      parameters: cell.values,
+      trials: cell.trials,
+      resumed: cell.resumed,
+    })),
+    failures,
+  });
+  writeManifest(manifestPath, manifest);
+  written.push(manifestPath);
+  if (resume.paths && resume.journaling) {
+    rmSync(resume.paths.partialCsv, { force: true });
+    if (failures.length === 0) rmSync(resume.paths.journal, { force: true });
+  }
+  return { written, manifest };
+}
+
+/**
+ * Runs a sweep: every cell of the grid (times replicates) on one worker pool, each cell's
+ * batches merged in batch order, so the CSV is byte-identical at any thread count and after a
+ * resume. With `outPath`, finished cells go to a journal (`<out>.partial.jsonl`, fsync'd) and a
+ * growing `<out>.partial.csv`; at the end the CSV is written atomically in cell order, then its
+ * manifest, and the journal is deleted (kept when cells failed, so `resume` retries only those).
+ * A cell that throws is reported with its parameters, seed and replay command; the others finish.
+ *
+ * @throws ParameterError for an invalid spec or option, before any work or output.
+ * @example
+ * const result = await runSweep({ experiment: 'selftest', seed: 1, trials: 100000, grid: { k: [1, 2, 3] } }, { threads: 2 });
+ * result.cells.map((c) => c.rows![0].p_estimate);
+ */
+export async function runSweep(
+  sweep: SweepSpec | ResolvedSweep,
+  options: RunSweepOptions = {},
+): Promise<SweepResult> {
+  const settings = checkRunOptions(sweep, options);
+  const resume = readResumeState(settings, options);
+  const { resolved, ciWidth, cap, outPath } = settings;
+  const { spec, experiment } = resolved;
+  const { journaling, paths, fingerprint, carried } = resume;
+
+  await experiment.prepare?.();
+  const columns = ['cell', 'replicate', ...experiment.columns];
+  const runCells: SweepCell[] =
+    options.cell !== undefined
+      ? [resolved.cells[options.cell]]
+      : resolved.cells.filter((cell) => !carried.has(cell.index));
+  const cellsTotal = options.cell !== undefined ? 1 : resolved.cells.length;
+  const finished = carriedResults(resolved, carried);
+  if (carried.size > 0)
+    options.log?.(
+      `resuming: ${carried.size} of ${cellsTotal} cells already done, computing ${runCells.length}`,
+    );
+
+  const startedAt = new Date();
+  const contexts = runCells.map((cell): CellContext => ({ seed: spec.seed, cell: cell.index, trials: cap }));
+  let trialsPlanned = 0;
+  runCells.forEach((cell, i) => {
+    trialsPlanned += experiment.plan(cell.options, contexts[i]).trials;
+  });
+
+  // The runner first: an unreachable backend fails the run before any file is written.
+  const pool = await openRunner(settings, options, fingerprint);
   const journal =
     journaling && paths
       ? new JournalWriter(
@@ -414,59 +666,18 @@ export async function runSweep(
           [...carried.values()].sort((a, b) => a.cell - b.cell),
         )
       : null;
-  // The readable CSV that grows in cell order while the sweep runs.
-  let flushed = 0;
-  const failedCells = new Set<number>();
-  const flushPartial = () => {
-    if (!journaling || !paths) return;
-    let text = '';
-    while (flushed < resolved.cells.length && (finished.has(flushed) || failedCells.has(flushed))) {
-      text += finished.get(flushed)?.csv ?? '';
-      flushed++;
-    }
-    if (text) appendFileSync(paths.partialCsv, text);
-  };
-  if (journaling && paths) {
-    writeFileAtomic(paths.partialCsv, toCsv(columns, []));
-    flushPartial();
-  }
+  const partial = new PartialCsv(
+    journaling && paths ? paths.partialCsv : null,
+    resolved.cells.length,
+    finished,
+  );
+  partial.start(columns);
 
   const failures: SweepFailure[] = [];
-  let trialsDone = 0;
-  const clock = performance.now();
-  let lastProgress = -Infinity;
-  const progress = (force: boolean) => {
-    if (!options.onProgress) return;
-    const now = performance.now();
-    if (!force && now - lastProgress < 200) return;
-    lastProgress = now;
-    const elapsedSeconds = (now - clock) / 1000;
-    const rate = elapsedSeconds > 0 ? trialsDone / elapsedSeconds : 0;
-    options.onProgress({
-      cellsDone: finished.size + failures.length,
-      cells: cellsTotal,
-      cellsFailed: failures.length,
-      trialsDone,
-      trialsPlanned,
-      trialsPerSecond: rate,
-      etaSeconds: rate > 0 ? Math.max(0, trialsPlanned - trialsDone) / rate : null,
-      elapsedSeconds,
-    });
-  };
-
-  const replayCommand = (cell: SweepCell): string => {
-    const precision = [
-      options.ciWidth !== undefined ? ` --ci-width ${options.ciWidth}` : '',
-      options.maxTrials !== undefined ? ` --max-trials ${options.maxTrials}` : '',
-    ].join('');
-    if (resolved.source !== undefined)
-      return `replilab sweep ${shellQuote(resolved.source)} --cell ${cell.index} --threads 1${precision}`;
-    const extra = [
-      options.ciWidth !== undefined ? `, ciWidth: ${options.ciWidth}` : '',
-      options.maxTrials !== undefined ? `, maxTrials: ${options.maxTrials}` : '',
-    ].join('');
-    return `runSweep(spec, { cell: ${cell.index}, threads: 1${extra} })`;
-  };
+  const progress = new ProgressReporter(options.onProgress, cellsTotal, trialsPlanned, () => ({
+    done: finished.size + failures.length,
+    failed: failures.length,
+  }));
 
   const accumulators = new Map<number, CellAccumulator>();
   const open = (position: number): CellRun => {
@@ -484,11 +695,11 @@ export async function runSweep(
   try {
     await runCellPlans(runCells.length, open, pool, {
       onMerged(_, task) {
-        trialsDone += task.trials;
-        progress(false);
+        progress.merged(task.trials);
+        progress.report(false);
       },
       onTrialsDropped(_, trials) {
-        trialsPlanned -= trials;
+        progress.dropped(trials);
       },
       onCellDone(position) {
         const cell = runCells[position];
@@ -500,95 +711,50 @@ export async function runSweep(
         const result = new ComputedCell(cell, accumulator.trials(), rows, columns);
         journal?.append({ cell: result.cell, trials: result.trials, csv: result.csv });
         finished.set(cell.index, result);
-        flushPartial();
+        partial.flush();
         options.onCellDone?.(result);
-        progress(true);
+        progress.report(true);
       },
       onCellFailed(position, error, task) {
         const cell = runCells[position];
         accumulators.delete(position);
-        const failure: SweepFailure = {
-          cell: cell.index,
-          replicate: cell.replicate,
-          values: cell.values,
-          seed: spec.seed,
-          batch: task?.batch ?? null,
-          message: firstLine(error),
-          ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
-          replay: replayCommand(cell),
-        };
+        const failure = describeFailure(resolved, options, cell, error, task);
         failures.push(failure);
-        failedCells.add(cell.index);
-        flushPartial();
+        partial.markFailed(cell.index);
+        partial.flush();
         options.onCellFailed?.(failure);
-        progress(true);
+        progress.report(true);
       },
     });
   } finally {
     await pool.close();
     journal?.close();
   }
-  progress(true);
+  progress.report(true);
   const finishedAt = new Date();
 
   const ordered = [...finished.values()].sort((a, b) => a.cell - b.cell);
   failures.sort((a, b) => a.cell - b.cell);
   let text: string | undefined;
   const csv = () => (text ??= wholeCsv(columns, ordered));
-  const written: string[] = [];
-  let manifest: SweepManifest | null = null;
-  if (outPath !== undefined) {
-    writeFileAtomic(outPath, csv());
-    written.push(outPath);
-    const manifestPath = manifestPathFor(outPath);
-    manifest = describeRun({
-      experiment: experiment.name,
-      parameters: {
-        ...(spec.grid ? { grid: spec.grid } : {}),
-        ...(spec.cells ? { cells: spec.cells } : {}),
-        ...(spec.fixed ? { fixed: spec.fixed } : {}),
-        replicates: spec.replicates ?? 1,
-        ...(options.cell !== undefined ? { only_cell: options.cell } : {}),
-      },
-      seed: spec.seed,
-      trials: spec.trials,
-      threads: backend !== undefined ? 0 : threads,
-      wallTimeMs: finishedAt.getTime() - startedAt.getTime(),
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      outputs: [relative(process.cwd(), outPath)],
-    }) as SweepManifest;
-    Object.assign(manifest, {
-      complete: failures.length === 0,
-      sweepFile: resolved.source ?? null,
-      backend: backendAddress ?? null,
-      ciWidth: ciWidth ?? null,
-      maxTrials: ciWidth !== undefined ? cap : null,
-      cellsComputed: runCells.length - failures.length,
-      cellsResumed: carried.size,
-      cells: ordered.map((cell) => ({
-        cell: cell.cell,
-        replicate: cell.replicate,
-        parameters: cell.values,
-        trials: cell.trials,
-        resumed: cell.resumed,
-      })),
-      failures,
-    });
-    writeManifest(manifestPath, manifest);
-    written.push(manifestPath);
-    if (paths && journaling) {
-      rmSync(paths.partialCsv, { force: true });
-      if (failures.length === 0) rmSync(paths.journal, { force: true });
-    }
-  }
+  const outputs =
+    outPath !== undefined
+      ? writeRunOutputs(outPath, settings, resume, options, {
+          startedAt,
+          finishedAt,
+          computed: runCells.length,
+          ordered,
+          failures,
+          csv,
+        })
+      : { written: [], manifest: null };
   return {
     experiment: experiment.name,
     columns,
     cells: ordered,
     failures,
-    written,
-    manifest,
+    written: outputs.written,
+    manifest: outputs.manifest,
     get csv() {
       return csv();
     },
