@@ -1,13 +1,33 @@
 import { LogHistogram } from '../stats/index.js';
-import { reflects, type Version, type VersionOrder } from './version-order.js';
+import {
+  lexCompare,
+  reflects,
+  timestampOf,
+  timestampOrder,
+  type Version,
+  type VersionOrder,
+} from './version-order.js';
 
 /** Committed writes a {@link ReadAgeTracker} keeps per key by default (the cap of `versionsBehind`). */
 export const READ_AGE_WINDOW = 64;
 
+// A key's ring, per entry side by side: the acknowledgement time, and under `timestampOrder` the
+// write's (timestamp, id) and the newest (timestamp, id) among the key's commits 0..c (all of them,
+// not only the window's), so a read that reflects that newest version is known fresh without a walk
+// over the window (most reads are).
+const ACK = 0;
+const TS = 1;
+const ID = 2;
+const MAX_TS = 3;
+const MAX_ID = 4;
+const STRIDE = 5;
+
 /** One key's most recently committed writes, a ring of `window` entries. */
 interface KeyWindow {
+  /** The versions (any order but `timestampOrder`; under it, empty: its numbers are in `ring`). */
   versions: Version[];
-  ackMs: Float64Array;
+  /** Entry c % window at c * STRIDE: ACK, TS, ID, MAX_TS, MAX_ID. */
+  ring: Float64Array;
   /** Writes committed to the key so far; write c sits at c % window. */
   commits: number;
 }
@@ -46,6 +66,8 @@ export class ReadAgeTracker {
   /** Committed versions every read judged missed (0: fresh; capped at the window). */
   readonly versionsBehind = new LogHistogram();
   private readonly keys = new Map<number, KeyWindow>();
+  /** Whether the order is `timestampOrder`, compared on numbers (the same comparisons, no objects kept). */
+  private readonly numeric: boolean;
   private slotKey = new Float64Array(16);
   private slotStart = new Float64Array(16);
   private slotCommits = new Float64Array(16);
@@ -60,18 +82,33 @@ export class ReadAgeTracker {
   ) {
     if (!(Number.isSafeInteger(window) && window >= 1))
       throw new RangeError(`ReadAgeTracker window must be an integer >= 1, got ${window}`);
+    this.numeric = order === timestampOrder;
   }
 
   /** Write `w` of `key` was acknowledged (committed) at `ackMs`; acknowledgements come in time order. */
   commit(key: number, w: Version, ackMs: number): void {
     let win = this.keys.get(key);
     if (win === undefined) {
-      win = { versions: [], ackMs: new Float64Array(this.window), commits: 0 };
+      win = { versions: [], ring: new Float64Array(this.window * STRIDE), commits: 0 };
       this.keys.set(key, win);
     }
-    const at = win.commits % this.window;
-    win.versions[at] = w;
-    win.ackMs[at] = ackMs;
+    const ring = win.ring;
+    const at = (win.commits % this.window) * STRIDE;
+    ring[at + ACK] = ackMs;
+    if (this.numeric) {
+      const ts = timestampOf(w);
+      ring[at + TS] = ts;
+      ring[at + ID] = w.id;
+      ring[at + MAX_TS] = ts;
+      ring[at + MAX_ID] = w.id;
+      if (win.commits > 0) {
+        const prev = ((win.commits - 1) % this.window) * STRIDE;
+        if (lexCompare(ring[prev + MAX_TS], ring[prev + MAX_ID], ts, w.id) > 0) {
+          ring[at + MAX_TS] = ring[prev + MAX_TS];
+          ring[at + MAX_ID] = ring[prev + MAX_ID];
+        }
+      }
+    } else win.versions[at / STRIDE] = w;
     win.commits++;
   }
 
@@ -83,7 +120,7 @@ export class ReadAgeTracker {
     // Acknowledgements at the start instant are concurrent with the read, not committed before it.
     if (win !== undefined) {
       const oldest = Math.max(0, win.commits - this.window);
-      while (commits > oldest && win.ackMs[(commits - 1) % this.window] >= startMs) commits--;
+      while (commits > oldest && win.ring[((commits - 1) % this.window) * STRIDE + ACK] >= startMs) commits--;
     }
     this.slotKey[slot] = key;
     this.slotStart[slot] = startMs;
@@ -97,11 +134,31 @@ export class ReadAgeTracker {
     let missed = 0;
     let latestAck = -Infinity;
     if (win !== undefined) {
-      for (let c = Math.max(0, win.commits - this.window); c < before; c++) {
-        const at = c % this.window;
-        if (reflects(this.order, returned, win.versions[at])) continue;
-        missed++;
-        if (win.ackMs[at] > latestAck) latestAck = win.ackMs[at];
+      const ring = win.ring;
+      const oldest = Math.max(0, win.commits - this.window);
+      if (this.numeric && returned.length <= 1) {
+        // timestampOrder: v reflects write w exactly when (w.ts, w.id) <= (v.ts, v.id) (the same id
+        // is the same write, with the same stamp), as `reflects` decides it.
+        const v = returned.length === 1 ? returned[0] : null;
+        const vTs = v === null ? 0 : timestampOf(v);
+        const vId = v === null ? 0 : v.id;
+        const newest = ((before - 1) % this.window) * STRIDE;
+        const fresh =
+          before <= oldest ||
+          (v !== null && lexCompare(ring[newest + MAX_TS], ring[newest + MAX_ID], vTs, vId) <= 0);
+        for (let c = fresh ? before : oldest; c < before; c++) {
+          const at = (c % this.window) * STRIDE;
+          if (v !== null && lexCompare(ring[at + TS], ring[at + ID], vTs, vId) <= 0) continue;
+          missed++;
+          if (ring[at + ACK] > latestAck) latestAck = ring[at + ACK];
+        }
+      } else {
+        for (let c = oldest; c < before; c++) {
+          const at = c % this.window;
+          if (reflects(this.order, returned, win.versions[at])) continue;
+          missed++;
+          if (ring[at * STRIDE + ACK] > latestAck) latestAck = ring[at * STRIDE + ACK];
+        }
       }
     }
     this.versionsBehind.record(missed);
