@@ -1,4 +1,13 @@
-import cliProgress from 'cli-progress';
+import type CliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+// cli-progress (and the string-width packages under it) loads on the first bar, not with the
+// command: `replilab --help` and runs whose stderr is not a terminal never need it.
+const require = createRequire(import.meta.url);
+let loaded: typeof CliProgress | undefined;
+function cliProgress(): typeof CliProgress {
+  return (loaded ??= require('cli-progress') as typeof CliProgress);
+}
 
 /** A progress reporter: `update(done, total)` as work finishes, `stop()` at the end. */
 export interface Progress {
@@ -12,13 +21,13 @@ export interface Progress {
  */
 export function progressBar(label: string): Progress {
   if (!process.stderr.isTTY) return { update() {}, stop() {} };
-  const bar = new cliProgress.SingleBar(
+  const bar = new (cliProgress().SingleBar)(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} batches | eta {eta_formatted}`,
       stream: process.stderr,
       hideCursor: true,
     },
-    cliProgress.Presets.shades_classic,
+    cliProgress().Presets.shades_classic,
   );
   let started = false;
   return {
@@ -70,14 +79,14 @@ export function sweepProgressReporter(
   intervalMs = 5000,
 ): { update(view: SweepProgressView): void; stop(): void } {
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
+    const bar = new (cliProgress().SingleBar)(
       {
         format: `${label} [{bar}] {value}/{total} cells{failed} | {rate} trials/s | eta {etaText}`,
         stream: process.stderr,
         hideCursor: true,
         etaBuffer: 1,
       },
-      cliProgress.Presets.shades_classic,
+      cliProgress().Presets.shades_classic,
     );
     let started = false;
     return {
@@ -131,13 +140,13 @@ export function runProgressReporter(
   const eta = (fraction: number) =>
     fraction > 0 ? formatSeconds(((Date.now() - started) / 1000) * ((1 - fraction) / fraction)) : '?';
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
+    const bar = new (cliProgress().SingleBar)(
       {
         format: `${label} [{bar}] {percentage}% | eta {etaText}`,
         stream: process.stderr,
         hideCursor: true,
       },
-      cliProgress.Presets.shades_classic,
+      cliProgress().Presets.shades_classic,
     );
     let running = false;
     return {

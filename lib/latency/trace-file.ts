@@ -1,5 +1,6 @@
+import type { parse as ParseCsv } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import { ParameterError } from '../errors.js';
 import type { LatencyDistribution } from './distribution.js';
 import { empiricalFromSorted } from './empirical.js';
@@ -69,6 +70,8 @@ export function empiricalFromFile(path: string, parameter = 'file'): LatencyDist
     if (code === 'EACCES' || code === 'EPERM') refuse('permission denied');
     refuse(`cannot read it: ${oneLine(String((error as Error).message))}`);
   }
+  // csv-parse loads with the first trace file, not with every latency spec (start-up of the CLI).
+  const { parse } = createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof ParseCsv };
   let rows: CsvRow[] = [];
   try {
     rows = parse(content, {
