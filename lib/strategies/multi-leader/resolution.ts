@@ -94,16 +94,13 @@ export function stableOrder<T>(versions: readonly Version<T>[]): Version<T>[] {
 export function valueElements(value: ValueNode): number[] {
   // Any order will do before the sort: a plain stack, each node once.
   const out: number[] = [];
-  const seen = new Set<ValueNode>([value]);
+  const visit = new Visit();
+  visit.first(value);
   const stack: ValueNode[] = [value];
   while (stack.length > 0) {
     const node = stack.pop() as ValueNode;
     if (node.id >= 0) out.push(node.id);
-    for (const p of node.parents) {
-      if (seen.has(p)) continue;
-      seen.add(p);
-      stack.push(p);
-    }
+    for (const p of node.parents) if (visit.first(p)) stack.push(p);
   }
   return out.sort((a, b) => a - b);
 }
@@ -125,17 +122,14 @@ export function valueText(value: ValueNode): string {
 
 /** Post-order depth-first walk (iterative: lineages can be thousands of writes deep), each node once. */
 function walk(root: ValueNode, emit: (id: number) => void): void {
-  const seen = new Set<ValueNode>();
+  const visit = new Visit();
   const stack: { node: ValueNode; next: number }[] = [{ node: root, next: 0 }];
-  seen.add(root);
+  visit.first(root);
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     if (top.next < top.node.parents.length) {
       const p = top.node.parents[top.next++];
-      if (!seen.has(p)) {
-        seen.add(p);
-        stack.push({ node: p, next: 0 });
-      }
+      if (visit.first(p)) stack.push({ node: p, next: 0 });
       continue;
     }
     stack.pop();
@@ -145,6 +139,54 @@ function walk(root: ValueNode, emit: (id: number) => void): void {
 
 /** The empty value (a key never written). */
 export const EMPTY_VALUE: ValueNode = Object.freeze({ id: -1, parents: [] });
+
+/** No parents: one shared empty list (a write on the empty value, a handler's element). */
+const NO_PARENTS: readonly ValueNode[] = Object.freeze([]);
+
+/** One node of a lineage: every value the model makes is one (one hidden class for the walks). */
+class Lineage implements ValueNode {
+  /** The last walk that reached this node (see {@link Visit}). */
+  visited = 0;
+  constructor(
+    readonly id: number,
+    readonly parents: readonly ValueNode[],
+  ) {}
+}
+
+/** Walks so far: each walk marks the nodes it reaches with its own number. */
+let walks = 0;
+
+/**
+ * One walk's record of the nodes it reached: a mark on the model's own nodes (a lineage is
+ * thousands of nodes; a set of them would hash each one), a set for any other `ValueNode`.
+ */
+class Visit {
+  private readonly stamp = ++walks;
+  private others: Set<ValueNode> | null = null;
+
+  /** Whether this walk reaches `node` for the first time (and marks it). */
+  first(node: ValueNode): boolean {
+    if (node instanceof Lineage) {
+      if (node.visited === this.stamp) return false;
+      node.visited = this.stamp;
+      return true;
+    }
+    this.others ??= new Set();
+    if (this.others.has(node)) return false;
+    this.others.add(node);
+    return true;
+  }
+}
+
+/**
+ * The value a write of element `id` makes on top of the value `base` its writer saw.
+ *
+ * @example
+ * valueElements(writeOn(writeOn(EMPTY_VALUE, 1), 2)); // [1, 2]
+ */
+export function writeOn(base: ValueNode, id: number): ValueNode {
+  return new Lineage(id, base === EMPTY_VALUE ? NO_PARENTS : [base]);
+}
 
 /** A version's LWW stamp: the accepting leader's clock, then its id (the dot's actor), then the write id. */
 function lwwStampOf(v: Version<StoredWrite>): LwwStamp {
@@ -234,9 +276,16 @@ export function resolveValue(
       return replicaIdWinner(versions).value.value;
     case 'merge':
     case 'merge-concat':
-      return { id: -1, parents: stableOrder(versions).map((v) => v.value.value) };
+      return new Lineage(
+        -1,
+        stableOrder(versions).map((v) => v.value.value),
+      );
     case 'siblings':
-      if (handler === undefined) return { id: -1, parents: stableOrder(versions).map((v) => v.value.value) };
+      if (handler === undefined)
+        return new Lineage(
+          -1,
+          stableOrder(versions).map((v) => v.value.value),
+        );
       return handled(versions, handler);
     case 'custom':
       if (handler === undefined) throw new Error("resolution 'custom' needs an onConflict handler");
@@ -256,5 +305,8 @@ function handled(versions: readonly Version<StoredWrite>[], handler: ConflictHan
     if (!offered.has(e))
       throw new Error(`onConflict returned element ${e}, which none of the conflicting versions holds`);
   }
-  return { id: -1, parents: elements.map((id) => ({ id, parents: [] })) };
+  return new Lineage(
+    -1,
+    elements.map((id) => new Lineage(id, NO_PARENTS)),
+  );
 }

@@ -17,7 +17,7 @@ import {
   type MultiLeaderSummaryRun,
 } from './multi-leader-metrics.js';
 import { ReplicationLinks } from './replication-links.js';
-import { EMPTY_VALUE, type StoredWrite } from './resolution.js';
+import { writeOn, type StoredWrite } from './resolution.js';
 import { replicationGraph } from './topology.js';
 
 export type {
@@ -260,7 +260,7 @@ function simulate(
     const write: StoredWrite = {
       writeId: id,
       timestamp,
-      value: { id, parents: base === EMPTY_VALUE ? [] : [base] },
+      value: writeOn(base, id),
     };
     const version = stores.put(node, key, write);
     if (!graph.isDevice(node)) followers.stream(node, key, version);
