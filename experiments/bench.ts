@@ -27,7 +27,7 @@ import { resolveLatency } from '../lib/latency/index.js';
 import { runWarsFastBatch } from '../lib/fast/wars-fast.js';
 import { runStaleness } from '../lib/experiments/staleness-run.js';
 import { deriveStream } from '../lib/random/index.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { runSweep } from '../lib/sweep/run-sweep.js';
 import type { SweepSpec } from '../lib/sweep/spec.js';
 import { SELFTEST_BATCH_TRIALS } from '../lib/sweep/selftest.js';
@@ -63,8 +63,14 @@ const chosen = process.argv.slice(2);
 for (const name of chosen)
   if (!SECTIONS.includes(name)) throw new Error(`unknown section ${name}: one of ${SECTIONS.join(', ')}`);
 const want = (section: string): boolean => chosen.length === 0 || chosen.includes(section);
+/** Each figure is printed beside its target, with whether it meets it. */
+const verdict = (met: boolean): string => (met ? 'PASS' : 'MISS');
 
-console.log(`node ${process.version}, one thread`);
+console.log(
+  `node ${process.version}, one thread; load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} on ${availableParallelism()} cores (other work on the machine lowers every rate below)`,
+);
 if (want('kernel')) {
   console.log('fast WARS kernel, N=3 R=1 W=1, 201-point grid:');
   for (const model of MODELS) {
@@ -77,7 +83,7 @@ if (want('kernel')) {
       rates.push(TRIALS / ((performance.now() - started) / 1000));
     }
     console.log(
-      `  ${model.padEnd(10)} ${(median(rates) / 1e6).toFixed(2)} million trials/s (median of 3 runs of ${TRIALS / 1e6} M)`,
+      `  ${model.padEnd(10)} ${(median(rates) / 1e6).toFixed(2)} million trials/s (median of 3 runs of ${TRIALS / 1e6} M; target >= 5M: ${verdict(median(rates) >= 5e6)})`,
     );
   }
 }
@@ -92,7 +98,7 @@ if (want('curve')) {
     times.push(performance.now() - started);
   }
   console.log(
-    `  first run ${times[0].toFixed(1)} ms, median of the next 6: ${median(times.slice(1)).toFixed(1)} ms`,
+    `  first run ${times[0].toFixed(1)} ms, median of the next 6: ${median(times.slice(1)).toFixed(1)} ms (target < 100 ms: ${verdict(median(times.slice(1)) < 100)})`,
   );
 }
 
@@ -122,7 +128,7 @@ if (want('sweep')) {
   );
   console.log(
     `  1 thread ${median(oneThread).toFixed(0)} ms, 2 threads ${median(twoThreads).toFixed(0)} ms: ` +
-      `${(median(oneThread) / median(twoThreads)).toFixed(2)}x (target >= 1.8x on 2 cores; this machine has ${availableParallelism()})`,
+      `${(median(oneThread) / median(twoThreads)).toFixed(2)}x (target >= 1.8x on 2 cores: ${verdict(median(oneThread) / median(twoThreads) >= 1.8)}; this machine has ${availableParallelism()})`,
   );
 
   // 1,000 small cells (one batch of 16,384 trials each): the sweep path against the same batches
@@ -198,7 +204,7 @@ if (want('sweep')) {
   );
   console.log(
     `  overhead of runSweep over the direct loop, paired by round: median ${pct(median(ratios))} ` +
-      `(quartiles ${pct(ratios[Math.floor(ROUNDS / 4)])} to ${pct(ratios[Math.floor((3 * ROUNDS) / 4)])}); fastest runs ${percent(fastest, sweepTimes, registryTimes)} (target < 5%)`,
+      `(quartiles ${pct(ratios[Math.floor(ROUNDS / 4)])} to ${pct(ratios[Math.floor((3 * ROUNDS) / 4)])}); fastest runs ${percent(fastest, sweepTimes, registryTimes)} (target < 5%, median: ${verdict(median(ratios) < 0.05)})`,
   );
   const csvRatios = sweepCsvTimes.map((t, i) => t / registryTimes[i] - 1).sort((a, b) => a - b);
   console.log(
@@ -236,7 +242,7 @@ if (want('leaderless')) {
       `leaderless cluster, 5 nodes N=3 R=W=2 LWW, ${llOps} ops (~${(events / 1e6).toFixed(2)}M events), runLeaderless end to end (streaming metrics), 9 runs after a warm-up run:`,
     );
     console.log(
-      `  CPU time: median ${m(cpuRates)} events/s (best ${best(cpuRates)}); wall clock: median ${m(wallRates)} events/s (best ${best(wallRates)}) (target >= 3M events/s; quoted: CPU-time median)`,
+      `  CPU time: median ${m(cpuRates)} events/s (best ${best(cpuRates)}); wall clock: median ${m(wallRates)} events/s (best ${best(wallRates)}) (target >= 3M events/s, CPU-time median: ${verdict(median(cpuRates) >= 3e6)})`,
     );
     // A forced collection: expose V8's gc() for this process (the bench is run without --expose-gc).
     setFlagsFromString('--expose-gc');
@@ -284,7 +290,7 @@ if (want('families')) {
       }
       const m = (values: number[]) => `${(median(values) / 1e6).toFixed(2)}M`;
       console.log(
-        `  ${name.padEnd(10)} ${describe} (~${(events / 1e6).toFixed(2)}M events): CPU time median ${m(cpuRates)} events/s (best ${(Math.max(...cpuRates) / 1e6).toFixed(2)}M), wall clock median ${m(wallRates)}`,
+        `  ${name.padEnd(10)} ${describe} (~${(events / 1e6).toFixed(2)}M events): CPU time median ${m(cpuRates)} events/s (best ${(Math.max(...cpuRates) / 1e6).toFixed(2)}M), wall clock median ${m(wallRates)} (target >= 2M, CPU-time median: ${verdict(median(cpuRates) >= 2e6)})`,
       );
     };
     console.log(
@@ -357,7 +363,7 @@ if (want('rss')) {
       const ten = medianPeak([command, flag, String(10 * base)], 3);
       const hundred = medianPeak([command, flag, String(100 * base)], 1);
       console.log(
-        `  replilab ${command}: 1x (${base} ${unit}) ${one.toFixed(0)} MB, 10x ${ten.toFixed(0)} MB (${(ten / one).toFixed(2)}x), 100x ${hundred.toFixed(0)} MB (${(hundred / one).toFixed(2)}x)`,
+        `  replilab ${command}: 1x (${base} ${unit}) ${one.toFixed(0)} MB, 10x ${ten.toFixed(0)} MB (${(ten / one).toFixed(2)}x; target <= 1.3x: ${verdict(ten / one <= 1.3)}), 100x ${hundred.toFixed(0)} MB (${(hundred / one).toFixed(2)}x)`,
       );
     }
   }
