@@ -29,6 +29,11 @@ export class LeaderStores {
   private divergent = 0;
   /** Calls of the conflict handler. */
   handlerCalls = 0;
+  /**
+   * Called when a replicated version brings the last replica up to date on `key` (every replica
+   * has seen every write of it), with `store`, that replica's versions of it.
+   */
+  onConverged: ((key: number, store: Siblings<StoredWrite>) => void) | null = null;
 
   constructor(
     private readonly nodes: number,
@@ -107,7 +112,10 @@ export class LeaderStores {
     const issued = state.issued;
     if (before < issued && seenCount(store) === issued) {
       state.upToDate++;
-      if (state.upToDate === this.nodes) this.divergent--;
+      if (state.upToDate === this.nodes) {
+        this.divergent--;
+        this.onConverged?.(key, store);
+      }
     }
     if (store.size < 2) return 'applied';
     if (this.policy === 'custom') {

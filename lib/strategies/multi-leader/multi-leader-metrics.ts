@@ -24,7 +24,14 @@ import { ConflictCounter } from './conflict-counter.js';
 import type { LeaderStores } from './leader-stores.js';
 import type { LocalFollowers } from './local-followers.js';
 import type { ResolvedMultiLeaderConfig } from './multi-leader-config.js';
-import { resolveValue, valueElements, valueText, type StoredWrite, type ValueNode } from './resolution.js';
+import {
+  resolveValue,
+  settleLineage,
+  valueElements,
+  valueText,
+  type StoredWrite,
+  type ValueNode,
+} from './resolution.js';
 
 /** One divergence sample. */
 export interface DivergenceSample {
@@ -228,6 +235,9 @@ export class MultiLeaderMetrics {
   private acked = new Uint8Array(1024);
   /** Per write id: the node that accepted it (-1: none yet). */
   private acceptedBy = new Int16Array(1024).fill(-1);
+  /** Per write id: 1 once its element is sure to be in the final value (see {@link settle}), its lineage node dropped. */
+  private settled = new Uint8Array(1024);
+  private settledCount = 0;
   private ackedCount = 0;
   private readonly ackedByDc: number[];
   private readonly keysWritten = new Set<number>();
@@ -249,6 +259,27 @@ export class MultiLeaderMetrics {
     const actors = Array.from({ length: cfg.nodes }, (_, node) => node);
     this.conflictCounter = new ConflictCounter((key, actor, of) => stores.seen(actor, key, of), actors);
     this.ackedByDc = new Array<number>(cfg.datacenters).fill(0);
+    // Without a history, what every replica agrees on is counted as it settles and its lineage
+    // dropped, so memory does not grow with the duration (the values are sets of write ids that
+    // grow with every write). A handler rebuilds values from element lists, so may drop any: kept.
+    const handled =
+      cfg.resolution === 'custom' || (cfg.resolution === 'siblings' && cfg.onConflict !== undefined);
+    if (!record && !handled)
+      stores.onConverged = (_key, store) => {
+        if (store.size === 1) this.settle(store.current[0].value.value);
+      };
+  }
+
+  /**
+   * Every replica holds `value` as a key's one version: the elements it was built on are in the
+   * final value whatever happens next ({@link settleLineage}); flagged now, their lineage dropped.
+   */
+  private settle(value: ValueNode): void {
+    settleLineage(value, (id) => {
+      if (this.settled[id] === 1) return;
+      this.settled[id] = 1;
+      this.settledCount++;
+    });
   }
 
   /** A client's write `id` of `key` arrived at node `at` now. */
@@ -263,6 +294,9 @@ export class MultiLeaderMetrics {
       const by = new Int16Array(size).fill(-1);
       by.set(this.acceptedBy);
       this.acceptedBy = by;
+      const settled = new Uint8Array(size);
+      settled.set(this.settled);
+      this.settled = settled;
     }
     const log = this.log;
     if (log === null) return;
@@ -379,6 +413,15 @@ export class MultiLeaderMetrics {
         } else unackedSurviving++;
       }
       if (record) finalValues.set(key, { elements, text: valueText(value) });
+    }
+    // The elements settled during the run: in the final value, no longer in any lineage walked above.
+    for (let e = 0, left = this.settledCount; left > 0; e++) {
+      if (this.settled[e] === 0) continue;
+      left--;
+      if (this.acked[e] === 1) {
+        ackedSurviving++;
+        lostByDc[this.datacenterOf(this.acceptedBy[e])]--;
+      } else unackedSurviving++;
     }
     if (
       stores.divergentKeys !== 0 ||

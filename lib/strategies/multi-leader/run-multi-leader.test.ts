@@ -113,6 +113,29 @@ describe('resolution policies on the same history', () => {
     }
   });
 
+  it('without a history (lineages dropped as every replica agrees on them), the lost and surviving writes are those of the reference', () => {
+    for (const policy of ['lww', 'replica-id', 'merge'] as const) {
+      const run = runs.get(policy)!;
+      const reference = referenceFinalElements(run, policy);
+      const final = new Set([...reference.values()].flat());
+      let lost = 0;
+      let unackedSurviving = 0;
+      const lostByDc = [0, 0, 0];
+      for (const w of run.history.writes) {
+        if (w.ackMs !== null && !final.has(w.id)) {
+          lost++;
+          lostByDc[run.log.node[w.id]]++;
+        }
+        if (w.ackMs === null && final.has(w.id)) unackedSurviving++;
+      }
+      const summary = runMultiLeaderSummary({ ...base, resolution: policy }, 3).result;
+      expect(summary.acked_writes_lost, policy).toBe(lost);
+      expect(summary.acked_writes_lost_by_datacenter, policy).toEqual(lostByDc);
+      expect(summary.unacked_writes_surviving, policy).toBe(unackedSurviving);
+      expect(summary.converged, policy).toBe(true);
+    }
+  });
+
   it('siblings and merge lose no acknowledged write; the checker agrees with the model', () => {
     for (const policy of ['merge', 'merge-concat', 'siblings'] as const) {
       const run = runs.get(policy)!;

@@ -119,9 +119,10 @@ export function runMultiLeaderWithHistory(
 
 /**
  * {@link runMultiLeaderWithHistory}'s result and samples without recording the history: the
- * metrics are kept as the run goes, so beside the model's own state (each key's versions and the
- * value lineage they hold) memory follows the messages in flight, not the writes, but for one
- * acknowledgement flag and one node id per write. Same result for the same (config, seed). With
+ * metrics are kept as the run goes, so memory follows the keys and the messages in flight, not the
+ * writes, but for one acknowledgement flag, one node id and one settled flag per write: each key's
+ * value lineage (its elements, one per write) is counted and dropped up to the version every
+ * replica agrees on, whenever they all do (except with a conflict handler, which rebuilds values). Same result for the same (config, seed). With
  * `record: true`, the run with its history ({@link runMultiLeaderWithHistory}).
  *
  * @example
