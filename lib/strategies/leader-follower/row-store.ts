@@ -60,22 +60,25 @@ export type LogRecord =
   | { lsn: number; format: 'wal'; version: number; slots: SlotImage[] }
   | { lsn: number; format: 'row'; rows: RowImage[] };
 
+/** A scratch slot: encoding and decoding go through it (one DataView, no allocation but the slot's own bytes). */
+const scratchBytes = new Uint8Array(SLOT_BYTES);
+const scratch = new DataView(scratchBytes.buffer);
+
 /** Slot bytes of `key = value` in storage-format `version`'s layout. */
 export function encodeSlot(version: number, key: number, value: number): Uint8Array {
-  const bytes = new Uint8Array(SLOT_BYTES);
-  const view = new DataView(bytes.buffer);
   const little = version % 2 === 1;
-  bytes[0] = version & 0xff;
-  view.setInt32(4, key, little);
-  view.setFloat64(8, value, little);
-  return bytes;
+  scratchBytes.fill(0);
+  scratchBytes[0] = version & 0xff;
+  scratch.setInt32(4, key, little);
+  scratch.setFloat64(8, value, little);
+  return scratchBytes.slice();
 }
 
 /** The key and value of slot bytes read with storage-format `version`'s layout. */
 export function decodeSlot(version: number, bytes: Uint8Array): { key: number; value: number } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const little = version % 2 === 1;
-  return { key: view.getInt32(4, little), value: view.getFloat64(8, little) };
+  scratchBytes.set(bytes);
+  return { key: scratch.getInt32(4, little), value: scratch.getFloat64(8, little) };
 }
 
 /**
