@@ -13,7 +13,6 @@ import {
 } from '../strategies/leader-follower/rolling-upgrade.js';
 import { defineExperiment } from './define.js';
 import { distribution, integer, number, type ParamValues } from './param.js';
-import { pooledRate } from './result-pool.js';
 
 const d = ROLLING_UPGRADE_DEFAULTS;
 
@@ -172,10 +171,6 @@ low/high), seed and the config that ran.`,
     pool: {
       sum: both(FORMAT_COUNTS),
       meanOfSet: both(FORMAT_MEANS),
-      derived: {
-        wal_writes_refused_share: pooledRate('wal_writes_refused'),
-        row_writes_refused_share: pooledRate('row_writes_refused'),
-      },
     },
     mainInterval: 'wal_writes_refused',
     template: async () => {
