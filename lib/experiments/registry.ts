@@ -10,8 +10,17 @@ import { lag } from './lag.js';
 import { leaderless } from './leaderless.js';
 import { selftest } from './selftest.js';
 import { staleness } from './staleness.js';
+import { upgrade } from './upgrade.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [staleness, failover, leaderless, lag, conflicts, selftest];
+export const EXPERIMENTS: readonly Experiment[] = [
+  staleness,
+  failover,
+  leaderless,
+  lag,
+  conflicts,
+  upgrade,
+  selftest,
+];
 
 /** The experiment of that name, or undefined. */
 export function experimentNamed(name: string): Experiment | undefined {

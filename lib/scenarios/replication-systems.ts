@@ -11,6 +11,7 @@ import { validateLagConfig, type LagConfig } from '../strategies/leader-follower
 import { runCommit } from '../strategies/leader-follower/run-commit.js';
 import { runLag } from '../strategies/leader-follower/run-lag.js';
 import { runLogFormats, type LogFormat } from '../strategies/leader-follower/log-formats.js';
+import { runRollingUpgrade } from '../strategies/leader-follower/rolling-upgrade.js';
 import { failoverConfigOf, failoverExperiment, patroniFailoverExperiment } from './failover-experiments.js';
 import { failoverClusterValues } from './failover-parameters.js';
 import {
@@ -115,9 +116,44 @@ export function logFormatExperiment(format: LogFormat, size: ScenarioRunSize): S
   };
 }
 
+/**
+ * A rolling upgrade of the storage format (the upgrade experiment's model at its defaults, with
+ * 1000 rows of 1 MB: the same 1 GB to rebuild, fewer rows to convert): the write unavailability
+ * of the switchover with this system's log. WAL (PostgreSQL's physical replication) cannot cross
+ * versions, so the switchover waits for a rebuild; a logical log (MySQL's binlog) keeps
+ * replicating.
+ *
+ * @example
+ * rollingUpgradeExperiment('wal', { trials: 200, seed: 1 });
+ */
+export function rollingUpgradeExperiment(format: 'wal' | 'row', size: ScenarioRunSize): ScenarioExperiment {
+  return {
+    name: `rolling upgrade of the storage format: ${format === 'wal' ? 'WAL shipping' : 'logical log'}`,
+    validate: () => {},
+    run: async () => {
+      const outcome = runRollingUpgrade({ keys: 1000, rowBytes: 1e6, afterMs: 15000 }, size.seed).find(
+        (o) => o.format === format,
+      );
+      if (outcome === undefined) throw new Error(`runRollingUpgrade returned no ${format} outcome`);
+      return [
+        valueMetric(
+          'upgrade_downtime_ms',
+          'time no node takes writes during the switchover',
+          outcome.downtime_ms,
+          'ms',
+        ),
+        proportionMetric('upgrade_writes_refused', 'client writes refused during the upgrade', {
+          count: outcome.writes_refused,
+          of: outcome.writes_acked + outcome.writes_refused,
+        }),
+      ];
+    },
+  };
+}
+
 /** What a sweep over PostgreSQL or MySQL runs, against `scenario run`. */
 const COMMIT_LOG_NOT_SWEPT =
-  'The commit-latency and replication-log rows come from other models (commit, log formats) that no sweepable experiment has: scenario run only.';
+  'The commit-latency, replication-log and rolling-upgrade rows come from other models (commit, log formats, the upgrade experiment at its defaults) that a sweep over this scenario does not run: scenario run only.';
 
 const pgRef = systemReference('postgresql');
 /** PostgreSQL streaming replication (WAL), asynchronous by default, failed over by Patroni. */
@@ -159,6 +195,7 @@ export const postgresqlScenario: SystemScenario = {
         size,
       ),
       logFormatExperiment('wal', size),
+      rollingUpgradeExperiment('wal', size),
       patroniFailoverExperiment(experiment, patroniTiming(values), size),
     ];
   },
@@ -294,6 +331,7 @@ export const mysqlScenario: SystemScenario = {
         size,
       ),
       logFormatExperiment(values.binlogFormat as LogFormat, size),
+      rollingUpgradeExperiment('row', size),
       failoverExperiment(
         `failover by Orchestrator (poll ${values.instancePollS as number} s, dead after ${values.detectionPolls as number} polls), crash of the primary`,
         failoverConfigOf(experiment),

@@ -4,6 +4,7 @@ import { failover } from '../experiments/failover.js';
 import { lag } from '../experiments/lag.js';
 import { leaderless } from '../experiments/leaderless.js';
 import { staleness, stalenessCellOptions } from '../experiments/staleness.js';
+import { upgrade } from '../experiments/upgrade.js';
 import { SYSTEM_SCENARIOS } from '../scenarios/catalog.js';
 import { resolveScenario, scenarioExperiment } from '../scenarios/preset.js';
 import type { SystemScenario } from '../scenarios/system-scenario.js';
@@ -22,6 +23,7 @@ const experiments: Record<string, SweepExperiment> = {
   leaderless: sweepExperimentOf(leaderless),
   lag: sweepExperimentOf(lag),
   conflicts: sweepExperimentOf(conflicts),
+  upgrade: sweepExperimentOf(upgrade),
   selftest: selftestExperiment,
 };
 

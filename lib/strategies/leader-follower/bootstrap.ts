@@ -17,8 +17,17 @@
  */
 import { ParameterError } from '../../errors.js';
 import { proportion, type CountEstimate } from '../../check/index.js';
+import { constant, exponential } from '../../latency/index.js';
 import { deriveStream } from '../../random/index.js';
-import { positiveField, refuseUnknownFields, wholeField } from './validate.js';
+import { Simulation } from '../../sim/index.js';
+import { RowCluster } from './log-cluster.js';
+import {
+  choiceField,
+  distributionField,
+  positiveField,
+  refuseUnknownFields,
+  wholeField,
+} from './validate.js';
 
 /** One bootstrap experiment. Defaults in {@link BOOTSTRAP_DEFAULTS}. */
 export interface BootstrapConfig {
@@ -129,24 +138,188 @@ export function runBootstrap(config: Partial<BootstrapConfig>, seed: number): Bo
     if (queued > 0) never++;
     else times.push(now - copyS);
   }
+  const catchUp = meanWithInterval(times);
+  const mean = catchUp.mean;
+  return {
+    copy_s: copyS,
+    backlog_entries: backlogSum / c.trials,
+    catch_up_s: catchUp,
+    catch_up_closed_form_s: lambda < mu ? (lambda * copyS) / (mu - lambda) : null,
+    total_s: mean === null ? null : copyS + mean,
+    never_caught_up: proportion({ count: never, of: c.trials }),
+    backlog_growth_per_s: Math.max(0, lambda - mu),
+  };
+}
+
+/** A new follower on the row cluster. Defaults in {@link CLUSTER_BOOTSTRAP_DEFAULTS}. */
+export interface ClusterBootstrapConfig {
+  /** Rows of the leader's table, an integer >= 1. Default 1000. */
+  keys: number;
+  /** Stored bytes per row (the snapshot copies keys x rowBytes), > 0. Default 1e6 (1 GB in all). */
+  rowBytes: number;
+  /** Snapshot copy bandwidth, bytes per second, > 0. Default 1e8 (100 MB/s). */
+  bandwidthBytesPerS: number;
+  /** Client writes per second on the leader, Poisson (`'constant'`: evenly spaced), > 0. Default 500. */
+  writeRatePerS: number;
+  /** The new follower's apply rate, records per second (> 0): exponential apply times (`'constant'`: fixed). Default 1000. */
+  applyRatePerS: number;
+  /** `'poisson'` or `'constant'`: the client's writes (and the apply times: exponential or fixed). Default `'poisson'`. */
+  arrivals: 'poisson' | 'constant';
+  /** One-way message delay, a distribution (ms). Default `const(1)`. */
+  latency: string;
+  /** The log shipped: logical rows or WAL. Default `'row'`. */
+  format: 'row' | 'wal';
+  /** Trials (independent bootstraps), an integer from 1 to 1e5. Default 100. */
+  trials: number;
+  /** When the new node asks for its snapshot (writes run from time 0), ms (>= 0). Default 1000. */
+  joinAtMs: number;
+  /** A trial that has not caught up this long after its snapshot is installed never does, s (> 0). Default 3600. */
+  horizonS: number;
+}
+
+/** The defaults of every {@link ClusterBootstrapConfig} field. */
+export const CLUSTER_BOOTSTRAP_DEFAULTS: Readonly<ClusterBootstrapConfig> = Object.freeze({
+  keys: 1000,
+  rowBytes: 1e6,
+  bandwidthBytesPerS: 1e8,
+  writeRatePerS: 500,
+  applyRatePerS: 1000,
+  arrivals: 'poisson',
+  latency: 'const(1)',
+  format: 'row',
+  trials: 100,
+  joinAtMs: 1000,
+  horizonS: 3600,
+} satisfies ClusterBootstrapConfig);
+
+/** What {@link runClusterBootstrap} measured. */
+export interface ClusterBootstrapResult {
+  /** The copy's duration, s: keys x rowBytes / bandwidth. */
+  copy_s: number;
+  /** Log position of the snapshot and records behind when it was installed (the leader's last minus the snapshot's), means over trials. */
+  snapshot_lsn: number;
+  backlog_entries: number;
+  /** From the snapshot's install to the first moment the follower has applied the leader's last record, s, over trials that caught up. */
+  catch_up_s: BootstrapResult['catch_up_s'];
+  /**
+   * The closed form: 2 d + lambda (C + 2 d) / (mu - lambda) for copy time C and mean one-way delay d
+   * (the resume request and the first records travel 2 d after the install; the backlog is the
+   * writes from the snapshot to the resume); null when lambda >= mu. Exact for d = 0 with Poisson
+   * writes and exponential apply times (see the module's doc).
+   */
+  catch_up_closed_form_s: number | null;
+  /** Rows that differ between leader and follower when it caught up (summed over trials). */
+  divergent_rows: number;
+  never_caught_up: CountEstimate;
+}
+
+/**
+ * New followers on the row cluster (lib/strategies/leader-follower/log-cluster.ts): each trial
+ * starts a leader holding `keys` rows with writes going on, and an empty node that asks it for a
+ * snapshot. The leader copies its rows at its current log position; the copy arrives after
+ * keys x rowBytes / bandwidth; the follower installs it, asks to stream from that position, and
+ * applies the backlog and the new writes one record at a time. A pure function of (config,
+ * seed): trial t runs on deriveStream(seed, 1, t).
+ *
+ * @example
+ * runClusterBootstrap({}, 1).catch_up_s.mean; // about 10 s: 1 GB at 100 MB/s, 500 writes/s, applied at 1000/s (closed form 10.004)
+ */
+export function runClusterBootstrap(
+  config: Partial<ClusterBootstrapConfig>,
+  seed: number,
+): ClusterBootstrapResult {
+  refuseUnknownFields(config, CLUSTER_BOOTSTRAP_DEFAULTS);
+  const c: ClusterBootstrapConfig = { ...CLUSTER_BOOTSTRAP_DEFAULTS, ...config };
+  wholeField('keys', c.keys, 1, 10_000_000);
+  positiveField('rowBytes', c.rowBytes, 'bytes');
+  positiveField('bandwidthBytesPerS', c.bandwidthBytesPerS, 'bytes per second');
+  positiveField('writeRatePerS', c.writeRatePerS, 'writes per second');
+  positiveField('applyRatePerS', c.applyRatePerS, 'records per second');
+  choiceField('arrivals', c.arrivals, ['poisson', 'constant'] as const);
+  const latency = distributionField('latency', c.latency);
+  choiceField('format', c.format, ['row', 'wal'] as const);
+  wholeField('trials', c.trials, 1, 100_000);
+  positiveField('joinAtMs', c.joinAtMs, 'ms', true);
+  positiveField('horizonS', c.horizonS, 's');
+
+  const copyMs = (1000 * c.keys * c.rowBytes) / c.bandwidthBytesPerS;
+  const applyMean = 1000 / c.applyRatePerS;
+  const apply = c.arrivals === 'poisson' ? exponential(applyMean) : constant(applyMean);
+  const times: number[] = [];
+  let never = 0;
+  let lsnSum = 0;
+  let backlogSum = 0;
+  let divergent = 0;
+  for (let trial = 0; trial < c.trials; trial++) {
+    const sim = new Simulation(deriveStream(seed, 1, trial));
+    const cluster = new RowCluster(
+      sim,
+      {
+        nodes: 2,
+        format: c.format,
+        keys: c.keys,
+        rowBytes: c.rowBytes,
+        bandwidthBytesPerS: c.bandwidthBytesPerS,
+        latency,
+        apply,
+        version: 1,
+        promoteMs: 0,
+        joining: [1],
+      },
+      sim.rng,
+    );
+    let installedAt = NaN;
+    let caughtAt = NaN;
+    const check = () => {
+      if (cluster.applied[1] < cluster.lastLsn(0)) return;
+      caughtAt = sim.now;
+      divergent += cluster.divergence(0, 1);
+      sim.stop();
+    };
+    cluster.onSnapshotInstalled = (_node, lsn) => {
+      installedAt = sim.now;
+      lsnSum += lsn;
+      backlogSum += cluster.lastLsn(0) - lsn;
+      check();
+    };
+    cluster.onApplied = () => check();
+    const horizonMs = 1000 * c.horizonS;
+    const endMs = c.joinAtMs + copyMs + horizonMs + 100 * latency.mean();
+    if (c.arrivals === 'poisson') cluster.startWrites(c.writeRatePerS, endMs);
+    else cluster.startEvenWrites(c.writeRatePerS, endMs);
+    const JOIN = sim.addKind('join', () => cluster.bootstrap(1, 0));
+    sim.scheduleAt(c.joinAtMs, JOIN, 1);
+    sim.run(endMs);
+    if (!(caughtAt - installedAt <= horizonMs)) never++;
+    else times.push((caughtAt - installedAt) / 1000);
+  }
+  const lambda = c.writeRatePerS;
+  const mu = c.applyRatePerS;
+  const d = latency.mean() / 1000;
+  const copyS = copyMs / 1000;
+  return {
+    copy_s: copyS,
+    snapshot_lsn: lsnSum / c.trials,
+    backlog_entries: backlogSum / c.trials,
+    catch_up_s: meanWithInterval(times),
+    catch_up_closed_form_s: lambda < mu ? 2 * d + (lambda * (copyS + 2 * d)) / (mu - lambda) : null,
+    divergent_rows: divergent,
+    never_caught_up: proportion({ count: never, of: c.trials }),
+  };
+}
+
+/** Mean, normal-approximation 95% interval and extremes of samples. */
+function meanWithInterval(times: readonly number[]): BootstrapResult['catch_up_s'] {
   const n = times.length;
   const mean = n === 0 ? null : times.reduce((a, b) => a + b, 0) / n;
   const sd = n < 2 || mean === null ? 0 : Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
   const half = (1.959963984540054 * sd) / Math.sqrt(Math.max(n, 1));
   return {
-    copy_s: copyS,
-    backlog_entries: backlogSum / c.trials,
-    catch_up_s: {
-      mean,
-      ci_low: mean === null ? null : mean - half,
-      ci_high: mean === null ? null : mean + half,
-      min: n === 0 ? null : times.reduce((a, b) => Math.min(a, b)),
-      max: n === 0 ? null : times.reduce((a, b) => Math.max(a, b)),
-      samples: n,
-    },
-    catch_up_closed_form_s: lambda < mu ? (lambda * copyS) / (mu - lambda) : null,
-    total_s: mean === null ? null : copyS + mean,
-    never_caught_up: proportion({ count: never, of: c.trials }),
-    backlog_growth_per_s: Math.max(0, lambda - mu),
+    mean,
+    ci_low: mean === null ? null : mean - half,
+    ci_high: mean === null ? null : mean + half,
+    min: n === 0 ? null : times.reduce((a, b) => Math.min(a, b)),
+    max: n === 0 ? null : times.reduce((a, b) => Math.max(a, b)),
+    samples: n,
   };
 }

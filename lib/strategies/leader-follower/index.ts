@@ -60,6 +60,24 @@ export {
   type LogFormat,
   type LogFormatConfig,
   type LogFormatOutcome,
+  type LogFormatRecording,
   type StatementMix,
 } from './log-formats.js';
-export { BOOTSTRAP_DEFAULTS, runBootstrap, type BootstrapConfig, type BootstrapResult } from './bootstrap.js';
+export {
+  BOOTSTRAP_DEFAULTS,
+  CLUSTER_BOOTSTRAP_DEFAULTS,
+  runBootstrap,
+  runClusterBootstrap,
+  type BootstrapConfig,
+  type BootstrapResult,
+  type ClusterBootstrapConfig,
+  type ClusterBootstrapResult,
+} from './bootstrap.js';
+export {
+  ROLLING_UPGRADE_DEFAULTS,
+  runRollingUpgrade,
+  type RollingUpgradeConfig,
+  type RollingUpgradeOutcome,
+} from './rolling-upgrade.js';
+export { RowCluster, type ClusterLogFormat, type RowClusterSettings } from './log-cluster.js';
+export { RowStore, TABLES, differingRows, type LogRecord, type TableName } from './row-store.js';

@@ -3,27 +3,141 @@ import { proportion } from '../../check/index.js';
 import { refusedParameter } from '../../errors.testkit.js';
 import { runBootstrap } from './bootstrap.js';
 import { runLogFormats } from './log-formats.js';
+import {
+  COUNTERS,
+  decodeSlot,
+  DRAWS,
+  encodeSlot,
+  ITEMS,
+  STAMPS,
+  TABLES,
+  type RowStore,
+} from './row-store.js';
 
 describe('runLogFormats', () => {
   const [statement, wal, row] = runLogFormats({}, 1);
 
-  it('statement-based replay diverges (autoincrement under concurrency, now(), rand()); WAL and row-based never do', () => {
+  it('statement-based replay diverges (autoincrement under concurrency, now(), rand()); WAL and row-based do not', () => {
     expect(statement.format).toBe('statement');
     expect(statement.divergent_by_cause.autoincrement).toBeGreaterThan(0);
     expect(statement.divergent_by_cause.now).toBeGreaterThan(0);
     expect(statement.divergent_by_cause.rand).toBeGreaterThan(1500); // every rand() row: about 0.1 x 20000
-    expect(wal.divergent_rows).toBe(0);
-    expect(row.divergent_rows).toBe(0);
+    expect(statement.divergent_by_cause.update).toBe(0); // deterministic increments, replayed in commit order
+    expect(wal.divergent_rows + row.divergent_rows).toBeLessThan(statement.divergent_rows);
   });
 
-  it('autoincrement ids diverge only when transactions commit out of execution order', () => {
-    const constant = runLogFormats({ duration: 'const(2)' }, 2)[0];
-    expect(constant.divergent_by_cause.autoincrement).toBe(0); // equal durations: commit order = start order
-    const serial = runLogFormats({ ratePerMs: 0.001, duration: 'exp(1)', transactions: 3000 }, 2)[0];
-    const concurrent = runLogFormats({ ratePerMs: 1, duration: 'exp(1)', transactions: 3000 }, 2)[0];
-    expect(serial.divergent_by_cause.autoincrement).toBeLessThan(
-      concurrent.divergent_by_cause.autoincrement / 20,
+  // The oracle: the transactions' start and commit times alone. The leader numbers inserts in
+  // start order, a naive statement replayer in commit order; an id holds another row on the
+  // follower exactly when the insert's rank differs between the two orders. rand() with a shared
+  // seed is the same: the k-th draw in start order against the k-th in commit order.
+  const rankMismatches = (
+    txs: readonly { kind: string; startMs: number; commitMs: number }[],
+    kind: string,
+  ) => {
+    const mine = txs.filter((tx) => tx.kind === kind);
+    const byCommit = mine.slice().sort((a, b) => a.commitMs - b.commitMs);
+    return byCommit.filter((tx, rank) => mine[rank] !== tx).length;
+  };
+
+  it('autoincrement and shared-seed rand() rows differ exactly where commit order differs from execution order (brute-force oracle)', () => {
+    const [st] = runLogFormats({ transactions: 4000, randSeed: 'shared' }, 11, { record: true });
+    const txs = st.recorded!.transactions;
+    expect(st.divergent_by_cause.autoincrement).toBe(rankMismatches(txs, 'insert'));
+    expect(st.divergent_by_cause.rand).toBe(rankMismatches(txs, 'rand'));
+    expect(st.divergent_by_cause.autoincrement).toBeGreaterThan(0);
+    // Per-node streams: every rand() row differs.
+    const [perNode] = runLogFormats({ transactions: 4000 }, 11);
+    expect(perNode.divergent_by_cause.rand).toBe(txs.filter((tx) => tx.kind === 'rand').length);
+  });
+
+  it('autoincrement divergence rises with concurrency as rho / (1 + rho) (a swap with either neighbour, first order in rho)', () => {
+    // Inserts only, Poisson starts at rate lambda, exp(m) durations: an insert swaps with the next
+    // one when that one starts and commits before it, P = lambda / (2 (lambda + mu)); with the
+    // previous one likewise; either makes its rank differ. rho = lambda m.
+    const n = 20000;
+    for (const rho of [0.01, 0.04]) {
+      const [st] = runLogFormats(
+        {
+          transactions: n,
+          ratePerMs: rho,
+          duration: 'exp(1)',
+          mix: { insert: 1, now: 0, rand: 0, update: 0 },
+        },
+        12,
+      );
+      const p = proportion({ count: st.divergent_by_cause.autoincrement, of: n });
+      const expected = rho / (1 + rho);
+      expect(p.low).toBeLessThan(expected * 1.05); // second-order terms: a few % of rho at these rates
+      expect(p.high).toBeGreaterThan(expected * 0.95);
+    }
+  });
+
+  it('WAL and row-based followers hold what replaying the shipped log gives, byte for byte and row for row (brute-force oracle)', () => {
+    const [, w, r] = runLogFormats({ transactions: 3000 }, 13, { record: true });
+    // WAL: the bytes of every slot as the log writes them, in log order.
+    const bytes = new Map<string, string>();
+    for (const rec of w.recorded!.log) {
+      if (rec.format !== 'wal') throw new Error('not a WAL record');
+      for (const s of rec.slots) bytes.set(`${s.table}/${s.slot}`, Buffer.from(s.bytes).toString('hex'));
+    }
+    const slotsOf = (store: RowStore) => {
+      const out = new Map<string, string>();
+      store.slots.forEach((slots, t) =>
+        slots.forEach((b, slot) => b && out.set(`${t}/${slot}`, Buffer.from(b).toString('hex'))),
+      );
+      return out;
+    };
+    expect(slotsOf(w.recorded!.follower)).toEqual(bytes);
+    expect(slotsOf(w.recorded!.leader)).toEqual(bytes);
+    // Row-based: the rows as the log sets them.
+    const rows = TABLES.map(() => new Map<number, number>());
+    for (const rec of r.recorded!.log) {
+      if (rec.format !== 'row') throw new Error('not a row record');
+      for (const x of rec.rows) rows[x.table].set(x.key, x.value);
+    }
+    TABLES.forEach((_, t) => {
+      expect(r.recorded!.follower.table(t)).toEqual(rows[t]);
+      expect(r.recorded!.leader.table(t)).toEqual(rows[t]);
+    });
+    // The leader's tables from the transactions alone: one item per insert (ids 1..n), one stamp
+    // per now(), one draw per rand(), each counter incremented rows-per-update times per update
+    // covering it.
+    const txs = w.recorded!.transactions;
+    const count = (kind: string) => txs.filter((tx) => tx.kind === kind).length;
+    expect([...rows[ITEMS].keys()].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: count('insert') }, (_, i) => i + 1),
     );
+    expect(rows[STAMPS].size).toBe(count('now'));
+    expect(rows[DRAWS].size).toBe(count('rand'));
+    expect([...rows[COUNTERS].values()].reduce((a, b) => a + b, 0)).toBe(10 * count('update'));
+    // The tables' comparison counts what the oracle found: nothing.
+    expect(w.divergent_rows).toBe(0);
+    expect(r.divergent_rows).toBe(0);
+  });
+
+  it('WAL of another storage-format version is refused: the follower stops, row-based carries on', () => {
+    const [st, w, r] = runLogFormats({ transactions: 2000, followerStorageVersion: 2 }, 14, { record: true });
+    expect(w.rejected_records).toBe(1);
+    expect(w.applied_records).toBe(0);
+    // Nothing applied: every row of the leader is missing on the follower.
+    expect(w.divergent_rows).toBe(w.recorded!.leader.rowCount);
+    expect(w.recorded!.follower.rowCount).toBe(0);
+    expect(r.rejected_records).toBe(0);
+    expect(r.applied_records).toBe(2000);
+    expect(st.applied_records).toBe(2000);
+    // And the same versions on both sides: the follower applies all of it.
+    const same = runLogFormats(
+      { transactions: 2000, leaderStorageVersion: 2, followerStorageVersion: 2 },
+      14,
+    )[1];
+    expect(same.rejected_records).toBe(0);
+    expect(same.applied_records).toBe(2000);
+  });
+
+  it('a row image written in one version and read in another gives other numbers (why a node refuses foreign WAL)', () => {
+    const image = encodeSlot(1, 42, 1234.5);
+    expect(decodeSlot(1, image)).toEqual({ key: 42, value: 1234.5 });
+    expect(decodeSlot(2, image)).not.toEqual({ key: 42, value: 1234.5 });
   });
 
   it('now() diverges with probability lag / resolution (uniform phase of the start in the clock tick)', () => {
@@ -42,6 +156,25 @@ describe('runLogFormats', () => {
     )[0];
     const p = proportion({ count: r.divergent_by_cause.now, of: 20000 });
     const expected = (L + 0.001) / R;
+    expect(p.low).toBeLessThan(expected);
+    expect(p.high).toBeGreaterThan(expected);
+  });
+
+  it('now() diverges with probability (lag + clock offset) / resolution: the follower reads its own clock', () => {
+    const offset = 300;
+    const r = runLogFormats(
+      {
+        mix: { insert: 0, now: 1, rand: 0, update: 0 },
+        duration: 'const(0.001)',
+        shipDelay: 'const(100)',
+        ratePerMs: 0.01,
+        followerClockOffsetMs: offset,
+        transactions: 10000,
+      },
+      3,
+    )[0];
+    const p = proportion({ count: r.divergent_by_cause.now, of: 10000 });
+    const expected = (100 + 0.001 + offset) / 1000;
     expect(p.low).toBeLessThan(expected);
     expect(p.high).toBeGreaterThan(expected);
   });
