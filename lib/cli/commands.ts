@@ -21,6 +21,10 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
     (await import('./experiment-command.js')).experimentCommand(
       (await import('../experiments/conflicts.js')).conflicts,
     ),
+  editing: async () =>
+    (await import('./experiment-command.js')).experimentCommand(
+      (await import('../experiments/editing.js')).editing,
+    ),
   scenario: async () => (await import('./scenario-command.js')).scenarioCommand(),
   chart: async () => (await import('./chart-command.js')).chartCommand(),
   calibrate: async () => (await import('./calibrate-command.js')).calibrateCommand(),

@@ -13,6 +13,7 @@ const loaders: Record<string, () => Promise<BatchModel>> = {
   leaderless: async () => (await import('./batch/leaderless.js')).leaderlessBatchModel,
   lag: async () => (await import('./batch/lag.js')).lagBatchModel,
   conflicts: async () => (await import('./batch/conflicts.js')).conflictsBatchModel,
+  editing: async () => (await import('./batch/editing.js')).editingBatchModel,
   selftest: async () => (await import('./batch/selftest.js')).selftestBatchModel,
 };
 

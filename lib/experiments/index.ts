@@ -35,6 +35,7 @@ export { leaderless } from './leaderless.js';
 export { failover, FAILOVER_BATCH_TRIALS } from './failover.js';
 export { lag } from './lag.js';
 export { conflicts } from './conflicts.js';
+export { editing } from './editing.js';
 export { selftest } from './selftest.js';
 
 // PBS staleness on the worker pool: the run, its rows, one trial replayed with its trace.

@@ -5,13 +5,22 @@
  */
 import type { Experiment } from './define.js';
 import { conflicts } from './conflicts.js';
+import { editing } from './editing.js';
 import { failover } from './failover.js';
 import { lag } from './lag.js';
 import { leaderless } from './leaderless.js';
 import { selftest } from './selftest.js';
 import { staleness } from './staleness.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [staleness, failover, leaderless, lag, conflicts, selftest];
+export const EXPERIMENTS: readonly Experiment[] = [
+  staleness,
+  failover,
+  leaderless,
+  lag,
+  conflicts,
+  editing,
+  selftest,
+];
 
 /** The experiment of that name, or undefined. */
 export function experimentNamed(name: string): Experiment | undefined {

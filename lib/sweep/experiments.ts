@@ -1,5 +1,6 @@
 import { ParameterError } from '../errors.js';
 import { conflicts } from '../experiments/conflicts.js';
+import { editing } from '../experiments/editing.js';
 import { failover } from '../experiments/failover.js';
 import { lag } from '../experiments/lag.js';
 import { leaderless } from '../experiments/leaderless.js';
@@ -22,6 +23,7 @@ const experiments: Record<string, SweepExperiment> = {
   leaderless: sweepExperimentOf(leaderless),
   lag: sweepExperimentOf(lag),
   conflicts: sweepExperimentOf(conflicts),
+  editing: sweepExperimentOf(editing),
   selftest: selftestExperiment,
 };
 

@@ -115,6 +115,8 @@ export interface EditingResult {
     contiguous_words: CountEstimate;
   };
   sim_time_ms: number;
+  /** Per-session convergence times and bytes per edit, in session order: only when asked. */
+  samples?: { convergence_ms: number[]; bytes_per_edit: number[] };
 }
 
 /** One session's raw figures (a sweep batch pools them). */
@@ -487,7 +489,11 @@ export function meanSummaryInterval(s: MeanSummary): { low: number | null; high:
  * const r = runEditing({ editors: 3, topology: 'mesh', latency: 'const(50)', sessions: 5 }, 1);
  * r.identical_docs; // 5
  */
-export function runEditing(input: Partial<EditingConfig>, seed: number): EditingResult {
+export function runEditing(
+  input: Partial<EditingConfig>,
+  seed: number,
+  options: { samples?: boolean } = {},
+): EditingResult {
   const config = validateEditingConfig(input);
   let edits = 0;
   let identical = 0;
@@ -541,5 +547,8 @@ export function runEditing(input: Partial<EditingConfig>, seed: number): Editing
       contiguous_words: proportion({ count: contiguous, of: config.interleavingTrials }),
     },
     sim_time_ms: simTimeMs,
+    ...(options.samples === true
+      ? { samples: { convergence_ms: convergence, bytes_per_edit: bytesPerEdit } }
+      : {}),
   };
 }
