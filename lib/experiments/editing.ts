@@ -103,7 +103,7 @@ function summary(r: EditingResult, seed: number, c: Values): string {
   return (
     [
       `editing (Yjs): ${c.editors} editors, ${c.topology}, latency ${c.latency}, ${c.editRate} edits/s each for ${c.durationMs} ms, ${offline}, seed ${seed}`,
-      `  ${r.sessions} sessions, ${r.edits} edits; 95% intervals in brackets`,
+      `  ${r.sessions_run} sessions, ${r.edits} edits; 95% intervals in brackets`,
       `identical final docs: ${pct(r.intervals.identical_docs)} of sessions (texts and encoded states)`,
       `convergence:          ${mean(r.convergence_ms, 'ms')} after the last edit`,
       `bytes per edit:       ${mean(r.bytes_per_edit, 'B')}; updates ${r.update_bytes} B, sync ${r.sync_bytes} B`,
@@ -158,9 +158,9 @@ concurrent_inserts: insertions made while another editor had an insertion neithe
 interleaving: two offline editors type a word each, letter by letter, at one random index of a
 shared text, then reconnect; contiguous counts trials where both words survive unbroken.
 
---json prints one object: sessions, edits, identical_docs, converged, convergence_ms and
+--json prints one object: sessions_run, edits, identical_docs, converged, convergence_ms and
 bytes_per_edit {mean, mean_square, ci_low, ci_high, max, samples}, update_bytes, sync_bytes,
-messages, dropped_offline, inserts, concurrent_inserts, interleaving {trials, contiguous,
+messages, dropped_offline, inserts, concurrent_inserts, interleaving {runs, contiguous,
 example}, intervals {identical_docs, concurrent_inserts, contiguous_words} (count, of, p, Wilson
 95% low/high), sim_time_ms, seed and the config that ran.`,
   batch: {
@@ -168,7 +168,7 @@ example}, intervals {identical_docs, concurrent_inserts, contiguous_words} (coun
     batchTrials: 1,
     pool: {
       sum: [
-        'sessions',
+        'sessions_run',
         'edits',
         'identical_docs',
         'update_bytes',
@@ -177,7 +177,7 @@ example}, intervals {identical_docs, concurrent_inserts, contiguous_words} (coun
         'dropped_offline',
         'inserts',
         'concurrent_inserts',
-        'interleaving.trials',
+        'interleaving.runs',
         'interleaving.contiguous',
         'sim_time_ms',
         'convergence_ms.samples',

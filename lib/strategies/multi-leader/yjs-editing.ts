@@ -87,7 +87,8 @@ export interface MeanSummary {
 }
 
 export interface EditingResult {
-  sessions: number;
+  /** Sessions run (a sweep cell sums its runs'). */
+  sessions_run: number;
   edits: number;
   /** Sessions whose editors ended with identical texts and identical encoded states. */
   identical_docs: number;
@@ -108,7 +109,7 @@ export interface EditingResult {
   /** Insertions concurrent with an insertion by another editor (neither had seen the other when typed). */
   concurrent_inserts: number;
   /** Concurrent-word trials and those where both words stayed contiguous. */
-  interleaving: { trials: number; contiguous: number; example: string | null };
+  interleaving: { runs: number; contiguous: number; example: string | null };
   intervals: {
     identical_docs: CountEstimate;
     concurrent_inserts: CountEstimate;
@@ -528,7 +529,7 @@ export function runEditing(
     if (t === 0) example = trial.text;
   }
   return {
-    sessions: config.sessions,
+    sessions_run: config.sessions,
     edits,
     identical_docs: identical,
     converged: identical === config.sessions,
@@ -540,7 +541,7 @@ export function runEditing(
     dropped_offline: droppedOffline,
     inserts,
     concurrent_inserts: concurrentInserts,
-    interleaving: { trials: config.interleavingTrials, contiguous, example },
+    interleaving: { runs: config.interleavingTrials, contiguous, example },
     intervals: {
       identical_docs: proportion({ count: identical, of: config.sessions }),
       concurrent_inserts: proportion({ count: concurrentInserts, of: inserts }),
