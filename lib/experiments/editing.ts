@@ -130,9 +130,9 @@ export const editing = defineExperiment({
     const { editRate, ...rest } = v;
     return { ...rest, editRatePerSec: editRate };
   },
-  run: async (config, seed) => {
+  run: async (config, seed, options) => {
     const { runEditing } = await import('../strategies/multi-leader/yjs-editing.js');
-    return runEditing(config, seed);
+    return runEditing(config, seed, { onProgress: options.onProgress });
   },
   summary,
   examples: [

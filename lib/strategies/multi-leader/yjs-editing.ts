@@ -493,9 +493,12 @@ export function meanSummaryInterval(s: MeanSummary): { low: number | null; high:
 export function runEditing(
   input: Partial<EditingConfig>,
   seed: number,
-  options: { samples?: boolean } = {},
+  options: { samples?: boolean; onProgress?: (fraction: number) => void } = {},
 ): EditingResult {
   const config = validateEditingConfig(input);
+  const steps = config.sessions + config.interleavingTrials;
+  let done = 0;
+  const progress = (): void => options.onProgress?.(++done / steps);
   let edits = 0;
   let identical = 0;
   let updateBytes = 0;
@@ -520,6 +523,7 @@ export function runEditing(
     inserts += f.inserts;
     concurrentInserts += f.concurrentInserts;
     simTimeMs += f.simTimeMs;
+    progress();
   }
   let contiguous = 0;
   let example: string | null = null;
@@ -527,6 +531,7 @@ export function runEditing(
     const trial = interleavingTrial(config, deriveStream(seed, 1, t));
     if (trial.contiguous) contiguous++;
     if (t === 0) example = trial.text;
+    progress();
   }
   return {
     sessions_run: config.sessions,
