@@ -25,6 +25,10 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
     (await import('./experiment-command.js')).experimentCommand(
       (await import('../experiments/upgrade.js')).upgrade,
     ),
+  editing: async () =>
+    (await import('./experiment-command.js')).experimentCommand(
+      (await import('../experiments/editing.js')).editing,
+    ),
   scenario: async () => (await import('./scenario-command.js')).scenarioCommand(),
   chart: async () => (await import('./chart-command.js')).chartCommand(),
   calibrate: async () => (await import('./calibrate-command.js')).calibrateCommand(),

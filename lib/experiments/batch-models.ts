@@ -14,6 +14,8 @@ const loaders: Record<string, () => Promise<BatchModel>> = {
   lag: async () => (await import('./batch/lag.js')).lagBatchModel,
   conflicts: async () => (await import('./batch/conflicts.js')).conflictsBatchModel,
   upgrade: async () => (await import('./batch/upgrade.js')).upgradeBatchModel,
+
+  editing: async () => (await import('./batch/editing.js')).editingBatchModel,
   selftest: async () => (await import('./batch/selftest.js')).selftestBatchModel,
 };
 

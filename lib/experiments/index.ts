@@ -36,6 +36,8 @@ export { failover, FAILOVER_BATCH_TRIALS } from './failover.js';
 export { lag } from './lag.js';
 export { conflicts } from './conflicts.js';
 export { upgrade, upgradeResult, type UpgradeResult } from './upgrade.js';
+
+export { editing } from './editing.js';
 export { selftest } from './selftest.js';
 
 // PBS staleness on the worker pool: the run, its rows, one trial replayed with its trace.

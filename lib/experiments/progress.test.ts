@@ -6,6 +6,7 @@ import { runLagSummary } from '../strategies/leader-follower/run-lag.js';
 import { runLeaderlessTimed } from '../strategies/leaderless/run-leaderless.js';
 import { runStaleness } from './staleness-run.js';
 import { runMultiLeaderSummary } from '../strategies/multi-leader/run-multi-leader.js';
+import { runEditing } from '../strategies/multi-leader/yjs-editing.js';
 
 /** The fractions a run reported: rising (never falling) from above 0 to exactly 1, at most one per PROGRESS_EVERY_EVENTS events (and the final 1). */
 function expectProgress(fractions: number[], events: number): void {
@@ -47,6 +48,14 @@ describe('onProgress: every family reports the fraction done, and reporting chan
     const run = runMultiLeaderSummary({ durationMs: 20_000 }, 1, { onProgress: (f) => fractions.push(f) });
     expectProgress(fractions, run.result.events);
     expect(run.result).toEqual(runMultiLeaderSummary({ durationMs: 20_000 }, 1).result);
+  });
+
+  it('editing (Yjs): once per session and per word trial, ending at 1', () => {
+    const fractions: number[] = [];
+    const config = { sessions: 3, interleavingTrials: 2 };
+    const r = runEditing(config, 1, { onProgress: (f) => fractions.push(f) });
+    expect(fractions).toEqual([0.2, 0.4, 0.6, 0.8, 1]);
+    expect(r).toEqual(runEditing(config, 1));
   });
 
   it('staleness, both engines: once per batch, the fraction then the batch counts', async () => {

@@ -5,6 +5,7 @@
  */
 import type { Experiment } from './define.js';
 import { conflicts } from './conflicts.js';
+import { editing } from './editing.js';
 import { failover } from './failover.js';
 import { lag } from './lag.js';
 import { leaderless } from './leaderless.js';
@@ -19,6 +20,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   lag,
   conflicts,
   upgrade,
+
+  editing,
   selftest,
 ];
 

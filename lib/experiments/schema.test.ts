@@ -30,6 +30,7 @@ const SMALL: Record<string, Record<string, number>> = {
   leaderless: { ops: 300, keys: 50, nodes: 5 },
   lag: { ops: 300 },
   conflicts: { durationMs: 200 },
+  editing: { sessions: 2, durationMs: 1000, interleavingTrials: 2 },
   staleness: { trials: 300 },
 };
 

@@ -1,17 +1,24 @@
 /**
  * The multi-leader cases of the reference file as scenarios: collaborative editing (every
- * editor's copy is a leader) and offline calendars (every device is a leader while offline).
- * Neither documents numbers, so every parameter but the mapping itself is a lab default.
+ * editor's copy takes changes at once: Yjs documents, the CRDT real editors share) and offline
+ * calendars (every device is a leader while offline). Neither documents numbers, so every
+ * parameter but the mapping itself is a lab default.
  */
 import { conflicts } from '../experiments/conflicts.js';
+import { editing } from '../experiments/editing.js';
 import { distribution, integer, number } from '../experiments/param.js';
 import {
   validateMultiLeaderConfig,
   type MultiLeaderConfig,
 } from '../strategies/multi-leader/multi-leader-config.js';
 import { runMultiLeader } from '../strategies/multi-leader/run-multi-leader.js';
-import { derive, derivedValue, labSetting, labValue, type ScenarioValues } from './preset.js';
-import { proportionMetric, valueMetric } from './scenario-metric.js';
+import {
+  runEditing,
+  validateEditingConfig,
+  type EditingConfig,
+} from '../strategies/multi-leader/yjs-editing.js';
+import { derive, labSetting, labValue, type ScenarioValues } from './preset.js';
+import { durationMetric, proportionMetric, valueMetric } from './scenario-metric.js';
 import { systemReference } from './system-reference.js';
 import type { ScenarioExperiment, ScenarioRunSize, SystemScenario } from './system-scenario.js';
 
@@ -69,63 +76,132 @@ export function multiLeaderExperiment(
 }
 
 const editingRef = systemReference('collaborative-editing');
-/** Collaborative editing: each editor's local copy is a leader. */
+
+/**
+ * Yjs documents over the simulated network: identical final documents, convergence time and
+ * bytes per edit with their 95% intervals over sessions, concurrent insertions (all merged) and
+ * whether concurrent words stay contiguous.
+ *
+ * @example
+ * editingExperiment('3 editors', { editors: 3, sessions: 20 }, { trials: 20, seed: 1 });
+ */
+export function editingExperiment(
+  name: string,
+  config: Partial<EditingConfig>,
+  size: ScenarioRunSize,
+): ScenarioExperiment {
+  return {
+    name,
+    validate: () => void validateEditingConfig(config),
+    run: async () => {
+      const r = runEditing(config, size.seed, { samples: true });
+      const samples = r.samples!;
+      return [
+        proportionMetric(
+          'identical_docs',
+          'sessions whose editors ended with identical documents (text and encoded state)',
+          r.intervals.identical_docs,
+        ),
+        durationMetric(
+          'convergence_ms',
+          "from a session's last edit until every editor's document stopped changing",
+          samples.convergence_ms,
+        ),
+        valueMetric(
+          'convergence_ms_ci_low',
+          'mean convergence, 95% interval low',
+          r.convergence_ms.ci_low,
+          'ms',
+        ),
+        valueMetric(
+          'convergence_ms_ci_high',
+          'mean convergence, 95% interval high',
+          r.convergence_ms.ci_high,
+          'ms',
+        ),
+        valueMetric(
+          'bytes_per_edit',
+          'update and sync bytes sent per edit, mean over sessions',
+          r.bytes_per_edit.mean,
+          'B',
+        ),
+        valueMetric(
+          'bytes_per_edit_ci_low',
+          'bytes per edit, 95% interval low',
+          r.bytes_per_edit.ci_low,
+          'B',
+        ),
+        valueMetric(
+          'bytes_per_edit_ci_high',
+          'bytes per edit, 95% interval high',
+          r.bytes_per_edit.ci_high,
+          'B',
+        ),
+        proportionMetric(
+          'conflicts',
+          "insertions concurrent with another editor's insertion (merged by YATA: none lost)",
+          r.intervals.concurrent_inserts,
+        ),
+        proportionMetric(
+          'contiguous_words',
+          'trials where two words typed offline at one index stayed contiguous',
+          r.intervals.contiguous_words,
+        ),
+      ];
+    },
+  };
+}
+
+/** Collaborative editing: each editor holds a Yjs document; updates relayed by a server. */
 export const collaborativeEditingScenario: SystemScenario = {
   name: 'collaborative-editing',
   system: 'collaborative-editing',
   family: 'multi-leader',
   description:
-    "Collaborative editing: every editor's copy a leader, local changes at once, async replication, merged",
+    "Collaborative editing on Yjs CRDT documents: every editor's copy takes changes at once, update bytes over the network, merged",
   source: editingRef.source,
-  trials: WRITES,
+  trials: {
+    unit: 'editing sessions (each duration_ms of edits at every editor)',
+    default: 20,
+    max: 100_000,
+  },
   settings: {
-    editors: labSetting(3, 'the reference gives no number of editors', (v: number) =>
-      integer({
-        doc: 'editors, each a leader (a datacenter of the conflicts experiment)',
-        default: v,
-        min: 2,
-        max: 64,
-      }),
+    servers: labSetting(
+      1,
+      'y-websocket relays every update through one server; 0: editors send to each other (y-webrtc)',
+      (v: number) =>
+        integer({ doc: 'relay servers: 1 (relay) or 0 (mesh), a count', default: v, min: 0, max: 1 }),
     ),
   },
   preset: {
-    experiment: conflicts,
+    experiment: editing,
     values: {
-      localWriteLatency: derivedValue(
-        'const(0)',
-        'collaborative-editing.note: "changes apply locally at once"',
-      ),
-      interDcLatency: labValue('const(50)', "the multi-leader model's default one-way delay between leaders"),
-      writeRate: labValue(2, 'the reference gives no rate; two changes per second per editor'),
-      keys: labValue(100, "the multi-leader model's default key count (document regions)"),
-      durationMs: labValue(
-        500000,
-        "scenario run's default 3000 changes at 3 editors x 2 per second (scenario run sets it from --trials)",
-      ),
-      resolution: labValue(
-        'merge',
-        "the reference names no policy; editors merge concurrent edits (the model's set union)",
+      editors: labValue(3, 'the reference gives no number of editors'),
+      editRate: labValue(2, 'the reference gives no rate; two keystrokes per second per editor'),
+      latency: labValue('uniform(20,80)', 'one-way delays of 20 to 80 ms (lab default)'),
+      sessions: labValue(20, "scenario run's default 20 sessions (scenario run sets it from --trials)"),
+    },
+    derive: {
+      topology: derive(['servers'], 'relay if servers = 1, mesh if 0', (v) =>
+        v.servers === 1 ? 'relay' : 'mesh',
       ),
     },
-    derive: { datacenters: derive(['editors'], 'editors', (v) => v.editors) },
-    sweep: CONFLICTS_SWEEP,
+    sweep:
+      "A sweep runs the editing experiment with these values (sessions as set; scenario run sets it from --trials): identical documents, convergence and bytes per edit pooled over a cell's runs.",
   },
-  plan({ values, experiment }, size) {
-    const editors = values.editors as number;
-    const config = conflictsConfig(
-      experiment,
-      (1000 * size.trials) / (editors * (experiment.writeRate as number)),
-    );
+  plan({ experiment }, size) {
+    const config = { ...editing.config(experiment as never), sessions: size.trials };
     return [
-      multiLeaderExperiment(
-        `${editors} editors (${config.resolution}), about ${size.trials} changes`,
+      editingExperiment(
+        `${config.editors} editors on Yjs (${config.topology}), ${size.trials} sessions`,
         config,
         size,
       ),
     ];
   },
   assumptions: [
-    "A change is a set element added to a region (the model's values are sets of write ids); operational transforms of text positions are not modelled.",
+    'An edit inserts or deletes one character at a uniform position; the server does not learn of a disconnection: what it forwards to a disconnected editor is lost, and reaches it through the sync on reconnect.',
+    'Editors keep no awareness (cursor) traffic; only document updates and sync messages are counted in bytes.',
   ],
 };
 

@@ -1,5 +1,6 @@
 import { ParameterError } from '../errors.js';
 import { conflicts } from '../experiments/conflicts.js';
+import { editing } from '../experiments/editing.js';
 import { failover } from '../experiments/failover.js';
 import { lag } from '../experiments/lag.js';
 import { leaderless } from '../experiments/leaderless.js';
@@ -24,6 +25,8 @@ const experiments: Record<string, SweepExperiment> = {
   lag: sweepExperimentOf(lag),
   conflicts: sweepExperimentOf(conflicts),
   upgrade: sweepExperimentOf(upgrade),
+
+  editing: sweepExperimentOf(editing),
   selftest: selftestExperiment,
 };
 

@@ -20,7 +20,7 @@ import { murmurFinish, murmurMix } from '../../random/hash.js';
 import type { ResolvedLeaderlessConfig } from './cluster-config.js';
 import type { HintLedger } from './hints.js';
 import type { HintData } from './hinted-handoff.js';
-import { ENTRY_BYTES, HASH_BYTES, MerkleTree } from './merkle.js';
+import { ENTRY_BYTES, HASH_BYTES, leafDiff, MerkleTree } from './merkle.js';
 import {
   AE_DRAIN_ROUNDS,
   AE_HASHES,
@@ -60,29 +60,6 @@ interface Exchange {
   trees: [MerkleTree | null, MerkleTree | null];
   payloads: Map<number, { keys: number[]; versions: KeyVersion[] }>;
   nextPayload: number;
-}
-
-/** The keys whose entries differ between two leaves' (key, digest) lists, both ascending by key. */
-function leafDiff(mine: readonly [number, number][], theirs: readonly [number, number][]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < mine.length || j < theirs.length) {
-    const ka = i < mine.length ? mine[i][0] : Infinity;
-    const kb = j < theirs.length ? theirs[j][0] : Infinity;
-    if (ka === kb) {
-      if (mine[i][1] !== theirs[j][1]) out.push(ka);
-      i++;
-      j++;
-    } else if (ka < kb) {
-      out.push(ka);
-      i++;
-    } else {
-      out.push(kb);
-      j++;
-    }
-  }
-  return out;
 }
 
 /** What anti-entropy needs from the run. */
@@ -277,6 +254,11 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
     send(ex, from, AE_HASHES, level * NODE_LEVEL + index, HASH_BYTES * fanout);
   const sendLeaf = (ex: Exchange, from: number, leaf: number): void =>
     send(ex, from, AE_LEAF, leaf, ENTRY_BYTES * treeOf(ex, from).leafEntries(leaf).length);
+  /** Opens a differing node of the walk: its children hashes, or at the leaf level its entries. */
+  const open = (ex: Exchange, from: number, level: number, index: number): void => {
+    if (level < merkleDepth) sendHashes(ex, from, level, index);
+    else sendLeaf(ex, from, index);
+  };
   /** Sends `from`'s current versions of `diff` (what it holds when the message leaves). */
   const sendKeys = (ex: Exchange, from: number, kind: number, diff: number[]): void => {
     let bytes = 0;
@@ -329,10 +311,7 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
     AE_ROOT,
     (to, from, pair, id) => {
       const ex = current(pair, id);
-      if (ex !== undefined && treeOf(ex, to).rootHash() !== treeOf(ex, from).rootHash()) {
-        if (merkleDepth === 0) sendLeaf(ex, to, 0);
-        else sendHashes(ex, to, 0, 0);
-      }
+      if (ex !== undefined && treeOf(ex, to).rootHash() !== treeOf(ex, from).rootHash()) open(ex, to, 0, 0);
       after();
     },
     'anti-entropy: root hash',
@@ -350,9 +329,8 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
         const theirs = treeOf(ex, from);
         for (let c = 0; c < fanout; c++) {
           const child = node * fanout + c;
-          if (mine.hashAt(level + 1, child) === theirs.hashAt(level + 1, child)) continue;
-          if (level + 1 < merkleDepth) sendHashes(ex, to, level + 1, child);
-          else sendLeaf(ex, to, child);
+          if (mine.hashAt(level + 1, child) !== theirs.hashAt(level + 1, child))
+            open(ex, to, level + 1, child);
         }
       }
       after();
@@ -372,34 +350,22 @@ export function createAntiEntropy(deps: AntiEntropyDeps): AntiEntropy {
     },
     'anti-entropy: leaf entries',
   );
-  // Versions of the differing keys: merged, then the receiver's (merged) versions go back.
-  net.on(
-    AE_KEYS,
-    (to, _from, pair, id, payload) => {
+  // Versions of the differing keys: merged; the responder to AE_KEYS sends its (merged) versions
+  // back as AE_KEYS_BACK, which the initiator merges in turn.
+  const receiveKeys =
+    (reply: boolean) =>
+    (to: number, _from: number, pair: number, id: number, payload: number): void => {
       const ex = current(pair, id);
       const batch = ex?.payloads.get(payload);
       if (ex !== undefined && batch !== undefined) {
         ex.payloads.delete(payload);
         apply(to, batch.versions);
-        sendKeys(ex, to, AE_KEYS_BACK, batch.keys);
+        if (reply) sendKeys(ex, to, AE_KEYS_BACK, batch.keys);
       }
       after();
-    },
-    'anti-entropy: key versions',
-  );
-  net.on(
-    AE_KEYS_BACK,
-    (to, _from, pair, id, payload) => {
-      const ex = current(pair, id);
-      const batch = ex?.payloads.get(payload);
-      if (ex !== undefined && batch !== undefined) {
-        ex.payloads.delete(payload);
-        apply(to, batch.versions);
-      }
-      after();
-    },
-    'anti-entropy: key versions back',
-  );
+    };
+  net.on(AE_KEYS, receiveKeys(true), 'anti-entropy: key versions');
+  net.on(AE_KEYS_BACK, receiveKeys(false), 'anti-entropy: key versions back');
 
   // Anti-entropy rounds: every node that is up starts an exchange with each node it shares keys
   // with (the lower id initiates); the network delays, loses or cuts its messages like any other.

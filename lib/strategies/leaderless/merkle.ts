@@ -330,25 +330,38 @@ export function merkleDiff(a: MerkleTree, b: MerkleTree): MerkleDiff {
     cost.messages++;
     cost.bytes += ENTRY_BYTES * mine.length;
     ranges.push(a.leafRange(leaf));
-    let i = 0;
-    let j = 0;
-    while (i < mine.length || j < theirs.length) {
-      const ka = i < mine.length ? mine[i][0] : Infinity;
-      const kb = j < theirs.length ? theirs[j][0] : Infinity;
-      if (ka === kb) {
-        if (mine[i][1] !== theirs[j][1]) keys.push(ka);
-        i++;
-        j++;
-      } else if (ka < kb) {
-        keys.push(ka);
-        i++;
-      } else {
-        keys.push(kb);
-        j++;
-      }
-    }
+    for (const key of leafDiff(mine, theirs)) keys.push(key);
   }
   return { keys, ranges, cost };
+}
+
+/**
+ * The keys whose entries differ between two leaves' (key, digest) lists, both ascending by key:
+ * a key in one list only, or in both with different digests (a merge walk, ascending).
+ *
+ * @example
+ * leafDiff([[1, 10], [2, 20]], [[2, 21], [3, 30]]); // [1, 2, 3]
+ */
+export function leafDiff(mine: readonly [number, number][], theirs: readonly [number, number][]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < mine.length || j < theirs.length) {
+    const ka = i < mine.length ? mine[i][0] : Infinity;
+    const kb = j < theirs.length ? theirs[j][0] : Infinity;
+    if (ka === kb) {
+      if (mine[i][1] !== theirs[j][1]) out.push(ka);
+      i++;
+      j++;
+    } else if (ka < kb) {
+      out.push(ka);
+      i++;
+    } else {
+      out.push(kb);
+      j++;
+    }
+  }
+  return out;
 }
 
 function checkConfig(config: MerkleConfig): Required<MerkleConfig> {

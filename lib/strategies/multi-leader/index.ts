@@ -48,3 +48,19 @@ export {
 } from './conflict-probability.js';
 export { compareResolutions, type ResolutionComparisonRow } from './compare-resolutions.js';
 export { ReplicationLinks, type DeliveryHandler } from './replication-links.js';
+export {
+  runEditing,
+  runSession,
+  interleavingTrial,
+  countConcurrentInserts,
+  validateEditingConfig,
+  EditingNetwork,
+  EDITING_DEFAULTS,
+  EDITING_TOPOLOGIES,
+  type EditingConfig,
+  type EditingResult,
+  type EditingTopology,
+  type MeanSummary,
+  type SessionFigures,
+  type InterleavingTrial,
+} from './yjs-editing.js';
