@@ -8,8 +8,8 @@
 // node_modules/.bin first on PATH (the tslab kernel spec starts `tslab` from PATH). The executed
 // copies go to .tmp/notebooks/ (git-ignored). Fails (exit 1), naming notebook and cell, when a
 // cell errs (tslab reports errors on stderr and in the execute reply, not as an `error` output:
-// the driver below turns that into one), times out, or calls `displayChart(` without leaving a
-// display_data that carries image/svg+xml. Also checks the tslab kernel is registered and
+// the driver below turns that into one), times out, calls `displayChart(` without leaving a
+// display_data that carries image/svg+xml, or `displayTable(` without one that carries text/html. Also checks the tslab kernel is registered and
 // registers it (`tslab install`) if not. Cell numbers in messages count every cell from 1.
 //
 // Needs Jupyter (Debian: jupyter-notebook python3-nbclient jupyter-nbconvert). Without it:
@@ -261,6 +261,12 @@ function check(nb, status) {
       }
     }
     if (index === stoppedAt) return;
+    if (
+      text(cell.source).includes('displayTable(') &&
+      !outputs.some((o) => o.output_type === 'display_data' && o.data?.['text/html'] !== undefined)
+    ) {
+      problems.push(`${where}: calls displayTable( but has no display_data with text/html`);
+    }
     if (text(cell.source).includes('displayChart(')) {
       const shown = outputs.filter(
         (o) => o.output_type === 'display_data' && o.data?.['image/svg+xml'] !== undefined,
