@@ -2,8 +2,13 @@
 // The real-browser test of the notebooks: Debian's classic Jupyter Notebook
 // server on loopback, each notebook opened in headless Chromium (Debian's /usr/bin/chromium,
 // driven by playwright-core), Cell > Run All, then checks that every cell ran, no cell shows an
-// error, and every chart rendered (SVG elements with non-empty path `d` attributes). Screenshots
-// of each chart and of each notebook's first screen go to .tmp/browser/.
+// error, every chart rendered (SVG elements with non-empty path `d` attributes) and every
+// displayTable call shows an HTML table. Then every chart's Vega-Lite bundle, as the kernel sent
+// it, is drawn with vega-embed (what JupyterLab's renderer uses) in a blank page: any error or
+// warning on the console fails, and the staleness curve, the (R, W) heatmap and the recovery CDF
+// must carry a parameter bound to an input. Screenshots of each chart, of the first table and of
+// each notebook's first screen go to .tmp/browser/, and of those three charts drawn by vega-embed
+// with their slider moved (embed-*.png).
 //
 //   node notebooks/browser-test.mjs [--timeout=SECONDS] [NOTEBOOK.ipynb ...]
 //
@@ -33,6 +38,20 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, '.tmp', 'browser');
 const WORK = path.join(OUT, 'work');
 const CHROMIUM = '/usr/bin/chromium';
+const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
+// vega-embed and the Vega and Vega-Lite it draws with, as browser builds (JupyterLab's renderer is
+// vega-embed over Vega 5 and Vega-Lite 5).
+const EMBED_SCRIPTS = [
+  'vega/build/vega.min.js',
+  'vega-lite/build/vega-lite.min.js',
+  'vega-embed/build/vega-embed.min.js',
+].map((f) => path.join(ROOT, 'node_modules', f));
+// Charts a reader steers with an input: notebook, chart title, and a file name for the screenshot.
+const INTERACTIVE = [
+  ['01-quorum-staleness', 'P(consistent read) after commit, N=3, lnkd-disk', 'staleness-curve'],
+  ['02-leaderless', 'P(consistent read) at t = 0, lnkd-disk', 'rw-heatmap'],
+  ['00-tour', 'Leader-follower recovery time after a leader crash', 'recovery-cdf'],
+];
 const isCI = process.env.CI === 'true';
 const env = {
   ...process.env,
@@ -236,6 +255,8 @@ const STATE = () => {
             .find((l) => l.trim() !== '') ?? ''
         ).slice(0, 70),
         charts: c.get_text().includes('displayChart('),
+        tableCalls: c.get_text().includes('displayTable('),
+        tables: el.querySelectorAll('.output_area .output_html table').length,
         executed: typeof c.input_prompt_number === 'number',
         errors: [...el.querySelectorAll('.output_error')].map((e) => e.textContent.trim().slice(0, 300)),
         stderr: [...el.querySelectorAll('.output_stderr')].map((e) => e.textContent.trim().slice(0, 300)),
@@ -288,6 +309,8 @@ async function runNotebook(browser, notebook) {
     for (const e of cell.errors) problems.push(`${where}: shows an error: ${e}`);
     // tslab reports a failing cell on stderr, not as an error output.
     for (const e of cell.stderr) if (/error|exception/i.test(e)) problems.push(`${where}: stderr: ${e}`);
+    if (cell.tableCalls && cell.tables === 0)
+      problems.push(`${where}: calls displayTable( but shows no HTML table`);
     if (cell.charts && (cell.svgs === 0 || cell.nonEmptyPaths === 0)) {
       problems.push(
         `${where}: calls displayChart( but shows ${cell.svgs} SVG(s) with ${cell.nonEmptyPaths} non-empty paths`,
@@ -295,11 +318,28 @@ async function runNotebook(browser, notebook) {
     }
   }
   for (const e of consoleErrors) problems.push(`page error: ${e}`);
-  // Screenshots: the first screen, and each chart as it shows.
+  // The Vega-Lite bundles as the kernel sent them (the notebook model's outputs), for vega-embed.
+  const bundles = await page.evaluate(
+    ([mime]) =>
+      window.Jupyter.notebook
+        .get_cells()
+        .flatMap((c, i) =>
+          (c.output_area?.outputs ?? [])
+            .filter((o) => o.data?.[mime] !== undefined)
+            .map((o) => ({ cell: i + 1, spec: o.data[mime] })),
+        ),
+    [VEGA_LITE_MIME],
+  );
+  // Screenshots: the first screen, the first table, and each chart as it shows.
   mkdirSync(OUT, { recursive: true });
   for (const f of readdirSync(OUT).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png')))
     rmSync(path.join(OUT, f));
   await page.screenshot({ path: path.join(OUT, `${name}-top.png`) });
+  const table = await page.$('.output_area .output_html table');
+  if (table) {
+    await table.scrollIntoViewIfNeeded();
+    await table.screenshot({ path: path.join(OUT, `${name}-table.png`) });
+  }
   const charts = await page.$$('.output_area .output_svg, .output_area svg');
   let shot = 0;
   for (const chart of charts) {
@@ -317,6 +357,7 @@ async function runNotebook(browser, notebook) {
 
   return {
     name,
+    bundles,
     seconds,
     problems,
     charts: shot,
@@ -325,9 +366,96 @@ async function runNotebook(browser, notebook) {
   };
 }
 
+// ---------------------------------------------------------------- every bundle with vega-embed
+
+const titleOf = (spec) => (typeof spec.title === 'string' ? spec.title : (spec.title?.text ?? ''));
+
+/** Whether a parameter of the spec, at any depth, is bound to an input (Vega-Lite `params[].bind`). */
+function hasBoundParam(node) {
+  if (Array.isArray(node)) return node.some(hasBoundParam);
+  if (typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node.params) && node.params.some((p) => p && typeof p === 'object' && 'bind' in p))
+    return true;
+  return Object.entries(node).some(([key, value]) => key !== 'data' && hasBoundParam(value));
+}
+
+/**
+ * Draws every bundle with vega-embed, one at a time, in a blank page, as JupyterLab would; returns
+ * problems (an error or a warning on the console, a failed embed, an interactive chart without a
+ * bound parameter or without its input elements). Moves the slider of the interactive charts and
+ * screenshots them.
+ */
+async function embedAll(browser, results) {
+  const problems = [];
+  for (const f of EMBED_SCRIPTS)
+    if (!existsSync(f)) return { problems: [`${f} is missing: run npm ci`], drawn: 0 };
+  const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  let messages = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') messages.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => messages.push(`page error: ${e}`));
+  await page.setContent('<!doctype html><html><body></body></html>');
+  for (const f of EMBED_SCRIPTS) await page.addScriptTag({ path: f });
+  let drawn = 0;
+  for (const { name, bundles } of results) {
+    for (const [k, { cell, spec }] of bundles.entries()) {
+      const where = `${name} cell ${cell} (${titleOf(spec) || 'untitled'})`;
+      const wanted = INTERACTIVE.find(([nb, title]) => nb === name && title === titleOf(spec));
+      if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+        problems.push(`${where}: the Vega-Lite bundle is a ${typeof spec}, not a JSON object`);
+        continue;
+      }
+      if (wanted && !hasBoundParam(spec)) problems.push(`${where}: has no parameter bound to an input`);
+      messages = [];
+      const id = `chart-${name}-${k}`;
+      const result = await page.evaluate(
+        async ([id, spec]) => {
+          const el = document.createElement('div');
+          el.id = id;
+          document.body.replaceChildren(el);
+          try {
+            const { view } = await window.vegaEmbed(el, spec, { actions: true });
+            await view.runAsync();
+            return { ok: true, inputs: el.querySelectorAll('.vega-bindings input').length };
+          } catch (error) {
+            return { ok: false, error: String(error) };
+          }
+        },
+        [id, spec],
+      );
+      if (!result.ok) problems.push(`${where}: vega-embed failed: ${result.error}`);
+      else drawn++;
+      if (result.ok && wanted) {
+        if (result.inputs === 0) problems.push(`${where}: vega-embed drew no input for its parameter`);
+        // Move the slider two thirds of the way, as a reader would, and show the chart answering.
+        await page.evaluate((id) => {
+          const input = document.querySelector(`#${id} .vega-bindings input[type=range]`);
+          if (!input) return;
+          const [min, max] = [Number(input.min), Number(input.max)];
+          input.value = String(min + (2 / 3) * (max - min));
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }, id);
+        await page.waitForTimeout(300);
+        await (await page.$(`#${id}`)).screenshot({ path: path.join(OUT, `embed-${wanted[2]}.png`) });
+      }
+      await page.waitForTimeout(50); // let late warnings (renders after the embed resolved) arrive
+      for (const m of messages) problems.push(`${where}: ${m}`);
+    }
+  }
+  for (const [nb, title] of INTERACTIVE) {
+    const r = results.find((x) => x.name === nb);
+    if (r && !r.bundles.some((b) => titleOf(b.spec) === title))
+      problems.push(`${nb}: no chart titled "${title}" (the interactive chart this test looks for)`);
+  }
+  await page.close();
+  return { problems, drawn };
+}
+
 // ---------------------------------------------------------------- main
 
 let failed = 0;
+let embedFailed = false;
 let browser;
 try {
   await waitForServer();
@@ -336,8 +464,10 @@ try {
     headless: true,
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
   });
+  const results = [];
   for (const notebook of notebooks) {
     const r = await runNotebook(browser, notebook);
+    results.push(r);
     if (r.problems.length === 0) {
       console.log(
         `ok   ${r.name}  ${r.seconds.toFixed(1)} s  ${r.chartCells} chart cell(s), ${r.charts} chart screenshot(s), ${r.paths} non-empty SVG paths`,
@@ -348,6 +478,17 @@ try {
       for (const p of r.problems) console.log(`  ${r.name}: ${p}`);
     }
   }
+  const embedded = await embedAll(browser, results);
+  const bundleCount = results.reduce((n, r) => n + r.bundles.length, 0);
+  if (embedded.problems.length === 0) {
+    console.log(
+      `ok   vega-embed  ${embedded.drawn} of ${bundleCount} chart bundle(s) drawn, no error or warning`,
+    );
+  } else {
+    embedFailed = true;
+    console.log(`FAIL vega-embed  ${embedded.drawn} of ${bundleCount} chart bundle(s) drawn`);
+    for (const p of embedded.problems) console.log(`  vega-embed: ${p}`);
+  }
 } catch (error) {
   failed++;
   console.error(`browser-test: ${error.stack ?? error}`);
@@ -357,5 +498,7 @@ try {
   await stopServer();
 }
 console.log(`screenshots in ${path.relative(process.cwd(), OUT) || OUT}/`);
-console.log(`${notebooks.length - failed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(
+  `${notebooks.length - failed} passed, ${failed} failed${embedFailed ? '; the vega-embed check failed' : ''}`,
+);
+process.exit(failed > 0 || embedFailed ? 1 : 0);

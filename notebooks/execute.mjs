@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // Executes notebooks headless on the tslab kernel and checks what they produced.
 //
-//   node notebooks/execute.mjs [--timeout=SECONDS] [--out-dir=DIR] [NOTEBOOK.ipynb ...]
+//   node notebooks/execute.mjs [--timeout=SECONDS] [--out-dir=DIR] [--html [--html-dir=DIR]]
+//                              [NOTEBOOK.ipynb ...]
 //
+// --html also writes each notebook that ran cleanly as HTML, executed, to data/notebooks/ (or
+// --html-dir), for reading without a kernel: nbconvert's HTML exporter (Debian's
+// jupyter-nbconvert), with each chart as the static SVG the kernel sent (the Vega-Lite bundle is
+// left out of that copy, so the page needs no script from a CDN to show its charts) and each
+// table as the HTML displayTable sent.
 // Without paths: every notebooks/*.ipynb. Each notebook runs in its own directory (as in
 // Jupyter, so `import ... from '../dist/lib/index.js'` works from notebooks/), with
 // node_modules/.bin first on PATH (the tslab kernel spec starts `tslab` from PATH). The executed
 // copies go to .tmp/notebooks/ (git-ignored). Fails (exit 1), naming notebook and cell, when a
 // cell errs (tslab reports errors on stderr and in the execute reply, not as an `error` output:
-// the driver below turns that into one), times out, or calls `displayChart(` without leaving a
-// display_data that carries image/svg+xml. Also checks the tslab kernel is registered and
+// the driver below turns that into one), times out, calls `displayChart(` without leaving a
+// display_data that carries image/svg+xml, or `displayTable(` without one that carries text/html. Also checks the tslab kernel is registered and
 // registers it (`tslab install`) if not. Cell numbers in messages count every cell from 1.
 //
 // Needs Jupyter (Debian: jupyter-notebook python3-nbclient jupyter-nbconvert). Without it:
@@ -31,7 +37,7 @@ const isCI = process.env.CI === 'true';
 // ---------------------------------------------------------------- arguments
 
 function usage() {
-  return 'usage: node notebooks/execute.mjs [--timeout=SECONDS] [--out-dir=DIR] [NOTEBOOK.ipynb ...]';
+  return 'usage: node notebooks/execute.mjs [--timeout=SECONDS] [--out-dir=DIR] [--html [--html-dir=DIR]] [NOTEBOOK.ipynb ...]';
 }
 
 function parseArgs(argv) {
@@ -43,18 +49,34 @@ function parseArgs(argv) {
       options: {
         timeout: { type: 'string' },
         'out-dir': { type: 'string' },
+        html: { type: 'boolean' },
+        'html-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
-    refuse('option', error.message.split('\n')[0], '--timeout=SECONDS, --out-dir=DIR, --help');
+    refuse(
+      'option',
+      error.message.split('\n')[0],
+      '--timeout=SECONDS, --out-dir=DIR, --html, --html-dir=DIR, --help',
+    );
   }
   const { values, positionals } = parsed;
   if (values.help) {
     console.log(usage());
     process.exit(0);
   }
-  const opts = { timeout: 300, outDir: path.join(ROOT, '.tmp', 'notebooks'), paths: [] };
+  const opts = {
+    timeout: 300,
+    outDir: path.join(ROOT, '.tmp', 'notebooks'),
+    html: values.html === true,
+    htmlDir: path.join(ROOT, 'data', 'notebooks'),
+    paths: [],
+  };
+  if (values['html-dir'] !== undefined) {
+    if (!opts.html) refuse('--html-dir', values['html-dir'], 'only with --html');
+    opts.htmlDir = path.resolve(values['html-dir']);
+  }
   if (values.timeout !== undefined) {
     const n = Number(values.timeout);
     if (!Number.isInteger(n) || n < 1)
@@ -261,6 +283,12 @@ function check(nb, status) {
       }
     }
     if (index === stoppedAt) return;
+    if (
+      text(cell.source).includes('displayTable(') &&
+      !outputs.some((o) => o.output_type === 'display_data' && o.data?.['text/html'] !== undefined)
+    ) {
+      problems.push(`${where}: calls displayTable( but has no display_data with text/html`);
+    }
     if (text(cell.source).includes('displayChart(')) {
       const shown = outputs.filter(
         (o) => o.output_type === 'display_data' && o.data?.['image/svg+xml'] !== undefined,
@@ -313,6 +341,47 @@ function runNotebook(py, notebook, opts) {
   return { seconds, dst, problems: check(nb, status) };
 }
 
+// ---------------------------------------------------------------- HTML copies
+
+// Writes an executed notebook as HTML. In the copy converted, each chart's output carries its SVG
+// as text/html only: the Vega-Lite bundle would need vega-embed from a CDN in the page (a reader
+// offline would see no chart), and nbconvert 6's lab template passes image/svg+xml through lxml's
+// clean_html, which keeps the text of an SVG and drops its drawing (templates/lab/base.html.j2,
+// block data_svg), while text/html goes in as it is. Every chart numbers its clip paths from 1
+// (lib/charts/render.ts), so ids get a per-chart prefix: one page holds them all.
+const HTML_PY = `
+import re, sys, nbformat
+from nbconvert import HTMLExporter
+src, dst, mime = sys.argv[1], sys.argv[2], sys.argv[3]
+nb = nbformat.read(src, as_version=4)
+n = 0
+for cell in nb.cells:
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if "image/svg+xml" in data and "text/html" not in data:
+            n += 1
+            svg = re.sub(r'id="([^"]+)"', r'id="chart%d-\\1"' % n, data["image/svg+xml"])
+            svg = re.sub(r'(url\\(#|href="#)', r'\\1chart%d-' % n, svg)
+            out["data"] = {"text/html": svg, "text/plain": data.get("text/plain", "")}
+body, _ = HTMLExporter().from_notebook_node(nb)
+tmp = dst + ".partial"
+with open(tmp, "w", encoding="utf-8") as f:
+    f.write(body)
+import os
+os.replace(tmp, dst)
+`;
+
+function writeHtml(py, executed, htmlDir) {
+  mkdirSync(htmlDir, { recursive: true });
+  const dst = path.join(htmlDir, path.basename(executed, '.ipynb') + '.html');
+  const r = python(py, HTML_PY, [executed, dst, VEGA_LITE_MIME]);
+  if (r.status !== 0) {
+    const err = (r.stderr || String(r.error ?? '')).trim().split('\n').slice(-3).join(' ');
+    return { dst, problem: `nbconvert failed (exit ${r.status}): ${err}` };
+  }
+  return { dst, problem: null };
+}
+
 // ---------------------------------------------------------------- main
 
 const opts = parseArgs(process.argv.slice(2));
@@ -326,7 +395,12 @@ const notebooks =
 
 const py = findJupyterPython();
 if (!py) jupyterMissing('no `jupyter` on PATH');
-const probe = python(py, 'import nbclient, nbformat, jupyter_client');
+const probe = python(
+  py,
+  opts.html
+    ? 'import nbclient, nbformat, jupyter_client, nbconvert'
+    : 'import nbclient, nbformat, jupyter_client',
+);
 if (probe.status !== 0) {
   jupyterMissing(
     `${py} cannot import nbclient/nbformat/jupyter_client: ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`,
@@ -347,6 +421,11 @@ let failed = 0;
 for (const notebook of notebooks) {
   const name = path.relative(process.cwd(), notebook) || notebook;
   const { seconds, dst, problems } = runNotebook(py, notebook, opts);
+  if (problems.length === 0 && opts.html) {
+    const { dst: html, problem } = writeHtml(py, dst, opts.htmlDir);
+    if (problem) problems.push(problem);
+    else console.log(`     ${path.relative(process.cwd(), html)}`);
+  }
   if (problems.length === 0) {
     // Each notebook is meant to run in under a minute in its quick setting.
     console.log(

@@ -8,6 +8,7 @@ import {
   dkwHalfWidth,
   quantileLevel,
 } from './cdf.js';
+import { staticSpec } from './interactive.js';
 import { compileWarnings, expectValidExports, sampleCdfRows } from './test-data.testkit.js';
 import { paper } from './theme.js';
 
@@ -53,7 +54,15 @@ describe('cdf', () => {
 
   it('draws samples as staircases over their band, quantiles as points with interval bars', async () => {
     const steps = cdfSpec(sampleCdfRows()) as any;
-    expect(steps.layer.map((l: any) => l.name)).toEqual(['band', 'estimate']);
+    expect(steps.layer.map((l: any) => l.name)).toEqual([
+      'band',
+      'estimate',
+      'interactive_rule',
+      'interactive_points',
+      'interactive_heading',
+      'interactive_readout',
+    ]);
+    expect((staticSpec(steps) as any).layer.map((l: any) => l.name)).toEqual(['band', 'estimate']);
     expect(steps.layer[1].mark.interpolate).toBe('step-after');
     expect(steps.layer[1].encoding.y.scale.domain).toEqual([0, 1]);
     expect(await compileWarnings(steps)).toEqual([]);
@@ -61,7 +70,11 @@ describe('cdf', () => {
       { series: 'q', value: 10, p: 0.5, value_low: 9, value_high: 11 },
       { series: 'q', value: 40, p: 0.99, value_low: 35, value_high: 48 },
     ]) as any;
-    expect(points.layer.map((l: any) => l.name)).toEqual(['estimate', 'points', 'quantile-intervals']);
+    expect((staticSpec(points) as any).layer.map((l: any) => l.name)).toEqual([
+      'estimate',
+      'points',
+      'quantile-intervals',
+    ]);
     expect(await compileWarnings(points)).toEqual([]);
     expect(() => cdfSpec([{ series: 'q', value: 1, p: 1.5 }])).toThrow('rows[0].p: got 1.5');
   });

@@ -1,5 +1,6 @@
 import { ParameterError } from '../errors.js';
 import type { LogHistogram } from '../stats/index.js';
+import type { CursorOptions } from './interactive.js';
 import { intervalLinesSpec } from './interval-lines.js';
 import type { VegaLiteSpec } from './spec.js';
 import type { ChartTheme } from './theme.js';
@@ -41,6 +42,12 @@ export interface CdfOptions {
    * `step` when every row has a p interval, else `linear`.
    */
   join?: 'step' | 'linear';
+  /**
+   * For JupyterLab: a slider for x that moves a rule and lists P(X <= x) of every series there
+   * (the last point at or below x, see {@link cursorLayers}); `false` for none. Static exports
+   * never show it ({@link staticSpec}). Default on.
+   */
+  cursor?: CursorOptions | false;
 }
 
 /** Significance of the DKW band drawn around empirical CDFs (95%). */
@@ -202,6 +209,7 @@ export function cdfSpec(rows: readonly CdfRow[], options: CdfOptions = {}): Vega
     yDomain: [0, 1],
     interpolate: join === 'step' ? 'step-after' : 'linear',
     points: join === 'linear',
+    ...(options.cursor === false ? {} : { cursor: { mode: 'at-or-below' as const, ...options.cursor } }),
     layers:
       bars.length === 0
         ? []

@@ -1,4 +1,5 @@
 import { ParameterError } from '../errors.js';
+import { INTERACTIVE_PREFIX } from './interactive.js';
 import { fieldRef, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
 import { defaultTheme, themeConfig, type ChartTheme } from './theme.js';
 
@@ -44,6 +45,13 @@ export interface HeatmapOptions {
   reverse?: boolean;
   /** Theme (fonts, sizes). Default {@link defaultTheme} (screen). */
   theme?: ChartTheme;
+  /**
+   * For JupyterLab: a slider over the colour domain that dims the cells failing a target, `keep`
+   * `above` (values >= the slider, e.g. P(consistent)) or `below` (values <= it, e.g. a latency),
+   * so a reader sees which (R, W) meet it. It starts at the end that dims nothing; static exports
+   * never show it (lib/charts/interactive staticSpec). `false` for none. Default `{ keep: 'above' }`.
+   */
+  threshold?: { keep?: 'above' | 'below' } | false;
 }
 
 /**
@@ -175,7 +183,37 @@ export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions
     { field: x, type: 'ordinal' as const },
     { field: value, type: 'quantitative' as const, format, title: options.valueTitle ?? value },
   ];
-  const inner = {
+  const keep = options.threshold === false ? null : (options.threshold?.keep ?? 'above');
+  const param = `${INTERACTIVE_PREFIX}threshold`;
+  const params =
+    keep === null
+      ? []
+      : [
+          {
+            name: param,
+            value: keep === 'above' ? lo : hi,
+            bind: {
+              input: 'range',
+              min: lo,
+              max: hi,
+              step: Number(((hi - lo) / 100).toPrecision(2)),
+              name: `${options.valueTitle ?? value} ${keep === 'above' ? 'at least' : 'at most'} `,
+            },
+          },
+        ];
+  // Cells failing the target, under a veil of the background colour (their tooltip stays).
+  const veil = (i: number) =>
+    keep === null
+      ? []
+      : [
+          {
+            name: `${INTERACTIVE_PREFIX}veil_${i}`,
+            transform: [{ filter: keep === 'above' ? `${v} < ${param}` : `${v} > ${param}` }],
+            mark: { type: 'rect' as const, fill: theme.background, opacity: 0.8 },
+            encoding: { tooltip },
+          },
+        ];
+  const inner = (i: number) => ({
     width: { step },
     height: { step },
     encoding: { x: xEnc, y: yEnc },
@@ -200,22 +238,24 @@ export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions
           color: { condition: { test: onLight, value: '#000000' }, value: '#ffffff' },
         },
       },
+      ...veil(i),
     ],
-  };
+  });
   const head = {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.title !== undefined ? { title: options.title } : {}),
     data: { values },
     transform: [{ filter: `isValid(${v}) && isFinite(${v})` }],
   };
-  if (facet === undefined) return { ...head, ...inner, config: themeConfig(theme) };
+  const top = params.length > 0 ? { params } : {};
+  if (facet === undefined) return { ...head, ...inner(0), ...top, config: themeConfig(theme) };
   // One panel per facet value, concatenated rather than faceted: each panel keeps only its own
   // x and y values (vega-lite warns about independent scales in a faceted layer).
   const facetValues = [...new Set(values.map((row) => row[facet]!))];
   if (facetValues.every((f) => typeof f === 'number')) facetValues.sort((a, b) => a - b);
   const spec: VegaLiteSpec = {
     ...head,
-    hconcat: facetValues.map((f) => ({
+    hconcat: facetValues.map((f, i) => ({
       title: {
         text: `${options.facetTitle ?? facet} = ${f}`,
         anchor: 'middle' as const,
@@ -223,9 +263,10 @@ export function heatmapSpec(rows: readonly HeatmapRow[], options: HeatmapOptions
         fontWeight: 'normal' as const,
       },
       transform: [{ filter: `${fieldRef(facet)} === ${JSON.stringify(f)}` }],
-      ...inner,
+      ...inner(i),
     })),
     resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },
+    ...top,
     config: themeConfig(theme),
   };
   return spec;

@@ -22,6 +22,14 @@ export {
 export { type ChartRow, type RowFields, checkRows } from './validate.js';
 export { type SeriesChannelOptions, seriesChannels } from './series.js';
 export {
+  type CursorChart,
+  type CursorOptions,
+  INTERACTIVE_PREFIX,
+  cursorLayers,
+  hasBoundParam,
+  staticSpec,
+} from './interactive.js';
+export {
   type IntervalLinesOptions,
   type LineInterpolation,
   bandLayer,

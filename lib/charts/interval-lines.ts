@@ -1,3 +1,4 @@
+import { cursorLayers, type CursorOptions } from './interactive.js';
 import { seriesChannels } from './series.js';
 import { fieldRef, uniqueInOrder, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
 import { defaultTheme, plotSize, themeConfig, type ChartTheme } from './theme.js';
@@ -44,6 +45,11 @@ export interface IntervalLinesOptions {
   yFormat?: string;
   /** Vega-Lite layers drawn on top (annotations), sharing the x and y scales. */
   layers?: readonly Record<string, unknown>[];
+  /**
+   * A slider over x that moves a rule and reads each series' estimate at it (see
+   * {@link cursorLayers}), for JupyterLab; static exports drop it ({@link staticSpec}). Default none.
+   */
+  cursor?: CursorOptions;
 }
 
 /**
@@ -120,10 +126,34 @@ export function intervalLinesSpec(rows: readonly ChartRow[], options: IntervalLi
       : []),
   ];
   const interpolate = options.interpolate ?? 'linear';
-  const { color, strokeDash } = seriesChannels(theme, uniqueInOrder(values.map((v) => v[series] as string)), {
+  const seriesNames = uniqueInOrder(values.map((v) => v[series] as string));
+  const { color, strokeDash } = seriesChannels(theme, seriesNames, {
     field: series,
     title: options.legendTitle ?? null,
   });
+  const cursor =
+    options.cursor === undefined
+      ? null
+      : cursorLayers(
+          {
+            x: options.x,
+            y: options.y,
+            low: band ? options.low : undefined,
+            high: band ? options.high : undefined,
+            series,
+            seriesNames,
+            xs: values
+              .filter((v) => !options.logY || (v[options.y] as number) > 0)
+              .map((v) => v[options.x] as number),
+            logX: options.logX ?? false,
+            xTitle: options.xTitle ?? options.x,
+            yDef: y,
+            yFormat,
+            tooltip,
+            theme,
+          },
+          options.cursor,
+        );
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.title !== undefined ? { title: options.title } : {}),
@@ -162,7 +192,9 @@ export function intervalLinesSpec(rows: readonly ChartRow[], options: IntervalLi
           ]
         : []),
       ...(options.layers ?? []),
+      ...(cursor?.layers ?? []),
     ],
+    ...(cursor ? { params: cursor.params } : {}),
     config: themeConfig(theme),
   } as unknown as VegaLiteSpec;
 }

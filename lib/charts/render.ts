@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Spec as VegaSpec } from 'vega';
 import { ParameterError } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
+import { staticSpec } from './interactive.js';
 import type { VegaLiteSpec } from './spec.js';
 import { svgToPdf } from './pdf.js';
 import { chartFontFaces, useChartTextMetrics } from './text-metrics.js';
@@ -60,7 +61,8 @@ export async function compileToVega(spec: VegaLiteSpec): Promise<VegaSpec> {
 
 /**
  * Renders a Vega-Lite spec to an SVG document, headless: no canvas, no browser
- * (`new vega.View(..., { renderer: 'none' })` and `view.toSVG()`). Text is measured in the chart
+ * (`new vega.View(..., { renderer: 'none' })` and `view.toSVG()`). Interactive parts (sliders and
+ * what they move, see lib/charts/interactive) are left out: a static figure has no inputs. Text is measured in the chart
  * font (lib/charts/text-metrics). The result depends on the spec alone (not on what was rendered
  * before in the process), so figures are reproducible byte for byte.
  *
@@ -68,7 +70,7 @@ export async function compileToVega(spec: VegaLiteSpec): Promise<VegaSpec> {
  * const svg = await renderSvg(stalenessCurveSpec(rows));
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const vgSpec = await compileToVega(spec);
+  const vgSpec = await compileToVega(staticSpec(spec));
   const vega = await import('vega');
   // vega exports `textMetrics` (vega-scenegraph) at run time; its typings omit it.
   useChartTextMetrics(

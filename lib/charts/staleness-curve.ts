@@ -1,3 +1,4 @@
+import type { CursorOptions } from './interactive.js';
 import { intervalLinesSpec } from './interval-lines.js';
 import { probabilityDomain, type VegaLiteSpec } from './spec.js';
 import type { ChartTheme } from './theme.js';
@@ -43,6 +44,12 @@ export interface StalenessCurveOptions {
    * band is always inside the plot.
    */
   yDomain?: [number, number];
+  /**
+   * For JupyterLab: a slider for t that moves a rule and lists P(consistent) of every curve at
+   * that t (see {@link cursorLayers}); `false` for none. Static exports never show it
+   * ({@link staticSpec}). Default on, starting a tenth of the way through the t values (log: half).
+   */
+  cursor?: CursorOptions | false;
 }
 
 const NUMERIC_FIELDS = ['t', 'p_consistent', 'ci_low', 'ci_high'] as const;
@@ -87,5 +94,6 @@ export function stalenessCurveSpec(
     legendTitle: options.legendTitle ?? null,
     yDomain:
       options.yDomain ?? probabilityDomain(shown.flatMap((v) => [v.p_consistent, v.ci_low, v.ci_high])),
+    ...(options.cursor === false ? {} : { cursor: { mode: 'nearest' as const, ...options.cursor } }),
   });
 }

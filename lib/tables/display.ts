@@ -1,6 +1,7 @@
 import { toHTML, type ColumnTable } from 'arquero';
 import { findDisplayRoute, type DisplayEnvironment } from '../charts/notebook.js';
 import { formatNumber } from './format.js';
+import { toTable } from './load.js';
 
 /** Options of {@link displayTable}, {@link tableHtml} and {@link tableText}. */
 export interface DisplayTableOptions {
@@ -95,7 +96,8 @@ export function tableText(table: ColumnTable, options: DisplayTableOptions = {})
 }
 
 /**
- * Shows a table in a tslab notebook cell: one display carrying `text/html` ({@link tableHtml})
+ * Shows a table (an Arquero table, or plain rows as {@link toTable} reads them) in a tslab
+ * notebook cell: one display carrying `text/html` ({@link tableHtml})
  * and `text/plain` ({@link tableText}), through the same route as displayChart
  * (lib/charts/notebook.ts), or tslab's public `display.html`. Outside a kernel, prints the text.
  *
@@ -104,10 +106,12 @@ export function tableText(table: ColumnTable, options: DisplayTableOptions = {})
  * displayTable(intervalColumns(loadResults('data/leaderless/quorums.csv')), { columns: ['r', 'w', 'stale_read_fraction'] });
  */
 export function displayTable(
-  table: ColumnTable,
+  data: ColumnTable | readonly object[],
   options: DisplayTableOptions = {},
   env?: DisplayEnvironment,
 ): void {
+  // Plain rows (a run's result rows, a notebook's summary objects) go through toTable first.
+  const table = Array.isArray(data) ? toTable(data) : (data as ColumnTable);
   const text = tableText(table, options);
   let route: ReturnType<typeof findDisplayRoute>;
   try {

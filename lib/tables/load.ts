@@ -24,7 +24,9 @@ export type ResultsTable = ColumnTable & {
  * const t = toTable(staleness.execute({ r: 1, w: 1, t: '0:10:1' }).rows);
  * t.filter((d) => d.t > 5).objects();
  */
-export function toTable(rows: readonly Record<string, unknown>[]): ColumnTable {
+// `object`, not Record<string, unknown>: interfaces (TradeoffRow, StalenessCurveRow) have no index
+// signature, and TypeScript only lets types with one be passed as a Record.
+export function toTable(rows: readonly object[]): ColumnTable {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const row of rows)

@@ -145,4 +145,24 @@ describe('intervals and display', () => {
     expect(Object.keys(sent[0].data).sort()).toEqual(['text/html', 'text/plain']);
     expect(sent[0].data['text/plain']).toBe('  a\n1.5');
   });
+
+  it('takes plain rows, interfaces included, as toTable reads them', () => {
+    interface Point {
+      series: string;
+      y: number;
+    }
+    const rows: Point[] = [{ series: 'R=1 W=1', y: 0.25 }];
+    const sent: { data: Record<string, unknown> }[] = [];
+    const env = {
+      cache: {
+        '/x/node_modules/tslab/dist/jupyter.js': {
+          exports: { lastWriteDisplayData: (c: { data: Record<string, unknown> }) => sent.push(c) },
+        },
+      },
+      require: () => undefined,
+      global: {},
+    };
+    displayTable(rows, {}, env);
+    expect(sent[0].data['text/plain']).toBe('series      y\nR=1 W=1  0.25');
+  });
 });
