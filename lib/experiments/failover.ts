@@ -10,7 +10,7 @@ import { meanInterval } from '../stats/index.js';
 import { latencySummary } from '../stats/index.js';
 import { defineExperiment } from './define.js';
 import { msText, pctText } from './format.js';
-import { choice, distribution, integer, number, range, type ParamValues } from './param.js';
+import { boolean, choice, distribution, integer, number, range, type ParamValues } from './param.js';
 
 const d = FAILOVER_DEFAULTS;
 
@@ -37,6 +37,10 @@ const params = {
   raftTiming: choice(['paper', 'etcd'], {
     doc: "raft: election timers as in the paper (a continuous timeout from the range, drawn on every leader contact) or as etcd's raft (ticks of one heartbeat, whole-tick timeouts in [T, 2T-1] with T = min / heartbeat, CheckQuorum lease, no pre-vote); unit-free",
     default: d.raftTiming,
+  }),
+  preVote: boolean({
+    doc: "raft timing etcd: pre-vote (etcd's --pre-vote; off in etcd 3.4, on from 3.5): a timed-out follower asks for pre-votes before it takes a new term; unit-free",
+    default: d.preVote,
   }),
   heartbeatMs: number({ doc: 'leader heartbeat interval, ms', default: d.heartbeatMs, gt: 0, unit: 'ms' }),
   detector: choice(['timeout', 'phi'], {
@@ -250,6 +254,10 @@ export const failover = defineExperiment({
     (v) =>
       v.election === 'raft' && v.raftTiming === 'etcd' && v.clockDrift > 0
         ? { param: 'clockDrift', allowed: '0 with raft timing etcd (its tickers run on true time)' }
+        : undefined,
+    (v) =>
+      v.preVote && !(v.election === 'raft' && v.raftTiming === 'etcd')
+        ? { param: 'preVote', allowed: 'false unless election raft with raft timing etcd' }
         : undefined,
     (v) =>
       v.election === 'sentinel' && v.detector === 'phi'

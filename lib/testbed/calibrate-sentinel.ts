@@ -18,6 +18,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cdfRowsFromSamples, cdfSpec, writeFigure, type FigureFormat } from '../charts/index.js';
 import { writeCsv } from '../output/csv.js';
+import { calibrationJson } from './calibration-output.js';
 import { describeRun, manifestPathFor, writeManifest } from '../output/manifest.js';
 import { deriveStream } from '../random/index.js';
 import {
@@ -296,31 +297,9 @@ export function sentinelSummary(r: SentinelCalibrationResult): string {
   return lines.join('\n') + '\n';
 }
 
-const quantiles = (s: SampleSummary) => ({
-  p50: s.p50.value,
-  p90: s.p90.value,
-  p99: s.p99.value,
-  max: s.max,
-  samples: s.samples,
-});
-
 /** The one object `--json` prints (the same keys as etcd's, plus the lost writes by variant). */
 export function sentinelJson(r: SentinelCalibrationResult): object {
-  return {
-    system: r.system,
-    version: r.version,
-    trials: r.trials,
-    comparisons: r.comparisons.map((c) => ({
-      setting: c.setting,
-      metric: c.metric,
-      measured: quantiles(c.measured),
-      model: quantiles(c.model),
-      ks_distance: c.ks_distance,
-      ks_p_value: c.ks_p_value,
-      lost: c.lost,
-    })),
-    acked_writes_lost: r.acked_writes_lost,
-  };
+  return calibrationJson(r, (c) => ({ lost: c.lost }));
 }
 
 export const SENTINEL_COLUMNS = [

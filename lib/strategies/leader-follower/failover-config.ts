@@ -37,7 +37,7 @@ export type ElectionMode = 'raft' | 'coordinator' | 'sentinel';
  *   (Ongaro and Ousterhout 2014, §5.2).
  * - `'etcd'`: etcd's raft library: ticks of one heartbeat interval per node, a randomized timeout of
  *   whole ticks in [T, 2T − 1] with T = floor(min / heartbeat), drawn again only when the node's
- *   state or term changes, CheckQuorum's leader lease on votes, no pre-vote (etcd 3.4). See
+ *   state or term changes, CheckQuorum's leader lease on votes, pre-vote off (etcd 3.4) or on (`preVote`). See
  *   {@link EtcdRaftElection} in etcd-raft-election.ts.
  */
 export type RaftTiming = 'paper' | 'etcd';
@@ -93,6 +93,8 @@ export interface FailoverConfig {
   electionTimeoutMs: [number, number];
   /** Raft election timing (see {@link RaftTiming}). Default `'paper'`. */
   raftTiming: RaftTiming;
+  /** Raft timing `'etcd'`: pre-vote (etcd's --pre-vote: a pre-candidate asks for pre-votes before it takes a new term). Default false (etcd 3.4's default). */
+  preVote: boolean;
   /** Leader heartbeat interval, ms (> 0; below the coordinator timeout, or below the minimum election timeout). Default 50. */
   heartbeatMs: number;
   /** The coordinator's detector. `'phi'` needs `election: 'coordinator'` (Raft's randomized timeout is its own detector). Default `'timeout'`. */
@@ -176,6 +178,7 @@ export const FAILOVER_DEFAULTS: Readonly<FailoverConfig> = Object.freeze({
   election: 'raft',
   electionTimeoutMs: [150, 300],
   raftTiming: 'paper',
+  preVote: false,
   heartbeatMs: 50,
   detector: 'timeout',
   timeoutMs: 500,
@@ -254,6 +257,9 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
       `with raftTiming 'etcd', a minimum of at least 2 heartbeats (${2 * c.heartbeatMs} ms): raft's ElectionTick must exceed its HeartbeatTick`,
     );
   }
+  if (typeof c.preVote !== 'boolean') throw new ParameterError('preVote', String(c.preVote), 'true or false');
+  if (c.preVote && !(election === 'raft' && raftTiming === 'etcd'))
+    throw new ParameterError('preVote', 'true', "false unless election 'raft' with raftTiming 'etcd'");
   const detector = choiceField('detector', c.detector, ['timeout', 'phi'] as const);
   positiveField('timeoutMs', c.timeoutMs);
   wholeField('sentinels', c.sentinels, 1, 15);

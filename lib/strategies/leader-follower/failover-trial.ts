@@ -258,6 +258,7 @@ export function runFailoverTrial(
               heartbeatMs: h,
               electionTicks: Math.floor(cfg.electionTimeoutMs[0] / h),
               disk: cfg.diskDist,
+              preVote: cfg.preVote,
             },
             onCandidacy,
             (leader, term) => {

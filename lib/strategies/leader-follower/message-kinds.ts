@@ -64,3 +64,6 @@ export const SENTINEL_LINK_CLOSED = 45;
 /** A Sentinel client's get-master-addr-by-name reaching the sentinel, and its answer reaching the client. */
 export const SENTINEL_CLIENT_ASK = 46;
 export const SENTINEL_CLIENT_ANSWER = 47;
+/** etcd timing with pre-vote: a pre-candidate's MsgPreVote (for its term + 1, no term change) and its answer. */
+export const PRE_VOTE = 48;
+export const PRE_VOTE_RESP = 49;
