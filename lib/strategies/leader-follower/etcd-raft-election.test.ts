@@ -40,6 +40,9 @@ describe('etcd raft timing (raft.go tickElection, reset, Step inLease)', () => {
 
   it('pre-vote: no term is taken without a majority of pre-votes, so fewer terms per failover; the same one-round bound', () => {
     const pre = validateFailoverConfig({ ...cfgInput, preVote: true });
+    // Narrow timeouts (T = 2 ticks) give split votes, after which candidates pre-campaign again.
+    const narrow = validateFailoverConfig({ ...cfgInput, preVote: true, electionTimeoutMs: [2 * H, 4 * H] });
+    for (let t = 0; t < 300; t++) expect(runFailoverTrial(narrow, 4, t).recoveryMs).not.toBeNull();
     const preTrials = Array.from({ length: 400 }, (_, t) => runFailoverTrial(pre, 9, t));
     expect(preTrials.every((t) => t.recoveryMs !== null)).toBe(true);
     for (const t of preTrials) {

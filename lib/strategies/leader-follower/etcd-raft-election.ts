@@ -231,6 +231,12 @@ export class EtcdRaftElection extends RaftVoting {
   private preCampaign(node: number): void {
     const c = this.cluster;
     const term = c.currentTerm[node] + 1;
+    // A candidate whose election timed out becomes a pre-candidate too: same term and vote, no
+    // longer a candidate, and (raft.go becomePreCandidate calls no reset) the same timeout.
+    if (c.role[node] === 'candidate') {
+      c.stepDown(node, c.currentTerm[node]);
+      this.resetKey[node] = this.key(node);
+    }
     this.lead[node] = -1;
     this.preTerm[node] = term;
     this.preGranted[node] = 1; // its own
@@ -284,7 +290,7 @@ export class EtcdRaftElection extends RaftVoting {
       this.reset(node);
       return;
     }
-    if (this.preTerm[node] === 0 || term !== this.preTerm[node] || c.role[node] !== 'follower') return;
+    if (this.preTerm[node] === 0 || term !== this.preTerm[node] || c.role[node] === 'leader') return;
     if (granted === 1) {
       if (++this.preGranted[node] >= this.majority) this.campaign(node);
     } else if (++this.preRefused[node] >= this.majority) {
