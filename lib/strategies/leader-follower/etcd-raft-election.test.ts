@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { validateFailoverConfig } from './failover-config.js';
+import { validateFailoverConfig, type FailoverConfig } from './failover-config.js';
 import { runFailoverTrial } from './failover-trial.js';
 
 // etcd timing with instant messages and disks: the bounds follow from raft.go's tick rules alone.
 const H = 100;
 const T = 10; // ticks: --election-timeout 1000 ms
-const cfgInput = {
+const cfgInput: Partial<FailoverConfig> = {
   nodes: 3,
   raftTiming: 'etcd',
   heartbeatMs: H,
@@ -15,7 +15,7 @@ const cfgInput = {
   writeRate: 0,
   faultDurationMs: 50 * T * H,
   observeMs: 2 * T * H,
-} as const;
+};
 const cfg = validateFailoverConfig(cfgInput);
 const trials = Array.from({ length: 400 }, (_, t) => runFailoverTrial(cfg, 9, t));
 
