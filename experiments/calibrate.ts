@@ -6,7 +6,7 @@
  * beside etcd's). A benchmark, not a test: it takes minutes and its numbers depend on the
  * machine's load, which the report records.
  *
- * Then Redis Sentinel (down-after-milliseconds 1000) against the coordinator failover model:
+ * Then Redis Sentinel (down-after-milliseconds 1000) against the Sentinel failover model:
  * data/calibration/redis-sentinel.{csv,manifest.json,svg,png,pdf} and redis-sentinel.md.
  *
  * Trials per setting: CALIBRATE_TRIALS (default 30 for etcd), CALIBRATE_SENTINEL_TRIALS (default
@@ -91,7 +91,7 @@ async function sentinel(): Promise<void> {
     '',
     `Machine: load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${m.load_average.join(' ')} after (2 cores shared with other jobs); loopback RTT p50 ${m.loopback_rtt_ms.p50} ms (p99 ${m.loopback_rtt_ms.p99}).`,
     '',
-    `recovery_ms: from the kill to the first write acknowledged by the primary the sentinels name (SENTINEL get-master-addr-by-name, asked every ${m.write_interval_ms} ms). Model: \`failover --election coordinator --detector timeout --timeout-ms DOWN_AFTER --heartbeat-ms ${m.model_heartbeat_ms} --nodes 3 --latency "${m.model_latency}" --replication-delay "const(0)" --disk "const(0)"\`, asynchronous followers for plain writes, one synchronous follower for WAIT 1. Lost writes per failover: the mean with its 95% interval (Wilson's on the share of failovers with a loss when none lost more than one, else normal).`,
+    `recovery_ms: from the kill to the first write acknowledged by the primary the sentinels name (SENTINEL get-master-addr-by-name, asked every ${m.write_interval_ms} ms). Model: \`failover --election sentinel --sentinels 3 --sentinel-quorum 2 --sentinel-failover-timeout-ms ${m.failover_timeout_ms} --timeout-ms DOWN_AFTER --heartbeat-ms ${m.model_heartbeat_ms} --nodes 3 --latency "${m.model_latency}" --replication-delay "const(0)" --disk "const(0)"\`, asynchronous followers for plain writes, one synchronous follower for WAIT 1; the model's client, like the measured one, asks the first sentinel. Lost writes per failover: the mean with its 95% interval (Wilson's on the share of failovers with a loss when none lost more than one, else normal).`,
     '',
     '| down-after (ms) | measured p50 [95%] | measured p90 | model p50 [95%] | ratio | KS D | KS p | lost plain: measured mean / model per failover [95%] | lost WAIT 1: measured / model |',
     '|---|---|---|---|---|---|---|---|---|',

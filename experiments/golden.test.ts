@@ -268,8 +268,17 @@ const NEW_PARAMETERS: Record<string, Record<string, unknown>> = {
   // partitioning (off: keys stay in partition k mod partitions), a remote leader (0 ms: none).
   lag: { monitorIntervalMs: 1000, causalPartitioning: false, leaderLatency: 0 },
   // failover --raft-timing: 'paper' is the Raft election the fixtures ran; 'etcd' (etcd's
-  // tick-based timers, calibrated in lib/testbed) is new and opt-in.
-  failover: { raftTiming: 'paper' },
+  // tick-based timers, calibrated in lib/testbed) is new and opt-in, and so is its --pre-vote.
+  // --sentinels,
+  // --sentinel-quorum and --sentinel-failover-timeout-ms act only with --election sentinel
+  // (Redis Sentinel's failover, new and opt-in).
+  failover: {
+    raftTiming: 'paper',
+    preVote: false,
+    sentinels: 3,
+    sentinelQuorum: 2,
+    sentinelFailoverTimeoutMs: 180_000,
+  },
 };
 
 /**

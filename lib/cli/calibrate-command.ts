@@ -18,6 +18,7 @@ Examples:
   $ replilab calibrate etcd --quick
   $ replilab calibrate etcd --trials 40 --setting heartbeat=100,election-timeout=1000 --setting heartbeat=50,election-timeout=500 --json
   $ replilab calibrate etcd --latency "lognormal(1,0.5)" --out data/calibration/etcd.csv
+  $ replilab calibrate etcd --members 5 --pre-vote --trials 30
   $ replilab calibrate redis-sentinel --trials 50 --setting down-after=1000 --out data/calibration/redis-sentinel.csv
 
 Each trial: a client writes continuously (open loop, one put every --write-interval-ms to the
@@ -29,9 +30,10 @@ and are stopped on exit, error, Ctrl-C and SIGTERM. Needs etcd (Debian: etcd-ser
 p90,p99,max,samples}, model{...}, ks_distance, ks_p_value}], acked_writes_lost (per trial).
 redis-sentinel: a primary, two replicas and three sentinels (quorum 2), fresh per trial; the
 primary gets kill -9, recovery_ms runs to the first write acknowledged by the primary the
-sentinels name; even trials write plainly, odd ones SET + WAIT 1; the model is the coordinator
-failover with its timeout at down-after. Needs redis-server and redis-sentinel (Debian packages).
-Ignored for redis-sentinel: --latency, --port-base, --raft-timing.
+sentinels name; even trials write plainly, odd ones SET + WAIT 1; the model is Sentinel's own
+failover (failover --election sentinel) at the same down-after. Needs redis-server and
+redis-sentinel (Debian packages).
+Ignored for redis-sentinel: --latency, --port-base, --raft-timing, --members, --pre-vote.
 --out FILE.csv writes the samples, FILE.manifest.json and the CDF overlay FILE.svg/.png/.pdf.`;
 
 interface Flags {
@@ -156,6 +158,8 @@ export function calibrateCommand(): Command {
         portBase: value('portBase'),
         seed: value('seed'),
         raftTiming: flags.raftTiming,
+        members: value('members'),
+        preVote: value('preVote'),
       } as const;
       const { calibrateEtcd } = await import('../testbed/calibrate.js');
       const { MissingBinaryError } = await import('../testbed/processes.js');

@@ -10,7 +10,7 @@ import { meanInterval } from '../stats/index.js';
 import { latencySummary } from '../stats/index.js';
 import { defineExperiment } from './define.js';
 import { msText, pctText } from './format.js';
-import { choice, distribution, integer, number, range, type ParamValues } from './param.js';
+import { boolean, choice, distribution, integer, number, range, type ParamValues } from './param.js';
 
 const d = FAILOVER_DEFAULTS;
 
@@ -24,8 +24,8 @@ const params = {
     min: 2,
     max: 64,
   }),
-  election: choice(['raft', 'coordinator'], {
-    doc: "how a new leader is chosen: Raft-style election, or a coordinator's failure detector and promotion",
+  election: choice(['raft', 'coordinator', 'sentinel'], {
+    doc: "how a new leader is chosen: Raft-style election, a coordinator's failure detector and promotion, or Redis Sentinel's (sentinel.c: jittered timers, SDOWN/ODOWN, a sentinel leader, promotion confirmed by the replica's INFO)",
     default: d.election,
     valueName: 'mode',
   }),
@@ -38,14 +38,36 @@ const params = {
     doc: "raft: election timers as in the paper (a continuous timeout from the range, drawn on every leader contact) or as etcd's raft (ticks of one heartbeat, whole-tick timeouts in [T, 2T-1] with T = min / heartbeat, CheckQuorum lease, no pre-vote); unit-free",
     default: d.raftTiming,
   }),
+  preVote: boolean({
+    doc: "raft timing etcd: pre-vote (etcd's --pre-vote; off in etcd 3.4, on from 3.5): a timed-out follower asks for pre-votes before it takes a new term; unit-free",
+    default: d.preVote,
+  }),
   heartbeatMs: number({ doc: 'leader heartbeat interval, ms', default: d.heartbeatMs, gt: 0, unit: 'ms' }),
   detector: choice(['timeout', 'phi'], {
     doc: "coordinator's failure detector: a fixed timeout or phi accrual",
     default: d.detector,
   }),
   timeoutMs: number({
-    doc: "coordinator: the timeout detector's timeout, ms",
+    doc: "coordinator: the timeout detector's timeout; sentinel: down-after-milliseconds; ms",
     default: d.timeoutMs,
+    gt: 0,
+    unit: 'ms',
+  }),
+  sentinels: integer({
+    doc: 'sentinel: sentinel processes watching the primary',
+    default: d.sentinels,
+    min: 1,
+    max: 15,
+  }),
+  sentinelQuorum: integer({
+    doc: 'sentinel: sentinels that must see the primary down (ODOWN) before a failover',
+    default: d.sentinelQuorum,
+    min: 1,
+    max: 15,
+  }),
+  sentinelFailoverTimeoutMs: number({
+    doc: "sentinel: failover-timeout, ms (an unelected sentinel gives up after min(10 s, it) and retries after twice it; Sentinel's default 180000)",
+    default: d.sentinelFailoverTimeoutMs,
     gt: 0,
     unit: 'ms',
   }),
@@ -167,7 +189,9 @@ function summary(r: FailoverResult, seed: number, c: ParamValues<typeof params>)
   const how =
     c.election === 'raft'
       ? `raft, election timeout ${c.electionTimeoutMs[0]}-${c.electionTimeoutMs[1]} ms`
-      : `coordinator, ${c.detector === 'phi' ? `phi >= ${c.phiThreshold}` : `timeout ${c.timeoutMs} ms`}`;
+      : c.election === 'sentinel'
+        ? `sentinel, ${c.sentinels} sentinels (quorum ${c.sentinelQuorum}), down-after ${c.timeoutMs} ms`
+        : `coordinator, ${c.detector === 'phi' ? `phi >= ${c.phiThreshold}` : `timeout ${c.timeoutMs} ms`}`;
   return (
     [
       `failover: ${c.nodes} nodes (${asyncCount} async followers, ${c.staleFollowers} stale), ${how}, heartbeat ${c.heartbeatMs} ms, fault ${c.fault}, fencing ${c.fencing}${c.fencing === 'lease' ? ` (lease ${c.leaseMs} ms)` : ''}${c.clockDrift > 0 ? `, clock drift ${c.clockDrift}` : ''}; ${r.trials} trials, seed ${seed}`,
@@ -232,6 +256,18 @@ export const failover = defineExperiment({
         ? { param: 'clockDrift', allowed: '0 with raft timing etcd (its tickers run on true time)' }
         : undefined,
     (v) =>
+      v.preVote && !(v.election === 'raft' && v.raftTiming === 'etcd')
+        ? { param: 'preVote', allowed: 'false unless election raft with raft timing etcd' }
+        : undefined,
+    (v) =>
+      v.election === 'sentinel' && v.detector === 'phi'
+        ? { param: 'detector', allowed: 'timeout with election sentinel (down-after-milliseconds)' }
+        : undefined,
+    (v) =>
+      v.sentinelQuorum > v.sentinels
+        ? { param: 'sentinelQuorum', allowed: `a whole number from 1 to sentinels (${v.sentinels})` }
+        : undefined,
+    (v) =>
       v.election === 'coordinator' && v.detector === 'timeout' && v.heartbeatMs >= v.timeoutMs
         ? { param: 'heartbeatMs', allowed: `less than the timeout (${v.timeoutMs} ms)` }
         : undefined,
@@ -267,6 +303,7 @@ export const failover = defineExperiment({
     'failover --election raft --election-timeout-ms 150-300 --trials 500',
     'failover --election raft --election-timeout-ms 150-155 --json          # split votes',
     'failover --election coordinator --timeout-ms 1000 --fault pause --pause "uniform(0,3000)"',
+    'failover --election sentinel --timeout-ms 1000 --nodes 3 --sentinels 3 --sentinel-quorum 2',
     'failover --election coordinator --detector phi --latency "mix(0.99:exp(1),0.01:const(200))"',
     'failover --fault partition --fencing epoch --async-followers 4 --write-rate 500 --read-rate 500 --json',
     'failover --fault partition --fencing lease --lease-ms 1000 --clock-drift 0.05 --trials 2000 --json',

@@ -73,8 +73,18 @@ export const calibrateParams = {
     gt: 0,
     unit: 'ms',
   }),
+  members: integer({
+    doc: 'etcd: cluster members (the model runs as many nodes)',
+    default: 3,
+    min: 3,
+    max: 7,
+  }),
+  preVote: boolean({
+    doc: "etcd: run etcd with --pre-vote and the model with pre-vote (etcd 3.4's default is off); unit-free",
+    default: false,
+  }),
   portBase: integer({
-    doc: 'first of 9 consecutive ports on 127.0.0.1 (client, peer, proxy per member); auto: free ports the kernel picks',
+    doc: 'first of 3 x members consecutive ports on 127.0.0.1 (client, peer, proxy per member); auto: free ports the kernel picks',
     default: null,
     min: 1024,
     max: 65527,

@@ -2,29 +2,23 @@
  * `replilab calibrate redis-sentinel`: the lab's coordinator failover against Redis Sentinel on
  * this machine. Measured side: {@link runSentinelTrial} on a fresh primary, two replicas and
  * three sentinels per trial; trials alternate between plain writes and writes followed by
- * `WAIT 1`. Model side: `failover --election coordinator --detector timeout` with the timeout at
- * down-after-milliseconds, 3 nodes, asynchronous followers (plain) or one synchronous follower
- * (WAIT 1 waits for one replica), the client's write rate, half the loopback round trip as the
- * one-way latency, and no shipping delay (Redis feeds its replicas from the same event loop
- * iteration that executed the write: replication.c replicationFeedSlaves, flushed before sleep).
- *
- * What the model lacks (Redis Sentinel, https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/,
- * and sentinel.c of Redis 7.0): the model's one coordinator promotes once its own timeout fires,
- * and the cluster counts as recovered once the promoted node's heartbeats reach a follower.
- * Sentinel needs (1) SDOWN on a sentinel: no valid reply for down-after ms
- * (sentinelCheckSubjectivelyDown, run on its timer at 10 to 19 Hz); (2) ODOWN: quorum sentinels
- * agreeing, asked with SENTINEL is-master-down-by-addr (at most once a second per peer unless
- * forced); (3) a leader sentinel elected by a majority for the new epoch; (4) REPLICAOF NO ONE
- * to the replica chosen by priority, replication offset and run id; (5) the promotion confirmed
- * by that replica's INFO, which sentinels poll once a second while the primary is down or a
- * failover runs (10 s otherwise), before they answer get-master-addr-by-name with the new
- * address, the only way a Sentinel client learns it. The measured events (+sdown ... +switch-master)
- * show where the time goes; step (5) is most of the gap.
+ * `WAIT 1`. Model side: `failover --election sentinel` (lib/strategies/leader-follower/
+ * sentinel-failover.ts: sentinel.c's jittered timers, reconnect-and-PING after the killed
+ * process's kernel closes the connection, SDOWN after down-after-milliseconds, ODOWN by
+ * is-master-down-by-addr, a leader elected per epoch, REPLICAOF NO ONE, the promotion confirmed
+ * by the replica's next INFO a second after the one sent at ODOWN, hello to the other sentinels)
+ * with the same 3 sentinels, quorum 2, down-after and failover-timeout, 3 nodes, asynchronous
+ * followers (plain) or one synchronous follower (WAIT 1 waits for one replica), the client's
+ * write rate, half the loopback round trip as the one-way latency, and no shipping delay (Redis
+ * feeds its replicas from the same event loop iteration that executed the write:
+ * replication.c replicationFeedSlaves, flushed before sleep). The model's client, like the
+ * testbed's, learns the primary only from the first sentinel's get-master-addr-by-name.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cdfRowsFromSamples, cdfSpec, writeFigure, type FigureFormat } from '../charts/index.js';
 import { writeCsv } from '../output/csv.js';
+import { calibrationJson } from './calibration-output.js';
 import { describeRun, manifestPathFor, writeManifest } from '../output/manifest.js';
 import { deriveStream } from '../random/index.js';
 import {
@@ -47,7 +41,7 @@ import {
   type SentinelTrialOutcome,
 } from './redis-sentinel.js';
 
-/** Sentinel's timer period at its default hz 10 (server.c serverCron runs sentinelTimer), ms: the model's heartbeat. */
+/** The primary's replication heartbeat in the model, ms (Redis pings its replicas every repl-ping-replica-period, 10 s; nothing here depends on it). */
 export const SENTINEL_TICK_MS = 100;
 /** Sentinel's failover-timeout here, ms (small: a failed attempt is retried soon). */
 export const FAILOVER_TIMEOUT_MS = 3000;
@@ -150,8 +144,10 @@ export function sentinelModel(
 ): { samples: number[]; lost: number[]; acked: number[] } {
   const cfg = validateFailoverConfig({
     nodes: 3,
-    election: 'coordinator',
-    detector: 'timeout',
+    election: 'sentinel',
+    sentinels: 3,
+    sentinelQuorum: 2,
+    sentinelFailoverTimeoutMs: FAILOVER_TIMEOUT_MS,
     timeoutMs: setting.downAfterMs,
     heartbeatMs: SENTINEL_TICK_MS,
     latency: o.modelLatency,
@@ -284,7 +280,7 @@ export function sentinelSummary(r: SentinelCalibrationResult): string {
   const lines = [
     `calibrate redis-sentinel ${r.version}: primary, 2 replicas, 3 sentinels (quorum 2) on 127.0.0.1, fresh per trial; ${r.trials} primary kills per setting (even trials plain writes, odd trials SET + WAIT 1 ${m.wait_timeout_ms})`,
     `loopback RTT p50 ${m.loopback_rtt_ms.p50} ms (p99 ${m.loopback_rtt_ms.p99}); failover-timeout ${m.failover_timeout_ms} ms; load average ${m.load_average.join(' ')}`,
-    `model: failover --election coordinator --detector timeout --timeout-ms DOWN_AFTER --heartbeat-ms ${m.model_heartbeat_ms} --nodes 3 --latency "${m.model_latency}" --replication-delay "const(0)" --disk "const(0)" (--async-followers 1 for WAIT 1)`,
+    `model: failover --election sentinel --sentinels 3 --sentinel-quorum 2 --sentinel-failover-timeout-ms ${m.failover_timeout_ms} --timeout-ms DOWN_AFTER --heartbeat-ms ${m.model_heartbeat_ms} --nodes 3 --latency "${m.model_latency}" --replication-delay "const(0)" --disk "const(0)" (--async-followers 1 for WAIT 1)`,
   ];
   for (const c of r.comparisons) {
     const row = (name: string, s: SampleSummary) =>
@@ -301,31 +297,9 @@ export function sentinelSummary(r: SentinelCalibrationResult): string {
   return lines.join('\n') + '\n';
 }
 
-const quantiles = (s: SampleSummary) => ({
-  p50: s.p50.value,
-  p90: s.p90.value,
-  p99: s.p99.value,
-  max: s.max,
-  samples: s.samples,
-});
-
 /** The one object `--json` prints (the same keys as etcd's, plus the lost writes by variant). */
 export function sentinelJson(r: SentinelCalibrationResult): object {
-  return {
-    system: r.system,
-    version: r.version,
-    trials: r.trials,
-    comparisons: r.comparisons.map((c) => ({
-      setting: c.setting,
-      metric: c.metric,
-      measured: quantiles(c.measured),
-      model: quantiles(c.model),
-      ks_distance: c.ks_distance,
-      ks_p_value: c.ks_p_value,
-      lost: c.lost,
-    })),
-    acked_writes_lost: r.acked_writes_lost,
-  };
+  return calibrationJson(r, (c) => ({ lost: c.lost }));
 }
 
 export const SENTINEL_COLUMNS = [
@@ -384,7 +358,7 @@ export async function writeSentinelCalibration(
     samples[`model ${c.setting.down_after_ms} ms`] = c.model_samples;
   }
   const spec = cdfSpec(cdfRowsFromSamples(samples), {
-    title: `Redis Sentinel ${r.version} failover vs the coordinator model: recovery after kill -9 of the primary`,
+    title: `Redis Sentinel ${r.version} failover vs the Sentinel model: recovery after kill -9 of the primary`,
     xTitle: 'recovery (ms): kill to the first write acknowledged by the new primary',
   });
   const base = out.replace(/\.csv$/i, '');

@@ -1,8 +1,9 @@
 /**
  * `replilab calibrate etcd`: the lab's failover model against a real etcd cluster on this
- * machine, setting by setting. Measured side: {@link runEtcdTrial} on a fresh 3-member cluster
- * per setting, peer links through the delay proxy. Model side: `failover --election raft` with
- * the same heartbeat and election timeout, 3 nodes, the client's write stream (one write per
+ * machine, setting by setting. Measured side: {@link runEtcdTrial} on a fresh 3-member (or
+ * `members`) cluster per setting, peer links through the delay proxy, --pre-vote as asked. Model
+ * side: `failover --election raft` with the same heartbeat, election timeout, members and
+ * pre-vote, the client's write stream (one write per
  * write interval, Poisson), the proxy's delay plus half the measured
  * loopback round trip as the one-way latency, etcd's mean WAL fsync time (its
  * etcd_disk_wal_fsync_duration_seconds metric; else a probe's fsync median) as the disk, and the
@@ -36,6 +37,10 @@ export interface CalibrateOptions {
   seed: number;
   /** The model's election timing (etcd by default: the system being calibrated). */
   raftTiming?: RaftTiming;
+  /** Cluster members, and the model's nodes (default 3). */
+  members?: number;
+  /** etcd --pre-vote, and pre-vote in the model (default off, as etcd 3.4). */
+  preVote?: boolean;
   /** Told the pid of every server process started (tests check that none survives). */
   onProcess?: (pid: number) => void;
   /** Told after each measured trial. */
@@ -74,6 +79,8 @@ export interface CalibrationResult {
     model_latency: string;
     model_disk: string;
     raft_timing: RaftTiming;
+    members: number;
+    pre_vote: boolean;
     loopback_rtt_ms: { p50: number; p99: number };
     fsync_ms: { p50: number; p99: number };
     etcd_wal_fsync_mean_ms: number | null;
@@ -129,14 +136,18 @@ export function modelRecoveries(
     trials: number;
     seed: number;
     raftTiming: RaftTiming;
+    /** The model's nodes (the cluster's members) and pre-vote; default 3, off. */
+    members?: number;
+    preVote?: boolean;
     /** The client's put interval, ms: the model's write stream (its appends reset the followers' election timers, as etcd's MsgApp does). */
     writeIntervalMs: number;
   },
 ): { samples: number[]; roundsMean: number } {
   const cfg = validateFailoverConfig({
-    nodes: 3,
+    nodes: o.members ?? 3,
     election: 'raft',
     raftTiming: o.raftTiming,
+    preVote: o.raftTiming === 'etcd' && (o.preVote ?? false), // the paper's Raft has none
     heartbeatMs: setting.heartbeat,
     electionTimeoutMs: [setting.electionTimeout, 2 * setting.electionTimeout],
     latency: o.modelLatency,
@@ -168,6 +179,8 @@ export function modelRecoveries(
 export async function calibrateEtcd(o: CalibrateOptions): Promise<CalibrationResult> {
   const started = performance.now();
   const raftTiming = o.raftTiming ?? 'etcd';
+  const members = o.members ?? 3;
+  const preVote = o.preVote ?? false;
   const peerDelay = resolveLatency(o.latency).W;
   const rtt = (await loopbackRoundTrips(200)).sort((a, b) => a - b);
   const comparisons: Comparison[] = [];
@@ -188,7 +201,8 @@ export async function calibrateEtcd(o: CalibrateOptions): Promise<CalibrationRes
         modelDisk = `const(${round3(q(fsync, 0.5))})`;
       }
       const cluster = await EtcdCluster.start(bed, {
-        members: 3,
+        members,
+        preVote,
         heartbeatMs: setting.heartbeat,
         electionTimeoutMs: setting.electionTimeout,
         peerDelay,
@@ -233,6 +247,8 @@ export async function calibrateEtcd(o: CalibrateOptions): Promise<CalibrationRes
       trials: o.modelTrials,
       seed: o.seed,
       raftTiming,
+      members,
+      preVote,
       writeIntervalMs: o.writeIntervalMs,
     });
     const ks =
@@ -267,6 +283,8 @@ export async function calibrateEtcd(o: CalibrateOptions): Promise<CalibrationRes
       model_latency: modelLatency,
       model_disk: modelDisk,
       raft_timing: raftTiming,
+      members,
+      pre_vote: preVote,
       loopback_rtt_ms: { p50: round3(q(rtt, 0.5)), p99: round3(q(rtt, 0.99)) },
       fsync_ms: { p50: round3(q(fsync, 0.5)), p99: round3(q(fsync, 0.99)) },
       etcd_wal_fsync_mean_ms: walFsync === null ? null : round3(walFsync),

@@ -18,9 +18,9 @@ const settingText = (c: Comparison) =>
 export function calibrationSummary(r: CalibrationResult): string {
   const m = r.manifest;
   const lines = [
-    `calibrate etcd ${r.version}: 3 members on 127.0.0.1, peer links through the delay proxy (${m.latency}); ${r.trials} leader kills per setting`,
+    `calibrate etcd ${r.version}: ${m.members} members${m.pre_vote ? ' with --pre-vote' : ''} on 127.0.0.1, peer links through the delay proxy (${m.latency}); ${r.trials} leader kills per setting`,
     `loopback RTT p50 ${m.loopback_rtt_ms.p50} ms (p99 ${m.loopback_rtt_ms.p99}); fsync p50 ${m.fsync_ms.p50} ms (p99 ${m.fsync_ms.p99}); etcd WAL fsync mean ${m.etcd_wal_fsync_mean_ms ?? 'n/a'} ms; load average ${m.load_average.join(' ')}`,
-    `model: failover --election raft --raft-timing ${m.raft_timing} --nodes 3 --latency "${m.model_latency}" --disk "${m.model_disk}"`,
+    `model: failover --election raft --raft-timing ${m.raft_timing}${m.pre_vote ? ' --pre-vote' : ''} --nodes ${m.members} --latency "${m.model_latency}" --disk "${m.model_disk}"`,
   ];
   for (const c of r.comparisons) {
     const row = (name: string, s: SampleSummary) =>
@@ -37,7 +37,8 @@ export function calibrationSummary(r: CalibrationResult): string {
   return lines.join('\n') + '\n';
 }
 
-const quantiles = (s: SampleSummary) => ({
+/** The quantiles `--json` prints for one side of a comparison. */
+export const quantiles = (s: SampleSummary) => ({
   p50: s.p50.value,
   p90: s.p90.value,
   p99: s.p99.value,
@@ -45,8 +46,33 @@ const quantiles = (s: SampleSummary) => ({
   samples: s.samples,
 });
 
-/** The one object `--json` prints. */
-export function calibrationJson(r: CalibrationResult): object {
+/** What every calibration result has that `--json` prints. */
+export interface CalibrationLike<C> {
+  system: string;
+  version: string;
+  trials: number;
+  comparisons: C[];
+  acked_writes_lost: unknown;
+}
+
+/** The fields every comparison has that `--json` prints. */
+export interface ComparisonLike {
+  setting: object;
+  metric: string;
+  measured: SampleSummary;
+  model: SampleSummary;
+  ks_distance: number;
+  ks_p_value: number;
+}
+
+/**
+ * The one object `--json` prints, for any system: `{system, version, trials, comparisons:
+ * [{setting, metric, measured, model, ks_distance, ks_p_value, ...extra(c)}], acked_writes_lost}`.
+ */
+export function calibrationJson<C extends ComparisonLike>(
+  r: CalibrationLike<C>,
+  extra: (c: C) => object = () => ({}),
+): object {
   return {
     system: r.system,
     version: r.version,
@@ -58,6 +84,7 @@ export function calibrationJson(r: CalibrationResult): object {
       model: quantiles(c.model),
       ks_distance: c.ks_distance,
       ks_p_value: c.ks_p_value,
+      ...extra(c),
     })),
     acked_writes_lost: r.acked_writes_lost,
   };

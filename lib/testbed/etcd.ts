@@ -35,6 +35,8 @@ export interface EtcdClusterOptions {
   rng: RandomStream;
   /** First of the consecutive ports to use (3 per member); absent: free ports chosen by the kernel. */
   portBase?: number | null;
+  /** etcd --pre-vote (off by default in etcd 3.4). */
+  preVote?: boolean;
 }
 
 export interface EtcdMember {
@@ -189,6 +191,7 @@ export class EtcdCluster {
       String(options.heartbeatMs),
       '--election-timeout',
       String(options.electionTimeoutMs),
+      ...(options.preVote === true ? ['--pre-vote'] : []),
       '--logger',
       'zap',
       '--log-outputs',

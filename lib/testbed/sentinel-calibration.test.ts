@@ -2,7 +2,7 @@
 // redis-sentinel are installed (always in CI, where .ci/run installs redis-sentinel), skips
 // elsewhere with a message saying what to install.
 import { describe, expect, it } from 'vitest';
-import { calibrateSentinel, SENTINEL_TICK_MS } from './calibrate-sentinel.js';
+import { calibrateSentinel } from './calibrate-sentinel.js';
 import { findBinary, survivors } from './processes.js';
 
 const missing = ['redis-server', 'redis-sentinel'].filter((b) => findBinary(b) === null);
@@ -44,12 +44,13 @@ describe.skipIf(missing.length > 0)('calibrate redis-sentinel (real Redis on 127
     // WAIT 1: every acknowledged write is on a replica, and Sentinel promotes the replica with
     // the largest replication offset (equal priorities), which holds all of them.
     expect(c.trials[1].ackedWritesLost).toBe(0);
-    // The model's coordinator suspects the primary T ms after its last heartbeat, which left
-    // within one heartbeat before the kill: its recoveries lie in (T - h, T + h] (closed form,
-    // plus sub-ms message and promotion delays on loopback).
+    // The model's sentinels confirm the promotion with the replica's INFO a second after the one
+    // they sent at ODOWN, itself more than down-after ms after the kill; a one-attempt failover
+    // takes at most 5 more timer runs of at most 100 ms (sentinel-failover.test.ts), plus the
+    // client's next write (one every 10 ms on average).
     expect(c.model.samples).toBe(200);
-    expect(c.model.p50.value).toBeGreaterThan(downAfter - SENTINEL_TICK_MS);
-    expect(c.model.max).toBeLessThanOrEqual(downAfter + SENTINEL_TICK_MS);
+    expect(c.model.p50.value).toBeGreaterThan(downAfter + 1000);
+    expect(c.model.p50.value).toBeLessThanOrEqual(downAfter + 1000 + 5 * 100 + 50);
     expect(c.lost.model_wait.lost).toBe(0);
     expect(r.acked_writes_lost).toHaveLength(2);
     expect(started.length).toBeGreaterThanOrEqual(7); // version probe, 3 servers and 3 sentinels per trial

@@ -83,26 +83,7 @@ export class CoordinatorPromotion {
       },
       'position',
     );
-    net.on(
-      PROMOTE,
-      gate.message((to: number, _from: number, term: number) => {
-        if (term <= cluster.currentTerm[to]) return;
-        cluster.stepDown(to, term);
-        nodes.schedule(to, options.disk.sample(sim.rng), TERM_PERSISTED, term);
-      }),
-      'promote',
-    );
-    nodes.on(
-      TERM_PERSISTED,
-      gate.message((node: number, term: number) => {
-        if (cluster.currentTerm[node] !== term || cluster.role[node] === 'leader') return;
-        // Fencing 'lease': a node that still backs the old leader takes over once its promise runs out.
-        const promised = cluster.promiseRemainingMs(node);
-        if (promised > 0) nodes.schedule(node, promised, TERM_PERSISTED, term);
-        else cluster.becomeLeader(node, term);
-      }),
-      'term persisted',
-    );
+    registerPromotion(sim, nodes, net, cluster, options.disk);
   }
 
   /** A heartbeat from `leader` of `term` reached the coordinator. */
@@ -164,4 +145,40 @@ export class CoordinatorPromotion {
     this.promotions++;
     this.net.send(this.self, best, PROMOTE, term);
   }
+}
+
+/**
+ * How a promoted node takes over, for every external promoter (the coordinator, Redis Sentinel's
+ * leader): on PROMOTE of a newer term it steps down to that term, persists it (disk latency), and
+ * becomes leader once the term is durable and no promise to the old leader (fencing 'lease') is
+ * still running.
+ */
+export function registerPromotion(
+  sim: Simulation,
+  nodes: Nodes,
+  net: Network,
+  cluster: ReplicationCluster,
+  disk: LatencyDistribution,
+): void {
+  const gate = cluster.gate;
+  net.on(
+    PROMOTE,
+    gate.message((to: number, _from: number, term: number) => {
+      if (term <= cluster.currentTerm[to]) return;
+      cluster.stepDown(to, term);
+      nodes.schedule(to, disk.sample(sim.rng), TERM_PERSISTED, term);
+    }),
+    'promote',
+  );
+  nodes.on(
+    TERM_PERSISTED,
+    gate.message((node: number, term: number) => {
+      if (cluster.currentTerm[node] !== term || cluster.role[node] === 'leader') return;
+      // Fencing 'lease': a node that still backs the old leader takes over once its promise runs out.
+      const promised = cluster.promiseRemainingMs(node);
+      if (promised > 0) nodes.schedule(node, promised, TERM_PERSISTED, term);
+      else cluster.becomeLeader(node, term);
+    }),
+    'term persisted',
+  );
 }

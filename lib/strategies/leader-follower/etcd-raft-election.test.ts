@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { validateFailoverConfig } from './failover-config.js';
+import { validateFailoverConfig, type FailoverConfig } from './failover-config.js';
 import { runFailoverTrial } from './failover-trial.js';
 
 // etcd timing with instant messages and disks: the bounds follow from raft.go's tick rules alone.
 const H = 100;
 const T = 10; // ticks: --election-timeout 1000 ms
-const cfg = validateFailoverConfig({
+const cfgInput: Partial<FailoverConfig> = {
   nodes: 3,
   raftTiming: 'etcd',
   heartbeatMs: H,
@@ -15,7 +15,8 @@ const cfg = validateFailoverConfig({
   writeRate: 0,
   faultDurationMs: 50 * T * H,
   observeMs: 2 * T * H,
-});
+};
+const cfg = validateFailoverConfig(cfgInput);
 const trials = Array.from({ length: 400 }, (_, t) => runFailoverTrial(cfg, 9, t));
 
 describe('etcd raft timing (raft.go tickElection, reset, Step inLease)', () => {
@@ -35,6 +36,28 @@ describe('etcd raft timing (raft.go tickElection, reset, Step inLease)', () => {
     const second = trials.filter((t) => t.electionRounds >= 2).length;
     expect(second).toBeGreaterThan(0);
     expect(second).toBeLessThan(trials.length / 2);
+  });
+
+  it('pre-vote: no term is taken without a majority of pre-votes, so fewer terms per failover; the same one-round bound', () => {
+    const pre = validateFailoverConfig({ ...cfgInput, preVote: true });
+    // Narrow timeouts (T = 2 ticks) give split votes, after which candidates pre-campaign again.
+    const narrow = validateFailoverConfig({ ...cfgInput, preVote: true, electionTimeoutMs: [2 * H, 4 * H] });
+    for (let t = 0; t < 300; t++) expect(runFailoverTrial(narrow, 4, t).recoveryMs).not.toBeNull();
+    const preTrials = Array.from({ length: 400 }, (_, t) => runFailoverTrial(pre, 9, t));
+    expect(preTrials.every((t) => t.recoveryMs !== null)).toBe(true);
+    for (const t of preTrials) {
+      expect(t.detectionMs!).toBeGreaterThan((T - 2) * H);
+      if (t.electionRounds === 1) expect(t.recoveryMs!).toBeLessThanOrEqual((2 * T - 1) * H + H + 1e-6);
+    }
+    // Without pre-vote, a candidate whose requests meet leases wastes a term; with it, only a
+    // majority's pre-votes let a node take one (raft.go campaign(campaignPreElection)).
+    const mean = (xs: { electionRounds: number }[]) =>
+      xs.reduce((s, x) => s + x.electionRounds, 0) / xs.length;
+    expect(mean(preTrials)).toBeLessThan(mean(trials));
+  });
+
+  it('refuses pre-vote outside etcd timing', () => {
+    expect(() => validateFailoverConfig({ preVote: true })).toThrow(/preVote/);
   });
 
   it('refuses an election timeout under two heartbeats (raft: ElectionTick > HeartbeatTick)', () => {

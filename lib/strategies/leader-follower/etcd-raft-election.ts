@@ -22,7 +22,13 @@
  * - A vote is granted only to a candidate whose log is up to date, by a node that has not voted
  *   this term and knows no leader of it (raft.go `Step`, `canVote`); a node that adopts a higher
  *   term from a vote request forgets its leader (becomeFollower(term, None)).
- * - Pre-vote off (etcd 3.4's default, --pre-vote=false).
+ * - Pre-vote (etcd's --pre-vote; off by default in 3.4, on from 3.5): off, a timed-out follower
+ *   campaigns at once; on, it first becomes a pre-candidate (raft.go becomePreCandidate: no new
+ *   term, no vote, no new randomized timeout) and asks for pre-votes for term + 1 with its log
+ *   position; a node grants one when the candidate's log is up to date and the term is newer,
+ *   without recording anything, unless its leader lease holds (then it does not answer); with a
+ *   majority of pre-votes (its own included) it campaigns for real, with a majority of refusals it
+ *   goes back to follower (a new randomized timeout), and a leader's append ends it too.
  * - A new leader appends an empty entry of its term (raft.go `becomeLeader`) and sends it at
  *   once; it is committed when a majority has it on disk (the leader's own fsync, and a
  *   follower's append, fsync and ack). A client write proposed meanwhile waits behind it and
@@ -39,17 +45,15 @@
 import type { LatencyDistribution } from '../../latency/index.js';
 import type { Network, Nodes, Simulation } from '../../sim/index.js';
 import type { ReplicationCluster } from './cluster.js';
-import type { CandidacyListener } from './raft-election.js';
+import { RaftVoting, type CandidacyListener } from './raft-election.js';
 import {
-  CANDIDACY_PERSISTED,
   ELECTION_TIMER,
-  REQUEST_VOTE,
+  PRE_VOTE,
+  PRE_VOTE_RESP,
   TERM_ENTRY_ACK,
   TERM_ENTRY_APPEND,
   TERM_ENTRY_FOLLOWER_PERSISTED,
   TERM_ENTRY_PERSISTED,
-  VOTE,
-  VOTE_PERSISTED,
 } from './message-kinds.js';
 
 /** Told when a new leader's first entry of its term is committed (persisted by a majority): from then on a client write commits in one replication round. */
@@ -64,66 +68,61 @@ const ROLE_CODE = { follower: 0, candidate: 1, leader: 2 } as const;
  * const election = new EtcdRaftElection(sim, nodes, net, cluster, { heartbeatMs: 100, electionTicks: 10, disk }, onCandidacy);
  * election.start();
  */
-export class EtcdRaftElection {
+export class EtcdRaftElection extends RaftVoting {
   private readonly elapsed: Int32Array;
   private readonly randomized: Int32Array;
   private readonly lead: Int32Array;
   /** (term, role) at the last reset: a change means raft's `reset` ran (new draw). */
   private readonly resetKey: Float64Array;
-  private readonly votes: Int32Array;
   private readonly termAcks: Int32Array;
-  private readonly majority: number;
-  private readonly n: number;
+  /** Pre-vote: the term a pre-candidate asks pre-votes for (0: not a pre-candidate), its grants and refusals. */
+  private readonly preTerm: Int32Array;
+  private readonly preGranted: Int32Array;
+  private readonly preRefused: Int32Array;
 
   constructor(
-    private readonly sim: Simulation,
-    private readonly nodes: Nodes,
-    private readonly net: Network,
-    private readonly cluster: ReplicationCluster,
-    private readonly options: { heartbeatMs: number; electionTicks: number; disk: LatencyDistribution },
-    private readonly onCandidacy: CandidacyListener = () => {},
+    sim: Simulation,
+    nodes: Nodes,
+    net: Network,
+    cluster: ReplicationCluster,
+    private readonly options: {
+      heartbeatMs: number;
+      electionTicks: number;
+      disk: LatencyDistribution;
+      preVote?: boolean;
+    },
+    onCandidacy: CandidacyListener = () => {},
     private readonly onTermCommit: TermCommitListener = () => {},
   ) {
-    const n = cluster.settings.nodes;
-    this.n = n;
+    super(sim, nodes, net, cluster, options.disk, onCandidacy);
+    const n = this.n;
     this.elapsed = new Int32Array(n);
     this.randomized = new Int32Array(n);
     this.lead = new Int32Array(n).fill(-1);
     this.resetKey = new Float64Array(n).fill(-1);
-    this.votes = new Int32Array(n);
     this.termAcks = new Int32Array(n);
-    this.majority = Math.floor(n / 2) + 1;
+    this.preTerm = new Int32Array(n);
+    this.preGranted = new Int32Array(n);
+    this.preRefused = new Int32Array(n);
     const gate = cluster.gate;
     nodes.on(
       ELECTION_TIMER,
       gate.message((node: number) => this.onTick(node)),
       'etcd raft tick',
     );
-    nodes.on(
-      CANDIDACY_PERSISTED,
-      gate.message((node: number, term: number) => this.onCandidacyPersisted(node, term)),
-      'candidacy persisted',
-    );
-    nodes.on(
-      VOTE_PERSISTED,
-      gate.message((node: number, candidate: number, term: number) => {
-        net.send(node, candidate, VOTE, term, 1);
-      }),
-      'vote persisted',
-    );
     net.on(
-      REQUEST_VOTE,
+      PRE_VOTE,
       gate.message((to: number, from: number, term: number, lastIndex: number, lastTerm: number) =>
-        this.onRequestVote(to, from, term, lastIndex, lastTerm),
+        this.onPreVote(to, from, term, lastIndex, lastTerm),
       ),
-      'request vote',
+      'pre-vote',
     );
     net.on(
-      VOTE,
-      gate.message((to: number, from: number, term: number, granted: number) =>
-        this.onVote(to, from, term, granted),
+      PRE_VOTE_RESP,
+      gate.message((to: number, _from: number, term: number, granted: number) =>
+        this.onPreVoteResp(to, term, granted),
       ),
-      'vote',
+      'pre-vote answer',
     );
     nodes.on(
       TERM_ENTRY_PERSISTED,
@@ -166,6 +165,11 @@ export class EtcdRaftElection {
 
   /** A valid append or heartbeat of the current leader reached `node` (the cluster's leader contact). */
   resetTimer(node: number): void {
+    if (this.preTerm[node] !== 0) {
+      // stepCandidate: a pre-candidate that hears a leader becomes its follower (becomeFollower: reset).
+      this.preTerm[node] = 0;
+      this.reset(node);
+    }
     this.resetIfChanged(node);
     this.elapsed[node] = 0;
     this.lead[node] = this.cluster.knownLeader[node];
@@ -173,6 +177,7 @@ export class EtcdRaftElection {
 
   private startTicker(node: number): void {
     this.lead[node] = -1;
+    this.preTerm[node] = 0;
     this.reset(node);
     this.nodes.schedule(node, this.options.heartbeatMs * this.sim.rng.nextDouble(), ELECTION_TIMER);
   }
@@ -203,30 +208,99 @@ export class EtcdRaftElection {
       return;
     }
     if (this.elapsed[node] < this.randomized[node]) return;
-    // Campaign: becomeCandidate (term + 1, vote for self, no leader, reset), then persist the vote.
-    const term = c.currentTerm[node] + 1;
-    c.becomeCandidate(node, term);
-    this.lead[node] = -1;
-    this.reset(node);
-    this.votes[node] = 0;
-    this.onCandidacy(node, term);
-    this.nodes.schedule(node, this.options.disk.sample(this.sim.rng), CANDIDACY_PERSISTED, term);
+    if (this.options.preVote === true) {
+      // tickElection: electionElapsed = 0, MsgHup -> campaign(campaignPreElection).
+      this.elapsed[node] = 0;
+      this.preCampaign(node);
+      return;
+    }
+    this.campaign(node);
   }
 
-  private onCandidacyPersisted(node: number, term: number): void {
+  /** campaign(campaignElection): becomeCandidate (term + 1, vote for self, no leader, reset), then persist the vote. */
+  private campaign(node: number): void {
+    this.preTerm[node] = 0;
+    const term = this.cluster.currentTerm[node] + 1;
+    this.lead[node] = -1;
+    this.cluster.becomeCandidate(node, term);
+    this.reset(node);
+    this.stand(node, term);
+  }
+
+  /** campaign(campaignPreElection): becomePreCandidate (no leader, nothing else changes), pre-votes for term + 1. */
+  private preCampaign(node: number): void {
     const c = this.cluster;
-    if (c.role[node] !== 'candidate' || c.currentTerm[node] !== term) return;
-    this.votes[node] = 1;
-    if (this.votes[node] >= this.majority) {
-      this.becomeLeader(node, term);
+    const term = c.currentTerm[node] + 1;
+    // A candidate whose election timed out becomes a pre-candidate too: same term and vote, no
+    // longer a candidate, and (raft.go becomePreCandidate calls no reset) the same timeout.
+    if (c.role[node] === 'candidate') {
+      c.stepDown(node, c.currentTerm[node]);
+      this.resetKey[node] = this.key(node);
+    }
+    this.lead[node] = -1;
+    this.preTerm[node] = term;
+    this.preGranted[node] = 1; // its own
+    this.preRefused[node] = 0;
+    if (this.preGranted[node] >= this.majority) {
+      this.campaign(node);
       return;
     }
     const log = c.logs[node];
     for (let v = 0; v < this.n; v++)
-      if (v !== node) this.net.send(node, v, REQUEST_VOTE, term, log.lastIndex, log.lastTerm);
+      if (v !== node) this.net.send(node, v, PRE_VOTE, term, log.lastIndex, log.lastTerm);
   }
 
-  private becomeLeader(node: number, term: number): void {
+  private onPreVote(
+    voter: number,
+    candidate: number,
+    term: number,
+    lastIndex: number,
+    lastTerm: number,
+  ): void {
+    const c = this.cluster;
+    this.resetIfChanged(voter);
+    if (term < c.currentTerm[voter]) {
+      this.net.send(voter, candidate, PRE_VOTE_RESP, c.currentTerm[voter], 0);
+      return;
+    }
+    // CheckQuorum's lease applies to pre-votes too: no answer while the leader is fresh.
+    if (
+      term > c.currentTerm[voter] &&
+      this.lead[voter] !== -1 &&
+      this.elapsed[voter] < this.options.electionTicks
+    )
+      return;
+    // Never change the term for a pre-vote; grant without recording a vote.
+    const canVote =
+      c.votedFor[voter] === candidate ||
+      (c.votedFor[voter] === -1 && this.lead[voter] === -1) ||
+      term > c.currentTerm[voter];
+    if (canVote && c.logs[voter].isBehindOrEqual(lastTerm, lastIndex))
+      this.net.send(voter, candidate, PRE_VOTE_RESP, term, 1);
+    else this.net.send(voter, candidate, PRE_VOTE_RESP, c.currentTerm[voter], 0);
+  }
+
+  private onPreVoteResp(node: number, term: number, granted: number): void {
+    const c = this.cluster;
+    if (granted !== 1 && term > c.currentTerm[node]) {
+      // A refusal from a newer term: follower of that term, no leader.
+      this.preTerm[node] = 0;
+      c.stepDown(node, term);
+      this.lead[node] = -1;
+      this.reset(node);
+      return;
+    }
+    if (this.preTerm[node] === 0 || term !== this.preTerm[node] || c.role[node] === 'leader') return;
+    if (granted === 1) {
+      if (++this.preGranted[node] >= this.majority) this.campaign(node);
+    } else if (++this.preRefused[node] >= this.majority) {
+      // VoteLost: becomeFollower(r.Term, None), a new randomized timeout.
+      this.preTerm[node] = 0;
+      this.reset(node);
+    }
+  }
+
+  protected override win(node: number, term: number): void {
     this.cluster.becomeLeader(node, term);
     this.lead[node] = node;
     this.reset(node);
@@ -236,13 +310,19 @@ export class EtcdRaftElection {
     for (let f = 0; f < this.n; f++) if (f !== node) this.net.send(node, f, TERM_ENTRY_APPEND, term);
   }
 
+  protected override onNewerTerm(node: number, term: number): void {
+    this.cluster.stepDown(node, term);
+    this.lead[node] = -1;
+    this.reset(node);
+  }
+
   private onTermAck(leader: number, term: number): void {
     const c = this.cluster;
     if (c.role[leader] !== 'leader' || c.currentTerm[leader] !== term) return;
     if (++this.termAcks[leader] === this.majority) this.onTermCommit(leader, term);
   }
 
-  private onRequestVote(
+  protected onRequestVote(
     voter: number,
     candidate: number,
     term: number,
@@ -254,6 +334,7 @@ export class EtcdRaftElection {
     if (term > c.currentTerm[voter]) {
       // CheckQuorum's lease: heard from a leader less than T ticks ago -> ignore, no answer.
       if (this.lead[voter] !== -1 && this.elapsed[voter] < this.options.electionTicks) return;
+      this.preTerm[voter] = 0;
       c.stepDown(voter, term);
       this.lead[voter] = -1;
       this.reset(voter);
@@ -262,21 +343,9 @@ export class EtcdRaftElection {
     if (term === c.currentTerm[voter] && canVote && c.logs[voter].isBehindOrEqual(lastTerm, lastIndex)) {
       c.votedFor[voter] = candidate;
       this.elapsed[voter] = 0;
-      this.nodes.schedule(voter, this.options.disk.sample(this.sim.rng), VOTE_PERSISTED, candidate, term);
+      this.grant(voter, candidate, term);
       return;
     }
-    this.net.send(voter, candidate, VOTE, c.currentTerm[voter], 0);
-  }
-
-  private onVote(candidate: number, _voter: number, term: number, granted: number): void {
-    const c = this.cluster;
-    if (term > c.currentTerm[candidate]) {
-      c.stepDown(candidate, term);
-      this.lead[candidate] = -1;
-      this.reset(candidate);
-      return;
-    }
-    if (c.role[candidate] !== 'candidate' || term !== c.currentTerm[candidate] || granted !== 1) return;
-    if (++this.votes[candidate] >= this.majority) this.becomeLeader(candidate, term);
+    this.refuse(voter, candidate);
   }
 }

@@ -1,5 +1,6 @@
 import { ParameterError } from '../../errors.js';
 import type { LatencyDistribution } from '../../latency/index.js';
+import { SENTINEL_FAILOVER_INFO_PERIOD_MS } from './sentinel-failover.js';
 import {
   choiceField,
   distributionField,
@@ -20,8 +21,15 @@ import {
  *   itself (disk latency) and requests votes; a voter grants at most one vote per term
  *   (persisted before it answers) and only to a candidate whose log is at least as up to date as
  *   its own; a majority of all nodes elects; split votes run into the next timeout and a new round.
+ * - `'sentinel'`: Redis Sentinel (sentinel.c of Redis 7.0): `sentinels` processes on their own
+ *   jittered timers ping the primary, each marks it subjectively down `timeoutMs`
+ *   (down-after-milliseconds) after its first unanswered PING, `sentinelQuorum` of them agreeing
+ *   make it objectively down, one sentinel elected by a majority promotes the replica with the
+ *   largest offset and names it to clients once the replica's INFO (polled every second) reports
+ *   it a primary. Clients ask the first sentinel when a write is refused. See
+ *   {@link SentinelFailover} in sentinel-failover.ts.
  */
-export type ElectionMode = 'raft' | 'coordinator';
+export type ElectionMode = 'raft' | 'coordinator' | 'sentinel';
 
 /**
  * How Raft's election timers run (with `election: 'raft'`):
@@ -29,7 +37,7 @@ export type ElectionMode = 'raft' | 'coordinator';
  *   (Ongaro and Ousterhout 2014, §5.2).
  * - `'etcd'`: etcd's raft library: ticks of one heartbeat interval per node, a randomized timeout of
  *   whole ticks in [T, 2T − 1] with T = floor(min / heartbeat), drawn again only when the node's
- *   state or term changes, CheckQuorum's leader lease on votes, no pre-vote (etcd 3.4). See
+ *   state or term changes, CheckQuorum's leader lease on votes, pre-vote off (etcd 3.4) or on (`preVote`). See
  *   {@link EtcdRaftElection} in etcd-raft-election.ts.
  */
 export type RaftTiming = 'paper' | 'etcd';
@@ -85,12 +93,20 @@ export interface FailoverConfig {
   electionTimeoutMs: [number, number];
   /** Raft election timing (see {@link RaftTiming}). Default `'paper'`. */
   raftTiming: RaftTiming;
+  /** Raft timing `'etcd'`: pre-vote (etcd's --pre-vote: a pre-candidate asks for pre-votes before it takes a new term). Default false (etcd 3.4's default). */
+  preVote: boolean;
   /** Leader heartbeat interval, ms (> 0; below the coordinator timeout, or below the minimum election timeout). Default 50. */
   heartbeatMs: number;
   /** The coordinator's detector. `'phi'` needs `election: 'coordinator'` (Raft's randomized timeout is its own detector). Default `'timeout'`. */
   detector: DetectorKind;
-  /** The coordinator's fixed timeout, ms, > heartbeatMs. Default 500. */
+  /** The coordinator's fixed timeout, ms, > heartbeatMs; with `'sentinel'`, down-after-milliseconds. Default 500. */
   timeoutMs: number;
+  /** `'sentinel'`: sentinel processes, an integer from 1 to 15. Default 3. */
+  sentinels: number;
+  /** `'sentinel'`: sentinels that must see the primary down for ODOWN, 1..sentinels. Default 2. */
+  sentinelQuorum: number;
+  /** `'sentinel'`: failover-timeout, ms (> 0): election abort after min(10 s, it), retry after twice it. Default 180000 (Sentinel's). */
+  sentinelFailoverTimeoutMs: number;
   /** Phi-accrual threshold (phi at which the leader is suspected), > 0. Default 8 (Cassandra's default). */
   phiThreshold: number;
   /** Phi-accrual window: inter-arrival times kept, >= 1. Default 100. */
@@ -162,9 +178,13 @@ export const FAILOVER_DEFAULTS: Readonly<FailoverConfig> = Object.freeze({
   election: 'raft',
   electionTimeoutMs: [150, 300],
   raftTiming: 'paper',
+  preVote: false,
   heartbeatMs: 50,
   detector: 'timeout',
   timeoutMs: 500,
+  sentinels: 3,
+  sentinelQuorum: 2,
+  sentinelFailoverTimeoutMs: 180_000,
   phiThreshold: 8,
   phiWindow: 100,
   latency: 'exp(1)',
@@ -213,7 +233,7 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   refuseUnknownFields(config, FAILOVER_DEFAULTS);
   const c: FailoverConfig = { ...FAILOVER_DEFAULTS, ...config };
   wholeField('nodes', c.nodes, 2, 64);
-  const election = choiceField('election', c.election, ['raft', 'coordinator'] as const);
+  const election = choiceField('election', c.election, ['raft', 'coordinator', 'sentinel'] as const);
   const range = c.electionTimeoutMs;
   if (!(
     Array.isArray(range) &&
@@ -237,8 +257,21 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
       `with raftTiming 'etcd', a minimum of at least 2 heartbeats (${2 * c.heartbeatMs} ms): raft's ElectionTick must exceed its HeartbeatTick`,
     );
   }
+  if (typeof c.preVote !== 'boolean') throw new ParameterError('preVote', String(c.preVote), 'true or false');
+  if (c.preVote && !(election === 'raft' && raftTiming === 'etcd'))
+    throw new ParameterError('preVote', 'true', "false unless election 'raft' with raftTiming 'etcd'");
   const detector = choiceField('detector', c.detector, ['timeout', 'phi'] as const);
   positiveField('timeoutMs', c.timeoutMs);
+  wholeField('sentinels', c.sentinels, 1, 15);
+  wholeField('sentinelQuorum', c.sentinelQuorum, 1, c.sentinels);
+  positiveField('sentinelFailoverTimeoutMs', c.sentinelFailoverTimeoutMs);
+  if (election === 'sentinel' && detector === 'phi') {
+    throw new ParameterError(
+      'detector',
+      'phi',
+      "'timeout' with election 'sentinel' (down-after-milliseconds)",
+    );
+  }
   if (election === 'raft' && detector === 'phi') {
     throw new ParameterError(
       'detector',
@@ -290,7 +323,14 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   wholeField('trials', c.trials, 1, 1_000_000);
   wholeField('warmupHeartbeats', c.warmupHeartbeats, 1, 100000);
   if (c.observeMs !== null) positiveField('observeMs', c.observeMs);
-  const scale = election === 'raft' ? range[1] : detector === 'timeout' ? c.timeoutMs : 10 * c.heartbeatMs;
+  const scale =
+    election === 'raft'
+      ? range[1]
+      : election === 'sentinel'
+        ? c.timeoutMs + 2 * SENTINEL_FAILOVER_INFO_PERIOD_MS
+        : detector === 'timeout'
+          ? c.timeoutMs
+          : 10 * c.heartbeatMs;
   const observeWindowMs = c.observeMs ?? Math.max(1000, 4 * scale);
   return {
     ...c,

@@ -14,6 +14,7 @@ import type { ResolvedFailoverConfig } from './failover-config.js';
 import { CLIENT_READ, CLIENT_WRITE, FAULT_END, FAULT_START } from './message-kinds.js';
 import { EtcdRaftElection } from './etcd-raft-election.js';
 import { RaftElection } from './raft-election.js';
+import { SentinelFailover } from './sentinel-failover.js';
 import { SplitBrainMeter } from './split-brain-meter.js';
 
 /** What one trial measured (times in ms, from the failure unless said otherwise). */
@@ -32,7 +33,7 @@ export interface FailoverTrialOutcome {
   recoveryMs: number | null;
   /** The leader at the recovery moment (0: the old leader came back first), or null. */
   newLeader: number | null;
-  /** Raft: terms in which a candidate stood, from the failure to recovery; coordinator: promotions. */
+  /** Raft: terms in which a candidate stood, from the failure to recovery; coordinator: promotions; sentinel: failover attempts (+try-failover). */
   electionRounds: number;
   /** Failovers started while the leader of the moment was alive (paused, cut off, slow), in the whole trial. */
   unnecessaryFailovers: number;
@@ -83,7 +84,8 @@ export function runFailoverTrial(
 ): FailoverTrialOutcome {
   const n = cfg.nodes;
   const coordinatorMode = cfg.election === 'coordinator';
-  const endpoints = coordinatorMode ? n + 1 : n;
+  const sentinelMode = cfg.election === 'sentinel';
+  const endpoints = coordinatorMode ? n + 1 : sentinelMode ? n + cfg.sentinels : n;
   const h = cfg.heartbeatMs;
   const sim = new Simulation(deriveStream(seed, 0, trial), 1024);
   const nodes = new Nodes(sim, endpoints);
@@ -151,7 +153,8 @@ export function runFailoverTrial(
 
   const checkRecovered = (leader: number): void => {
     if (recoveredAt !== null || sim.now < failureAt) return;
-    if (cfg.raftTiming === 'etcd' && !coordinatorMode) return; // the term's first commit decides (below)
+    if (cfg.raftTiming === 'etcd' && cfg.election === 'raft') return; // the term's first commit decides (below)
+    if (sentinelMode) return; // the first write acknowledged by the sentinel-named primary decides (onCommit)
     if (!nodes.isUp(leader) || cluster.role[leader] !== 'leader') return;
     const term = cluster.currentTerm[leader];
     for (let x = 1; x < n; x++) {
@@ -217,6 +220,16 @@ export function runFailoverTrial(
         acked++;
         // The observer's knowledge, not the node's: a newer term's leader exists already.
         if (cluster.currentTerm[leader] < newestTerm) deposedAcked++;
+        // Sentinel: recovered when a client, told the new primary by a sentinel, has a write acknowledged.
+        if (
+          sentinelMode &&
+          recoveredAt === null &&
+          sim.now >= failureAt &&
+          cluster.currentTerm[leader] > termAtFailure
+        ) {
+          recoveredAt = sim.now;
+          recoveredBy = leader;
+        }
       },
     },
   );
@@ -232,40 +245,42 @@ export function runFailoverTrial(
     }
     if (sim.now >= failureAt && recoveredAt === null) roundTerms.add(term);
   };
-  const election = coordinatorMode
-    ? null
-    : cfg.raftTiming === 'etcd'
-      ? new EtcdRaftElection(
-          sim,
-          nodes,
-          net,
-          cluster,
-          {
-            heartbeatMs: h,
-            electionTicks: Math.floor(cfg.electionTimeoutMs[0] / h),
-            disk: cfg.diskDist,
-          },
-          onCandidacy,
-          (leader, term) => {
-            // etcd: writes are acknowledged again once the new leader's first entry is committed.
-            if (recoveredAt !== null || sim.now < failureAt) return;
-            if (cluster.currentTerm[leader] !== term) return;
-            recoveredAt = sim.now;
-            recoveredBy = leader;
-          },
-        )
-      : new RaftElection(
-          sim,
-          nodes,
-          net,
-          cluster,
-          {
-            minMs: cfg.electionTimeoutMs[0],
-            maxMs: cfg.electionTimeoutMs[1],
-            disk: cfg.diskDist,
-          },
-          onCandidacy,
-        );
+  const election =
+    coordinatorMode || sentinelMode
+      ? null
+      : cfg.raftTiming === 'etcd'
+        ? new EtcdRaftElection(
+            sim,
+            nodes,
+            net,
+            cluster,
+            {
+              heartbeatMs: h,
+              electionTicks: Math.floor(cfg.electionTimeoutMs[0] / h),
+              disk: cfg.diskDist,
+              preVote: cfg.preVote,
+            },
+            onCandidacy,
+            (leader, term) => {
+              // etcd: writes are acknowledged again once the new leader's first entry is committed.
+              if (recoveredAt !== null || sim.now < failureAt) return;
+              if (cluster.currentTerm[leader] !== term) return;
+              recoveredAt = sim.now;
+              recoveredBy = leader;
+            },
+          )
+        : new RaftElection(
+            sim,
+            nodes,
+            net,
+            cluster,
+            {
+              minMs: cfg.electionTimeoutMs[0],
+              maxMs: cfg.electionTimeoutMs[1],
+              disk: cfg.diskDist,
+            },
+            onCandidacy,
+          );
   const coordinator = !coordinatorMode
     ? null
     : new CoordinatorPromotion(
@@ -289,14 +304,39 @@ export function runFailoverTrial(
           },
         },
       );
+  const sentinels = !sentinelMode
+    ? null
+    : new SentinelFailover(
+        sim,
+        nodes,
+        net,
+        cluster,
+        n,
+        {
+          sentinels: cfg.sentinels,
+          quorum: cfg.sentinelQuorum,
+          downAfterMs: cfg.timeoutMs,
+          failoverTimeoutMs: cfg.sentinelFailoverTimeoutMs,
+          latency: cfg.latencyDist,
+          disk: cfg.diskDist,
+        },
+        {
+          onTryFailover(_s, leader) {
+            onFailoverStart(leader);
+            if (sim.now >= failureAt && recoveredAt === null) promotionsAfterFailure++;
+          },
+        },
+      );
   nodes.onCrash(track);
   nodes.onRecover(track);
 
   // The leader's failure and its end.
   let partition = 0;
+  let termAtFailure = 1;
   sim.on(
     FAULT_START,
     () => {
+      termAtFailure = cluster.currentTerm[0];
       if (cfg.fault === 'crash') nodes.crash(0);
       else if (cfg.fault === 'pause') cluster.gate.pause(0);
       else if (spikeDelayMs !== null) net.startSpike(0, spikeDelayMs);
@@ -324,7 +364,22 @@ export function runFailoverTrial(
   sim.scheduleAt(faultEnd, FAULT_END, 0);
 
   // Client writes: Poisson arrivals until writesEnd.
+  // Sentinel clients learn the primary only from a sentinel (get-master-addr-by-name, asked when a
+  // write is refused); one question at a time, the write itself is not retried.
+  let asking = false;
+  const askSentinel = () => {
+    if (sentinels === null || asking) return;
+    asking = true;
+    sentinels.askMaster((node) => {
+      asking = false;
+      clientLeader = node;
+    });
+  };
   const refusedRetry = (writeId: number) => () => {
+    if (sentinelMode) {
+      askSentinel();
+      return;
+    }
     clientLeader = newestLeader;
     if (!cluster.submitWrite(clientLeader, writeId)) {
       /* failed: stays unacknowledged */
@@ -360,6 +415,10 @@ export function runFailoverTrial(
     if (term < newestTerm) deposedReads++;
   };
   const readRetry = () => {
+    if (sentinelMode) {
+      askSentinel();
+      return;
+    }
     clientLeader = newestLeader;
     cluster.submitRead(clientLeader, served);
   };
@@ -380,6 +439,7 @@ export function runFailoverTrial(
 
   cluster.start();
   election?.start();
+  sentinels?.start();
   track();
   sim.run(end);
   if (counters !== undefined) counters.events += sim.eventsProcessed;
@@ -417,7 +477,7 @@ export function runFailoverTrial(
     detectionMs: detectedAt === null ? null : detectedAt - failureAt,
     recoveryMs: recoveredAt === null ? null : recoveredAt - failureAt,
     newLeader: recoveredBy,
-    electionRounds: coordinatorMode ? promotionsAfterFailure : roundTerms.size,
+    electionRounds: coordinatorMode || sentinelMode ? promotionsAfterFailure : roundTerms.size,
     unnecessaryFailovers: unnecessary,
     splitBrainMs: meter.totalMs(sim.now),
     writes,

@@ -21,6 +21,15 @@ export const PROMOTE = 7;
 export const MONITOR_HEARTBEAT = 8;
 /** Fencing `'lease'`: a follower's promise, for a heartbeat it accepted, not to back another leader for the lease (echoes the heartbeat). */
 export const LEASE_ACK = 9;
+// Redis Sentinel (see SentinelFailover): a sentinel's PING and INFO to a Redis node and their
+// replies, SENTINEL is-master-down-by-addr between sentinels and its reply, hello messages.
+export const SENTINEL_PING = 10;
+export const SENTINEL_PONG = 11;
+export const SENTINEL_INFO = 12;
+export const SENTINEL_INFO_REPLY = 13;
+export const SENTINEL_ASK = 14;
+export const SENTINEL_ASK_REPLY = 15;
+export const SENTINEL_HELLO = 43;
 
 // Local events (timers and disk writes), through `Nodes` so a crash discards them.
 export const DISK_DONE = 16;
@@ -48,3 +57,13 @@ export const TERM_ENTRY_PERSISTED = 39;
 export const TERM_ENTRY_APPEND = 40;
 export const TERM_ENTRY_FOLLOWER_PERSISTED = 41;
 export const TERM_ENTRY_ACK = 42;
+/** Sentinel: a sentinel's timer (serverCron at 1000/hz ms). */
+export const SENTINEL_TIMER = 44;
+/** Sentinel: the kernel closed a sentinel's connection to a Redis node (FIN of a killed process, RST of a refused connect). */
+export const SENTINEL_LINK_CLOSED = 45;
+/** A Sentinel client's get-master-addr-by-name reaching the sentinel, and its answer reaching the client. */
+export const SENTINEL_CLIENT_ASK = 46;
+export const SENTINEL_CLIENT_ANSWER = 47;
+/** etcd timing with pre-vote: a pre-candidate's MsgPreVote (for its term + 1, no term change) and its answer. */
+export const PRE_VOTE = 48;
+export const PRE_VOTE_RESP = 49;

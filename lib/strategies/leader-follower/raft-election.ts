@@ -16,38 +16,30 @@ import { CANDIDACY_PERSISTED, ELECTION_TIMER, REQUEST_VOTE, VOTE, VOTE_PERSISTED
 export type CandidacyListener = (node: number, term: number) => void;
 
 /**
- * The election side of a Raft-style cluster. The cluster calls {@link resetTimer} on every valid
- * leader contact; crashes discard a node's timer and recovery starts a fresh one.
- *
- * @example
- * const election = new RaftElection(sim, nodes, net, cluster, { minMs: 150, maxMs: 300, disk }, onCandidacy);
- * election.start();   // every node's election timer runs
+ * What every Raft election here shares, whatever drives its timers: a candidate persists its vote
+ * for itself and asks every other node; a voter that grants persists its vote before it answers;
+ * a candidate that hears of a newer term steps down; a majority of all nodes elects. The timing
+ * (when a node stands, when a voter may grant) is the subclass's: {@link RaftElection} (the
+ * paper's) and EtcdRaftElection (etcd's ticks, leases and pre-vote).
  */
-export class RaftElection {
-  private readonly generation: Int32Array;
-  private readonly votes: Int32Array;
-  private readonly majority: number;
-  private readonly n: number;
+export abstract class RaftVoting {
+  protected readonly votes: Int32Array;
+  protected readonly majority: number;
+  protected readonly n: number;
 
   constructor(
-    private readonly sim: Simulation,
-    private readonly nodes: Nodes,
-    private readonly net: Network,
-    private readonly cluster: ReplicationCluster,
-    private readonly options: { minMs: number; maxMs: number; disk: LatencyDistribution },
-    private readonly onCandidacy: CandidacyListener = () => {},
+    protected readonly sim: Simulation,
+    protected readonly nodes: Nodes,
+    protected readonly net: Network,
+    protected readonly cluster: ReplicationCluster,
+    protected readonly disk: LatencyDistribution,
+    protected readonly onCandidacy: CandidacyListener,
   ) {
     const n = cluster.settings.nodes;
     this.n = n;
-    this.generation = new Int32Array(n);
     this.votes = new Int32Array(n);
     this.majority = Math.floor(n / 2) + 1;
     const gate = cluster.gate;
-    nodes.on(
-      ELECTION_TIMER,
-      gate.message((node: number, generation: number) => this.onTimer(node, generation)),
-      'election timer',
-    );
     nodes.on(
       CANDIDACY_PERSISTED,
       gate.message((node: number, term: number) => this.onCandidacyPersisted(node, term)),
@@ -73,6 +65,98 @@ export class RaftElection {
         this.onVote(to, from, term, granted),
       ),
       'vote',
+    );
+  }
+
+  /** A vote request reached `voter`: grant ({@link grant}) or refuse ({@link refuse}). */
+  protected abstract onRequestVote(
+    voter: number,
+    candidate: number,
+    term: number,
+    lastIndex: number,
+    lastTerm: number,
+  ): void;
+
+  /** `node` won `term`. */
+  protected win(node: number, term: number): void {
+    this.cluster.becomeLeader(node, term);
+  }
+
+  /** `node` heard of a newer `term` in a vote answer. */
+  protected onNewerTerm(node: number, term: number): void {
+    this.cluster.stepDown(node, term);
+  }
+
+  /** `node` stands for `term`: candidate, its vote for itself on its way to disk. */
+  protected stand(node: number, term: number): void {
+    const c = this.cluster;
+    if (c.role[node] !== 'candidate' || c.currentTerm[node] !== term) c.becomeCandidate(node, term);
+    this.votes[node] = 0;
+    this.onCandidacy(node, term);
+    this.nodes.schedule(node, this.disk.sample(this.sim.rng), CANDIDACY_PERSISTED, term);
+  }
+
+  /** `voter` grants `candidate` its vote of `term`: recorded at once, answered once on disk. */
+  protected grant(voter: number, candidate: number, term: number): void {
+    this.cluster.votedFor[voter] = candidate;
+    this.nodes.schedule(voter, this.disk.sample(this.sim.rng), VOTE_PERSISTED, candidate, term);
+  }
+
+  /** `voter` refuses, telling the candidate its own term. */
+  protected refuse(voter: number, candidate: number): void {
+    this.net.send(voter, candidate, VOTE, this.cluster.currentTerm[voter], 0);
+  }
+
+  private onCandidacyPersisted(node: number, term: number): void {
+    const c = this.cluster;
+    if (c.role[node] !== 'candidate' || c.currentTerm[node] !== term) return;
+    this.votes[node] = 1;
+    if (this.votes[node] >= this.majority) {
+      this.win(node, term);
+      return;
+    }
+    const log = c.logs[node];
+    for (let v = 0; v < this.n; v++)
+      if (v !== node) this.net.send(node, v, REQUEST_VOTE, term, log.lastIndex, log.lastTerm);
+  }
+
+  private onVote(candidate: number, _voter: number, term: number, granted: number): void {
+    const c = this.cluster;
+    if (term > c.currentTerm[candidate]) {
+      this.onNewerTerm(candidate, term);
+      return;
+    }
+    if (c.role[candidate] !== 'candidate' || term !== c.currentTerm[candidate] || granted !== 1) return;
+    if (++this.votes[candidate] >= this.majority) this.win(candidate, term);
+  }
+}
+
+/**
+ * The election side of a Raft-style cluster. The cluster calls {@link resetTimer} on every valid
+ * leader contact; crashes discard a node's timer and recovery starts a fresh one.
+ *
+ * @example
+ * const election = new RaftElection(sim, nodes, net, cluster, { minMs: 150, maxMs: 300, disk }, onCandidacy);
+ * election.start();   // every node's election timer runs
+ */
+export class RaftElection extends RaftVoting {
+  private readonly generation: Int32Array;
+
+  constructor(
+    sim: Simulation,
+    nodes: Nodes,
+    net: Network,
+    cluster: ReplicationCluster,
+    private readonly options: { minMs: number; maxMs: number; disk: LatencyDistribution },
+    onCandidacy: CandidacyListener = () => {},
+  ) {
+    super(sim, nodes, net, cluster, options.disk, onCandidacy);
+    const n = this.n;
+    this.generation = new Int32Array(n);
+    nodes.on(
+      ELECTION_TIMER,
+      cluster.gate.message((node: number, generation: number) => this.onTimer(node, generation)),
+      'election timer',
     );
     nodes.onRecover((node) => {
       if (node < n) this.resetTimer(node);
@@ -107,27 +191,10 @@ export class RaftElection {
     }
     this.resetTimer(node);
     if (c.role[node] === 'leader') return; // a leader's timer just keeps ticking
-    const term = this.cluster.currentTerm[node] + 1;
-    this.cluster.becomeCandidate(node, term);
-    this.votes[node] = 0;
-    this.onCandidacy(node, term);
-    this.nodes.schedule(node, this.options.disk.sample(this.sim.rng), CANDIDACY_PERSISTED, term);
+    this.stand(node, c.currentTerm[node] + 1);
   }
 
-  private onCandidacyPersisted(node: number, term: number): void {
-    const c = this.cluster;
-    if (c.role[node] !== 'candidate' || c.currentTerm[node] !== term) return;
-    this.votes[node] = 1;
-    if (this.votes[node] >= this.majority) {
-      c.becomeLeader(node, term);
-      return;
-    }
-    const log = c.logs[node];
-    for (let v = 0; v < this.n; v++)
-      if (v !== node) this.net.send(node, v, REQUEST_VOTE, term, log.lastIndex, log.lastTerm);
-  }
-
-  private onRequestVote(
+  protected onRequestVote(
     voter: number,
     candidate: number,
     term: number,
@@ -146,19 +213,9 @@ export class RaftElection {
       // Record the vote at once (no second vote this term), answer once it is on disk.
       c.votedFor[voter] = candidate;
       this.resetTimer(voter);
-      this.nodes.schedule(voter, this.options.disk.sample(this.sim.rng), VOTE_PERSISTED, candidate, term);
+      this.grant(voter, candidate, term);
       return;
     }
-    this.net.send(voter, candidate, VOTE, c.currentTerm[voter], 0);
-  }
-
-  private onVote(candidate: number, _voter: number, term: number, granted: number): void {
-    const c = this.cluster;
-    if (term > c.currentTerm[candidate]) {
-      c.stepDown(candidate, term);
-      return;
-    }
-    if (c.role[candidate] !== 'candidate' || term !== c.currentTerm[candidate] || granted !== 1) return;
-    if (++this.votes[candidate] >= this.majority) c.becomeLeader(candidate, term);
+    this.refuse(voter, candidate);
   }
 }
