@@ -9,7 +9,11 @@ import { failover } from '../experiments/failover.js';
 import { choice, integer, number } from '../experiments/param.js';
 import { checkPatroniRule, type PatroniNotice, type PatroniTiming } from './failover-arithmetic.js';
 import { patroniFailoverExperiment, raftFailoverExperiment } from './failover-experiments.js';
-import { failoverClusterValues, majorityAsyncFollowers } from './failover-parameters.js';
+import {
+  coordinatorDerivations,
+  failoverClusterValues,
+  majorityAsyncFollowers,
+} from './failover-parameters.js';
 import {
   derive,
   derivedSetting,
@@ -130,35 +134,28 @@ export const checkStandbys: Check<ScenarioValues> = (values) =>
  */
 export function patroniDerivations(): Record<string, Derivation> {
   return {
-    election: derive(['ttlS'], "coordinator: Patroni's DCS lease decides the leader", () => 'coordinator'),
-    detector: derive(['ttlS'], 'timeout: the lease expires ttl after its last renewal', () => 'timeout'),
-    heartbeatMs: derive(
-      ['loopWaitS'],
-      '1000 x loop_wait_s (the leader renews its lease each loop)',
-      (v) => 1000 * (v.loopWaitS as number),
-    ),
-    timeoutMs: derive(['ttlS'], '1000 x ttl_s', (v) => 1000 * (v.ttlS as number)),
+    ...coordinatorDerivations({
+      election: { from: ['ttlS'], how: "coordinator: Patroni's DCS lease decides the leader" },
+      detector: { from: ['ttlS'], how: 'timeout: the lease expires ttl after its last renewal' },
+      period: { key: 'loopWaitS', name: 'loop_wait_s', why: 'the leader renews its lease each loop' },
+      timeout: derive(['ttlS'], '1000 x ttl_s', (v) => 1000 * (v.ttlS as number)),
+      asyncFollowers: derive(
+        ['syncStandbys'],
+        'nodes - 1 - sync_standbys',
+        (v) => (v.nodes as number) - 1 - (v.syncStandbys as number),
+      ),
+    }),
     faultDurationMs: derive(
       ['ttlS', 'loopWaitS'],
       '2000 x (ttl_s + loop_wait_s): down past any failover',
       (v) => 2 * (1000 * (v.ttlS as number) + 1000 * (v.loopWaitS as number)),
-    ),
-    observeMs: derive(
-      ['loopWaitS'],
-      '2000 x loop_wait_s + 1000: the rejoined node hears the new leader',
-      (v) => 2 * 1000 * (v.loopWaitS as number) + 1000,
-    ),
-    asyncFollowers: derive(
-      ['syncStandbys'],
-      'nodes - 1 - sync_standbys',
-      (v) => (v.nodes as number) - 1 - (v.syncStandbys as number),
     ),
   };
 }
 
 /** What a sweep over a Patroni preset runs, against `scenario run`. */
 export const PATRONI_SWEEP =
-  "A sweep runs the failover experiment with the derived values: the coordinator acts when the lease expires (timeout_ms = 1000 x ttl_s), without the notice delay that scenario run adds per trial (ha_notice=watch: the expiry sweep, uniform in [0, lease_sweep_ms), and promote_ms; loop: uniform in [0, loop_wait)), so its recovery is shorter by that delay's mean; recovery and detection are quantiles of pooled histograms, not the exact order statistics of scenario run; the documented-arithmetic rows are scenario run's only.";
+  "A sweep runs the failover experiment with the derived values: the coordinator acts when the lease expires (timeout_ms = 1000 x ttl_s), without the HA-loop notice delay that scenario run adds per trial (ha_notice=watch: the expiry sweep, uniform in [0, lease_sweep_ms), and promote_ms; loop: uniform in [0, loop_wait)), so its recovery is shorter by that delay's mean; recovery and detection are quantiles of pooled histograms, not the exact order statistics of scenario run; the documented-arithmetic rows are scenario run's only.";
 
 const patroniRef = systemReference('patroni');
 /** Patroni managing PostgreSQL streaming replication (asynchronous by default). */
