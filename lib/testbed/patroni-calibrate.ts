@@ -241,7 +241,7 @@ export const PATRONI_COLUMNS = [
   'recovery_ms',
   'leader_gone_ms',
   'leader_ms',
-  'promoted_ms',
+  'write_attempts',
   'phase_ms',
 ] as const;
 
@@ -266,7 +266,7 @@ export async function writePatroniCalibration(
       recovery_ms: t.recoveryMs,
       leader_gone_ms: t.leaderGoneMs,
       leader_ms: t.leaderMs,
-      promoted_ms: t.promotedMs,
+      write_attempts: t.writeAttempts,
       phase_ms: t.phaseMs,
     })),
     ...c.model_samples.map((v, i) => ({
@@ -275,7 +275,7 @@ export async function writePatroniCalibration(
       recovery_ms: v,
       leader_gone_ms: null,
       leader_ms: null,
-      promoted_ms: null,
+      write_attempts: null,
       phase_ms: null,
     })),
   ]);

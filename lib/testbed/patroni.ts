@@ -111,7 +111,7 @@ export async function leaderKeyHolder(etcdPort: number, timeoutMs = 1000): Promi
 }
 
 /** Runs one SQL statement with psql on a node; resolves true when it succeeded. */
-export function psql(port: number, sql: string, timeoutMs = 2000): Promise<boolean> {
+export function psql(port: number, sql: string, timeoutMs = 10_000): Promise<boolean> {
   return new Promise((resolve) => {
     execFile(
       'psql',
@@ -180,6 +180,20 @@ function postgresIds(): { uid: number; gid: number } {
   }
 }
 
+/** Clusters not closed yet: this process's exit (and SIGINT/SIGTERM, which exit) kills their PostgreSQL too. */
+const liveClusters = new Set<PatroniCluster>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // The testbed kills the Patroni process groups on exit; the postmasters run in sessions of
+  // their own (Patroni's setsid), so they are killed here, by the groups noted and by a scan.
+  process.on('exit', () => {
+    for (const cluster of liveClusters) cluster.killPostgresSync();
+  });
+}
+
 /**
  * Starts the cluster and waits until it is ready (a leader and every replica streaming).
  *
@@ -245,6 +259,8 @@ export class PatroniCluster {
       nodes.push(node);
     }
     const cluster = new PatroniCluster(bed, binary, etcd, nodes, o.onProcess);
+    installExitHook();
+    liveClusters.add(cluster);
     // The first node bootstraps (initdb) alone; the others then clone it with pg_basebackup.
     cluster.startNode(0);
     await cluster.waitLeader(120_000);
@@ -378,8 +394,15 @@ export class PatroniCluster {
     return at;
   }
 
+  /** SIGKILL to every postmaster group noted and to every process whose command line names the folder. */
+  killPostgresSync(): void {
+    for (const group of this.postmasterGroups) killGroup(group);
+    for (const pid of processesNaming(this.bed.root)) killGroup(pgidOf(pid) ?? pid);
+  }
+
   /** Kills every Patroni and every process naming the folder (postmasters and their groups), then stops the DCS proxies. */
   async close(): Promise<void> {
+    liveClusters.delete(this);
     await Promise.all(this.nodes.map((n) => n.process?.kill9() ?? Promise.resolve()));
     for (const group of this.postmasterGroups) killGroup(group);
     for (let round = 0; round < 50; round++) {
