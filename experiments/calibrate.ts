@@ -94,7 +94,7 @@ async function patroni(): Promise<void> {
     '',
     `Machine: load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${m.load_average.join(' ')} after (2 cores shared with other jobs).`,
     '',
-    `recovery_ms: from the kill to the first INSERT the new primary acknowledges (the client polls the DCS and the REST APIs every ${m.poll_ms} ms, then retries the INSERT on the node reporting itself promoted). Model: \`replilab scenario run patroni --set ttl_s=T --set loop_wait_s=L --set retry_timeout_s=R --trials ${modelTrials} --seed ${seed}\` (ha_notice=watch: the replicas act at the key deletion, after etcd's expiry sweep, plus promote_ms).`,
+    `recovery_ms: from the kill to the first INSERT the new primary acknowledges (the client polls the DCS's leader key every ${m.poll_ms} ms, then retries the INSERT on its new holder until one is acknowledged). Model: \`replilab scenario run patroni --set ttl_s=T --set loop_wait_s=L --set retry_timeout_s=R --trials ${modelTrials} --seed ${seed}\` (ha_notice=watch: the replicas act at the key deletion, after etcd's expiry sweep, plus promote_ms).`,
     '',
     '| ttl/loop_wait/retry_timeout (s) | measured p50 [95%] | measured p90 | model p50 [95%] | ratio | KS D | KS p | key gone p50 | new holder p50 | old rule (ha_notice=loop) p50 | ratio |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

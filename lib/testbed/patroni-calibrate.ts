@@ -188,7 +188,7 @@ export function patroniSummary(r: PatroniCalibrationResult): string {
   const m = r.manifest;
   const lines = [
     `calibrate patroni ${r.version} (PostgreSQL ${m.postgres_version}): 3 nodes on 127.0.0.1, DCS a 1-member etcd (etcd3 API); ${r.trials} primary kills per setting (Patroni and PostgreSQL, kill -9)`,
-    `load average ${m.load_average.join(' ')}; DCS and REST polled every ${m.poll_ms} ms`,
+    `load average ${m.load_average.join(' ')}; DCS leader key polled every ${m.poll_ms} ms`,
     `model: ${m.model}`,
   ];
   for (const c of r.comparisons) {
