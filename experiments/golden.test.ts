@@ -335,6 +335,82 @@ const CHANGED: Record<string, { path: string; old: unknown; now: unknown; why: s
     { path: 'metrics.5.value', old: 0.77294921875, now: 0.76220703125, why: 'read p99 ms, same' },
     { path: 'metrics.6.value', old: 0.78466796875, now: 0.77783203125, why: 'write p99 ms, same' },
   ],
+  // The patroni scenario's replicas now act when the DCS deletes the expired leader key
+  // (ha_notice=watch: Patroni's dcs.watch() wakes them, patroni/dcs/etcd3.py), after etcd's expiry
+  // sweep (uniform in [0, 500 ms)) plus promote_ms (550 ms, measured), instead of at their next HA
+  // loop (uniform in [0, loop_wait)): recovery drops from about ttl to about ttl - loop_wait/2, as
+  // `replilab calibrate patroni` measured against Patroni 3.0 (data/calibration/patroni.md).
+  // --set ha_notice=loop reproduces every old metric.
+  'scenario-patroni': [
+    {
+      path: 'description',
+      old: 'Patroni failover: DCS lease ttl 30 s renewed every loop_wait 10 s, replicas notice within a loop, most up-to-date promoted',
+      now: 'Patroni failover: DCS lease ttl 30 s renewed every loop_wait 10 s, replicas woken by the key deletion, most up-to-date promoted',
+      why: 'the rule the text names',
+    },
+    {
+      path: 'metrics.0.summary.mean',
+      old: 30092.353914637373,
+      now: 25445.844821319777,
+      why: 'recovery ms, same rule',
+    },
+    { path: 'metrics.0.summary.min', old: 23190.039487394235, now: 21813.50758736021, why: 'same' },
+    { path: 'metrics.0.summary.p50', old: 29695.44593392522, now: 25113.17660132207, why: 'same' },
+    { path: 'metrics.0.summary.p90', old: 35518.59539410984, now: 29447.595016767762, why: 'same' },
+    { path: 'metrics.0.summary.p99', old: 38775.17594654908, now: 30733.49314400361, why: 'same' },
+    { path: 'metrics.0.summary.max', old: 39466.37278586872, now: 30967.302051360602, why: 'same' },
+    {
+      path: 'metrics.1.summary.mean',
+      old: 30086.48382190125,
+      now: 25439.974728583657,
+      why: 'detection ms, same rule',
+    },
+    { path: 'metrics.1.summary.min', old: 23184.247232977235, now: 21808.721093448097, why: 'same' },
+    { path: 'metrics.1.summary.p50', old: 29690.668019686425, now: 25107.352667048806, why: 'same' },
+    { path: 'metrics.1.summary.p90', old: 35511.724065709226, now: 29442.89435174577, why: 'same' },
+    { path: 'metrics.1.summary.p99', old: 38770.04955934354, now: 30729.240008599085, why: 'same' },
+    { path: 'metrics.1.summary.max', old: 39462.10697400258, now: 30963.03623949446, why: 'same' },
+    {
+      path: 'metrics.5.estimate.of',
+      old: 17013,
+      now: 17957,
+      why: 'acked writes: more writes over shorter failovers',
+    },
+    { path: 'metrics.5.estimate.p', old: 5.8778581085052606e-5, now: 5.5688589408030296e-5, why: 'same' },
+    { path: 'metrics.5.estimate.low', old: 1.0375938219446898e-5, now: 9.830471099411765e-6, why: 'same' },
+    {
+      path: 'metrics.5.estimate.high',
+      old: 0.00033289921274378906,
+      now: 0.00031540255509743964,
+      why: 'same',
+    },
+    {
+      path: 'metrics.8.label',
+      old: 'documented arithmetic: lease expiry + HA-loop notice after the crash, earliest',
+      now: 'documented arithmetic: lease expiry + expiry sweep + promotion after the crash, earliest',
+      why: 'the window under the watch rule',
+    },
+    { path: 'metrics.8.value', old: 20000, now: 20550, why: 'same' },
+    {
+      path: 'metrics.9.label',
+      old: 'documented arithmetic: lease expiry + HA-loop notice after the crash, latest',
+      now: 'documented arithmetic: lease expiry + expiry sweep + promotion after the crash, latest',
+      why: 'same',
+    },
+    { path: 'metrics.9.value', old: 40000, now: 31050, why: 'same' },
+    {
+      path: 'metrics.10.value',
+      old: 30006,
+      now: 25806,
+      why: 'mean: ttl - loop_wait/2 + sweep/2 + promote_ms + promotion steps',
+    },
+    {
+      path: 'assumptions.0',
+      old: "Recovery ends when the promoted replica's first heartbeat reaches the live followers; promotion costs 4 one-way delays and a disk write (no pg_ctl promote time).",
+      now: "Recovery ends when the promoted replica's first heartbeat reaches the live followers; promotion costs promote_ms (ha_notice=watch), then 4 one-way delays and a disk write.",
+      why: 'promote_ms named',
+    },
+  ],
 };
 
 /** The object holding the last segment of a dotted path, and that segment. */

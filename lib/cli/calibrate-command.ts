@@ -5,8 +5,10 @@ import {
   calibrateParams,
   checkCalibrateParam,
   checkSystem,
+  parsePatroniSetting,
   parseSentinelSetting,
   parseSetting,
+  PATRONI_SETTING_ALLOWED,
   SENTINEL_SETTING_ALLOWED,
   type CalibrateValues,
   type EtcdSetting,
@@ -20,6 +22,7 @@ Examples:
   $ replilab calibrate etcd --latency "lognormal(1,0.5)" --out data/calibration/etcd.csv
   $ replilab calibrate etcd --members 5 --pre-vote --trials 30
   $ replilab calibrate redis-sentinel --trials 50 --setting down-after=1000 --out data/calibration/redis-sentinel.csv
+  $ replilab calibrate patroni --trials 20 --setting ttl=30,loop_wait=10,retry_timeout=10 --setting ttl=10,loop_wait=2,retry_timeout=4
 
 Each trial: a client writes continuously (open loop, one put every --write-interval-ms to the
 next surviving member), the leader gets kill -9 at a random moment, recovery_ms runs from the
@@ -34,6 +37,12 @@ sentinels name; even trials write plainly, odd ones SET + WAIT 1; the model is S
 failover (failover --election sentinel) at the same down-after. Needs redis-server and
 redis-sentinel (Debian packages).
 Ignored for redis-sentinel: --latency, --port-base, --raft-timing, --members, --pre-vote.
+patroni: 3 PostgreSQL 15 nodes under Patroni (run as the postgres user), DCS a testbed etcd; each
+trial kills the primary's Patroni and PostgreSQL with kill -9, recovery_ms runs to the first
+INSERT the new primary acknowledges, and the killed node rejoins before the next trial; the
+model is \`replilab scenario run patroni\` with the same ttl_s, loop_wait_s, retry_timeout_s.
+Needs patroni and postgresql-15. Ignored for patroni: --latency, --port-base, --raft-timing,
+--write-interval-ms, --members, --pre-vote.
 --out FILE.csv writes the samples, FILE.manifest.json and the CDF overlay FILE.svg/.png/.pdf.`;
 
 interface Flags {
@@ -48,9 +57,9 @@ interface Flags {
 export function calibrateCommand(): Command {
   const command = new Command('calibrate')
     .description(
-      'run a real cluster on this machine (etcd, or Redis with Sentinel), kill its leader again and again, and compare the recovery times with the failover model',
+      'run a real cluster on this machine (etcd, Redis with Sentinel, or PostgreSQL with Patroni), kill its leader again and again, and compare the recovery times with the failover model',
     )
-    .argument('<system>', 'the real system: etcd or redis-sentinel');
+    .argument('<system>', 'the real system: etcd, redis-sentinel or patroni');
   for (const [key, p] of Object.entries(calibrateParams)) {
     const flag = `--${kebabCase(key)}`;
     const option =
@@ -91,6 +100,54 @@ export function calibrateCommand(): Command {
       const trials = value('trials');
       const modelTrials = value('modelTrials');
       const latency = checkCalibrateParam('latency', value('latency'), '--latency');
+      if (system === 'patroni') {
+        const pTexts = flags.setting ?? ['ttl=30,loop_wait=10,retry_timeout=10'];
+        const pSettings = pTexts.map((text) => {
+          const s = parsePatroniSetting(text);
+          if (s === null)
+            throw new ParameterError('--setting', JSON.stringify(text), PATRONI_SETTING_ALLOWED);
+          return s;
+        });
+        const pOptions = {
+          settings: pSettings,
+          trials: quick && flags.trials === undefined ? 2 : trials,
+          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
+          seed: value('seed'),
+        };
+        const cal = await import('../testbed/patroni-calibrate.js');
+        const { MissingBinaryError } = await import('../testbed/processes.js');
+        const startedAt = new Date();
+        let result;
+        try {
+          result = await cal.calibratePatroni({
+            ...pOptions,
+            onTrial: flags.json
+              ? undefined
+              : (s, t) =>
+                  process.stderr.write(
+                    `  ttl ${s.ttlS} s trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(0) ?? 'none'} ms, leader key gone ${t.leaderGoneMs?.toFixed(0) ?? '?'} ms, new leader ${t.newLeader ?? '?'} at ${t.leaderMs?.toFixed(0) ?? '?'} ms\n`,
+                  ),
+          });
+        } catch (error) {
+          if (error instanceof MissingBinaryError) {
+            process.stderr.write(`replilab: ${error.message}\n`);
+            process.exit(2);
+          }
+          throw error;
+        }
+        if (flags.out !== undefined)
+          await cal.writePatroniCalibration(
+            result,
+            flags.out,
+            { system, ...pOptions, settings: pTexts },
+            undefined,
+            startedAt,
+          );
+        process.stdout.write(
+          flags.json ? JSON.stringify(cal.patroniJson(result)) + '\n' : cal.patroniSummary(result),
+        );
+        return;
+      }
       if (system === 'redis-sentinel') {
         const sTexts = flags.setting ?? ['down-after=1000'];
         const sSettings = sTexts.map((text) => {

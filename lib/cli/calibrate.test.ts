@@ -49,6 +49,18 @@ describe('replilab calibrate: bad input', () => {
       );
   });
 
+  it("patroni: a setting against Patroni's rule (ttl < loop_wait + 2 retry_timeout), not whole seconds, or another system's: one line naming --setting, exit 2", () => {
+    for (const setting of [
+      'ttl=20,loop_wait=10,retry_timeout=10',
+      'ttl=30,loop_wait=0,retry_timeout=10',
+      'ttl=30.5,loop_wait=10,retry_timeout=10',
+      'down-after=1000',
+    ])
+      expectRefused(runCli(['calibrate', 'patroni', '--setting', setting, '--out', out()]), '--setting', [
+        out(),
+      ]);
+  });
+
   it('a taken --port-base: one line, exit 2, no etcd started by it survives', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

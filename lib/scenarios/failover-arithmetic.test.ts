@@ -1,7 +1,13 @@
 // Patroni's and MongoDB's documented failover arithmetic against the simulated recovery times.
 import { describe, expect, it } from 'vitest';
 import { refusedParameter } from '../errors.testkit.js';
-import { patroniDetectionWindow, patroniNoticeMs, raftDetectionWindow } from './failover-arithmetic.js';
+import {
+  patroniDetectionWindow,
+  patroniHaNoticeMs,
+  patroniNoticeMs,
+  raftDetectionWindow,
+  type PatroniTiming,
+} from './failover-arithmetic.js';
 import { runFailoverTrials } from './failover-trials.js';
 import { prepareSystemScenario, reportMetric, runSystemScenario } from './run-scenario.js';
 import type { DurationMetric } from './scenario-metric.js';
@@ -9,6 +15,8 @@ import type { DurationMetric } from './scenario-metric.js';
 const d = 1; // constant one-way delay, ms
 const s = 2; // constant disk write, ms
 const exact = ['latency=const(1)', 'disk=const(2)'];
+/** The documentation's reading (the scenario's rule before ha_notice=watch became its default). */
+const loopRule = ['ha_notice=loop'];
 
 /** A duration metric's summary from a report. */
 function durations(
@@ -18,7 +26,7 @@ function durations(
   return (reportMetric(report, name) as DurationMetric).summary;
 }
 
-describe('Patroni: lease expiry in [ttl - loop_wait, ttl] after the crash, plus up to loop_wait to notice, then promotion', () => {
+describe('Patroni, ha_notice=loop: lease expiry in [ttl - loop_wait, ttl] after the crash, plus up to loop_wait to notice, then promotion', () => {
   const ttl = 30000;
   const loopWait = 10000;
   const window = patroniDetectionWindow({ ttlMs: ttl, loopWaitMs: loopWait, retryTimeoutMs: 10000 });
@@ -57,7 +65,7 @@ describe('Patroni: lease expiry in [ttl - loop_wait, ttl] after the crash, plus 
 
   it("the scenario's recovery distribution (400 trials, constant delays): inside the window, mean within 4 standard errors of ttl + 5d + disk, symmetric about it", async () => {
     const trials = 400;
-    const report = await runSystemScenario('patroni', { set: exact, trials, seed: 2 });
+    const report = await runSystemScenario('patroni', { set: [...exact, ...loopRule], trials, seed: 2 });
     const r = durations(report, 'recovery_ms');
     const promotion = 5 * d + s;
     expect(r.samples).toBe(trials);
@@ -79,7 +87,7 @@ describe('Patroni: lease expiry in [ttl - loop_wait, ttl] after the crash, plus 
 
   it("with the lab's default exponential delays the window still holds, and the mean is ttl plus the mean promotion steps", async () => {
     const trials = 300;
-    const report = await runSystemScenario('patroni', { trials, seed: 3 });
+    const report = await runSystemScenario('patroni', { set: loopRule, trials, seed: 3 });
     const r = durations(report, 'recovery_ms');
     expect(r.min as number).toBeGreaterThanOrEqual(window.minMs);
     const promotionMean = 5 * 1 + 1; // five exp(1) one-way delays, const(1) disk
@@ -111,6 +119,67 @@ describe('Patroni: lease expiry in [ttl - loop_wait, ttl] after the crash, plus 
         prepareSystemScenario('patroni', { set: ['ttl_s=60', 'loop_wait_s=20', 'retry_timeout_s=20'] }),
       ),
     ).toBeNull();
+  }, 60_000);
+});
+
+describe('Patroni, ha_notice=watch (the default): the replicas act at the key deletion, after the expiry sweep, plus promote_ms', () => {
+  const ttl = 30000;
+  const loopWait = 10000;
+  const sweep = 500;
+  const promote = 550;
+  const timing: PatroniTiming = {
+    ttlMs: ttl,
+    loopWaitMs: loopWait,
+    retryTimeoutMs: 10000,
+    notice: { rule: 'watch', leaseSweepMs: sweep, promoteMs: promote },
+  };
+  const window = patroniDetectionWindow(timing);
+
+  it('the arithmetic: window [ttl - loop_wait + promote, ttl + sweep + promote], mean ttl - loop_wait/2 + sweep/2 + promote', () => {
+    expect(window.minMs).toBe(20550);
+    expect(window.maxMs).toBe(31050);
+    expect(window.meanMs).toBe(25800);
+    // Two independent uniforms, of widths loop_wait and sweep: variances w^2 / 12 add.
+    expect(window.sdMs).toBeCloseTo(Math.sqrt((10000 ** 2 + 500 ** 2) / 12), 9);
+  });
+
+  it('each trial (constant delays): recovery = ttl - renewal phase + sweep wait + promote_ms + d + 4d + disk', () => {
+    const outcomes = runFailoverTrials(
+      {
+        election: 'coordinator',
+        heartbeatMs: loopWait,
+        timeoutMs: ttl,
+        latency: `const(${d})`,
+        disk: `const(${s})`,
+        nodes: 3,
+        faultDurationMs: 2 * (ttl + loopWait),
+        warmupHeartbeats: 2,
+        observeMs: 2 * loopWait + 1000,
+        writeRate: 0.01,
+      },
+      50,
+      6,
+      (t) => ({ timeoutMs: ttl + patroniHaNoticeMs(timing, 6, t) }),
+    );
+    for (const [t, o] of outcomes.entries()) {
+      const wait = patroniNoticeMs(sweep, 6, t);
+      expect(wait).toBeGreaterThanOrEqual(0);
+      expect(wait).toBeLessThan(sweep);
+      expect(o.recoveryMs).toBeCloseTo(ttl - o.phaseMs + wait + promote + d + 4 * d + s, 6);
+    }
+  }, 30_000);
+
+  it("the scenario's recovery distribution (400 trials, constant delays): inside the window, mean within 4 standard errors of its mean + 5d + disk", async () => {
+    const trials = 400;
+    const report = await runSystemScenario('patroni', { set: exact, trials, seed: 2 });
+    const r = durations(report, 'recovery_ms');
+    const promotion = 5 * d + s;
+    expect(r.samples).toBe(trials);
+    expect(r.min as number).toBeGreaterThanOrEqual(window.minMs + promotion);
+    expect(r.max as number).toBeLessThanOrEqual(window.maxMs + promotion);
+    expect(Math.abs((r.mean as number) - (window.meanMs + promotion))).toBeLessThan(
+      (4 * window.sdMs) / Math.sqrt(trials),
+    );
   }, 60_000);
 });
 

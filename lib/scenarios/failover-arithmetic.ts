@@ -14,7 +14,35 @@ export interface PatroniTiming {
   loopWaitMs: number;
   /** DCS and PostgreSQL operation retry timeout (`retry_timeout`). */
   retryTimeoutMs: number;
+  /** How the replicas learn that the lease expired (absent: `loop`, the documentation's reading). */
+  notice?: PatroniNotice;
 }
+
+/**
+ * How the replicas learn that the leader's lease expired, and what follows until writes.
+ *
+ * `loop`: the documentation's reading: a replica checks the DCS once per HA loop, so it notices
+ * a uniform [0, loop_wait) after the expiry; promotion is the failover model's (4 one-way delays
+ * and a disk write).
+ *
+ * `watch`: what Patroni does (patroni/dcs/etcd3.py, Patroni 3.0): each replica sleeps in
+ * dcs.watch(), which the etcd3 watcher thread wakes as soon as the leader key changes
+ * (KVCache._process_event sets the DCS event), so the HA loop runs at the deletion, not a loop
+ * later; etcd deletes the key of an expired lease at its next sweep (lease/lessor.go of etcd
+ * 3.4 looks for expired leases every 500 ms: uniform [0, `leaseSweepMs`)); then the HA cycle,
+ * the leader race and `pg_ctl promote` until PostgreSQL leaves recovery take `promoteMs`.
+ * Consul's blocking queries, ZooKeeper's watches and Kubernetes' watch wake Patroni the same way.
+ */
+export interface PatroniNotice {
+  rule: 'watch' | 'loop';
+  /** The DCS's expiry sweep period, ms (`watch` only). */
+  leaseSweepMs: number;
+  /** From the wake-up to the first write the new primary accepts, ms (`watch` only). */
+  promoteMs: number;
+}
+
+/** The documentation's reading: a replica notices within one HA loop. */
+export const LOOP_NOTICE: PatroniNotice = { rule: 'loop', leaseSweepMs: 0, promoteMs: 0 };
 
 /** A window [minMs, maxMs] and the mean of the uniform components in it, ms. */
 export interface FailoverWindow {
@@ -60,6 +88,16 @@ export function checkPatroniRule(
  * // { minMs: 20000, maxMs: 40000, meanMs: 30000, sdMs: 4082.5 }
  */
 export function patroniDetectionWindow(t: PatroniTiming): FailoverWindow {
+  const n = t.notice ?? LOOP_NOTICE;
+  if (n.rule === 'watch') {
+    // Expiry ttl - u after the crash (u uniform in [0, loop_wait)), then the sweep's uniform wait and the promotion.
+    return {
+      minMs: t.ttlMs - t.loopWaitMs + n.promoteMs,
+      maxMs: t.ttlMs + n.leaseSweepMs + n.promoteMs,
+      meanMs: t.ttlMs - t.loopWaitMs / 2 + n.leaseSweepMs / 2 + n.promoteMs,
+      sdMs: Math.sqrt((t.loopWaitMs ** 2 + n.leaseSweepMs ** 2) / 12),
+    };
+  }
   return {
     minMs: t.ttlMs - t.loopWaitMs,
     maxMs: t.ttlMs + t.loopWaitMs,
@@ -81,6 +119,21 @@ export const PATRONI_NOTICE_CELL = 9;
  */
 export function patroniNoticeMs(loopWaitMs: number, seed: number, trial: number): number {
   return deriveStream(seed, PATRONI_NOTICE_CELL, trial).nextDouble() * loopWaitMs;
+}
+
+/**
+ * The time from lease expiry to the coordinator's action in trial `trial` under `t.notice`:
+ * `loop`, {@link patroniNoticeMs}; `watch`, the sweep's uniform wait (the same stream's draw
+ * times the sweep period) plus the promotion time.
+ *
+ * @example
+ * patroniHaNoticeMs({ ttlMs: 30000, loopWaitMs: 10000, retryTimeoutMs: 10000, notice: { rule: 'watch', leaseSweepMs: 500, promoteMs: 500 } }, 1, 0); // in [500, 1000)
+ */
+export function patroniHaNoticeMs(t: PatroniTiming, seed: number, trial: number): number {
+  const n = t.notice ?? LOOP_NOTICE;
+  return n.rule === 'watch'
+    ? patroniNoticeMs(n.leaseSweepMs, seed, trial) + n.promoteMs
+    : patroniNoticeMs(t.loopWaitMs, seed, trial);
 }
 
 /** A Raft-style election's timing, ms. */

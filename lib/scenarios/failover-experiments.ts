@@ -11,11 +11,12 @@ import {
 } from '../strategies/leader-follower/failover-config.js';
 import {
   patroniDetectionWindow,
-  patroniNoticeMs,
+  patroniHaNoticeMs,
   raftDetectionWindow,
   type FailoverWindow,
   type PatroniTiming,
 } from './failover-arithmetic.js';
+import type { FailoverTrialOutcome } from '../strategies/leader-follower/failover-trial.js';
 import { failoverMetrics, runFailoverTrials, type PerTrialConfig } from './failover-trials.js';
 import type { ScenarioValues } from './preset.js';
 import { valueMetric, type ScenarioMetric } from './scenario-metric.js';
@@ -78,11 +79,12 @@ export function failoverExperiment(
  * A Patroni failover of a crashed primary, on the failover model's coordinator (the failover
  * experiment's values, as the Patroni preset derives them): the leader's
  * heartbeat is its lease renewal (every loop_wait), the coordinator's timeout detector is the
- * lease (ttl after the last renewal), and each trial adds a replica's HA-loop delay to notice the
- * expiry, uniform in [0, loop_wait) ({@link patroniNoticeMs}; the model's coordinator acts at the
- * deadline itself, so the scenario supplies this stage). Promotion is the model's: query the
- * replicas' positions, promote the most up to date, persist the term, first heartbeat (4 one-way
- * delays and a disk write; no `pg_ctl promote` time). The old primary stays down for
+ * lease (ttl after the last renewal), and each trial adds the delay from the expiry to the action
+ * ({@link patroniHaNoticeMs}; the model's coordinator acts at the deadline itself, so the scenario
+ * supplies this stage): with `timing.notice` `watch` (the scenario's default), the DCS's expiry
+ * sweep and the measured promotion time; with `loop`, a replica's HA-loop delay, uniform in
+ * [0, loop_wait). Then the model's promotion: query the replicas' positions, promote the most up
+ * to date, persist the term, first heartbeat (4 one-way delays and a disk write). The old primary stays down for
  * 2 (ttl + loop_wait), past any failover; each trial goes on 2 loops + 1 s after it returns, so the
  * new leader's appends reach it and it discards what it never replicated.
  *
@@ -103,8 +105,39 @@ export function patroniFailoverExperiment(
     `failover by Patroni (ttl ${ttlMs / 1000} s, loop_wait ${loopWaitMs / 1000} s), crash of the primary`,
     base,
     size,
-    windowMetrics(window, 'lease expiry + HA-loop notice after the crash', window.meanMs + d + 4 * d + disk),
-    (trial) => ({ timeoutMs: ttlMs + patroniNoticeMs(loopWaitMs, size.seed, trial) }),
+    windowMetrics(
+      window,
+      timing.notice?.rule === 'watch'
+        ? 'lease expiry + expiry sweep + promotion after the crash'
+        : 'lease expiry + HA-loop notice after the crash',
+      window.meanMs + d + 4 * d + disk,
+    ),
+    patroniPerTrial(timing, size.seed),
+  );
+}
+
+/** Trial t's coordinator timeout: the lease (ttl) plus that trial's notice delay ({@link patroniHaNoticeMs}). */
+function patroniPerTrial(timing: PatroniTiming, seed: number): PerTrialConfig {
+  return (trial) => ({ timeoutMs: timing.ttlMs + patroniHaNoticeMs(timing, seed, trial) });
+}
+
+/**
+ * The trials {@link patroniFailoverExperiment} runs, outcome by outcome (the calibration against
+ * a real Patroni compares their recovery times with the measured ones).
+ *
+ * @example
+ * patroniFailoverTrials(resolveScenario(patroniScenario).experiment, { ttlMs: 30000, loopWaitMs: 10000, retryTimeoutMs: 10000 }, { trials: 200, seed: 1 })[0].recoveryMs;
+ */
+export function patroniFailoverTrials(
+  values: ScenarioValues,
+  timing: PatroniTiming,
+  size: ScenarioRunSize,
+): FailoverTrialOutcome[] {
+  return runFailoverTrials(
+    failoverConfigOf(values),
+    size.trials,
+    size.seed,
+    patroniPerTrial(timing, size.seed),
   );
 }
 

@@ -3,7 +3,7 @@
  * values, from FAILOVER_DEFAULTS where it has one), preset on the failover experiment.
  */
 import { FAILOVER_DEFAULTS } from '../strategies/leader-follower/failover-config.js';
-import { labValue, type Sourced } from './preset.js';
+import { derive, labValue, type Derivation, type Sourced } from './preset.js';
 
 const D = FAILOVER_DEFAULTS;
 const MODEL = "the failover model's default (FAILOVER_DEFAULTS)";
@@ -43,4 +43,48 @@ export function failoverClusterValues(): Record<string, Sourced<unknown>> {
  */
 export function majorityAsyncFollowers(nodes: number): number {
   return nodes - 1 - Math.floor(nodes / 2);
+}
+
+/** How a failover manager's setting enters a derivation: the scenario keys it reads and the arithmetic. */
+interface Rule {
+  from: readonly string[];
+  how: string;
+}
+
+/**
+ * The failover experiment's derivations for a manager that watches the primary on a period and
+ * promotes a replica after a timeout (Patroni's lease, Orchestrator's polls): the model's
+ * coordinator with a timeout detector, its heartbeat every `period` (a setting in seconds), the
+ * timeout and the asynchronous followers as the system fixes them, and 2 periods + 1 s of
+ * observation after the old primary returns, so the rejoined node hears the new leader.
+ *
+ * @example
+ * coordinatorDerivations({ election: { from: ['instancePollS'], how: 'coordinator' }, detector: { from: ['detectionPolls'], how: 'timeout' }, period: { key: 'instancePollS', name: 'instance_poll_s' }, timeout, asyncFollowers }).observeMs.how;
+ * // '2000 x instance_poll_s + 1000: the rejoined node hears the new leader'
+ */
+export function coordinatorDerivations(o: {
+  election: Rule;
+  detector: Rule;
+  /** The period setting (camelCase key, snake_case name) and why it is the heartbeat. */
+  period: { key: string; name: string; why?: string };
+  timeout: Derivation;
+  asyncFollowers: Derivation;
+}): Record<string, Derivation> {
+  const periodMs = (v: Readonly<Record<string, unknown>>) => 1000 * (v[o.period.key] as number);
+  return {
+    election: derive(o.election.from, o.election.how, () => 'coordinator'),
+    detector: derive(o.detector.from, o.detector.how, () => 'timeout'),
+    heartbeatMs: derive(
+      [o.period.key],
+      `1000 x ${o.period.name}${o.period.why === undefined ? '' : ` (${o.period.why})`}`,
+      periodMs,
+    ),
+    timeoutMs: o.timeout,
+    observeMs: derive(
+      [o.period.key],
+      `2000 x ${o.period.name} + 1000: the rejoined node hears the new leader`,
+      (v) => 2 * periodMs(v) + 1000,
+    ),
+    asyncFollowers: o.asyncFollowers,
+  };
 }

@@ -7,9 +7,13 @@ import { ParameterError } from '../errors.js';
 import type { Check } from '../experiments/define.js';
 import { failover } from '../experiments/failover.js';
 import { choice, integer, number } from '../experiments/param.js';
-import { checkPatroniRule, type PatroniTiming } from './failover-arithmetic.js';
+import { checkPatroniRule, type PatroniNotice, type PatroniTiming } from './failover-arithmetic.js';
 import { patroniFailoverExperiment, raftFailoverExperiment } from './failover-experiments.js';
-import { failoverClusterValues, majorityAsyncFollowers } from './failover-parameters.js';
+import {
+  coordinatorDerivations,
+  failoverClusterValues,
+  majorityAsyncFollowers,
+} from './failover-parameters.js';
 import {
   derive,
   derivedSetting,
@@ -27,14 +31,21 @@ const TRIALS = { unit: 'independent leader crashes', default: 200, max: 100_000 
 const seconds = (doc: string) => (v: number) => number({ doc, unit: 's', gt: 0, default: v, valueName: 's' });
 const ms = (doc: string) => (v: number) => number({ doc, unit: 'ms', gt: 0, default: v });
 
-/** Patroni's timing from a scenario's values (ttlS, loopWaitS, retryTimeoutS). */
+/** Patroni's timing from a scenario's values (ttlS, loopWaitS, retryTimeoutS, haNotice, leaseSweepMs, promoteMs). */
 export function patroniTiming(values: ScenarioValues): PatroniTiming {
   return {
     ttlMs: 1000 * (values.ttlS as number),
     loopWaitMs: 1000 * (values.loopWaitS as number),
     retryTimeoutMs: 1000 * (values.retryTimeoutS as number),
+    notice: {
+      rule: values.haNotice as PatroniNotice['rule'],
+      leaseSweepMs: values.leaseSweepMs as number,
+      promoteMs: values.promoteMs as number,
+    },
   };
 }
+
+const notNegativeMs = (doc: string) => (v: number) => number({ doc, unit: 'ms', min: 0, default: v });
 
 /** Patroni's three documented settings, in seconds as Patroni's configuration writes them. */
 export function patroniSettings(): Record<string, Setting> {
@@ -49,6 +60,29 @@ export function patroniSettings(): Record<string, Setting> {
       'patroni',
       'retry_timeout_s',
       seconds('DCS and PostgreSQL retry timeout (Patroni retry_timeout), s; enters the rule only'),
+    ),
+    haNotice: labSetting(
+      'watch',
+      "Patroni's replicas sleep in dcs.watch(), which the DCS watcher wakes as soon as the leader key is deleted (patroni/dcs/etcd3.py, KVCache._process_event; patroni/ha.py): they act at the expiry, not up to a loop later; measured against Patroni 3.0 by replilab calibrate patroni. loop: the documentation's reading (notice uniform in [0, loop_wait)), the scenario's rule before",
+      (v: string) =>
+        choice(['watch', 'loop'], {
+          doc: 'how replicas learn the lease expired: watch (woken at the key deletion, then lease_sweep_ms and promote_ms) or loop (at their next HA loop, uniform in [0, loop_wait))',
+          default: v,
+        }),
+    ),
+    leaseSweepMs: labSetting(
+      500,
+      "etcd deletes an expired lease's keys at its next sweep: etcd 3.4's lessor looks for expired leases every 500 ms (lease/lessor.go, runLoop)",
+      notNegativeMs(
+        "the DCS's expiry sweep period, ms: the key goes a uniform [0, lease_sweep_ms) after the lease ran out (ha_notice=watch only)",
+      ),
+    ),
+    promoteMs: labSetting(
+      550,
+      'measured: from the leader key gone to the first write the new primary takes (HA cycle, is_healthiest_node, the leader race, pg_ctl promote, end of recovery), median 567 ms over 10 failovers of Patroni 3.0 / PostgreSQL 15 at ttl 10, loop_wait 2 on the lab machine under load (replilab calibrate patroni; data/calibration/patroni.md)',
+      notNegativeMs(
+        'from the wake-up to the first write the promoted replica accepts, ms (ha_notice=watch only)',
+      ),
     ),
   };
 }
@@ -100,35 +134,28 @@ export const checkStandbys: Check<ScenarioValues> = (values) =>
  */
 export function patroniDerivations(): Record<string, Derivation> {
   return {
-    election: derive(['ttlS'], "coordinator: Patroni's DCS lease decides the leader", () => 'coordinator'),
-    detector: derive(['ttlS'], 'timeout: the lease expires ttl after its last renewal', () => 'timeout'),
-    heartbeatMs: derive(
-      ['loopWaitS'],
-      '1000 x loop_wait_s (the leader renews its lease each loop)',
-      (v) => 1000 * (v.loopWaitS as number),
-    ),
-    timeoutMs: derive(['ttlS'], '1000 x ttl_s', (v) => 1000 * (v.ttlS as number)),
+    ...coordinatorDerivations({
+      election: { from: ['ttlS'], how: "coordinator: Patroni's DCS lease decides the leader" },
+      detector: { from: ['ttlS'], how: 'timeout: the lease expires ttl after its last renewal' },
+      period: { key: 'loopWaitS', name: 'loop_wait_s', why: 'the leader renews its lease each loop' },
+      timeout: derive(['ttlS'], '1000 x ttl_s', (v) => 1000 * (v.ttlS as number)),
+      asyncFollowers: derive(
+        ['syncStandbys'],
+        'nodes - 1 - sync_standbys',
+        (v) => (v.nodes as number) - 1 - (v.syncStandbys as number),
+      ),
+    }),
     faultDurationMs: derive(
       ['ttlS', 'loopWaitS'],
       '2000 x (ttl_s + loop_wait_s): down past any failover',
       (v) => 2 * (1000 * (v.ttlS as number) + 1000 * (v.loopWaitS as number)),
-    ),
-    observeMs: derive(
-      ['loopWaitS'],
-      '2000 x loop_wait_s + 1000: the rejoined node hears the new leader',
-      (v) => 2 * 1000 * (v.loopWaitS as number) + 1000,
-    ),
-    asyncFollowers: derive(
-      ['syncStandbys'],
-      'nodes - 1 - sync_standbys',
-      (v) => (v.nodes as number) - 1 - (v.syncStandbys as number),
     ),
   };
 }
 
 /** What a sweep over a Patroni preset runs, against `scenario run`. */
 export const PATRONI_SWEEP =
-  "A sweep runs the failover experiment with the derived values: the coordinator acts when the lease expires (timeout_ms = 1000 x ttl_s), without the replicas' HA-loop notice delay (uniform in [0, loop_wait)) that scenario run adds per trial, so its recovery is shorter by loop_wait/2 on average; recovery and detection are quantiles of pooled histograms, not the exact order statistics of scenario run; the documented-arithmetic rows are scenario run's only.";
+  "A sweep runs the failover experiment with the derived values: the coordinator acts when the lease expires (timeout_ms = 1000 x ttl_s), without the HA-loop notice delay that scenario run adds per trial (ha_notice=watch: the expiry sweep, uniform in [0, lease_sweep_ms), and promote_ms; loop: uniform in [0, loop_wait)), so its recovery is shorter by that delay's mean; recovery and detection are quantiles of pooled histograms, not the exact order statistics of scenario run; the documented-arithmetic rows are scenario run's only.";
 
 const patroniRef = systemReference('patroni');
 /** Patroni managing PostgreSQL streaming replication (asynchronous by default). */
@@ -137,7 +164,7 @@ export const patroniScenario: SystemScenario = {
   system: 'patroni',
   family: 'leader-follower',
   description:
-    'Patroni failover: DCS lease ttl 30 s renewed every loop_wait 10 s, replicas notice within a loop, most up-to-date promoted',
+    'Patroni failover: DCS lease ttl 30 s renewed every loop_wait 10 s, replicas woken by the key deletion, most up-to-date promoted',
   source: patroniRef.source,
   trials: TRIALS,
   settings: { ...patroniSettings(), syncStandbys: syncStandbysSetting() },
@@ -156,7 +183,7 @@ export const patroniScenario: SystemScenario = {
     patroniFailoverExperiment(experiment, patroniTiming(values), size),
   ],
   assumptions: [
-    "Recovery ends when the promoted replica's first heartbeat reaches the live followers; promotion costs 4 one-way delays and a disk write (no pg_ctl promote time).",
+    "Recovery ends when the promoted replica's first heartbeat reaches the live followers; promotion costs promote_ms (ha_notice=watch), then 4 one-way delays and a disk write.",
     "The DCS is always reachable and answers at once; the coordinator promotes the replica with the longest log (Patroni's leader race on WAL position).",
   ],
 };

@@ -338,34 +338,26 @@ export function scenarioParameterRows(
   }
   for (const key of experiment.keys) {
     const meta = paramOf(experiment, key).meta;
-    if (Object.hasOwn(preset, key)) {
-      rows.push({
-        key: snakeCase(key),
-        role: 'preset',
-        value: resolved.experiment[key],
-        unit: meta.unit ?? null,
-        description: meta.doc,
-        source: mark(key, preset[key].source, preset[key].value),
-      });
-    } else if (Object.hasOwn(derived, key)) {
-      rows.push({
-        key: snakeCase(key),
-        role: 'derived',
-        value: resolved.experiment[key],
-        unit: meta.unit ?? null,
-        description: meta.doc,
-        source: { kind: 'derived', text: derived[key].how },
-      });
-    } else if (given.has(snakeCase(key))) {
-      rows.push({
-        key: snakeCase(key),
-        role: 'preset',
-        value: resolved.experiment[key],
-        unit: meta.unit ?? null,
-        description: meta.doc,
-        source: { kind: '--set', text: `overrides ${JSON.stringify(meta.default)}` },
-      });
-    }
+    const origin = Object.hasOwn(preset, key)
+      ? { role: 'preset' as const, source: mark(key, preset[key].source, preset[key].value) }
+      : Object.hasOwn(derived, key)
+        ? { role: 'derived' as const, source: { kind: 'derived', text: derived[key].how } as ValueSource }
+        : given.has(snakeCase(key))
+          ? {
+              role: 'preset' as const,
+              source: { kind: '--set', text: `overrides ${JSON.stringify(meta.default)}` } as ValueSource,
+            }
+          : null; // neither preset, derived nor set: the experiment's default, not listed
+    if (origin === null) continue;
+    const { role, source } = origin;
+    rows.push({
+      key: snakeCase(key),
+      role,
+      value: resolved.experiment[key],
+      unit: meta.unit ?? null,
+      description: meta.doc,
+      source,
+    });
   }
   return rows;
 }

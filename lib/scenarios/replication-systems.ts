@@ -13,7 +13,7 @@ import { runLag } from '../strategies/leader-follower/run-lag.js';
 import { runLogFormats, type LogFormat } from '../strategies/leader-follower/log-formats.js';
 import { runRollingUpgrade } from '../strategies/leader-follower/rolling-upgrade.js';
 import { failoverConfigOf, failoverExperiment, patroniFailoverExperiment } from './failover-experiments.js';
-import { failoverClusterValues } from './failover-parameters.js';
+import { coordinatorDerivations, failoverClusterValues } from './failover-parameters.js';
 import {
   checkPatroniValues,
   checkStandbys,
@@ -236,34 +236,21 @@ export function orchestratorSettings(): Record<string, Setting> {
  * returning old primary and it discards what it never replicated (`discarded_writes`).
  */
 export function orchestratorDerivations(): Record<string, Derivation> {
-  return {
-    election: derive(['instancePollS'], 'coordinator: Orchestrator promotes a replica', () => 'coordinator'),
-    detector: derive(
-      ['detectionPolls'],
-      'timeout: dead after detection_polls unanswered polls',
-      () => 'timeout',
-    ),
-    heartbeatMs: derive(
-      ['instancePollS'],
-      '1000 x instance_poll_s',
-      (v) => 1000 * (v.instancePollS as number),
-    ),
-    timeoutMs: derive(
+  return coordinatorDerivations({
+    election: { from: ['instancePollS'], how: 'coordinator: Orchestrator promotes a replica' },
+    detector: { from: ['detectionPolls'], how: 'timeout: dead after detection_polls unanswered polls' },
+    period: { key: 'instancePollS', name: 'instance_poll_s' },
+    timeout: derive(
       ['detectionPolls'],
       '1000 x instance_poll_s x detection_polls',
       (v) => 1000 * (v.instancePollS as number) * (v.detectionPolls as number),
-    ),
-    observeMs: derive(
-      ['instancePollS'],
-      '2000 x instance_poll_s + 1000: the rejoined node hears the new leader',
-      (v) => 2 * 1000 * (v.instancePollS as number) + 1000,
     ),
     asyncFollowers: derive(
       ['replication'],
       'async: nodes - 1; semi-sync: nodes - 2 (one follower acknowledges)',
       (v) => mysqlAsyncFollowers(v),
     ),
-  };
+  });
 }
 
 /** Asynchronous followers of MySQL's replication mode (semi-sync: one follower acknowledges). */

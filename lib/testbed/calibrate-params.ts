@@ -15,7 +15,7 @@ import {
 import { resolveLatency } from '../latency/index.js';
 
 /** The real systems `calibrate` knows. */
-export const CALIBRATION_SYSTEMS = ['etcd', 'redis-sentinel'] as const;
+export const CALIBRATION_SYSTEMS = ['etcd', 'redis-sentinel', 'patroni'] as const;
 export type CalibrationSystem = (typeof CALIBRATION_SYSTEMS)[number];
 
 /** One etcd setting: its --heartbeat-interval and --election-timeout, ms. */
@@ -43,12 +43,13 @@ export const calibrateParams = {
     max: 10_000,
   }),
   setting: text({
-    doc: "one setting; etcd: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); redis-sentinel: down-after=MS (Sentinel's down-after-milliseconds, ms, default 1000); the flag repeats",
+    doc: "one setting; etcd: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); redis-sentinel: down-after=MS (Sentinel's down-after-milliseconds, ms, default 1000); patroni: ttl=S,loop_wait=S,retry_timeout=S (Patroni's dynamic configuration, whole s, default 30/10/10); the flag repeats",
     default: 'heartbeat=100,election-timeout=1000',
     valueName: 'setting',
     allowed:
       'heartbeat=MS,election-timeout=MS with whole ms, heartbeat >= 1, election-timeout >= 5 x heartbeat (etcd refuses less) and <= 50000',
-    check: (s) => parseSetting(s) !== null || parseSentinelSetting(s) !== null,
+    check: (s) =>
+      parseSetting(s) !== null || parseSentinelSetting(s) !== null || parsePatroniSetting(s) !== null,
   }),
   latency: text({
     doc: 'one-way delay the proxy adds to every peer chunk, ms: a distribution or a latency preset (its write leg)',
@@ -123,6 +124,24 @@ export function parseSentinelSetting(text: string): { downAfterMs: number } | nu
   if (m === null) return null;
   const downAfterMs = Number(m[1]);
   return downAfterMs >= 200 && downAfterMs <= 60_000 ? { downAfterMs } : null;
+}
+
+const PATRONI_SETTING_RE =
+  /^\s*ttl\s*=\s*(\d+)\s*,\s*loop_wait\s*=\s*(\d+)\s*,\s*retry_timeout\s*=\s*(\d+)\s*$/;
+
+/** What `--setting` accepts for patroni. */
+export const PATRONI_SETTING_ALLOWED =
+  "ttl=S,loop_wait=S,retry_timeout=S in whole seconds, loop_wait >= 1, retry_timeout >= 1, ttl <= 600 and ttl >= loop_wait + 2 x retry_timeout (Patroni's documented rule)";
+
+/** ttl=30,loop_wait=10,retry_timeout=10 -> { ttlS: 30, loopWaitS: 10, retryTimeoutS: 10 }, or null. */
+export function parsePatroniSetting(
+  text: string,
+): { ttlS: number; loopWaitS: number; retryTimeoutS: number } | null {
+  const m = PATRONI_SETTING_RE.exec(text);
+  if (m === null) return null;
+  const [ttlS, loopWaitS, retryTimeoutS] = [m[1], m[2], m[3]].map(Number);
+  if (loopWaitS < 1 || retryTimeoutS < 1 || ttlS > 600 || ttlS < loopWaitS + 2 * retryTimeoutS) return null;
+  return { ttlS, loopWaitS, retryTimeoutS };
 }
 
 /** Checks a system name; a ParameterError names `system`. */
