@@ -5,8 +5,10 @@ import {
   calibrateParams,
   checkCalibrateParam,
   checkSystem,
+  parsePostgresSetting,
   parseSentinelSetting,
   parseSetting,
+  POSTGRES_DEFAULT_SETTINGS,
   SENTINEL_SETTING_ALLOWED,
   type CalibrateValues,
   type EtcdSetting,
@@ -19,6 +21,8 @@ Examples:
   $ replilab calibrate etcd --trials 40 --setting heartbeat=100,election-timeout=1000 --setting heartbeat=50,election-timeout=500 --json
   $ replilab calibrate etcd --latency "lognormal(1,0.5)" --out data/calibration/etcd.csv
   $ replilab calibrate redis-sentinel --trials 50 --setting down-after=1000 --out data/calibration/redis-sentinel.csv
+  $ replilab calibrate postgres-commit --setting sync=first1,commit=on,delay=5 --setting sync=any1,commit=remote_write,delay=5
+  $ replilab calibrate postgres-failover --trials 30 --setting sync=none,delay=2,rate=200 --json
 
 Each trial: a client writes continuously (open loop, one put every --write-interval-ms to the
 next surviving member), the leader gets kill -9 at a random moment, recovery_ms runs from the
@@ -32,6 +36,14 @@ primary gets kill -9, recovery_ms runs to the first write acknowledged by the pr
 sentinels name; even trials write plainly, odd ones SET + WAIT 1; the model is the coordinator
 failover with its timeout at down-after. Needs redis-server and redis-sentinel (Debian packages).
 Ignored for redis-sentinel: --latency, --port-base, --raft-timing.
+postgres-commit: a PostgreSQL 15 primary and two standbys (s1, s2) streaming through the delay
+proxy; per setting (sync=none|first1|any1, commit=off|local|on|remote_write|remote_apply,
+delay=MS) --trials commits (default 200), the levels of one sync mode interleaved; the model is
+runCommit with the same sync set and delays; metric commit_ms. postgres-failover: a client writes
+at rate=N per second, the primary gets kill -9, the most up-to-date standby is promoted; metric
+recovery_ms and acknowledged writes lost; the model is the failover model with the same rate,
+delay and sync set. Needs /usr/lib/postgresql/15/bin (Debian: postgresql-15). Ignored there:
+--latency, --port-base, --raft-timing, --write-interval-ms.
 --out FILE.csv writes the samples, FILE.manifest.json and the CDF overlay FILE.svg/.png/.pdf.`;
 
 interface Flags {
@@ -46,9 +58,9 @@ interface Flags {
 export function calibrateCommand(): Command {
   const command = new Command('calibrate')
     .description(
-      'run a real cluster on this machine (etcd, or Redis with Sentinel), kill its leader again and again, and compare the recovery times with the failover model',
+      'run a real cluster on this machine (etcd, Redis with Sentinel, PostgreSQL), kill its leader again and again or time its commits, and compare with the model',
     )
-    .argument('<system>', 'the real system: etcd or redis-sentinel');
+    .argument('<system>', 'the real system: etcd, redis-sentinel, postgres-commit or postgres-failover');
   for (const [key, p] of Object.entries(calibrateParams)) {
     const flag = `--${kebabCase(key)}`;
     const option =
@@ -89,6 +101,81 @@ export function calibrateCommand(): Command {
       const trials = value('trials');
       const modelTrials = value('modelTrials');
       const latency = checkCalibrateParam('latency', value('latency'), '--latency');
+      if (system === 'postgres-commit' || system === 'postgres-failover') {
+        const pTexts = flags.setting ?? POSTGRES_DEFAULT_SETTINGS[system];
+        const pSettings = pTexts.map((text) => parsePostgresSetting(text, system));
+        const pOptions = {
+          settings: pSettings,
+          trials:
+            flags.trials !== undefined
+              ? trials
+              : system === 'postgres-commit'
+                ? quick
+                  ? 20
+                  : 200
+                : quick
+                  ? 1
+                  : trials,
+          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
+          seed: value('seed'),
+        };
+        const { MissingBinaryError } = await import('../testbed/processes.js');
+        const startedAt = new Date();
+        try {
+          if (system === 'postgres-commit') {
+            const cal = await import('../testbed/calibrate-postgres.js');
+            const result = await cal.calibratePostgresCommit({
+              ...pOptions,
+              onPhase: flags.json
+                ? undefined
+                : (delay, sync, medians) =>
+                    process.stderr.write(
+                      `  delay ${delay} ms, sync ${sync}: median commit_ms ${JSON.stringify(medians)}\n`,
+                    ),
+            });
+            if (flags.out !== undefined)
+              await cal.writePgCommitCalibration(
+                result,
+                flags.out,
+                { system, ...pOptions, settings: pTexts },
+                undefined,
+                startedAt,
+              );
+            process.stdout.write(
+              flags.json ? JSON.stringify(cal.pgCommitJson(result)) + '\n' : cal.pgCommitSummary(result),
+            );
+          } else {
+            const cal = await import('../testbed/calibrate-postgres-failover.js');
+            const result = await cal.calibratePostgresFailover({
+              ...pOptions,
+              onTrial: flags.json
+                ? undefined
+                : (s, t) =>
+                    process.stderr.write(
+                      `  sync=${s.sync},delay=${s.delay},rate=${s.rate} trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, lost ${t.ackedWritesLost}/${t.ackedWrites}\n`,
+                    ),
+            });
+            if (flags.out !== undefined)
+              await cal.writePgFailoverCalibration(
+                result,
+                flags.out,
+                { system, ...pOptions, settings: pTexts },
+                undefined,
+                startedAt,
+              );
+            process.stdout.write(
+              flags.json ? JSON.stringify(cal.pgFailoverJson(result)) + '\n' : cal.pgFailoverSummary(result),
+            );
+          }
+        } catch (error) {
+          if (error instanceof MissingBinaryError) {
+            process.stderr.write(`replilab: ${error.message}\n`);
+            process.exit(2);
+          }
+          throw error;
+        }
+        return;
+      }
       if (system === 'redis-sentinel') {
         const sTexts = flags.setting ?? ['down-after=1000'];
         const sSettings = sTexts.map((text) => {

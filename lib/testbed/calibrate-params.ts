@@ -203,5 +203,22 @@ export function parsePostgresSetting(
       throw new ParameterError(`--setting ${key}`, JSON.stringify(m[2]), p.meta.allowed);
     out[key] = checkParam(p, value, `--setting ${key}`, JSON.stringify(m[2]));
   }
+  if (system === 'postgres-failover' && out.sync === 'any1')
+    throw new ParameterError(
+      '--setting sync',
+      '"any1"',
+      'none or first1 (the failover model has no quorum rule)',
+    );
   return out as PostgresSetting;
 }
+
+/** The settings a PostgreSQL calibration runs when no --setting is given. */
+export const POSTGRES_DEFAULT_SETTINGS: Record<keyof typeof POSTGRES_SETTING_KEYS, string[]> = {
+  'postgres-commit': [2, 10].flatMap((delay) => [
+    `sync=none,commit=on,delay=${delay}`,
+    ...['first1', 'any1'].flatMap((sync) =>
+      ['remote_write', 'on', 'remote_apply'].map((c) => `sync=${sync},commit=${c},delay=${delay}`),
+    ),
+  ]),
+  'postgres-failover': ['sync=none,commit=on,delay=2,rate=200', 'sync=first1,commit=on,delay=2,rate=200'],
+};

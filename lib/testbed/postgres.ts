@@ -339,8 +339,8 @@ export class PgCluster {
     }
   }
 
-  /** Every process of `node` now: the runuser wrapper, the postmaster and its children. */
-  private track(node: PgNode): number[] {
+  /** Every process of `node` now: the runuser wrapper, the postmaster and its children (reported to onProcess). */
+  track(node: PgNode): number[] {
     const pids = [node.process.pid, ...descendants(node.process.pid)];
     for (const pid of pids)
       if (!this.seen.has(pid)) {
@@ -361,9 +361,12 @@ export class PgCluster {
     }
   }
 
-  /** `kill -9` of a server: its postmaster, wrapper and every backend; removes its shared memory segment. */
-  async kill9(node: PgNode): Promise<void> {
-    const pids = this.track(node);
+  /**
+   * `kill -9` of a server: its postmaster, wrapper and every backend (`pids`: from {@link track},
+   * taken beforehand when the kill's moment matters, as the /proc scan takes a while); removes its
+   * shared memory segment.
+   */
+  async kill9(node: PgNode, pids: readonly number[] = this.track(node)): Promise<void> {
     const shmid = PgCluster.shmid(node.dir);
     await node.process.kill9();
     killPids(pids);
@@ -377,11 +380,25 @@ export class PgCluster {
       await sleep(20);
   }
 
-  /** `pg_ctl promote` of a standby (as the postgres user); resolves when pg_ctl returns (it waits for the promotion). */
-  async promote(node: PgNode): Promise<void> {
+  /**
+   * `pg_ctl promote` of a standby (as the postgres user). With `wait`, pg_ctl returns once the
+   * promotion is done (it polls ten times a second); without, once it has signalled the server.
+   */
+  async promote(node: PgNode, wait = true): Promise<void> {
     await run(
       this.runuser,
-      ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), 'promote', '-D', node.dir, '-w', '-t', '60'],
+      [
+        '-u',
+        'postgres',
+        '--',
+        join(PG_BIN, 'pg_ctl'),
+        'promote',
+        '-D',
+        node.dir,
+        wait ? '-w' : '-W',
+        '-t',
+        '60',
+      ],
       { cwd: this.bed.root, timeout: 70_000 },
     );
   }
