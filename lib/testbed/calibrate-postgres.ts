@@ -338,7 +338,7 @@ export function pgCommitSummary(r: PgCommitResult): string {
   const lines = [
     `calibrate postgres-commit: PostgreSQL ${r.version}, a primary and 2 standbys on 127.0.0.1, standby links through the delay proxy; ${r.trials} commits per setting, levels interleaved`,
     `loopback RTT p50 ${m.loopback_rtt_ms.p50} ms (p99 ${m.loopback_rtt_ms.p99}); fsync probe p50 ${m.fsync_ms.p50} ms (p99 ${m.fsync_ms.p99}); load average ${m.load_average.join(' ')}`,
-    'model: runCommit, 2 followers, shipAfterDurable, latency = delay + loopback RTT, flush and client overhead measured at local and off',
+    "model: runCommit, 2 followers, shipAfterDurable, FIRST 1 = 1 sync follower, ANY 1 = syncQuorum 1 of 2; latency = the proxies' applied delays + loopback RTT; the primary's part = the commit at local (off for off); a standby's part (followerDisk) measured at delay 0 with FIRST 1",
   ];
   for (const c of r.comparisons) {
     const row = (name: string, s: SampleSummary) =>
