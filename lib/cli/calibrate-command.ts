@@ -6,9 +6,11 @@ import {
   checkCalibrateParam,
   checkSystem,
   parsePatroniSetting,
+  parsePostgresSetting,
   parseSentinelSetting,
   parseSetting,
   PATRONI_SETTING_ALLOWED,
+  POSTGRES_DEFAULT_SETTINGS,
   SENTINEL_SETTING_ALLOWED,
   type CalibrateValues,
   type EtcdSetting,
@@ -23,6 +25,8 @@ Examples:
   $ replilab calibrate etcd --members 5 --pre-vote --trials 30
   $ replilab calibrate redis-sentinel --trials 50 --setting down-after=1000 --out data/calibration/redis-sentinel.csv
   $ replilab calibrate patroni --trials 20 --setting ttl=30,loop_wait=10,retry_timeout=10 --setting ttl=10,loop_wait=2,retry_timeout=4
+  $ replilab calibrate postgres-commit --setting sync=first1,commit=on,delay=5 --setting sync=any1,commit=remote_write,delay=5
+  $ replilab calibrate postgres-failover --trials 30 --setting sync=none,delay=2,rate=200 --json
 
 Each trial: a client writes continuously (open loop, one put every --write-interval-ms to the
 next surviving member), the leader gets kill -9 at a random moment, recovery_ms runs from the
@@ -43,6 +47,14 @@ INSERT the new primary acknowledges, and the killed node rejoins before the next
 model is \`replilab scenario run patroni\` with the same ttl_s, loop_wait_s, retry_timeout_s.
 Needs patroni and postgresql-15. Ignored for patroni: --latency, --port-base, --raft-timing,
 --write-interval-ms, --members, --pre-vote.
+postgres-commit: a PostgreSQL 15 primary and two standbys (s1, s2) streaming through the delay
+proxy; per setting (sync=none|first1|any1, commit=off|local|on|remote_write|remote_apply,
+delay=MS) --trials commits (default 200), the levels of one sync mode interleaved; the model is
+runCommit with the same sync set and delays; metric commit_ms. postgres-failover: a client writes
+at rate=N per second, the primary gets kill -9, the most up-to-date standby is promoted; metric
+recovery_ms and acknowledged writes lost; the model is the failover model with the same rate,
+delay and sync set. Needs /usr/lib/postgresql/15/bin (Debian: postgresql-15). Ignored there:
+--latency, --port-base, --raft-timing, --write-interval-ms, --members, --pre-vote.
 --out FILE.csv writes the samples, FILE.manifest.json and the CDF overlay FILE.svg/.png/.pdf.`;
 
 interface Flags {
@@ -57,9 +69,12 @@ interface Flags {
 export function calibrateCommand(): Command {
   const command = new Command('calibrate')
     .description(
-      'run a real cluster on this machine (etcd, Redis with Sentinel, or PostgreSQL with Patroni), kill its leader again and again, and compare the recovery times with the failover model',
+      'run a real cluster on this machine (etcd, Redis with Sentinel, PostgreSQL, PostgreSQL with Patroni), kill its leader again and again or time its commits, and compare with the model',
     )
-    .argument('<system>', 'the real system: etcd, redis-sentinel or patroni');
+    .argument(
+      '<system>',
+      'the real system: etcd, redis-sentinel, patroni, postgres-commit or postgres-failover',
+    );
   for (const [key, p] of Object.entries(calibrateParams)) {
     const flag = `--${kebabCase(key)}`;
     const option =
@@ -146,6 +161,81 @@ export function calibrateCommand(): Command {
         process.stdout.write(
           flags.json ? JSON.stringify(cal.patroniJson(result)) + '\n' : cal.patroniSummary(result),
         );
+        return;
+      }
+      if (system === 'postgres-commit' || system === 'postgres-failover') {
+        const pTexts = flags.setting ?? POSTGRES_DEFAULT_SETTINGS[system];
+        const pSettings = pTexts.map((text) => parsePostgresSetting(text, system));
+        const pOptions = {
+          settings: pSettings,
+          trials:
+            flags.trials !== undefined
+              ? trials
+              : system === 'postgres-commit'
+                ? quick
+                  ? 20
+                  : 200
+                : quick
+                  ? 1
+                  : trials,
+          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
+          seed: value('seed'),
+        };
+        const { MissingBinaryError } = await import('../testbed/processes.js');
+        const startedAt = new Date();
+        try {
+          if (system === 'postgres-commit') {
+            const cal = await import('../testbed/calibrate-postgres.js');
+            const result = await cal.calibratePostgresCommit({
+              ...pOptions,
+              onPhase: flags.json
+                ? undefined
+                : (delay, sync, medians) =>
+                    process.stderr.write(
+                      `  delay ${delay} ms, sync ${sync}: median commit_ms ${JSON.stringify(medians)}\n`,
+                    ),
+            });
+            if (flags.out !== undefined)
+              await cal.writePgCommitCalibration(
+                result,
+                flags.out,
+                { system, ...pOptions, settings: pTexts },
+                undefined,
+                startedAt,
+              );
+            process.stdout.write(
+              flags.json ? JSON.stringify(cal.pgCommitJson(result)) + '\n' : cal.pgCommitSummary(result),
+            );
+          } else {
+            const cal = await import('../testbed/calibrate-postgres-failover.js');
+            const result = await cal.calibratePostgresFailover({
+              ...pOptions,
+              onTrial: flags.json
+                ? undefined
+                : (s, t) =>
+                    process.stderr.write(
+                      `  sync=${s.sync},delay=${s.delay},rate=${s.rate} trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, lost ${t.ackedWritesLost}/${t.ackedWrites}\n`,
+                    ),
+            });
+            if (flags.out !== undefined)
+              await cal.writePgFailoverCalibration(
+                result,
+                flags.out,
+                { system, ...pOptions, settings: pTexts },
+                undefined,
+                startedAt,
+              );
+            process.stdout.write(
+              flags.json ? JSON.stringify(cal.pgFailoverJson(result)) + '\n' : cal.pgFailoverSummary(result),
+            );
+          }
+        } catch (error) {
+          if (error instanceof MissingBinaryError) {
+            process.stderr.write(`replilab: ${error.message}\n`);
+            process.exit(2);
+          }
+          throw error;
+        }
         return;
       }
       if (system === 'redis-sentinel') {

@@ -61,6 +61,23 @@ describe('replilab calibrate: bad input', () => {
       ]);
   });
 
+  it('postgres-commit and postgres-failover: an unknown setting key, a bad value, --trials 0: one line naming it, exit 2, nothing written', () => {
+    for (const [system, setting, names] of [
+      ['postgres-commit', 'sync=first1,bogus=1', '--setting bogus'],
+      ['postgres-commit', 'sync=first2', '--setting sync'],
+      ['postgres-commit', 'commit=maybe', '--setting commit'],
+      ['postgres-commit', 'delay=-1', '--setting delay'],
+      ['postgres-commit', 'rate=100', '--setting rate'],
+      ['postgres-failover', 'sync=any1', '--setting sync'],
+      ['postgres-failover', 'rate=0', '--setting rate'],
+      ['postgres-failover', 'delay', '--setting'],
+    ] as const)
+      expectRefused(runCli(['calibrate', system, '--setting', setting, '--out', out()]), names, [out()]);
+    expectRefused(runCli(['calibrate', 'postgres-commit', '--trials', '0', '--out', out()]), '--trials', [
+      out(),
+    ]);
+  });
+
   it('a taken --port-base: one line, exit 2, no etcd started by it survives', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -6,6 +6,8 @@ import { ParameterError } from '../errors.js';
 import {
   checkParam,
   boolean,
+  choice,
+  fromText,
   integer,
   number,
   text,
@@ -15,7 +17,13 @@ import {
 import { resolveLatency } from '../latency/index.js';
 
 /** The real systems `calibrate` knows. */
-export const CALIBRATION_SYSTEMS = ['etcd', 'redis-sentinel', 'patroni'] as const;
+export const CALIBRATION_SYSTEMS = [
+  'etcd',
+  'redis-sentinel',
+  'patroni',
+  'postgres-commit',
+  'postgres-failover',
+] as const;
 export type CalibrationSystem = (typeof CALIBRATION_SYSTEMS)[number];
 
 /** One etcd setting: its --heartbeat-interval and --election-timeout, ms. */
@@ -37,19 +45,22 @@ function latencyParses(spec: string): boolean {
 
 export const calibrateParams = {
   trials: integer({
-    doc: 'leader kills per setting (each a failover of the real cluster)',
+    doc: 'leader kills per setting (each a failover of the real cluster); postgres-commit: commits per setting (default there 200)',
     default: 20,
     min: 1,
     max: 10_000,
   }),
   setting: text({
-    doc: "one setting; etcd: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); redis-sentinel: down-after=MS (Sentinel's down-after-milliseconds, ms, default 1000); patroni: ttl=S,loop_wait=S,retry_timeout=S (Patroni's dynamic configuration, whole s, default 30/10/10); the flag repeats",
+    doc: "one setting; etcd: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); redis-sentinel: down-after=MS (Sentinel's down-after-milliseconds, ms, default 1000); patroni: ttl=S,loop_wait=S,retry_timeout=S (Patroni's dynamic configuration, whole s, default 30/10/10); postgres-commit and postgres-failover: KEY=VALUE pairs of the PostgreSQL setting keys (sync, commit, delay, rate); the flag repeats",
     default: 'heartbeat=100,election-timeout=1000',
     valueName: 'setting',
     allowed:
       'heartbeat=MS,election-timeout=MS with whole ms, heartbeat >= 1, election-timeout >= 5 x heartbeat (etcd refuses less) and <= 50000',
     check: (s) =>
-      parseSetting(s) !== null || parseSentinelSetting(s) !== null || parsePatroniSetting(s) !== null,
+      parseSetting(s) !== null ||
+      parseSentinelSetting(s) !== null ||
+      parsePatroniSetting(s) !== null ||
+      /=/.test(s),
   }),
   latency: text({
     doc: 'one-way delay the proxy adds to every peer chunk, ms: a distribution or a latency preset (its write leg)',
@@ -159,3 +170,88 @@ export function checkCalibrateParam<K extends keyof typeof calibrateParams>(
 ): CalibrateValues[K] {
   return checkParam(calibrateParams[key] as Param, value, where) as CalibrateValues[K];
 }
+
+/**
+ * The keys of a PostgreSQL `--setting` (KEY=VALUE, comma-separated), declared with the
+ * experiments' builders: their checks, defaults and the refusal text derive from here.
+ */
+export const postgresSettingParams = {
+  sync: choice(['none', 'first1', 'any1'] as const, {
+    doc: "synchronous_standby_names: none (''), first1 ('FIRST 1 (s1, s2)') or any1 ('ANY 1 (s1, s2)')",
+    default: 'none',
+  }),
+  commit: choice(['off', 'local', 'on', 'remote_write', 'remote_apply'] as const, {
+    doc: "the client session's synchronous_commit",
+    default: 'on',
+  }),
+  delay: number({
+    doc: 'one-way delay the proxy adds on each standby link, ms (constant)',
+    default: 0,
+    min: 0,
+    max: 1000,
+    unit: 'ms',
+  }),
+  rate: number({
+    doc: "postgres-failover: the client's write rate, writes per second (open loop)",
+    default: 100,
+    gt: 0,
+    max: 2000,
+    unit: 'per second',
+  }),
+};
+
+export type PostgresSetting = ParamValues<typeof postgresSettingParams>;
+
+/** The keys each PostgreSQL system reads. */
+export const POSTGRES_SETTING_KEYS = {
+  'postgres-commit': ['sync', 'commit', 'delay'],
+  'postgres-failover': ['sync', 'commit', 'delay', 'rate'],
+} as const satisfies Record<string, readonly (keyof typeof postgresSettingParams)[]>;
+
+/**
+ * `sync=first1,commit=on,delay=5` -> the setting, missing keys at their defaults. A ParameterError
+ * names `--setting` and the bad key or value.
+ */
+export function parsePostgresSetting(
+  raw: string,
+  system: keyof typeof POSTGRES_SETTING_KEYS,
+): PostgresSetting {
+  const keys: readonly string[] = POSTGRES_SETTING_KEYS[system];
+  const out: Record<string, unknown> = {};
+  for (const [k, p] of Object.entries(postgresSettingParams)) out[k] = p.meta.default;
+  for (const part of raw.split(',')) {
+    const m = /^\s*([a-z_-]+)\s*=\s*(.*?)\s*$/.exec(part);
+    if (m === null)
+      throw new ParameterError(
+        '--setting',
+        JSON.stringify(raw),
+        `KEY=VALUE pairs with keys ${keys.join(', ')}`,
+      );
+    const key = m[1];
+    if (!keys.includes(key))
+      throw new ParameterError(`--setting ${key}`, JSON.stringify(raw), `keys ${keys.join(', ')}`);
+    const p = postgresSettingParams[key as keyof typeof postgresSettingParams] as Param;
+    const value = fromText(p.meta, m[2]);
+    if (value === undefined)
+      throw new ParameterError(`--setting ${key}`, JSON.stringify(m[2]), p.meta.allowed);
+    out[key] = checkParam(p, value, `--setting ${key}`, JSON.stringify(m[2]));
+  }
+  if (system === 'postgres-failover' && out.sync === 'any1')
+    throw new ParameterError(
+      '--setting sync',
+      '"any1"',
+      'none or first1 (the failover model has no quorum rule)',
+    );
+  return out as PostgresSetting;
+}
+
+/** The settings a PostgreSQL calibration runs when no --setting is given. */
+export const POSTGRES_DEFAULT_SETTINGS: Record<keyof typeof POSTGRES_SETTING_KEYS, string[]> = {
+  'postgres-commit': [2, 10].flatMap((delay) => [
+    `sync=none,commit=on,delay=${delay}`,
+    ...['first1', 'any1'].flatMap((sync) =>
+      ['remote_write', 'on', 'remote_apply'].map((c) => `sync=${sync},commit=${c},delay=${delay}`),
+    ),
+  ]),
+  'postgres-failover': ['sync=none,commit=on,delay=2,rate=200', 'sync=first1,commit=on,delay=2,rate=200'],
+};

@@ -116,7 +116,8 @@ export interface SentinelCalibrationResult {
 const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function loss(lost: number[], acked: number[]): LossEstimate {
+/** Lost acknowledged writes per failover over trials, with the 95% interval of {@link LossEstimate}. */
+export function loss(lost: number[], acked: number[]): LossEstimate {
   const l = lost.reduce((s, x) => s + x, 0);
   const a = acked.reduce((s, x) => s + x, 0);
   const n = lost.length;

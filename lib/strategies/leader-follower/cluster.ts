@@ -71,6 +71,26 @@ export interface ClusterSettings {
   shipLagMs: readonly number[];
   /** A follower short of the leader's log is re-sent its missing entries at most this often (ms); conflicts are answered at once. */
   gapResendMs: number;
+  /**
+   * Quorum commit: the leader waits for this many of its sync followers, whichever answer first
+   * (PostgreSQL's `synchronous_standby_names = 'ANY k (...)'`); absent or null: for every sync
+   * follower.
+   */
+  syncQuorum?: number | null;
+  /**
+   * The leader ships an entry only once it is durable on its own disk: PostgreSQL's WAL sender
+   * sends WAL only up to the primary's flush position (walsender.c XLogSendPhysical reads
+   * GetFlushRecPtr), so a synchronous commit takes the local flush, then the round trip. Absent
+   * or false: shipping starts at the append, alongside the leader's own write.
+   */
+  shipAfterDurable?: boolean;
+  /**
+   * Time from a follower's receipt of entries to its acknowledgement, in place of `disk` on
+   * followers: what the follower does before it answers (PostgreSQL: the WAL write for
+   * `remote_write`, write and flush for `on`, through replay for `remote_apply`). Absent or null:
+   * `disk`.
+   */
+  followerDisk?: LatencyDistribution | null;
   /** How a deposed leader is kept from harm (see {@link FencingMode}). Absent: `'epoch'`. */
   fencing?: FencingMode;
   /** Fencing `'lease'`: the lease, ms on each node's own clock. */
@@ -375,6 +395,14 @@ export class ReplicationCluster {
     const index = log.append(term, writeId);
     this.hooks.onAppend?.(node, index, writeId);
     this.persist(node, index, term);
+    if (this.settings.shipAfterDurable !== true) this.ship(node, index, term);
+    const timeout = this.settings.semiSyncTimeoutMs;
+    if (timeout !== null) this.nodes.schedule(node, timeout, SEMI_SYNC_CHECK, index, term);
+    return true;
+  }
+
+  /** Starts shipping the leader's entry at `index` to its followers (after the ship delay, if any). */
+  private ship(node: number, index: number, term: number): void {
     const ship = this.settings.shipDelay;
     let at = this.sim.now;
     if (ship !== null) {
@@ -389,9 +417,6 @@ export class ReplicationCluster {
     }
     if (at === this.sim.now) this.shipEntry(node, -1, index, term);
     else this.nodes.schedule(node, at - this.sim.now, SHIP, -1, index, term);
-    const timeout = this.settings.semiSyncTimeoutMs;
-    if (timeout !== null) this.nodes.schedule(node, timeout, SEMI_SYNC_CHECK, index, term);
-    return true;
   }
 
   /** Ships the entry at `index` to follower `to`, or (-1) to every follower without a ship lag. */
@@ -511,7 +536,9 @@ export class ReplicationCluster {
 
   /** Persists `node`'s log up to `index` (entry term `term`): the disk finishes writes in order. */
   private persist(node: number, index: number, term: number): void {
-    const done = Math.max(this.diskFreeAt[node], this.sim.now + this.settings.disk.sample(this.sim.rng));
+    const disk =
+      this.role[node] === 'leader' ? this.settings.disk : (this.settings.followerDisk ?? this.settings.disk);
+    const done = Math.max(this.diskFreeAt[node], this.sim.now + disk.sample(this.sim.rng));
     this.diskFreeAt[node] = done;
     this.nodes.schedule(node, done - this.sim.now, DISK_DONE, index, term);
   }
@@ -519,9 +546,14 @@ export class ReplicationCluster {
   private onDiskDone(node: number, index: number, term: number): void {
     const log = this.logs[node];
     if (log.termAt(index) !== term || index <= this.durableIndex[node]) return; // truncated since, or already covered
+    const before = this.durableIndex[node];
     this.durableIndex[node] = index;
     this.hooks.onDurable?.(node, index);
     if (this.role[node] === 'leader') {
+      if (this.settings.shipAfterDurable === true) {
+        const current = this.currentTerm[node];
+        for (let i = before + 1; i <= index; i++) if (log.termAt(i) === current) this.ship(node, i, current);
+      }
       this.advanceCommit(node);
       return;
     }
@@ -685,6 +717,14 @@ export class ReplicationCluster {
     const semi = this.semiSyncFollower[leader];
     if (this.settings.semiSyncTimeoutMs !== null) {
       if (semi >= 0) c = Math.min(c, this.matchIndex[base + semi]);
+    } else if ((this.settings.syncQuorum ?? null) !== null) {
+      // ANY k: the k-th highest position among the sync followers.
+      const acked: number[] = [];
+      for (let f = 0; f < this.n; f++)
+        if (f !== leader && this.settings.modes[f] === 'sync') acked.push(this.matchIndex[base + f]);
+      acked.sort((a, b) => b - a);
+      const k = Math.min(this.settings.syncQuorum!, acked.length);
+      if (k > 0) c = Math.min(c, acked[k - 1]);
     } else {
       for (let f = 0; f < this.n; f++) {
         if (f !== leader && this.settings.modes[f] === 'sync') c = Math.min(c, this.matchIndex[base + f]);

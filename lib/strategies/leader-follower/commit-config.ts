@@ -38,6 +38,23 @@ export interface CommitConfig {
   mode: ReplicationMode;
   /** With `mode: 'sync'`: how many followers (the first ones) are synchronous, 1..followers; the rest are async. Default: all (null). */
   syncFollowers: number | null;
+  /**
+   * With `mode: 'sync'`: commit once this many of the sync followers acknowledged, whichever
+   * answer first (PostgreSQL's `ANY k (...)` quorum commit), 1..sync followers. Default: all of
+   * them (null).
+   */
+  syncQuorum: number | null;
+  /**
+   * Time from a follower's receipt of entries to its acknowledgement, a distribution in text form,
+   * in place of `disk` on followers (PostgreSQL: WAL write for `remote_write`, write and flush for
+   * `on`, through replay for `remote_apply`). Default: `disk` (null).
+   */
+  followerDisk: string | null;
+  /**
+   * The leader ships an entry only once its own disk has it (PostgreSQL's WAL sender sends WAL up
+   * to the flush position only). Default false: shipping starts at the append.
+   */
+  shipAfterDurable: boolean;
   /** With `mode: 'semi-sync'`: how long the leader waits for its sync follower's ack of an entry before replacing it, ms (> 0). Default 20. */
   semiSyncTimeoutMs: number;
   /** One-way message delay, a distribution in text form. Default `exp(1)` (mean 1 ms). */
@@ -66,6 +83,9 @@ export const COMMIT_DEFAULTS: Readonly<CommitConfig> = Object.freeze({
   followers: 2,
   mode: 'async',
   syncFollowers: null,
+  syncQuorum: null,
+  followerDisk: null,
+  shipAfterDurable: false,
   semiSyncTimeoutMs: 20,
   latency: 'exp(1)',
   followerLatency: [],
@@ -82,6 +102,7 @@ export interface ResolvedCommitConfig extends CommitConfig {
   latencyDist: LatencyDistribution;
   followerLatencyDist: (LatencyDistribution | null)[];
   diskDist: LatencyDistribution;
+  followerDiskDist: LatencyDistribution | null;
 }
 
 /**
@@ -97,6 +118,15 @@ export function validateCommitConfig(config: Partial<CommitConfig> = {}): Resolv
   wholeField('followers', c.followers, 1, 64);
   choiceField('mode', c.mode, ['async', 'sync', 'semi-sync'] as const);
   if (c.syncFollowers !== null) wholeField('syncFollowers', c.syncFollowers, 1, c.followers);
+  if (c.syncQuorum !== null) {
+    const sync = c.mode === 'sync' ? (c.syncFollowers ?? c.followers) : 0;
+    if (sync === 0)
+      throw new ParameterError('syncQuorum', String(c.syncQuorum), "null unless mode is 'sync'");
+    wholeField('syncQuorum', c.syncQuorum, 1, sync);
+  }
+  const followerDiskDist = c.followerDisk === null ? null : distributionField('followerDisk', c.followerDisk);
+  if (typeof c.shipAfterDurable !== 'boolean')
+    throw new ParameterError('shipAfterDurable', String(c.shipAfterDurable), 'true or false');
   positiveField('semiSyncTimeoutMs', c.semiSyncTimeoutMs);
   const latencyDist = distributionField('latency', c.latency);
   if (!Array.isArray(c.followerLatency) || c.followerLatency.length > c.followers) {
@@ -126,5 +156,5 @@ export function validateCommitConfig(config: Partial<CommitConfig> = {}): Resolv
       );
   });
   wholeField('probes', c.probes, 1, 1e7);
-  return { ...c, latencyDist, followerLatencyDist, diskDist };
+  return { ...c, latencyDist, followerLatencyDist, diskDist, followerDiskDist };
 }

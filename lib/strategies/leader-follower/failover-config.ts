@@ -122,6 +122,12 @@ export interface FailoverConfig {
   /** Time to persist a vote, a term or log entries (fsync), a distribution. Default `const(1)`. */
   disk: string;
   /**
+   * The leader ships an entry (after `replicationDelay`) only once its own disk has it, as
+   * PostgreSQL's WAL sender sends WAL up to the flush position only (walsender.c
+   * XLogSendPhysical). Default false: from the append.
+   */
+  shipAfterDurable: boolean;
+  /**
    * Stale followers K: the leader ships log entries to the last K followers `staleLagMs` later than
    * to the others (a lagging replication connection; heartbeats are not delayed), so at the
    * failure their logs are shorter (the unshipped tail dies with the leader) and they cannot win
@@ -190,6 +196,7 @@ export const FAILOVER_DEFAULTS: Readonly<FailoverConfig> = Object.freeze({
   latency: 'exp(1)',
   replicationDelay: 'exp(0.2)',
   disk: 'const(1)',
+  shipAfterDurable: false,
   staleFollowers: 0,
   staleLagMs: 200,
   fault: 'crash',
@@ -298,6 +305,8 @@ export function validateFailoverConfig(config: Partial<FailoverConfig> = {}): Re
   const latencyDist = distributionField('latency', c.latency);
   const diskDist = distributionField('disk', c.disk);
   const replicationDelayDist = distributionField('replicationDelay', c.replicationDelay);
+  if (typeof c.shipAfterDurable !== 'boolean')
+    throw new ParameterError('shipAfterDurable', String(c.shipAfterDurable), 'true or false');
   wholeField('staleFollowers', c.staleFollowers, 0, c.nodes - 1);
   positiveField('staleLagMs', c.staleLagMs, 'ms', true);
   choiceField('fault', c.fault, ['crash', 'pause', 'partition', 'spike'] as const);

@@ -180,6 +180,7 @@ export function runFailoverTrial(
       monitor: coordinatorMode ? n : null,
       gapResendMs: 2 * h,
       shipDelay: cfg.replicationDelayDist,
+      shipAfterDurable: cfg.shipAfterDurable,
       shipLagMs,
       fencing: cfg.fencing,
       leaseMs: cfg.leaseMs,

@@ -149,6 +149,49 @@ describe('runCommit', () => {
     expect(sync.commit_latency_ms.max).toBeGreaterThan(1900);
   });
 
+  it('ANY 1 of 2 sync followers: a commit waits for the nearer one only (constant delays)', () => {
+    const base = {
+      mode: 'sync' as const,
+      followers: 2,
+      latency: 'const(1)',
+      followerLatency: ['const(5)', 'const(1)'],
+      disk: 'const(0.5)',
+      writes: 300,
+      writeRate: 0.01,
+      heartbeatMs: 1000,
+    };
+    // Follower 2 answers after 2 x 1 ms + its disk; follower 1 after 2 x 5 ms + its disk.
+    const any = runCommit({ ...base, syncQuorum: 1 }, 6);
+    expect(any.commit_latency_ms.p50).toBeCloseTo(2.5, 6);
+    expect(any.commit_latency_ms.max).toBeCloseTo(2.5, 6);
+    const both = runCommit({ ...base, syncQuorum: 2 }, 6);
+    expect(both.commit_latency_ms.max).toBeCloseTo(10.5, 6);
+    const all = runCommit(base, 6);
+    expect(all.commit_latency_ms.max).toBeCloseTo(10.5, 6);
+  });
+
+  it("shipping after the leader's flush and a follower's own ack cost add up: s_leader + 2d + s_follower", () => {
+    const base = {
+      mode: 'sync' as const,
+      followers: 2,
+      syncFollowers: 1,
+      latency: 'const(1)',
+      disk: 'const(0.5)',
+      followerDisk: 'const(2)',
+      writes: 300,
+      writeRate: 0.01,
+      heartbeatMs: 1000,
+    };
+    // Shipped at the append: max(0.5, 1 + 2 + 1) = 4; after the flush: 0.5 + 1 + 2 + 1 = 4.5.
+    expect(runCommit(base, 7).commit_latency_ms.max).toBeCloseTo(4, 6);
+    const after = runCommit({ ...base, shipAfterDurable: true }, 7);
+    expect(after.commit_latency_ms.p50).toBeCloseTo(4.5, 6);
+    expect(after.commit_latency_ms.max).toBeCloseTo(4.5, 6);
+    // Without followerDisk the followers use disk: 0.5 + 1 + 0.5 + 1.
+    const same = runCommit({ ...base, followerDisk: null, shipAfterDurable: true }, 7);
+    expect(same.commit_latency_ms.max).toBeCloseTo(3, 6);
+  });
+
   it('is a pure function of (config, seed)', () => {
     const a = runCommit({ mode: 'semi-sync', writes: 500 }, 11);
     const b = runCommit({ mode: 'semi-sync', writes: 500 }, 11);
@@ -164,5 +207,10 @@ describe('runCommit', () => {
     );
     expect(refusedParameter(() => runCommit({ latency: 'exp(-1)' }, 1))).toBe('latency');
     expect(refusedParameter(() => runCommit({ bogus: 1 } as never, 1))).toBe('bogus');
+    expect(refusedParameter(() => runCommit({ mode: 'async', syncQuorum: 1 }, 1))).toBe('syncQuorum');
+    expect(refusedParameter(() => runCommit({ mode: 'sync', syncFollowers: 1, syncQuorum: 2 }, 1))).toBe(
+      'syncQuorum',
+    );
+    expect(refusedParameter(() => runCommit({ followerDisk: 'exp(-1)' }, 1))).toBe('followerDisk');
   });
 });

@@ -48,11 +48,16 @@ export interface CommitResult {
  *
  * @param config - any subset of {@link CommitConfig}
  * @param seed - seed of every random stream
+ * @param observe - told each acknowledged write's commit latency, ms (calibration keeps the samples)
  * @example
  * runCommit({ mode: 'sync', followers: 2, latency: 'const(1)', disk: 'const(0)' }, 1).commit_latency_ms.p50; // 2
  * runCommit({ mode: 'async' }, 1).acked_writes_at_risk.mean; // > 0: acked writes only the leader holds
  */
-export function runCommit(config: Partial<CommitConfig>, seed: number): CommitResult {
+export function runCommit(
+  config: Partial<CommitConfig>,
+  seed: number,
+  observe: { onCommitLatency?: (ms: number) => void } = {},
+): CommitResult {
   const cfg = validateCommitConfig(config);
   const n = cfg.followers + 1;
   const sim = new Simulation(deriveStream(seed, 0, 0), 1024);
@@ -96,6 +101,9 @@ export function runCommit(config: Partial<CommitConfig>, seed: number): CommitRe
       shipDelay: null,
       shipLagMs: new Array<number>(n).fill(0),
       gapResendMs: cfg.heartbeatMs,
+      syncQuorum: cfg.syncQuorum,
+      shipAfterDurable: cfg.shipAfterDurable,
+      followerDisk: cfg.followerDiskDist,
     },
     {
       onDurable(node, index) {
@@ -106,6 +114,7 @@ export function runCommit(config: Partial<CommitConfig>, seed: number): CommitRe
         commitMs[writeId] = sim.now;
         commitAtIndex[index] = sim.now;
         latency.record(sim.now - arrivals[writeId]);
+        observe.onCommitLatency?.(sim.now - arrivals[writeId]);
         acked++;
         for (let node = 0; node < n; node++) if (cluster.durableIndex[node] >= index) copies++;
         if (acked === cfg.writes) sim.stop();
