@@ -91,7 +91,7 @@ describe('validateSweepSpec: refusals name the field', () => {
       'unknown experiment',
       { ...base, experiment: 'raft' },
       'experiment',
-      /staleness, failover, leaderless, lag, conflicts, selftest/,
+      /staleness, failover, leaderless, lag, conflicts, upgrade, editing, selftest/,
     ],
     ['missing experiment', { seed: 1, trials: 1 }, 'experiment'],
     ['missing seed', { experiment: 'staleness', trials: 1000 }, 'seed'],

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveStream } from '../random/index.js';
 import { leaderKeyHolder, PatroniCluster, patroniMissing, processesNaming } from './patroni.js';
+import { segmentsCreatedBy } from './postgres.js';
 import { survivors, Testbed } from './processes.js';
 
 const missing = patroniMissing();
@@ -22,6 +23,7 @@ describe.skipIf(missing.length > 0)('Patroni cluster (real Patroni and PostgreSQ
     const started: number[] = [];
     const bed = new Testbed('patroni', { onStart: (pid) => started.push(pid) });
     const root = bed.root;
+    const postmasters: number[] = [];
     const cluster = await PatroniCluster.start(bed, {
       nodes: 3,
       setting: { ttlS: 10, loopWaitS: 2, retryTimeoutS: 4 },
@@ -36,12 +38,15 @@ describe.skipIf(missing.length > 0)('Patroni cluster (real Patroni and PostgreSQ
       expect(view?.filter((m) => m.role === 'leader')).toHaveLength(1);
       expect(view?.filter((m) => m.role === 'replica' && m.state === 'running')).toHaveLength(2);
       // Three postmasters besides etcd and the Patroni groups.
-      expect(cluster.nodes.map((n) => cluster.postmasterPid(n.index)).every((p) => p !== null)).toBe(true);
+      for (const n of cluster.nodes) postmasters.push(cluster.postmasterPid(n.index) ?? -1);
+      expect(postmasters.every((p) => p > 0)).toBe(true);
     } finally {
       await cluster.close();
       await bed.close();
     }
     expect(processesNaming(root)).toEqual([]);
     expect(survivors(started)).toEqual([]);
+    // SIGKILL leaves a postmaster's shared memory segment; close removes it.
+    expect(segmentsCreatedBy(postmasters)).toEqual([]);
   }, 240_000);
 });

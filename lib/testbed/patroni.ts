@@ -31,6 +31,7 @@ import { stringify } from 'yaml';
 import { resolveLatency } from '../latency/index.js';
 import type { RandomStream } from '../random/index.js';
 import { EtcdCluster, etcdPost } from './etcd.js';
+import { postmasterShmid, removeShm } from './postgres.js';
 import { findBinary, freePort, requireBinary, type ServerProcess, type Testbed } from './processes.js';
 
 /** Where Debian's postgresql-15 puts the server binaries. */
@@ -403,6 +404,7 @@ export class PatroniCluster {
   /** Kills every Patroni and every process naming the folder (postmasters and their groups), then stops the DCS proxies. */
   async close(): Promise<void> {
     liveClusters.delete(this);
+    const segments = this.nodes.map((n) => postmasterShmid(n.dataDir));
     await Promise.all(this.nodes.map((n) => n.process?.kill9() ?? Promise.resolve()));
     for (const group of this.postmasterGroups) killGroup(group);
     for (let round = 0; round < 50; round++) {
@@ -418,6 +420,7 @@ export class PatroniCluster {
       }
       await sleep(100);
     }
+    for (const shmid of segments) await removeShm(shmid);
     await this.etcd.closeProxies();
   }
 }

@@ -1,11 +1,10 @@
 // PostgreSQL streaming replication on the testbed: runs where PostgreSQL 15 is installed (always
 // in CI, where .ci/run installs it), skips elsewhere with a message saying what to install.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveLatency } from '../latency/index.js';
 import { deriveStream } from '../random/index.js';
-import { PgCluster, pgQuery, postgresInstalled } from './postgres.js';
+import { PgCluster, pgQuery, postgresInstalled, segmentsCreatedBy } from './postgres.js';
 import { survivors, Testbed } from './processes.js';
 
 const installed = postgresInstalled();
@@ -52,14 +51,8 @@ describe.skipIf(!installed)('PgCluster (real PostgreSQL on 127.0.0.1)', () => {
     }
     expect(started.length).toBeGreaterThanOrEqual(3 * 4); // wrappers, postmasters and backends
     expect(survivors(started)).toEqual([]);
-    // No System V segment created by one of its postmasters is left (ipcs -m -p: shmid owner cpid lpid).
-    const ipcs = execFileSync('ipcs', ['-m', '-p'], { encoding: 'utf8' });
-    const creators = ipcs
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/))
-      .filter((f) => f.length === 4 && /^\d+$/.test(f[0]))
-      .map((f) => Number(f[2]));
-    expect(creators.filter((pid) => started.includes(pid))).toEqual([]);
+    // No System V segment created by one of its postmasters is left.
+    expect(segmentsCreatedBy(started)).toEqual([]);
     expect(existsSync(root)).toBe(false);
   }, 120_000);
 });

@@ -16,7 +16,7 @@
  * is then given on the command line with `application_name` = the standby's name, which
  * synchronous_standby_names refers to (https://www.postgresql.org/docs/15/runtime-config-replication.html).
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -350,28 +350,17 @@ export class PgCluster {
     return pids;
   }
 
-  /** The System V segment id a postmaster recorded in postmaster.pid (line 7: key and id), or null. */
-  private static shmid(dir: string): number | null {
-    try {
-      const line = readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[6] ?? '';
-      const id = Number(line.trim().split(/\s+/)[1]);
-      return Number.isInteger(id) ? id : null;
-    } catch {
-      return null;
-    }
-  }
-
   /**
    * `kill -9` of a server: its postmaster, wrapper and every backend (`pids`: from {@link track},
    * taken beforehand when the kill's moment matters, as the /proc scan takes a while); removes its
    * shared memory segment.
    */
   async kill9(node: PgNode, pids: readonly number[] = this.track(node)): Promise<void> {
-    const shmid = PgCluster.shmid(node.dir);
+    const shmid = postmasterShmid(node.dir);
     await node.process.kill9();
     killPids(pids);
     await this.waitGone(pids, 5000);
-    if (shmid !== null) await run('ipcrm', ['-m', String(shmid)]).catch(() => {});
+    await removeShm(shmid);
   }
 
   private async waitGone(pids: readonly number[], timeoutMs: number): Promise<void> {
@@ -427,4 +416,34 @@ export async function postgresVersion(): Promise<string> {
   if (!postgresInstalled()) return 'unknown';
   const { stdout } = await run(join(PG_BIN, 'postgres'), ['--version']);
   return /(\d+\.\d+)/.exec(stdout)?.[1] ?? 'unknown';
+}
+
+/**
+ * The System V segment id a postmaster recorded in its data folder's postmaster.pid (line 7: key
+ * and id), or null. A postmaster killed with SIGKILL leaves that segment behind; a postmaster
+ * restarted on the folder removes it itself, so only the last kill needs {@link removeShm}.
+ */
+export function postmasterShmid(dataDir: string): number | null {
+  try {
+    const line = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[6] ?? '';
+    const id = Number(line.trim().split(/\s+/)[1]);
+    return Number.isInteger(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes a System V shared memory segment (`ipcrm -m`); a segment already gone is fine. */
+export async function removeShm(shmid: number | null): Promise<void> {
+  if (shmid !== null) await run('ipcrm', ['-m', String(shmid)]).catch(() => {});
+}
+
+/** The System V segments (`ipcs -m -p`: shmid owner cpid lpid) whose creator is one of `pids`. */
+export function segmentsCreatedBy(pids: readonly number[]): number[] {
+  const ipcs = execFileSync('ipcs', ['-m', '-p'], { encoding: 'utf8' });
+  return ipcs
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length === 4 && /^\d+$/.test(f[0]) && pids.includes(Number(f[2])))
+    .map((f) => Number(f[0]));
 }
