@@ -294,6 +294,12 @@ export function sentinelSummary(r: SentinelCalibrationResult): string {
       `  acked writes lost, plain: measured ${lossText(c.lost.measured_plain)}; model ${lossText(c.lost.model_plain)}`,
       `  acked writes lost, WAIT 1: measured ${lossText(c.lost.measured_wait)}; model ${lossText(c.lost.model_wait)}`,
     );
+    // Where a measured loss came from: writes the promoted replica never received before the kill,
+    // or data it replaced in a full resync after it.
+    for (const t of c.trials.filter((x) => x.ackedWritesLost > 0))
+      lines.push(
+        `  trial ${t.trial} (${t.variant}) lost ${t.ackedWritesLost}: the new primary lacked ${t.newPrimaryLackedAtKill ?? '?'} of them at the kill, ${t.newPrimaryFullSyncs} full resyncs after it`,
+      );
   }
   return lines.join('\n') + '\n';
 }
@@ -315,6 +321,8 @@ export const SENTINEL_COLUMNS = [
   'switch_ms',
   'acked_writes',
   'acked_writes_lost',
+  'new_primary_lacked_at_kill',
+  'new_primary_full_syncs',
 ] as const;
 
 /** Writes FILE.csv, FILE.manifest.json and the CDF overlay FILE.{svg,png,pdf}; returns the paths. */
@@ -338,6 +346,8 @@ export async function writeSentinelCalibration(
       switch_ms: t.switchMs,
       acked_writes: t.ackedWrites,
       acked_writes_lost: t.ackedWritesLost,
+      new_primary_lacked_at_kill: t.newPrimaryLackedAtKill,
+      new_primary_full_syncs: t.newPrimaryFullSyncs,
     })),
     ...c.model_samples.map((v, i) => ({
       system: r.system,
@@ -351,6 +361,8 @@ export async function writeSentinelCalibration(
       switch_ms: null,
       acked_writes: null,
       acked_writes_lost: null,
+      new_primary_lacked_at_kill: null,
+      new_primary_full_syncs: null,
     })),
   ]);
   const samples: Record<string, number[]> = {};

@@ -9,7 +9,9 @@
  * (https://redis.io/docs/latest/develop/reference/sentinel-clients/), asks the sentinels
  * `SENTINEL get-master-addr-by-name` until one names another address, then writes there until
  * a write is acknowledged (a replica answers READONLY until promoted). recovery_ms runs from the
- * kill to that acknowledgement; then every acknowledged key is looked up on the new primary.
+ * kill to that acknowledgement; then every acknowledged key is looked up on the new primary. A
+ * trial starts once a write to the primary is readable on both replicas (not merely once they
+ * report the link up: see {@link startSentinelDeployment}).
  *
  * Replication links go straight to the primary, not through the delay proxy: Sentinel
  * reconfigures the replicas to the promoted replica's own address (the one it announces), which
@@ -63,6 +65,23 @@ export interface SentinelTrialOutcome {
   events: Record<string, number>;
   /** Acknowledged writes absent from the new primary. */
   ackedWritesLost: number;
+  /**
+   * Acknowledged writes the replica that became the new primary lacked just after the kill (read
+   * from it then; null: no new primary, or it did not answer). A loss equal to this is writes the
+   * old primary acknowledged before its replication stream reached that replica.
+   */
+  newPrimaryLackedAtKill: number | null;
+  /**
+   * Full resynchronisations (replication.c readSyncBulkPayload: "MASTER <-> REPLICA sync:
+   * Flushing old data") the new primary's log shows after the kill: a loss beyond the writes it
+   * lacked at the kill is data it replaced by another node's copy.
+   */
+  newPrimaryFullSyncs: number;
+  /**
+   * For a trial that lost acknowledged writes (else empty): the new primary's log lines about its
+   * replication and every sentinel's event lines after the kill, each prefixed by the process.
+   */
+  lossLog: string[];
   ackedWrites: number;
   writes: number;
 }
@@ -185,6 +204,26 @@ export async function startSentinelDeployment(
       await sleep(50);
     }
   }
+  // ...and the primary streaming to both. A replica reports the link up once it has loaded the
+  // diskless full sync's RDB, and sends REPLCONF ACK at once; the primary starts streaming writes
+  // to it on the first ACK that arrives after it reaped the RDB child (replication.c
+  // replconfCommand: checkChildrenDone, then replicaStartCommandStream only when the replica is
+  // online). If the child has not exited yet, that ACK changes nothing and the stream waits for
+  // the replica's next ACK, sent once a second by replicationCron: for up to a second after
+  // "sync up", every write the primary acknowledges sits in its output buffer for that replica.
+  // Kill the primary in that second and a replica promoted from that state has none of them:
+  // the 38 of 39 writes one early run lost. That is the replicas' first sync, not a failover of a
+  // running deployment (which the model describes), so a trial starts once a write to the primary
+  // is readable on both replicas.
+  await withClient(servers[0].port, (c) => c.set('replilab:ready', '1'));
+  for (const r of servers.slice(1)) {
+    for (;;) {
+      if (performance.now() > deadline)
+        throw new Error(`${r.name}: the primary's writes did not reach it in 30 s`);
+      if ((await withClient(r.port, (c) => c.get('replilab:ready')).catch(() => null)) === '1') break;
+      await sleep(10);
+    }
+  }
   return { servers, sentinels };
 }
 
@@ -229,6 +268,18 @@ export async function runSentinelTrial(bed: Testbed, o: SentinelTrialOptions): P
   const killWall = Date.now();
   await primary.process.kill9();
   writer.disconnect();
+  // What each replica holds of the acknowledged writes now (replicas serve reads): a later loss
+  // is either writes the new primary never received or data it lost after the kill. A write whose
+  // bytes are still unread on the replica's link may be counted as lacking.
+  const lackedAtKill = new Map<number, number>();
+  if (acked.length > 0)
+    await Promise.all(
+      servers.slice(1).map((r) =>
+        withClient(r.port, (c) => c.mget(...acked), 1000)
+          .then((v) => lackedAtKill.set(r.port, v.filter((x) => x === null).length))
+          .catch(() => undefined),
+      ),
+    );
   // The client: ask the sentinels for the primary; write to the one named once it changes.
   let recoveredAt: number | null = null;
   let switchedAt: number | null = null;
@@ -272,6 +323,15 @@ export async function runSentinelTrial(bed: Testbed, o: SentinelTrialOptions): P
       const name = tag[1].replace(' master', '').slice(1);
       if (events[name] === undefined || t - killWall < events[name]) events[name] = t - killWall;
     }
+  const afterKill = (node: Node | undefined, pattern: RegExp) =>
+    (node?.process.log() ?? '').split('\n').flatMap((line) => {
+      const t = sentinelLogTime(line);
+      return t !== null && t >= killWall - 1 && pattern.test(line) ? [`${node?.name} ${line}`] : [];
+    });
+  const newPrimaryLog = afterKill(
+    servers.find((r) => r.port === newPort),
+    /MASTER|REPLICA|sync|Flushing|replica|master mode/i,
+  );
   const odownWall = events.odown === undefined ? null : killWall + events.odown;
   return {
     trial: o.trial,
@@ -281,6 +341,9 @@ export async function runSentinelTrial(bed: Testbed, o: SentinelTrialOptions): P
     odownMs: odownWall === null ? null : odownWall - killWall,
     events,
     ackedWritesLost: lost,
+    newPrimaryLackedAtKill: newPort === null ? null : (lackedAtKill.get(newPort) ?? null),
+    newPrimaryFullSyncs: newPrimaryLog.filter((line) => /Flushing old data/.test(line)).length,
+    lossLog: lost > 0 ? [...newPrimaryLog, ...sentinels.flatMap((s) => afterKill(s, /[#*] [+-]/))] : [],
     ackedWrites: acked.length,
     writes,
   };
