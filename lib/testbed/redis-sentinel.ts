@@ -206,9 +206,9 @@ export async function startSentinelDeployment(
   }
   // ...and the primary streaming to both. A replica reports the link up once it has loaded the
   // diskless full sync's RDB, and sends REPLCONF ACK at once; the primary starts streaming writes
-  // to it on the first ACK that arrives after it reaped the RDB child (replication.c
-  // replconfCommand: checkChildrenDone, then replicaStartCommandStream only when the replica is
-  // online). If the child has not exited yet, that ACK changes nothing and the stream waits for
+  // to it on the first ACK that arrives after it reaped the RDB child (replconfCommand in
+  // https://github.com/redis/redis/blob/7.0/src/replication.c: checkChildrenDone, then
+  // replicaStartCommandStream only once the replica is online). If the child has not exited yet, that ACK changes nothing and the stream waits for
   // the replica's next ACK, sent once a second by replicationCron: for up to a second after
   // "sync up", every write the primary acknowledges sits in its output buffer for that replica.
   // Kill the primary in that second and a replica promoted from that state has none of them:
