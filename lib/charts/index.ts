@@ -68,6 +68,7 @@ export {
   type LabelledPoint,
   type PlacedLabel,
   type LabelPlacementOptions,
+  type PlotBox,
   placeLabels,
 } from './label-placement.js';
 export {

@@ -40,6 +40,21 @@ describe('placeLabels', () => {
       }
   });
 
+  it('keeps a label off an obstacle that covers its first choice (a line just above the point)', () => {
+    const point = { px: 100, py: 100, text: 'R=2 W=2' };
+    const line = { x0: 0, x1: 360, y0: 91, y1: 93 };
+    const free = placeLabels([point], plot)[0];
+    // Without the obstacle the label sits above-right, across where the line runs.
+    expect(free.dy).toBeLessThan(0);
+    const [l] = placeLabels([point], { ...plot, obstacles: [line] });
+    const w = chartTextWidth({ fontSize: plot.fontSize }, point.text);
+    const x0 = l.align === 'left' ? point.px + l.dx : point.px + l.dx - w;
+    const box = { x0, x1: x0 + w, y0: point.py + l.dy - 10, y1: point.py + l.dy };
+    expect(box.x0 < line.x1 && line.x0 < box.x1 && box.y0 < line.y1 && line.y0 < box.y1).toBe(false);
+    // And it stays beside its point (within a line of it), not far away.
+    expect(Math.abs(box.y1 - 5 - point.py)).toBeLessThan(12);
+  });
+
   it('puts a label that would run past the right edge on the left of its point', () => {
     const [b] = boxes([{ px: 355, py: 100, text: 'client-position' }]);
     expect(b.x1).toBeLessThan(355);

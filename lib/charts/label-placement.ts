@@ -30,14 +30,22 @@ export interface LabelPlacementOptions {
   pointRadiusPx?: number;
   /** Extra room kept left and right of each label, px (slack for a plot width known only approximately). Default 1. */
   marginPx?: number;
+  /**
+   * Boxes of the plot's other marks in pixels (a line's segments, interval bars, each padded by
+   * half its stroke width): labels keep off them as they keep off other points, when they can.
+   */
+  obstacles?: readonly PlotBox[];
 }
 
-interface Box {
+/** A rectangle in pixels of the plot area (origin top left, y down). */
+export interface PlotBox {
   x0: number;
   x1: number;
   y0: number;
   y1: number;
 }
+
+type Box = PlotBox;
 
 const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
@@ -49,7 +57,8 @@ const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 &
  * 0.21 em above it). Greedy, from the top of the plot down: each label takes the first of these
  * places that fits: right of its point (above, level, below), then left of it, then the same
  * one line further away each time (up to 40 lines), then the same one or two label widths further
- * out; places clear of other points are preferred.
+ * out; places clear of other points and of `obstacles` (the other marks: a line, interval bars)
+ * are preferred to any that are not.
  * Vega-Lite has no label collision avoidance of its own.
  *
  * @example
@@ -70,6 +79,7 @@ export function placeLabels(points: readonly LabelledPoint[], options: LabelPlac
     y0: p.py - radius,
     y1: p.py + radius,
   }));
+  const obstacles = options.obstacles ?? [];
   const result = new Array<PlacedLabel>(points.length);
   const order = points
     .map((_, i) => i)
@@ -85,7 +95,8 @@ export function placeLabels(points: readonly LabelledPoint[], options: LabelPlac
     for (const column of [0, 1, 2])
       for (const dy of levels)
         for (const align of ['left', 'right'] as const) {
-          const dx = gap + radius / 2 + column * (w + gap);
+          // Clear of the point's own mark: big points (the talk theme's) need more than gap + r/2.
+          const dx = Math.max(gap + radius / 2, radius + 1) + column * (w + gap);
           candidates.push({ dx: Math.round(align === 'left' ? dx : -dx), dy: Math.round(dy), align });
         }
     const boxOf = (c: PlacedLabel): Box => {
@@ -95,12 +106,15 @@ export function placeLabels(points: readonly LabelledPoint[], options: LabelPlac
         ? { x0: x, x1: x + w, y0: y - h, y1: y }
         : { x0: x - w, x1: x, y0: y - h, y1: y };
     };
-    const fits = (c: PlacedLabel, clearOfPoints: boolean) => {
+    const fits = (c: PlacedLabel, clearOfMarks: boolean) => {
       const b = boxOf(c);
       if (b.x0 < 0 || b.x1 > width || b.y0 < 0 || b.y1 > height) return false;
       const padded = { x0: b.x0 - margin, x1: b.x1 + margin, y0: b.y0, y1: b.y1 };
       if (placed.some((q) => overlaps(padded, q))) return false;
-      return !clearOfPoints || !marks.some((m, j) => j !== i && overlaps(b, m));
+      return (
+        !clearOfMarks ||
+        (!marks.some((m, j) => j !== i && overlaps(b, m)) && !obstacles.some((o) => overlaps(b, o)))
+      );
     };
     const chosen =
       candidates.find((c) => fits(c, true)) ?? candidates.find((c) => fits(c, false)) ?? candidates[0];

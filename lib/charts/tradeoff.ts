@@ -1,5 +1,5 @@
 import { ParameterError } from '../errors.js';
-import { placeLabels } from './label-placement.js';
+import { placeLabels, type PlotBox as Box } from './label-placement.js';
 import { chartTextWidth } from './text-metrics.js';
 import { paretoFront } from './pareto.js';
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
@@ -96,17 +96,45 @@ export function latencyStalenessTradeoffSpec(
     log
       ? ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * span
       : ((v - lo) / (hi - lo)) * span;
+  const pxOf = (x: number, y: number): [number, number] => [
+    toPx(x, xDomain, logX, plot.width),
+    plot.height - toPx(y, yDomain, logY, plot.height),
+  ];
+  const lineWidth = theme.lineWidth;
+  const ruleWidth = Math.max(1, theme.lineWidth * 0.8);
+  // The other marks labels must keep off: the front's staircase (step-after: across at a front
+  // point's y to the next point's x, then down) and the interval bars, each as thick as drawn.
+  const segment = (a: [number, number], b: [number, number], stroke: number): Box => ({
+    x0: Math.min(a[0], b[0]) - stroke / 2,
+    x1: Math.max(a[0], b[0]) + stroke / 2,
+    y0: Math.min(a[1], b[1]) - stroke / 2,
+    y1: Math.max(a[1], b[1]) + stroke / 2,
+  });
+  const obstacles: Box[] = [];
+  const drawn = (b: Box) => [b.x0, b.x1, b.y0, b.y1].every(Number.isFinite);
+  for (let k = 1; k < front.length; k++) {
+    const [a, b] = [front[k - 1], front[k]];
+    obstacles.push(segment(pxOf(a.x, a.y), pxOf(b.x, a.y), lineWidth));
+    obstacles.push(segment(pxOf(b.x, a.y), pxOf(b.x, b.y), lineWidth));
+  }
+  for (const row of rows)
+    if (isFiniteNumber(row.staleness_low) && isFiniteNumber(row.staleness_high))
+      obstacles.push(
+        segment(pxOf(row.latency_ms, row.staleness_low), pxOf(row.latency_ms, row.staleness_high), ruleWidth),
+      );
   const labels = placeLabels(
-    rows.map((row) => ({
-      px: toPx(row.latency_ms, xDomain, logX, plot.width),
-      py: plot.height - toPx(row.staleness_ms, yDomain, logY, plot.height),
-      text: row.series,
-    })),
+    rows.map((row) => {
+      const [px, py] = pxOf(row.latency_ms, row.staleness_ms);
+      return { px, py, text: row.series };
+    }),
     {
+      // A bound at or below 0 on a log axis has no pixel: that bar is left out here.
+      obstacles: obstacles.filter(drawn),
       width: plot.width,
       height: plot.height,
       fontSize: theme.labelFontSize,
-      pointRadiusPx: Math.sqrt(theme.pointSize) / 2 + 1,
+      // Vega draws a circle of area `size` as radius sqrt(size) / 2, plus half its stroke.
+      pointRadiusPx: Math.sqrt(theme.pointSize) / 2 + Math.max(1, ruleWidth / 2),
       // The plot's width is fitted by Vega when the theme fixes the figure's: keep slack.
       marginPx: theme.figureWidth !== undefined ? 3 : 1,
     },
@@ -177,7 +205,7 @@ export function latencyStalenessTradeoffSpec(
           type: 'line',
           interpolate: 'step-after',
           color: frontColor,
-          strokeWidth: theme.lineWidth,
+          strokeWidth: lineWidth,
           opacity: 0.6,
         },
       },
@@ -189,7 +217,7 @@ export function latencyStalenessTradeoffSpec(
               mark: {
                 type: 'rule' as const,
                 color: theme.mutedColor,
-                strokeWidth: Math.max(1, theme.lineWidth * 0.8),
+                strokeWidth: ruleWidth,
               },
               encoding: { y: { ...y, field: 'staleness_low' }, y2: { field: 'staleness_high' } },
             },
@@ -202,7 +230,7 @@ export function latencyStalenessTradeoffSpec(
           filled: true,
           opacity: 1,
           size: theme.pointSize,
-          strokeWidth: Math.max(1, theme.lineWidth * 0.8),
+          strokeWidth: ruleWidth,
         },
         encoding: { fill, stroke, tooltip },
       },
