@@ -56,6 +56,9 @@ import { Testbed } from './processes.js';
 
 /** The watcher's poll period, ms: the model's heartbeat. */
 export const POLL_MS = 10;
+/** The WAL sender's backlog is sampled every SAMPLE_MS ms, from SAMPLE_FROM_MS ms into the writes. */
+const SAMPLE_MS = 10;
+const SAMPLE_FROM_MS = 100;
 /** Client sessions the open-loop writer spreads its writes over. */
 const SESSIONS = 8;
 
@@ -75,6 +78,8 @@ export interface PgFailoverOutcome {
   writes: number;
   /** The median delay the standbys' proxies applied in the trial, ms (null: none recorded). */
   proxyDelayMs: number | null;
+  /** The WAL sender's mean lag behind the flush during the writes (Little's law), ms; null: too few samples. */
+  sendLagMs: number | null;
 }
 
 export interface PgFailoverOptions {
@@ -123,6 +128,13 @@ export async function runPgFailoverTrial(
       await c.connect();
       await c.query(`SET synchronous_commit = ${setting.commit}`);
     }
+    // The WAL sender's lag behind the flush, by Little's law: a session samples, every SAMPLE_MS
+    // during the writes, the flushed WAL not yet sent to the most advanced standby (bytes); their
+    // mean over the WAL's byte rate is the mean time a flushed byte waits to be sent (on a loaded
+    // machine, mostly the WAL sender waiting for a core after the commit's wake-up). Acknowledged
+    // writes wait as long before they leave the primary: part of the model's replication delay.
+    const sampler = pgClient(cluster.primary.port, 2000);
+    await sampler.connect();
     // The processes to kill, listed now: the /proc scan takes milliseconds (more on a loaded
     // machine), and done at the kill it would let the WAL sender ship everything acknowledged
     // while the writer stands still. The sessions' backends and the WAL senders exist already.
@@ -135,6 +147,25 @@ export async function runPgFailoverTrial(
     const killAfter = o.warmupMs + o.rng.nextDouble() * o.spanMs;
     const start = performance.now();
     let next = start;
+    let sampling = true;
+    const backlog: { at: number; flushed: bigint; unsent: bigint }[] = [];
+    const sampled = (async () => {
+      while (sampling) {
+        const at = performance.now();
+        try {
+          const r = await sampler.query<{ f: string; s: string | null }>(
+            'SELECT pg_current_wal_flush_lsn()::text AS f, (SELECT max(sent_lsn) FROM pg_stat_replication)::text AS s',
+          );
+          const f = parseLsn(r.rows[0].f);
+          const sent = parseLsn(r.rows[0].s);
+          if (sent >= 0n && at - start > SAMPLE_FROM_MS)
+            backlog.push({ at, flushed: f, unsent: f > sent ? f - sent : 0n });
+        } catch {
+          return; // the kill
+        }
+        await sleep(SAMPLE_MS);
+      }
+    })();
     // Open loop: Poisson arrivals; a write waits for a free session only if all are busy.
     while (performance.now() - start < killAfter) {
       next += (-Math.log(o.rng.nextOpenDouble()) * 1000) / setting.rate;
@@ -157,6 +188,7 @@ export async function runPgFailoverTrial(
         });
       inFlight.add(p);
     }
+    sampling = false; // not awaited: the kill does not wait for a sample
     // The kill; a write acknowledged after it cannot be (its backend is dead), so `killed` only
     // guards against a reply already on its way being counted against the new primary.
     const primary = cluster.primary;
@@ -183,6 +215,16 @@ export async function runPgFailoverTrial(
     await killing;
     await Promise.allSettled([...inFlight]);
     for (const c of sessions) await c.end().catch(() => {});
+    await sampled;
+    await sampler.end().catch(() => {});
+    let sendLagMs: number | null = null;
+    if (backlog.length >= 2) {
+      const first = backlog[0];
+      const last = backlog[backlog.length - 1];
+      const bytesPerMs = Number(last.flushed - first.flushed) / (last.at - first.at);
+      const meanUnsent = backlog.reduce((a, b) => a + Number(b.unsent), 0) / backlog.length;
+      if (bytesPerMs > 0) sendLagMs = meanUnsent / bytesPerMs;
+    }
     const lsns: Record<string, string> = {};
     let best: PgNode | null = null;
     let bestLsn = -1n;
@@ -241,6 +283,7 @@ export async function runPgFailoverTrial(
       ackedWritesLost: lost,
       writes,
       proxyDelayMs: applied.length === 0 ? null : q(applied, 0.5),
+      sendLagMs,
     };
   } finally {
     await cluster.close();
@@ -299,8 +342,10 @@ export interface PgFailoverComparison {
     /** Where the mean of the measured number of failovers falls, with 95% probability, if the model is right. */
     model_mean_of_measured_n: { low: number; high: number };
   };
-  /** The replication delay the model was given: the proxies' median applied delay, ms. */
+  /** The replication delay the model was given, ms: the proxies' median applied delay plus the WAL sender's mean lag. */
   ship_delay_ms: number;
+  proxy_delay_ms: number;
+  send_lag_ms: number;
   measured_samples: number[];
   model_samples: number[];
   trials: PgFailoverOutcome[];
@@ -394,7 +439,10 @@ export async function calibratePostgresFailover(o: PgFailoverOptions): Promise<P
     const applied = outcomes
       .flatMap((x) => (x.proxyDelayMs === null ? [] : [x.proxyDelayMs]))
       .sort((a, b) => a - b);
-    const shipDelayMs = applied.length === 0 ? setting.delay : round3(q(applied, 0.5));
+    const lags = outcomes.flatMap((x) => (x.sendLagMs === null ? [] : [x.sendLagMs]));
+    const sendLagMs = lags.length === 0 ? 0 : lags.reduce((a, b) => a + b, 0) / lags.length;
+    const proxyMs = applied.length === 0 ? setting.delay : q(applied, 0.5);
+    const shipDelayMs = round3(proxyMs + sendLagMs);
     const model = pgFailoverModel(setting, {
       loopbackMs,
       diskMs: round3(q(fsync, 0.5)),
@@ -427,6 +475,8 @@ export async function calibratePostgresFailover(o: PgFailoverOptions): Promise<P
         model_mean_of_measured_n: meanOfNInterval(model.lost, outcomes.length),
       },
       ship_delay_ms: shipDelayMs,
+      proxy_delay_ms: round3(proxyMs),
+      send_lag_ms: round3(sendLagMs),
       measured_samples: measured,
       model_samples: model.samples,
       trials: outcomes,
@@ -481,7 +531,7 @@ export function pgFailoverSummary(r: PgFailoverResult): string {
       row('model', c.model),
       `  KS distance ${c.ks_distance.toFixed(3)}, p ${c.ks_p_value.toPrecision(2)}; model/measured median ${(c.model.p50.value / c.measured.p50.value).toFixed(2)}; measured: watcher detects p50 ${ms(medianOf(c.trials.map((t) => t.detectMs)))} ms, pg_ctl promote returns p50 ${ms(medianOf(c.trials.map((t) => t.promoteMs)))} ms${c.unrecovered > 0 ? `; ${c.unrecovered} trials never recovered` : ''}`,
       `  acked writes lost: measured ${lossText(c.lost.measured)}; model ${lossText(c.lost.model)}`,
-      `  the mean of ${c.lost.measured.trials} failovers if the model is right (model replication delay ${c.ship_delay_ms} ms, the proxies' median): [${pi.low.toFixed(3)}, ${pi.high.toFixed(3)}] (95%), ${covers ? 'covers' : 'misses'} the measured ${c.lost.measured.mean.toFixed(3)}`,
+      `  the mean of ${c.lost.measured.trials} failovers if the model is right (model replication delay ${c.ship_delay_ms} ms: proxy median ${c.proxy_delay_ms} + WAL sender lag ${c.send_lag_ms}): [${pi.low.toFixed(3)}, ${pi.high.toFixed(3)}] (95%), ${covers ? 'covers' : 'misses'} the measured ${c.lost.measured.mean.toFixed(3)}`,
     );
   }
   return lines.join('\n') + '\n';
@@ -529,6 +579,8 @@ export const PG_FAILOVER_COLUMNS = [
   'promoted',
   'acked_writes',
   'acked_writes_lost',
+  'proxy_delay_ms',
+  'send_lag_ms',
 ] as const;
 
 /** Writes FILE.csv, FILE.manifest.json and the CDF overlay FILE.{svg,png,pdf}; returns the paths. */
@@ -558,6 +610,8 @@ export async function writePgFailoverCalibration(
       promoted: t.promoted,
       acked_writes: t.ackedWrites,
       acked_writes_lost: t.ackedWritesLost,
+      proxy_delay_ms: t.proxyDelayMs,
+      send_lag_ms: t.sendLagMs,
     })),
     ...c.model_samples.map((v, i) => ({
       ...common(c),
@@ -569,6 +623,8 @@ export async function writePgFailoverCalibration(
       promoted: null,
       acked_writes: null,
       acked_writes_lost: null,
+      proxy_delay_ms: null,
+      send_lag_ms: null,
     })),
   ]);
   const samples: Record<string, number[]> = {};
