@@ -12,10 +12,24 @@
  *
  * Model side: `failover --election coordinator --detector timeout` with 3 nodes, the poll period
  * as the heartbeat (the timeout just above it: the watcher acts on the first failed poll), the
- * proxy's delay plus the loopback round trip as the one-way latency, the measured fsync as the
- * disk, shipping after the leader's flush (`shipAfterDurable`, as PostgreSQL's WAL sender) and no
- * further replication delay, asynchronous followers for sync=none and one synchronous follower
- * for FIRST 1, the client's rate.
+ * loopback round trip as the one-way latency, the measured fsync as the disk, shipping after the
+ * leader's flush (`shipAfterDurable`, as PostgreSQL's WAL sender) with the proxy's applied delay
+ * (median over the trials) as the replication delay, asynchronous followers for sync=none and one
+ * synchronous follower for FIRST 1, the client's rate.
+ *
+ * Why the proxy's delay is the model's replication delay and not its network latency: the proxy
+ * holds the WAL it has read from the primary's WAL sender for the delay, and at the kill the
+ * trial closes the standbys' proxies, which destroys their sockets and drops what they still hold
+ * (lib/testbed/delay-proxy.ts; they would do the same, later, when the WAL sender's socket
+ * closed). So WAL flushed and acknowledged less than the delay before the kill never reaches a
+ * standby: lost, about rate x delay writes per failover. A real wide-area link would still
+ * deliver the bytes already on the wire; there only WAL the WAL sender had not yet sent would be
+ * lost, and the model's network latency is that link. The model's network delivers a message already sent
+ * even when its sender crashes afterwards, but its replication delay is spent at the leader
+ * (cluster.ts `ship`, a local event a crash discards), which is where the proxy's queue dies. As
+ * network latency the delay lost nothing in the model. The price: the standby's replies cross the
+ * model's link without the proxy's delay, which would matter for the commit time of FIRST 1 (not
+ * measured here; calibrate postgres-commit measures it) but not for what it loses.
  *
  * What the model lacks: PostgreSQL's promotion itself (the startup process ends recovery, writes
  * an end-of-recovery record and switches timeline before the server accepts writes) costs time
@@ -42,6 +56,9 @@ import { Testbed } from './processes.js';
 
 /** The watcher's poll period, ms: the model's heartbeat. */
 export const POLL_MS = 10;
+/** The WAL sender's backlog is sampled every SAMPLE_MS ms, from SAMPLE_FROM_MS ms into the writes. */
+const SAMPLE_MS = 10;
+const SAMPLE_FROM_MS = 100;
 /** Client sessions the open-loop writer spreads its writes over. */
 const SESSIONS = 8;
 
@@ -59,6 +76,10 @@ export interface PgFailoverOutcome {
   ackedWrites: number;
   ackedWritesLost: number;
   writes: number;
+  /** The median delay the standbys' proxies applied in the trial, ms (null: none recorded). */
+  proxyDelayMs: number | null;
+  /** The WAL sender's mean lag behind the flush during the writes (Little's law), ms; null: too few samples. */
+  sendLagMs: number | null;
 }
 
 export interface PgFailoverOptions {
@@ -107,6 +128,17 @@ export async function runPgFailoverTrial(
       await c.connect();
       await c.query(`SET synchronous_commit = ${setting.commit}`);
     }
+    // The WAL sender's lag behind the flush, by Little's law: a session samples, every SAMPLE_MS
+    // during the writes, the flushed WAL not yet sent to the most advanced standby (bytes); their
+    // mean over the WAL's byte rate is the mean time a flushed byte waits to be sent (on a loaded
+    // machine, mostly the WAL sender waiting for a core after the commit's wake-up). Acknowledged
+    // writes wait as long before they leave the primary: part of the model's replication delay.
+    const sampler = pgClient(cluster.primary.port, 2000);
+    await sampler.connect();
+    // The processes to kill, listed now: the /proc scan takes milliseconds (more on a loaded
+    // machine), and done at the kill it would let the WAL sender ship everything acknowledged
+    // while the writer stands still. The sessions' backends and the WAL senders exist already.
+    const pids = cluster.track(cluster.primary);
     const idle = [...sessions];
     const acked: string[] = [];
     let writes = 0;
@@ -115,6 +147,25 @@ export async function runPgFailoverTrial(
     const killAfter = o.warmupMs + o.rng.nextDouble() * o.spanMs;
     const start = performance.now();
     let next = start;
+    let sampling = true;
+    const backlog: { at: number; flushed: bigint; unsent: bigint }[] = [];
+    const sampled = (async () => {
+      while (sampling) {
+        const at = performance.now();
+        try {
+          const r = await sampler.query<{ f: string; s: string | null }>(
+            'SELECT pg_current_wal_flush_lsn()::text AS f, (SELECT max(sent_lsn) FROM pg_stat_replication)::text AS s',
+          );
+          const f = parseLsn(r.rows[0].f);
+          const sent = parseLsn(r.rows[0].s);
+          if (sent >= 0n && at - start > SAMPLE_FROM_MS)
+            backlog.push({ at, flushed: f, unsent: f > sent ? f - sent : 0n });
+        } catch {
+          return; // the kill
+        }
+        await sleep(SAMPLE_MS);
+      }
+    })();
     // Open loop: Poisson arrivals; a write waits for a free session only if all are busy.
     while (performance.now() - start < killAfter) {
       next += (-Math.log(o.rng.nextOpenDouble()) * 1000) / setting.rate;
@@ -137,12 +188,18 @@ export async function runPgFailoverTrial(
         });
       inFlight.add(p);
     }
+    sampling = false; // not awaited: the kill does not wait for a sample
     // The kill; a write acknowledged after it cannot be (its backend is dead), so `killed` only
     // guards against a reply already on its way being counted against the new primary.
     const primary = cluster.primary;
-    const pids = cluster.track(primary);
     const killedAt = performance.now();
-    const killing = cluster.kill9(primary, pids);
+    const killing = cluster.kill9(primary, pids); // the SIGKILLs go out before its first await
+    // The primary's ends of the replication links die with it, now: the proxies drop the WAL they
+    // still hold (see the header). Left to the processes' exits, the cut came late under load:
+    // each killed process must be scheduled to run its exit and close its socket, and until the
+    // WAL sender's closed, the proxy went on delivering, several ms of the delay on a loaded
+    // machine (the loss fell to a fraction of rate x delay).
+    for (const s of cluster.standbys) void s.proxy?.close();
     // The watcher: polls every POLL_MS until a poll fails.
     let detectedAt: number | null = null;
     while (detectedAt === null) {
@@ -158,6 +215,16 @@ export async function runPgFailoverTrial(
     await killing;
     await Promise.allSettled([...inFlight]);
     for (const c of sessions) await c.end().catch(() => {});
+    await sampled;
+    await sampler.end().catch(() => {});
+    let sendLagMs: number | null = null;
+    if (backlog.length >= 2) {
+      const first = backlog[0];
+      const last = backlog[backlog.length - 1];
+      const bytesPerMs = Number(last.flushed - first.flushed) / (last.at - first.at);
+      const meanUnsent = backlog.reduce((a, b) => a + Number(b.unsent), 0) / backlog.length;
+      if (bytesPerMs > 0) sendLagMs = meanUnsent / bytesPerMs;
+    }
     const lsns: Record<string, string> = {};
     let best: PgNode | null = null;
     let bestLsn = -1n;
@@ -194,6 +261,7 @@ export async function runPgFailoverTrial(
         await c.end().catch(() => {});
       }
     }
+    const applied = cluster.standbys.flatMap((s) => s.proxy?.applied ?? []).sort((a, b) => a - b);
     let lost = acked.length;
     if (best !== null && recoveredAt !== null && acked.length > 0) {
       const rows = await pgQuery<{ n: string }>(
@@ -214,6 +282,8 @@ export async function runPgFailoverTrial(
       ackedWrites: acked.length,
       ackedWritesLost: lost,
       writes,
+      proxyDelayMs: applied.length === 0 ? null : q(applied, 0.5),
+      sendLagMs,
     };
   } finally {
     await cluster.close();
@@ -223,7 +293,7 @@ export async function runPgFailoverTrial(
 /** The model's failovers for one setting. */
 export function pgFailoverModel(
   setting: PostgresSetting,
-  o: { loopbackMs: number; diskMs: number; trials: number; seed: number },
+  o: { loopbackMs: number; diskMs: number; shipDelayMs: number; trials: number; seed: number },
 ): { samples: number[]; lost: number[]; acked: number[] } {
   const remote = setting.sync !== 'none' && setting.commit !== 'off' && setting.commit !== 'local';
   const cfg = validateFailoverConfig({
@@ -232,9 +302,10 @@ export function pgFailoverModel(
     detector: 'timeout',
     heartbeatMs: POLL_MS,
     timeoutMs: POLL_MS + 0.001,
-    latency: `const(${Math.round((setting.delay + o.loopbackMs) * 1000) / 1000})`,
+    latency: `const(${round3(o.loopbackMs)})`,
     disk: setting.commit === 'off' ? 'const(0)' : `const(${o.diskMs})`,
-    replicationDelay: 'const(0)',
+    // The proxy's queue, spent before the WAL leaves the primary's side (see the header).
+    replicationDelay: `const(${round3(o.shipDelayMs)})`,
     shipAfterDurable: true,
     // FIRST 1 (s1, s2): s1 synchronous, s2 asynchronous (a potential standby). ANY 1 is refused
     // at the setting: the failover model has no quorum rule.
@@ -265,7 +336,16 @@ export interface PgFailoverComparison {
   model: SampleSummary;
   ks_distance: number;
   ks_p_value: number;
-  lost: { measured: LossEstimate; model: LossEstimate };
+  lost: {
+    measured: LossEstimate;
+    model: LossEstimate;
+    /** Where the mean of the measured number of failovers falls, with 95% probability, if the model is right. */
+    model_mean_of_measured_n: { low: number; high: number };
+  };
+  /** The replication delay the model was given, ms: the proxies' median applied delay plus the WAL sender's mean lag. */
+  ship_delay_ms: number;
+  proxy_delay_ms: number;
+  send_lag_ms: number;
   measured_samples: number[];
   model_samples: number[];
   trials: PgFailoverOutcome[];
@@ -287,6 +367,38 @@ export interface PgFailoverResult {
     seed: number;
     wall_time_ms: number;
   };
+}
+
+/**
+ * The central 95% interval of the mean of `n` failovers drawn from the empirical distribution of
+ * the model's per-failover losses `lost` (non-negative integers): the n-fold convolution of that
+ * distribution, exactly, no resampling. This, not the interval of the model's own mean (narrow
+ * with thousands of model trials), is what the mean of n measured failovers should fall in if
+ * the model is right.
+ */
+export function meanOfNInterval(lost: readonly number[], n: number): { low: number; high: number } {
+  if (lost.length === 0 || n <= 0) return { low: Number.NaN, high: Number.NaN };
+  const max = Math.max(...lost);
+  const one = new Array<number>(max + 1).fill(0);
+  for (const x of lost) one[x] += 1 / lost.length;
+  let sum = [1];
+  for (let i = 0; i < n; i++) {
+    const next = new Array<number>(sum.length + max).fill(0);
+    for (let a = 0; a < sum.length; a++) {
+      if (sum[a] === 0) continue;
+      for (let b = 0; b <= max; b++) next[a + b] += sum[a] * one[b];
+    }
+    sum = next;
+  }
+  const at = (p: number) => {
+    let c = 0;
+    for (let k = 0; k < sum.length; k++) {
+      c += sum[k];
+      if (c >= p - 1e-12) return k / n;
+    }
+    return (sum.length - 1) / n;
+  };
+  return { low: at(0.025), high: at(0.975) };
 }
 
 const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -324,9 +436,17 @@ export async function calibratePostgresFailover(o: PgFailoverOptions): Promise<P
       }
     }
     const measured = outcomes.flatMap((x) => (x.recoveryMs === null ? [] : [x.recoveryMs]));
+    const applied = outcomes
+      .flatMap((x) => (x.proxyDelayMs === null ? [] : [x.proxyDelayMs]))
+      .sort((a, b) => a - b);
+    const lags = outcomes.flatMap((x) => (x.sendLagMs === null ? [] : [x.sendLagMs]));
+    const sendLagMs = lags.length === 0 ? 0 : lags.reduce((a, b) => a + b, 0) / lags.length;
+    const proxyMs = applied.length === 0 ? setting.delay : q(applied, 0.5);
+    const shipDelayMs = round3(proxyMs + sendLagMs);
     const model = pgFailoverModel(setting, {
       loopbackMs,
       diskMs: round3(q(fsync, 0.5)),
+      shipDelayMs,
       trials: o.modelTrials,
       seed: o.seed,
     });
@@ -352,7 +472,11 @@ export async function calibratePostgresFailover(o: PgFailoverOptions): Promise<P
           outcomes.map((x) => x.ackedWrites),
         ),
         model: loss(model.lost, model.acked),
+        model_mean_of_measured_n: meanOfNInterval(model.lost, outcomes.length),
       },
+      ship_delay_ms: shipDelayMs,
+      proxy_delay_ms: round3(proxyMs),
+      send_lag_ms: round3(sendLagMs),
       measured_samples: measured,
       model_samples: model.samples,
       trials: outcomes,
@@ -394,17 +518,20 @@ export function pgFailoverSummary(r: PgFailoverResult): string {
   const lines = [
     `calibrate postgres-failover: PostgreSQL ${r.version}, a primary and 2 standbys on 127.0.0.1 through the delay proxy, fresh per trial; ${r.trials} primary kills per setting`,
     `loopback RTT p50 ${m.loopback_rtt_ms.p50} ms (p99 ${m.loopback_rtt_ms.p99}); fsync p50 ${m.fsync_ms.p50} ms (p99 ${m.fsync_ms.p99}); watcher poll ${m.poll_ms} ms; load average ${m.load_average.join(' ')}`,
-    `model: failover --election coordinator --detector timeout --nodes 3 --heartbeat-ms ${m.poll_ms}, shipAfterDurable, async followers (sync=none) or one sync follower (FIRST 1)`,
+    `model: failover --election coordinator --detector timeout --nodes 3 --heartbeat-ms ${m.poll_ms}, shipAfterDurable, the proxy's delay as the replication delay (WAL still in the proxy dies with the primary), async followers (sync=none) or one sync follower (FIRST 1)`,
   ];
   for (const c of r.comparisons) {
     const row = (name: string, s: SampleSummary) =>
       `  ${name.padEnd(9)} p50 ${qText(s.p50).padEnd(22)} p90 ${qText(s.p90).padEnd(22)} p99 ${qText(s.p99).padEnd(22)} n=${s.samples}`;
+    const pi = c.lost.model_mean_of_measured_n;
+    const covers = c.lost.measured.mean >= pi.low && c.lost.measured.mean <= pi.high;
     lines.push(
       `${settingText(c)}: recovery_ms (kill -> first write acknowledged by the promoted standby), 95% intervals`,
       row('measured', c.measured),
       row('model', c.model),
       `  KS distance ${c.ks_distance.toFixed(3)}, p ${c.ks_p_value.toPrecision(2)}; model/measured median ${(c.model.p50.value / c.measured.p50.value).toFixed(2)}; measured: watcher detects p50 ${ms(medianOf(c.trials.map((t) => t.detectMs)))} ms, pg_ctl promote returns p50 ${ms(medianOf(c.trials.map((t) => t.promoteMs)))} ms${c.unrecovered > 0 ? `; ${c.unrecovered} trials never recovered` : ''}`,
       `  acked writes lost: measured ${lossText(c.lost.measured)}; model ${lossText(c.lost.model)}`,
+      `  the mean of ${c.lost.measured.trials} failovers if the model is right (model replication delay ${c.ship_delay_ms} ms: proxy median ${c.proxy_delay_ms} + WAL sender lag ${c.send_lag_ms}): [${pi.low.toFixed(3)}, ${pi.high.toFixed(3)}] (95%), ${covers ? 'covers' : 'misses'} the measured ${c.lost.measured.mean.toFixed(3)}`,
     );
   }
   return lines.join('\n') + '\n';
@@ -452,6 +579,8 @@ export const PG_FAILOVER_COLUMNS = [
   'promoted',
   'acked_writes',
   'acked_writes_lost',
+  'proxy_delay_ms',
+  'send_lag_ms',
 ] as const;
 
 /** Writes FILE.csv, FILE.manifest.json and the CDF overlay FILE.{svg,png,pdf}; returns the paths. */
@@ -481,6 +610,8 @@ export async function writePgFailoverCalibration(
       promoted: t.promoted,
       acked_writes: t.ackedWrites,
       acked_writes_lost: t.ackedWritesLost,
+      proxy_delay_ms: t.proxyDelayMs,
+      send_lag_ms: t.sendLagMs,
     })),
     ...c.model_samples.map((v, i) => ({
       ...common(c),
@@ -492,6 +623,8 @@ export async function writePgFailoverCalibration(
       promoted: null,
       acked_writes: null,
       acked_writes_lost: null,
+      proxy_delay_ms: null,
+      send_lag_ms: null,
     })),
   ]);
   const samples: Record<string, number[]> = {};

@@ -64,6 +64,10 @@ describe.skipIf(!installed)('calibrate postgres (real PostgreSQL on 127.0.0.1)',
     expect(t.promoteMs!).toBeGreaterThan(t.detectMs!);
     expect(t.recoveryMs!).toBeGreaterThan(t.promoteMs!);
     expect(['s1', 's2']).toContain(t.promoted);
+    // The proxies held the WAL at least their delay; the WAL sender's lag was measured.
+    expect(t.proxyDelayMs!).toBeGreaterThanOrEqual(2);
+    expect(t.sendLagMs!).toBeGreaterThanOrEqual(0);
+    expect(c.ship_delay_ms).toBeGreaterThanOrEqual(2);
     expect(c.model.samples).toBeGreaterThan(40);
     expect(survivors(started)).toEqual([]);
   }, 240_000);

@@ -353,12 +353,15 @@ export class PgCluster {
   /**
    * `kill -9` of a server: its postmaster, wrapper and every backend (`pids`: from {@link track},
    * taken beforehand when the kill's moment matters, as the /proc scan takes a while); removes its
-   * shared memory segment.
+   * shared memory segment. Every process gets its SIGKILL at once, before waiting for any: each
+   * backend and WAL sender is a process group of its own (PostgreSQL's InitPostmasterChild calls
+   * setsid), so the wrapper's group kill misses them, and while the wrapper's exit was awaited
+   * they went on serving commits and shipping WAL after the "kill".
    */
   async kill9(node: PgNode, pids: readonly number[] = this.track(node)): Promise<void> {
     const shmid = postmasterShmid(node.dir);
-    await node.process.kill9();
     killPids(pids);
+    await node.process.kill9();
     await this.waitGone(pids, 5000);
     await removeShm(shmid);
   }
