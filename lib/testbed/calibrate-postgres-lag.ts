@@ -23,8 +23,9 @@
  * - link: the median delay the proxies applied in the same phase plus the loopback round trip
  *   (two loopback hops per direction: primary -> proxy -> standby);
  * - apply cost per write, measured on this machine in a reference phase per write rate (the
- *   cluster with no added delay, the same rate): each write's true lag there less that phase's
- *   link. It covers what a write costs beyond the bare link: the WAL sender's wake-up, the
+ *   cluster with no added delay, the same rate): the true lag there of each write acknowledged
+ *   after every earlier marker was visible on that standby (so none held it up: the model's
+ *   log-order apply adds that queueing itself), less that phase's link. It covers what a write costs beyond the bare link: the WAL sender's wake-up, the
  *   walreceiver's write, the startup process's replay, and the poll's error, so the model's lag
  *   is measured the same way. A marker's visibility is the middle of the span in which it
  *   appeared (from the start of the poll before, which did not show it, to the end of the poll
@@ -37,7 +38,7 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { resolveLatency } from '../latency/index.js';
+import { resolveLatency, type LatencyDistribution } from '../latency/index.js';
 import { deriveStream, type RandomStream } from '../random/index.js';
 import { ksTwoSample, summarizeSample, type QuantileEstimate, type SampleSummary } from '../stats/index.js';
 import { runLagSummary } from '../strategies/leader-follower/run-lag.js';
@@ -76,6 +77,12 @@ export interface PgLagOptions {
 export interface PgLagPhase {
   /** Per (write, standby): acknowledgement to visibility on the standby, ms. */
   lag: number[];
+  /**
+   * The lags of the writes acknowledged after every earlier marker was visible on that standby:
+   * no earlier write could hold them up, so each is the write's own cost (whether a write
+   * qualifies depends on the writes before it, not on its own lag: no bias toward short ones).
+   */
+  own: number[];
   /** Per (write, standby): the client's send of the INSERT to visibility, ms (>= the proxy's delay). */
   sendToVisible: number[];
   /** replay_lag samples, ms. */
@@ -265,22 +272,31 @@ export async function measureLagPhase(
     for (const c of sessions) await c.end().catch(() => {});
   }
   const lag: number[] = [];
+  const own: number[] = [];
   const sendToVisible: number[] = [];
   let unseen = 0;
-  for (let k = WARMUP; k < issued; k++) {
-    if (Number.isNaN(ackAt[k])) continue;
+  // Per standby: the latest visibility of the markers before k, to tell whether k could queue.
+  const latest = visibleAt.map(() => -Infinity);
+  for (let k = 0; k < issued; k++) {
     for (const [i, seen] of visibleAt.entries()) {
-      if (Number.isNaN(seen[k])) unseen++;
-      else {
-        // Not before the write was sent: the poll before it may have started earlier.
-        const from = Math.max(notYetAt[i][k], sentAt[k]);
-        lag.push((from + seen[k]) / 2 - ackAt[k]);
+      const counted = k >= WARMUP && !Number.isNaN(ackAt[k]);
+      if (Number.isNaN(seen[k])) {
+        if (counted) unseen++;
+        continue;
+      }
+      // Not before the write was sent: the poll before it may have started earlier.
+      const visible = (Math.max(notYetAt[i][k], sentAt[k]) + seen[k]) / 2;
+      if (counted) {
+        lag.push(visible - ackAt[k]);
+        if (ackAt[k] >= latest[i]) own.push(visible - ackAt[k]);
         sendToVisible.push(seen[k] - sentAt[k]);
       }
+      latest[i] = Math.max(latest[i], visible);
     }
   }
   return {
     lag,
+    own,
     sendToVisible,
     monitored,
     applied: cluster.standbys.flatMap((x, i) => x.proxy!.applied.slice(before[i])),
@@ -331,37 +347,52 @@ export function pgLagModel(config: Partial<LagConfig>, seed: number): { lag: num
   return { lag, monitored };
 }
 
-/** One cluster at `delay`, the phases (rate, writes) on it one after another. */
-async function measureCluster(
-  o: PgLagOptions,
-  delay: number,
-  phases: readonly { rate: number; writes: number }[],
-  index: number,
-): Promise<PgLagPhase[]> {
-  const bed = new Testbed('pg-lag', { onStart: o.onProcess });
-  let cluster: PgCluster | null = null;
-  const out: PgLagPhase[] = [];
-  try {
-    cluster = await PgCluster.start(bed, {
-      delay: resolveLatency(`const(${delay})`).W,
-      rng: deriveStream(o.seed, 43, index),
-      onProcess: o.onProcess,
-    });
-    for (const [i, { rate, writes }] of phases.entries()) {
-      const phase = await measureLagPhase(cluster, {
-        table: `lag_probe_${i}`,
-        rate,
-        writes,
-        rng: deriveStream(o.seed, 44, index * 100 + i),
-      });
-      out.push(phase);
-      o.onPhase?.(delay, rate, phase);
-    }
-  } finally {
-    await cluster?.close();
-    await bed.close();
+/**
+ * The proxies' delay, switched between phases: every phase of a run shares one cluster, the
+ * reference (delay 0) and the settings' delays alternating in blocks, so a change in the
+ * machine's load reaches them alike. A chunk keeps the delay drawn when it was read (the proxy
+ * keeps its order), so a switch takes effect within one delay.
+ */
+class SwitchedDelay implements LatencyDistribution {
+  readonly kind = 'switched';
+  current: LatencyDistribution = resolveLatency('const(0)').W;
+  set(ms: number): void {
+    this.current = resolveLatency(`const(${ms})`).W;
   }
-  return out;
+  sample(rng: RandomStream): number {
+    return this.current.sample(rng);
+  }
+  mean(): number {
+    return this.current.mean();
+  }
+  cdf(x: number): number {
+    return this.current.cdf(x);
+  }
+  quantile(p: number): number {
+    return this.current.quantile(p);
+  }
+  toString(): string {
+    return this.current.toString();
+  }
+}
+
+/** Phases a setting's writes are split into, alternating with the reference's. */
+const BLOCKS = 4;
+
+/** Concatenates the phases of one (delay, rate). */
+function joinPhases(xs: readonly PgLagPhase[]): PgLagPhase {
+  const writes = xs.reduce((s, x) => s + x.writes, 0);
+  const span = xs.reduce((s, x) => s + x.writes / x.achievedRate, 0);
+  return {
+    lag: xs.flatMap((x) => x.lag),
+    own: xs.flatMap((x) => x.own),
+    sendToVisible: xs.flatMap((x) => x.sendToVisible),
+    monitored: xs.flatMap((x) => x.monitored),
+    applied: xs.flatMap((x) => x.applied),
+    writes,
+    unseen: xs.reduce((s, x) => s + x.unseen, 0),
+    achievedRate: writes / span,
+  };
 }
 
 /** Runs the calibration; every server it starts is stopped before it returns or throws. */
@@ -370,36 +401,55 @@ export async function calibratePostgresLag(o: PgLagOptions): Promise<PgLagResult
   const rtt = (await loopbackRoundTrips(200)).sort((a, b) => a - b);
   const loopbackMs = round3(q(rtt, 0.5));
   const version = await postgresVersion();
-  // The reference, per rate: no added delay, the same rate; each write's lag less the bare link
-  // is its apply cost. It runs on the delay-0 cluster (beside any setting at delay 0).
+  // Per rate: the reference (delay 0: the apply cost) and each delay at that rate, in BLOCKS
+  // rounds of alternating phases on one cluster.
   const rates = [...new Set(o.settings.map((s) => s.rate))];
-  const refWrites = Math.max(40, Math.min(500, Math.ceil(o.trials / 2)));
-  const delays = [...new Set([0, ...o.settings.map((s) => s.delay)])];
-  const measured = new Map<string, PgLagPhase>();
-  const costs = new Map<number, number[]>();
-  for (const [di, delay] of delays.entries()) {
-    const here = [...new Set(o.settings.filter((s) => s.delay === delay).map((s) => s.rate))];
-    const refs = delay === 0 ? rates : [];
-    const got = await measureCluster(
-      o,
+  const parts = new Map<string, PgLagPhase[]>();
+  const key = (ref: boolean, delay: number, rate: number) => `${ref ? 'ref' : delay}/${rate}`;
+  const delay = new SwitchedDelay();
+  const bed = new Testbed('pg-lag', { onStart: o.onProcess });
+  let cluster: PgCluster | null = null;
+  try {
+    cluster = await PgCluster.start(bed, {
       delay,
-      [
-        ...refs.map((rate) => ({ rate, writes: refWrites })),
-        ...here.map((rate) => ({ rate, writes: o.trials })),
-      ],
-      di,
+      rng: deriveStream(o.seed, 43, 0),
+      onProcess: o.onProcess,
+    });
+    let phase = 0;
+    for (let block = 0; block < BLOCKS; block++)
+      for (const rate of rates) {
+        const writes = Math.ceil(o.trials / BLOCKS);
+        const delays = [...new Set(o.settings.filter((s) => s.rate === rate).map((s) => s.delay))];
+        for (const [ref, d] of [[true, 0] as const, ...delays.map((d) => [false, d] as const)]) {
+          delay.set(d);
+          const got = await measureLagPhase(cluster, {
+            table: `lag_probe_${phase}`,
+            rate,
+            writes,
+            rng: deriveStream(o.seed, 44, phase++),
+          });
+          parts.set(key(ref, d, rate), [...(parts.get(key(ref, d, rate)) ?? []), got]);
+          o.onPhase?.(d, rate, got);
+        }
+      }
+  } finally {
+    await cluster?.close();
+    await bed.close();
+  }
+  const measured = new Map([...parts].map(([k, xs]) => [k, joinPhases(xs)]));
+  // The apply cost per rate: the lag at delay 0 of each write no earlier one held up, less the
+  // bare link (the model adds the queueing itself: its followers apply in log order).
+  const costs = new Map<number, number[]>();
+  for (const rate of rates) {
+    const ref = measured.get(key(true, 0, rate))!;
+    const link0 = median(ref.applied) + loopbackMs;
+    costs.set(
+      rate,
+      ref.own.map((x) => x - link0),
     );
-    for (const [i, rate] of refs.entries()) {
-      const link0 = median(got[i].applied) + loopbackMs;
-      costs.set(
-        rate,
-        got[i].lag.map((x) => x - link0),
-      );
-    }
-    for (const [i, rate] of here.entries()) measured.set(`${delay}/${rate}`, got[refs.length + i]);
   }
   const comparisons: PgLagComparison[] = o.settings.flatMap((s, si) => {
-    const phase = measured.get(`${s.delay}/${s.rate}`)!;
+    const phase = measured.get(key(false, s.delay, s.rate))!;
     const linkMs = median(phase.applied.length > 0 ? phase.applied : [s.delay]) + loopbackMs;
     const applyCost = costs.get(s.rate)!;
     const costSorted = [...applyCost].sort((a, b) => a - b);
