@@ -1,8 +1,9 @@
 /**
  * `replilab calibrate postgres-lag`: replication lag under load, PostgreSQL 15 asynchronous
- * streaming replication against the `lag` model. Measured side, per link delay one fresh
- * {@link PgCluster} (a primary, s1 and s2, each standby's replication link through the delay
- * proxy), per write rate one phase on it:
+ * streaming replication against the `lag` model. Measured side, on one {@link PgCluster} (a
+ * primary, s1 and s2, each standby's replication link through the delay proxy, its delay switched
+ * between phases: see {@link SwitchedDelay}), per (delay, rate) {@link BLOCKS} phases alternating
+ * with those of the reference:
  * - a client writes single-row INSERTs open loop (Poisson arrivals at the rate, over a few
  *   sessions, synchronous_standby_names empty), each row a marker: its sequence number and the
  *   primary's clock_timestamp() at the insert; it stops after `trials` writes or a time bound;
@@ -23,8 +24,8 @@
  * - link: the median delay the proxies applied in the same phase plus the loopback round trip
  *   (two loopback hops per direction: primary -> proxy -> standby);
  * - apply cost per write, measured on this machine in a reference phase per write rate (the
- *   cluster with no added delay, the same rate): the true lag there of each write acknowledged
- *   after every earlier marker was visible on that standby (so none held it up: the model's
+ *   cluster with no added delay, the same rate): the true lag there of each write sent after
+ *   every earlier marker was visible on that standby (so none held it up: the model's
  *   log-order apply adds that queueing itself), less that phase's link. It covers what a write costs beyond the bare link: the WAL sender's wake-up, the
  *   walreceiver's write, the startup process's replay, and the poll's error, so the model's lag
  *   is measured the same way. A marker's visibility is the middle of the span in which it
@@ -32,9 +33,10 @@
  *   that did): an error of at most half a poll period and a query round trip either way.
  * The comparison tests whether the lag is the link plus the apply cost measured without delay:
  * whether the added delay adds to the lag one for one, and how the model's log-order apply (an
- * entry overtaken waits for those before it) compares with PostgreSQL's serial replay. What the model lacks: WAL
- * batching (one WAL chunk may carry several commits) and a serial replay queue; in the model each
- * entry crosses on its own and followers apply in log order.
+ * entry overtaken waits for those before it) compares with PostgreSQL's serial replay. What the
+ * model lacks: WAL batching (one WAL chunk may carry several commits) and stalls shared by the
+ * writes in flight (a descheduled walreceiver or startup process on a loaded machine); in the
+ * model each entry crosses on its own.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -78,9 +80,10 @@ export interface PgLagPhase {
   /** Per (write, standby): acknowledgement to visibility on the standby, ms. */
   lag: number[];
   /**
-   * The lags of the writes acknowledged after every earlier marker was visible on that standby:
-   * no earlier write could hold them up, so each is the write's own cost (whether a write
-   * qualifies depends on the writes before it, not on its own lag: no bias toward short ones).
+   * The lags of the writes sent after every earlier marker was visible on that standby: no
+   * earlier write could hold them up, so each is the write's own cost (whether a write qualifies
+   * depends on the writes before it and its send time, not on its own acknowledgement or
+   * visibility: no bias toward short or long ones).
    */
   own: number[];
   /** Per (write, standby): the client's send of the INSERT to visibility, ms (>= the proxy's delay). */
@@ -288,7 +291,7 @@ export async function measureLagPhase(
       const visible = (Math.max(notYetAt[i][k], sentAt[k]) + seen[k]) / 2;
       if (counted) {
         lag.push(visible - ackAt[k]);
-        if (ackAt[k] >= latest[i]) own.push(visible - ackAt[k]);
+        if (sentAt[k] >= latest[i]) own.push(visible - ackAt[k]);
         sendToVisible.push(seen[k] - sentAt[k]);
       }
       latest[i] = Math.max(latest[i], visible);
