@@ -461,7 +461,7 @@ async function postgresLag(): Promise<void> {
     '',
     `Machine: load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} before, ${m.load_average.join(' ')} after (2 cores shared with other jobs); loopback RTT p50 ${m.loopback_rtt_ms.p50} ms.`,
     '',
-    "Model: `lag` with 1 partition, 2 followers, one client writing at the rate; each entry's one-way delay is the apply cost (measured per rate at delay 0 on this machine: each write's lag there less the bare link) plus the proxies' median applied delay and the loopback RTT; its monitor polls every " +
+    `Model: \`lag\` with 1 partition, 2 followers, one client writing at the rate; each entry's one-way delay is the apply cost (measured per rate on this machine, the proxies at ${m.reference_delay_ms} ms in phases alternating with the settings': the lag there of each write sent after every earlier one was visible, less the link) plus the proxies' median applied delay and the loopback RTT; its monitor polls every ` +
       `${m.monitor_ms} ms. replication_lag_ms runs from the client's acknowledgement to the marker's visibility on a standby, per (write, standby); monitored_lag_ms is PostgreSQL's replay_lag beside the model monitor's figure (different definitions: see lib/testbed/calibrate-postgres-lag.ts).`,
     '',
     '| delay (ms) | rate (/s) | metric | measured p50 [95%] | model p50 | measured p99 [95%] | model p99 | KS D |',

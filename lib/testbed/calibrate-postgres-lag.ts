@@ -24,17 +24,18 @@
  * - link: the median delay the proxies applied in the same phase plus the loopback round trip
  *   (two loopback hops per direction: primary -> proxy -> standby);
  * - apply cost per write, measured on this machine in a reference phase per write rate (the
- *   cluster with no added delay, the same rate): the true lag there of each write sent after
- *   every earlier marker was visible on that standby (so none held it up: the model's
- *   log-order apply adds that queueing itself), less that phase's link. It covers what a write costs beyond the bare link: the WAL sender's wake-up, the
- *   walreceiver's write, the startup process's replay, and the poll's error, so the model's lag
- *   is measured the same way. A marker's visibility is the middle of the span in which it
- *   appeared (from the start of the poll before, which did not show it, to the end of the poll
- *   that did): an error of at most half a poll period and a query round trip either way.
- * The comparison tests whether the lag is the link plus the apply cost measured without delay:
- * whether the added delay adds to the lag one for one, and how the model's log-order apply (an
- * entry overtaken waits for those before it) compares with PostgreSQL's serial replay. What the
- * model lacks: WAL batching (one WAL chunk may carry several commits) and stalls shared by the
+ *   proxies at {@link REF_DELAY_MS} ms, the same rate): the true lag there of each write sent
+ *   after every earlier marker was visible on that standby (so none held it up: the model's
+ *   log-order apply adds that queueing itself), less that phase's link. It covers what a write
+ *   costs beyond the bare link: the WAL sender's wake-up, the walreceiver's write, the startup
+ *   process's replay, the proxy's own CPU on a loaded machine, and the poll's error, so the
+ *   model's lag is measured the same way. A marker's visibility is the middle of the span in
+ *   which it appeared (from the start of the poll before, which did not show it, to the end of
+ *   the poll that did): an error of at most half a poll period and a query round trip either way.
+ * The comparison tests whether the lag is the link plus the apply cost measured at the small
+ * reference delay: whether more delay adds to the lag one for one, and how the model's log-order
+ * apply (an entry overtaken waits for those before it) compares with PostgreSQL's serial replay.
+ * What the model lacks: WAL batching (one WAL chunk may carry several commits) and stalls shared by the
  * writes in flight (a descheduled walreceiver or startup process on a loaded machine); in the
  * model each entry crosses on its own.
  */
@@ -55,6 +56,13 @@ import { Testbed } from './processes.js';
 export const POLL_MS = 2;
 /** How often replay_lag is read from pg_stat_replication (and the model's monitor polls), ms. */
 export const MONITOR_MS = 50;
+/**
+ * The reference's proxy delay, ms: small, but above the proxy's timer threshold, so its chunks
+ * wait as the settings' do (a timer, then the event loop's check phase for the last ms, which
+ * keeps this process busy: a cost on a loaded machine that a reference at 0, delivered at once,
+ * would leave out of the apply cost).
+ */
+export const REF_DELAY_MS = 2;
 /** Client sessions the open-loop writer spreads its writes over. */
 const SESSIONS = 4;
 /** Writes at the start of each phase left out (connections and caches warming up). */
@@ -71,7 +79,7 @@ export interface PgLagOptions {
   modelTrials: number;
   seed: number;
   onProcess?: (pid: number) => void;
-  /** Told after each phase (the references have delay 0). */
+  /** Told after each phase (the references' delay is REF_DELAY_MS). */
   onPhase?: (delayMs: number, rate: number, phase: PgLagPhase) => void;
 }
 
@@ -124,9 +132,10 @@ export interface PgLagResult {
   manifest: {
     postgres_version: string;
     loopback_rtt_ms: { p50: number; p99: number };
-    /** Per write rate (per second): the apply cost measured at delay 0, ms. */
+    /** Per write rate (per second): the apply cost measured at REF_DELAY_MS, ms. */
     apply_cost_ms: Record<string, { p50: number; p90: number; p99: number; samples: number }>;
     poll_ms: number;
+    reference_delay_ms: number;
     monitor_ms: number;
     load_average: number[];
     seed: number;
@@ -352,7 +361,7 @@ export function pgLagModel(config: Partial<LagConfig>, seed: number): { lag: num
 
 /**
  * The proxies' delay, switched between phases: every phase of a run shares one cluster, the
- * reference (delay 0) and the settings' delays alternating in blocks, so a change in the
+ * reference ({@link REF_DELAY_MS}) and the settings' delays alternating in blocks, so a change in the
  * machine's load reaches them alike. A chunk keeps the delay drawn when it was read (the proxy
  * keeps its order), so a switch takes effect within one delay.
  */
@@ -404,7 +413,7 @@ export async function calibratePostgresLag(o: PgLagOptions): Promise<PgLagResult
   const rtt = (await loopbackRoundTrips(200)).sort((a, b) => a - b);
   const loopbackMs = round3(q(rtt, 0.5));
   const version = await postgresVersion();
-  // Per rate: the reference (delay 0: the apply cost) and each delay at that rate, in BLOCKS
+  // Per rate: the reference (REF_DELAY_MS: the apply cost) and each delay at that rate, in BLOCKS
   // rounds of alternating phases on one cluster.
   const rates = [...new Set(o.settings.map((s) => s.rate))];
   const parts = new Map<string, PgLagPhase[]>();
@@ -423,7 +432,7 @@ export async function calibratePostgresLag(o: PgLagOptions): Promise<PgLagResult
       for (const rate of rates) {
         const writes = Math.ceil(o.trials / BLOCKS);
         const delays = [...new Set(o.settings.filter((s) => s.rate === rate).map((s) => s.delay))];
-        for (const [ref, d] of [[true, 0] as const, ...delays.map((d) => [false, d] as const)]) {
+        for (const [ref, d] of [[true, REF_DELAY_MS] as const, ...delays.map((d) => [false, d] as const)]) {
           delay.set(d);
           const got = await measureLagPhase(cluster, {
             table: `lag_probe_${phase}`,
@@ -440,11 +449,11 @@ export async function calibratePostgresLag(o: PgLagOptions): Promise<PgLagResult
     await bed.close();
   }
   const measured = new Map([...parts].map(([k, xs]) => [k, joinPhases(xs)]));
-  // The apply cost per rate: the lag at delay 0 of each write no earlier one held up, less the
+  // The apply cost per rate: the lag at REF_DELAY_MS of each write no earlier one held up, less the
   // bare link (the model adds the queueing itself: its followers apply in log order).
   const costs = new Map<number, number[]>();
   for (const rate of rates) {
-    const ref = measured.get(key(true, 0, rate))!;
+    const ref = measured.get(key(true, REF_DELAY_MS, rate))!;
     const link0 = median(ref.applied) + loopbackMs;
     costs.set(
       rate,
@@ -501,6 +510,7 @@ export async function calibratePostgresLag(o: PgLagOptions): Promise<PgLagResult
         }),
       ),
       poll_ms: POLL_MS,
+      reference_delay_ms: REF_DELAY_MS,
       monitor_ms: MONITOR_MS,
       load_average: loadavg().map((x) => Math.round(x * 100) / 100),
       seed: o.seed,
@@ -518,7 +528,7 @@ export function pgLagSummary(r: PgLagResult): string {
   const m = r.manifest;
   const lines = [
     `calibrate postgres-lag: PostgreSQL ${r.version}, a primary and 2 asynchronous standbys on 127.0.0.1, standby links through the delay proxy; ${r.trials} writes per setting (open loop), standbys polled every ${m.poll_ms} ms, replay_lag read every ${m.monitor_ms} ms`,
-    `loopback RTT p50 ${m.loopback_rtt_ms.p50} ms (p99 ${m.loopback_rtt_ms.p99}); apply cost at delay 0 ${Object.entries(
+    `loopback RTT p50 ${m.loopback_rtt_ms.p50} ms (p99 ${m.loopback_rtt_ms.p99}); apply cost at delay ${m.reference_delay_ms} ms ${Object.entries(
       m.apply_cost_ms,
     )
       .map(([rate, c]) => `(${rate} writes/s) p50 ${c.p50} ms, p90 ${c.p90}, p99 ${c.p99}, n=${c.samples}`)
