@@ -478,6 +478,8 @@ async function postgresLag(): Promise<void> {
     '',
     `Target: KS distance of replication_lag_ms at most 0.15 at both rates: ${held ? 'held' : 'not held'} in this run.`,
     '',
+    "monitored_lag_ms is shown, not targeted: PostgreSQL's replay_lag is the time from the primary's flush of the last WAL position a standby reported replayed to that report (walsender.c LagTrackerRead), so it stays near the link plus a reply interval while writes flow; the model's monitor reports the age of the oldest entry a follower had not applied when it answered a poll, 0 when it was caught up.",
+    '',
     '![CDF overlay](postgres-lag.svg)',
     '',
     '```',
