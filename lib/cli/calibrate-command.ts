@@ -27,6 +27,7 @@ Examples:
   $ replilab calibrate patroni --trials 20 --setting ttl=30,loop_wait=10,retry_timeout=10 --setting ttl=10,loop_wait=2,retry_timeout=4
   $ replilab calibrate postgres-commit --setting sync=first1,commit=on,delay=5 --setting sync=any1,commit=remote_write,delay=5
   $ replilab calibrate postgres-failover --trials 30 --setting sync=none,delay=2,rate=200 --json
+  $ replilab calibrate postgres-lag --setting delay=5,rate=50 --setting delay=5,rate=200 --out data/calibration/postgres-lag.csv
 
 Each trial: a client writes continuously (open loop, one put every --write-interval-ms to the
 next surviving member), the leader gets kill -9 at a random moment, recovery_ms runs from the
@@ -53,7 +54,10 @@ delay=MS) --trials commits (default 200), the levels of one sync mode interleave
 runCommit with the same sync set and delays; metric commit_ms. postgres-failover: a client writes
 at rate=N per second, the primary gets kill -9, the most up-to-date standby is promoted; metric
 recovery_ms and acknowledged writes lost; the model is the failover model with the same rate,
-delay and sync set. Needs /usr/lib/postgresql/15/bin (Debian: postgresql-15). Ignored there:
+delay and sync set. postgres-lag: asynchronous standbys, a client writes --trials markers
+(default 1000) at rate=N per second, the standbys polled for them: metric replication_lag_ms
+(acknowledgement to visible on a standby) beside monitored_lag_ms (pg_stat_replication.replay_lag);
+the model is the lag experiment at the same rate and link delay. Needs /usr/lib/postgresql/15/bin (Debian: postgresql-15). Ignored there:
 --latency, --port-base, --raft-timing, --write-interval-ms, --members, --pre-vote.
 --out FILE.csv writes the samples, FILE.manifest.json and the CDF overlay FILE.svg/.png/.pdf.`;
 
@@ -73,7 +77,7 @@ export function calibrateCommand(): Command {
     )
     .argument(
       '<system>',
-      'the real system: etcd, redis-sentinel, patroni, postgres-commit or postgres-failover',
+      'the real system: etcd, redis-sentinel, patroni, postgres-commit, postgres-failover or postgres-lag',
     );
   for (const [key, p] of Object.entries(calibrateParams)) {
     const flag = `--${kebabCase(key)}`;
@@ -160,6 +164,45 @@ export function calibrateCommand(): Command {
           );
         process.stdout.write(
           flags.json ? JSON.stringify(cal.patroniJson(result)) + '\n' : cal.patroniSummary(result),
+        );
+        return;
+      }
+      if (system === 'postgres-lag') {
+        const pTexts = flags.setting ?? POSTGRES_DEFAULT_SETTINGS[system];
+        const pOptions = {
+          settings: pTexts.map((text) => parsePostgresSetting(text, system)),
+          trials: flags.trials !== undefined ? trials : quick ? 100 : 1000,
+          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
+          seed: value('seed'),
+        };
+        const cal = await import('../testbed/calibrate-postgres-lag.js');
+        const { MissingBinaryError } = await import('../testbed/processes.js');
+        const startedAt = new Date();
+        const result = await cal
+          .calibratePostgresLag({
+            ...pOptions,
+            onPhase: flags.json
+              ? undefined
+              : (delay, rate, p) =>
+                  process.stderr.write(
+                    `  delay ${delay} ms, ${rate} writes/s: ${p.writes} writes, ${p.lag.length} (write, standby) lags\n`,
+                  ),
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof MissingBinaryError)) throw error;
+            process.stderr.write(`replilab: ${error.message}\n`);
+            process.exit(2);
+          });
+        if (flags.out !== undefined)
+          await cal.writePgLagCalibration(
+            result,
+            flags.out,
+            { system, ...pOptions, settings: pTexts },
+            undefined,
+            startedAt,
+          );
+        process.stdout.write(
+          flags.json ? JSON.stringify(cal.pgLagJson(result)) + '\n' : cal.pgLagSummary(result),
         );
         return;
       }

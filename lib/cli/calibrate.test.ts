@@ -78,6 +78,17 @@ describe('replilab calibrate: bad input', () => {
     ]);
   });
 
+  it('postgres-lag: a key it does not read, a bad rate or delay: one line naming it, exit 2, nothing written', () => {
+    for (const [setting, names] of [
+      ['sync=first1', '--setting sync'],
+      ['delay=5,rate=0', '--setting rate'],
+      ['delay=2000', '--setting delay'],
+    ] as const)
+      expectRefused(runCli(['calibrate', 'postgres-lag', '--setting', setting, '--out', out()]), names, [
+        out(),
+      ]);
+  });
+
   it('a taken --port-base: one line, exit 2, no etcd started by it survives', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -23,6 +23,7 @@ export const CALIBRATION_SYSTEMS = [
   'patroni',
   'postgres-commit',
   'postgres-failover',
+  'postgres-lag',
 ] as const;
 export type CalibrationSystem = (typeof CALIBRATION_SYSTEMS)[number];
 
@@ -45,13 +46,13 @@ function latencyParses(spec: string): boolean {
 
 export const calibrateParams = {
   trials: integer({
-    doc: 'leader kills per setting (each a failover of the real cluster); postgres-commit: commits per setting (default there 200)',
+    doc: 'leader kills per setting (each a failover of the real cluster); postgres-commit: commits per setting (default there 200); postgres-lag: writes per setting (default there 1000)',
     default: 20,
     min: 1,
     max: 10_000,
   }),
   setting: text({
-    doc: "one setting; etcd: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); redis-sentinel: down-after=MS (Sentinel's down-after-milliseconds, ms, default 1000); patroni: ttl=S,loop_wait=S,retry_timeout=S (Patroni's dynamic configuration, whole s, default 30/10/10); postgres-commit and postgres-failover: KEY=VALUE pairs of the PostgreSQL setting keys (sync, commit, delay, rate); the flag repeats",
+    doc: "one setting; etcd: heartbeat=MS,election-timeout=MS (etcd's --heartbeat-interval and --election-timeout, ms); redis-sentinel: down-after=MS (Sentinel's down-after-milliseconds, ms, default 1000); patroni: ttl=S,loop_wait=S,retry_timeout=S (Patroni's dynamic configuration, whole s, default 30/10/10); postgres-commit, postgres-failover and postgres-lag: KEY=VALUE pairs of the PostgreSQL setting keys (sync, commit, delay, rate); the flag repeats",
     default: 'heartbeat=100,election-timeout=1000',
     valueName: 'setting',
     allowed:
@@ -192,7 +193,7 @@ export const postgresSettingParams = {
     unit: 'ms',
   }),
   rate: number({
-    doc: "postgres-failover: the client's write rate, writes per second (open loop)",
+    doc: "postgres-failover and postgres-lag: the client's write rate, writes per second (open loop)",
     default: 100,
     gt: 0,
     max: 2000,
@@ -206,6 +207,7 @@ export type PostgresSetting = ParamValues<typeof postgresSettingParams>;
 export const POSTGRES_SETTING_KEYS = {
   'postgres-commit': ['sync', 'commit', 'delay'],
   'postgres-failover': ['sync', 'commit', 'delay', 'rate'],
+  'postgres-lag': ['delay', 'rate'],
 } as const satisfies Record<string, readonly (keyof typeof postgresSettingParams)[]>;
 
 /**
@@ -255,4 +257,5 @@ export const POSTGRES_DEFAULT_SETTINGS: Record<keyof typeof POSTGRES_SETTING_KEY
   ]),
   // delay 10 ms at 200 writes/s: about 2 acknowledged writes in flight to the standbys at a kill, so an asynchronous failover's losses show in 30 trials.
   'postgres-failover': ['sync=none,commit=on,delay=10,rate=200', 'sync=first1,commit=on,delay=10,rate=200'],
+  'postgres-lag': ['delay=5,rate=50', 'delay=5,rate=200'],
 };

@@ -3,7 +3,7 @@
  * CSV of samples with its manifest, and the CDF overlay figure (measured and model per setting).
  */
 import { cdfRowsFromSamples, cdfSpec, writeFigure, type FigureFormat } from '../charts/index.js';
-import { writeCsv } from '../output/csv.js';
+import { writeCsv, type CsvValue } from '../output/csv.js';
 import { describeRun, manifestPathFor, writeManifest } from '../output/manifest.js';
 import type { QuantileEstimate, SampleSummary } from '../stats/index.js';
 import type { CalibrationResult, Comparison } from './calibrate.js';
@@ -170,4 +170,44 @@ export async function writeCalibration(
     }),
   });
   return [out, manifestPath, ...figures];
+}
+
+/**
+ * Writes FILE.csv (`rows` under `columns`), the CDF overlay FILE.{svg,png,pdf} of `samples` (one
+ * curve per name) and FILE.manifest.json; returns the paths. For a calibration whose rows are one
+ * sample each.
+ */
+export async function writeSampleCalibration(o: {
+  out: string;
+  columns: readonly string[];
+  rows: readonly Record<string, CsvValue>[];
+  samples: Record<string, number[]>;
+  title: string;
+  xTitle: string;
+  experiment: string;
+  parameters: Record<string, unknown>;
+  seed: number;
+  trials: number;
+  wallTimeMs: number;
+  formats?: readonly FigureFormat[];
+  startedAt?: Date;
+}): Promise<string[]> {
+  const spec = cdfSpec(cdfRowsFromSamples(o.samples), { title: o.title, xTitle: o.xTitle });
+  const figures = await writeFigure(spec, o.out.replace(/\.csv$/i, ''), o.formats ?? ['svg', 'png', 'pdf']);
+  writeCsv(o.out, o.columns, o.rows);
+  const manifestPath = manifestPathFor(o.out);
+  writeManifest(manifestPath, {
+    ...describeRun({
+      experiment: o.experiment,
+      parameters: o.parameters,
+      seed: o.seed,
+      trials: o.trials,
+      threads: 1,
+      wallTimeMs: o.wallTimeMs,
+      startedAt: (o.startedAt ?? new Date()).toISOString(),
+      finishedAt: new Date().toISOString(),
+      outputs: [o.out, ...figures].map((f) => f.slice(f.lastIndexOf('/') + 1)),
+    }),
+  });
+  return [o.out, manifestPath, ...figures];
 }

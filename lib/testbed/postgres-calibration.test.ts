@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePostgresSetting } from './calibrate-params.js';
 import { calibratePostgresCommit } from './calibrate-postgres.js';
 import { calibratePostgresFailover } from './calibrate-postgres-failover.js';
-import { postgresInstalled } from './postgres.js';
+import { calibratePostgresLag } from './calibrate-postgres-lag.js';
+import { postgresInstalled, segmentsCreatedBy } from './postgres.js';
 import { survivors } from './processes.js';
 
 const installed = postgresInstalled();
@@ -70,5 +71,32 @@ describe.skipIf(!installed)('calibrate postgres (real PostgreSQL on 127.0.0.1)',
     expect(c.ship_delay_ms).toBeGreaterThanOrEqual(2);
     expect(c.model.samples).toBeGreaterThan(40);
     expect(survivors(started)).toEqual([]);
+  }, 240_000);
+
+  it('replication lag at delays 0 and 10 ms: no marker visible before the delay, more delay more lag, nothing survives', async () => {
+    const started: number[] = [];
+    const r = await calibratePostgresLag({
+      settings: ['delay=0,rate=200', 'delay=10,rate=200'].map((t) => parsePostgresSetting(t, 'postgres-lag')),
+      trials: 60,
+      modelTrials: 300,
+      seed: 3,
+      onProcess: (pid) => started.push(pid),
+    });
+    const lag = r.comparisons.filter((c) => c.metric === 'replication_lag_ms');
+    expect(lag.map((c) => c.setting.delay_ms)).toEqual([0, 10]);
+    for (const c of lag) {
+      // The WAL of a write leaves the primary after the client sent it and crosses the proxy
+      // once: no standby can show it sooner than the injected one-way delay (a bound, whatever
+      // the load).
+      expect(c.min_send_to_visible_ms).toBeGreaterThanOrEqual(c.setting.delay_ms);
+      expect(c.measured.samples).toBeGreaterThanOrEqual(2 * 50);
+      expect(c.model.samples).toBeGreaterThan(300);
+    }
+    // 10 ms more one-way delay: the measured median grows by more than half of it (the apply cost
+    // and the poll are the same on both; the bound leaves room for the load's noise).
+    expect(lag[1].measured.p50.value - lag[0].measured.p50.value).toBeGreaterThan(5);
+    expect(survivors(started)).toEqual([]);
+    // SIGKILL leaves a postmaster's shared memory segment; close removes it.
+    expect(segmentsCreatedBy(started)).toEqual([]);
   }, 240_000);
 });

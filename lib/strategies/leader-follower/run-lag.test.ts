@@ -252,3 +252,38 @@ describe('runLag: causal partitioning and a remote leader', () => {
     expect(refusedParameter(() => runLag({ monitorIntervalMs: 0 }, 1))).toBe('monitorIntervalMs');
   });
 });
+
+describe('runLag: the sample callbacks', () => {
+  it('onApplyLag: every write applied at both followers after exactly the constant link; onFollowerRead: the truth within it, the monitor within it plus the reply trip back', () => {
+    const applies: number[] = [];
+    const reads: [number, number][] = [];
+    const r = runLagSummary(
+      {
+        partitions: 1,
+        followers: 2,
+        clients: 1,
+        writeRatio: 0.5,
+        ops: 2000,
+        replicationLatency: 'const(3)',
+        clientLatency: 'const(0)',
+        monitorIntervalMs: 10,
+      },
+      4,
+      { onApplyLag: (ms) => applies.push(ms), onFollowerRead: (t, m) => reads.push([t, m]) },
+    ).result;
+    // No crashes: each write reaches both followers, after exactly the link's 3 ms (a constant
+    // delay keeps the log order, so nothing waits for an earlier entry); the run may end before
+    // the last write (one op every 10 ms on average) is applied.
+    expect(applies.length).toBeLessThanOrEqual(2 * r.writes);
+    expect(applies.length).toBeGreaterThanOrEqual(2 * (r.writes - 2));
+    for (const x of applies) expect(x).toBeCloseTo(3, 9);
+    // Random routing with 2 followers: every read goes to a follower.
+    expect(reads.length).toBe(r.reads);
+    // The true lag is the age of the oldest entry not yet applied, at most the 3 ms link; the
+    // monitor's figure is that age when the reply reaches the leader, its trip (3 ms) later.
+    for (const [truth, seen] of reads) {
+      expect(truth).toBeLessThanOrEqual(3 + 1e-9);
+      expect(seen).toBeLessThanOrEqual(6 + 1e-9);
+    }
+  });
+});

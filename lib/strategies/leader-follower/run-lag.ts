@@ -149,6 +149,10 @@ export interface LagRunOptions {
   record?: boolean;
   /** Called with the fraction of the operations finished, at most every {@link PROGRESS_EVERY_EVENTS} events, and with 1 at the end. */
   onProgress?: ProgressCallback;
+  /** Told each (entry, follower) apply's lag, ms (the samples of `lag_ms`, for a calibration's KS distance). */
+  onApplyLag?: (ms: number) => void;
+  /** Told, at each follower read, the true lag and the monitor's figure, ms (the samples of `replication_lag_ms` and `monitored_lag_ms`). */
+  onFollowerRead?: (trueMs: number, monitoredMs: number) => void;
 }
 
 const REPLICATE = APPEND;
@@ -528,6 +532,7 @@ function simulateLag(
     values[node].set(w.key, w);
     applied[node] = position;
     lag.record(sim.now - log.appendMs(position));
+    options.onApplyLag?.(sim.now - log.appendMs(position));
   };
   const drain = (node: number, p: number): void => {
     const buffer = pending[node];
@@ -640,6 +645,7 @@ function simulateLag(
           const seen = reportedLag[node];
           trueLag.record(truth);
           monitoredLag.record(seen);
+          options.onFollowerRead?.(truth, seen);
           underestimate.record(Math.max(0, truth - seen));
           means.replication_lag_ms.add(truth, issued);
           means.monitored_lag_ms.add(seen, issued);
