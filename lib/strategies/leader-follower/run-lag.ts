@@ -180,6 +180,12 @@ class LagWrite implements OwnWrite {
   commitMs = 0;
   /** Its version number among the writes to its key, in log order (1 for the first), once appended. */
   keyVersion = 0;
+  /**
+   * The dependencies of a write that answers this one: built at the first answer and shared by
+   * every later one (a function of this write alone, and immutable), so that answers to one
+   * question allocate one map between them, not one each.
+   */
+  answerDependencies: Dependencies | null = null;
   constructor(
     readonly id: number,
     readonly client: number,
@@ -627,7 +633,11 @@ function simulateLag(
         const question = lastRead[client];
         if (question !== null && routeRng.nextDouble() < cfg.replyRatio && question.key !== key) {
           if (record) dependsOn.set(id, [question.id]);
-          dependencies = prefix.dependency(question, question.key, question.dependencies);
+          dependencies = question.answerDependencies ??= prefix.dependency(
+            question,
+            question.key,
+            question.dependencies,
+          );
           // The answer is stored in its question's partition, so one log orders the two.
           if (cfg.causalPartitioning) key = keyIn(partitionOf(question.key), key);
         }
