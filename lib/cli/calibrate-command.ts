@@ -73,7 +73,7 @@ interface Flags {
 export function calibrateCommand(): Command {
   const command = new Command('calibrate')
     .description(
-      'run a real cluster on this machine (etcd, Redis with Sentinel, PostgreSQL, PostgreSQL with Patroni), kill its leader again and again or time its commits, and compare with the model',
+      'run a real cluster on this machine (etcd, Redis with Sentinel, PostgreSQL, PostgreSQL with Patroni), kill its leader again and again, time its commits or its replication lag, and compare with the model',
     )
     .argument(
       '<system>',
