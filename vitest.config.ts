@@ -7,5 +7,6 @@ export default defineConfig({
   test: {
     exclude: [...configDefaults.exclude, '.tmp/**', 'dist/**'],
     testTimeout: 60_000,
+    globalSetup: ['./lib/test-tmpdir.testkit.ts'],
   },
 });

@@ -3,7 +3,8 @@
 // them to a document outside the repository or to an issue number: say the thing itself instead
 // (or point at docs/architecture.md).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -91,5 +92,14 @@ describe('repository hygiene', () => {
     };
     const text = readerText('n.ipynb', Buffer.from(JSON.stringify(notebook)));
     expect(findings('n.ipynb', text ?? '')).toEqual([`n.ipynb:2: an issue number: "${'issue'} 7"`]);
+  });
+});
+
+describe('test scratch space', () => {
+  // Tests make scratch folders with mkdtemp under os.tmpdir() and many do not remove them; the
+  // global setup (lib/test-tmpdir.testkit.ts) points TMPDIR at one folder per run and removes it.
+  it("os.tmpdir() is the run's own folder, not the system's", () => {
+    expect(tmpdir()).toMatch(/replilab-tests-[^/]+$/);
+    expect(existsSync(tmpdir())).toBe(true);
   });
 });
