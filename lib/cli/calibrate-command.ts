@@ -119,273 +119,216 @@ export function calibrateCommand(): Command {
       const trials = value('trials');
       const modelTrials = value('modelTrials');
       const latency = checkCalibrateParam('latency', value('latency'), '--latency');
+      const seed = value('seed');
+      const quickModelTrials = quick && flags.modelTrials === undefined ? 500 : modelTrials;
+      const progress = <A extends unknown[]>(line: (...args: A) => string) =>
+        flags.json ? undefined : (...args: A) => void process.stderr.write(`  ${line(...args)}\n`);
       if (system === 'patroni') {
-        const pTexts = flags.setting ?? ['ttl=30,loop_wait=10,retry_timeout=10'];
-        const pSettings = pTexts.map((text) => {
-          const s = parsePatroniSetting(text);
-          if (s === null)
-            throw new ParameterError('--setting', JSON.stringify(text), PATRONI_SETTING_ALLOWED);
-          return s;
-        });
-        const pOptions = {
-          settings: pSettings,
+        const texts = flags.setting ?? ['ttl=30,loop_wait=10,retry_timeout=10'];
+        const options = {
+          settings: parseSettings(texts, parsePatroniSetting, PATRONI_SETTING_ALLOWED),
           trials: quick && flags.trials === undefined ? 2 : trials,
-          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
-          seed: value('seed'),
+          modelTrials: quickModelTrials,
+          seed,
         };
         const cal = await import('../testbed/patroni-calibrate.js');
-        const { MissingBinaryError } = await import('../testbed/processes.js');
-        const startedAt = new Date();
-        let result;
-        try {
-          result = await cal.calibratePatroni({
-            ...pOptions,
-            onTrial: flags.json
-              ? undefined
-              : (s, t) =>
-                  process.stderr.write(
-                    `  ttl ${s.ttlS} s trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(0) ?? 'none'} ms, leader key gone ${t.leaderGoneMs?.toFixed(0) ?? '?'} ms, new leader ${t.newLeader ?? '?'} at ${t.leaderMs?.toFixed(0) ?? '?'} ms\n`,
-                  ),
-          });
-        } catch (error) {
-          if (error instanceof MissingBinaryError) {
-            process.stderr.write(`replilab: ${error.message}\n`);
-            process.exit(2);
-          }
-          throw error;
-        }
-        if (flags.out !== undefined)
-          await cal.writePatroniCalibration(
-            result,
-            flags.out,
-            { system, ...pOptions, settings: pTexts },
-            undefined,
-            startedAt,
-          );
-        process.stdout.write(
-          flags.json ? JSON.stringify(cal.patroniJson(result)) + '\n' : cal.patroniSummary(result),
+        return report(
+          flags,
+          () =>
+            cal.calibratePatroni({
+              ...options,
+              onTrial: progress(
+                (s, t) =>
+                  `ttl ${s.ttlS} s trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(0) ?? 'none'} ms, leader key gone ${t.leaderGoneMs?.toFixed(0) ?? '?'} ms, new leader ${t.newLeader ?? '?'} at ${t.leaderMs?.toFixed(0) ?? '?'} ms`,
+              ),
+            }),
+          (r, out, at) =>
+            cal.writePatroniCalibration(r, out, { system, ...options, settings: texts }, undefined, at),
+          cal.patroniJson,
+          cal.patroniSummary,
         );
-        return;
       }
       if (system === 'postgres-lag') {
-        const pTexts = flags.setting ?? POSTGRES_DEFAULT_SETTINGS[system];
-        const pOptions = {
-          settings: pTexts.map((text) => parsePostgresSetting(text, system)),
+        const texts = flags.setting ?? POSTGRES_DEFAULT_SETTINGS[system];
+        const options = {
+          settings: texts.map((text) => parsePostgresSetting(text, system)),
           trials: flags.trials !== undefined ? trials : quick ? 100 : 1000,
-          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
-          seed: value('seed'),
+          modelTrials: quickModelTrials,
+          seed,
         };
         const cal = await import('../testbed/calibrate-postgres-lag.js');
-        const { MissingBinaryError } = await import('../testbed/processes.js');
-        const startedAt = new Date();
-        const result = await cal
-          .calibratePostgresLag({
-            ...pOptions,
-            onPhase: flags.json
-              ? undefined
-              : (delay, rate, p) =>
-                  process.stderr.write(
-                    `  delay ${delay} ms, ${rate} writes/s: ${p.writes} writes, ${p.lag.length} (write, standby) lags\n`,
-                  ),
-          })
-          .catch((error: unknown) => {
-            if (!(error instanceof MissingBinaryError)) throw error;
-            process.stderr.write(`replilab: ${error.message}\n`);
-            process.exit(2);
-          });
-        if (flags.out !== undefined)
-          await cal.writePgLagCalibration(
-            result,
-            flags.out,
-            { system, ...pOptions, settings: pTexts },
-            undefined,
-            startedAt,
-          );
-        process.stdout.write(
-          flags.json ? JSON.stringify(cal.pgLagJson(result)) + '\n' : cal.pgLagSummary(result),
+        return report(
+          flags,
+          () =>
+            cal.calibratePostgresLag({
+              ...options,
+              onPhase: progress(
+                (delay, rate, p) =>
+                  `delay ${delay} ms, ${rate} writes/s: ${p.writes} writes, ${p.lag.length} (write, standby) lags`,
+              ),
+            }),
+          (r, out, at) =>
+            cal.writePgLagCalibration(r, out, { system, ...options, settings: texts }, undefined, at),
+          cal.pgLagJson,
+          cal.pgLagSummary,
         );
-        return;
       }
-      if (system === 'postgres-commit' || system === 'postgres-failover') {
-        const pTexts = flags.setting ?? POSTGRES_DEFAULT_SETTINGS[system];
-        const pSettings = pTexts.map((text) => parsePostgresSetting(text, system));
-        const pOptions = {
-          settings: pSettings,
-          trials:
-            flags.trials !== undefined
-              ? trials
-              : system === 'postgres-commit'
-                ? quick
-                  ? 20
-                  : 200
-                : quick
-                  ? 1
-                  : trials,
-          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
-          seed: value('seed'),
+      if (system === 'postgres-commit') {
+        const texts = flags.setting ?? POSTGRES_DEFAULT_SETTINGS[system];
+        const options = {
+          settings: texts.map((text) => parsePostgresSetting(text, system)),
+          trials: flags.trials !== undefined ? trials : quick ? 20 : 200,
+          modelTrials: quickModelTrials,
+          seed,
         };
-        const { MissingBinaryError } = await import('../testbed/processes.js');
-        const startedAt = new Date();
-        try {
-          if (system === 'postgres-commit') {
-            const cal = await import('../testbed/calibrate-postgres.js');
-            const result = await cal.calibratePostgresCommit({
-              ...pOptions,
-              onPhase: flags.json
-                ? undefined
-                : (delay, sync, medians) =>
-                    process.stderr.write(
-                      `  delay ${delay} ms, sync ${sync}: median commit_ms ${JSON.stringify(medians)}\n`,
-                    ),
-            });
-            if (flags.out !== undefined)
-              await cal.writePgCommitCalibration(
-                result,
-                flags.out,
-                { system, ...pOptions, settings: pTexts },
-                undefined,
-                startedAt,
-              );
-            process.stdout.write(
-              flags.json ? JSON.stringify(cal.pgCommitJson(result)) + '\n' : cal.pgCommitSummary(result),
-            );
-          } else {
-            const cal = await import('../testbed/calibrate-postgres-failover.js');
-            const result = await cal.calibratePostgresFailover({
-              ...pOptions,
-              onTrial: flags.json
-                ? undefined
-                : (s, t) =>
-                    process.stderr.write(
-                      `  sync=${s.sync},delay=${s.delay},rate=${s.rate} trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, lost ${t.ackedWritesLost}/${t.ackedWrites}\n`,
-                    ),
-            });
-            if (flags.out !== undefined)
-              await cal.writePgFailoverCalibration(
-                result,
-                flags.out,
-                { system, ...pOptions, settings: pTexts },
-                undefined,
-                startedAt,
-              );
-            process.stdout.write(
-              flags.json ? JSON.stringify(cal.pgFailoverJson(result)) + '\n' : cal.pgFailoverSummary(result),
-            );
-          }
-        } catch (error) {
-          if (error instanceof MissingBinaryError) {
-            process.stderr.write(`replilab: ${error.message}\n`);
-            process.exit(2);
-          }
-          throw error;
-        }
-        return;
+        const cal = await import('../testbed/calibrate-postgres.js');
+        return report(
+          flags,
+          () =>
+            cal.calibratePostgresCommit({
+              ...options,
+              onPhase: progress(
+                (delay, sync, medians) =>
+                  `delay ${delay} ms, sync ${sync}: median commit_ms ${JSON.stringify(medians)}`,
+              ),
+            }),
+          (r, out, at) =>
+            cal.writePgCommitCalibration(r, out, { system, ...options, settings: texts }, undefined, at),
+          cal.pgCommitJson,
+          cal.pgCommitSummary,
+        );
+      }
+      if (system === 'postgres-failover') {
+        const texts = flags.setting ?? POSTGRES_DEFAULT_SETTINGS[system];
+        const options = {
+          settings: texts.map((text) => parsePostgresSetting(text, system)),
+          trials: quick && flags.trials === undefined ? 1 : trials,
+          modelTrials: quickModelTrials,
+          seed,
+        };
+        const cal = await import('../testbed/calibrate-postgres-failover.js');
+        return report(
+          flags,
+          () =>
+            cal.calibratePostgresFailover({
+              ...options,
+              onTrial: progress(
+                (s, t) =>
+                  `sync=${s.sync},delay=${s.delay},rate=${s.rate} trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, lost ${t.ackedWritesLost}/${t.ackedWrites}`,
+              ),
+            }),
+          (r, out, at) =>
+            cal.writePgFailoverCalibration(r, out, { system, ...options, settings: texts }, undefined, at),
+          cal.pgFailoverJson,
+          cal.pgFailoverSummary,
+        );
       }
       if (system === 'redis-sentinel') {
-        const sTexts = flags.setting ?? ['down-after=1000'];
-        const sSettings = sTexts.map((text) => {
-          const s = parseSentinelSetting(text);
-          if (s === null)
-            throw new ParameterError('--setting', JSON.stringify(text), SENTINEL_SETTING_ALLOWED);
-          return s;
-        });
-        const sOptions = {
-          settings: sSettings,
+        const texts = flags.setting ?? ['down-after=1000'];
+        const options = {
+          settings: parseSettings(texts, parseSentinelSetting, SENTINEL_SETTING_ALLOWED),
           trials: quick && flags.trials === undefined ? 2 : trials,
-          modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
+          modelTrials: quickModelTrials,
           writeIntervalMs: value('writeIntervalMs'),
-          seed: value('seed'),
+          seed,
         };
         const cal = await import('../testbed/calibrate-sentinel.js');
-        const { MissingBinaryError } = await import('../testbed/processes.js');
-        const startedAt = new Date();
-        let result;
-        try {
-          result = await cal.calibrateSentinel({
-            ...sOptions,
-            onTrial: flags.json
-              ? undefined
-              : (s, t) =>
-                  process.stderr.write(
-                    `  down-after ${s.downAfterMs} ms trial ${t.trial} (${t.variant}): recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, +odown ${t.odownMs ?? '?'} ms, lost ${t.ackedWritesLost}/${t.ackedWrites}\n`,
-                  ),
-          });
-        } catch (error) {
-          if (error instanceof MissingBinaryError) {
-            process.stderr.write(`replilab: ${error.message}\n`);
-            process.exit(2);
-          }
-          throw error;
-        }
-        if (flags.out !== undefined)
-          await cal.writeSentinelCalibration(
-            result,
-            flags.out,
-            { system, ...sOptions, settings: sTexts },
-            undefined,
-            startedAt,
-          );
-        process.stdout.write(
-          flags.json ? JSON.stringify(cal.sentinelJson(result)) + '\n' : cal.sentinelSummary(result),
+        return report(
+          flags,
+          () =>
+            cal.calibrateSentinel({
+              ...options,
+              onTrial: progress(
+                (s, t) =>
+                  `down-after ${s.downAfterMs} ms trial ${t.trial} (${t.variant}): recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, +odown ${t.odownMs ?? '?'} ms, lost ${t.ackedWritesLost}/${t.ackedWrites}`,
+              ),
+            }),
+          (r, out, at) =>
+            cal.writeSentinelCalibration(r, out, { system, ...options, settings: texts }, undefined, at),
+          cal.sentinelJson,
+          cal.sentinelSummary,
         );
-        return;
       }
       const texts = flags.setting ?? [calibrateParams.setting.meta.default as string];
-      const settings: EtcdSetting[] = texts.map((text) => {
-        const s = parseSetting(text);
-        if (s === null)
-          throw new ParameterError('--setting', JSON.stringify(text), calibrateParams.setting.meta.allowed);
-        return s;
-      });
+      const settings: EtcdSetting[] = parseSettings(
+        texts,
+        parseSetting,
+        calibrateParams.setting.meta.allowed,
+      );
       if (flags.raftTiming !== 'etcd' && flags.raftTiming !== 'paper')
         throw new ParameterError('--raft-timing', JSON.stringify(flags.raftTiming), 'etcd or paper');
       const options = {
         settings,
         trials: quick && flags.trials === undefined ? 5 : trials,
-        modelTrials: quick && flags.modelTrials === undefined ? 500 : modelTrials,
+        modelTrials: quickModelTrials,
         latency,
         writeIntervalMs: value('writeIntervalMs'),
         portBase: value('portBase'),
-        seed: value('seed'),
+        seed,
         raftTiming: flags.raftTiming,
         members: value('members'),
         preVote: value('preVote'),
       } as const;
       const { calibrateEtcd } = await import('../testbed/calibrate.js');
-      const { MissingBinaryError } = await import('../testbed/processes.js');
       const { TestbedInputError } = await import('../testbed/etcd.js');
       const out = await import('../testbed/calibration-output.js');
-      const startedAt = new Date();
-      let result;
-      try {
-        result = await calibrateEtcd({
-          ...options,
-          onTrial: flags.json
-            ? undefined
-            : (s, t) =>
-                process.stderr.write(
-                  `  ${s.heartbeat}/${s.electionTimeout} ms trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, leader ${t.leaderMs?.toFixed(0) ?? '?'} ms, rounds ${t.electionRounds}\n`,
-                ),
-        });
-      } catch (error) {
-        if (error instanceof MissingBinaryError) {
-          process.stderr.write(`replilab: ${error.message}\n`);
-          process.exit(2);
-        }
-        if (error instanceof TestbedInputError)
-          throw new ParameterError(error.param, error.message.replace(/^[^:]*: /, ''), 'a free port range');
-        throw error;
-      }
-      if (flags.out !== undefined)
-        await out.writeCalibration(
-          result,
-          flags.out,
-          { system, ...options, settings: texts },
-          undefined,
-          startedAt,
-        );
-      process.stdout.write(
-        flags.json ? JSON.stringify(out.calibrationJson(result)) + '\n' : out.calibrationSummary(result),
+      await report(
+        flags,
+        () =>
+          calibrateEtcd({
+            ...options,
+            onTrial: progress(
+              (s, t) =>
+                `${s.heartbeat}/${s.electionTimeout} ms trial ${t.trial}: recovery ${t.recoveryMs?.toFixed(1) ?? 'none'} ms, leader ${t.leaderMs?.toFixed(0) ?? '?'} ms, rounds ${t.electionRounds}`,
+            ),
+          }).catch((error: unknown) => {
+            if (error instanceof TestbedInputError)
+              throw new ParameterError(
+                error.param,
+                error.message.replace(/^[^:]*: /, ''),
+                'a free port range',
+              );
+            throw error;
+          }),
+        (r, file, at) =>
+          out.writeCalibration(r, file, { system, ...options, settings: texts }, undefined, at),
+        out.calibrationJson,
+        out.calibrationSummary,
       );
     });
+}
+
+/** Each `--setting` text parsed; a text the parser refuses is one ParameterError naming `--setting`. */
+function parseSettings<S>(texts: readonly string[], parse: (text: string) => S | null, allowed: string): S[] {
+  return texts.map((text) => {
+    const s = parse(text);
+    if (s === null) throw new ParameterError('--setting', JSON.stringify(text), allowed);
+    return s;
+  });
+}
+
+/**
+ * Runs one calibration and reports it the same way for every system: a missing server binary is
+ * one line and exit 2; then `--out` writes the files (stamped with the start time) and stdout gets
+ * the summary, or the JSON object with `--json`.
+ */
+async function report<R>(
+  flags: Flags,
+  run: () => Promise<R>,
+  write: (result: R, out: string, startedAt: Date) => Promise<unknown>,
+  json: (result: R) => unknown,
+  summary: (result: R) => string,
+): Promise<void> {
+  const { MissingBinaryError } = await import('../testbed/processes.js');
+  const startedAt = new Date();
+  let result: R;
+  try {
+    result = await run();
+  } catch (error) {
+    if (!(error instanceof MissingBinaryError)) throw error;
+    process.stderr.write(`replilab: ${error.message}\n`);
+    process.exit(2);
+  }
+  if (flags.out !== undefined) await write(result, flags.out, startedAt);
+  process.stdout.write(flags.json ? JSON.stringify(json(result)) + '\n' : summary(result));
 }
