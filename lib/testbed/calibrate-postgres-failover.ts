@@ -38,10 +38,8 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { cdfRowsFromSamples, cdfSpec, writeFigure, type FigureFormat } from '../charts/index.js';
+import type { FigureFormat } from '../charts/index.js';
 import { resolveLatency } from '../latency/index.js';
-import { writeCsv } from '../output/csv.js';
-import { describeRun, manifestPathFor, writeManifest } from '../output/manifest.js';
 import { deriveStream, type RandomStream } from '../random/index.js';
 import { ksTwoSample, summarizeSample, type QuantileEstimate, type SampleSummary } from '../stats/index.js';
 import { validateFailoverConfig } from '../strategies/leader-follower/failover-config.js';
@@ -52,6 +50,7 @@ import { loss, type LossEstimate } from './calibrate-sentinel.js';
 import { loopbackRoundTrips } from './delay-proxy.js';
 import { PgCluster, pgClient, pgQuery, postgresVersion, type PgNode } from './postgres.js';
 import { syncStandbyNames } from './postgres-commit.js';
+import { calibrationJson, writeSampleCalibration } from './calibration-output.js';
 import { Testbed } from './processes.js';
 
 /** The watcher's poll period, ms: the model's heartbeat. */
@@ -537,31 +536,9 @@ export function pgFailoverSummary(r: PgFailoverResult): string {
   return lines.join('\n') + '\n';
 }
 
-const quantiles = (s: SampleSummary) => ({
-  p50: s.p50.value,
-  p90: s.p90.value,
-  p99: s.p99.value,
-  max: s.max,
-  samples: s.samples,
-});
-
 /** The one object `--json` prints (the keys of the other calibrations, plus lost writes). */
 export function pgFailoverJson(r: PgFailoverResult): object {
-  return {
-    system: r.system,
-    version: r.version,
-    trials: r.trials,
-    comparisons: r.comparisons.map((c) => ({
-      setting: c.setting,
-      metric: c.metric,
-      measured: quantiles(c.measured),
-      model: quantiles(c.model),
-      ks_distance: c.ks_distance,
-      ks_p_value: c.ks_p_value,
-      lost: c.lost,
-    })),
-    acked_writes_lost: r.acked_writes_lost,
-  };
+  return calibrationJson(r, (c) => ({ lost: c.lost }));
 }
 
 export const PG_FAILOVER_COLUMNS = [
@@ -632,26 +609,19 @@ export async function writePgFailoverCalibration(
     if (c.measured_samples.length > 0) samples[`postgres ${settingText(c)}`] = c.measured_samples;
     if (c.model_samples.length > 0) samples[`model ${settingText(c)}`] = c.model_samples;
   }
-  const spec = cdfSpec(cdfRowsFromSamples(samples), {
+  return writeSampleCalibration({
+    out,
+    columns: PG_FAILOVER_COLUMNS,
+    rows,
+    samples,
     title: `PostgreSQL ${r.version} failover (kill -9, promote the most up-to-date standby) vs the coordinator model`,
     xTitle: 'recovery (ms): kill to the first write acknowledged by the promoted standby',
+    experiment: 'calibrate-postgres-failover',
+    parameters: { ...parameters, ...r.manifest },
+    seed: r.manifest.seed,
+    trials: r.trials,
+    wallTimeMs: r.manifest.wall_time_ms,
+    formats,
+    startedAt,
   });
-  const base = out.replace(/\.csv$/i, '');
-  const figures = await writeFigure(spec, base, formats);
-  writeCsv(out, PG_FAILOVER_COLUMNS, rows);
-  const manifestPath = manifestPathFor(out);
-  writeManifest(manifestPath, {
-    ...describeRun({
-      experiment: 'calibrate-postgres-failover',
-      parameters: { ...parameters, ...r.manifest },
-      seed: r.manifest.seed,
-      trials: r.trials,
-      threads: 1,
-      wallTimeMs: r.manifest.wall_time_ms,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      outputs: [out, ...figures].map((f) => f.slice(f.lastIndexOf('/') + 1)),
-    }),
-  });
-  return [out, manifestPath, ...figures];
 }

@@ -26,10 +26,8 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { cdfRowsFromSamples, cdfSpec, writeFigure, type FigureFormat } from '../charts/index.js';
+import type { FigureFormat } from '../charts/index.js';
 import { resolveLatency } from '../latency/index.js';
-import { writeCsv } from '../output/csv.js';
-import { describeRun, manifestPathFor, writeManifest } from '../output/manifest.js';
 import { deriveStream } from '../random/index.js';
 import { ksTwoSample, summarizeSample, type QuantileEstimate, type SampleSummary } from '../stats/index.js';
 import { runCommit } from '../strategies/leader-follower/run-commit.js';
@@ -39,6 +37,7 @@ import { measureFsync } from './calibrate.js';
 import { loopbackRoundTrips } from './delay-proxy.js';
 import { PgCluster, pgClient, postgresVersion } from './postgres.js';
 import { syncStandbyNames, type CommitLevel, type SyncMode } from './postgres-commit.js';
+import { calibrationJson, writeSampleCalibration } from './calibration-output.js';
 import { Testbed } from './processes.js';
 
 export interface PgCommitOptions {
@@ -353,30 +352,9 @@ export function pgCommitSummary(r: PgCommitResult): string {
   return lines.join('\n') + '\n';
 }
 
-const quantiles = (s: SampleSummary) => ({
-  p50: s.p50.value,
-  p90: s.p90.value,
-  p99: s.p99.value,
-  max: s.max,
-  samples: s.samples,
-});
-
 /** The one object `--json` prints (the keys of the other calibrations). */
 export function pgCommitJson(r: PgCommitResult): object {
-  return {
-    system: r.system,
-    version: r.version,
-    trials: r.trials,
-    comparisons: r.comparisons.map((c) => ({
-      setting: c.setting,
-      metric: c.metric,
-      measured: quantiles(c.measured),
-      model: quantiles(c.model),
-      ks_distance: c.ks_distance,
-      ks_p_value: c.ks_p_value,
-    })),
-    acked_writes_lost: r.acked_writes_lost,
-  };
+  return calibrationJson(r);
 }
 
 export const PG_COMMIT_COLUMNS = [
@@ -417,30 +395,23 @@ export async function writePgCommitCalibration(
     samples[`postgres ${settingText(c)}`] = c.measured_samples;
     samples[`model ${settingText(c)}`] = c.model_samples;
   }
-  const spec = cdfSpec(cdfRowsFromSamples(samples), {
+  return writeSampleCalibration({
+    out,
+    columns: PG_COMMIT_COLUMNS,
+    rows,
+    samples,
     title: `PostgreSQL ${r.version} commit latency vs the commit model, by synchronous mode`,
     xTitle: 'commit (ms): the client round trip of one INSERT',
+    experiment: 'calibrate-postgres-commit',
+    parameters: {
+      ...parameters,
+      ...r.manifest,
+      model_configs: r.comparisons.map((c) => ({ setting: c.setting, ...c.model_config })),
+    },
+    seed: r.manifest.seed,
+    trials: r.trials,
+    wallTimeMs: r.manifest.wall_time_ms,
+    formats,
+    startedAt,
   });
-  const base = out.replace(/\.csv$/i, '');
-  const figures = await writeFigure(spec, base, formats);
-  writeCsv(out, PG_COMMIT_COLUMNS, rows);
-  const manifestPath = manifestPathFor(out);
-  writeManifest(manifestPath, {
-    ...describeRun({
-      experiment: 'calibrate-postgres-commit',
-      parameters: {
-        ...parameters,
-        ...r.manifest,
-        model_configs: r.comparisons.map((c) => ({ setting: c.setting, ...c.model_config })),
-      },
-      seed: r.manifest.seed,
-      trials: r.trials,
-      threads: 1,
-      wallTimeMs: r.manifest.wall_time_ms,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      outputs: [out, ...figures].map((f) => f.slice(f.lastIndexOf('/') + 1)),
-    }),
-  });
-  return [out, manifestPath, ...figures];
 }

@@ -16,10 +16,8 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { cdfRowsFromSamples, cdfSpec, writeFigure, type FigureFormat } from '../charts/index.js';
-import { writeCsv } from '../output/csv.js';
-import { calibrationJson } from './calibration-output.js';
-import { describeRun, manifestPathFor, writeManifest } from '../output/manifest.js';
+import type { FigureFormat } from '../charts/index.js';
+import { calibrationJson, writeSampleCalibration } from './calibration-output.js';
 import { deriveStream } from '../random/index.js';
 import {
   ksTwoSample,
@@ -370,26 +368,19 @@ export async function writeSentinelCalibration(
     samples[`redis-sentinel ${c.setting.down_after_ms} ms`] = c.measured_samples;
     samples[`model ${c.setting.down_after_ms} ms`] = c.model_samples;
   }
-  const spec = cdfSpec(cdfRowsFromSamples(samples), {
+  return writeSampleCalibration({
+    out,
+    columns: SENTINEL_COLUMNS,
+    rows,
+    samples,
     title: `Redis Sentinel ${r.version} failover vs the Sentinel model: recovery after kill -9 of the primary`,
     xTitle: 'recovery (ms): kill to the first write acknowledged by the new primary',
+    experiment: 'calibrate-redis-sentinel',
+    parameters: { ...parameters, ...r.manifest },
+    seed: r.manifest.seed,
+    trials: r.trials,
+    wallTimeMs: r.manifest.wall_time_ms,
+    formats,
+    startedAt,
   });
-  const base = out.replace(/\.csv$/i, '');
-  const figures = await writeFigure(spec, base, formats);
-  writeCsv(out, SENTINEL_COLUMNS, rows);
-  const manifestPath = manifestPathFor(out);
-  writeManifest(manifestPath, {
-    ...describeRun({
-      experiment: 'calibrate-redis-sentinel',
-      parameters: { ...parameters, ...r.manifest },
-      seed: r.manifest.seed,
-      trials: r.trials,
-      threads: 1,
-      wallTimeMs: r.manifest.wall_time_ms,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      outputs: [out, ...figures].map((f) => f.slice(f.lastIndexOf('/') + 1)),
-    }),
-  });
-  return [out, manifestPath, ...figures];
 }

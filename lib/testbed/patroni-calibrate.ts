@@ -10,9 +10,7 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { cdfRowsFromSamples, cdfSpec, writeFigure, type FigureFormat } from '../charts/index.js';
-import { writeCsv } from '../output/csv.js';
-import { describeRun, manifestPathFor, writeManifest } from '../output/manifest.js';
+import type { FigureFormat } from '../charts/index.js';
 import { deriveStream } from '../random/index.js';
 import { patroniFailoverTrials } from '../scenarios/failover-experiments.js';
 import { patroniScenario, patroniTiming } from '../scenarios/failover-systems.js';
@@ -20,6 +18,7 @@ import { scenarioRunValues } from '../scenarios/run-scenario.js';
 import { ksTwoSample, summarizeSample, type QuantileEstimate, type SampleSummary } from '../stats/index.js';
 import { PatroniCluster, type PatroniSetting } from './patroni.js';
 import { runPatroniTrial, type PatroniTrialOutcome } from './patroni-failover.js';
+import { calibrationJson, writeSampleCalibration } from './calibration-output.js';
 import { Testbed } from './processes.js';
 import { execFileSync } from 'node:child_process';
 
@@ -204,30 +203,9 @@ export function patroniSummary(r: PatroniCalibrationResult): string {
   return lines.join('\n') + '\n';
 }
 
-const quantiles = (s: SampleSummary) => ({
-  p50: s.p50.value,
-  p90: s.p90.value,
-  p99: s.p99.value,
-  max: s.max,
-  samples: s.samples,
-});
-
 /** The one object `--json` prints (the keys of the other calibrations). */
 export function patroniJson(r: PatroniCalibrationResult): object {
-  return {
-    system: r.system,
-    version: r.version,
-    trials: r.trials,
-    comparisons: r.comparisons.map((c) => ({
-      setting: c.setting,
-      metric: c.metric,
-      measured: quantiles(c.measured),
-      model: quantiles(c.model),
-      ks_distance: c.ks_distance,
-      ks_p_value: c.ks_p_value,
-    })),
-    acked_writes_lost: r.acked_writes_lost,
-  };
+  return calibrationJson(r);
 }
 
 export const PATRONI_COLUMNS = [
@@ -285,25 +263,19 @@ export async function writePatroniCalibration(
     samples[`patroni ${s}`] = c.measured_samples;
     samples[`model ${s}`] = c.model_samples;
   }
-  const spec = cdfSpec(cdfRowsFromSamples(samples), {
+  return writeSampleCalibration({
+    out,
+    columns: PATRONI_COLUMNS,
+    rows,
+    samples,
     title: `Patroni ${r.version} failover vs the patroni scenario: recovery after kill -9 of the primary`,
     xTitle: 'recovery (ms): kill to the first write acknowledged by the new primary',
+    experiment: 'calibrate-patroni',
+    parameters: { ...parameters, ...r.manifest },
+    seed: r.manifest.seed,
+    trials: r.trials,
+    wallTimeMs: r.manifest.wall_time_ms,
+    formats,
+    startedAt,
   });
-  const figures = await writeFigure(spec, out.replace(/\.csv$/i, ''), formats);
-  writeCsv(out, PATRONI_COLUMNS, rows);
-  const manifestPath = manifestPathFor(out);
-  writeManifest(manifestPath, {
-    ...describeRun({
-      experiment: 'calibrate-patroni',
-      parameters: { ...parameters, ...r.manifest },
-      seed: r.manifest.seed,
-      trials: r.trials,
-      threads: 1,
-      wallTimeMs: r.manifest.wall_time_ms,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      outputs: [out, ...figures].map((f) => f.slice(f.lastIndexOf('/') + 1)),
-    }),
-  });
-  return [out, manifestPath, ...figures];
 }
