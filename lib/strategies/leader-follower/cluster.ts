@@ -91,6 +91,13 @@ export interface ClusterSettings {
    * `disk`.
    */
   followerDisk?: LatencyDistribution | null;
+  /**
+   * The followers share one host (one CPU pool, one disk): for each entry every follower takes the
+   * same draw of its disk time, so a stall of the host delays them alike and a quorum of the
+   * fastest gains nothing from it. Absent or false: independent draws (followers on their own
+   * machines).
+   */
+  followerDiskShared?: boolean;
   /** How a deposed leader is kept from harm (see {@link FencingMode}). Absent: `'epoch'`. */
   fencing?: FencingMode;
   /** Fencing `'lease'`: the lease, ms on each node's own clock. */
@@ -178,6 +185,8 @@ export class ReplicationCluster {
 
   private readonly n: number;
   private readonly diskFreeAt: Float64Array;
+  /** With `followerDiskShared`: per entry index, the followers' one disk time and how many followers have yet to use it. */
+  private readonly sharedDisk = new Map<number, { ms: number; left: number }>();
   private readonly shipFreeAt: Float64Array;
   /** shippedTo[leader * nodes + f]: the last position the leader has shipped to f (resends stop there). */
   private readonly shippedTo: Int32Array;
@@ -536,11 +545,27 @@ export class ReplicationCluster {
 
   /** Persists `node`'s log up to `index` (entry term `term`): the disk finishes writes in order. */
   private persist(node: number, index: number, term: number): void {
-    const disk =
-      this.role[node] === 'leader' ? this.settings.disk : (this.settings.followerDisk ?? this.settings.disk);
-    const done = Math.max(this.diskFreeAt[node], this.sim.now + disk.sample(this.sim.rng));
+    const leader = this.role[node] === 'leader';
+    const disk = leader ? this.settings.disk : (this.settings.followerDisk ?? this.settings.disk);
+    const ms =
+      !leader && this.settings.followerDiskShared === true
+        ? this.sharedDiskMs(index, disk)
+        : disk.sample(this.sim.rng);
+    const done = Math.max(this.diskFreeAt[node], this.sim.now + ms);
     this.diskFreeAt[node] = done;
     this.nodes.schedule(node, done - this.sim.now, DISK_DONE, index, term);
+  }
+
+  /** The followers' shared disk time of entry `index`: drawn by the first follower to write it. */
+  private sharedDiskMs(index: number, disk: LatencyDistribution): number {
+    const held = this.sharedDisk.get(index);
+    if (held !== undefined) {
+      if (--held.left <= 0) this.sharedDisk.delete(index);
+      return held.ms;
+    }
+    const ms = disk.sample(this.sim.rng);
+    if (this.settings.nodes > 2) this.sharedDisk.set(index, { ms, left: this.settings.nodes - 2 });
+    return ms;
   }
 
   private onDiskDone(node: number, index: number, term: number): void {

@@ -51,6 +51,12 @@ export interface CommitConfig {
    */
   followerDisk: string | null;
   /**
+   * The followers share one host (one CPU pool, one disk), as on a single test machine: each
+   * entry's follower disk time is one draw for every follower, so a stall delays them alike.
+   * Default false: independent draws.
+   */
+  followerDiskShared: boolean;
+  /**
    * The leader ships an entry only once its own disk has it (PostgreSQL's WAL sender sends WAL up
    * to the flush position only). Default false: shipping starts at the append.
    */
@@ -85,6 +91,7 @@ export const COMMIT_DEFAULTS: Readonly<CommitConfig> = Object.freeze({
   syncFollowers: null,
   syncQuorum: null,
   followerDisk: null,
+  followerDiskShared: false,
   shipAfterDurable: false,
   semiSyncTimeoutMs: 20,
   latency: 'exp(1)',
@@ -127,6 +134,8 @@ export function validateCommitConfig(config: Partial<CommitConfig> = {}): Resolv
   const followerDiskDist = c.followerDisk === null ? null : distributionField('followerDisk', c.followerDisk);
   if (typeof c.shipAfterDurable !== 'boolean')
     throw new ParameterError('shipAfterDurable', String(c.shipAfterDurable), 'true or false');
+  if (typeof c.followerDiskShared !== 'boolean')
+    throw new ParameterError('followerDiskShared', String(c.followerDiskShared), 'true or false');
   positiveField('semiSyncTimeoutMs', c.semiSyncTimeoutMs);
   const latencyDist = distributionField('latency', c.latency);
   if (!Array.isArray(c.followerLatency) || c.followerLatency.length > c.followers) {

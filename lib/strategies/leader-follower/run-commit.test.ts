@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refusedParameter } from '../../errors.testkit.js';
 import { runCommit } from './run-commit.js';
+import type { CommitConfig } from './commit-config.js';
 
 /**
  * Moments of the maximum of k independent Erlang(2, rate) variables (a round trip of two
@@ -190,6 +191,44 @@ describe('runCommit', () => {
     // Without followerDisk the followers use disk: 0.5 + 1 + 0.5 + 1.
     const same = runCommit({ ...base, followerDisk: null, shipAfterDurable: true }, 7);
     expect(same.commit_latency_ms.max).toBeCloseTo(3, 6);
+  });
+
+  it('followers on one host (followerDiskShared) take one disk time per entry: a quorum of the fastest gains nothing', () => {
+    // Exponential follower cost of mean 2 ms (rate 0.5 per ms): the faster of two independent followers takes the
+    // minimum (mean 1), the slower the maximum (mean 2 x 1.5 = 3); followers sharing one draw take
+    // it whole either way (mean 2). Commit = 0.5 (leader) + 2 x 1 (link) + that.
+    const base = {
+      mode: 'sync' as const,
+      followers: 2,
+      syncFollowers: 2,
+      latency: 'const(1)',
+      disk: 'const(0.5)',
+      followerDisk: 'exp(0.5)',
+      shipAfterDurable: true,
+      writes: 4000,
+      writeRate: 0.001,
+      heartbeatMs: 1000,
+    };
+    const mean = (config: Partial<CommitConfig>) => {
+      const xs: number[] = [];
+      runCommit(config, 12, { onCommitLatency: (ms) => xs.push(ms) });
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const se = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1) / xs.length);
+      return { m, se };
+    };
+    const cases: [Partial<CommitConfig>, number][] = [
+      [{ ...base, syncQuorum: 1 }, 3.5],
+      [{ ...base, syncQuorum: 2 }, 5.5],
+      [{ ...base, syncQuorum: 1, followerDiskShared: true }, 4.5],
+      [{ ...base, syncQuorum: 2, followerDiskShared: true }, 4.5],
+    ];
+    for (const [config, expected] of cases) {
+      const { m, se } = mean(config);
+      expect(Math.abs(m - expected)).toBeLessThan(4 * se);
+    }
+    expect(refusedParameter(() => runCommit({ followerDiskShared: 'yes' as never }, 1))).toBe(
+      'followerDiskShared',
+    );
   });
 
   it('is a pure function of (config, seed)', () => {

@@ -104,6 +104,7 @@ export function runCommit(
       syncQuorum: cfg.syncQuorum,
       shipAfterDurable: cfg.shipAfterDurable,
       followerDisk: cfg.followerDiskDist,
+      followerDiskShared: cfg.followerDiskShared,
     },
     {
       onDurable(node, index) {
