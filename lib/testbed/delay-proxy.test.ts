@@ -39,37 +39,62 @@ describe('delay proxy', () => {
     }
   }, 30_000);
 
-  it('keeps byte order per connection under random delays', async () => {
+  it.each([true, false])(
+    'keeps byte order per connection under random delays (precise %s)',
+    async (precise) => {
+      const echo = await startEchoServer();
+      const proxy = await startDelayProxy({
+        targetPort: echo.port,
+        delay: parseLatency('uniform(0,5)'),
+        rng: deriveStream(6, 0, 0),
+        precise,
+      });
+      try {
+        const s = createConnection({ host: '127.0.0.1', port: proxy.port });
+        await new Promise((r) => s.once('connect', r));
+        const received: Buffer[] = [];
+        let bytes = 0;
+        const total = 200 * 4;
+        const done = new Promise<void>((resolve) =>
+          s.on('data', (d: Buffer) => {
+            received.push(d);
+            bytes += d.length;
+            if (bytes >= total) resolve();
+          }),
+        );
+        for (let i = 0; i < 200; i++) {
+          const b = Buffer.alloc(4);
+          b.writeUInt32BE(i);
+          s.write(b);
+          if (i % 10 === 0) await new Promise((r) => setTimeout(r, 1));
+        }
+        await done;
+        const all = Buffer.concat(received);
+        const order = Array.from({ length: 200 }, (_, i) => all.readUInt32BE(4 * i));
+        expect(order).toEqual(Array.from({ length: 200 }, (_, i) => i));
+        s.destroy();
+      } finally {
+        await proxy.close();
+        await echo.close();
+      }
+    },
+    30_000,
+  );
+
+  it('on its timer alone (precise: false) it delivers no chunk before its delay', async () => {
     const echo = await startEchoServer();
     const proxy = await startDelayProxy({
       targetPort: echo.port,
-      delay: parseLatency('uniform(0,5)'),
-      rng: deriveStream(6, 0, 0),
+      delay: parseLatency('const(3)'),
+      rng: deriveStream(8, 0, 0),
+      precise: false,
     });
     try {
-      const s = createConnection({ host: '127.0.0.1', port: proxy.port });
-      await new Promise((r) => s.once('connect', r));
-      const received: Buffer[] = [];
-      let bytes = 0;
-      const total = 200 * 4;
-      const done = new Promise<void>((resolve) =>
-        s.on('data', (d: Buffer) => {
-          received.push(d);
-          bytes += d.length;
-          if (bytes >= total) resolve();
-        }),
-      );
-      for (let i = 0; i < 200; i++) {
-        const b = Buffer.alloc(4);
-        b.writeUInt32BE(i);
-        s.write(b);
-        if (i % 10 === 0) await new Promise((r) => setTimeout(r, 1));
-      }
-      await done;
-      const all = Buffer.concat(received);
-      const order = Array.from({ length: 200 }, (_, i) => all.readUInt32BE(4 * i));
-      expect(order).toEqual(Array.from({ length: 200 }, (_, i) => i));
-      s.destroy();
+      const rtts = await measureRoundTrips(proxy.port, 30);
+      // 20 warm-up and 30 measured pings, each crossing the proxy twice.
+      expect(proxy.applied.length).toBe(100);
+      expect(Math.min(...proxy.applied)).toBeGreaterThanOrEqual(3);
+      expect(Math.min(...rtts)).toBeGreaterThanOrEqual(6);
     } finally {
       await proxy.close();
       await echo.close();

@@ -7,7 +7,7 @@
  *
  * Timers: Node's setTimeout fires up to about a millisecond late, so a delivery waits on a timer
  * until ~1 ms before its due time and then on the event loop's check phase (setImmediate) for the
- * rest. The delays actually applied (write time minus read time, this process's monotonic clock)
+ * rest (with `precise: false`, on the timer alone). The delays actually applied (write time minus read time, this process's monotonic clock)
  * are recorded for tests and manifests.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
@@ -27,6 +27,13 @@ export interface DelayProxyOptions {
   rng: RandomStream;
   /** Keep at most this many applied delays (the first ones); default 100000. */
   recordLimit?: number;
+  /**
+   * true (default): the last millisecond before a due time is waited on the event loop's check
+   * phase, so a delivery is late by microseconds but the proxy keeps a core busy while a chunk is
+   * pending. false: on the timer alone, late by up to about a millisecond (recorded in `applied`)
+   * and no CPU spent waiting: for measurements on a small machine whose cores the servers need.
+   */
+  precise?: boolean;
 }
 
 /** A running proxy. */
@@ -51,6 +58,7 @@ interface Pending {
 export function startDelayProxy(options: DelayProxyOptions): Promise<DelayProxy> {
   const applied: number[] = [];
   const limit = options.recordLimit ?? 100_000;
+  const precise = options.precise ?? true;
   const sockets = new Set<Socket>();
   let forwarded = 0;
 
@@ -77,7 +85,8 @@ export function startDelayProxy(options: DelayProxyOptions): Promise<DelayProxy>
     const arm = (waitMs: number) => {
       if (waiting) return;
       waiting = true;
-      if (waitMs > 1.5) setTimeout(flush, Math.floor(waitMs - 1));
+      if (!precise) setTimeout(flush, Math.max(0, Math.ceil(waitMs)));
+      else if (waitMs > 1.5) setTimeout(flush, Math.floor(waitMs - 1));
       else setImmediate(flush);
     };
     from.on('data', (chunk: Buffer) => {

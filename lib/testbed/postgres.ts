@@ -74,6 +74,8 @@ export interface PgClusterOptions {
   /** One-way delay of every chunk on each standby's replication link. */
   delay: LatencyDistribution;
   rng: RandomStream;
+  /** The proxies' timer (DelayProxyOptions.precise); default true. */
+  preciseDelay?: boolean;
   /** Told the pid of every process started (the server, and its backends at close). */
   onProcess?: (pid: number) => void;
 }
@@ -217,7 +219,12 @@ export class PgCluster {
           'stream',
           '--no-sync',
         ]);
-        const proxy = await startDelayProxy({ targetPort: primaryPort, delay: o.delay, rng: o.rng });
+        const proxy = await startDelayProxy({
+          targetPort: primaryPort,
+          delay: o.delay,
+          rng: o.rng,
+          precise: o.preciseDelay,
+        });
         const port = await freePort();
         const conninfo = `host=127.0.0.1 port=${proxy.port} user=postgres application_name=${name}`;
         cluster.standbys.push({
