@@ -1,10 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { loss } from './calibrate-sentinel.js';
 import { parsePostgresSetting } from './calibrate-params.js';
-import { meanOfNInterval, pgFailoverModel } from './calibrate-postgres-failover.js';
+import { deriveStream } from '../random/index.js';
+import { meanOfNInterval, pgFailoverModel, poissonArrivals } from './calibrate-postgres-failover.js';
 
 // The model side of `calibrate postgres-failover`, without PostgreSQL.
 describe('the postgres-failover model mapping', () => {
+  it("the measured writer's last d ms before the kill hold a Poisson count of mean rate x d, as at a random moment", () => {
+    // The kill is at its own time (killAfter), not at an arrival: the writes the trial issues in
+    // the last d = 10 ms before it are as many as a stationary Poisson stream puts in any 10 ms,
+    // 200/s x 10 ms = 2 on average. (Killing at the first arrival after killAfter instead would
+    // leave the straddling gap, of mean 1/rate = 5 ms, at the end: about 1.1.)
+    const rng = deriveStream(3, 0, 0);
+    const counts: number[] = [];
+    for (let t = 0; t < 4000; t++) {
+      const killAfter = 500 + rng.nextDouble() * 500;
+      let n = 0;
+      for (const at of poissonArrivals(rng, 200, killAfter)) if (at > killAfter - 10) n++;
+      counts.push(n);
+    }
+    const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+    // Poisson(2): sd sqrt(2), so the mean of 4000 has sd 0.022; 4 sd.
+    expect(Math.abs(mean - 2)).toBeLessThan(0.09);
+  });
+
   it('an asynchronous failover loses about rate x replication delay acknowledged writes (Poisson writer)', () => {
     // Writes are acknowledged at the leader's flush and leave it a replication delay d later; the
     // crash, at a moment independent of the (stationary) write stream, loses the ones acknowledged
