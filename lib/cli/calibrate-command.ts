@@ -50,8 +50,9 @@ Needs patroni and postgresql-15. Ignored for patroni: --latency, --port-base, --
 --write-interval-ms, --members, --pre-vote.
 postgres-commit: a PostgreSQL 15 primary and two standbys (s1, s2) streaming through the delay
 proxy; per setting (sync=none|first1|any1, commit=off|local|on|remote_write|remote_apply,
-delay=MS) --trials commits (default 200), the levels of one sync mode interleaved; the model is
-runCommit with the same sync set and delays; metric commit_ms. postgres-failover: a client writes
+delay=MS) --trials commits (default 200; a p99 within 10% needs thousands, npm run calibrate
+makes 3000), the levels of one sync mode interleaved; the model is runCommit with the same sync
+set and delays; metric commit_ms. postgres-failover: a client writes
 at rate=N per second, the primary gets kill -9, the most up-to-date standby is promoted; metric
 recovery_ms and acknowledged writes lost; the model is the failover model with the same rate,
 delay and sync set. postgres-lag: asynchronous standbys, a client writes --trials markers
