@@ -92,8 +92,9 @@ export interface ClusterSettings {
    */
   followerDisk?: LatencyDistribution | null;
   /**
-   * The followers share one host (one CPU pool, one disk): for each entry every follower takes the
-   * same draw of its disk time, so a stall of the host delays them alike and a quorum of the
+   * The followers share one host (one CPU pool, one disk): followers that write the same entries
+   * take the same draw of their disk time (a write is keyed by its last entry, so followers that
+   * batched differently draw apart), so a stall of the host delays them alike and a quorum of the
    * fastest gains nothing from it. Absent or false: independent draws (followers on their own
    * machines).
    */
@@ -127,6 +128,9 @@ export interface ClusterHooks {
   /** A follower made entries up to `index` durable (`applyMs` is now). */
   onDurable?(node: number, index: number): void;
 }
+
+/** With `followerDiskShared`: how many recent writes' shared disk times are kept. */
+const SHARED_DISK_KEPT = 4096;
 
 /** An append ack's outcome: success (its index is the follower's durable position), a gap (its last position), a conflict (resend after this index), or a stale term. */
 const REPLY_OK = 1;
@@ -564,7 +568,13 @@ export class ReplicationCluster {
       return held.ms;
     }
     const ms = disk.sample(this.sim.rng);
-    if (this.settings.nodes > 2) this.sharedDisk.set(index, { ms, left: this.settings.nodes - 2 });
+    if (this.settings.nodes > 2) {
+      this.sharedDisk.set(index, { ms, left: this.settings.nodes - 2 });
+      // A draw no other follower came for (it batched the entry with others) is dropped once
+      // newer ones crowd it out: the map holds recent writes only.
+      if (this.sharedDisk.size > SHARED_DISK_KEPT)
+        this.sharedDisk.delete(this.sharedDisk.keys().next().value!);
+    }
     return ms;
   }
 

@@ -51,9 +51,9 @@ export interface CommitConfig {
    */
   followerDisk: string | null;
   /**
-   * The followers share one host (one CPU pool, one disk), as on a single test machine: each
-   * entry's follower disk time is one draw for every follower, so a stall delays them alike.
-   * Default false: independent draws.
+   * The followers share one host (one CPU pool, one disk), as on a single test machine: followers
+   * writing the same entries take one draw of the follower disk time, so a stall delays them
+   * alike. Default false: independent draws.
    */
   followerDiskShared: boolean;
   /**
