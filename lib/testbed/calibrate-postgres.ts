@@ -21,8 +21,9 @@
  *   XLogWalRcvFlush), its flush (on), or its replay (remote_apply): `followerDisk` is what a
  *   standby adds to a commit beyond the local commit and the bare link, measured once per run in
  *   a reference phase with a small link delay ({@link REFERENCE_DELAY_MS}) and FIRST 1 (commit at
- *   the level less the local commit of the same round, less two link crossings). It covers the WAL sender's wake-up, the
- *   walreceiver's write, flush or replay, its reply and the waiting backend's release.
+ *   the level less the local commit of the same round, less two link crossings). It covers the
+ *   WAL sender's wake-up, the walreceiver's write, flush or replay, its reply and the waiting
+ *   backend's release.
  * - off and local, and every level with no synchronous standby, wait for nothing remote.
  * So `off` and `local` agree by construction; the comparison tests how remote_write, on and
  * remote_apply grow with the link delay (one round trip after the local flush) and how ANY 1
@@ -51,8 +52,6 @@ export interface PgCommitOptions {
   /** Commits the model simulates per setting. */
   modelTrials: number;
   seed: number;
-  /** The reference phase's link delay, ms; default {@link REFERENCE_DELAY_MS}. */
-  referenceDelayMs?: number;
   onProcess?: (pid: number) => void;
   /** Told after each (delay, sync mode) phase. */
   onPhase?: (delayMs: number, sync: SyncMode, medians: Record<string, number>) => void;
@@ -251,12 +250,11 @@ export async function calibratePostgresCommit(o: PgCommitOptions): Promise<PgCom
   const loopbackMs = round3(q(rtt, 0.5));
   const version = await postgresVersion();
   let fsync: number[] = [];
-  const referenceDelayMs = o.referenceDelayMs ?? REFERENCE_DELAY_MS;
   // The reference: with a small delay and FIRST 1, what a standby adds to a commit at each
   // level beyond the local commit and the bare link (WAL sender wake-up, the walreceiver's write,
   // flush or replay, its reply, the release of the waiting backend): the model's followerDisk.
   const reference = (
-    await measurePhases(o, referenceDelayMs, 0, new Map([['first1', [...ALL_LEVELS]]]), (dir) => {
+    await measurePhases(o, REFERENCE_DELAY_MS, 0, new Map([['first1', [...ALL_LEVELS]]]), (dir) => {
       fsync = measureFsync(dir).sort((a, b) => a - b);
     })
   ).get('first1')!;
@@ -330,7 +328,7 @@ export async function calibratePostgresCommit(o: PgCommitOptions): Promise<PgCom
       loopback_rtt_ms: { p50: loopbackMs, p99: round3(q(rtt, 0.99)) },
       fsync_ms: { p50: round3(q(fsync, 0.5)), p99: round3(q(fsync, 0.99)) },
       load_average: loadavg().map((x) => Math.round(x * 100) / 100),
-      reference_delay_ms: referenceDelayMs,
+      reference_delay_ms: REFERENCE_DELAY_MS,
       seed: o.seed,
       wall_time_ms: Math.round(performance.now() - started),
     },

@@ -7,8 +7,8 @@
  *
  * Timers: Node's setTimeout fires up to about a millisecond late, so a delivery waits on a timer
  * until ~1 ms before its due time and then on the event loop's check phase (setImmediate) for the
- * rest (with `precise: false`, on the timer alone). The delays actually applied (write time minus read time, this process's monotonic clock)
- * are recorded for tests and manifests.
+ * rest (with `precise: false`, on the timer alone). The delays actually applied (write time minus
+ * read time, this process's monotonic clock) are recorded for tests and manifests.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
